@@ -1,0 +1,11 @@
+/* portierctl: main() only. */
+#include "autoconf.h"
+
+#include <stdio.h>
+
+int
+main(int argc, char *argv[])
+{
+	printf("portierctl %s\n", PACKAGE_VERSION);
+	return 0;
+}
