@@ -78,8 +78,10 @@ struct service {
 	char *group;		/* NULL: the user's primary group */
 	uid_t uid;		/* resolved at load time */
 	gid_t gid;
-	char **groups;		/* extra supplementary groups, NULL-terminated */
-	gid_t *gids;
+	char **groups;		/* `groups`: extra supplementary group names, NULL-terminated */
+	gid_t *gids;		/* every supplementary group the handler gets: the user's own
+				 * (getgrouplist at load time, so the child needs no NSS call)
+				 * plus `groups` */
 	size_t ngids;
 	bool no_new_privileges;
 
