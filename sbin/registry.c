@@ -255,7 +255,7 @@ node_cmp(const void *a, const void *b)
 static int
 order_index(struct registry *reg)
 {
-	if (!reg->sorted) {
+	if (!reg->sorted && reg->count) {
 		qsort(reg->order, reg->count, sizeof(*reg->order), node_cmp);
 		reg->sorted = true;
 	}
