@@ -282,7 +282,7 @@ START_TEST(test_unreadable)
 	ck_assert_str_eq(d.items[0].text + strlen(missing), ": cannot open: No such file or directory");
 	ck_assert_int_eq(registry_load(reg, tmpdir, false, &d), -1);
 	ck_assert_uint_eq(d.errors, 2);
-	ck_assert_str_eq(d.items[1].text + strlen(tmpdir), ": is a directory, not a registry file");
+	ck_assert_str_eq(d.items[1].text + strlen(tmpdir), ": is a directory, not a file");
 	ck_assert_uint_eq(registry_count(reg), 0);
 	ck_assert_ptr_null(registry_lookup_port(reg, 25, REG_TCP));
 	ck_assert_ptr_null(registry_lookup_name(reg, "smtp", REG_TCP));
