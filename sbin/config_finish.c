@@ -352,7 +352,8 @@ finish_external(struct loader *ld, struct build *b)
 	const char *base;
 
 	if (!s->server) {
-		config_err(ld, b, O_COUNT, "no server (set server = /path/to/handler, or type = internal)");
+		if (!b->at[O_SERVER].file)	/* else its value was reported */
+			config_err(ld, b, O_COUNT, "no server (set server = /path/to/handler, or type = internal)");
 		return;
 	}
 	base = strrchr(s->server, '/') + 1;
