@@ -11,33 +11,21 @@
  * by port, protocol and load order, which also serves range listings. */
 #include "autoconf.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
+#include "arena.h"
 #include "registry.h"
 
 #define REG_MAX_FILE	(64u << 20)	/* no registry is this large: refuse, do not swap */
 #define REG_MAX_FIELDS	34		/* name, port/protocol and up to 32 aliases */
 #define REG_NPORTS	65536u
-#define ARENA_CHUNK	(64u << 10)
-#define ARENA_ALIGN	_Alignof(max_align_t)
 #define SEPARATORS	" \t\r\v\f"
 
 struct node {
 	struct reg_entry e;
 	size_t seq;		/* load order: the tie-break that keeps "first wins" */
-};
-
-struct chunk {
-	struct chunk *next;
-	size_t used;
-	size_t size;
-	max_align_t data[];
 };
 
 struct name_slot {
@@ -48,7 +36,7 @@ struct name_slot {
 };
 
 struct registry {
-	struct chunk *arena;
+	struct arena arena;
 	struct node **order;	/* by port, protocol, load order */
 	size_t count;
 	size_t alloc;
@@ -71,48 +59,14 @@ struct load {
 
 static const char *const proto_names[REG_NPROTO] = { "tcp", "udp", "sctp", "dccp" };
 
-static void *
-arena_alloc(struct registry *reg, size_t size)
-{
-	struct chunk *c = reg->arena;
-
-	size = (size + ARENA_ALIGN - 1) & ~(ARENA_ALIGN - 1);
-	if (!c || c->size - c->used < size) {
-		size_t csize = size > ARENA_CHUNK ? size : ARENA_CHUNK;
-
-		c = malloc(sizeof(*c) + csize);
-		if (!c)
-			return NULL;
-		c->next = reg->arena;
-		c->used = 0;
-		c->size = csize;
-		reg->arena = c;
-	}
-	void *p = (char *)c->data + c->used;
-
-	c->used += size;
-	return p;
-}
-
-/* Hands a chunk filled elsewhere (a file buffer) to the arena, behind the
- * current chunk so that the current chunk's free space stays in use. */
-static void
-arena_adopt(struct registry *reg, struct chunk *c)
-{
-	c->used = c->size;
-	if (reg->arena) {
-		c->next = reg->arena->next;
-		reg->arena->next = c;
-	} else {
-		c->next = NULL;
-		reg->arena = c;
-	}
-}
-
 struct registry *
 registry_new(void)
 {
-	return calloc(1, sizeof(struct registry));
+	struct registry *reg = calloc(1, sizeof(*reg));
+
+	if (reg)
+		arena_init(&reg->arena);
+	return reg;
 }
 
 void
@@ -120,10 +74,7 @@ registry_free(struct registry *reg)
 {
 	if (!reg)
 		return;
-	for (struct chunk *c = reg->arena, *next; c; c = next) {
-		next = c->next;
-		free(c);
-	}
+	arena_free(&reg->arena);
 	free(reg->order);
 	free(reg->port_start);
 	free(reg->names);
@@ -255,7 +206,7 @@ node_cmp(const void *a, const void *b)
 static int
 order_index(struct registry *reg)
 {
-	if (!reg->sorted) {
+	if (!reg->sorted && reg->count) {
 		qsort(reg->order, reg->count, sizeof(*reg->order), node_cmp);
 		reg->sorted = true;
 	}
@@ -274,78 +225,6 @@ order_index(struct registry *reg)
 	}
 	reg->port_start[REG_NPORTS] = (uint32_t)i;
 	return 0;
-}
-
-/* Reads the whole file into a chunk of its own, NUL-terminated. */
-static struct chunk *
-read_file(const char *path, size_t *len, struct diag *d)
-{
-	struct stat st;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-
-	if (fd < 0) {
-		diag_add(d, DIAG_ERROR, path, 0, "cannot open: %s", strerror(errno));
-		return NULL;
-	}
-	if (fstat(fd, &st) < 0) {
-		diag_add(d, DIAG_ERROR, path, 0, "cannot stat: %s", strerror(errno));
-		close(fd);
-		return NULL;
-	}
-	if (S_ISDIR(st.st_mode)) {
-		diag_add(d, DIAG_ERROR, path, 0, "is a directory, not a registry file");
-		close(fd);
-		return NULL;
-	}
-
-	/* st_size is a hint: pipes say 0, and a file may grow while we read.
-	 * One byte more than the size lets read() report the end without a
-	 * reallocation, another one is for the NUL. */
-	size_t size = S_ISREG(st.st_mode) && st.st_size > 0 &&
-		      (uintmax_t)st.st_size < REG_MAX_FILE ? (size_t)st.st_size + 2 : 65536;
-	struct chunk *c = NULL;
-	size_t n = 0;
-	const char *fail = NULL;
-
-	for (;;) {
-		if (!c || n + 1 >= size) {
-			if (c)
-				size *= 2;
-			struct chunk *nc = realloc(c, sizeof(*c) + size);
-
-			if (!nc) {
-				fail = "out of memory";
-				break;
-			}
-			c = nc;
-			c->size = size;
-		}
-
-		ssize_t r = read(fd, (char *)c->data + n, size - 1 - n);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			fail = strerror(errno);
-			break;
-		}
-		if (r == 0)
-			break;
-		n += (size_t)r;
-		if (n > REG_MAX_FILE) {
-			fail = "file too large for a registry (over 64 MiB)";
-			break;
-		}
-	}
-	close(fd);
-	if (fail) {
-		diag_add(d, DIAG_ERROR, path, 0, "cannot read: %s", fail);
-		free(c);
-		return NULL;
-	}
-	((char *)c->data)[n] = '\0';
-	*len = n;
-	return c;
 }
 
 static bool
@@ -475,7 +354,7 @@ add_aliases(struct load *ld, struct node *node, char **names, int n)
 	while (node->e.aliases[old])
 		old++;
 
-	const char **v = arena_alloc(ld->reg, (old + (size_t)n + 1) * sizeof(*v));
+	const char **v = arena_alloc(&ld->reg->arena, (old + (size_t)n + 1) * sizeof(*v));
 
 	if (!v)
 		return -1;
@@ -497,8 +376,8 @@ static int
 add_entry(struct load *ld, int line, char **names, int n, unsigned port,
 	  enum reg_proto proto, const char *comment)
 {
-	struct node *node = arena_alloc(ld->reg, sizeof(*node));
-	const char **aliases = arena_alloc(ld->reg, (size_t)n * sizeof(*aliases));
+	struct node *node = arena_alloc(&ld->reg->arena, sizeof(*node));
+	const char **aliases = arena_alloc(&ld->reg->arena, (size_t)n * sizeof(*aliases));
 	size_t na = 0;
 
 	if (!node || !aliases)
@@ -606,21 +485,14 @@ int
 registry_load(struct registry *reg, const char *path, bool strict, struct diag *d)
 {
 	size_t len;
-	struct chunk *buf = read_file(path, &len, d);
+	char *buf = arena_read_file(&reg->arena, path, REG_MAX_FILE, &len, d);
+	struct load ld = { .reg = reg, .strict = strict, .d = d };
 
 	if (!buf)
 		return -1;
-	arena_adopt(reg, buf);
-
-	size_t plen = strlen(path) + 1;
-	char *file = arena_alloc(reg, plen);
-	struct load ld = { .reg = reg, .file = file, .strict = strict, .d = d };
-
-	if (file) {
-		memcpy(file, path, plen);
-		if (load_buffer(&ld, (char *)buf->data, len) == 0)
-			return 0;
-	}
+	ld.file = arena_strdup(&reg->arena, path);
+	if (ld.file && load_buffer(&ld, buf, len) == 0)
+		return 0;
 	diag_add(d, DIAG_ERROR, path, 0, "out of memory while loading");
 	return -1;
 }

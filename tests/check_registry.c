@@ -99,6 +99,19 @@ assert_diag(const struct diag *d, size_t i, enum diag_level level, const char *p
 	ck_assert_int_eq(d->items[i].level, level);
 }
 
+/* "NAME/PROTO redefined as port NEW; keeping port OLD from OLDFILE:OLDLINE" */
+static void
+assert_redefined(const struct diag *d, size_t i, enum diag_level level, const char *path,
+		 int line, const char *name, unsigned port, unsigned old, const char *oldpath,
+		 int oldline)
+{
+	char msg[9000];
+
+	snprintf(msg, sizeof(msg), "%s redefined as port %u; keeping port %u from %s:%d",
+		 name, port, old, oldpath, oldline);
+	assert_diag(d, i, level, path, line, msg);
+}
+
 static size_t
 nalias(const struct reg_entry *e)
 {
@@ -269,7 +282,7 @@ START_TEST(test_unreadable)
 	ck_assert_str_eq(d.items[0].text + strlen(missing), ": cannot open: No such file or directory");
 	ck_assert_int_eq(registry_load(reg, tmpdir, false, &d), -1);
 	ck_assert_uint_eq(d.errors, 2);
-	ck_assert_str_eq(d.items[1].text + strlen(tmpdir), ": is a directory, not a registry file");
+	ck_assert_str_eq(d.items[1].text + strlen(tmpdir), ": is a directory, not a file");
 	ck_assert_uint_eq(registry_count(reg), 0);
 	ck_assert_ptr_null(registry_lookup_port(reg, 25, REG_TCP));
 	ck_assert_ptr_null(registry_lookup_name(reg, "smtp", REG_TCP));
@@ -325,13 +338,11 @@ START_TEST(test_redefinition_in_file)
 {
 	struct diag d;
 	const char *path;
-	char msg[2048];
 	struct registry *reg = load_text("foo 1/tcp\nfoo 1/udp\nfoo 2/tcp # moved\nfoo 3/sctp\n",
 					 false, &d, &path);
 
 	ck_assert_uint_eq(d.count, 1);
-	snprintf(msg, sizeof(msg), "foo/tcp redefined as port 2; keeping port 1 from %s:1", path);
-	assert_diag(&d, 0, DIAG_WARNING, path, 3, msg);
+	assert_redefined(&d, 0, DIAG_WARNING, path, 3, "foo/tcp", 2, 1, path, 1);
 	ck_assert_uint_eq(registry_lookup_name(reg, "foo", REG_TCP)->port, 1);
 	ck_assert_uint_eq(registry_lookup_name(reg, "foo", REG_UDP)->port, 1);
 	ck_assert_uint_eq(registry_lookup_name(reg, "foo", REG_SCTP)->port, 3);
@@ -359,7 +370,7 @@ load_two(const char *first, const char *second, bool strict, struct diag *d,
 
 START_TEST(test_first_definition_wins)
 {
-	char p1[4200], p2[4200], msg[9000];
+	char p1[4200], p2[4200];
 	struct diag d;
 	bool strict = _i;
 	struct registry *reg = load_two("# system\nsmtp 25/tcp mail # Simple Mail Transfer\n",
@@ -367,8 +378,8 @@ START_TEST(test_first_definition_wins)
 
 	ck_assert_uint_eq(d.count, 1);
 	ck_assert_uint_eq(d.errors, strict ? 1 : 0);
-	snprintf(msg, sizeof(msg), "smtp/tcp redefined as port 2525; keeping port 25 from %s:2", p1);
-	assert_diag(&d, 0, strict ? DIAG_ERROR : DIAG_WARNING, p2, 1, msg);
+	assert_redefined(&d, 0, strict ? DIAG_ERROR : DIAG_WARNING, p2, 1, "smtp/tcp", 2525, 25,
+			 p1, 2);
 	ck_assert_uint_eq(registry_lookup_name(reg, "smtp", REG_TCP)->port, 25);
 	/* A redefinition is skipped as a whole. */
 	ck_assert_ptr_null(registry_lookup_port(reg, 2525, REG_TCP));
@@ -382,7 +393,7 @@ END_TEST
  * and the line keeps its port and its other names (as getservbyname(3)). */
 START_TEST(test_alias_shadows)
 {
-	char p1[4200], p2[4200], msg[9000];
+	char p1[4200], p2[4200];
 	struct diag d;
 	bool strict = _i;
 	struct registry *reg = load_two("acr-nema 104/tcp dicom\nsmtp 25/tcp mail\n",
@@ -392,12 +403,9 @@ START_TEST(test_alias_shadows)
 
 	ck_assert_uint_eq(d.count, 3);
 	ck_assert_uint_eq(d.errors, 0);
-	snprintf(msg, sizeof(msg), "dicom/tcp redefined as port 11112; keeping port 104 from %s:1", p1);
-	assert_diag(&d, 0, DIAG_WARNING, p2, 1, msg);
-	snprintf(msg, sizeof(msg), "mail/tcp redefined as port 2526; keeping port 25 from %s:2", p1);
-	assert_diag(&d, 1, DIAG_WARNING, p2, 2, msg);
-	snprintf(msg, sizeof(msg), "mail/tcp redefined as port 2527; keeping port 25 from %s:2", p1);
-	assert_diag(&d, 2, DIAG_WARNING, p2, 3, msg);
+	assert_redefined(&d, 0, DIAG_WARNING, p2, 1, "dicom/tcp", 11112, 104, p1, 1);
+	assert_redefined(&d, 1, DIAG_WARNING, p2, 2, "mail/tcp", 2526, 25, p1, 2);
+	assert_redefined(&d, 2, DIAG_WARNING, p2, 3, "mail/tcp", 2527, 25, p1, 2);
 	ck_assert_uint_eq(registry_count(reg), 5);
 	ck_assert_uint_eq(registry_lookup_name(reg, "dicom", REG_TCP)->port, 104);
 	ck_assert_uint_eq(registry_lookup_name(reg, "mail", REG_TCP)->port, 25);
