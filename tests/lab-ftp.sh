@@ -4,31 +4,31 @@
 # in (and is refused with a wrong password), lists, retrieves and stores a
 # 1 MiB file in passive and in active mode; every copy is compared byte for
 # byte with the original.
-. "${top_srcdir:-.}/tests/lab.sh"
+. "${top_srcdir:-..}/tests/lab.sh"
 lab_init lab-ftp "$@"
 lab_need /usr/sbin/ftpd inetutils-ftpd
 
 lab_user
-orig=$LAB_DIR/orig.bin
-head -c 1048576 /dev/urandom >"$orig" || lab_error "cannot make the test file"
+orig=$PT_DIR/orig.bin
+head -c 1048576 /dev/urandom >"$orig" || pt_error "cannot make the test file"
 install -m 644 -o "$LAB_USER" "$orig" "$LAB_HOME/lab.bin" ||
-	lab_error "cannot put the test file in $LAB_HOME"
+	pt_error "cannot put the test file in $LAB_HOME"
 lab_conf ftp.conf
 lab_start 21/tcp
 
 for mode in passive active; do
 	lab_client ftp 127.0.0.1 21 "$LAB_USER" "$LAB_PASS" "$mode" "$LAB_HOME/lab.bin"
 	cmp "$orig" "$LAB_HOME/up-$mode.bin" ||
-		lab_fail "$mode: the stored file differs from the original"
+		pt_fail "$mode: the stored file differs from the original"
 	owner=$(stat -c %U "$LAB_HOME/up-$mode.bin")
 	[ "$owner" = "$LAB_USER" ] ||
-		lab_fail "$mode: stored file owned by $owner, not $LAB_USER"
+		pt_fail "$mode: stored file owned by $owner, not $LAB_USER"
 	rm -f "$LAB_HOME/up-$mode.bin"
 done
 # IPv6: ftplib uses EPSV and EPRT there.
 for mode in passive active; do
 	lab_client ftp ::1 21 "$LAB_USER" "$LAB_PASS" "$mode" "$LAB_HOME/lab.bin"
 	cmp "$orig" "$LAB_HOME/up-$mode.bin" ||
-		lab_fail "$mode over IPv6: the stored file differs from the original"
+		pt_fail "$mode over IPv6: the stored file differs from the original"
 done
 lab_say PASS

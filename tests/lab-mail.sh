@@ -4,7 +4,7 @@
 # namespace. Python's smtplib sends one message through each of exim4 -bs on
 # 25 and 587 to a local user; both must land in /var/mail/USER; poplib and
 # imaplib (mailutils pop3d and imap4d) log in and read them.
-. "${top_srcdir:-.}/tests/lab.sh"
+. "${top_srcdir:-..}/tests/lab.sh"
 lab_init lab-mail "$@"
 lab_need /usr/sbin/exim4 exim4-daemon-light
 lab_need /usr/sbin/pop3d mailutils-pop3d
@@ -16,7 +16,7 @@ lab_user
 route=$(/usr/sbin/exim4 -bt "$LAB_USER@localhost" 2>&1)
 case $route in
 *"transport = mail_spool"*) ;;
-*) lab_error "exim4 does not deliver $LAB_USER@localhost to /var/mail" \
+*) pt_error "exim4 does not deliver $LAB_USER@localhost to /var/mail" \
 	"(dpkg-reconfigure exim4-config: local delivery only): $route" ;;
 esac
 
@@ -35,7 +35,7 @@ until grep -q "^Subject: lab-smtp-$tag" "$mbox" &&
 	i=$((i + 1))
 	[ $i -le $((LAB_TIMEOUT * 10)) ] || {
 		tail -n 20 /var/log/exim4/mainlog >&2
-		lab_fail "messages not delivered to $mbox after ${LAB_TIMEOUT}s"
+		pt_fail "messages not delivered to $mbox after ${LAB_TIMEOUT}s"
 	}
 	sleep 0.1
 done

@@ -3,7 +3,7 @@
 # its own network namespace, telnetd and login(1) from inetutils-telnetd.
 # Python's telnetlib negotiates the options, is refused with a wrong
 # password, logs in, reaches a shell prompt and gets a command's output back.
-. "${top_srcdir:-.}/tests/lab.sh"
+. "${top_srcdir:-..}/tests/lab.sh"
 lab_init lab-telnet "$@"
 lab_need /usr/sbin/telnetd inetutils-telnetd
 lab_need /bin/login login
