@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <sys/socket.h>
 
+#include "banner.h"
 #include "loop.h"
 #include "spawn.h"
 
@@ -77,6 +78,9 @@ struct service_rt {
 	int guard_starts;
 	struct timer guard;
 	struct timer expiry;		/* closes the listeners at `expires` */
+	struct banner banner;		/* to every connection */
+	struct banner banner_success;	/* to an admitted one, before its handler starts */
+	struct banner banner_fail;	/* to a refused one */
 };
 
 struct service_table {
