@@ -31,4 +31,5 @@ for mode in passive active; do
 	cmp "$orig" "$LAB_HOME/up-$mode.bin" ||
 		pt_fail "$mode over IPv6: the stored file differs from the original"
 done
+pt_stop || pt_fail "portierd exit status on SIGTERM"
 lab_say PASS

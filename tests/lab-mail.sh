@@ -44,4 +44,5 @@ lab_say "both messages delivered to $mbox"
 lab_client pop3 127.0.0.1 110 "$LAB_USER" "$LAB_PASS" "lab-smtp-$tag"
 lab_client imap 127.0.0.1 143 "$LAB_USER" "$LAB_PASS" "lab-submission-$tag"
 lab_client imap ::1 143 "$LAB_USER" "$LAB_PASS" "lab-smtp-$tag"
+pt_stop || pt_fail "portierd exit status on SIGTERM"
 lab_say PASS

@@ -13,4 +13,5 @@ lab_conf telnet.conf
 lab_start 23/tcp
 lab_client telnet 127.0.0.1 23 "$LAB_USER" "$LAB_PASS"
 lab_client telnet ::1 23 "$LAB_USER" "$LAB_PASS"
+pt_stop || pt_fail "portierd exit status on SIGTERM"
 lab_say PASS

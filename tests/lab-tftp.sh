@@ -50,4 +50,5 @@ lab_say "fetched it over IPv6"
 
 fetch 127.0.0.1 no-such-file && [ -s "$PT_DIR/got" ] && pt_fail "a missing file was served"
 grep -q "File not found" "$PT_DIR/tftp.out" || pt_fail "no error for a missing file"
+pt_stop || pt_fail "portierd exit status on SIGTERM"
 lab_say PASS
