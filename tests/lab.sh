@@ -45,6 +45,8 @@ lab_init() {
 	[ "$(id -u)" = 0 ] ||
 		pt_skip "$LAB_NAME: needs root (network namespace, ports below 1024, a test user)"
 	if [ -z "${LAB_IN_NETNS:-}" ]; then
+		err=$(unshare --net --pid --fork --mount-proc true 2>&1) ||
+			pt_error "$LAB_NAME: cannot make namespaces (unshare): $err"
 		LAB_IN_NETNS=1
 		export LAB_IN_NETNS
 		exec unshare --net --pid --fork --mount-proc /bin/sh "$0" "$@"
