@@ -22,7 +22,8 @@
 #   lab_init NAME "$@"     SKIP unless root, namespaces, loopback up, pt_init
 #   lab_need PATH PACKAGE  ERROR unless the handler is installed
 #   lab_user               the test user (useradd, chpasswd), home, mailbox
-#   lab_conf FILE...       copy conf.d/FILE into $PT_CONFD with disable = no
+#   lab_conf FILE...       copy conf.d/FILE into $PT_CONFD with disable = no;
+#                          check it with its commented lines uncommented
 #   lab_start PORT/PROTO...   pt_start, then wait until each port is bound
 #   lab_client ARGS...     tests/lab/clients.py ARGS, FAIL if it fails
 #   lab_say MSG            a progress line
@@ -75,12 +76,21 @@ lab_user() {
 }
 
 lab_conf() {
+	mkdir -p "$PT_DIR/widened" || pt_error "mkdir"
 	for f in "$@"; do
 		sed 's/^\([[:space:]]*\)disable = yes$/\1disable = no/' \
 			"$top_srcdir/conf.d/$f" > "$PT_CONFD/$f" || pt_error "cannot copy conf.d/$f"
 		grep -q '^[[:space:]]*disable = no$' "$PT_CONFD/$f" ||
 			pt_error "conf.d/$f has no 'disable = yes' line to flip"
+		# What the comments offer must be valid too: the private ranges
+		# and an expiry date, uncommented.
+		sed 's/^\([[:space:]]*\)# \(only_from +=\|expires =\)/\1\2/' \
+			"$PT_CONFD/$f" > "$PT_DIR/widened/$f" || pt_error "sed"
+		[ "$(grep -Ec '^[[:space:]]*(only_from \+=|expires =)' "$PT_DIR/widened/$f")" -eq 2 ] ||
+			pt_fail "conf.d/$f lacks the commented only_from += and expires lines"
 	done
+	"$PORTIERCTL" check -c "$PT_DIR/widened" -r "$REGISTRY" > "$PT_DIR/check.out" 2>&1 ||
+		{ cat "$PT_DIR/check.out" >&2; pt_fail "$* with only_from += and expires uncommented: invalid"; }
 }
 
 lab_start() {
