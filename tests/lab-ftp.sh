@@ -15,6 +15,8 @@ install -m 644 -o "$LAB_USER" "$orig" "$LAB_HOME/lab.bin" ||
 	pt_error "cannot put the test file in $LAB_HOME"
 lab_conf ftp.conf
 lab_start 21/tcp
+lab_outsider
+lab_refused ftp 21
 
 for mode in passive active; do
 	lab_client ftp 127.0.0.1 21 "$LAB_USER" "$LAB_PASS" "$mode" "$LAB_HOME/lab.bin"

@@ -22,6 +22,11 @@ esac
 
 lab_conf smtp.conf submission.conf pop3.conf imap.conf
 lab_start 25/tcp 587/tcp 110/tcp 143/tcp
+lab_outsider
+lab_refused smtp 25
+lab_refused submission 587
+lab_refused pop3 110
+lab_refused imap 143
 
 tag=$(od -An -N6 -tx1 /dev/urandom | tr -d ' \n')
 lab_client smtp 127.0.0.1 25 "$LAB_USER@localhost" "lab-smtp-$tag"

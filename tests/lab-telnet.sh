@@ -12,6 +12,8 @@ lab_need /bin/login login
 lab_user
 lab_conf telnet.conf
 lab_start 23/tcp
+lab_outsider
+lab_refused telnet 23
 lab_client telnet 127.0.0.1 23 "$LAB_USER" "$LAB_PASS"
 lab_client telnet ::1 23 "$LAB_USER" "$LAB_PASS"
 pt_stop || pt_fail "portierd exit status on SIGTERM"

@@ -1,9 +1,10 @@
 #!/bin/sh
 # The legacy lab, TFTP: conf.d/tftp.conf enabled (a wait = yes datagram
 # service), portierd on port 69/udp of its own network namespace, in.tftpd
-# from tftpd-hpa serving a root the test makes. tftp-hpa's client fetches a
-# file twice (the second time after in.tftpd has exited and portierd watches
-# the port again), then over IPv6, and is refused a file that does not exist.
+# from tftpd-hpa serving a root the test makes. A request from outside the
+# example's only_from starts nothing; tftp-hpa's client fetches a file twice
+# (the second time after in.tftpd has exited and portierd watches the port
+# again), then over IPv6, and is refused a file that does not exist.
 . "${top_srcdir:-..}/tests/lab.sh"
 lab_init lab-tftp "$@"
 lab_need /usr/sbin/in.tftpd tftpd-hpa
@@ -19,16 +20,26 @@ head -c 262144 /dev/urandom >"$root/boot.img" && chmod 644 "$root/boot.img" ||
 lab_conf tftp.conf
 sed -i -e "s|\"/srv/tftp\"|\"--timeout\", \"2\", \"$root\"|" "$PT_CONFD/tftp.conf"
 grep -q "$root" "$PT_CONFD/tftp.conf" || pt_error "cannot point tftp.conf at $root"
-lab_start 69/udp
 
 fetch()
 {
 	rm -f "$PT_DIR/got"
-	(cd "$PT_DIR" && timeout $LAB_TIMEOUT tftp -m binary "$1" -c get "$2" got) >"$PT_DIR/tftp.out" 2>&1
+	(cd "$PT_DIR" && timeout "${3:-$LAB_TIMEOUT}" tftp -m binary "$1" -c get "$2" got) >"$PT_DIR/tftp.out" 2>&1
 	rc=$?
 	cat "$PT_DIR/tftp.out"
 	return $rc
 }
+
+lab_start 69/udp
+
+# A request from outside only_from starts no in.tftpd and gets no answer.
+lab_outsider
+fetch "$LAB_OUT4" boot.img 5
+[ -s "$PT_DIR/got" ] && pt_fail "a request from $LAB_OUT4 got data"
+pt_wait_log "tftp: refused connection from $LAB_OUT4:[0-9]+: access" ||
+	pt_fail "no refusal of $LAB_OUT4 logged"
+grep -q "tftp: start" "$PT_LOG" && pt_fail "a refused request started in.tftpd"
+lab_say "a request from $LAB_OUT4 was refused"
 
 fetch 127.0.0.1 boot.img || pt_fail "tftp get failed"
 cmp "$root/boot.img" "$PT_DIR/got" || pt_fail "fetched file differs"

@@ -26,6 +26,10 @@
 #                          check it with its commented lines uncommented
 #   lab_start PORT/PROTO...   pt_start, then wait until each port is bound
 #   lab_client ARGS...     tests/lab/clients.py ARGS, FAIL if it fails
+#   lab_outsider           loopback also gets $LAB_OUT4 and $LAB_OUT6, addresses
+#                          outside the examples' only_from (documentation ranges)
+#   lab_refused SERVICE PORT   connections from the outsider addresses are
+#                          closed unanswered, and logged as refused for access
 #   lab_say MSG            a progress line
 
 . "${top_srcdir:-..}/tests/lib.sh"
@@ -35,6 +39,8 @@ LAB_TIMEOUT=20
 LAB_PYTHON=/usr/bin/python3
 [ -x "$LAB_PYTHON" ] || LAB_PYTHON=python3
 LAB_USER=
+LAB_OUT4=192.0.2.9
+LAB_OUT6=2001:db8::9
 
 lab_say() {
 	printf '%s: %s\n' "$LAB_NAME" "$*"
@@ -114,6 +120,22 @@ lab_wait_port() {
 lab_client() {
 	timeout $((LAB_TIMEOUT * 3)) "$LAB_PYTHON" "$top_srcdir/tests/lab/clients.py" "$@" ||
 		pt_fail "client check '$1 $2 $3' failed"
+}
+
+lab_outsider() {
+	ip addr add "$LAB_OUT4/32" dev lo &&
+		ip -6 addr add "$LAB_OUT6/128" dev lo nodad ||
+		pt_error "cannot add $LAB_OUT4 and $LAB_OUT6 to the namespace's loopback"
+}
+
+# A connection to an outsider address comes from it: only_from must refuse it.
+lab_refused() {
+	lab_client refused "$LAB_OUT4" "$2"
+	lab_client refused "$LAB_OUT6" "$2"
+	pt_wait_log "$1: refused connection from $LAB_OUT4:[0-9]+: access" ||
+		pt_fail "$1: no refusal of $LAB_OUT4 logged"
+	pt_wait_log "$1: refused connection from \\[$LAB_OUT6\\]:[0-9]+: access" ||
+		pt_fail "$1: no refusal of $LAB_OUT6 logged"
 }
 
 # What is left of the test user's sessions (a shell from the telnet login, a

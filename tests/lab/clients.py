@@ -10,6 +10,7 @@ option negotiation, which telnetlib leaves to its caller.
     clients.py smtp   HOST PORT RCPT TOKEN
     clients.py pop3   HOST PORT USER PASSWORD TOKEN
     clients.py imap   HOST PORT USER PASSWORD TOKEN
+    clients.py refused HOST PORT   (the connection is closed unanswered)
 """
 
 import ftplib
@@ -17,6 +18,7 @@ import imaplib
 import io
 import poplib
 import smtplib
+import socket
 import sys
 import warnings
 
@@ -254,12 +256,26 @@ def imap(host, port, user, password, token):
     log("imap: logged in, message %s has %s" % (num.decode(), token))
 
 
+# Access control -------------------------------------------------------------
+
+def refused(host, port):
+    """portierd accepts and closes at once: no greeting, no handler."""
+    with socket.create_connection((host, port), TIMEOUT) as s:
+        try:
+            data = s.recv(1024)
+        except ConnectionResetError:
+            data = b""
+    expect(data == b"", "%s port %d answered: %r" % (host, port, data))
+    log("port %d: connection to %s closed unanswered" % (port, host))
+
+
 COMMANDS = {
     "telnet": (telnet, 4),
     "ftp": (ftp, 6),
     "smtp": (smtp, 4),
     "pop3": (pop3, 5),
     "imap": (imap, 5),
+    "refused": (refused, 2),
 }
 
 
