@@ -52,10 +52,16 @@ service_refusal_name(enum refusal r)
 bool
 service_servable(const struct service *svc)
 {
-	/* The built-in services (echo, daytime… and tcpmux) are dispatched in
-	 * service_dispatch(); this build has no module to serve them. */
-	if (svc->internal || svc->tcpmux) {
+	/* The built-in services (echo, daytime…) are dispatched in
+	 * service_dispatch(), and tcpmux-only services are started by the
+	 * built-in tcpmux; this build has no module to serve either. */
+	if (svc->internal) {
 		debug("%s: internal service: not served by this build; skipped", svc->id);
+		return false;
+	}
+	if (svc->tcpmux) {
+		debug("%s: reachable through tcpmux only, which this build does not serve; skipped",
+		      svc->id);
 		return false;
 	}
 	return true;
