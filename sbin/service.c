@@ -228,7 +228,8 @@ accept_transient(int err)
 static void
 service_accept(struct service_rt *rt, struct listener *l)
 {
-	for (int i = 0; i < ACCEPT_BATCH; i++) {
+	/* A connection may pause the listener (a limit reached): stop then. */
+	for (int i = 0; i < ACCEPT_BATCH && !l->paused; i++) {
 		struct sockaddr_storage peer;
 		socklen_t len = sizeof(peer);
 		unsigned held;
