@@ -360,7 +360,8 @@ apply_string(struct loader *ld, struct build *b, const struct optval *v)
 {
 	const char *s = v->items[0];
 
-	if (!*s || strpbrk(s, " \t\n/")) {
+	/* Registry names may hold a slash ("cl/1"); user and group names not. */
+	if (!*s || strpbrk(s, v->id == O_NAME ? " \t\n" : " \t\n/")) {
 		config_err(ld, b, v->id, "%s: '%s' is not a valid name", v->name, s);
 		return;
 	}

@@ -42,7 +42,8 @@ static const char registry_text[] =
 	"telnet 23/tcp\n"
 	"tftp 69/udp\n"
 	"shell 514/tcp cmd\n"
-	"syslog 514/udp\n";
+	"syslog 514/udp\n"
+	"cl/1 172/tcp\n";
 
 static int
 remove_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
@@ -251,6 +252,7 @@ static const struct {
 	{ "service \"e cho\" {\n type = internal\n port = 7\n}\n", 1, "not a valid service id" },
 	{ "service /tcp {\n type = internal\n port = 7\n}\n", 1, "the service id is empty" },
 	{ "service echo {\n type = internal\n name = \"a b\"\n}\n", 3, "name: 'a b' is not a valid name" },
+	{ "service x {\n server = /bin/sh\n user = \"../x\"\n}\n", 3, "user: '../x' is not a valid name" },
 	{ "service echo {\n type = internal\n bind = { 1.2.3 }\n}\n", 3,
 	  "bind: '1.2.3' is not an IPv4 or IPv6 address" },
 	{ "service echo {\n type = internal\n bind = { localhost }\n}\n", 3, "bind: 'localhost' is not" },
@@ -622,7 +624,8 @@ START_TEST(test_ids_and_protocols)
 		"service shell/tcp { server = /bin/sh }\n"
 		"service syslog { server = /bin/sh protocol = udp }\n"
 		"service daytime { type = internal protocol = udp wait = yes }\n"
-		"service x.y { server = /bin/sh port = 4000 }\n", 0);
+		"service x.y { server = /bin/sh port = 4000 }\n"
+		"service cl-1 { server = /bin/sh name = \"cl/1\" }\n", 0);
 	const struct service *s;
 
 	s = find(cfg, "echo");
@@ -649,6 +652,9 @@ START_TEST(test_ids_and_protocols)
 	ck_assert_int_eq(s->socktype, SOCK_DGRAM);
 	s = find(cfg, "x.y");
 	ck_assert_str_eq(s->name, "x.y");
+	s = find(cfg, "cl-1");
+	ck_assert_str_eq(s->name, "cl/1");
+	ck_assert_uint_eq(s->port, 172);
 	ck_assert_ptr_null(config_find(cfg, "nosuch"));
 	config_free(cfg);
 }
