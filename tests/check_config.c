@@ -252,7 +252,7 @@ static const struct {
 	{ "service \"e cho\" {\n type = internal\n port = 7\n}\n", 1, "not a valid service id" },
 	{ "service /tcp {\n type = internal\n port = 7\n}\n", 1, "the service id is empty" },
 	{ "service echo {\n type = internal\n name = \"a b\"\n}\n", 3, "name: 'a b' is not a valid name" },
-	{ "service x {\n server = /bin/sh\n user = \"../x\"\n}\n", 3, "user: '../x' is not a valid name" },
+	{ "service telnet {\n server = /bin/sh\n user = \"../x\"\n}\n", 3, "user: '../x' is not a valid name" },
 	{ "service echo {\n type = internal\n bind = { 1.2.3 }\n}\n", 3,
 	  "bind: '1.2.3' is not an IPv4 or IPv6 address" },
 	{ "service echo {\n type = internal\n bind = { localhost }\n}\n", 3, "bind: 'localhost' is not" },
