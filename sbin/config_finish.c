@@ -38,7 +38,7 @@ struct ident {
 };
 
 struct user_cache {
-	struct ident *v;
+	struct ident **v;	/* pointers: an entry stays put as the cache grows */
 	size_t n;
 	char *me;		/* the current user's name (not root) */
 	gid_t *my_gids;
@@ -51,8 +51,9 @@ config_users_free(struct user_cache *uc)
 	if (!uc)
 		return;
 	for (size_t i = 0; i < uc->n; i++) {
-		free(uc->v[i].name);
-		free(uc->v[i].gids);
+		free(uc->v[i]->name);
+		free(uc->v[i]->gids);
+		free(uc->v[i]);
 	}
 	free(uc->v);
 	free(uc->me);
@@ -137,21 +138,23 @@ static const struct ident *
 ident_lookup(struct loader *ld, const char *name, bool group)
 {
 	struct user_cache *uc = cache(ld);
-	struct ident *e, *v;
+	struct ident *e, **v;
 
 	if (!uc)
 		return NULL;
 	for (size_t i = 0; i < uc->n; i++)
-		if (uc->v[i].group == group && !strcmp(uc->v[i].name, name))
-			return &uc->v[i];
+		if (uc->v[i]->group == group && !strcmp(uc->v[i]->name, name))
+			return uc->v[i];
 	v = realloc(uc->v, (uc->n + 1) * sizeof(*v));
 	if (!v)
 		return NULL;
 	uc->v = v;
-	e = memset(&v[uc->n], 0, sizeof(*e));
-	if (!(e->name = strdup(name)))
+	e = calloc(1, sizeof(*e));
+	if (!e || !(e->name = strdup(name))) {
+		free(e);
 		return NULL;
-	uc->n++;
+	}
+	v[uc->n++] = e;
 	e->group = group;
 	resolve(e);
 	return e;
