@@ -94,10 +94,10 @@ config_build_copy(struct build *dst, const struct build *src)
 	rc |= dupstr(&s->banner, a->banner);
 	rc |= dupstr(&s->banner_success, a->banner_success);
 	rc |= dupstr(&s->banner_fail, a->banner_fail);
-	s->groups = strv_dup(a->groups);
-	s->env = strv_dup(a->env);
-	s->passenv = strv_dup(a->passenv);
-	dst->server_args = strv_dup(src->server_args);
+	s->groups = config_strv_dup(a->groups);
+	s->env = config_strv_dup(a->env);
+	s->passenv = config_strv_dup(a->passenv);
+	dst->server_args = config_strv_dup(src->server_args);
 	s->argv = NULL;
 	s->gids = NULL;
 	s->ngids = 0;
@@ -120,7 +120,7 @@ config_build_copy(struct build *dst, const struct build *src)
 void
 config_build_release(struct build *b)
 {
-	strv_free(b->server_args);
+	config_strv_free(b->server_args);
 	b->server_args = NULL;
 }
 
@@ -134,12 +134,12 @@ config_service_clear(struct service *s)
 	free(s->user);
 	free(s->group);
 	free(s->user_name);
-	strv_free(s->groups);
+	config_strv_free(s->groups);
 	free(s->gids);
 	free(s->server);
-	strv_free(s->argv);
-	strv_free(s->env);
-	strv_free(s->passenv);
+	config_strv_free(s->argv);
+	config_strv_free(s->env);
+	config_strv_free(s->passenv);
 	free(s->only_from.rules);
 	free(s->no_access.rules);
 	free(s->access_times);
@@ -151,7 +151,7 @@ config_service_clear(struct service *s)
 }
 
 size_t
-strv_len(char *const *v)
+config_strv_len(char *const *v)
 {
 	size_t n = 0;
 
@@ -161,9 +161,9 @@ strv_len(char *const *v)
 }
 
 int
-strv_push(char ***v, const char *s)
+config_strv_push(char ***v, const char *s)
 {
-	size_t n = strv_len(*v);
+	size_t n = config_strv_len(*v);
 	char **nv = realloc(*v, (n + 2) * sizeof(char *));
 
 	if (!nv)
@@ -175,9 +175,9 @@ strv_push(char ***v, const char *s)
 }
 
 char **
-strv_dup(char *const *v)
+config_strv_dup(char *const *v)
 {
-	size_t n = strv_len(v);
+	size_t n = config_strv_len(v);
 	char **nv;
 
 	if (!v)
@@ -188,7 +188,7 @@ strv_dup(char *const *v)
 	for (size_t i = 0; i < n; i++) {
 		nv[i] = strdup(v[i]);
 		if (!nv[i]) {
-			strv_free(nv);
+			config_strv_free(nv);
 			return NULL;
 		}
 	}
@@ -196,7 +196,7 @@ strv_dup(char *const *v)
 }
 
 void
-strv_free(char **v)
+config_strv_free(char **v)
 {
 	for (size_t i = 0; v && v[i]; i++)
 		free(v[i]);

@@ -341,7 +341,7 @@ apply_strlist(struct loader *ld, struct build *b, const struct optval *v)
 	char ***f = strlist_field(b, v->id);
 
 	if (!v->append) {
-		strv_free(*f);
+		config_strv_free(*f);
 		*f = NULL;
 	}
 	for (size_t i = 0; i < v->n; i++) {
@@ -355,7 +355,7 @@ apply_strlist(struct loader *ld, struct build *b, const struct optval *v)
 			config_err(ld, b, v->id, "groups: '%s' is not a valid name", s);
 			continue;
 		}
-		if (strv_push(f, s) < 0) {
+		if (config_strv_push(f, s) < 0) {
 			config_err(ld, b, v->id, "out of memory");
 			return;
 		}
@@ -370,10 +370,10 @@ apply_env(struct loader *ld, struct build *b, const struct optval *v)
 	size_t inherited;
 
 	if (!v->append) {
-		strv_free(b->s.env);
+		config_strv_free(b->s.env);
 		b->s.env = NULL;
 	}
-	inherited = strv_len(b->s.env);
+	inherited = config_strv_len(b->s.env);
 	for (size_t i = 0; i < v->n; i++) {
 		const char *s = v->items[i], *eq = strchr(s, '=');
 		size_t k, len = eq ? (size_t)(eq - s) : 0;
@@ -390,7 +390,7 @@ apply_env(struct loader *ld, struct build *b, const struct optval *v)
 		} else if (b->s.env && b->s.env[k]) {
 			if (replace_string(&b->s.env[k], s) < 0)
 				config_err(ld, b, v->id, "out of memory");
-		} else if (strv_push(&b->s.env, s) < 0) {
+		} else if (config_strv_push(&b->s.env, s) < 0) {
 			config_err(ld, b, v->id, "out of memory");
 		}
 	}
