@@ -31,6 +31,7 @@ apply_section(struct loader *ld, struct build *b, const struct conf_file *f,
 		cfg_opt_t *o = &sec->opts[i];
 		struct optval val = { .id = ids[i], .name = o->name, .n = o->nvalues };
 		size_t skip = 0;
+		int earlier = 0;
 
 		if (o->nvalues == 0 && !config_opt_is_list(ids[i]))
 			continue;
@@ -50,8 +51,12 @@ apply_section(struct loader *ld, struct build *b, const struct conf_file *f,
 		for (size_t k = 0; k < val.n; k++)
 			v[k] = o->values[k + skip]->string;
 		val.items = v;
-		b->at[ids[i]] = (struct origin){ f->path, r ? config_option_line(f, r, i) : sec->line };
+		b->at[ids[i]] = (struct origin){ f->path, r ? config_option_line(f, r, i, &earlier)
+							    : sec->line };
 		b->own[ids[i]] = true;
+		if (earlier && !config_opt_is_list(ids[i]))
+			/* libconfuse keeps the last; the first would be lost unseen. */
+			config_err(ld, b, ids[i], "%s is set twice (also at line %d)", o->name, earlier);
 		config_opt_apply(ld, b, &val);
 		if (v != items)
 			free(v);

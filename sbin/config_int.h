@@ -109,9 +109,10 @@ char *config_read_file(const char *path, size_t *len, struct diag *d);
 void config_parse_text(struct conf_file *f, const struct schema *sc, char *text,
 		       size_t len, struct diag *d);
 void config_file_free(struct conf_file *f);
-/* A section's lines: its own (run->line) and each option's. */
+/* A section's lines: its own (run->line) and each option's last
+ * assignment; *earlier is the one before (0 when there is none). */
 const struct run *config_find_run(const struct conf_file *f, const cfg_t *sec);
-int config_option_line(const struct conf_file *f, const struct run *r, int idx);
+int config_option_line(const struct conf_file *f, const struct run *r, int idx, int *earlier);
 
 /* config.c */
 void config_report(struct loader *ld, struct build *b, enum opt_id id,

@@ -68,7 +68,7 @@ mark_line(cfg_t *sec, cfg_opt_t *opt)
 	if (opt->nvalues == 1 && opt->values[0]->string &&
 	    !strcmp(opt->values[0]->string, INHERIT))
 		return 0;
-	if (r->count && f->marks[f->nmarks - 1].opt == idx)
+	if ((opt->flags & CFGF_LIST) && r->count && f->marks[f->nmarks - 1].opt == idx)
 		return 0;	/* the next item of the same list */
 	if (!grow(&f->marks, f->nmarks, sizeof(struct mark))) {
 		ps.oom = true;
@@ -336,12 +336,21 @@ config_find_run(const struct conf_file *f, const cfg_t *sec)
 }
 
 int
-config_option_line(const struct conf_file *f, const struct run *r, int idx)
+config_option_line(const struct conf_file *f, const struct run *r, int idx, int *earlier)
 {
-	for (size_t i = r->count; i > 0; i--)
-		if (f->marks[r->first + i - 1].opt == idx)
-			return f->marks[r->first + i - 1].line;
-	return r->line;
+	int line = 0;
+
+	*earlier = 0;
+	for (size_t i = r->count; i > 0; i--) {
+		if (f->marks[r->first + i - 1].opt != idx)
+			continue;
+		if (line) {
+			*earlier = f->marks[r->first + i - 1].line;
+			break;
+		}
+		line = f->marks[r->first + i - 1].line;
+	}
+	return line ? line : r->line;
 }
 
 /* Names that package managers and editors leave behind, skipped quietly. */

@@ -213,6 +213,8 @@ static const struct {
 	  "protocol: 'sctp' is not one of: tcp, udp" },
 	{ "service echo {\n type = internal\n activation = xinetd\n}\n", 3,
 	  "activation: 'xinetd' is not one of: inetd, systemd" },
+	{ "service echo {\n type = internal\n port = 7\n port = 8\n}\n", 4, "port is set twice (also at line 3)" },
+	{ "service echo { type = internal port = 7 port = 7 }\n", 1, "port is set twice (also at line 1)" },
 	/* the handler */
 	{ "service telnet {\n port = 23\n}\n", 1, "service 'telnet': no server (set server" },
 	{ "service telnet {\n server = bin/sh\n}\n", 2, "server: 'bin/sh' is not an absolute path" },
@@ -556,7 +558,8 @@ START_TEST(test_inheritance)
 		"service b {\n server = /bin/sh\n port = 1002\n instances = 7\n"
 		" only_from = { 192.168.0.0/16 }\n env = { \"B=1\" }\n log_on_success = { HOST }\n}\n"
 		"service c {\n server = /bin/sh\n port = 1003\n only_from += { 192.168.0.0/16 }\n"
-		" env += { \"B=1\", \"A=2\" }\n log_on_success += { USERID }\n server_args += { x }\n}\n"
+		" env += { \"B=1\", \"A=2\" }\n log_on_success += { USERID }\n server_args += { x }\n"
+		" server_args += { y }\n}\n"
 		"service d {\n server = /bin/sh\n port = 1004\n only_from = {}\n env = {}\n}\n"
 		"defaults {\n instances = 20\n nice = 5\n only_from = { 127.0.0.1 }\n"
 		" env = { \"A=1\" }\n log_on_success += { USERID }\n server_args = { -i }\n}\n", 0);
@@ -588,6 +591,7 @@ START_TEST(test_inheritance)
 			  LOGF_PID | LOGF_HOST | LOGF_DURATION | LOGF_EXIT | LOGF_USERID);
 	ck_assert_str_eq(c->argv[1], "-i");
 	ck_assert_str_eq(c->argv[2], "x");
+	ck_assert_str_eq(c->argv[3], "y");	/* += twice appends twice */
 	/* d empties: only_from = {} lets nobody in */
 	ck_assert(dd->only_from_set);
 	ck_assert_uint_eq(dd->only_from.count, 0);
