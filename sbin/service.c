@@ -25,6 +25,9 @@
 #define ACCEPT_BATCH 32
 /* After EMFILE/ENFILE/ENOBUFS the listener rests this long (ms). */
 #define ACCEPT_RETRY_MS 250
+/* After fork/clone failed (EAGAIN, ENOMEM) the listener rests this long (ms):
+ * the process table or memory needs time to drain, not more attempts. */
+#define SPAWN_RETRY_MS 1000
 /* At most one "cannot start handler" or "cannot accept" message per service
  * in this many ms; the others are counted and reported with the next one. */
 #define LOG_INTERVAL_MS 10000
@@ -243,7 +246,19 @@ service_admit(struct service_rt *rt, struct conn *c)
 	/* The access module (only_from, no_access, access_times, instances,
 	 * per_source, cps, max_load, max_children) decides here:
 	 * every connection and every wait-mode hand-over passes this point. */
-	return REFUSED_NONE;
+	return admit_check(rt, c, settings ? settings->max_children : LIMIT_UNLIMITED);
+}
+
+static void accept_retry(struct timer *t);
+
+/* No process could be created: rest the listener instead of failing again
+ * on every queued connection. */
+static void
+spawn_backoff(struct listener *l)
+{
+	listener_pause(l, LISTENER_RETRY);
+	l->retry.fn = accept_retry;
+	timer_arm(&l->retry, SPAWN_RETRY_MS);
 }
 
 static void
@@ -258,6 +273,7 @@ dispatch_external(struct service_rt *rt, struct conn *c)
 	if (pid < 0) {
 		rt->refused[REFUSED_SPAWN]++;
 		log_spawn_error(rt, &e);
+		spawn_backoff(c->l);
 		return;
 	}
 	rt->running++;
@@ -272,6 +288,7 @@ dispatch_external(struct service_rt *rt, struct conn *c)
 	ch->start_us = children_clock_us();
 	memcpy(ch->host, c->host, sizeof(ch->host));
 	ch->port = c->port;
+	admit_hold(rt, ch, c);
 	if (svc->wait) {
 		ch->held = c->l;
 		listener_pause(c->l, LISTENER_HELD);
@@ -303,6 +320,7 @@ service_child_exited(struct child *ch, int status)
 	struct service_rt *rt = ch->rt;
 
 	rt->running--;
+	admit_release(ch);
 	if (ch->held)
 		listener_resume(ch->held, LISTENER_HELD);
 	if (!ch->exec_failed)
@@ -321,11 +339,14 @@ service_connection(struct service_rt *rt, struct listener *l, int fd,
 	memcpy(&c.peer, peer, peerlen);
 	c.port = listener_addr_text((struct sockaddr *)peer, c.host, sizeof(c.host));
 	rt->accepted++;
+	admit_banner(rt, &c, BANNER);
 	why = service_admit(rt, &c);
 	if (why != REFUSED_NONE) {
 		rt->refused[why]++;
 		log_refused(rt, &c, why);
+		admit_banner(rt, &c, BANNER_FAIL);
 	} else {
+		admit_banner(rt, &c, BANNER_SUCCESS);
 		service_dispatch(rt, &c);
 	}
 	/* The handler has its own copy; a built-in keeps c.fd by dup'ing it. */
@@ -365,6 +386,9 @@ service_accept(struct service_rt *rt, struct listener *l)
 
 		if (fd >= 0) {
 			service_connection(rt, l, fd, &peer, len);
+			/* cps or a failed spawn paused it: stop now */
+			if (l->paused)
+				return;
 			continue;
 		}
 		if (errno == EAGAIN || errno == EWOULDBLOCK)
@@ -514,7 +538,7 @@ service_table_init(struct service_table *t, const struct service *svcs, size_t n
 			continue;
 		}
 		rt->state = SERVICE_UNBOUND;
-		if (spawn_prepare(&rt->spawn, &svcs[i]) < 0) {
+		if (spawn_prepare(&rt->spawn, &svcs[i]) < 0 || admit_init(rt) < 0) {
 			logit(LOG_ERR, "%s: out of memory", svcs[i].id);
 			return -1;
 		}
@@ -634,6 +658,7 @@ service_table_free(struct service_table *t)
 		service_close_listeners(rt);
 		timer_cancel(&rt->guard);
 		timer_cancel(&rt->expiry);
+		admit_free(rt);
 		spawn_release(&rt->spawn);
 	}
 	free(t->rt);
