@@ -21,60 +21,14 @@
  * every 5 s, and a flood must not cost a file read per connection. */
 #define LOAD_READ_MS 1000
 
-/* Reads at most ADMIT_BANNER_MAX bytes of path into *buf. */
-static int
-banner_read(const struct service *svc, const char *path, char **buf, size_t *len)
-{
-	char *b = malloc(ADMIT_BANNER_MAX + 1);
-	size_t n = 0;
-	ssize_t r;
-	int fd;
-
-	if (!b)
-		return -1;
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0) {
-		/* Checked at load: gone since. The service runs without it. */
-		logerr(LOG_ERR, "%s: banner %s", svc->id, path);
-		free(b);
-		return 0;
-	}
-	while (n <= ADMIT_BANNER_MAX &&
-	       (r = read(fd, b + n, ADMIT_BANNER_MAX + 1 - n)) != 0) {
-		if (r < 0) {
-			if (errno == EINTR)
-				continue;
-			logerr(LOG_ERR, "%s: banner %s", svc->id, path);
-			break;
-		}
-		n += (size_t)r;
-	}
-	close(fd);
-	if (n > ADMIT_BANNER_MAX) {
-		logit(LOG_WARNING, "%s: banner %s is longer than %d bytes: only those are sent",
-		      svc->id, path, ADMIT_BANNER_MAX);
-		n = ADMIT_BANNER_MAX;
-	}
-	*buf = b;
-	*len = n;
-	return 0;
-}
-
 int
 admit_init(struct service_rt *rt)
 {
 	const struct service *svc = rt->svc;
-	const char *paths[BANNER_COUNT] = { svc->banner, svc->banner_success, svc->banner_fail };
-	struct admit *a = &rt->adm;
 
 	/* Wait mode has one handler for every peer: nothing to count. */
-	if (!svc->wait && !(a->sources = access_sources_new()))
+	if (!svc->wait && !(rt->adm.sources = access_sources_new()))
 		return -1;
-	for (int k = 0; k < BANNER_COUNT; k++) {
-		if (paths[k] && svc->socktype == SOCK_STREAM && !svc->wait &&
-		    banner_read(svc, paths[k], &a->banner[k], &a->banner_len[k]) < 0)
-			return -1;
-	}
 	if (svc->wait && svc->socktype == SOCK_STREAM &&
 	    (svc->only_from_set || svc->no_access.count))
 		logit(LOG_WARNING, "%s: only_from/no_access cannot be applied to a wait-mode "
@@ -85,15 +39,9 @@ admit_init(struct service_rt *rt)
 void
 admit_free(struct service_rt *rt)
 {
-	struct admit *a = &rt->adm;
-
-	timer_cancel(&a->cps_pause);
-	access_sources_free(a->sources);
-	a->sources = NULL;
-	for (int k = 0; k < BANNER_COUNT; k++) {
-		free(a->banner[k]);
-		a->banner[k] = NULL;
-	}
+	timer_cancel(&rt->adm.cps_pause);
+	access_sources_free(rt->adm.sources);
+	rt->adm.sources = NULL;
 }
 
 /* The 1-minute load average, cached; -1 when it cannot be read. */
@@ -208,18 +156,6 @@ admit_check(struct service_rt *rt, struct conn *c, int max_children)
 		c->port = port;
 	}
 	return why;
-}
-
-void
-admit_banner(const struct service_rt *rt, const struct conn *c, enum banner_kind k)
-{
-	const struct admit *a = &rt->adm;
-
-	if (!a->banner[k] || c->fd == c->l->w.fd)
-		return;
-	/* A slow or absent reader must never hold up the loop. */
-	if (send(c->fd, a->banner[k], a->banner_len[k], MSG_DONTWAIT | MSG_NOSIGNAL) < 0)
-		debug("%s: banner to %s: %s", rt->svc->id, c->host, strerror(errno));
 }
 
 void

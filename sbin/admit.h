@@ -1,8 +1,7 @@
 /* admit: the daemon's side of access control. The policy itself is pure
  * (access.c); this module feeds it per connection (peer address, local time,
  * load average, handler counts), keeps each service's per-source table and
- * cps window, pauses the listeners while cps holds them back, and sends the
- * banners, which are read once at load. */
+ * cps window, and pauses the listeners while cps holds them back. */
 #ifndef PORTIER_ADMIT_H
 #define PORTIER_ADMIT_H
 
@@ -16,32 +15,20 @@ struct service_rt;
 struct conn;
 struct child;
 
-/* Banner files are read up to this size at load (a longer one is cut, with
- * a warning): one non-blocking send() of it fits a fresh socket's buffer. */
-#define ADMIT_BANNER_MAX 8192
-
-enum banner_kind { BANNER, BANNER_SUCCESS, BANNER_FAIL, BANNER_COUNT };
-
 /* Embedded in struct service_rt. */
 struct admit {
 	struct access_sources *sources;	/* nowait: handlers per remote address */
 	struct access_rate cps;		/* handler starts in the current second */
 	struct timer cps_pause;		/* resumes the listeners after cps_wait */
-	char *banner[BANNER_COUNT];	/* NULL: none */
-	size_t banner_len[BANNER_COUNT];
 };
 
-/* At load: the tables and the banners. -1 when out of memory. */
+/* At load: the per-source table. -1 when out of memory. */
 int admit_init(struct service_rt *rt);
 void admit_free(struct service_rt *rt);
 
 /* The checks of access_admit() for connection c; on a cps refusal the
  * service's listeners pause for cps_wait seconds. */
 enum refusal admit_check(struct service_rt *rt, struct conn *c, int max_children);
-
-/* Best effort, never blocking: what does not fit the socket buffer is lost.
- * Streams only. */
-void admit_banner(const struct service_rt *rt, const struct conn *c, enum banner_kind k);
 
 /* Counts ch's remote address against per_source until admit_release(ch). */
 void admit_hold(struct service_rt *rt, struct child *ch, const struct conn *c);

@@ -4,12 +4,10 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -19,6 +17,7 @@
 #include "log.h"
 #include "service.h"
 #include "spawn.h"
+#include "svclog.h"
 
 /* Connections accepted per readiness event of one listener: a burst drains
  * in a few loop iterations without starving the other services. */
@@ -28,9 +27,6 @@
 /* After fork/clone failed (EAGAIN, ENOMEM) the listener rests this long (ms):
  * the process table or memory needs time to drain, not more attempts. */
 #define SPAWN_RETRY_MS 1000
-/* At most one "cannot start handler" or "cannot accept" message per service
- * in this many ms; the others are counted and reported with the next one. */
-#define LOG_INTERVAL_MS 10000
 /* The loop guard counts wait-mode starts per window of this many ms. */
 #define GUARD_WINDOW_MS 60000
 
@@ -54,150 +50,22 @@ service_refusal_name(enum refusal r)
 	return r < REFUSED_COUNT ? refusal_names[r] : "?";
 }
 
-/* True when a message may go out now; *held gets the number held back. */
-static bool
-ratelimit_pass(struct ratelimit *rl, unsigned *held)
-{
-	uint64_t now = loop_now();
-
-	if (rl->last_ms && now - rl->last_ms < LOG_INTERVAL_MS) {
-		rl->suppressed++;
-		return false;
-	}
-	rl->last_ms = now ? now : 1;
-	*held = rl->suppressed;
-	rl->suppressed = 0;
-	return true;
-}
-
 bool
 service_servable(const struct service *svc)
 {
-	/* The built-in services (echo, daytime… and tcpmux) are dispatched in
-	 * service_dispatch(); this build has no module to serve them. */
-	if (svc->internal || svc->tcpmux) {
+	/* The built-in services (echo, daytime…) are dispatched in
+	 * service_dispatch(), and tcpmux-only services are started by the
+	 * built-in tcpmux; this build has no module to serve either. */
+	if (svc->internal) {
 		debug("%s: internal service: not served by this build; skipped", svc->id);
 		return false;
 	}
+	if (svc->tcpmux) {
+		debug("%s: reachable through tcpmux only, which this build does not serve; skipped",
+		      svc->id);
+		return false;
+	}
 	return true;
-}
-
-/* ---- logging: never a DNS look-up, only what accept() gave us ---- */
-
-static void
-host_text(char *buf, size_t len, const char *host, int port)
-{
-	if (strchr(host, ':'))
-		snprintf(buf, len, "[%s]:%d", host, port);
-	else
-		snprintf(buf, len, "%s:%d", host, port);
-}
-
-static void
-log_start(struct service_rt *rt, const struct child *ch)
-{
-	unsigned m = rt->svc->log_on_success;
-	struct log_fields f = { .service_id = rt->svc->id, .duration_usec = -1 };
-	char from[INET6_ADDRSTRLEN + 16] = "";
-
-	if (!(m & (LOGF_PID | LOGF_HOST)))
-		return;
-	if (m & LOGF_PID)
-		f.handler_pid = ch->pid;
-	if ((m & LOGF_HOST) && ch->host[0]) {
-		f.remote_addr = ch->host;
-		f.remote_port = ch->port;
-		host_text(from, sizeof(from), ch->host, ch->port);
-	}
-	log_fields(LOG_INFO, &f, "%s: start%s%.0d%s%s", rt->svc->id,
-		   f.handler_pid ? " pid " : "", f.handler_pid,
-		   from[0] ? " from " : "", from);
-}
-
-static void
-status_text(char *buf, size_t len, int status)
-{
-	if (WIFEXITED(status))
-		snprintf(buf, len, "status %d", WEXITSTATUS(status));
-	else if (WIFSIGNALED(status))
-		snprintf(buf, len, "signal %s%s", sigabbrev_np(WTERMSIG(status)) ?: "?",
-			 WCOREDUMP(status) ? " (core dumped)" : "");
-	else
-		snprintf(buf, len, "wait status %#x", status);
-}
-
-static void
-log_exit(struct service_rt *rt, const struct child *ch, int status)
-{
-	unsigned m = rt->svc->log_on_success;
-	struct log_fields f = { .service_id = rt->svc->id, .duration_usec = -1 };
-	char st[64] = "", from[INET6_ADDRSTRLEN + 16] = "", dur[32] = "";
-	int prio = LOG_INFO;
-
-	status_text(st, sizeof(st), status);
-	/* A crash is worth a line whatever log_on_success says. */
-	if (WIFSIGNALED(status) && WTERMSIG(status) != SIGTERM && WTERMSIG(status) != SIGPIPE &&
-	    WTERMSIG(status) != SIGHUP && WTERMSIG(status) != SIGINT) {
-		prio = LOG_WARNING;
-		m |= LOGF_EXIT | LOGF_PID;
-	}
-	if (!(m & (LOGF_EXIT | LOGF_DURATION)))
-		return;
-	if (m & LOGF_EXIT)
-		f.exit_status = st;
-	if (m & LOGF_PID)
-		f.handler_pid = ch->pid;
-	if ((m & LOGF_HOST) && ch->host[0]) {
-		f.remote_addr = ch->host;
-		f.remote_port = ch->port;
-		host_text(from, sizeof(from), ch->host, ch->port);
-	}
-	if (m & LOGF_DURATION) {
-		f.duration_usec = children_clock_us() - ch->start_us;
-		snprintf(dur, sizeof(dur), " duration %lld.%03llds", f.duration_usec / 1000000,
-			 f.duration_usec / 1000 % 1000);
-	}
-	log_fields(prio, &f, "%s: exit%s%.0d%s%s%s%s%s", rt->svc->id,
-		   f.handler_pid ? " pid " : "", f.handler_pid,
-		   from[0] ? " from " : "", from, f.exit_status ? " " : "",
-		   f.exit_status ? st : "", dur);
-}
-
-static void
-log_refused(struct service_rt *rt, const struct conn *c, enum refusal why)
-{
-	unsigned m = rt->svc->log_on_failure;
-	struct log_fields f = {
-		.service_id = rt->svc->id, .duration_usec = -1,
-		.refused_reason = service_refusal_name(why),
-	};
-	char from[INET6_ADDRSTRLEN + 16] = "";
-
-	if (!(m & (LOGF_HOST | LOGF_ATTEMPT)))
-		return;
-	if ((m & LOGF_HOST) && c->host[0]) {
-		f.remote_addr = c->host;
-		f.remote_port = c->port;
-		host_text(from, sizeof(from), c->host, c->port);
-	}
-	log_fields(LOG_NOTICE, &f, "%s: refused%s%s: %s", rt->svc->id,
-		   from[0] ? " connection from " : "", from, f.refused_reason);
-}
-
-static void
-log_spawn_error(struct service_rt *rt, const struct spawn_error *e)
-{
-	unsigned held;
-
-	if (!ratelimit_pass(&rt->exec_log, &held))
-		return;
-	if (!strcmp(e->step, "exec"))
-		logit(LOG_ERR, "%s: exec %s: %s%s%.0u%s", rt->svc->id, rt->svc->server,
-		      strerror(e->err), held ? " (" : "", held, held ? " similar messages suppressed)" : "");
-	else
-		logit(LOG_ERR, "%s: cannot start %s: %s: %s%s%.0u%s", rt->svc->id, rt->svc->server,
-		      e->step, strerror(e->err), held ? " (" : "", held,
-		      held ? " similar messages suppressed)" : "");
 }
 
 /* ---- wait-mode loop guard ---- */
@@ -272,7 +140,7 @@ dispatch_external(struct service_rt *rt, struct conn *c)
 	pid = spawn_handler(svc, &rt->spawn, c, &e);
 	if (pid < 0) {
 		rt->refused[REFUSED_SPAWN]++;
-		log_spawn_error(rt, &e);
+		svclog_spawn_error(rt, &e);
 		spawn_backoff(c->l);
 		return;
 	}
@@ -297,11 +165,11 @@ dispatch_external(struct service_rt *rt, struct conn *c)
 	if (e.step) {
 		ch->exec_failed = true;
 		rt->refused[REFUSED_SPAWN]++;
-		log_spawn_error(rt, &e);
+		svclog_spawn_error(rt, &e);
 		return;
 	}
 	rt->started++;
-	log_start(rt, ch);
+	svclog_start(rt, ch);
 }
 
 void
@@ -324,7 +192,7 @@ service_child_exited(struct child *ch, int status)
 	if (ch->held)
 		listener_resume(ch->held, LISTENER_HELD);
 	if (!ch->exec_failed)
-		log_exit(rt, ch, status);
+		svclog_exit(rt, ch, status);
 }
 
 /* ---- the accept path ---- */
@@ -339,14 +207,14 @@ service_connection(struct service_rt *rt, struct listener *l, int fd,
 	memcpy(&c.peer, peer, peerlen);
 	c.port = listener_addr_text((struct sockaddr *)peer, c.host, sizeof(c.host));
 	rt->accepted++;
-	admit_banner(rt, &c, BANNER);
+	banner_send(&rt->banner, fd, rt->svc->id);
 	why = service_admit(rt, &c);
 	if (why != REFUSED_NONE) {
 		rt->refused[why]++;
-		log_refused(rt, &c, why);
-		admit_banner(rt, &c, BANNER_FAIL);
+		svclog_refused(rt, &c, why);
+		banner_send(&rt->banner_fail, fd, rt->svc->id);
 	} else {
-		admit_banner(rt, &c, BANNER_SUCCESS);
+		banner_send(&rt->banner_success, fd, rt->svc->id);
 		service_dispatch(rt, &c);
 	}
 	/* The handler has its own copy; a built-in keeps c.fd by dup'ing it. */
@@ -378,7 +246,8 @@ accept_transient(int err)
 static void
 service_accept(struct service_rt *rt, struct listener *l)
 {
-	for (int i = 0; i < ACCEPT_BATCH; i++) {
+	/* A connection may pause the listener (a limit reached): stop then. */
+	for (int i = 0; i < ACCEPT_BATCH && !l->paused; i++) {
 		struct sockaddr_storage peer;
 		socklen_t len = sizeof(peer);
 		unsigned held;
@@ -386,9 +255,6 @@ service_accept(struct service_rt *rt, struct listener *l)
 
 		if (fd >= 0) {
 			service_connection(rt, l, fd, &peer, len);
-			/* cps or a failed spawn paused it: stop now */
-			if (l->paused)
-				return;
 			continue;
 		}
 		if (errno == EAGAIN || errno == EWOULDBLOCK)
@@ -396,7 +262,7 @@ service_accept(struct service_rt *rt, struct listener *l)
 		if (accept_transient(errno))
 			continue;
 		/* Out of descriptors or memory: let handlers exit, try again. */
-		if (ratelimit_pass(&rt->accept_log, &held))
+		if (svclog_ratelimit(&rt->accept_log, &held))
 			logerr(LOG_ERR, "%s: accept on %s (retrying in %d ms)", rt->svc->id,
 			       l->name, ACCEPT_RETRY_MS);
 		listener_pause(l, LISTENER_RETRY);
@@ -440,7 +306,7 @@ service_handoff(struct service_rt *rt, struct listener *l)
 	why = service_admit(rt, &c);
 	if (why != REFUSED_NONE) {
 		rt->refused[why]++;
-		log_refused(rt, &c, why);
+		svclog_refused(rt, &c, why);
 		handoff_drop(l);
 		return;
 	}
@@ -510,6 +376,23 @@ expiry_fire(struct timer *t)
 
 /* ---- the table ---- */
 
+/* What is read or decided once per service at start-up. */
+static void
+service_rt_prepare(struct service_rt *rt)
+{
+	const struct service *svc = rt->svc;
+
+	if ((svc->log_on_success | svc->log_on_failure) & LOGF_USERID)
+		logit(LOG_WARNING, "%s: USERID: ident (RFC 1413) look-ups are not supported; "
+		      "the field is left out of the log", svc->id);
+	/* Banners go to connections: wait-mode handlers own theirs. */
+	if (svc->wait || svc->socktype != SOCK_STREAM)
+		return;
+	banner_load(&rt->banner, svc->banner, svc->id);
+	banner_load(&rt->banner_success, svc->banner_success, svc->id);
+	banner_load(&rt->banner_fail, svc->banner_fail, svc->id);
+}
+
 int
 service_table_init(struct service_table *t, const struct service *svcs, size_t n,
 		   const struct daemon_settings *s)
@@ -542,6 +425,7 @@ service_table_init(struct service_table *t, const struct service *svcs, size_t n
 			logit(LOG_ERR, "%s: out of memory", svcs[i].id);
 			return -1;
 		}
+		service_rt_prepare(rt);
 	}
 	return 0;
 }
@@ -660,6 +544,9 @@ service_table_free(struct service_table *t)
 		timer_cancel(&rt->expiry);
 		admit_free(rt);
 		spawn_release(&rt->spawn);
+		banner_free(&rt->banner);
+		banner_free(&rt->banner_success);
+		banner_free(&rt->banner_fail);
 	}
 	free(t->rt);
 	t->rt = NULL;

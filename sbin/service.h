@@ -14,6 +14,7 @@
 
 #include "access.h"
 #include "admit.h"
+#include "banner.h"
 #include "loop.h"
 #include "spawn.h"
 
@@ -64,6 +65,9 @@ struct service_rt {
 	int guard_starts;
 	struct timer guard;
 	struct timer expiry;		/* closes the listeners at `expires` */
+	struct banner banner;		/* to every connection */
+	struct banner banner_success;	/* to an admitted one, before its handler starts */
+	struct banner banner_fail;	/* to a refused one */
 	struct admit adm;		/* per-source counts, cps, banners (admit.c) */
 };
 
