@@ -71,7 +71,7 @@ load_now(void)
 		}
 	}
 	if (!complained)
-		logerr(LOG_WARNING, "/proc/loadavg unreadable: max_load is not applied until it is");
+		logit(LOG_WARNING, "/proc/loadavg unreadable: max_load is not applied until it is");
 	complained = true;
 	return -1;
 }
