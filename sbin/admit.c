@@ -158,24 +158,22 @@ admit_check(struct service_rt *rt, struct conn *c, int max_children)
 	return why;
 }
 
-void
-admit_hold(struct service_rt *rt, struct child *ch, const struct conn *c)
+bool
+admit_hold(struct service_rt *rt, const struct conn *c, struct access_addr *src)
 {
 	if (!rt->adm.sources || c->peer.ss_family == AF_UNSPEC ||
-	    access_addr_from_sockaddr((const struct sockaddr *)&c->peer, c->peerlen, &ch->src) < 0)
-		return;
-	if (access_sources_inc(rt->adm.sources, &ch->src) < 0) {
+	    access_addr_from_sockaddr((const struct sockaddr *)&c->peer, c->peerlen, src) < 0)
+		return false;
+	if (access_sources_inc(rt->adm.sources, src) < 0) {
 		logit(LOG_ERR, "%s: out of memory counting connections from %s: "
 		      "per_source does not see this one", rt->svc->id, c->host);
-		return;
+		return false;
 	}
-	ch->src_held = true;
+	return true;
 }
 
 void
-admit_release(struct child *ch)
+admit_release(struct service_rt *rt, const struct access_addr *src)
 {
-	if (ch->src_held)
-		access_sources_dec(ch->rt->adm.sources, &ch->src);
-	ch->src_held = false;
+	access_sources_dec(rt->adm.sources, src);
 }

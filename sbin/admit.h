@@ -13,7 +13,6 @@
 
 struct service_rt;
 struct conn;
-struct child;
 
 /* Embedded in struct service_rt. */
 struct admit {
@@ -30,8 +29,10 @@ void admit_free(struct service_rt *rt);
  * service's listeners pause for cps_wait seconds. */
 enum refusal admit_check(struct service_rt *rt, struct conn *c, int max_children);
 
-/* Counts ch's remote address against per_source until admit_release(ch). */
-void admit_hold(struct service_rt *rt, struct child *ch, const struct conn *c);
-void admit_release(struct child *ch);
+/* Counts c's remote address against per_source while its handler runs (a
+ * child, or an internal connection): true when counted, then *src is what
+ * admit_release() needs to uncount it. */
+bool admit_hold(struct service_rt *rt, const struct conn *c, struct access_addr *src);
+void admit_release(struct service_rt *rt, const struct access_addr *src);
 
 #endif

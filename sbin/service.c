@@ -124,6 +124,8 @@ static void accept_retry(struct timer *t);
 static void
 spawn_backoff(struct listener *l)
 {
+	if (!l)
+		return;	/* handed over by tcpmux: no listener of its own */
 	listener_pause(l, LISTENER_RETRY);
 	l->retry.fn = accept_retry;
 	timer_arm(&l->retry, SPAWN_RETRY_MS);
@@ -156,7 +158,7 @@ dispatch_external(struct service_rt *rt, struct conn *c)
 	ch->start_us = children_clock_us();
 	memcpy(ch->host, c->host, sizeof(ch->host));
 	ch->port = c->port;
-	admit_hold(rt, ch, c);
+	ch->src_held = admit_hold(rt, c, &ch->src);
 	if (svc->wait) {
 		ch->held = c->l;
 		listener_pause(c->l, LISTENER_HELD);
@@ -188,7 +190,8 @@ service_child_exited(struct child *ch, int status)
 	struct service_rt *rt = ch->rt;
 
 	rt->running--;
-	admit_release(ch);
+	if (ch->src_held)
+		admit_release(rt, &ch->src);
 	if (ch->held)
 		listener_resume(ch->held, LISTENER_HELD);
 	if (!ch->exec_failed)
