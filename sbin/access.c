@@ -15,26 +15,6 @@
 
 #include "access.h"
 
-static const char *const reason_names[ACCESS_NREASONS] = {
-	[ACCESS_OK] = "ok",
-	[ACCESS_ADDRESS] = "access",
-	[ACCESS_TIME] = "time",
-	[ACCESS_INSTANCES] = "instances",
-	[ACCESS_PER_SOURCE] = "per_source",
-	[ACCESS_CPS] = "cps",
-	[ACCESS_LOAD] = "load",
-	[ACCESS_CHILDREN] = "children",
-	[ACCESS_SPAWN] = "spawn",
-};
-
-const char *
-access_reason_name(enum access_reason r)
-{
-	if ((unsigned)r >= ACCESS_NREASONS)
-		return "unknown";
-	return reason_names[r];
-}
-
 /* ::ffff:0:0/96, the IPv4-mapped block */
 static const uint8_t v4mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
 
@@ -359,27 +339,27 @@ limit_reached(int limit, unsigned current)
 	return limit != LIMIT_UNLIMITED && current >= (unsigned)limit;
 }
 
-enum access_reason
+enum refusal
 access_admit(const struct service *svc, struct access_sources *sources,
 	     struct access_rate *cps, const struct access_request *rq)
 {
 	if (rq->addr && !access_address_allowed(svc, rq->addr))
-		return ACCESS_ADDRESS;
+		return REFUSED_ACCESS;
 	if (rq->local && !access_time_allowed(svc, rq->local))
-		return ACCESS_TIME;
+		return REFUSED_TIME;
 	if (limit_reached(rq->max_children, rq->children))
-		return ACCESS_CHILDREN;
+		return REFUSED_CHILDREN;
 	if (limit_reached(svc->instances, rq->running))
-		return ACCESS_INSTANCES;
+		return REFUSED_INSTANCES;
 	if (rq->addr && sources &&
 	    limit_reached(svc->per_source, access_sources_get(sources, rq->addr)))
-		return ACCESS_PER_SOURCE;
+		return REFUSED_PER_SOURCE;
 	if (svc->max_load > 0 && rq->load >= 0 && rq->load > svc->max_load)
-		return ACCESS_LOAD;
+		return REFUSED_LOAD;
 	if (svc->cps_rate > 0 && cps &&
 	    access_rate_hit(cps, (unsigned)svc->cps_rate, 1000, rq->now_ms))
-		return ACCESS_CPS;
-	return ACCESS_OK;
+		return REFUSED_CPS;
+	return REFUSED_NONE;
 }
 
 int

@@ -13,22 +13,20 @@
 
 #include "config.h"
 
-/* Why a connection was refused. ACCESS_OK is 0 so that `if (reason)` reads
- * as "refused". The names are what logs and `portierctl status` show. */
-enum access_reason {
-	ACCESS_OK,
-	ACCESS_ADDRESS,		/* "access": only_from / no_access */
-	ACCESS_TIME,		/* "time": outside access_times */
-	ACCESS_INSTANCES,	/* "instances" */
-	ACCESS_PER_SOURCE,	/* "per_source" */
-	ACCESS_CPS,		/* "cps": the rate limit tripped */
-	ACCESS_LOAD,		/* "load": max_load */
-	ACCESS_CHILDREN,	/* "children": the global max_children */
-	ACCESS_SPAWN,		/* "spawn": fork/clone failed (the daemon's own reason) */
-	ACCESS_NREASONS
+/* Why a connection was not served: counted per service (service_rt.refused)
+ * and logged under log_on_failure with service_refusal_name(). */
+enum refusal {
+	REFUSED_NONE,
+	REFUSED_ACCESS,		/* only_from / no_access */
+	REFUSED_TIME,		/* outside access_times */
+	REFUSED_INSTANCES,	/* instances reached */
+	REFUSED_PER_SOURCE,	/* per_source reached */
+	REFUSED_CPS,		/* connection rate: the service pauses */
+	REFUSED_LOAD,		/* max_load */
+	REFUSED_CHILDREN,	/* daemon-wide max_children */
+	REFUSED_SPAWN,		/* the handler could not be started (the daemon's own) */
+	REFUSED_COUNT
 };
-
-const char *access_reason_name(enum access_reason r);
 
 /* A remote address in canonical form: IPv4-mapped IPv6 is IPv4, unused bytes
  * are zero, so that two equal addresses compare equal with memcmp. */
@@ -82,11 +80,12 @@ struct access_request {
 	int max_children;		/* LIMIT_UNLIMITED or > 0 */
 };
 
-/* Every check in a fixed order: address, time, children, instances,
+/* REFUSED_NONE or why not. Every check in a fixed order: address, time,
+ * children, instances,
  * per_source, load, then cps, which counts the connections that passed the
  * others (handler starts). Only the cps state changes; the caller counts the
  * source with access_sources_inc() once the handler runs. */
-enum access_reason access_admit(const struct service *svc, struct access_sources *sources,
+enum refusal access_admit(const struct service *svc, struct access_sources *sources,
 				struct access_rate *cps, const struct access_request *rq);
 
 /* The first field of /proc/loadavg. 0, or -1 when buf does not start with one. */
