@@ -5,7 +5,7 @@
 # errors (exit 2). Needs no daemon and no network.
 set -u
 
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/ctl_lib.sh"
 ctl_command=check
 
 # Handlers run as portierd's user when it is not root, else as nobody.

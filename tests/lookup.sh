@@ -4,7 +4,7 @@
 # errors (exit 2). Needs no daemon and no network.
 set -u
 
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/ctl_lib.sh"
 ctl_command=lookup
 
 # A name: one line per protocol, aligned, with class and description.
@@ -58,7 +58,7 @@ printf 'many 50001/udp %s # many aliases\n' "$long" >"$tmp/many.db"
 run 0 many -r "$tmp/many.db"
 has out '^many +50001/udp +dynamic +alias-number-01-of-a-long-list,alias-number-02-.*,alias-number-32-of-a-long-list  many aliases$'
 run 0 alias-number-32-of-a-long-list -r "$tmp/many.db"
-lines 1
+lines out 1
 
 # Nothing matches: exit 1, a message on stderr, nothing on stdout.
 run 1 no-such-service -r "$REGISTRY"
