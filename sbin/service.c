@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "children.h"
@@ -433,6 +434,56 @@ service_ready(struct watcher *w, uint32_t events)
 		service_accept(l->rt, l);
 }
 
+/* ---- expiry: a service offered until a date ---- */
+
+static void
+forget_listener(struct child *ch, void *arg)
+{
+	if (ch->held && ch->held->rt == arg)
+		ch->held = NULL;
+}
+
+void
+service_close_listeners(struct service_rt *rt)
+{
+	if (rt->svc->wait)
+		children_foreach(forget_listener, rt);
+	while (rt->listeners) {
+		struct listener *l = rt->listeners;
+
+		rt->listeners = l->next;
+		listener_close(l);
+	}
+	rt->nlisteners = 0;
+}
+
+/* Milliseconds until t on the wall clock, 0 when past. */
+static uint64_t
+ms_until(time_t t)
+{
+	time_t now = time(NULL);
+
+	return t > now ? (uint64_t)(t - now) * 1000 : 0;
+}
+
+static void
+expiry_fire(struct timer *t)
+{
+	struct service_rt *rt = container_of(t, struct service_rt, expiry);
+	uint64_t left = ms_until(rt->svc->expires);
+
+	/* The loop's clock is monotonic; the date is not. */
+	if (left) {
+		timer_arm(t, left);
+		return;
+	}
+	logit(LOG_NOTICE, "%s: expired: no longer offered (%d handler(s) still running)",
+	      rt->svc->id, rt->running);
+	service_close_listeners(rt);
+	timer_cancel(&rt->guard);
+	rt->state = SERVICE_EXPIRED;
+}
+
 /* ---- the table ---- */
 
 int
@@ -455,6 +506,11 @@ service_table_init(struct service_table *t, const struct service *svcs, size_t n
 		}
 		if (!service_servable(&svcs[i])) {
 			rt->state = SERVICE_SKIPPED;
+			continue;
+		}
+		if (svcs[i].expires && !ms_until(svcs[i].expires)) {
+			logit(LOG_NOTICE, "%s: expired: not offered", svcs[i].id);
+			rt->state = SERVICE_EXPIRED;
 			continue;
 		}
 		rt->state = SERVICE_UNBOUND;
@@ -555,10 +611,17 @@ service_table_bind(struct service_table *t, size_t *bound)
 int
 service_table_start(struct service_table *t)
 {
-	for (size_t i = 0; i < t->count; i++)
-		for (struct listener *l = t->rt[i].listeners; l; l = l->next)
+	for (size_t i = 0; i < t->count; i++) {
+		struct service_rt *rt = &t->rt[i];
+
+		for (struct listener *l = rt->listeners; l; l = l->next)
 			if (listener_start(l, service_ready) < 0)
 				return -1;
+		if (rt->nlisteners && rt->svc->expires) {
+			rt->expiry.fn = expiry_fire;
+			timer_arm(&rt->expiry, ms_until(rt->svc->expires));
+		}
+	}
 	return 0;
 }
 
@@ -568,13 +631,9 @@ service_table_free(struct service_table *t)
 	for (size_t i = 0; t->rt && i < t->count; i++) {
 		struct service_rt *rt = &t->rt[i];
 
-		while (rt->listeners) {
-			struct listener *l = rt->listeners;
-
-			rt->listeners = l->next;
-			listener_close(l);
-		}
+		service_close_listeners(rt);
 		timer_cancel(&rt->guard);
+		timer_cancel(&rt->expiry);
 		spawn_release(&rt->spawn);
 	}
 	free(t->rt);

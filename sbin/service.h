@@ -41,6 +41,7 @@ enum service_state {
 	SERVICE_UNBOUND,	/* no listener could be opened */
 	SERVICE_ACTIVE,		/* listening */
 	SERVICE_LOOPING,	/* wait-mode loop guard tripped: paused for a while */
+	SERVICE_EXPIRED,	/* past `expires`: listeners closed */
 };
 
 /* One connection (nowait) or one hand-over of a listener (wait). */
@@ -75,6 +76,7 @@ struct service_rt {
 	uint64_t guard_window;
 	int guard_starts;
 	struct timer guard;
+	struct timer expiry;		/* closes the listeners at `expires` */
 };
 
 struct service_table {
@@ -95,6 +97,10 @@ size_t service_table_bind(struct service_table *t, size_t *bound);
 int service_table_start(struct service_table *t);
 /* Closes every listener and frees the table; running handlers are left alone. */
 void service_table_free(struct service_table *t);
+
+/* Closes rt's listeners; handlers that hold one (wait mode) keep running and
+ * forget it. */
+void service_close_listeners(struct service_rt *rt);
 
 /* Whether this build can serve svc; false logs why at debug level. */
 bool service_servable(const struct service *svc);
