@@ -27,9 +27,6 @@
 #include "log.h"
 #include "loop.h"
 
-#define container_of(p, type, member) \
-	((type *)(void *)((char *)(p) - offsetof(type, member)))
-
 /* Sends (or receives) per readiness event before yielding to the others. */
 #define BUILTIN_IO_ROUNDS	8
 
@@ -442,19 +439,20 @@ builtin_udp_serve(const struct service *svc, int fd, builtin_admit_fn admit, voi
 		}
 		if ((size_t)n > sizeof(scratch))
 			continue;	/* cannot happen for UDP; never echo a part */
+		/* Policy first, then the rate, and only then admission, whose
+		 * refusals are logged: a spoofed flood is dropped before it can
+		 * flood the log too. */
 		if (!builtin_udp_port_ok(kind, src_port(&src))) {
 			debug("%s: request from port %u dropped (loop guard)",
 			      svc->id, src_port(&src));
 			continue;
 		}
-		if (admit && !admit(svc, (struct sockaddr *)&src, slen, arg))
-			continue;
-		if (kind == BUILTIN_DISCARD)
-			continue;
 		if (!builtin_rl_allow(&udp_rl, (struct sockaddr *)&src, loop_now())) {
 			debug("%s: request dropped (per-source rate)", svc->id);
 			continue;
 		}
+		if (admit && !admit(svc, (struct sockaddr *)&src, slen, arg))
+			continue;
 		len = udp_reply(kind, (size_t)n, &out);
 		if (len < 0)
 			continue;

@@ -53,8 +53,9 @@ typedef bool (*builtin_admit_fn)(const struct service *svc, const struct sockadd
 				 socklen_t srclen, void *arg);
 
 /* The UDP socket fd of internal service svc is readable: answers up to
- * BUILTIN_UDP_BATCH datagrams. Requests from a loop-prone source port, over
- * the per-source rate or refused by admit get no reply. */
+ * BUILTIN_UDP_BATCH datagrams. Requests from a loop-prone source port or
+ * over the per-source rate are dropped before admit is asked; those admit
+ * refuses get no reply either. */
 void builtin_udp_serve(const struct service *svc, int fd, builtin_admit_fn admit, void *arg);
 
 /* Closes every connection (shutdown); done() is called for each. */

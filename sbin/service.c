@@ -15,6 +15,7 @@
 
 #include "children.h"
 #include "config.h"
+#include "internal.h"
 #include "listener.h"
 #include "log.h"
 #include "service.h"
@@ -70,19 +71,13 @@ ratelimit_pass(struct ratelimit *rl, unsigned *held)
 bool
 service_servable(const struct service *svc)
 {
-	/* The built-in services (echo, daytime… and tcpmux) are dispatched in
-	 * service_dispatch(); this build has no module to serve them. */
-	if (svc->internal || svc->tcpmux) {
-		debug("%s: internal service: not served by this build; skipped", svc->id);
-		return false;
-	}
-	return true;
+	return !svc->internal || internal_servable(svc);
 }
 
 /* ---- logging: never a DNS look-up, only what accept() gave us ---- */
 
-static void
-host_text(char *buf, size_t len, const char *host, int port)
+void
+service_host_text(char *buf, size_t len, const char *host, int port)
 {
 	if (strchr(host, ':'))
 		snprintf(buf, len, "[%s]:%d", host, port);
@@ -104,7 +99,7 @@ log_start(struct service_rt *rt, const struct child *ch)
 	if ((m & LOGF_HOST) && ch->host[0]) {
 		f.remote_addr = ch->host;
 		f.remote_port = ch->port;
-		host_text(from, sizeof(from), ch->host, ch->port);
+		service_host_text(from, sizeof(from), ch->host, ch->port);
 	}
 	log_fields(LOG_INFO, &f, "%s: start%s%.0d%s%s", rt->svc->id,
 		   f.handler_pid ? " pid " : "", f.handler_pid,
@@ -147,7 +142,7 @@ log_exit(struct service_rt *rt, const struct child *ch, int status)
 	if ((m & LOGF_HOST) && ch->host[0]) {
 		f.remote_addr = ch->host;
 		f.remote_port = ch->port;
-		host_text(from, sizeof(from), ch->host, ch->port);
+		service_host_text(from, sizeof(from), ch->host, ch->port);
 	}
 	if (m & LOGF_DURATION) {
 		f.duration_usec = children_clock_us() - ch->start_us;
@@ -160,8 +155,8 @@ log_exit(struct service_rt *rt, const struct child *ch, int status)
 		   f.exit_status ? st : "", dur);
 }
 
-static void
-log_refused(struct service_rt *rt, const struct conn *c, enum refusal why)
+void
+service_log_refused(struct service_rt *rt, const struct conn *c, enum refusal why)
 {
 	unsigned m = rt->svc->log_on_failure;
 	struct log_fields f = {
@@ -175,7 +170,7 @@ log_refused(struct service_rt *rt, const struct conn *c, enum refusal why)
 	if ((m & LOGF_HOST) && c->host[0]) {
 		f.remote_addr = c->host;
 		f.remote_port = c->port;
-		host_text(from, sizeof(from), c->host, c->port);
+		service_host_text(from, sizeof(from), c->host, c->port);
 	}
 	log_fields(LOG_NOTICE, &f, "%s: refused%s%s: %s", rt->svc->id,
 		   from[0] ? " connection from " : "", from, f.refused_reason);
@@ -290,11 +285,11 @@ dispatch_external(struct service_rt *rt, struct conn *c)
 void
 service_dispatch(struct service_rt *rt, struct conn *c)
 {
-	/* type = internal: the built-in module serves the connection in the
-	 * loop. service_servable() keeps such services unbound until then. */
+	/* type = internal: served in the loop (internal.c), which takes c->fd */
 	if (rt->svc->internal)
-		return;
-	dispatch_external(rt, c);
+		internal_dispatch(rt, c);
+	else
+		dispatch_external(rt, c);
 }
 
 void
@@ -324,12 +319,12 @@ service_connection(struct service_rt *rt, struct listener *l, int fd,
 	why = service_admit(rt, &c);
 	if (why != REFUSED_NONE) {
 		rt->refused[why]++;
-		log_refused(rt, &c, why);
+		service_log_refused(rt, &c, why);
 	} else {
 		service_dispatch(rt, &c);
 	}
-	/* The handler has its own copy; a built-in keeps c.fd by dup'ing it. */
-	if (close(fd) < 0)
+	/* The handler has its own copy; an internal service took c.fd (-1). */
+	if (c.fd >= 0 && close(c.fd) < 0)
 		logerr(LOG_ERR, "%s: close", rt->svc->id);
 }
 
@@ -416,7 +411,7 @@ service_handoff(struct service_rt *rt, struct listener *l)
 	why = service_admit(rt, &c);
 	if (why != REFUSED_NONE) {
 		rt->refused[why]++;
-		log_refused(rt, &c, why);
+		service_log_refused(rt, &c, why);
 		handoff_drop(l);
 		return;
 	}
@@ -428,7 +423,10 @@ service_ready(struct watcher *w, uint32_t events)
 {
 	struct listener *l = container_of(w, struct listener, w);
 
-	if (l->rt->svc->wait)
+	/* internal UDP services answer in the loop, whatever wait says */
+	if (l->rt->svc->internal && l->socktype == SOCK_DGRAM)
+		internal_udp_ready(l->rt, l);
+	else if (l->rt->svc->wait)
 		service_handoff(l->rt, l);
 	else
 		service_accept(l->rt, l);
@@ -513,13 +511,14 @@ service_table_init(struct service_table *t, const struct service *svcs, size_t n
 			rt->state = SERVICE_EXPIRED;
 			continue;
 		}
-		rt->state = SERVICE_UNBOUND;
-		if (spawn_prepare(&rt->spawn, &svcs[i]) < 0) {
+		/* reachable through tcpmux only: no listener of its own */
+		rt->state = svcs[i].tcpmux ? SERVICE_TCPMUX : SERVICE_UNBOUND;
+		if (!svcs[i].internal && spawn_prepare(&rt->spawn, &svcs[i]) < 0) {
 			logit(LOG_ERR, "%s: out of memory", svcs[i].id);
 			return -1;
 		}
 	}
-	return 0;
+	return internal_table(t);
 }
 
 static void

@@ -22,9 +22,6 @@
 #include "loop.h"
 #include "tcpmux.h"
 
-#define container_of(p, type, member) \
-	((type *)(void *)((char *)(p) - offsetof(type, member)))
-
 struct mux_conn {
 	struct watcher w;
 	struct timer timeout;
@@ -53,31 +50,22 @@ cmp_name(const void *a, const void *b)
 }
 
 int
-tcpmux_index(const struct config *cfg)
+tcpmux_index(const struct service *svcs, size_t count)
 {
 	const struct service **v;
 	size_t i, n = 0;
 
-	v = calloc(cfg->count ? cfg->count : 1, sizeof(*v));
+	v = calloc(count ? count : 1, sizeof(*v));
 	if (!v) {
 		logerr(LOG_ERR, "tcpmux index");
 		return -1;
 	}
-	for (i = 0; i < cfg->count; i++) {
-		const struct service *s = &cfg->services[i];
-
-		if (s->tcpmux && !s->disabled && s->name && s->name[0])
-			v[n++] = s;
-	}
+	for (i = 0; i < count; i++)
+		if (svcs[i].tcpmux && !svcs[i].disabled && svcs[i].name && svcs[i].name[0])
+			v[n++] = &svcs[i];
+	/* config_load() refuses two tcpmux services of one name (in any case),
+	 * so the order of equal keys never matters. */
 	qsort(v, n, sizeof(*v), cmp_name);
-	/* Equal names would make the choice arbitrary: the first declared
-	 * wins (qsort is not stable, so compare positions). */
-	for (i = 1; i < n; i++) {
-		if (strcasecmp(v[i - 1]->name, v[i]->name) != 0)
-			continue;
-		logit(LOG_WARNING, "%s:%d: tcpmux name '%s' also used by %s; ignored",
-		      v[i]->file, v[i]->line, v[i]->name, v[i - 1]->id);
-	}
 	free(index_svc);
 	index_svc = v;
 	index_len = n;
@@ -101,24 +89,20 @@ tcpmux_count(void)
 const struct service *
 tcpmux_lookup(const char *name)
 {
-	size_t lo = 0, hi = index_len, first;
+	size_t lo = 0, hi = index_len;
 
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
+		int c = strcasecmp(index_svc[mid]->name, name);
 
-		if (strcasecmp(index_svc[mid]->name, name) < 0)
+		if (c == 0)
+			return index_svc[mid];
+		if (c < 0)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	if (lo >= index_len || strcasecmp(index_svc[lo]->name, name) != 0)
-		return NULL;
-	/* among equal names, the one declared first */
-	first = lo;
-	for (; lo < index_len && strcasecmp(index_svc[lo]->name, name) == 0; lo++)
-		if (index_svc[lo] < index_svc[first])
-			first = lo;
-	return index_svc[first];
+	return NULL;
 }
 
 /* Unread input turns close() into a reset, which can destroy a reply the
@@ -214,8 +198,6 @@ mux_help(struct mux_conn *c)
 	for (i = 0; i < index_len; i++) {
 		size_t n = strlen(index_svc[i]->name);
 
-		if (i > 0 && strcasecmp(index_svc[i - 1]->name, index_svc[i]->name) == 0)
-			continue;
 		memcpy(c->out + o, index_svc[i]->name, n);
 		memcpy(c->out + o + n, "\r\n", 2);
 		o += n + 2;
@@ -230,7 +212,7 @@ mux_handoff(struct mux_conn *c, const struct service *svc)
 {
 	static const char go[] = "+Go\r\n";
 	const char *why = c->ops->admit ?
-		c->ops->admit(svc, (struct sockaddr *)&c->peer, c->peerlen, c->arg) : NULL;
+		c->ops->admit(svc, c->w.fd, (struct sockaddr *)&c->peer, c->peerlen, c->arg) : NULL;
 	char msg[128];
 	ssize_t n;
 	int fd = c->w.fd;

@@ -9,7 +9,6 @@
 #include <stddef.h>
 #include <sys/socket.h>
 
-struct config;
 struct service;
 
 /* The request line must arrive within the tcpmux service's idle_timeout,
@@ -21,7 +20,7 @@ struct tcpmux_ops {
 	/* The target service's own admission (access lists, instances,
 	 * per_source, cps): NULL when admitted, else the reason the client
 	 * reads after "-". */
-	const char *(*admit)(const struct service *svc, const struct sockaddr *peer,
+	const char *(*admit)(const struct service *svc, int fd, const struct sockaddr *peer,
 			     socklen_t peerlen, void *arg);
 	/* Starts svc's handler on fd (the "+Go" is already sent); fd is the
 	 * callee's from now on. */
@@ -33,10 +32,10 @@ struct tcpmux_ops {
 };
 
 /* Indexes the services reachable through tcpmux (tcpmux = yes, enabled) by
- * name, case-insensitively; called after every (re)load. The config must
- * stay alive until the next call or tcpmux_index_free(). Returns -1 when out
- * of memory (the old index is kept). */
-int tcpmux_index(const struct config *cfg);
+ * name, case-insensitively; called after every (re)load. svcs must stay
+ * alive until the next call or tcpmux_index_free(). Returns -1 when out of
+ * memory (the old index is kept). */
+int tcpmux_index(const struct service *svcs, size_t count);
 void tcpmux_index_free(void);
 /* The service named name (any case), or NULL. */
 const struct service *tcpmux_lookup(const char *name);
