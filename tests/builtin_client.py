@@ -110,6 +110,8 @@ def echo_stream(s, data):
     sel = selectors.DefaultSelector()
     sel.register(s, selectors.EVENT_READ | selectors.EVENT_WRITE)
     sent, got = 0, bytearray()
+    if not data:
+        s.shutdown(socket.SHUT_WR)
     deadline = time.monotonic() + 60
     while len(got) < len(data):
         if time.monotonic() > deadline:
@@ -203,17 +205,19 @@ def cmd_time(host, port):
     check_time(data)
 
 
-def udp_sock(host, src_port=0):
+def udp_sock(host, src_port=0, timeout=2.0):
     s = socket.socket(family(host), socket.SOCK_DGRAM)
-    s.settimeout(2)
+    s.settimeout(timeout)
     if src_port:
         s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         s.bind((host, src_port))
     return s
 
 
-def udp_ask(host, port, payload, src_port=0):
-    s = udp_sock(host, src_port)
+def udp_ask(host, port, payload, src_port=0, timeout=2.0):
+    """The reply, or None when none came within timeout (loopback answers
+    take milliseconds)."""
+    s = udp_sock(host, src_port, timeout)
     s.sendto(payload, (host, int(port)))
     try:
         data, _ = s.recvfrom(70000)
@@ -258,7 +262,7 @@ def cmd_udp(host, port, kind):
             fail("udp chargen lengths do not vary: %s" % sorted(lengths))
         ok("udp chargen: 30 replies of the pattern, lengths %d..%d" % (min(lengths), max(lengths)))
     elif kind == "discard":
-        back = udp_ask(host, port, b"hello")
+        back = udp_ask(host, port, b"hello", 0, 1.0)
         if back is not None:
             fail("udp discard answered %r" % back)
         ok("udp discard: no reply")
@@ -268,7 +272,7 @@ def cmd_udp(host, port, kind):
 
 def cmd_udp_loop(host, port, src_port, expect):
     """expect 'none': a request from src_port gets no reply; 'reply': it does."""
-    back = udp_ask(host, port, b"ping", int(src_port))
+    back = udp_ask(host, port, b"ping", int(src_port), 1.0)
     if expect == "none" and back is not None:
         fail("request from port %s got a reply %r" % (src_port, back))
     if expect == "reply" and back is None:
@@ -276,8 +280,8 @@ def cmd_udp_loop(host, port, src_port, expect):
     ok("udp request from port %s: %s" % (src_port, "no reply" if back is None else "reply"))
 
 
-def cmd_udp_rate(host, port, count):
-    """count requests in a burst from one source: not all are answered."""
+def cmd_udp_rate(host, port, count, lo, hi):
+    """count requests in a burst from one source: lo..hi are answered."""
     s = udp_sock(host)
     s.settimeout(0.5)
     for _ in range(int(count)):
@@ -290,8 +294,8 @@ def cmd_udp_rate(host, port, count):
     except socket.timeout:
         pass
     s.close()
-    if answered == 0 or answered >= int(count):
-        fail("rate limit: %d of %s answered" % (answered, count))
+    if answered < int(lo) or answered > int(hi):
+        fail("rate limit: %d of %s answered, expected %s..%s" % (answered, count, lo, hi))
     ok("rate limit: %d of %s burst requests answered" % (answered, count))
 
 
@@ -401,6 +405,7 @@ def cmd_tcpmux_go(host, port, name, expect):
     """name's handler answers expect (a regular expression) after +Go; the
     request line is followed at once by octets the handler must get."""
     s = mux_ask(host, port, name.encode() + b"\r\nhello\n")
+    s.shutdown(socket.SHUT_WR)
     data = recv_all(s)
     s.close()
     if not data.startswith(b"+Go\r\n"):
@@ -425,15 +430,15 @@ def cmd_tcpmux_silent(host, port, max_s):
     ok("silent tcpmux client closed after %.1f s" % waited)
 
 
-def cmd_idle(host, port, max_s):
-    """Connects to echo and says nothing: closed within max_s seconds."""
+def cmd_idle(host, port, min_s, max_s):
+    """Connects to echo and says nothing: closed after min_s to max_s seconds."""
     s = tcp(host, int(port), timeout=float(max_s) + 5)
     t0 = time.monotonic()
     data = recv_all(s)
     waited = time.monotonic() - t0
     s.close()
-    if waited > float(max_s) or data:
-        fail("idle connection kept %.1f s, got %r" % (waited, data))
+    if waited > float(max_s) or waited < float(min_s) or data:
+        fail("idle connection closed after %.1f s, got %r" % (waited, data))
     ok("idle connection closed after %.1f s" % waited)
 
 
