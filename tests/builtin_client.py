@@ -350,11 +350,18 @@ def cmd_echo_flood(host, port, mib, pid, limit_kib, dport):
             time.sleep(0.01)
         peak = max(peak, rss_kib(pid))
     peak = max(peak, rss_kib(pid))
-    # other services still answer while the flood is stuck
+    # other services, and other echo clients, still answer while it is stuck
     d = tcp(host, int(dport), timeout=5)
     data = recv_all(d)
     d.close()
     check_daytime(data)
+    e = tcp(host, int(port), timeout=5)
+    probe = os.urandom(1000)
+    if echo_stream(e, probe) != probe:
+        fail("echo to another client differs during the flood")
+    e.close()
+    ok("another echo client served during the flood")
+    peak = max(peak, rss_kib(pid))
     s.close()
     if peak - before > int(limit_kib):
         fail("RSS grew by %d KiB (limit %s KiB) after %d octets" % (peak - before, limit_kib, total))
@@ -401,10 +408,10 @@ def cmd_tcpmux_long(host, port):
     ok("tcpmux oversized line refused: %r" % data)
 
 
-def cmd_tcpmux_go(host, port, name, expect):
-    """name's handler answers expect (a regular expression) after +Go; the
-    request line is followed at once by octets the handler must get."""
-    s = mux_ask(host, port, name.encode() + b"\r\nhello\n")
+def cmd_tcpmux_go(host, port, name, expect, payload=""):
+    """name's handler answers expect (a regular expression) after +Go.
+    payload, sent right behind the request line, is the handler's input."""
+    s = mux_ask(host, port, name.encode() + b"\r\n" + payload.encode())
     s.shutdown(socket.SHUT_WR)
     data = recv_all(s)
     s.close()
@@ -413,18 +420,18 @@ def cmd_tcpmux_go(host, port, name, expect):
     rest = data[5:].decode(errors="replace")
     if not re.search(expect, rest):
         fail("handler of %s answered %r, expected /%s/" % (name, rest, expect))
-    ok("tcpmux %s: +Go, then %r" % (name, rest.strip()))
+    ok("tcpmux %s: +Go, then %r" % (name, rest.strip()[:60]))
 
 
-def cmd_tcpmux_silent(host, port, max_s):
-    """Says nothing: portierd must close within max_s seconds."""
+def cmd_tcpmux_silent(host, port, min_s, max_s):
+    """Says nothing: portierd closes after min_s to max_s seconds."""
     s = tcp(host, int(port), timeout=float(max_s) + 5)
     t0 = time.monotonic()
     data = recv_all(s)
     waited = time.monotonic() - t0
     s.close()
-    if waited > float(max_s):
-        fail("silent client kept for %.1f s" % waited)
+    if waited > float(max_s) or waited < float(min_s):
+        fail("silent client closed after %.1f s" % waited)
     if data:
         fail("silent client got %r" % data)
     ok("silent tcpmux client closed after %.1f s" % waited)
