@@ -305,7 +305,8 @@ parse_text(struct conf_file *f, const struct schema *sc, char *text, size_t len,
 		f->cfg = NULL;
 		return;
 	}
-	qsort(f->runs, f->nruns, sizeof(*f->runs), cmp_run);
+	if (f->nruns)	/* qsort wants a non-NULL base even for 0 items */
+		qsort(f->runs, f->nruns, sizeof(*f->runs), cmp_run);
 }
 
 static char *
@@ -506,6 +507,7 @@ list_dir(const char *dir, size_t *count, struct diag *d)
 	struct dirent *de;
 	char **paths = NULL;
 	size_t n = 0;
+	bool oom = false;
 
 	if (!dp) {
 		diag_add(d, DIAG_ERROR, dir, 0, "cannot open directory: %s", strerror(errno));
@@ -518,8 +520,10 @@ list_dir(const char *dir, size_t *count, struct diag *d)
 
 		if (leftover_name(de->d_name))
 			continue;
-		if (asprintf(&path, "%s/%s", dir, de->d_name) < 0)
+		if (asprintf(&path, "%s/%s", dir, de->d_name) < 0) {
+			oom = true;
 			break;
+		}
 		if (stat(path, &st) < 0 || !S_ISREG(st.st_mode)) {
 			free(path);	/* subdirectories, dangling links */
 			continue;
@@ -531,14 +535,18 @@ list_dir(const char *dir, size_t *count, struct diag *d)
 		}
 		if (!grow(&paths, n, sizeof(char *))) {
 			free(path);
+			oom = true;
 			break;
 		}
 		paths[n++] = path;
 	}
-	if (errno)
+	if (oom)
+		diag_add(d, DIAG_ERROR, dir, 0, "out of memory");
+	else if (errno)
 		diag_add(d, DIAG_ERROR, dir, 0, "reading the directory: %s", strerror(errno));
 	closedir(dp);
-	qsort(paths, n, sizeof(char *), cmp_str);
+	if (n)
+		qsort(paths, n, sizeof(char *), cmp_str);
 	*count = n;
 	return paths;
 }

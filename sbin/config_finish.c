@@ -479,6 +479,8 @@ creds_user(struct loader *ld, struct build *b, bool check)
 	for (int i = 0; i < uc->nmy; i++)
 		if (add_gid(s, uc->my_gids[i]) < 0)
 			config_err(ld, b, O_COUNT, "out of memory");
+	if (add_gid(s, s->gid) < 0)
+		config_err(ld, b, O_COUNT, "out of memory");
 	if (!check)
 		return;
 	if (s->user && strcmp(s->user, uc->me))

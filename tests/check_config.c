@@ -832,6 +832,7 @@ START_TEST(test_no_fs_checks)
 		ck_assert_str_eq(s->user_name, "no-such-user-xyz");
 	}
 	ck_assert_uint_eq(s->only_from.count, 1);
+	config_free(cfg);
 	/* Syntax is still checked. */
 	ck_assert_ptr_null(load("service telnet {\n server = bin/sh\n}\n", CONFIG_NO_FS_CHECKS));
 	expect_error(2, "is not an absolute path");
