@@ -130,42 +130,51 @@ answer_once(enum builtin_kind kind, int fd)
 	close(fd);
 }
 
-/* Echo: one read while there is room, one write while there is data. */
+/* Echo: read while there is room, write while there is data, until neither
+ * moves (or BUILTIN_IO_ROUNDS): a short request and its FIN are answered
+ * and closed in one go. */
 static int
 echo_io(struct builtin_conn *c)
 {
-	ssize_t n;
+	int i;
 
-	if (!c->eof && c->tail < BUILTIN_ECHO_BUF) {
-		n = recv(c->w.fd, c->buf + c->tail, BUILTIN_ECHO_BUF - c->tail, MSG_DONTWAIT);
-		if (n > 0) {
-			c->tail += (size_t)n;
-			c->last = loop_now();
-		} else if (n == 0) {
-			c->eof = true;
-		} else if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
-			debug("echo fd %d: recv: %s", c->w.fd, strerror(errno));
-			return -1;
+	for (i = 0; i < BUILTIN_IO_ROUNDS; i++) {
+		bool moved = false;
+		ssize_t n;
+
+		if (!c->eof && c->tail < BUILTIN_ECHO_BUF) {
+			n = recv(c->w.fd, c->buf + c->tail, BUILTIN_ECHO_BUF - c->tail,
+				 MSG_DONTWAIT);
+			if (n > 0) {
+				c->tail += (size_t)n;
+				moved = true;
+			} else if (n == 0) {
+				c->eof = moved = true;
+			} else if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
+				debug("echo fd %d: recv: %s", c->w.fd, strerror(errno));
+				return -1;
+			}
 		}
-	}
-	if (c->head < c->tail) {
-		n = send_some(c->w.fd, c->buf + c->head, c->tail - c->head);
-		if (n < 0)
-			return -1;
-		if (n > 0) {
+		if (c->head < c->tail) {
+			n = send_some(c->w.fd, c->buf + c->head, c->tail - c->head);
+			if (n < 0)
+				return -1;
 			c->head += (size_t)n;
-			c->last = loop_now();
+			moved |= n > 0;
+			if (c->head == c->tail) {
+				c->head = c->tail = 0;
+			} else if (c->tail == BUILTIN_ECHO_BUF && c->head > 0) {
+				memmove(c->buf, c->buf + c->head, c->tail - c->head);
+				c->tail -= c->head;
+				c->head = 0;
+			}
 		}
-		if (c->head == c->tail) {
-			c->head = c->tail = 0;
-		} else if (c->tail == BUILTIN_ECHO_BUF && c->head > 0) {
-			memmove(c->buf, c->buf + c->head, c->tail - c->head);
-			c->tail -= c->head;
-			c->head = 0;
-		}
+		if (c->eof && c->head == c->tail)
+			return 0;
+		if (!moved)
+			break;
+		c->last = loop_now();
 	}
-	if (c->eof && c->head == c->tail)
-		return 0;
 	return 1;
 }
 
@@ -224,23 +233,27 @@ conn_interest(const struct builtin_conn *c)
 	}
 }
 
+/* 1 while the connection goes on, 0 when it is over, -1 on an error. */
+static int
+conn_io(struct builtin_conn *c, uint32_t events)
+{
+	switch (c->kind) {
+	case BUILTIN_ECHO:
+		return echo_io(c);
+	case BUILTIN_CHARGEN:
+		return chargen_io(c, events);
+	default:
+		return discard_io(c);
+	}
+}
+
 static void
 conn_event(struct watcher *w, uint32_t events)
 {
 	struct builtin_conn *c = container_of(w, struct builtin_conn, w);
 	int r;
 
-	switch (c->kind) {
-	case BUILTIN_ECHO:
-		r = echo_io(c);
-		break;
-	case BUILTIN_CHARGEN:
-		r = chargen_io(c, events);
-		break;
-	default:
-		r = discard_io(c);
-		break;
-	}
+	r = conn_io(c, events);
 	if (r <= 0 || loop_watch(&c->w, conn_interest(c)) < 0)
 		conn_close(c);
 }
@@ -311,18 +324,27 @@ builtin_tcp_start(const struct service *svc, int fd, builtin_done_fn done, void 
 		close(fd);
 		return BUILTIN_REFUSED;
 	}
-	c = calloc(1, sizeof(*c) + (kind == BUILTIN_ECHO ? BUILTIN_ECHO_BUF : 0));
+	/* the echo buffer needs no zeroing: only what recv() wrote is sent */
+	c = malloc(sizeof(*c) + (kind == BUILTIN_ECHO ? BUILTIN_ECHO_BUF : 0));
 	if (!c) {
 		logerr(LOG_ERR, "%s: connection", svc->id);
 		close(fd);
 		return BUILTIN_REFUSED;
 	}
+	memset(c, 0, sizeof(*c));
 	c->w.fd = fd;
 	c->w.fn = conn_event;
 	c->idle.fn = conn_idle;
 	c->kind = kind;
 	c->idle_ms = svc->idle_timeout > 0 ? (uint64_t)svc->idle_timeout * 1000 : 0;
 	c->last = loop_now();
+	/* The request is often there already: a short echo or discard is over
+	 * before it would cost an epoll registration and a timer. */
+	if (kind != BUILTIN_CHARGEN && conn_io(c, EPOLLIN) <= 0) {
+		close(fd);
+		free(c);
+		return BUILTIN_FINISHED;
+	}
 	if (loop_watch(&c->w, conn_interest(c)) < 0) {
 		close(fd);
 		free(c);

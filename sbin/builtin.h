@@ -34,7 +34,8 @@ typedef void (*builtin_done_fn)(void *arg);
 
 enum builtin_start {
 	BUILTIN_STARTED,	/* running in the loop; done(arg) follows at its end */
-	BUILTIN_FINISHED,	/* answered and closed at once (daytime, time) */
+	BUILTIN_FINISHED,	/* answered and closed at once (daytime, time, or an
+				 * echo or discard whose client had already said all) */
 	BUILTIN_REFUSED,	/* not served (no such service, over the limit): fd closed */
 };
 
