@@ -33,7 +33,7 @@
 struct builtin_conn {
 	struct watcher w;
 	struct timer idle;
-	struct builtin_conn *prev, *next;	/* every open connection */
+	struct builtin_link link;	/* every open connection */
 	enum builtin_kind kind;
 	uint64_t idle_ms;	/* 0: no idle timeout */
 	uint64_t last;		/* loop_now() of the last octet moved */
@@ -45,7 +45,7 @@ struct builtin_conn {
 	char buf[];		/* echo only */
 };
 
-static struct builtin_conn *conns;
+static struct builtin_link *conns;
 static size_t nconns;
 
 /* Read and dropped (discard, and whatever clients send to chargen, daytime,
@@ -63,6 +63,24 @@ bool
 builtin_tcp_full(void)
 {
 	return nconns >= BUILTIN_MAX_CONNS;
+}
+
+bool
+builtin_tcp_room(const struct service *svc, int fd)
+{
+	static uint64_t said;
+	uint64_t now = loop_now();
+
+	if (!builtin_tcp_full())
+		return true;
+	/* at most one line a minute: a flood must not flood the log */
+	if (!said || now - said >= 60000) {
+		logit(LOG_WARNING, "%s: %d internal connections open: refusing more",
+		      svc->id, BUILTIN_MAX_CONNS);
+		said = now ? now : 1;
+	}
+	close(fd);
+	return false;
 }
 
 size_t
@@ -286,16 +304,16 @@ conn_close(struct builtin_conn *c)
 	timer_cancel(&c->idle);
 	if (close(c->w.fd) < 0)
 		debug("%s fd %d: close: %s", builtin_kind_name(c->kind), c->w.fd, strerror(errno));
-	if (c->prev)
-		c->prev->next = c->next;
-	else
-		conns = c->next;
-	if (c->next)
-		c->next->prev = c->prev;
-	nconns--;
+	builtin_link_del(&c->link);
 	free(c);
 	if (done)
 		done(arg);
+}
+
+static void
+conn_unlink_close(struct builtin_link *l)
+{
+	conn_close(container_of(l, struct builtin_conn, link));
 }
 
 enum builtin_start
@@ -318,12 +336,8 @@ builtin_tcp_start(const struct service *svc, int fd, builtin_done_fn done, void 
 		close(fd);
 		return BUILTIN_REFUSED;
 	}
-	if (builtin_tcp_full()) {
-		logit(LOG_WARNING, "%s: %d internal connections open, refusing",
-		      svc->id, BUILTIN_MAX_CONNS);
-		close(fd);
+	if (!builtin_tcp_room(svc, fd))
 		return BUILTIN_REFUSED;
-	}
 	/* the echo buffer needs no zeroing: only what recv() wrote is sent */
 	c = malloc(sizeof(*c) + (kind == BUILTIN_ECHO ? BUILTIN_ECHO_BUF : 0));
 	if (!c) {
@@ -350,11 +364,7 @@ builtin_tcp_start(const struct service *svc, int fd, builtin_done_fn done, void 
 		free(c);
 		return BUILTIN_REFUSED;
 	}
-	c->next = conns;
-	if (conns)
-		conns->prev = c;
-	conns = c;
-	nconns++;
+	builtin_link_add(&c->link, conn_unlink_close);
 	if (c->idle_ms)
 		timer_arm(&c->idle, c->idle_ms);
 	/* set last: a refusal above must not call done() */
@@ -364,10 +374,34 @@ builtin_tcp_start(const struct service *svc, int fd, builtin_done_fn done, void 
 }
 
 void
+builtin_link_add(struct builtin_link *l, void (*close_fn)(struct builtin_link *l))
+{
+	l->close = close_fn;
+	l->prev = NULL;
+	l->next = conns;
+	if (conns)
+		conns->prev = l;
+	conns = l;
+	nconns++;
+}
+
+void
+builtin_link_del(struct builtin_link *l)
+{
+	if (l->prev)
+		l->prev->next = l->next;
+	else
+		conns = l->next;
+	if (l->next)
+		l->next->prev = l->prev;
+	nconns--;
+}
+
+void
 builtin_close_all(void)
 {
 	while (conns)
-		conn_close(conns);
+		conns->close(conns);
 }
 
 /* xorshift64*, seeded once from the kernel: chargen's UDP reply lengths need

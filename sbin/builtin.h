@@ -13,9 +13,9 @@
 
 struct service;
 
-/* Every internal TCP connection together: at 16 KiB of echo buffer each this
- * bounds the daemon's memory for them to about 32 MiB, whatever the
- * services' instances say. */
+/* Every internal TCP connection together (pending tcpmux requests included):
+ * at 16 KiB of echo buffer each this bounds the daemon's memory for them to
+ * about 32 MiB, whatever the services' instances say. */
 #define BUILTIN_MAX_CONNS	2048
 /* Echo's buffer per connection: echo stops reading while it is full. */
 #define BUILTIN_ECHO_BUF	(16 * 1024)
@@ -46,6 +46,9 @@ enum builtin_start builtin_tcp_start(const struct service *svc, int fd,
 				     builtin_done_fn done, void *arg);
 /* True while BUILTIN_MAX_CONNS connections are open: stop accepting. */
 bool builtin_tcp_full(void);
+/* True when there is room for one more; else closes fd (and says so in the
+ * log at most once a minute). */
+bool builtin_tcp_room(const struct service *svc, int fd);
 size_t builtin_tcp_count(void);
 
 /* Decides whether src may be answered (access lists and the like); NULL
@@ -58,6 +61,17 @@ typedef bool (*builtin_admit_fn)(const struct service *svc, const struct sockadd
  * over the per-source rate are dropped before admit is asked; those admit
  * refuses get no reply either. */
 void builtin_udp_serve(const struct service *svc, int fd, builtin_admit_fn admit, void *arg);
+
+/* Every open internal connection, builtin.c's and tcpmux.c's, is on one
+ * list: it counts against BUILTIN_MAX_CONNS, and shutdown closes them all
+ * through close(), which must unlink it. */
+struct builtin_link {
+	struct builtin_link *prev, *next;
+	void (*close)(struct builtin_link *l);
+};
+
+void builtin_link_add(struct builtin_link *l, void (*close)(struct builtin_link *l));
+void builtin_link_del(struct builtin_link *l);
 
 /* Closes every connection (shutdown); done() is called for each. */
 void builtin_close_all(void);

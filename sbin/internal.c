@@ -235,7 +235,6 @@ void
 internal_shutdown(void)
 {
 	builtin_close_all();
-	tcpmux_close_all();
 	tcpmux_index_free();
 	table = NULL;
 }

@@ -16,7 +16,7 @@
 #include <sys/epoll.h>
 #include <unistd.h>
 
-#include "builtin_proto.h"
+#include "builtin.h"
 #include "config.h"
 #include "log.h"
 #include "loop.h"
@@ -25,7 +25,7 @@
 struct mux_conn {
 	struct watcher w;
 	struct timer timeout;
-	struct mux_conn *prev, *next;	/* every pending request */
+	struct builtin_link link;	/* on builtin.c's list of connections */
 	const struct tcpmux_ops *ops;
 	void *arg;
 	struct sockaddr_storage peer;
@@ -39,7 +39,6 @@ struct mux_conn {
 static const struct service **index_svc;
 static size_t index_len;
 
-static struct mux_conn *pending;
 
 static int
 cmp_name(const void *a, const void *b)
@@ -131,12 +130,7 @@ mux_close(struct mux_conn *c)
 		if (close(c->w.fd) < 0)
 			debug("tcpmux fd %d: close: %s", c->w.fd, strerror(errno));
 	}
-	if (c->prev)
-		c->prev->next = c->next;
-	else
-		pending = c->next;
-	if (c->next)
-		c->next->prev = c->prev;
+	builtin_link_del(&c->link);
 	free(c->out);
 	free(c);
 	if (ops->done)
@@ -313,13 +307,22 @@ mux_timeout(struct timer *t)
 	mux_close(c);
 }
 
+static void
+mux_unlink_close(struct builtin_link *l)
+{
+	mux_close(container_of(l, struct mux_conn, link));
+}
+
 bool
 tcpmux_start(const struct service *svc, int fd, const struct sockaddr *peer,
 	     socklen_t peerlen, const struct tcpmux_ops *ops, void *arg)
 {
-	struct mux_conn *c = calloc(1, sizeof(*c));
+	struct mux_conn *c;
 	uint64_t ms;
 
+	if (!builtin_tcp_room(svc, fd))
+		return false;
+	c = calloc(1, sizeof(*c));
 	if (!c || peerlen > sizeof(c->peer)) {
 		logerr(LOG_ERR, "%s: tcpmux connection", svc->id);
 		free(c);
@@ -339,18 +342,8 @@ tcpmux_start(const struct service *svc, int fd, const struct sockaddr *peer,
 		close(fd);
 		return false;
 	}
-	c->next = pending;
-	if (pending)
-		pending->prev = c;
-	pending = c;
+	builtin_link_add(&c->link, mux_unlink_close);
 	ms = svc->idle_timeout > 0 ? (uint64_t)svc->idle_timeout * 1000 : TCPMUX_TIMEOUT_MAX_MS;
 	timer_arm(&c->timeout, ms < TCPMUX_TIMEOUT_MAX_MS ? ms : TCPMUX_TIMEOUT_MAX_MS);
 	return true;
-}
-
-void
-tcpmux_close_all(void)
-{
-	while (pending)
-		mux_close(pending);
 }

@@ -41,12 +41,11 @@ void tcpmux_index_free(void);
 const struct service *tcpmux_lookup(const char *name);
 size_t tcpmux_count(void);
 
-/* Serves an accepted, non-blocking connection to the tcpmux service svc.
- * fd is tcpmux's from now on. Returns false when refused at once (out of
- * memory; fd closed, done not called). */
+/* Serves an accepted connection to the tcpmux service svc. fd is tcpmux's
+ * from now on. Returns false when refused at once (out of memory, or
+ * BUILTIN_MAX_CONNS internal connections open; fd closed, done not
+ * called). builtin_close_all() closes pending requests too. */
 bool tcpmux_start(const struct service *svc, int fd, const struct sockaddr *peer,
 		  socklen_t peerlen, const struct tcpmux_ops *ops, void *arg);
-/* Drops every pending request (shutdown). */
-void tcpmux_close_all(void);
 
 #endif

@@ -390,22 +390,16 @@ def cmd_tcpmux_help(host, port, *names):
     ok("tcpmux help lists %s" % got)
 
 
-def cmd_tcpmux_unknown(host, port):
-    s = mux_ask(host, port, b"no-such-service\r\n")
+def cmd_tcpmux_refused(host, port, what):
+    """what: "unknown" (a name no service has) or "long" (a 302-octet line):
+    the answer is "-", a reason and CR LF, then the connection closes."""
+    line = b"no-such-service\r\n" if what == "unknown" else b"a" * 300 + b"\r\n"
+    s = mux_ask(host, port, line)
     data = recv_all(s)
     s.close()
     if not data.startswith(b"-") or not data.endswith(b"\r\n"):
-        fail("unknown service answered %r" % data)
-    ok("tcpmux unknown service: %r" % data)
-
-
-def cmd_tcpmux_long(host, port):
-    s = mux_ask(host, port, b"a" * 300 + b"\r\n")
-    data = recv_all(s)
-    s.close()
-    if not data.startswith(b"-"):
-        fail("oversized line answered %r" % data)
-    ok("tcpmux oversized line refused: %r" % data)
+        fail("tcpmux %s request answered %r" % (what, data))
+    ok("tcpmux %s request refused: %r" % (what, data))
 
 
 def cmd_tcpmux_go(host, port, name, expect, payload=""):
@@ -423,30 +417,18 @@ def cmd_tcpmux_go(host, port, name, expect, payload=""):
     ok("tcpmux %s: +Go, then %r" % (name, rest.strip()[:60]))
 
 
-def cmd_tcpmux_silent(host, port, min_s, max_s):
-    """Says nothing: portierd closes after min_s to max_s seconds."""
-    s = tcp(host, int(port), timeout=float(max_s) + 5)
-    t0 = time.monotonic()
-    data = recv_all(s)
-    waited = time.monotonic() - t0
-    s.close()
-    if waited > float(max_s) or waited < float(min_s):
-        fail("silent client closed after %.1f s" % waited)
-    if data:
-        fail("silent client got %r" % data)
-    ok("silent tcpmux client closed after %.1f s" % waited)
-
-
-def cmd_idle(host, port, min_s, max_s):
-    """Connects to echo and says nothing: closed after min_s to max_s seconds."""
+def cmd_silent(host, port, min_s, max_s):
+    """Connects and says nothing (an idle echo client, a tcpmux client that
+    never names a service): portierd closes after min_s to max_s seconds,
+    without sending anything."""
     s = tcp(host, int(port), timeout=float(max_s) + 5)
     t0 = time.monotonic()
     data = recv_all(s)
     waited = time.monotonic() - t0
     s.close()
     if waited > float(max_s) or waited < float(min_s) or data:
-        fail("idle connection closed after %.1f s, got %r" % (waited, data))
-    ok("idle connection closed after %.1f s" % waited)
+        fail("silent client closed after %.1f s, got %r" % (waited, data))
+    ok("silent client closed after %.1f s" % waited)
 
 
 COMMANDS = {
@@ -455,9 +437,9 @@ COMMANDS = {
     "time": cmd_time, "udp": cmd_udp, "udp-loop": cmd_udp_loop,
     "udp-rate": cmd_udp_rate, "echo-many": cmd_echo_many,
     "echo-flood": cmd_echo_flood, "tcpmux-help": cmd_tcpmux_help,
-    "tcpmux-unknown": cmd_tcpmux_unknown, "tcpmux-long": cmd_tcpmux_long,
-    "tcpmux-go": cmd_tcpmux_go, "tcpmux-silent": cmd_tcpmux_silent,
-    "idle": cmd_idle,
+    "tcpmux-refused": cmd_tcpmux_refused,
+    "tcpmux-go": cmd_tcpmux_go,
+    "silent": cmd_silent,
 }
 
 

@@ -9,19 +9,14 @@ BC="python3 $top_srcdir/tests/builtin_client.py"
 
 set -- $(pt_ports 6)
 ECHO=$1 DISCARD=$2 CHARGEN=$3 DAYTIME=$4 TIME=$5 IDLE=$6
-HOSTS=127.0.0.1
-BIND='"127.0.0.1"'
-if pt_ipv6; then
-	HOSTS="$HOSTS ::1"
-	BIND="$BIND, \"::1\""
-fi
+pt_loopback
 
 for svc in echo:$ECHO discard:$DISCARD chargen:$CHARGEN daytime:$DAYTIME time:$TIME; do
 	pt_conf "${svc%:*}" <<CONF
 service ${svc%:*} {
 	type = internal
 	port = ${svc#*:}
-	bind = { $BIND }
+	bind = { $PT_BIND }
 }
 CONF
 done
@@ -42,7 +37,7 @@ export TZ
 pt_start
 fds0=$(pt_fd_count)
 
-for h in $HOSTS; do
+for h in $PT_HOSTS; do
 	$BC echo "$h" "$ECHO" 1048576 || pt_fail "echo over $h"
 	$BC echo "$h" "$ECHO" 0 || pt_fail "empty echo over $h"
 	$BC discard "$h" "$DISCARD" 10485760 || pt_fail "discard over $h"
@@ -54,7 +49,7 @@ done
 
 # nothing sent, nothing received: closed after idle_timeout (2 s): not
 # before 1.5 s, and (generously) within 10 s
-$BC idle 127.0.0.1 "$IDLE" 1.5 10 || pt_fail "idle timeout"
+$BC silent 127.0.0.1 "$IDLE" 1.5 10 || pt_fail "idle timeout"
 pt_wait_log "echo-idle: end internal from 127\.0\.0\.1:[0-9]+ duration" ||
 	pt_fail "no end line for the idle connection"
 

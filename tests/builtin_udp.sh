@@ -10,19 +10,14 @@ BC="python3 $top_srcdir/tests/builtin_client.py"
 
 set -- $(pt_ports 5)
 ECHO=$1 DISCARD=$2 CHARGEN=$3 DAYTIME=$4 TIME=$5
-HOSTS=127.0.0.1
-BIND='"127.0.0.1"'
-if pt_ipv6; then
-	HOSTS="$HOSTS ::1"
-	BIND="$BIND, \"::1\""
-fi
+pt_loopback
 
 for svc in echo:$ECHO discard:$DISCARD chargen:$CHARGEN daytime:$DAYTIME time:$TIME; do
 	pt_conf "${svc%:*}" <<CONF
 service ${svc%:*}/udp {
 	type = internal
 	port = ${svc#*:}
-	bind = { $BIND }
+	bind = { $PT_BIND }
 }
 CONF
 done
@@ -30,7 +25,7 @@ TZ=UTC0
 export TZ
 pt_start
 
-for h in $HOSTS; do
+for h in $PT_HOSTS; do
 	for k in echo:$ECHO discard:$DISCARD chargen:$CHARGEN daytime:$DAYTIME time:$TIME; do
 		$BC udp "$h" "${k#*:}" "${k%:*}" || pt_fail "udp ${k%:*} over $h"
 	done

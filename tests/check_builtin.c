@@ -161,35 +161,32 @@ START_TEST(test_udp_port_policy)
 }
 END_TEST
 
-static struct sockaddr_in
-v4(const char *a, unsigned port)
+/* An IPv4 or IPv6 address (by its spelling) and port. */
+static struct sockaddr_storage
+sa(const char *a, unsigned port)
 {
-	struct sockaddr_in s;
+	struct sockaddr_storage ss;
+	struct sockaddr_in *s4 = (struct sockaddr_in *)&ss;
+	struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&ss;
 
-	memset(&s, 0, sizeof(s));
-	s.sin_family = AF_INET;
-	s.sin_port = htons(port);
-	ck_assert_int_eq(inet_pton(AF_INET, a, &s.sin_addr), 1);
-	return s;
-}
-
-static struct sockaddr_in6
-v6(const char *a, unsigned port)
-{
-	struct sockaddr_in6 s;
-
-	memset(&s, 0, sizeof(s));
-	s.sin6_family = AF_INET6;
-	s.sin6_port = htons(port);
-	ck_assert_int_eq(inet_pton(AF_INET6, a, &s.sin6_addr), 1);
-	return s;
+	memset(&ss, 0, sizeof(ss));
+	if (strchr(a, ':')) {
+		s6->sin6_family = AF_INET6;
+		s6->sin6_port = htons(port);
+		ck_assert_int_eq(inet_pton(AF_INET6, a, &s6->sin6_addr), 1);
+	} else {
+		s4->sin_family = AF_INET;
+		s4->sin_port = htons(port);
+		ck_assert_int_eq(inet_pton(AF_INET, a, &s4->sin_addr), 1);
+	}
+	return ss;
 }
 
 static struct builtin_rl rl;
 
 START_TEST(test_rl_burst_then_refill)
 {
-	struct sockaddr_in a = v4("192.0.2.1", 5000);
+	struct sockaddr_storage a = sa("192.0.2.1", 5000);
 	int i;
 
 	builtin_rl_init(&rl, 10, 5, 42);
@@ -209,8 +206,8 @@ END_TEST
 
 START_TEST(test_rl_per_source)
 {
-	struct sockaddr_in a = v4("192.0.2.1", 5000), b, a2 = v4("192.0.2.1", 6000);
-	struct sockaddr_in6 m = v6("::ffff:192.0.2.1", 7000);
+	struct sockaddr_storage a = sa("192.0.2.1", 5000), b, a2 = sa("192.0.2.1", 6000);
+	struct sockaddr_storage m = sa("::ffff:192.0.2.1", 7000);
 	char addr[32];
 	int i;
 
@@ -218,7 +215,7 @@ START_TEST(test_rl_per_source)
 	/* find a source that does not share a's slot */
 	for (i = 2; i < 250; i++) {
 		snprintf(addr, sizeof(addr), "192.0.2.%d", i);
-		b = v4(addr, 5000);
+		b = sa(addr, 5000);
 		if (builtin_rl_slot_of(&rl, (struct sockaddr *)&b) !=
 		    builtin_rl_slot_of(&rl, (struct sockaddr *)&a))
 			break;
@@ -235,7 +232,7 @@ END_TEST
 
 START_TEST(test_rl_flood_cannot_reset)
 {
-	struct sockaddr_in victim = v4("198.51.100.7", 5000), other;
+	struct sockaddr_storage victim = sa("198.51.100.7", 5000), other;
 	char addr[32];
 	int i;
 
@@ -246,7 +243,7 @@ START_TEST(test_rl_flood_cannot_reset)
 	/* requests from thousands of other sources in the same instant */
 	for (i = 0; i < 4096; i++) {
 		snprintf(addr, sizeof(addr), "10.%d.%d.1", i / 256, i % 256);
-		other = v4(addr, 1);
+		other = sa(addr, 1);
 		builtin_rl_allow(&rl, (struct sockaddr *)&other, 10);
 	}
 	ck_assert(!builtin_rl_allow(&rl, (struct sockaddr *)&victim, 10));
@@ -255,7 +252,7 @@ END_TEST
 
 START_TEST(test_rl_v6_spread)
 {
-	struct sockaddr_in6 s;
+	struct sockaddr_storage s;
 	char addr[64];
 	size_t used = 0, i;
 	static unsigned char hit[BUILTIN_RL_SLOTS];
@@ -265,7 +262,7 @@ START_TEST(test_rl_v6_spread)
 	/* sources differing only in the low bits spread over the table */
 	for (i = 0; i < 512; i++) {
 		snprintf(addr, sizeof(addr), "2001:db8::%zx", i);
-		s = v6(addr, 1);
+		s = sa(addr, 1);
 		size_t slot = builtin_rl_slot_of(&rl, (struct sockaddr *)&s);
 
 		ck_assert_uint_lt(slot, BUILTIN_RL_SLOTS);

@@ -43,9 +43,9 @@ $BC tcpmux-go 127.0.0.1 "$MUX" cAT '^hello, handler$' 'hello, handler' ||
 $BC tcpmux-go 127.0.0.1 "$MUX" ECHO '^hello, echo$' 'hello, echo' ||
 	pt_fail "internal echo through tcpmux"
 $BC tcpmux-go 127.0.0.1 "$MUX" report '(^|\n)argv1=\[report\]\n' || pt_fail "report through tcpmux"
-$BC tcpmux-unknown 127.0.0.1 "$MUX" || pt_fail "unknown name"
-$BC tcpmux-long 127.0.0.1 "$MUX" || pt_fail "oversized request line"
-$BC tcpmux-silent 127.0.0.1 "$MUX" 1.5 10 || pt_fail "silent client"
+$BC tcpmux-refused 127.0.0.1 "$MUX" unknown || pt_fail "unknown name"
+$BC tcpmux-refused 127.0.0.1 "$MUX" long || pt_fail "oversized request line"
+$BC silent 127.0.0.1 "$MUX" 1.5 10 || pt_fail "silent client"
 
 # as root, the handler runs as the service's user, not the tcpmux service's
 # (portierd's) nor the default user
