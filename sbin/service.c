@@ -4,12 +4,10 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -219,7 +217,8 @@ accept_transient(int err)
 static void
 service_accept(struct service_rt *rt, struct listener *l)
 {
-	for (int i = 0; i < ACCEPT_BATCH; i++) {
+	/* A connection may pause the listener (a limit reached): stop then. */
+	for (int i = 0; i < ACCEPT_BATCH && !l->paused; i++) {
 		struct sockaddr_storage peer;
 		socklen_t len = sizeof(peer);
 		unsigned held;

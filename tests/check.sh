@@ -5,41 +5,8 @@
 # errors (exit 2). Needs no daemon and no network.
 set -u
 
-: "${PORTIERCTL:?PORTIERCTL not set (run through make check)}"
-: "${REGISTRY:?REGISTRY not set (run through make check)}"
-[ -x "$PORTIERCTL" ] || { echo "$PORTIERCTL: not built"; exit 99; }
-[ -r "$REGISTRY" ] || { echo "$REGISTRY: not readable"; exit 99; }
-
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/portier-check.XXXXXX") || exit 99
-trap 'rm -rf "$tmp"' EXIT
-failed=0
-
-fail() {
-	echo "FAIL: $*"
-	sed 's/^/  stdout: /' "$tmp/out"
-	sed 's/^/  stderr: /' "$tmp/err"
-	failed=1
-}
-
-# run RC ARGS...: portierctl check ARGS must exit with RC.
-run() {
-	want=$1
-	shift
-	"$PORTIERCTL" check "$@" >"$tmp/out" 2>"$tmp/err"
-	rc=$?
-	[ "$rc" = "$want" ] || fail "check $*: exit $rc, expected $want"
-}
-
-# has FILE REGEX: a line of out or err matches.
-has() {
-	grep -Eq -- "$2" "$tmp/$1" || fail "$1 has no line matching /$2/"
-}
-
-# lines FILE N: out or err has N lines.
-lines() {
-	n=$(wc -l <"$tmp/$1")
-	[ "$n" -eq "$2" ] || fail "$1 has $n lines, expected $2"
-}
+. "$(dirname "$0")/ctl_lib.sh"
+ctl_command=check
 
 # Handlers run as portierd's user when it is not root, else as nobody.
 if [ "$(id -u)" -eq 0 ]; then user=nobody; else user=$(id -un); fi
