@@ -507,8 +507,14 @@ builtin_udp_serve(const struct service *svc, int fd, builtin_admit_fn admit, voi
 			debug("%s: request dropped (per-source rate)", svc->id);
 			continue;
 		}
-		if (admit && !admit(svc, (struct sockaddr *)&src, slen, arg))
+		switch (admit ? admit(svc, (struct sockaddr *)&src, slen, arg) : BUILTIN_ADMIT) {
+		case BUILTIN_ADMIT:
+			break;
+		case BUILTIN_DENY:
 			continue;
+		case BUILTIN_DENY_STOP:
+			return;
+		}
 		len = udp_reply(kind, (size_t)n, &out);
 		if (len < 0)
 			continue;

@@ -53,8 +53,14 @@ size_t builtin_tcp_count(void);
 
 /* Decides whether src may be answered (access lists and the like); NULL
  * lets everyone through builtin's own checks. */
-typedef bool (*builtin_admit_fn)(const struct service *svc, const struct sockaddr *src,
-				 socklen_t srclen, void *arg);
+enum builtin_admit {
+	BUILTIN_ADMIT,		/* answer it */
+	BUILTIN_DENY,		/* no reply to this one */
+	BUILTIN_DENY_STOP,	/* no reply, and read no more now (the service paused) */
+};
+typedef enum builtin_admit (*builtin_admit_fn)(const struct service *svc,
+					       const struct sockaddr *src,
+					       socklen_t srclen, void *arg);
 
 /* The UDP socket fd of internal service svc is readable: answers up to
  * BUILTIN_UDP_BATCH datagrams. Requests from a loop-prone source port or

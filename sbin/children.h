@@ -12,6 +12,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "access.h"
+
 struct service_rt;
 struct listener;
 
@@ -23,6 +25,8 @@ struct child {
 	char host[INET6_ADDRSTRLEN];	/* remote address as text, "" in wait mode */
 	int port;			/* remote port, 0 in wait mode */
 	bool exec_failed;		/* reported at spawn: its exit needs no second message */
+	bool src_held;			/* src counts against per_source (admit.c) */
+	struct access_addr src;
 	struct child *next;		/* hash chain, or free list */
 };
 

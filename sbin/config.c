@@ -3,11 +3,11 @@
  * Every *.conf is parsed by libconfuse into its own cfg_t (config_parse.c),
  * then converted here: first the (single) defaults section into a
  * template, then each service as a copy of the template with its own
- * options applied. Inheritance needs to
- * know which options a section sets and whether a list was assigned (=) or
- * appended to (+=): scalars have no libconfuse default, so "set" means "has
- * a value"; lists default to a one-element marker list, which `=` replaces
- * and `+=` keeps in front of the new items. */
+ * options applied. Inheritance needs to know which options a section sets
+ * and whether a list was assigned (=) or appended to (+=): scalars have no
+ * libconfuse default, so "set" means "has a value"; lists default to a
+ * one-element marker list, which `=` replaces and `+=` keeps in front of
+ * the new items. */
 #include "autoconf.h"
 
 #include <stdarg.h>

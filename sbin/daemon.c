@@ -23,6 +23,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "access.h"
 #include "children.h"
 #include "config.h"
 #include "daemon.h"
@@ -84,6 +85,27 @@ diag_log(const struct diag *dg)
 		      dg->items[i].text ? dg->items[i].text : "(out of memory)");
 }
 
+/* StrictModes (as sshd): root must not run what another user could have
+ * written, so the configuration, the directories above it and the registry
+ * must be root's and writable by root alone. */
+static int
+daemon_secure(const struct daemon_opts *o)
+{
+	char err[PATH_MAX + 256];
+
+	if (geteuid() != 0 || o->insecure_config)
+		return 0;
+	if (access_secure_dir(d.confdir, err, sizeof(err)) < 0)
+		goto refuse;
+	for (size_t i = 0; i < o->nregistries; i++)
+		if (access_secure_path(o->registries[i], err, sizeof(err)) < 0)
+			goto refuse;
+	return 0;
+refuse:
+	logit(LOG_ERR, "%s; refusing to run", err);
+	return -1;
+}
+
 static int
 daemon_load(const struct daemon_opts *o)
 {
@@ -96,6 +118,8 @@ daemon_load(const struct daemon_opts *o)
 		logerr(LOG_ERR, "%s", o->confdir);
 		goto out;
 	}
+	if (daemon_secure(o) < 0)
+		goto out;
 	d.reg = registry_new();
 	if (!d.reg) {
 		logit(LOG_ERR, "out of memory");

@@ -18,6 +18,7 @@ struct daemon_opts {
 	bool foreground;
 	bool debug;
 	bool strict;		/* any bind failure is fatal */
+	bool insecure_config;	/* as root, accept files others could have written */
 	const char *confdir;
 	const char **registries;	/* at least one */
 	size_t nregistries;

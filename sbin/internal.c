@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "admit.h"
 #include "builtin.h"
 #include "children.h"
 #include "config.h"
@@ -27,6 +28,8 @@ struct internal_conn {
 	uint64_t start_us;
 	char host[INET6_ADDRSTRLEN];
 	int port;
+	bool src_held;			/* src counts against per_source (admit.c) */
+	struct access_addr src;
 };
 
 static struct service_table *table;
@@ -75,9 +78,19 @@ internal_begin(struct service_rt *rt, const struct conn *c)
 	ic->start_us = children_clock_us();
 	memcpy(ic->host, c->host, sizeof(ic->host));
 	ic->port = c->port;
+	ic->src_held = admit_hold(rt, c, &ic->src);
 	rt->running++;
 	rt->started++;
 	return ic;
+}
+
+/* No longer an instance of its service. */
+static void
+internal_release(struct internal_conn *ic)
+{
+	ic->rt->running--;
+	if (ic->src_held)
+		admit_release(ic->rt, &ic->src);
 }
 
 /* The connection ended (builtin_done_fn and tcpmux's done). */
@@ -86,7 +99,7 @@ internal_end(void *arg)
 {
 	struct internal_conn *ic = arg;
 
-	ic->rt->running--;
+	internal_release(ic);
 	svclog_internal(ic->rt, "end", ic->host, ic->port,
 		     (long long)(children_clock_us() - ic->start_us));
 	free(ic);
@@ -96,7 +109,7 @@ internal_end(void *arg)
 static void
 internal_drop(struct internal_conn *ic)
 {
-	ic->rt->running--;
+	internal_release(ic);
 	ic->rt->started--;
 	ic->rt->refused[REFUSED_SPAWN]++;
 	free(ic);
@@ -188,7 +201,7 @@ internal_dispatch(struct service_rt *rt, struct conn *c)
 		svclog_internal(rt, "start", c->host, c->port, -1);
 		break;
 	case BUILTIN_FINISHED:
-		rt->running--;
+		internal_release(ic);
 		svclog_internal(rt, "served", c->host, c->port, -1);
 		free(ic);
 		break;
@@ -203,7 +216,7 @@ struct udp_ctx {
 	struct listener *l;
 };
 
-static bool
+static enum builtin_admit
 udp_admit(const struct service *svc, const struct sockaddr *src, socklen_t srclen, void *arg)
 {
 	struct udp_ctx *u = arg;
@@ -216,11 +229,12 @@ udp_admit(const struct service *svc, const struct sockaddr *src, socklen_t srcle
 	if (why != REFUSED_NONE) {
 		u->rt->refused[why]++;
 		svclog_refused(u->rt, &c, why);
-		return false;
+		/* cps paused the socket: the rest waits in it until it resumes */
+		return u->l->paused ? BUILTIN_DENY_STOP : BUILTIN_DENY;
 	}
 	u->rt->started++;
 	svclog_internal(u->rt, "served", c.host, c.port, -1);
-	return true;
+	return BUILTIN_ADMIT;
 }
 
 void

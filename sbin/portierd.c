@@ -17,7 +17,8 @@ usage(FILE *fp)
 {
 	fprintf(fp,
 		"usage: portierd [-f|--foreground] [-c DIR] [-r FILE]... [-p PIDFILE]\n"
-		"                [-d|--debug] [--strict] [--check] [--help] [--version]\n"
+		"                [-d|--debug] [--strict] [--insecure-config] [--check]\n"
+		"                [--help] [--version]\n"
 		"\n"
 		"  -f, --foreground   stay attached, log to stderr, no pidfile unless -p\n"
 		"  -c, --confdir DIR  service files (default %s)\n"
@@ -25,6 +26,8 @@ usage(FILE *fp)
 		"  -p, --pidfile FILE pidfile (default %s when root and detaching)\n"
 		"  -d, --debug        log debug messages\n"
 		"      --strict       exit when any address cannot be bound\n"
+		"      --insecure-config  as root, accept configuration and registry files\n"
+		"                     that others own or may write (labs only)\n"
 		"      --check        validate registry and configuration, then exit\n"
 		"                     (as portierctl check)\n"
 		"\n"
@@ -53,7 +56,7 @@ run_check(const struct daemon_opts *o)
 int
 main(int argc, char *argv[])
 {
-	enum { OPT_STRICT = 256, OPT_CHECK, OPT_HELP, OPT_VERSION };
+	enum { OPT_STRICT = 256, OPT_INSECURE, OPT_CHECK, OPT_HELP, OPT_VERSION };
 	static const struct option longopts[] = {
 		{ "foreground", no_argument, NULL, 'f' },
 		{ "confdir", required_argument, NULL, 'c' },
@@ -61,6 +64,7 @@ main(int argc, char *argv[])
 		{ "pidfile", required_argument, NULL, 'p' },
 		{ "debug", no_argument, NULL, 'd' },
 		{ "strict", no_argument, NULL, OPT_STRICT },
+		{ "insecure-config", no_argument, NULL, OPT_INSECURE },
 		{ "check", no_argument, NULL, OPT_CHECK },
 		{ "help", no_argument, NULL, OPT_HELP },
 		{ "version", no_argument, NULL, OPT_VERSION },
@@ -94,6 +98,9 @@ main(int argc, char *argv[])
 			break;
 		case OPT_STRICT:
 			o.strict = true;
+			break;
+		case OPT_INSECURE:
+			o.insecure_config = true;
 			break;
 		case OPT_CHECK:
 			check = true;

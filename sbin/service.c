@@ -25,6 +25,9 @@
 #define ACCEPT_BATCH 32
 /* After EMFILE/ENFILE/ENOBUFS the listener rests this long (ms). */
 #define ACCEPT_RETRY_MS 250
+/* After fork/clone failed (EAGAIN, ENOMEM) the listener rests this long (ms):
+ * the process table or memory needs time to drain, not more attempts. */
+#define SPAWN_RETRY_MS 1000
 /* The loop guard counts wait-mode starts per window of this many ms. */
 #define GUARD_WINDOW_MS 60000
 
@@ -100,7 +103,21 @@ service_admit(struct service_rt *rt, struct conn *c)
 	/* The access module (only_from, no_access, access_times, instances,
 	 * per_source, cps, max_load, max_children) decides here:
 	 * every connection and every wait-mode hand-over passes this point. */
-	return REFUSED_NONE;
+	return admit_check(rt, c, settings ? settings->max_children : LIMIT_UNLIMITED);
+}
+
+static void accept_retry(struct timer *t);
+
+/* No process could be created: rest the listener instead of failing again
+ * on every queued connection. */
+static void
+spawn_backoff(struct listener *l)
+{
+	if (!l)
+		return;	/* handed over by tcpmux: no listener of its own */
+	listener_pause(l, LISTENER_RETRY);
+	l->retry.fn = accept_retry;
+	timer_arm(&l->retry, SPAWN_RETRY_MS);
 }
 
 static void
@@ -115,6 +132,7 @@ dispatch_external(struct service_rt *rt, struct conn *c)
 	if (pid < 0) {
 		rt->refused[REFUSED_SPAWN]++;
 		svclog_spawn_error(rt, &e);
+		spawn_backoff(c->l);
 		return;
 	}
 	rt->running++;
@@ -129,6 +147,7 @@ dispatch_external(struct service_rt *rt, struct conn *c)
 	ch->start_us = children_clock_us();
 	memcpy(ch->host, c->host, sizeof(ch->host));
 	ch->port = c->port;
+	ch->src_held = admit_hold(rt, c, &ch->src);
 	if (svc->wait) {
 		ch->held = c->l;
 		listener_pause(c->l, LISTENER_HELD);
@@ -160,6 +179,8 @@ service_child_exited(struct child *ch, int status)
 	struct service_rt *rt = ch->rt;
 
 	rt->running--;
+	if (ch->src_held)
+		admit_release(rt, &ch->src);
 	if (ch->held)
 		listener_resume(ch->held, LISTENER_HELD);
 	if (!ch->exec_failed)
@@ -396,7 +417,8 @@ service_table_init(struct service_table *t, const struct service *svcs, size_t n
 		}
 		/* reachable through tcpmux only: no listener of its own */
 		rt->state = svcs[i].tcpmux ? SERVICE_TCPMUX : SERVICE_UNBOUND;
-		if (!svcs[i].internal && spawn_prepare(&rt->spawn, &svcs[i]) < 0) {
+		if ((!svcs[i].internal && spawn_prepare(&rt->spawn, &svcs[i]) < 0) ||
+		    admit_init(rt) < 0) {
 			logit(LOG_ERR, "%s: out of memory", svcs[i].id);
 			return -1;
 		}
@@ -517,6 +539,7 @@ service_table_free(struct service_table *t)
 		service_close_listeners(rt);
 		timer_cancel(&rt->guard);
 		timer_cancel(&rt->expiry);
+		admit_free(rt);
 		spawn_release(&rt->spawn);
 		banner_free(&rt->banner);
 		banner_free(&rt->banner_success);

@@ -12,6 +12,8 @@
 #include <stdint.h>
 #include <sys/socket.h>
 
+#include "access.h"
+#include "admit.h"
 #include "banner.h"
 #include "loop.h"
 #include "spawn.h"
@@ -20,21 +22,6 @@ struct service;
 struct daemon_settings;
 struct listener;
 struct child;
-
-/* Why a connection was not served: counted per service and logged under
- * log_on_failure. */
-enum refusal {
-	REFUSED_NONE,
-	REFUSED_ACCESS,		/* only_from / no_access */
-	REFUSED_TIME,		/* outside access_times */
-	REFUSED_INSTANCES,	/* instances reached */
-	REFUSED_PER_SOURCE,	/* per_source reached */
-	REFUSED_CPS,		/* connection rate */
-	REFUSED_LOAD,		/* max_load */
-	REFUSED_CHILDREN,	/* daemon-wide max_children */
-	REFUSED_SPAWN,		/* the handler could not be started */
-	REFUSED_COUNT
-};
 
 enum service_state {
 	SERVICE_DISABLED,	/* disable = yes */
@@ -82,6 +69,7 @@ struct service_rt {
 	struct banner banner;		/* to every connection */
 	struct banner banner_success;	/* to an admitted one, before its handler starts */
 	struct banner banner_fail;	/* to a refused one */
+	struct admit adm;		/* per-source counts, cps, banners (admit.c) */
 };
 
 struct service_table {

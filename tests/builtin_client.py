@@ -390,15 +390,16 @@ def cmd_tcpmux_help(host, port, *names):
     ok("tcpmux help lists %s" % got)
 
 
-def cmd_tcpmux_refused(host, port, what):
-    """what: "unknown" (a name no service has) or "long" (a 302-octet line):
-    the answer is "-", a reason and CR LF, then the connection closes."""
-    line = b"no-such-service\r\n" if what == "unknown" else b"a" * 300 + b"\r\n"
-    s = mux_ask(host, port, line)
+def cmd_tcpmux_refused(host, port, what, expect="^-.*\r\n$"):
+    """what: "unknown" (a name no service has), "long" (a 302-octet line) or
+    the name of a service that refuses us: the answer matches expect ("-", a
+    reason and CR LF), then the connection closes."""
+    lines = {"unknown": b"no-such-service\r\n", "long": b"a" * 300 + b"\r\n"}
+    s = mux_ask(host, port, lines.get(what, what.encode() + b"\r\n"))
     data = recv_all(s)
     s.close()
-    if not data.startswith(b"-") or not data.endswith(b"\r\n"):
-        fail("tcpmux %s request answered %r" % (what, data))
+    if not re.match(expect.encode(), data, re.S):
+        fail("tcpmux %s request answered %r, expected /%s/" % (what, data, expect))
     ok("tcpmux %s request refused: %r" % (what, data))
 
 
@@ -431,6 +432,60 @@ def cmd_silent(host, port, min_s, max_s):
     ok("silent client closed after %.1f s" % waited)
 
 
+def cmd_refused(host, port):
+    """The connection is closed at once without an octet (admission said no);
+    an admitted echo client would wait for input instead."""
+    s = tcp(host, int(port), timeout=3)
+    try:
+        data = recv_all(s)
+    except ConnectionResetError:
+        data = b""
+    s.close()
+    if data:
+        fail("refused connection got %r" % data)
+    ok("connection refused (closed without data)")
+
+
+def echo_once(s, payload):
+    s.sendall(payload)
+    return recv_exact(s, len(payload)) == payload
+
+
+def cmd_per_source(host, port, limit):
+    """limit echo connections from one address at once are served; one more
+    is refused; when one of them closes, a new one is served again."""
+    limit = int(limit)
+    held = [tcp(host, int(port)) for _ in range(limit)]
+    for i, s in enumerate(held):
+        if not echo_once(s, b"held %d\n" % i):
+            fail("connection %d of %d not served" % (i + 1, limit))
+    extra = tcp(host, int(port), timeout=3)
+    try:
+        data = extra.recv(100)
+    except (ConnectionResetError, socket.timeout) as e:
+        data = b"" if isinstance(e, ConnectionResetError) else None
+    extra.close()
+    if data != b"":
+        fail("connection %d was not refused (%r)" % (limit + 1, data))
+    held.pop().close()
+    # the slot is free once portierd has seen the close: retry briefly
+    for _ in range(50):
+        s = tcp(host, int(port), timeout=3)
+        try:
+            if echo_once(s, b"again\n"):
+                s.close()
+                break
+        except OSError:
+            pass
+        s.close()
+        time.sleep(0.1)
+    else:
+        fail("no connection served after one of %d closed" % limit)
+    for s in held:
+        s.close()
+    ok("%d connections served, one more refused, a freed slot reused" % limit)
+
+
 COMMANDS = {
     "echo": cmd_echo, "discard": cmd_discard, "chargen": cmd_chargen,
     "chargen-rotation": cmd_chargen_rotation, "daytime": cmd_daytime,
@@ -439,7 +494,7 @@ COMMANDS = {
     "echo-flood": cmd_echo_flood, "tcpmux-help": cmd_tcpmux_help,
     "tcpmux-refused": cmd_tcpmux_refused,
     "tcpmux-go": cmd_tcpmux_go,
-    "silent": cmd_silent,
+    "silent": cmd_silent, "refused": cmd_refused, "per-source": cmd_per_source,
 }
 
 

@@ -2,13 +2,14 @@
 # Internal services over TCP, IPv4 and IPv6: byte-exact RFC 862/863/864/867/868
 # conformance (echo of 1 MiB of random data, discard of 10 MiB, chargen's
 # first 10 lines and its rotation, daytime's format, time within 2 s of the
-# clock), the idle timeout, and the log lines.
+# clock), the idle timeout, admission (only_from, per_source) and the log
+# lines.
 . "${top_srcdir:-..}/tests/lib.sh"
 pt_init
 BC="python3 $top_srcdir/tests/builtin_client.py"
 
-set -- $(pt_ports 6)
-ECHO=$1 DISCARD=$2 CHARGEN=$3 DAYTIME=$4 TIME=$5 IDLE=$6
+set -- $(pt_ports 8)
+ECHO=$1 DISCARD=$2 CHARGEN=$3 DAYTIME=$4 TIME=$5 IDLE=$6 DENIED=$7 LIMITED=$8
 pt_loopback
 
 for svc in echo:$ECHO discard:$DISCARD chargen:$CHARGEN daytime:$DAYTIME time:$TIME; do
@@ -28,6 +29,24 @@ service echo-idle {
 	port = $IDLE
 	bind = { "127.0.0.1" }
 	idle_timeout = 2
+}
+CONF
+
+# the same admission as every service: an address list, per-source counts
+pt_conf admission <<CONF
+service daytime-denied {
+	type = internal
+	name = daytime
+	port = $DENIED
+	bind = { "127.0.0.1" }
+	only_from = { 192.0.2.1 }
+}
+service echo-limited {
+	type = internal
+	name = echo
+	port = $LIMITED
+	bind = { "127.0.0.1" }
+	per_source = 3
 }
 CONF
 
@@ -52,6 +71,13 @@ done
 $BC silent 127.0.0.1 "$IDLE" 1.5 10 || pt_fail "idle timeout"
 pt_wait_log "echo-idle: end internal from 127\.0\.0\.1:[0-9]+ duration" ||
 	pt_fail "no end line for the idle connection"
+
+$BC refused 127.0.0.1 "$DENIED" || pt_fail "only_from did not apply"
+pt_wait_log "daytime-denied: refused connection from 127\.0\.0\.1:[0-9]+: access" ||
+	pt_fail "no refusal logged"
+$BC per-source 127.0.0.1 "$LIMITED" 3 || pt_fail "per_source did not apply"
+pt_wait_log "echo-limited: refused connection from 127\.0\.0\.1:[0-9]+: per_source" ||
+	pt_fail "no per_source refusal logged"
 
 # logged as handlers are: HOST on start, DURATION at the end
 pt_assert_grep "echo: start internal from 127\.0\.0\.1:[0-9]+" "$PT_LOG" "no start line"

@@ -8,10 +8,17 @@
 pt_init
 BC="python3 $top_srcdir/tests/builtin_client.py"
 
-set -- $(pt_ports 5)
-ECHO=$1 DISCARD=$2 CHARGEN=$3 DAYTIME=$4 TIME=$5
+set -- $(pt_ports 7)
+ECHO=$1 DISCARD=$2 CHARGEN=$3 DAYTIME=$4 TIME=$5 DENIED=$6 CPS=$7
 pt_loopback
 
+# cps counts requests here; the conformance checks send more than its
+# default 50 per second
+pt_conf 00-defaults <<CONF
+defaults {
+	cps = { 0, 0 }
+}
+CONF
 for svc in echo:$ECHO discard:$DISCARD chargen:$CHARGEN daytime:$DAYTIME time:$TIME; do
 	pt_conf "${svc%:*}" <<CONF
 service ${svc%:*}/udp {
@@ -21,6 +28,23 @@ service ${svc%:*}/udp {
 }
 CONF
 done
+# the same admission as every service
+pt_conf denied <<CONF
+service time-denied/udp {
+	type = internal
+	name = time
+	port = $DENIED
+	bind = { "127.0.0.1" }
+	only_from = { 192.0.2.1 }
+}
+service time-cps/udp {
+	type = internal
+	name = time
+	port = $CPS
+	bind = { "127.0.0.1" }
+	cps = { 5, 1 }
+}
+CONF
 TZ=UTC0
 export TZ
 pt_start
@@ -47,6 +71,9 @@ if [ "$(id -u)" -eq 0 ]; then
 else
 	echo "not root: the privileged source ports of the loop guard are not tested"
 fi
+$BC udp-loop 127.0.0.1 "$DENIED" 40037 none || pt_fail "only_from did not apply to UDP"
+pt_wait_log "time-denied/udp: refused connection from 127\.0\.0\.1:40037: access" ||
+	pt_fail "no refusal logged for UDP"
 # an ordinary client port is answered
 $BC udp-loop 127.0.0.1 "$ECHO" 40007 reply || pt_fail "echo ignored an ordinary port"
 
@@ -54,6 +81,10 @@ $BC udp-loop 127.0.0.1 "$ECHO" 40007 reply || pt_fail "echo ignored an ordinary 
 # refills the bucket, 250 requests at once get about 100 replies.
 sleep 2.5
 $BC udp-rate 127.0.0.1 "$TIME" 250 50 150 || pt_fail "per-source rate limit"
+# cps counts each request: 5 in a second are answered, then the socket
+# rests for a second
+$BC udp-rate 127.0.0.1 "$CPS" 20 5 5 || pt_fail "cps of an internal UDP service"
+pt_assert_grep "time-cps/udp: cps: more than 5" "$PT_LOG" "cps pause not logged"
 # another source is not affected
 if pt_ipv6; then
 	$BC udp ::1 "$TIME" time || pt_fail "::1 limited by 127.0.0.1's rate"

@@ -36,8 +36,9 @@ has() {
 	grep -Eq -- "$2" "$tmp/$1" || fail "$1 has no line matching /$2/"
 }
 
-# lines out|err N: stdout or stderr has N lines.
+# lines [out|err] N: stdout (by default) or stderr has N lines.
 lines() {
+	if [ $# -eq 1 ]; then set -- out "$1"; fi
 	n=$(wc -l <"$tmp/$1")
 	[ "$n" -eq "$2" ] || fail "$1 has $n lines, expected $2"
 }

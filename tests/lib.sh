@@ -87,6 +87,10 @@ pt_init() {
 	[ -x "$PORTIERD" ] || pt_error "no portierd at $PORTIERD"
 	[ -x "$PT_HANDLER" ] || pt_error "no test handler at $PT_HANDLER"
 	command -v python3 >/dev/null || pt_skip "python3 is needed"
+	# As root, portierd refuses files that others own or may write
+	# (StrictModes): the test's files are root's and 644, and the registry
+	# is used from a copy, wherever the source tree lives.
+	umask 022
 	PT_DIR=$(mktemp -d "${TMPDIR:-/tmp}/portier-test.XXXXXX") || pt_error "mktemp"
 	chmod 755 "$PT_DIR"
 	PT_CONFD="$PT_DIR/conf.d"
@@ -94,6 +98,8 @@ pt_init() {
 	mkdir "$PT_CONFD"
 	trap pt_cleanup EXIT
 	trap 'exit 99' INT TERM HUP
+	cp "$REGISTRY" "$PT_DIR/services.db" || pt_error "cannot copy $REGISTRY"
+	REGISTRY="$PT_DIR/services.db"
 }
 
 pt_ports() {

@@ -2,7 +2,8 @@
 # tcpmux (RFC 1078): help lists the names; a known name (in any case) gets
 # "+Go" and its handler, started as the service's own user, with the octets
 # that followed the request line; an internal service works through it too;
-# an unknown name, an oversized line and a silent client are refused.
+# an unknown name, an oversized line, a name whose own only_from refuses us,
+# and a silent client are refused.
 . "${top_srcdir:-..}/tests/lib.sh"
 pt_init
 BC="python3 $top_srcdir/tests/builtin_client.py"
@@ -33,10 +34,16 @@ service echo-mux {
 	name = "echo"
 	tcpmux = yes
 }
+service locked-mux {
+	name = "locked"
+	tcpmux = yes
+	only_from = { 192.0.2.1 }
+	server = "/bin/cat"
+}
 CONF
 pt_start
 
-$BC tcpmux-help 127.0.0.1 "$MUX" Cat echo report || pt_fail "help"
+$BC tcpmux-help 127.0.0.1 "$MUX" Cat echo locked report || pt_fail "help"
 # the handler gets what the client sent after CR LF
 $BC tcpmux-go 127.0.0.1 "$MUX" cAT '^hello, handler$' 'hello, handler' ||
 	pt_fail "cat through tcpmux"
@@ -45,6 +52,11 @@ $BC tcpmux-go 127.0.0.1 "$MUX" ECHO '^hello, echo$' 'hello, echo' ||
 $BC tcpmux-go 127.0.0.1 "$MUX" report '(^|\n)argv1=\[report\]\n' || pt_fail "report through tcpmux"
 $BC tcpmux-refused 127.0.0.1 "$MUX" unknown || pt_fail "unknown name"
 $BC tcpmux-refused 127.0.0.1 "$MUX" long || pt_fail "oversized request line"
+# the named service's own access rules apply
+$BC tcpmux-refused 127.0.0.1 "$MUX" LOCKED '^-Refused \(access\)\r\n$' ||
+	pt_fail "only_from of a tcpmux service"
+pt_wait_log "locked-mux: refused connection from 127\.0\.0\.1:[0-9]+: access" ||
+	pt_fail "no refusal logged for the tcpmux service"
 $BC silent 127.0.0.1 "$MUX" 1.5 10 || pt_fail "silent client"
 
 # as root, the handler runs as the service's user, not the tcpmux service's
