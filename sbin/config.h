@@ -70,7 +70,8 @@ struct service {
 	unsigned port;
 	bool tcpmux;		/* reachable through tcpmux, no port of its own */
 
-	/* Addresses to bind; count 0 means every address of both families. */
+	/* Addresses to bind, port filled in; count 0 means every address of
+	 * both families. IPv4-mapped IPv6 addresses are stored as IPv4. */
 	struct sockaddr_storage *bind;
 	size_t nbind;
 
@@ -146,11 +147,23 @@ struct config {
 
 enum {
 	CONFIG_STRICT = 1 << 0,		/* unused for now: config errors are always errors */
-	CONFIG_NO_FS_CHECKS = 1 << 1,	/* skip server/user existence checks (convert, tests) */
+	/* Skips every check that depends on the host, for configurations
+	 * meant for another machine (convert, tests): that server, chroot and
+	 * banners exist, that users and groups exist (an unknown one leaves
+	 * uid/gid at -1), and the not-root rule below. A host name in
+	 * only_from/no_access that does not resolve is a warning instead of
+	 * an error. Syntax and values are still checked. */
+	CONFIG_NO_FS_CHECKS = 1 << 1,
 };
 
-/* Builds the configuration from every *.conf in dir. Returns NULL when there
- * is at least one error; every problem (errors and warnings) goes to d. */
+/* Builds the configuration from every *.conf in dir (portier.conf(5)).
+ * Returns NULL when there is at least one error; every problem (errors and
+ * warnings, "FILE:LINE: message") goes to d, all of them in one run.
+ * Host checks are errors for enabled services and warnings for disabled
+ * ones. Not running as root (geteuid() != 0), handlers run as the current
+ * user: uid, gid and gids are ours, and a `user` or `group` naming another
+ * is an error. reg may be NULL (no registry: every service needs `port`).
+ * Not thread-safe: libconfuse's parser is global state. */
 struct config *config_load(const char *dir, const struct registry *reg,
 			   unsigned flags, struct diag *d);
 /* Same from one buffer, as if it were the file `name` (unit tests). */
@@ -160,7 +173,8 @@ struct config *config_load_buffer(const char *buf, const char *name,
 void config_free(struct config *cfg);
 
 const struct service *config_find(const struct config *cfg, const char *id);
-/* "telnet 23/tcp stream nowait user=telnetd /usr/sbin/in.telnetd -h" */
+/* "telnet 23/tcp stream nowait user=telnetd /usr/sbin/in.telnetd -h";
+ * like snprintf: returns the length the whole line needs. */
 int config_describe(const struct service *svc, char *buf, size_t len);
 
 #endif

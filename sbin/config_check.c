@@ -26,13 +26,12 @@ struct endpoint {
 	size_t bind;		/* index into bind[], or SIZE_MAX for "all addresses" */
 };
 
-static const struct service *sorted_base;
-
 static int
-cmp_id(const void *a, const void *b)
+cmp_id(const void *a, const void *b, void *base)
 {
+	const struct service *v = base;
 	size_t x = *(const size_t *)a, y = *(const size_t *)b;
-	int c = strcmp(sorted_base[x].id, sorted_base[y].id);
+	int c = strcmp(v[x].id, v[y].id);
 
 	return c ? c : (x > y) - (x < y);
 }
@@ -47,8 +46,7 @@ check_ids(struct loader *ld, struct config *cfg, bool *bad)
 		return -1;
 	for (size_t i = 0; i < cfg->count; i++)
 		cfg->by_id[i] = i;
-	sorted_base = cfg->services;
-	qsort(cfg->by_id, cfg->count, sizeof(size_t), cmp_id);
+	qsort_r(cfg->by_id, cfg->count, sizeof(size_t), cmp_id, cfg->services);
 	for (size_t i = 1; i < cfg->count; i++) {
 		const struct service *a = &cfg->services[cfg->by_id[i - 1]];
 		const struct service *b = &cfg->services[cfg->by_id[i]];
@@ -249,10 +247,11 @@ check_addresses(struct loader *ld, const struct config *cfg, const bool *bad)
 }
 
 static int
-cmp_tcpmux(const void *a, const void *b)
+cmp_tcpmux(const void *a, const void *b, void *base)
 {
+	const struct service *v = base;
 	size_t x = *(const size_t *)a, y = *(const size_t *)b;
-	int c = strcasecmp(sorted_base[x].name, sorted_base[y].name);
+	int c = strcasecmp(v[x].name, v[y].name);
 
 	return c ? c : (x > y) - (x < y);
 }
@@ -276,8 +275,7 @@ check_tcpmux(struct loader *ld, const struct config *cfg, const bool *bad)
 		else if (s->internal && !strcmp(s->name, "tcpmux"))
 			server = true;
 	}
-	sorted_base = cfg->services;
-	qsort(idx, n, sizeof(size_t), cmp_tcpmux);
+	qsort_r(idx, n, sizeof(size_t), cmp_tcpmux, cfg->services);
 	for (size_t i = 1; i < n; i++) {
 		const struct service *a = &cfg->services[idx[i - 1]], *b = &cfg->services[idx[i]];
 
@@ -311,6 +309,12 @@ config_find(const struct config *cfg, const char *id)
 {
 	size_t lo = 0, hi = cfg->count;
 
+	if (!cfg->by_id) {	/* a struct config not made by config_load */
+		for (size_t i = 0; i < cfg->count; i++)
+			if (!strcmp(cfg->services[i].id, id))
+				return &cfg->services[i];
+		return NULL;
+	}
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 		const struct service *s = &cfg->services[cfg->by_id[mid]];

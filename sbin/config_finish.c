@@ -27,26 +27,19 @@ static const char *const internal_names[] = {
 
 /* Users and groups looked up once per load: services share a few users,
  * and each NSS lookup may read /etc/passwd again. */
-struct user_entry {
+struct ident {
 	char *name;
+	bool group;		/* a group, else a user */
 	bool found;
-	uid_t uid;
-	gid_t gid;
-	gid_t *gids;		/* getgrouplist(name, gid) */
+	uid_t uid;		/* a user's */
+	gid_t gid;		/* a user's primary group, or the group's */
+	gid_t *gids;		/* a user's getgrouplist(name, gid) */
 	int ngids;
 };
 
-struct group_entry {
-	char *name;
-	bool found;
-	gid_t gid;
-};
-
 struct user_cache {
-	struct user_entry *users;
-	size_t nusers;
-	struct group_entry *groups;
-	size_t ngroups;
+	struct ident **v;	/* pointers: an entry stays put as the cache grows */
+	size_t n;
 	char *me;		/* the current user's name (not root) */
 	gid_t *my_gids;
 	int nmy;
@@ -57,25 +50,15 @@ config_users_free(struct user_cache *uc)
 {
 	if (!uc)
 		return;
-	for (size_t i = 0; i < uc->nusers; i++) {
-		free(uc->users[i].name);
-		free(uc->users[i].gids);
+	for (size_t i = 0; i < uc->n; i++) {
+		free(uc->v[i]->name);
+		free(uc->v[i]->gids);
+		free(uc->v[i]);
 	}
-	for (size_t i = 0; i < uc->ngroups; i++)
-		free(uc->groups[i].name);
-	free(uc->users);
-	free(uc->groups);
+	free(uc->v);
 	free(uc->me);
 	free(uc->my_gids);
 	free(uc);
-}
-
-static struct user_cache *
-cache(struct loader *ld)
-{
-	if (!ld->users)
-		ld->users = calloc(1, sizeof(*ld->users));
-	return ld->users;
 }
 
 static bool
@@ -112,30 +95,27 @@ group_list(const char *name, gid_t gid, int *n)
 	return NULL;
 }
 
-/* NULL when out of memory; else an entry whose found says if it exists. */
-static const struct user_entry *
-user_lookup(struct loader *ld, const char *name)
+/* By name, else by number. */
+static void
+resolve(struct ident *e)
 {
-	struct user_cache *uc = cache(ld);
-	struct user_entry *e, *v;
-	struct passwd *pw;
 	unsigned long num;
 
-	if (!uc)
-		return NULL;
-	for (size_t i = 0; i < uc->nusers; i++)
-		if (!strcmp(uc->users[i].name, name))
-			return &uc->users[i];
-	v = realloc(uc->users, (uc->nusers + 1) * sizeof(*v));
-	if (!v)
-		return NULL;
-	uc->users = v;
-	e = memset(&v[uc->nusers], 0, sizeof(*e));
-	if (!(e->name = strdup(name)))
-		return NULL;
-	uc->nusers++;
-	pw = getpwnam(name);
-	if (!pw && numeric(name, &num))
+	if (e->group) {
+		struct group *gr = getgrnam(e->name);
+
+		if (!gr && numeric(e->name, &num))
+			gr = getgrgid((gid_t)num);
+		if (gr) {
+			e->found = true;
+			e->gid = gr->gr_gid;
+		}
+		return;
+	}
+
+	struct passwd *pw = getpwnam(e->name);
+
+	if (!pw && numeric(e->name, &num))
 		pw = getpwuid((uid_t)num);
 	if (pw) {
 		e->found = true;
@@ -143,37 +123,40 @@ user_lookup(struct loader *ld, const char *name)
 		e->gid = pw->pw_gid;
 		e->gids = group_list(pw->pw_name, pw->pw_gid, &e->ngids);
 	}
-	return e;
 }
 
-static const struct group_entry *
-group_lookup(struct loader *ld, const char *name)
+static struct user_cache *
+cache(struct loader *ld)
+{
+	if (!ld->users)
+		ld->users = calloc(1, sizeof(*ld->users));
+	return ld->users;
+}
+
+/* NULL when out of memory; else an entry whose found says if it exists. */
+static const struct ident *
+ident_lookup(struct loader *ld, const char *name, bool group)
 {
 	struct user_cache *uc = cache(ld);
-	struct group_entry *e, *v;
-	struct group *gr;
-	unsigned long num;
+	struct ident *e, **v;
 
 	if (!uc)
 		return NULL;
-	for (size_t i = 0; i < uc->ngroups; i++)
-		if (!strcmp(uc->groups[i].name, name))
-			return &uc->groups[i];
-	v = realloc(uc->groups, (uc->ngroups + 1) * sizeof(*v));
+	for (size_t i = 0; i < uc->n; i++)
+		if (uc->v[i]->group == group && !strcmp(uc->v[i]->name, name))
+			return uc->v[i];
+	v = realloc(uc->v, (uc->n + 1) * sizeof(*v));
 	if (!v)
 		return NULL;
-	uc->groups = v;
-	e = memset(&v[uc->ngroups], 0, sizeof(*e));
-	if (!(e->name = strdup(name)))
+	uc->v = v;
+	e = calloc(1, sizeof(*e));
+	if (!e || !(e->name = strdup(name))) {
+		free(e);
 		return NULL;
-	uc->ngroups++;
-	gr = getgrnam(name);
-	if (!gr && numeric(name, &num))
-		gr = getgrgid((gid_t)num);
-	if (gr) {
-		e->found = true;
-		e->gid = gr->gr_gid;
 	}
+	v[uc->n++] = e;
+	e->group = group;
+	resolve(e);
 	return e;
 }
 
@@ -362,10 +345,10 @@ finish_external(struct loader *ld, struct build *b)
 		return;
 	}
 	base = strrchr(s->server, '/') + 1;
-	if (strv_push(&s->argv, *base ? base : s->server) < 0)
+	if (config_strv_push(&s->argv, *base ? base : s->server) < 0)
 		config_err(ld, b, O_COUNT, "out of memory");
 	for (size_t i = 0; b->server_args && b->server_args[i]; i++)
-		if (strv_push(&s->argv, b->server_args[i]) < 0)
+		if (config_strv_push(&s->argv, b->server_args[i]) < 0)
 			config_err(ld, b, O_COUNT, "out of memory");
 	if (b->own[O_IDLE_TIMEOUT])
 		config_warn(ld, b, O_IDLE_TIMEOUT, "idle_timeout applies to internal TCP services only");
@@ -391,7 +374,7 @@ creds_groups(struct loader *ld, struct build *b, bool root, const struct user_ca
 	struct service *s = &b->s;
 
 	for (size_t i = 0; s->groups && s->groups[i]; i++) {
-		const struct group_entry *g = group_lookup(ld, s->groups[i]);
+		const struct ident *g = ident_lookup(ld, s->groups[i], true);
 
 		if (!g || !g->found) {
 			config_report(ld, b, O_GROUPS, host_level(b), "groups: unknown group '%s'",
@@ -410,7 +393,7 @@ creds_root(struct loader *ld, struct build *b, bool check)
 {
 	struct service *s = &b->s;
 	const char *uname = s->user ? s->user : ld->settings.default_user;
-	const struct user_entry *u = user_lookup(ld, uname);
+	const struct ident *u = ident_lookup(ld, uname, false);
 
 	if (!s->user)
 		b->at[O_USER] = ld->default_user_at;	/* report where it was set */
@@ -427,7 +410,7 @@ creds_root(struct loader *ld, struct build *b, bool check)
 	s->uid = u->uid;
 	s->gid = u->gid;
 	if (s->group) {
-		const struct group_entry *g = group_lookup(ld, s->group);
+		const struct ident *g = ident_lookup(ld, s->group, true);
 
 		if (g && g->found)
 			s->gid = g->gid;
@@ -479,13 +462,15 @@ creds_user(struct loader *ld, struct build *b, bool check)
 	for (int i = 0; i < uc->nmy; i++)
 		if (add_gid(s, uc->my_gids[i]) < 0)
 			config_err(ld, b, O_COUNT, "out of memory");
+	if (add_gid(s, s->gid) < 0)
+		config_err(ld, b, O_COUNT, "out of memory");
 	if (!check)
 		return;
 	if (s->user && strcmp(s->user, uc->me))
 		config_report(ld, b, O_USER, host_level(b),
 			      "user '%s': portierd is not root: handlers run as %s", s->user, uc->me);
 	if (s->group) {
-		const struct group_entry *g = group_lookup(ld, s->group);
+		const struct ident *g = ident_lookup(ld, s->group, true);
 
 		if (!g || !g->found)
 			config_report(ld, b, O_GROUP, host_level(b), "unknown group '%s'", s->group);

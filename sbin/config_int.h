@@ -68,6 +68,52 @@ struct optval {
 	bool append;		/* `+=`: add to the inherited list */
 };
 
+/* config_parse.c: files to cfg_t. A list not written in a section holds
+ * the one item INHERIT; `+=` keeps it in front of the new items. */
+#define INHERIT		"\001inherit"
+
+struct mark {			/* an option's line */
+	int opt;		/* index into the section's option array */
+	int line;
+};
+
+struct run {			/* one section's marks */
+	const cfg_t *sec;
+	int line;		/* of its opening brace */
+	size_t first, count;
+};
+
+struct conf_file {
+	char *path;
+	cfg_t *cfg;		/* NULL when unreadable or unparsable */
+	struct run *runs;
+	size_t nruns;
+	struct mark *marks;
+	size_t nmarks;
+};
+
+/* The schema: option arrays and, per array index, the option's id. */
+struct schema {
+	cfg_opt_t *svc, *def, root[3];
+	enum opt_id svc_ids[O_COUNT], def_ids[O_COUNT];
+};
+
+int config_schema_init(struct schema *sc);
+void config_schema_free(struct schema *sc);
+/* The *.conf files of dir to read, in byte order; NULL with an error in d
+ * when dir cannot be read. */
+char **config_list_dir(const char *dir, size_t *count, struct diag *d);
+char *config_read_file(const char *path, size_t *len, struct diag *d);
+/* Parses text (modified in place) as the file f->path into f->cfg, which
+ * stays NULL on any error (reported to d). */
+void config_parse_text(struct conf_file *f, const struct schema *sc, char *text,
+		       size_t len, struct diag *d);
+void config_file_free(struct conf_file *f);
+/* A section's lines: its own (run->line) and each option's last
+ * assignment; *earlier is the one before (0 when there is none). */
+const struct run *config_find_run(const struct conf_file *f, const cfg_t *sec);
+int config_option_line(const struct conf_file *f, const struct run *r, int idx, int *earlier);
+
 /* config.c */
 void config_report(struct loader *ld, struct build *b, enum opt_id id,
 		   enum diag_level lvl, const char *fmt, ...)
@@ -75,16 +121,19 @@ void config_report(struct loader *ld, struct build *b, enum opt_id id,
 #define config_err(ld, b, id, ...) config_report(ld, b, id, DIAG_ERROR, __VA_ARGS__)
 #define config_warn(ld, b, id, ...) config_report(ld, b, id, DIAG_WARNING, __VA_ARGS__)
 
-/* config_opts.c */
-const char *config_opt_name(enum opt_id id);
-bool config_opt_is_list(enum opt_id id);
-unsigned config_opt_scope(enum opt_id id);
+/* config_build.c */
 /* The built-in defaults every service starts from. */
 void config_build_init(struct build *b, const char *what);
 /* Deep copy of the inheritable part of src (the defaults) into dst. */
 int config_build_copy(struct build *dst, const struct build *src);
 void config_build_release(struct build *b);
 void config_settings_init(struct daemon_settings *st);
+void config_service_clear(struct service *s);
+
+/* config_opts.c */
+const char *config_opt_name(enum opt_id id);
+bool config_opt_is_list(enum opt_id id);
+unsigned config_opt_scope(enum opt_id id);
 /* Converts and checks one value into b (or ld->settings). */
 void config_opt_apply(struct loader *ld, struct build *b, const struct optval *v);
 
@@ -96,10 +145,10 @@ void config_users_free(struct user_cache *uc);
  * use twice, tcpmux names); builds cfg->by_id. -1 when out of memory. */
 int config_cross_check(struct loader *ld, struct config *cfg, bool *bad);
 
-/* String vectors (NULL-terminated) */
-size_t strv_len(char *const *v);
-int strv_push(char ***v, const char *s);
-char **strv_dup(char *const *v);
-void strv_free(char **v);
+/* config_build.c: string vectors (NULL-terminated) */
+size_t config_strv_len(char *const *v);
+int config_strv_push(char ***v, const char *s);
+char **config_strv_dup(char *const *v);
+void config_strv_free(char **v);
 
 #endif

@@ -4,12 +4,10 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -52,10 +50,16 @@ service_refusal_name(enum refusal r)
 bool
 service_servable(const struct service *svc)
 {
-	/* The built-in services (echo, daytime… and tcpmux) are dispatched in
-	 * service_dispatch(); this build has no module to serve them. */
-	if (svc->internal || svc->tcpmux) {
+	/* The built-in services (echo, daytime…) are dispatched in
+	 * service_dispatch(), and tcpmux-only services are started by the
+	 * built-in tcpmux; this build has no module to serve either. */
+	if (svc->internal) {
 		debug("%s: internal service: not served by this build; skipped", svc->id);
+		return false;
+	}
+	if (svc->tcpmux) {
+		debug("%s: reachable through tcpmux only, which this build does not serve; skipped",
+		      svc->id);
 		return false;
 	}
 	return true;
@@ -224,7 +228,8 @@ accept_transient(int err)
 static void
 service_accept(struct service_rt *rt, struct listener *l)
 {
-	for (int i = 0; i < ACCEPT_BATCH; i++) {
+	/* A connection may pause the listener (a limit reached): stop then. */
+	for (int i = 0; i < ACCEPT_BATCH && !l->paused; i++) {
 		struct sockaddr_storage peer;
 		socklen_t len = sizeof(peer);
 		unsigned held;

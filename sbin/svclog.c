@@ -138,15 +138,20 @@ svclog_refused(struct service_rt *rt, const struct conn *c, enum refusal why)
 void
 svclog_spawn_error(struct service_rt *rt, const struct spawn_error *e)
 {
+	struct log_fields f = {
+		.service_id = rt->svc->id, .duration_usec = -1, .refused_reason = "spawn",
+	};
+	char held_text[64] = "";
 	unsigned held;
 
 	if (!svclog_ratelimit(&rt->exec_log, &held))
 		return;
+	if (held)
+		snprintf(held_text, sizeof(held_text), " (%u similar messages suppressed)", held);
 	if (!strcmp(e->step, "exec"))
-		logit(LOG_ERR, "%s: exec %s: %s%s%.0u%s", rt->svc->id, rt->svc->server,
-		      strerror(e->err), held ? " (" : "", held, held ? " similar messages suppressed)" : "");
+		log_fields(LOG_ERR, &f, "%s: exec %s: %s%s", rt->svc->id, rt->svc->server,
+			   strerror(e->err), held_text);
 	else
-		logit(LOG_ERR, "%s: cannot start %s: %s: %s%s%.0u%s", rt->svc->id, rt->svc->server,
-		      e->step, strerror(e->err), held ? " (" : "", held,
-		      held ? " similar messages suppressed)" : "");
+		log_fields(LOG_ERR, &f, "%s: cannot start %s: %s: %s%s", rt->svc->id,
+			   rt->svc->server, e->step, strerror(e->err), held_text);
 }

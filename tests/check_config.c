@@ -42,7 +42,8 @@ static const char registry_text[] =
 	"telnet 23/tcp\n"
 	"tftp 69/udp\n"
 	"shell 514/tcp cmd\n"
-	"syslog 514/udp\n";
+	"syslog 514/udp\n"
+	"cl/1 172/tcp\n";
 
 static int
 remove_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
@@ -212,6 +213,8 @@ static const struct {
 	  "protocol: 'sctp' is not one of: tcp, udp" },
 	{ "service echo {\n type = internal\n activation = xinetd\n}\n", 3,
 	  "activation: 'xinetd' is not one of: inetd, systemd" },
+	{ "service echo {\n type = internal\n port = 7\n port = 8\n}\n", 4, "port is set twice (also at line 3)" },
+	{ "service echo { type = internal port = 7 port = 7 }\n", 1, "port is set twice (also at line 1)" },
 	/* the handler */
 	{ "service telnet {\n port = 23\n}\n", 1, "service 'telnet': no server (set server" },
 	{ "service telnet {\n server = bin/sh\n}\n", 2, "server: 'bin/sh' is not an absolute path" },
@@ -251,6 +254,7 @@ static const struct {
 	{ "service \"e cho\" {\n type = internal\n port = 7\n}\n", 1, "not a valid service id" },
 	{ "service /tcp {\n type = internal\n port = 7\n}\n", 1, "the service id is empty" },
 	{ "service echo {\n type = internal\n name = \"a b\"\n}\n", 3, "name: 'a b' is not a valid name" },
+	{ "service telnet {\n server = /bin/sh\n user = \"../x\"\n}\n", 3, "user: '../x' is not a valid name" },
 	{ "service echo {\n type = internal\n bind = { 1.2.3 }\n}\n", 3,
 	  "bind: '1.2.3' is not an IPv4 or IPv6 address" },
 	{ "service echo {\n type = internal\n bind = { localhost }\n}\n", 3, "bind: 'localhost' is not" },
@@ -554,7 +558,8 @@ START_TEST(test_inheritance)
 		"service b {\n server = /bin/sh\n port = 1002\n instances = 7\n"
 		" only_from = { 192.168.0.0/16 }\n env = { \"B=1\" }\n log_on_success = { HOST }\n}\n"
 		"service c {\n server = /bin/sh\n port = 1003\n only_from += { 192.168.0.0/16 }\n"
-		" env += { \"B=1\", \"A=2\" }\n log_on_success += { USERID }\n server_args += { x }\n}\n"
+		" env += { \"B=1\", \"A=2\" }\n log_on_success += { USERID }\n server_args += { x }\n"
+		" server_args += { y }\n}\n"
 		"service d {\n server = /bin/sh\n port = 1004\n only_from = {}\n env = {}\n}\n"
 		"defaults {\n instances = 20\n nice = 5\n only_from = { 127.0.0.1 }\n"
 		" env = { \"A=1\" }\n log_on_success += { USERID }\n server_args = { -i }\n}\n", 0);
@@ -586,6 +591,7 @@ START_TEST(test_inheritance)
 			  LOGF_PID | LOGF_HOST | LOGF_DURATION | LOGF_EXIT | LOGF_USERID);
 	ck_assert_str_eq(c->argv[1], "-i");
 	ck_assert_str_eq(c->argv[2], "x");
+	ck_assert_str_eq(c->argv[3], "y");	/* += twice appends twice */
 	/* d empties: only_from = {} lets nobody in */
 	ck_assert(dd->only_from_set);
 	ck_assert_uint_eq(dd->only_from.count, 0);
@@ -622,7 +628,8 @@ START_TEST(test_ids_and_protocols)
 		"service shell/tcp { server = /bin/sh }\n"
 		"service syslog { server = /bin/sh protocol = udp }\n"
 		"service daytime { type = internal protocol = udp wait = yes }\n"
-		"service x.y { server = /bin/sh port = 4000 }\n", 0);
+		"service x.y { server = /bin/sh port = 4000 }\n"
+		"service cl-1 { server = /bin/sh name = \"cl/1\" }\n", 0);
 	const struct service *s;
 
 	s = find(cfg, "echo");
@@ -649,6 +656,9 @@ START_TEST(test_ids_and_protocols)
 	ck_assert_int_eq(s->socktype, SOCK_DGRAM);
 	s = find(cfg, "x.y");
 	ck_assert_str_eq(s->name, "x.y");
+	s = find(cfg, "cl-1");
+	ck_assert_str_eq(s->name, "cl/1");
+	ck_assert_uint_eq(s->port, 172);
 	ck_assert_ptr_null(config_find(cfg, "nosuch"));
 	config_free(cfg);
 }
@@ -832,6 +842,7 @@ START_TEST(test_no_fs_checks)
 		ck_assert_str_eq(s->user_name, "no-such-user-xyz");
 	}
 	ck_assert_uint_eq(s->only_from.count, 1);
+	config_free(cfg);
 	/* Syntax is still checked. */
 	ck_assert_ptr_null(load("service telnet {\n server = bin/sh\n}\n", CONFIG_NO_FS_CHECKS));
 	expect_error(2, "is not an absolute path");

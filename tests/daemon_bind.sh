@@ -5,8 +5,8 @@
 . "${top_srcdir:-..}/tests/lib.sh"
 pt_init
 
-set -- $(pt_ports 2)
-BUSY=$1 FREE=$2
+set -- $(pt_ports 3)
+BUSY=$1 FREE=$2 ELSEWHERE=$3
 pt_hold_port 127.0.0.1 "$BUSY"
 
 for s in busy:$BUSY free:$FREE; do
@@ -22,7 +22,23 @@ service ${s%%:*} {
 CONF
 done
 
+# 192.0.2.1 (TEST-NET-1) is nobody's address, certainly not this host's
+pt_conf elsewhere <<CONF
+service elsewhere {
+	socket_type = stream
+	protocol = tcp
+	wait = no
+	port = $ELSEWHERE
+	bind = { "192.0.2.1", "127.0.0.1" }
+	server = "/bin/cat"
+}
+CONF
+
 pt_start
+pt_assert_grep "elsewhere: cannot listen on 192\.0\.2\.1 port $ELSEWHERE/tcp: Cannot assign requested address" \
+	"$PT_LOG" "an address not on this host was not logged with its reason"
+out=$($PT_CLIENT tcp 127.0.0.1 "$ELSEWHERE" partly) || pt_fail "the service's other address does not answer"
+[ "$out" = partly ] || pt_fail "echo on the service's other address: '$out'"
 pt_assert_grep "busy: cannot listen on 127\.0\.0\.1 port $BUSY/tcp: Address already in use" \
 	"$PT_LOG" "the bind failure was not logged with its reason"
 out=$($PT_CLIENT tcp 127.0.0.1 "$FREE" ok) || pt_fail "the free service does not answer"
@@ -36,7 +52,7 @@ rc=$?
 pt_assert_grep "strict" "$PT_LOG" "--strict: no message says why portierd stopped"
 
 # nothing bound at all
-rm "$PT_CONFD/free.conf"
+rm "$PT_CONFD/free.conf" "$PT_CONFD/elsewhere.conf"
 pt_run
 rc=$?
 [ "$rc" -eq 1 ] || pt_fail "no service bound: exit status $rc, expected 1"

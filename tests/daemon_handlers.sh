@@ -41,7 +41,7 @@ chmod a-x "$PT_DIR/handler-copy"
 for i in 1 2 3; do
 	$PT_CLIENT tcp 127.0.0.1 "$NOEXEC" > "$PT_DIR/noexec.out" ||
 		pt_fail "connection $i to a non-executable handler"
-	[ -s "$PT_DIR/noexec.out" ] && pt_fail "a non-executable handler answered"
+	[ -s "$PT_DIR/noexec.out" ] && { cat "$PT_DIR/noexec.out"; pt_fail "a non-executable handler answered"; }
 done
 pt_wait_log "noexec: exec $PT_DIR/handler-copy: Permission denied" ||
 	pt_fail "exec failure not logged"

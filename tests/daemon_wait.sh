@@ -3,12 +3,30 @@
 # the datagram; a TCP handler gets the listening socket and accepts by
 # itself. While a handler runs, portierd does not watch its socket: a slow
 # handler is started once per datagram or connection, not once per wake-up.
+# A handler that exits without reading its datagram trips the loop guard.
 . "${top_srcdir:-..}/tests/lib.sh"
 pt_init
 
-set -- $(pt_ports 2)
-UDP=$1 TCP=$2
+set -- $(pt_ports 3)
+UDP=$1 TCP=$2 LOOP=$3
 
+pt_conf defaults <<CONF
+defaults {
+	loop_limit = 3
+	loop_disable = 2
+}
+CONF
+pt_conf loop <<CONF
+service looping {
+	socket_type = dgram
+	protocol = udp
+	wait = yes
+	port = $LOOP
+	bind = { "127.0.0.1" }
+	server = "$PT_HANDLER"
+	server_args = { "exit", "0" }
+}
+CONF
 pt_conf udp <<CONF
 service wait-udp {
 	socket_type = dgram
@@ -49,6 +67,17 @@ case $b in "accepted pid="*) ;; *) pt_fail "second wait-mode TCP reply '$b'" ;; 
 [ "$a" != "$b" ] || pt_fail "one handler served both connections: '$a'"
 n=$(grep -c 'wait-tcp: start' "$PT_LOG")
 [ "$n" -eq 2 ] || pt_fail "2 connections to a slow wait-mode handler started $n handlers"
+
+# the looping service: 3 starts are allowed per minute, the 4th trips the
+# guard, which pauses the service for 2 s, then lets it run (and trip) again
+python3 -c 'import socket, sys
+socket.socket(socket.AF_INET, socket.SOCK_DGRAM).sendto(b"x", ("127.0.0.1", int(sys.argv[1])))' "$LOOP"
+pt_wait_log "looping: 4 starts within a minute: the handler seems to loop; service paused for 2 s" ||
+	pt_fail "the loop guard did not trip"
+n=$(grep -c 'looping: start' "$PT_LOG")
+[ "$n" -eq 4 ] || pt_fail "$n starts before the loop guard tripped, expected 4"
+pt_wait_log "looping: loop guard released" 5 || pt_fail "the loop guard was not released"
+kill -0 "$PT_PID" || pt_fail "portierd died"
 
 [ "$(pt_wait_zombies)" -eq 0 ] || pt_fail "zombie children left"
 pt_stop || pt_fail "portierd exit status on SIGTERM"

@@ -4,45 +4,12 @@
 # errors (exit 2). Needs no daemon and no network.
 set -u
 
-: "${PORTIERCTL:?PORTIERCTL not set (run through make check)}"
-: "${REGISTRY:?REGISTRY not set (run through make check)}"
-[ -x "$PORTIERCTL" ] || { echo "$PORTIERCTL: not built"; exit 99; }
-[ -r "$REGISTRY" ] || { echo "$REGISTRY: not readable"; exit 99; }
-
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/portier-lookup.XXXXXX") || exit 99
-trap 'rm -rf "$tmp"' EXIT
-failed=0
-
-fail() {
-	echo "FAIL: $*"
-	sed 's/^/  stdout: /' "$tmp/out"
-	sed 's/^/  stderr: /' "$tmp/err"
-	failed=1
-}
-
-# run RC ARGS...: portierctl lookup ARGS must exit with RC.
-run() {
-	want=$1
-	shift
-	"$PORTIERCTL" lookup "$@" >"$tmp/out" 2>"$tmp/err"
-	rc=$?
-	[ "$rc" = "$want" ] || fail "lookup $*: exit $rc, expected $want"
-}
-
-# has FILE REGEX: a line of out or err matches.
-has() {
-	grep -Eq -- "$2" "$tmp/$1" || fail "$1 has no line matching /$2/"
-}
-
-# lines N: stdout has N lines.
-lines() {
-	n=$(wc -l <"$tmp/out")
-	[ "$n" -eq "$1" ] || fail "$n lines of output, expected $1"
-}
+. "$(dirname "$0")/ctl_lib.sh"
+ctl_command=lookup
 
 # A name: one line per protocol, aligned, with class and description.
 run 0 ssh -r "$REGISTRY"
-lines 3
+lines out 3
 has out '^ssh +22/tcp +well-known +- +The Secure Shell \(SSH\) Protocol$'
 has out '^ssh +22/udp +well-known '
 has out '^ssh +22/sctp +well-known '
@@ -50,7 +17,7 @@ has out '^ssh +22/sctp +well-known '
 
 # An alias finds its entry.
 run 0 www -r "$REGISTRY"
-lines 1
+lines out 1
 has out '^http +80/tcp +well-known +www +WorldWideWeb HTTP$'
 run 0 mail -r "$REGISTRY"
 has out '^smtp +25/tcp +well-known +mail +Simple Mail Transfer$'
@@ -63,16 +30,16 @@ has out '^http +80/sctp '
 [ "$(awk '{ print index($0, " 80/") }' "$tmp/out" | sort -u | wc -l)" -eq 1 ] ||
 	fail "lookup 80: the port column is not aligned"
 run 0 25 -r "$REGISTRY"
-lines 2
+lines out 2
 has out '^smtp +25/tcp '
 has out '^smtp +25/udp '
 
 # A port and protocol.
 run 0 53/udp -r "$REGISTRY"
-lines 1
+lines out 1
 has out '^domain +53/udp +well-known +- +Domain Name Server$'
 run 0 8080/tcp -r "$REGISTRY"
-lines 1
+lines out 1
 has out '^http-alt +8080/tcp +registered +webcache '
 
 # Options may come first; a later file adds names; its problems go to stderr.
@@ -81,7 +48,7 @@ myapp	50000/tcp	mine	# a local service
 broken line here
 EOF
 run 0 -r "$REGISTRY" -r "$tmp/local.db" mine
-lines 1
+lines out 1
 has out '^myapp +50000/tcp +dynamic +mine +a local service$'
 has err "^$tmp/local.db:2: warning: 'line' is not PORT/PROTOCOL"
 
@@ -91,7 +58,7 @@ printf 'many 50001/udp %s # many aliases\n' "$long" >"$tmp/many.db"
 run 0 many -r "$tmp/many.db"
 has out '^many +50001/udp +dynamic +alias-number-01-of-a-long-list,alias-number-02-.*,alias-number-32-of-a-long-list  many aliases$'
 run 0 alias-number-32-of-a-long-list -r "$tmp/many.db"
-lines 1
+lines out 1
 
 # Nothing matches: exit 1, a message on stderr, nothing on stdout.
 run 1 no-such-service -r "$REGISTRY"
