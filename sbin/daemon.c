@@ -27,6 +27,7 @@
 #include "config.h"
 #include "daemon.h"
 #include "diag.h"
+#include "internal.h"
 #include "log.h"
 #include "loop.h"
 #include "pidfile.h"
@@ -303,6 +304,7 @@ daemon_bind(const struct daemon_opts *o)
 static void
 daemon_cleanup(void)
 {
+	internal_shutdown();	/* its connections count in the table */
 	service_table_free(&d.table);
 	if (d.pidfile)
 		pidfile_remove(d.pidfile);
