@@ -222,9 +222,9 @@ start_portierd() {
 	d=$TMP/portierd-$1
 	mkdir -p "$d"
 	portier_defaults >"$d/00-defaults.conf"
-	portier_service hello/tcp "$port" "$HELLO" >"$d/hello.conf"
-	portier_service sleep/tcp $((port + 1)) "$HELLO" -s "$SLEEP_SECS" >"$d/sleep.conf"
-	portier_service udp-hello/udp $((port + 2)) "$HELLO" -u >"$d/udp.conf"
+	portier_service bench-hello tcp "$port" "$HELLO" >"$d/hello.conf"
+	portier_service bench-sleep tcp $((port + 1)) "$HELLO" -s "$SLEEP_SECS" >"$d/sleep.conf"
+	portier_service bench-udp udp $((port + 2)) "$HELLO" -u >"$d/udp.conf"
 	if [ -n "$IS_ROOT" ]; then
 		portier_internal daytime "$addr" 13 >"$d/daytime.conf"
 		portier_internal echo "$addr" 7 >"$d/echo.conf"
@@ -240,10 +240,11 @@ portier_defaults() {
 defaults {
 	log = stderr
 	control_socket = ""
-	max_children = unlimited
-	instances = unlimited
-	per_source = unlimited
-	cps = 0
+	max_children = UNLIMITED
+	instances = UNLIMITED
+	per_source = UNLIMITED
+	cps = {0, 0}
+	loop_limit = 100000000
 	log_on_success = {}
 	log_on_failure = {}
 	user = $RUNAS
@@ -251,19 +252,24 @@ defaults {
 EOF
 }
 
-# portier_service ID PORT SERVER [ARG…]
+# portier_service ID tcp|udp PORT SERVER [ARG...]
 portier_service() {
-	local id p srv proto wait sep a
-	id=$1 p=$2 srv=$3
-	shift 3
-	proto=${id##*/}
-	wait=no
-	[ "$proto" = udp ] && wait=yes
+	local id proto p srv sep a
+	id=$1 proto=$2 p=$3 srv=$4
+	shift 4
 	echo "service $id {"
+	if [ "$proto" = udp ]; then
+		echo "	socket_type = dgram"
+		echo "	protocol = udp"
+		echo "	wait = yes"
+	else
+		echo "	socket_type = stream"
+		echo "	protocol = tcp"
+		echo "	wait = no"
+	fi
 	echo "	port = $p"
-	echo "	bind = 127.0.0.1"
-	echo "	wait = $wait"
-	echo "	server = $srv"
+	echo "	bind = {\"127.0.0.1\"}"
+	echo "	server = \"$srv\""
 	if [ $# -gt 0 ]; then
 		printf '	server_args = {'
 		sep=
@@ -276,11 +282,15 @@ portier_service() {
 	echo "}"
 }
 
+# portier_internal NAME ADDRESS PORT
 portier_internal() {
 	cat <<EOF
-service $1/tcp {
+service $1 {
 	type = internal
-	bind = $2
+	socket_type = stream
+	protocol = tcp
+	wait = no
+	bind = {"$2"}
 	port = $3
 }
 EOF
@@ -618,7 +628,7 @@ gen_services() {
 	portier_defaults >"$1/00-defaults.conf"
 	i=0
 	while [ $i -lt "$2" ]; do
-		portier_service "bench$i/tcp" $(($3 + i)) "$HELLO" >"$1/bench$i.conf"
+		portier_service "bench$i" tcp $(($3 + i)) "$HELLO" >"$1/bench$i.conf"
 		i=$((i + 1))
 	done
 }
@@ -699,7 +709,13 @@ section_load() {
 		return
 	fi
 	mkdir -p "$TMP/load-conf"
-	"$BENCH_BIN/bench_load" -r "$REGISTRY" -n "$NSERVICES" -d "$TMP/load-conf" -s "$HELLO" | tee -a "$OUT"
+	row ""
+	row "### Loading (median of 7, in-process: tests/bench/bench_load.c)"
+	row ""
+	row "| what | time |"
+	row "|---|---:|"
+	"$BENCH_BIN/bench_load" -r "$REGISTRY" -n "$NSERVICES" -d "$TMP/load-conf" -s "$HELLO" |
+		tee -a "$OUT"
 }
 
 machine() {
