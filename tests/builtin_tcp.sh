@@ -13,42 +13,14 @@ ECHO=$1 DISCARD=$2 CHARGEN=$3 DAYTIME=$4 TIME=$5 IDLE=$6 DENIED=$7 LIMITED=$8
 pt_loopback
 
 for svc in echo:$ECHO discard:$DISCARD chargen:$CHARGEN daytime:$DAYTIME time:$TIME; do
-	pt_conf "${svc%:*}" <<CONF
-service ${svc%:*} {
-	type = internal
-	port = ${svc#*:}
-	bind = { $PT_BIND }
-}
-CONF
+	pt_internal "${svc%:*}" "${svc%:*}" "${svc#*:}"
 done
+PT_BIND=
 # the same echo under another id, with a 2 s idle timeout
-pt_conf idle <<CONF
-service echo-idle {
-	type = internal
-	name = echo
-	port = $IDLE
-	bind = { "127.0.0.1" }
-	idle_timeout = 2
-}
-CONF
-
+pt_internal echo-idle echo "$IDLE" "idle_timeout = 2"
 # the same admission as every service: an address list, per-source counts
-pt_conf admission <<CONF
-service daytime-denied {
-	type = internal
-	name = daytime
-	port = $DENIED
-	bind = { "127.0.0.1" }
-	only_from = { 192.0.2.1 }
-}
-service echo-limited {
-	type = internal
-	name = echo
-	port = $LIMITED
-	bind = { "127.0.0.1" }
-	per_source = 3
-}
-CONF
+pt_internal daytime-denied daytime "$DENIED" "only_from = { 192.0.2.1 }"
+pt_internal echo-limited echo "$LIMITED" "per_source = 3"
 
 # daytime is local time: give the daemon and the client the same zone
 TZ=EST5EDT

@@ -20,31 +20,12 @@ defaults {
 }
 CONF
 for svc in echo:$ECHO discard:$DISCARD chargen:$CHARGEN daytime:$DAYTIME time:$TIME; do
-	pt_conf "${svc%:*}" <<CONF
-service ${svc%:*}/udp {
-	type = internal
-	port = ${svc#*:}
-	bind = { $PT_BIND }
-}
-CONF
+	pt_internal "${svc%:*}/udp" "${svc%:*}" "${svc#*:}"
 done
+PT_BIND=
 # the same admission as every service
-pt_conf denied <<CONF
-service time-denied/udp {
-	type = internal
-	name = time
-	port = $DENIED
-	bind = { "127.0.0.1" }
-	only_from = { 192.0.2.1 }
-}
-service time-cps/udp {
-	type = internal
-	name = time
-	port = $CPS
-	bind = { "127.0.0.1" }
-	cps = { 5, 1 }
-}
-CONF
+pt_internal time-denied/udp time "$DENIED" "only_from = { 192.0.2.1 }"
+pt_internal time-cps/udp time "$CPS" "cps = { 5, 1 }"
 TZ=UTC0
 export TZ
 pt_start
