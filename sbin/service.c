@@ -13,6 +13,7 @@
 
 #include "children.h"
 #include "config.h"
+#include "internal.h"
 #include "listener.h"
 #include "log.h"
 #include "service.h"
@@ -53,19 +54,7 @@ service_refusal_name(enum refusal r)
 bool
 service_servable(const struct service *svc)
 {
-	/* The built-in services (echo, daytime…) are dispatched in
-	 * service_dispatch(), and tcpmux-only services are started by the
-	 * built-in tcpmux; this build has no module to serve either. */
-	if (svc->internal) {
-		debug("%s: internal service: not served by this build; skipped", svc->id);
-		return false;
-	}
-	if (svc->tcpmux) {
-		debug("%s: reachable through tcpmux only, which this build does not serve; skipped",
-		      svc->id);
-		return false;
-	}
-	return true;
+	return !svc->internal || internal_servable(svc);
 }
 
 /* ---- wait-mode loop guard ---- */
@@ -177,11 +166,11 @@ dispatch_external(struct service_rt *rt, struct conn *c)
 void
 service_dispatch(struct service_rt *rt, struct conn *c)
 {
-	/* type = internal: the built-in module serves the connection in the
-	 * loop. service_servable() keeps such services unbound until then. */
+	/* type = internal: served in the loop (internal.c), which takes c->fd */
 	if (rt->svc->internal)
-		return;
-	dispatch_external(rt, c);
+		internal_dispatch(rt, c);
+	else
+		dispatch_external(rt, c);
 }
 
 void
@@ -220,8 +209,8 @@ service_connection(struct service_rt *rt, struct listener *l, int fd,
 		banner_send(&rt->banner_success, fd, rt->svc->id);
 		service_dispatch(rt, &c);
 	}
-	/* The handler has its own copy; a built-in keeps c.fd by dup'ing it. */
-	if (close(fd) < 0)
+	/* The handler has its own copy; an internal service took c.fd (-1). */
+	if (c.fd >= 0 && close(c.fd) < 0)
 		logerr(LOG_ERR, "%s: close", rt->svc->id);
 }
 
@@ -321,7 +310,10 @@ service_ready(struct watcher *w, uint32_t events)
 {
 	struct listener *l = container_of(w, struct listener, w);
 
-	if (l->rt->svc->wait)
+	/* internal UDP services answer in the loop, whatever wait says */
+	if (l->rt->svc->internal && l->socktype == SOCK_DGRAM)
+		internal_udp_ready(l->rt, l);
+	else if (l->rt->svc->wait)
 		service_handoff(l->rt, l);
 	else
 		service_accept(l->rt, l);
@@ -423,14 +415,16 @@ service_table_init(struct service_table *t, const struct service *svcs, size_t n
 			rt->state = SERVICE_EXPIRED;
 			continue;
 		}
-		rt->state = SERVICE_UNBOUND;
-		if (spawn_prepare(&rt->spawn, &svcs[i]) < 0 || admit_init(rt) < 0) {
+		/* reachable through tcpmux only: no listener of its own */
+		rt->state = svcs[i].tcpmux ? SERVICE_TCPMUX : SERVICE_UNBOUND;
+		if ((!svcs[i].internal && spawn_prepare(&rt->spawn, &svcs[i]) < 0) ||
+		    admit_init(rt) < 0) {
 			logit(LOG_ERR, "%s: out of memory", svcs[i].id);
 			return -1;
 		}
 		service_rt_prepare(rt);
 	}
-	return 0;
+	return internal_table(t);
 }
 
 static void

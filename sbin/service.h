@@ -28,6 +28,7 @@ enum service_state {
 	SERVICE_SKIPPED,	/* not served by this build (see service_servable) */
 	SERVICE_UNBOUND,	/* no listener could be opened */
 	SERVICE_ACTIVE,		/* listening */
+	SERVICE_TCPMUX,		/* reachable through tcpmux only (tcpmux = yes) */
 	SERVICE_LOOPING,	/* wait-mode loop guard tripped: paused for a while */
 	SERVICE_EXPIRED,	/* past `expires`: listeners closed */
 };
@@ -35,7 +36,7 @@ enum service_state {
 /* One connection (nowait) or one hand-over of a listener (wait). */
 struct conn {
 	int fd;				/* accepted socket, or the listener itself in wait mode */
-	struct listener *l;
+	struct listener *l;		/* NULL: handed over by tcpmux */
 	struct sockaddr_storage peer;	/* ss_family AF_UNSPEC when unknown (wait mode) */
 	socklen_t peerlen;
 	char host[INET6_ADDRSTRLEN];	/* the peer as text, "" when unknown; never a DNS name */
@@ -99,7 +100,8 @@ bool service_servable(const struct service *svc);
 
 /* The single admission point for a connection: REFUSED_NONE or why not. */
 enum refusal service_admit(struct service_rt *rt, struct conn *c);
-/* Serves an admitted connection; the caller closes c->fd (nowait). */
+/* Serves an admitted connection; the caller closes c->fd (nowait) unless
+ * an internal service took it, which sets c->fd to -1. */
 void service_dispatch(struct service_rt *rt, struct conn *c);
 /* Called by the reaper for each exited handler of the service. */
 void service_child_exited(struct child *ch, int status);

@@ -207,16 +207,18 @@ spawn_env(const struct service *svc, struct spawn_ctx *ctx, const struct conn *c
 	char **v = ctx->envp + ctx->nstatic;
 	const struct listener *l = c->l;
 	struct sockaddr_storage local;
-	const struct sockaddr *lsa = (const struct sockaddr *)&l->addr;
+	const struct sockaddr *lsa = l ? (const struct sockaddr *)&l->addr : NULL;
 	char laddr[INET6_ADDRSTRLEN];
 	size_t n = 0;
 	int lport;
 
-	/* A wildcard listener does not know which of our addresses was dialled. */
-	if (l->wildcard && c->fd != l->w.fd) {
+	/* A wildcard listener does not know which of our addresses was dialled;
+	 * a connection handed over by tcpmux (no listener) asks its socket. */
+	if (!l || (l->wildcard && c->fd != l->w.fd)) {
 		socklen_t len = sizeof(local);
 
-		if (getsockname(c->fd, (struct sockaddr *)&local, &len) == 0)
+		memset(&local, 0, sizeof(local));
+		if (getsockname(c->fd, (struct sockaddr *)&local, &len) == 0 || !lsa)
 			lsa = (const struct sockaddr *)&local;
 	}
 	lport = listener_addr_text(lsa, laddr, sizeof(laddr));
@@ -362,7 +364,7 @@ spawn_handler(const struct service *svc, struct spawn_ctx *ctx,
 		.fd = c->fd,
 		/* accept4() without SOCK_NONBLOCK gives a blocking connection;
 		 * only a handed-over listener may carry O_NONBLOCK. */
-		.clear_nonblock = c->fd == c->l->w.fd,
+		.clear_nonblock = c->l && c->fd == c->l->w.fd,
 	};
 	int saved = errno;
 	pid_t pid;

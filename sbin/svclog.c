@@ -115,6 +115,31 @@ svclog_exit(struct service_rt *rt, const struct child *ch, int status)
 }
 
 void
+svclog_internal(struct service_rt *rt, const char *event, const char *host, int port,
+		long long dur_us)
+{
+	unsigned m = rt->svc->log_on_success;
+	struct log_fields f = { .service_id = rt->svc->id, .duration_usec = -1 };
+	char from[INET6_ADDRSTRLEN + 16] = "", dur[32] = "";
+
+	/* PID and EXIT mean nothing here; HOST and DURATION as for handlers */
+	if ((m & LOGF_HOST) && host[0]) {
+		f.remote_addr = host;
+		f.remote_port = port;
+		host_text(from, sizeof(from), host, port);
+	}
+	if ((m & LOGF_DURATION) && dur_us >= 0) {
+		f.duration_usec = dur_us;
+		snprintf(dur, sizeof(dur), " duration %lld.%03llds", dur_us / 1000000,
+			 dur_us / 1000 % 1000);
+	}
+	if (!from[0] && !dur[0])
+		return;
+	log_fields(LOG_INFO, &f, "%s: %s internal%s%s%s", rt->svc->id, event,
+		   from[0] ? " from " : "", from, dur);
+}
+
+void
 svclog_refused(struct service_rt *rt, const struct conn *c, enum refusal why)
 {
 	unsigned m = rt->svc->log_on_failure;

@@ -30,6 +30,12 @@
 #   pt_zombies [PID]        zombie children of PID
 #   pt_wait_zombies [PID]   waits (bounded) until PID has no zombie, echoes count
 #   pt_ipv6                 true when ::1 is usable
+#   pt_loopback             PT_HOSTS: 127.0.0.1, and ::1 when usable; PT_BIND:
+#                           the same as a bind list ("127.0.0.1", "::1")
+#   pt_internal ID NAME PORT [OPTION...]   an internal service NAME (echo,
+#                           daytime…) as ID on PORT of 127.0.0.1 (of every
+#                           PT_HOSTS address when PT_BIND is set), with extra
+#                           option lines
 #   pt_assert_grep REGEX FILE MSG   fail with MSG (and the file) unless it matches
 #   pt_bg CMD [ARGS]        runs CMD in the background, killed at exit
 #   pt_hold_port HOST PORT  a background TCP listener that keeps PORT busy
@@ -110,6 +116,32 @@ pt_conf() {
 
 pt_ipv6() {
 	python3 -c 'import socket; s = socket.socket(socket.AF_INET6); s.bind(("::1", 0))' 2>/dev/null
+}
+
+pt_internal() {
+	local id=$1 name=$2 port=$3 opt
+
+	shift 3
+	{
+		echo "service $id {"
+		echo "	type = internal"
+		echo "	name = $name"
+		echo "	port = $port"
+		echo "	bind = { ${PT_BIND:-\"127.0.0.1\"} }"
+		for opt in "$@"; do
+			echo "	$opt"
+		done
+		echo "}"
+	} > "$PT_CONFD/$(echo "$id" | tr / _).conf"
+}
+
+pt_loopback() {
+	PT_HOSTS=127.0.0.1
+	PT_BIND='"127.0.0.1"'
+	if pt_ipv6; then
+		PT_HOSTS="$PT_HOSTS ::1"
+		PT_BIND="$PT_BIND, \"::1\""
+	fi
 }
 
 pt_wait_log() {
