@@ -76,7 +76,8 @@ struct service {
 
 	char *user;		/* NULL: the default user */
 	char *group;		/* NULL: the user's primary group */
-	uid_t uid;		/* resolved at load time */
+	char *user_name;	/* whom handlers run as, resolved (NULL for internal) */
+	uid_t uid;		/* resolved at load time; -1 when unknown (CONFIG_NO_FS_CHECKS) */
 	gid_t gid;
 	char **groups;		/* `groups`: extra supplementary group names, NULL-terminated */
 	gid_t *gids;		/* every supplementary group the handler gets: the user's own
@@ -140,6 +141,7 @@ struct config {
 	struct daemon_settings settings;
 	struct service *services;	/* in file then declaration order */
 	size_t count;
+	size_t *by_id;			/* indexes into services, sorted by id */
 };
 
 enum {

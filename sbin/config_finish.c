@@ -1,0 +1,556 @@
+/* config_finish: what a service's options imply once all are known:
+ * registry name and protocol, port, wait mode, argv, credentials; and the
+ * checks that look at the host (users, groups, files). Host checks are
+ * errors for enabled services and warnings for disabled ones, and are all
+ * skipped under CONFIG_NO_FS_CHECKS. */
+#include "autoconf.h"
+
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <errno.h>
+#include <grp.h>
+#include <netinet/in.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "config_int.h"
+
+#define MAX_GROUPS	1024	/* more supplementary groups than any sane user has */
+
+static const char *const internal_names[] = {
+	"echo", "discard", "daytime", "chargen", "time", "tcpmux",
+};
+
+/* Users and groups looked up once per load: services share a few users,
+ * and each NSS lookup may read /etc/passwd again. */
+struct user_entry {
+	char *name;
+	bool found;
+	uid_t uid;
+	gid_t gid;
+	gid_t *gids;		/* getgrouplist(name, gid) */
+	int ngids;
+};
+
+struct group_entry {
+	char *name;
+	bool found;
+	gid_t gid;
+};
+
+struct user_cache {
+	struct user_entry *users;
+	size_t nusers;
+	struct group_entry *groups;
+	size_t ngroups;
+	char *me;		/* the current user's name (not root) */
+	gid_t *my_gids;
+	int nmy;
+};
+
+void
+config_users_free(struct user_cache *uc)
+{
+	if (!uc)
+		return;
+	for (size_t i = 0; i < uc->nusers; i++) {
+		free(uc->users[i].name);
+		free(uc->users[i].gids);
+	}
+	for (size_t i = 0; i < uc->ngroups; i++)
+		free(uc->groups[i].name);
+	free(uc->users);
+	free(uc->groups);
+	free(uc->me);
+	free(uc->my_gids);
+	free(uc);
+}
+
+static struct user_cache *
+cache(struct loader *ld)
+{
+	if (!ld->users)
+		ld->users = calloc(1, sizeof(*ld->users));
+	return ld->users;
+}
+
+static bool
+numeric(const char *s, unsigned long *v)
+{
+	char *end;
+
+	if (!isdigit((unsigned char)*s))
+		return false;
+	errno = 0;
+	*v = strtoul(s, &end, 10);
+	return !*end && errno == 0;
+}
+
+static gid_t *
+group_list(const char *name, gid_t gid, int *n)
+{
+	int cap = 32;
+	gid_t *g = NULL;
+
+	for (int tries = 0; tries < 4; tries++) {
+		gid_t *ng = realloc(g, (size_t)cap * sizeof(gid_t));
+
+		if (!ng)
+			break;
+		g = ng;
+		*n = cap;
+		if (getgrouplist(name, gid, g, n) >= 0)
+			return g;
+		cap = *n > cap && *n <= MAX_GROUPS ? *n : cap * 2;
+	}
+	free(g);
+	*n = 0;
+	return NULL;
+}
+
+/* NULL when out of memory; else an entry whose found says if it exists. */
+static const struct user_entry *
+user_lookup(struct loader *ld, const char *name)
+{
+	struct user_cache *uc = cache(ld);
+	struct user_entry *e, *v;
+	struct passwd *pw;
+	unsigned long num;
+
+	if (!uc)
+		return NULL;
+	for (size_t i = 0; i < uc->nusers; i++)
+		if (!strcmp(uc->users[i].name, name))
+			return &uc->users[i];
+	v = realloc(uc->users, (uc->nusers + 1) * sizeof(*v));
+	if (!v)
+		return NULL;
+	uc->users = v;
+	e = memset(&v[uc->nusers], 0, sizeof(*e));
+	if (!(e->name = strdup(name)))
+		return NULL;
+	uc->nusers++;
+	pw = getpwnam(name);
+	if (!pw && numeric(name, &num))
+		pw = getpwuid((uid_t)num);
+	if (pw) {
+		e->found = true;
+		e->uid = pw->pw_uid;
+		e->gid = pw->pw_gid;
+		e->gids = group_list(pw->pw_name, pw->pw_gid, &e->ngids);
+	}
+	return e;
+}
+
+static const struct group_entry *
+group_lookup(struct loader *ld, const char *name)
+{
+	struct user_cache *uc = cache(ld);
+	struct group_entry *e, *v;
+	struct group *gr;
+	unsigned long num;
+
+	if (!uc)
+		return NULL;
+	for (size_t i = 0; i < uc->ngroups; i++)
+		if (!strcmp(uc->groups[i].name, name))
+			return &uc->groups[i];
+	v = realloc(uc->groups, (uc->ngroups + 1) * sizeof(*v));
+	if (!v)
+		return NULL;
+	uc->groups = v;
+	e = memset(&v[uc->ngroups], 0, sizeof(*e));
+	if (!(e->name = strdup(name)))
+		return NULL;
+	uc->ngroups++;
+	gr = getgrnam(name);
+	if (!gr && numeric(name, &num))
+		gr = getgrgid((gid_t)num);
+	if (gr) {
+		e->found = true;
+		e->gid = gr->gr_gid;
+	}
+	return e;
+}
+
+static bool
+has_gid(const gid_t *g, size_t n, gid_t gid)
+{
+	for (size_t i = 0; i < n; i++)
+		if (g[i] == gid)
+			return true;
+	return false;
+}
+
+static int
+add_gid(struct service *s, gid_t gid)
+{
+	gid_t *g;
+
+	if (has_gid(s->gids, s->ngids, gid))
+		return 0;
+	g = realloc(s->gids, (s->ngids + 1) * sizeof(gid_t));
+	if (!g)
+		return -1;
+	s->gids = g;
+	g[s->ngids++] = gid;
+	return 0;
+}
+
+/* A suffix /tcp or /udp of the id: its protocol, else 0. */
+static int
+finish_identity(struct loader *ld, struct build *b)
+{
+	struct service *s = &b->s;
+	size_t len = strlen(s->id), base = len;
+	int proto = 0;
+
+	if (len > 4 && (!strcmp(s->id + len - 4, "/tcp") || !strcmp(s->id + len - 4, "/udp"))) {
+		proto = s->id[len - 3] == 't' ? IPPROTO_TCP : IPPROTO_UDP;
+		base -= 4;
+	}
+	for (size_t i = 0; i < base; i++) {
+		if (!isalnum((unsigned char)s->id[i]) && !strchr("._+-@", s->id[i])) {
+			config_err(ld, b, O_COUNT, "not a valid service id: use letters, digits and . _ + - @, then optionally /tcp or /udp");
+			break;
+		}
+	}
+	if (base == 0)
+		config_err(ld, b, O_COUNT, "the service id is empty");
+	if (!s->name && !(s->name = strndup(s->id, base)))
+		config_err(ld, b, O_COUNT, "out of memory");
+	return proto;
+}
+
+static int
+registry_protocol(struct loader *ld, const char *name)
+{
+	if (ld->reg && !registry_lookup_name(ld->reg, name, REG_TCP) &&
+	    registry_lookup_name(ld->reg, name, REG_UDP))
+		return IPPROTO_UDP;
+	return IPPROTO_TCP;
+}
+
+static const char *
+proto_name(int p)
+{
+	return p == IPPROTO_UDP ? "udp" : "tcp";
+}
+
+static void
+finish_port(struct loader *ld, struct build *b)
+{
+	struct service *s = &b->s;
+	const struct reg_entry *e = NULL;
+
+	if (s->tcpmux) {
+		if (s->protocol != IPPROTO_TCP)
+			config_err(ld, b, O_TCPMUX, "tcpmux services are TCP services");
+		if (b->at[O_PORT].file)
+			config_err(ld, b, O_PORT, "a tcpmux service has no port of its own");
+		if (s->wait)
+			config_err(ld, b, O_WAIT, "tcpmux services do not support wait = yes");
+		s->port = 0;
+		return;
+	}
+	if (!b->at[O_PORT].file) {
+		if (ld->reg && s->name)
+			e = registry_lookup_name(ld->reg, s->name,
+						 s->protocol == IPPROTO_UDP ? REG_UDP : REG_TCP);
+		if (!e || e->port == 0 || e->port > 65535) {
+			config_err(ld, b, O_COUNT, "'%s' has no %s port in the registry: set port",
+				   s->name ? s->name : s->id, proto_name(s->protocol));
+			return;
+		}
+		s->port = e->port;
+	}
+	for (size_t i = 0; i < s->nbind; i++) {
+		if (s->bind[i].ss_family == AF_INET)
+			((struct sockaddr_in *)&s->bind[i])->sin_port = htons(s->port);
+		else
+			((struct sockaddr_in6 *)&s->bind[i])->sin6_port = htons(s->port);
+	}
+}
+
+static void
+finish_transport(struct loader *ld, struct build *b, int suffix)
+{
+	struct service *s = &b->s;
+	bool has_proto = b->at[O_PROTOCOL].file, has_type = b->at[O_SOCKET_TYPE].file;
+
+	if (has_proto && suffix && s->protocol != suffix)
+		config_err(ld, b, O_PROTOCOL, "protocol %s contradicts the /%s of the service id",
+			   proto_name(s->protocol), proto_name(suffix));
+	if (!has_proto)
+		s->protocol = suffix ? suffix
+			    : has_type ? (s->socktype == SOCK_STREAM ? IPPROTO_TCP : IPPROTO_UDP)
+			    : s->tcpmux || !s->name ? IPPROTO_TCP : registry_protocol(ld, s->name);
+	if (!has_type)
+		s->socktype = s->protocol == IPPROTO_TCP ? SOCK_STREAM : SOCK_DGRAM;
+	else if ((s->socktype == SOCK_STREAM) != (s->protocol == IPPROTO_TCP))
+		config_err(ld, b, O_SOCKET_TYPE, "socket_type %s does not fit protocol %s",
+			   s->socktype == SOCK_STREAM ? "stream" : "dgram", proto_name(s->protocol));
+	if (!b->at[O_WAIT].file)
+		s->wait = s->socktype == SOCK_DGRAM;
+	else if (s->socktype == SOCK_DGRAM && !s->wait)
+		config_err(ld, b, O_WAIT, "wait = no does not work with dgram sockets (the handler gets the socket itself)");
+	finish_port(ld, b);
+}
+
+/* Options that configure a handler process, which internal services do
+ * not have. Said once, where the service sets them itself. */
+static void
+warn_process_options(struct loader *ld, struct build *b)
+{
+	static const enum opt_id ids[] = {
+		O_USER, O_GROUP, O_GROUPS, O_ENV, O_PASSENV, O_NICE, O_UMASK, O_RLIMIT_AS,
+		O_RLIMIT_CPU, O_RLIMIT_DATA, O_RLIMIT_FILES, O_RLIMIT_NPROC, O_RLIMIT_STACK,
+		O_RLIMIT_CORE, O_CHROOT, O_NO_NEW_PRIVILEGES,
+	};
+
+	for (size_t i = 0; i < sizeof(ids) / sizeof(ids[0]); i++)
+		if (b->own[ids[i]])
+			config_warn(ld, b, ids[i], "%s has no effect on an internal service",
+				    config_opt_name(ids[i]));
+}
+
+static void
+finish_internal(struct loader *ld, struct build *b)
+{
+	struct service *s = &b->s;
+	size_t i;
+
+	for (i = 0; i < sizeof(internal_names) / sizeof(internal_names[0]); i++)
+		if (s->name && !strcmp(s->name, internal_names[i]))
+			break;
+	if (i == sizeof(internal_names) / sizeof(internal_names[0]))
+		config_err(ld, b, O_TYPE, "there is no internal service '%s' (there are echo, discard, daytime, chargen, time and tcpmux)",
+			   s->name ? s->name : s->id);
+	if (s->server)
+		config_err(ld, b, O_SERVER, "an internal service has no server");
+	if (b->server_args)
+		config_err(ld, b, O_SERVER_ARGS, "an internal service has no server_args");
+	if (s->socktype == SOCK_STREAM && s->wait)
+		config_err(ld, b, O_WAIT, "internal stream services do not support wait = yes");
+	if (s->name && !strcmp(s->name, "tcpmux") && s->protocol != IPPROTO_TCP)
+		config_err(ld, b, O_PROTOCOL, "the tcpmux service is TCP only");
+	if (s->name && !strcmp(s->name, "tcpmux") && s->tcpmux)
+		config_err(ld, b, O_TCPMUX, "the tcpmux service cannot be reached through itself");
+	if (b->own[O_IDLE_TIMEOUT] && s->socktype != SOCK_STREAM)
+		config_warn(ld, b, O_IDLE_TIMEOUT, "idle_timeout applies to internal TCP services only");
+	warn_process_options(ld, b);
+}
+
+static void
+finish_external(struct loader *ld, struct build *b)
+{
+	struct service *s = &b->s;
+	const char *base;
+
+	if (!s->server) {
+		if (!b->at[O_SERVER].file)	/* else its value was reported */
+			config_err(ld, b, O_COUNT, "no server (set server = /path/to/handler, or type = internal)");
+		return;
+	}
+	base = strrchr(s->server, '/') + 1;
+	if (strv_push(&s->argv, *base ? base : s->server) < 0)
+		config_err(ld, b, O_COUNT, "out of memory");
+	for (size_t i = 0; b->server_args && b->server_args[i]; i++)
+		if (strv_push(&s->argv, b->server_args[i]) < 0)
+			config_err(ld, b, O_COUNT, "out of memory");
+	if (b->own[O_IDLE_TIMEOUT])
+		config_warn(ld, b, O_IDLE_TIMEOUT, "idle_timeout applies to internal TCP services only");
+	for (size_t i = 0; s->passenv && s->passenv[i]; i++) {
+		size_t len = strlen(s->passenv[i]);
+
+		for (size_t k = 0; s->env && s->env[k]; k++)
+			if (!strncmp(s->env[k], s->passenv[i], len) && s->env[k][len] == '=')
+				config_err(ld, b, O_PASSENV, "%s is set by env and passed by passenv",
+					   s->passenv[i]);
+	}
+}
+
+static enum diag_level
+host_level(const struct build *b)
+{
+	return b->s.disabled ? DIAG_WARNING : DIAG_ERROR;
+}
+
+static void
+creds_groups(struct loader *ld, struct build *b, bool root, const struct user_cache *uc)
+{
+	struct service *s = &b->s;
+
+	for (size_t i = 0; s->groups && s->groups[i]; i++) {
+		const struct group_entry *g = group_lookup(ld, s->groups[i]);
+
+		if (!g || !g->found) {
+			config_report(ld, b, O_GROUPS, host_level(b), "groups: unknown group '%s'",
+				      s->groups[i]);
+		} else if (!root && g->gid != getegid() && !has_gid(uc->my_gids, (size_t)uc->nmy, g->gid)) {
+			config_report(ld, b, O_GROUPS, host_level(b),
+				      "groups: portierd is not root and not in group '%s'", s->groups[i]);
+		} else if (add_gid(s, g->gid) < 0) {
+			config_err(ld, b, O_COUNT, "out of memory");
+		}
+	}
+}
+
+static void
+creds_root(struct loader *ld, struct build *b, bool check)
+{
+	struct service *s = &b->s;
+	const char *uname = s->user ? s->user : ld->settings.default_user;
+	const struct user_entry *u = user_lookup(ld, uname);
+
+	if (!s->user)
+		b->at[O_USER] = ld->default_user_at;	/* report where it was set */
+	if (!(s->user_name = strdup(uname)) || !u) {
+		config_err(ld, b, O_COUNT, "out of memory");
+		return;
+	}
+	if (!u->found) {
+		if (check)
+			config_report(ld, b, O_USER, host_level(b), "unknown user '%s'%s", uname,
+				      s->user ? "" : " (the default user)");
+		return;
+	}
+	s->uid = u->uid;
+	s->gid = u->gid;
+	if (s->group) {
+		const struct group_entry *g = group_lookup(ld, s->group);
+
+		if (g && g->found)
+			s->gid = g->gid;
+		else if (check)
+			config_report(ld, b, O_GROUP, host_level(b), "unknown group '%s'", s->group);
+	}
+	for (int i = 0; i < u->ngids; i++)
+		if (add_gid(s, u->gids[i]) < 0)
+			config_err(ld, b, O_COUNT, "out of memory");
+	if (add_gid(s, s->gid) < 0)
+		config_err(ld, b, O_COUNT, "out of memory");
+	if (check)
+		creds_groups(ld, b, true, ld->users);
+}
+
+static int
+whoami(struct user_cache *uc)
+{
+	struct passwd *pw = getpwuid(geteuid());
+	int n = getgroups(0, NULL);
+
+	if (pw)
+		uc->me = strdup(pw->pw_name);
+	else if (asprintf(&uc->me, "%lu", (unsigned long)geteuid()) < 0)
+		uc->me = NULL;
+	if (n < 0 || !uc->me)
+		return -1;
+	uc->my_gids = calloc((size_t)n + 1, sizeof(gid_t));
+	if (!uc->my_gids || (uc->nmy = getgroups(n, uc->my_gids)) < 0)
+		return -1;
+	return 0;
+}
+
+/* Not root: handlers run as portierd's own user, whatever is written. */
+static void
+creds_user(struct loader *ld, struct build *b, bool check)
+{
+	struct service *s = &b->s;
+	struct user_cache *uc = cache(ld);
+
+	if (!uc || (!uc->me && whoami(uc) < 0)) {
+		config_err(ld, b, O_COUNT, "cannot find out who portierd runs as: %s", strerror(errno));
+		return;
+	}
+	s->uid = geteuid();
+	s->gid = getegid();
+	if (!(s->user_name = strdup(uc->me)))
+		config_err(ld, b, O_COUNT, "out of memory");
+	for (int i = 0; i < uc->nmy; i++)
+		if (add_gid(s, uc->my_gids[i]) < 0)
+			config_err(ld, b, O_COUNT, "out of memory");
+	if (!check)
+		return;
+	if (s->user && strcmp(s->user, uc->me))
+		config_report(ld, b, O_USER, host_level(b),
+			      "user '%s': portierd is not root: handlers run as %s", s->user, uc->me);
+	if (s->group) {
+		const struct group_entry *g = group_lookup(ld, s->group);
+
+		if (!g || !g->found)
+			config_report(ld, b, O_GROUP, host_level(b), "unknown group '%s'", s->group);
+		else if (g->gid != s->gid)
+			config_report(ld, b, O_GROUP, host_level(b),
+				      "group '%s': portierd is not root: handlers run in its own group",
+				      s->group);
+	}
+	creds_groups(ld, b, false, uc);
+}
+
+/* path must exist, be of the type, and allow the access mode. */
+static void
+check_file(struct loader *ld, struct build *b, enum opt_id id, const char *path,
+	   mode_t type, int mode)
+{
+	struct stat st;
+
+	if (stat(path, &st) < 0)
+		config_report(ld, b, id, host_level(b), "%s %s: %s", config_opt_name(id), path,
+			      strerror(errno));
+	else if ((st.st_mode & S_IFMT) != type)
+		config_report(ld, b, id, host_level(b), "%s %s is not a %s", config_opt_name(id),
+			      path, type == S_IFDIR ? "directory" : "regular file");
+	else if (access(path, mode) < 0)
+		config_report(ld, b, id, host_level(b), "%s %s is not %s", config_opt_name(id),
+			      path, mode == X_OK ? "executable" : "readable");
+}
+
+static void
+finish_files(struct loader *ld, struct build *b)
+{
+	struct service *s = &b->s;
+
+	if (s->chroot)
+		check_file(ld, b, O_CHROOT, s->chroot, S_IFDIR, X_OK);
+	if (s->server) {
+		/* After chroot, the server is found inside it. */
+		char *path = NULL;
+
+		if (asprintf(&path, "%s%s", s->chroot ? s->chroot : "", s->server) < 0)
+			config_err(ld, b, O_COUNT, "out of memory");
+		else
+			check_file(ld, b, O_SERVER, path, S_IFREG, X_OK);
+		free(path);
+	}
+	if (s->banner)
+		check_file(ld, b, O_BANNER, s->banner, S_IFREG, R_OK);
+	if (s->banner_success)
+		check_file(ld, b, O_BANNER_SUCCESS, s->banner_success, S_IFREG, R_OK);
+	if (s->banner_fail)
+		check_file(ld, b, O_BANNER_FAIL, s->banner_fail, S_IFREG, R_OK);
+}
+
+void
+config_finish(struct loader *ld, struct build *b)
+{
+	bool check = !(ld->flags & CONFIG_NO_FS_CHECKS);
+	int suffix = finish_identity(ld, b);
+
+	finish_transport(ld, b, suffix);
+	if (b->s.internal) {
+		finish_internal(ld, b);
+		return;
+	}
+	finish_external(ld, b);
+	if (ld->root)
+		creds_root(ld, b, check);
+	else
+		creds_user(ld, b, check);
+	if (check)
+		finish_files(ld, b);
+}
