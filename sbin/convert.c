@@ -71,7 +71,7 @@ cv_printf(const char *fmt, ...)
 }
 
 void
-strv_push_own(struct strv *s, char *x)
+cv_strv_push_own(struct cv_strv *s, char *x)
 {
 	if (s->n + 1 >= s->alloc) {
 		size_t n = s->alloc ? s->alloc * 2 : 8;
@@ -87,13 +87,13 @@ strv_push_own(struct strv *s, char *x)
 }
 
 void
-strv_push(struct strv *s, const char *x)
+cv_strv_push(struct cv_strv *s, const char *x)
 {
-	strv_push_own(s, cv_strdup(x));
+	cv_strv_push_own(s, cv_strdup(x));
 }
 
 bool
-strv_has(const struct strv *s, const char *x)
+cv_strv_has(const struct cv_strv *s, const char *x)
 {
 	for (size_t i = 0; i < s->n; i++)
 		if (!strcmp(s->v[i], x))
@@ -103,7 +103,7 @@ strv_has(const struct strv *s, const char *x)
 
 /* Removes every copy of x, as xinetd's `-=` does. */
 void
-strv_remove(struct strv *s, const char *x)
+cv_strv_remove(struct cv_strv *s, const char *x)
 {
 	size_t j = 0;
 
@@ -119,14 +119,14 @@ strv_remove(struct strv *s, const char *x)
 }
 
 void
-strv_copy(struct strv *dst, const struct strv *src)
+cv_strv_copy(struct cv_strv *dst, const struct cv_strv *src)
 {
 	for (size_t i = 0; i < src->n; i++)
-		strv_push(dst, src->v[i]);
+		cv_strv_push(dst, src->v[i]);
 }
 
 void
-strv_free(struct strv *s)
+cv_strv_free(struct cv_strv *s)
 {
 	for (size_t i = 0; i < s->n; i++)
 		free(s->v[i]);
@@ -135,7 +135,7 @@ strv_free(struct strv *s)
 }
 
 void
-strv_split(struct strv *s, const char *line)
+cv_strv_split(struct cv_strv *s, const char *line)
 {
 	const char *p = line;
 
@@ -148,7 +148,7 @@ strv_split(struct strv *s, const char *line)
 		char *w = cv_alloc(len + 1);
 
 		memcpy(w, p, len);
-		strv_push_own(s, w);
+		cv_strv_push_own(s, w);
 		p += len;
 	}
 }
@@ -186,7 +186,7 @@ cv_svc_new(const char *name, const char *file, int line)
 static void
 cv_list_free(struct cv_list *l)
 {
-	strv_free(&l->v);
+	cv_strv_free(&l->v);
 }
 
 void
@@ -198,11 +198,11 @@ cv_svc_free(struct cv_svc *s)
 	free(s->name);
 	free(s->xid);
 	free(s->file);
-	strv_free(&s->bind);
+	cv_strv_free(&s->bind);
 	free(s->user);
 	free(s->group);
 	free(s->server);
-	strv_free(&s->args);
+	cv_strv_free(&s->args);
 	cv_list_free(&s->env);
 	cv_list_free(&s->passenv);
 	free(s->instances);
@@ -222,7 +222,7 @@ cv_svc_free(struct cv_svc *s)
 	free(s->banner_fail);
 	free(s->log);
 	free(s->log_facility);
-	strv_free(&s->notes);
+	cv_strv_free(&s->notes);
 	free(s);
 }
 
@@ -232,7 +232,7 @@ cv_note(struct cv_svc *s, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	strv_push_own(&s->notes, cv_vprintf(fmt, ap));
+	cv_strv_push_own(&s->notes, cv_vprintf(fmt, ap));
 	va_end(ap);
 }
 
@@ -250,7 +250,7 @@ cv_lost(struct cv_svc *s, struct diag *d, const char *file, int line,
 		diag_add(d, DIAG_WARNING, file, line, "defaults: %s", text);
 	else
 		diag_add(d, DIAG_WARNING, file, line, "service %s: %s", s->name, text);
-	strv_push_own(&s->notes, text);
+	cv_strv_push_own(&s->notes, text);
 }
 
 void

@@ -44,29 +44,29 @@ is_address(const char *s)
 static void
 host_binds(struct ireader *r, struct cv_svc *s, const char *hosts, const char *family)
 {
-	struct strv h = { 0 };
+	struct cv_strv h = { 0 };
 	char *copy = cv_strdup(hosts);
 
 	for (char *tok = strtok(copy, ","); tok; tok = strtok(NULL, ","))
-		strv_push(&h, tok);
+		cv_strv_push(&h, tok);
 	free(copy);
 	for (size_t i = 0; i < h.n; i++) {
 		const char *host = h.v[i];
 
 		if (!strcmp(host, "*")) {
 			if (family)
-				strv_push(&s->bind, family);
+				cv_strv_push(&s->bind, family);
 			continue;
 		}
-		strv_push(&s->bind, host);
+		cv_strv_push(&s->bind, host);
 		if (!is_address(host))
 			cv_lost(s, r->d, r->file, s->line,
 				"host %s: inetd bound every address the name resolved to at "
 				"start; give portier those addresses", host);
 	}
-	if (h.n > 1 && strv_has(&h, "*"))
+	if (h.n > 1 && cv_strv_has(&h, "*"))
 		cv_note(s, "bind: \"*\" next to other hosts listens on every address");
-	strv_free(&h);
+	cv_strv_free(&h);
 }
 
 /* tcp, udp (both families), tcp4/udp4, tcp6/udp6, tcp46/udp46 (one
@@ -146,14 +146,14 @@ parse_user(struct cv_svc *s, const char *field)
 
 /* server argv0 args... with tcpd replaced by the daemon it would run */
 static void
-parse_server(struct ireader *r, struct cv_svc *s, struct strv *f, size_t first)
+parse_server(struct ireader *r, struct cv_svc *s, struct cv_strv *f, size_t first)
 {
 	const char *argv0;
 
 	s->server = cv_strdup(f->v[first]);
 	argv0 = f->n > first + 1 ? f->v[first + 1] : cv_basename(s->server);
 	for (size_t i = first + 2; i < f->n; i++)
-		strv_push(&s->args, f->v[i]);
+		cv_strv_push(&s->args, f->v[i]);
 	s->args_set = s->args.n > 0;
 	if (!strcmp(cv_basename(s->server), "tcpd") && f->n > first + 1) {
 		free(s->server);
@@ -207,12 +207,12 @@ parse_name(struct ireader *r, struct cv_svc *s, bool rpc)
 static struct cv_svc *
 parse_entry(struct ireader *r, const struct iline *il)
 {
-	struct strv f = { 0 };
+	struct cv_strv f = { 0 };
 	struct cv_svc *s = NULL;
 	char *hosts;
 	const char *fam;
 
-	strv_split(&f, il->text);
+	cv_strv_split(&f, il->text);
 	char *colon = strrchr(f.v[0], ':');
 
 	if (colon) {
@@ -223,7 +223,7 @@ parse_entry(struct ireader *r, const struct iline *il)
 		if (!colon[1] && f.n == 1) {
 			free(r->defhost);
 			r->defhost = hosts;
-			strv_free(&f);
+			cv_strv_free(&f);
 			return NULL;
 		}
 		if (!colon[1]) {
@@ -280,7 +280,7 @@ parse_entry(struct ireader *r, const struct iline *il)
 	}
 out:
 	free(hosts);
-	strv_free(&f);
+	cv_strv_free(&f);
 	return s;
 }
 

@@ -11,13 +11,10 @@
 #include "convert.h"
 #include "diag.h"
 
-/* xinetd's own defaults that portier does not share (xconfig.h) */
-#define XINETD_CPS_RATE 50	/* connections per second ... */
-#define XINETD_CPS_WAIT 10	/* ... before the service pauses this long */
 /* Debian's tcpd looks up a relative daemon name here (REAL_DAEMON_DIR) */
 #define TCPD_DAEMON_DIR "/usr/sbin"
 
-struct strv {
+struct cv_strv {
 	char **v;
 	size_t n;
 	size_t alloc;
@@ -29,7 +26,7 @@ enum cv_op { CV_NONE, CV_SET, CV_ADD };
 
 struct cv_list {
 	enum cv_op op;
-	struct strv v;
+	struct cv_strv v;
 };
 
 enum { CV_RL_AS, CV_RL_CPU, CV_RL_DATA, CV_RL_FILES, CV_RL_STACK, CV_RL_COUNT };
@@ -52,18 +49,17 @@ struct cv_svc {
 	const char *protocol;		/* "tcp", "udp" or NULL */
 	int wait;		/* -1 unset, 0, 1 */
 	unsigned port;		/* 0: the registry's */
-	struct strv bind;
+	struct cv_strv bind;
 	char *user;
 	char *group;
 	char *server;
-	struct strv args;	/* server_args, argv[0] not included */
+	struct cv_strv args;	/* server_args, argv[0] not included */
 	bool args_set;
 	struct cv_list env;
 	struct cv_list passenv;
 	char *instances;	/* "UNLIMITED" or a number */
 	char *per_source;
 	bool cps_set;
-	bool cps_builtin;	/* xinetd's own default, spelled out */
 	unsigned cps_rate;
 	unsigned cps_wait;
 	char *max_load;
@@ -83,7 +79,7 @@ struct cv_svc {
 	char *log;		/* defaults only: "syslog" */
 	char *log_facility;	/* defaults only */
 
-	struct strv notes;	/* comment lines inside the section */
+	struct cv_strv notes;	/* comment lines inside the section */
 };
 
 /* convert.c: memory and strings (out of memory aborts: a converter that
@@ -91,14 +87,14 @@ struct cv_svc {
 void *cv_alloc(size_t n);
 char *cv_strdup(const char *s);
 char *cv_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-void strv_push(struct strv *s, const char *x);
-void strv_push_own(struct strv *s, char *x);
-void strv_remove(struct strv *s, const char *x);
-bool strv_has(const struct strv *s, const char *x);
-void strv_copy(struct strv *dst, const struct strv *src);
-void strv_free(struct strv *s);
+void cv_strv_push(struct cv_strv *s, const char *x);
+void cv_strv_push_own(struct cv_strv *s, char *x);
+void cv_strv_remove(struct cv_strv *s, const char *x);
+bool cv_strv_has(const struct cv_strv *s, const char *x);
+void cv_strv_copy(struct cv_strv *dst, const struct cv_strv *src);
+void cv_strv_free(struct cv_strv *s);
 /* Splits on blanks (space, tab), as xinetd and inetd do; no quoting. */
-void strv_split(struct strv *s, const char *line);
+void cv_strv_split(struct cv_strv *s, const char *line);
 const char *cv_basename(const char *path);
 char *cv_slurp(const char *path);
 bool cv_is_builtin(const char *name);
@@ -132,7 +128,7 @@ void cv_out_add(struct convert_out *out, char *name, char *text);
 struct xattr {
 	char *name;
 	char op;		/* '=', '+' or '-' */
-	struct strv vals;
+	struct cv_strv vals;
 	int line;
 };
 
@@ -149,19 +145,22 @@ struct xentry {
 /* What the defaults section means for every service. */
 struct xdefs {
 	struct cv_svc *svc;	/* NULL when there is none */
-	struct strv disabled;	/* xinetd ids */
-	struct strv enabled;
+	struct cv_strv disabled;	/* xinetd ids */
+	struct cv_strv enabled;
 	bool has_enabled;
 	int v6only;		/* -1 unset */
 	bool cps_set;
 	bool bind_set;
 	int groups;		/* -1 unset */
+	bool instances_set;
+	bool per_source_set;
 };
 
 /* Differences that hold for many services: reported once. */
 struct xsummary {
 	size_t no_groups;	/* handlers xinetd gave no supplementary groups */
 	size_t whole_env;	/* handlers that got xinetd's whole environment */
+	size_t unlimited;	/* no instances or per_source limit under xinetd */
 };
 
 void xattr_defaults(const struct xentry *e, struct xdefs *defs, struct diag *d);
@@ -174,7 +173,7 @@ struct cv_svc *xattr_service(const struct xentry *e, const struct xdefs *defs,
 struct fold {
 	bool touched;
 	bool own;
-	struct strv items;
+	struct cv_strv items;
 };
 
 /* One xinetd entry being mapped (convert_xattr.c, convert_xfinal.c). */
@@ -187,7 +186,7 @@ struct xst {
 	bool lenient;		/* disable = yes: xinetd never reads the rest */
 	bool failed;		/* xinetd would disable the service */
 	char *cannot;		/* why portier cannot run it at all */
-	struct strv seen;	/* single-valued attributes already set */
+	struct cv_strv seen;	/* single-valued attributes already set */
 	struct fold only_from, no_access, log_s, log_f, passenv, env;
 	bool nameinargs;
 	bool nameinargs_late;
@@ -222,7 +221,7 @@ enum cvv_result {
 	CVV_LOST,	/* no portier counterpart (or xinetd ignored it); why says so */
 	CVV_BAD,	/* xinetd rejects the value; why says so */
 };
-enum cvv_result cvv_address(const char *in, struct strv *out, char **why);
+enum cvv_result cvv_address(const char *in, struct cv_strv *out, char **why);
 char *cvv_time_window(const char *in);
 char *cvv_rlimit(const char *in, bool sized);
 bool cvv_int(const char *in, long min, long max, long *out);

@@ -228,7 +228,7 @@ put_str(FILE *fp, const char *s)
 }
 
 static void
-put_list(FILE *fp, const struct strv *v)
+put_list(FILE *fp, const struct cv_strv *v)
 {
 	fputs("{", fp);
 	for (size_t i = 0; i < v->n; i++) {
@@ -322,8 +322,7 @@ render_limits(FILE *fp, const struct cv_svc *s)
 	opt_word(fp, "instances", s->instances);
 	opt_word(fp, "per_source", s->per_source);
 	if (s->cps_set)
-		fprintf(fp, "\tcps = { %u, %u }%s\n", s->cps_rate, s->cps_wait,
-			s->cps_builtin ? "\t# xinetd's built-in default" : "");
+		fprintf(fp, "\tcps = { %u, %u }\n", s->cps_rate, s->cps_wait);
 	opt_word(fp, "max_load", s->max_load);
 	opt_list(fp, "only_from", &s->only_from);
 	opt_list(fp, "no_access", &s->no_access);

@@ -52,14 +52,14 @@ v6_text(struct in6_addr *a, int prefix)
 /* xinetd's numeric form: an IPv4 address whose rightmost zero bytes are
  * wildcards (10.0.0.0 is 10/8, 0.0.0.0 everything), or an IPv6 address. */
 static int
-addr_numeric(const char *in, struct strv *out)
+addr_numeric(const char *in, struct cv_strv *out)
 {
 	if (strchr(in, ':')) {
 		struct in6_addr a6;
 
 		if (inet_pton(AF_INET6, in, &a6) != 1)
 			return -1;
-		strv_push_own(out, v6_text(&a6, IN6_IS_ADDR_UNSPECIFIED(&a6) ? 0 : 128));
+		cv_strv_push_own(out, v6_text(&a6, IN6_IS_ADDR_UNSPECIFIED(&a6) ? 0 : 128));
 		return 0;
 	}
 	struct in_addr a;
@@ -71,13 +71,13 @@ addr_numeric(const char *in, struct strv *out)
 
 	while (prefix > 0 && !(addr & (0xffu << (32 - prefix))))
 		prefix -= 8;
-	strv_push_own(out, v4_text(addr, prefix));
+	cv_strv_push_own(out, v4_text(addr, prefix));
 	return 0;
 }
 
 /* 10.1.0.0/16 or 2001:db8::/32 */
 static int
-addr_mask(const char *in, struct strv *out)
+addr_mask(const char *in, struct cv_strv *out)
 {
 	const char *slash = strchr(in, '/');
 	char host[INET6_ADDRSTRLEN + 1];
@@ -97,21 +97,21 @@ addr_mask(const char *in, struct strv *out)
 
 		if (inet_pton(AF_INET6, host, &a6) != 1)
 			return -1;
-		strv_push_own(out, v6_text(&a6, bits > 128 ? 128 : (int)bits));
+		cv_strv_push_own(out, v6_text(&a6, bits > 128 ? 128 : (int)bits));
 		return 0;
 	}
 	struct in_addr a;
 
 	if (!inet_aton(host, &a))
 		return -1;
-	strv_push_own(out, v4_text(ntohl(a.s_addr), bits > 32 ? 32 : (int)bits));
+	cv_strv_push_own(out, v4_text(ntohl(a.s_addr), bits > 32 ? 32 : (int)bits));
 	return 0;
 }
 
 /* 10.0.0.{1,2}: the numbers replace the first missing byte, so 10.0.{1,2}
  * is 10.0.1.0/24 and 10.0.2.0/24. Returns 1 when in is not this form. */
 static int
-addr_factorized(const char *in, struct strv *out, char **why)
+addr_factorized(const char *in, struct cv_strv *out, char **why)
 {
 	const char *brace = strchr(in, '{'), *p;
 	uint32_t addr = 0;
@@ -143,7 +143,7 @@ addr_factorized(const char *in, struct strv *out, char **why)
 	if (addr)
 		addr <<= shift + 8;
 
-	struct strv got = { 0 };
+	struct cv_strv got = { 0 };
 
 	num = 0;
 	last = ',';
@@ -157,21 +157,21 @@ addr_factorized(const char *in, struct strv *out, char **why)
 		if (*p != ',' && *p != '}')
 			break;
 		if (last == ',') {
-			strv_free(&got);
+			cv_strv_free(&got);
 			*why = cv_strdup("consecutive commas");
 			return -1;
 		}
-		strv_push_own(&got, v4_text(addr + (num << shift), 32 - shift));
+		cv_strv_push_own(&got, v4_text(addr + (num << shift), 32 - shift));
 		num = 0;
 		if (*p == '}') {
 			if (p[1])
 				break;
-			strv_copy(out, &got);
-			strv_free(&got);
+			cv_strv_copy(out, &got);
+			cv_strv_free(&got);
 			return 0;
 		}
 	}
-	strv_free(&got);
+	cv_strv_free(&got);
 	*why = cv_strdup("bad factorized address");
 	return -1;
 }
@@ -189,7 +189,7 @@ is_host_name(const char *s)
 
 /* A network name from /etc/networks, as xinetd's last resort. */
 static int
-addr_network(const char *in, struct strv *out)
+addr_network(const char *in, struct cv_strv *out)
 {
 	struct netent *ne = getnetbyname(in);
 	uint32_t net;
@@ -206,12 +206,12 @@ addr_network(const char *in, struct strv *out)
 		net <<= 8, prefix = 24;
 	else
 		prefix = 32;
-	strv_push_own(out, v4_text(net, prefix));
+	cv_strv_push_own(out, v4_text(net, prefix));
 	return 0;
 }
 
 enum cvv_result
-cvv_address(const char *in, struct strv *out, char **why)
+cvv_address(const char *in, struct cv_strv *out, char **why)
 {
 	int r;
 
@@ -241,7 +241,7 @@ cvv_address(const char *in, struct strv *out, char **why)
 	if (addr_network(in, out) == 0)
 		return CVV_OK;
 	if (is_host_name(in)) {
-		strv_push(out, in);
+		cv_strv_push(out, in);
 		*why = cv_printf("host name %s: xinetd matched the client's reverse DNS "
 				 "name against it; portier resolves it to addresses when it "
 				 "loads the configuration", in);

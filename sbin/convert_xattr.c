@@ -124,27 +124,27 @@ xbad_entry(struct xst *x, const char *fmt, ...)
 }
 
 static void
-fold_apply(struct fold *f, char op, const struct strv *vals, const struct strv *dflt)
+fold_apply(struct fold *f, char op, const struct cv_strv *vals, const struct cv_strv *dflt)
 {
 	f->touched = true;
 	if (op == '=') {
 		f->own = true;
-		strv_free(&f->items);
+		cv_strv_free(&f->items);
 	} else if (op == '-' && !f->own) {
-		struct strv all = { 0 };
+		struct cv_strv all = { 0 };
 
 		if (dflt)
-			strv_copy(&all, dflt);
-		strv_copy(&all, &f->items);
-		strv_free(&f->items);
+			cv_strv_copy(&all, dflt);
+		cv_strv_copy(&all, &f->items);
+		cv_strv_free(&f->items);
 		f->items = all;
 		f->own = true;
 	}
 	for (size_t i = 0; i < vals->n; i++) {
 		if (op == '-')
-			strv_remove(&f->items, vals->v[i]);
-		else if (!strv_has(&f->items, vals->v[i]))
-			strv_push(&f->items, vals->v[i]);
+			cv_strv_remove(&f->items, vals->v[i]);
+		else if (!cv_strv_has(&f->items, vals->v[i]))
+			cv_strv_push(&f->items, vals->v[i]);
 	}
 }
 
@@ -156,7 +156,7 @@ fold_result(struct fold *f, struct cv_list *l)
 		l->v = f->items;
 		memset(&f->items, 0, sizeof(f->items));
 	}
-	strv_free(&f->items);
+	cv_strv_free(&f->items);
 }
 
 /* In the defaults, '=' adds to what earlier lines gave (xinetd). */
@@ -256,8 +256,8 @@ a_server_args(struct xst *x, const struct xattr *a)
 		xbad(x, a, "expects at least one value");
 		return;
 	}
-	strv_free(&x->s->args);
-	strv_copy(&x->s->args, &a->vals);
+	cv_strv_free(&x->s->args);
+	cv_strv_copy(&x->s->args, &a->vals);
 	x->s->args_set = true;
 	x->args_line = a->line;
 }
@@ -350,9 +350,9 @@ a_cps(struct xst *x, const struct xattr *a)
 		return;
 	}
 	x->cps_set = true;
-	if (rate == 0) {
-		xnote(x, a, "a rate of 0 sets no limit, as in portier");
-		return;
+	if (rate > 0 && wait == 0) {
+		xlost(x, a, "a pause of 0 seconds: portier pauses at least 1");
+		wait = 1;
 	}
 	x->s->cps_set = true;
 	x->s->cps_rate = (unsigned)rate;
@@ -441,7 +441,7 @@ a_rlimit(struct xst *x, const struct xattr *a)
 static void
 a_access_times(struct xst *x, const struct xattr *a)
 {
-	struct strv v = { 0 };
+	struct cv_strv v = { 0 };
 
 	if (!a->vals.n) {
 		xbad(x, a, "expects at least one interval");
@@ -453,12 +453,12 @@ a_access_times(struct xst *x, const struct xattr *a)
 		if (!w) {
 			xbad(x, a, "invalid time interval %s (hours 0-23, minutes 0-59)",
 			     a->vals.v[i]);
-			strv_free(&v);
+			cv_strv_free(&v);
 			return;
 		}
-		strv_push_own(&v, w);
+		cv_strv_push_own(&v, w);
 	}
-	strv_free(&x->s->access_times.v);
+	cv_strv_free(&x->s->access_times.v);
 	x->s->access_times.v = v;
 	x->s->access_times.op = CV_SET;
 }
@@ -468,7 +468,7 @@ static void
 a_addresses(struct xst *x, const struct xattr *a)
 {
 	bool only = !strcmp(a->name, "only_from");
-	struct strv vals = { 0 };
+	struct cv_strv vals = { 0 };
 
 	for (size_t i = 0; i < a->vals.n; i++) {
 		char *why = NULL;
@@ -486,7 +486,7 @@ a_addresses(struct xst *x, const struct xattr *a)
 		case CVV_BAD:
 			xbad(x, a, "%s: %s", a->vals.v[i], why);
 			free(why);
-			strv_free(&vals);
+			cv_strv_free(&vals);
 			return;
 		}
 		free(why);
@@ -497,7 +497,7 @@ a_addresses(struct xst *x, const struct xattr *a)
 	else
 		fold_apply(&x->no_access, list_op(x, a), &vals,
 			   DFLT(x, no_access));
-	strv_free(&vals);
+	cv_strv_free(&vals);
 }
 
 static void
@@ -507,7 +507,7 @@ a_log_flags(struct xst *x, const struct xattr *a)
 	static const char *const failure[] = { "HOST", "USERID", "ATTEMPT", NULL };
 	bool ok = !strcmp(a->name, "log_on_success");
 	const char *const *known = ok ? success : failure;
-	struct strv vals = { 0 };
+	struct cv_strv vals = { 0 };
 
 	for (size_t i = 0; i < a->vals.n; i++) {
 		const char *v = a->vals.v[i];
@@ -522,10 +522,10 @@ a_log_flags(struct xst *x, const struct xattr *a)
 			;
 		if (!known[k]) {
 			xbad(x, a, "bad %s flag %s", a->name, v);
-			strv_free(&vals);
+			cv_strv_free(&vals);
 			return;
 		}
-		strv_push(&vals, v);
+		cv_strv_push(&vals, v);
 	}
 	if (ok)
 		fold_apply(&x->log_s, list_op(x, a), &vals,
@@ -533,7 +533,7 @@ a_log_flags(struct xst *x, const struct xattr *a)
 	else
 		fold_apply(&x->log_f, list_op(x, a), &vals,
 			   DFLT(x, log_failure));
-	strv_free(&vals);
+	cv_strv_free(&vals);
 }
 
 static void
@@ -692,11 +692,11 @@ static void
 a_idlist(struct xst *x, const struct xattr *a)
 {
 	bool en = !strcmp(a->name, "enabled");
-	struct strv *l = en ? &x->wdefs->enabled : &x->wdefs->disabled;
+	struct cv_strv *l = en ? &x->wdefs->enabled : &x->wdefs->disabled;
 
 	for (size_t i = 0; i < a->vals.n; i++)
-		if (!strv_has(l, a->vals.v[i]))
-			strv_push(l, a->vals.v[i]);
+		if (!cv_strv_has(l, a->vals.v[i]))
+			cv_strv_push(l, a->vals.v[i]);
 	if (en)
 		x->wdefs->has_enabled = true;
 	xnote(x, a, "applied to the converted services (portier has no such list)");
@@ -781,7 +781,7 @@ map_attr(struct xst *x, const struct xattr *a)
 		return;
 	}
 	if (def->nvalues != -2) {
-		if (strv_has(&x->seen, a->name)) {
+		if (cv_strv_has(&x->seen, a->name)) {
 			xlost(x, a, "set twice: xinetd kept the first and ignored this");
 			return;
 		}
@@ -789,7 +789,7 @@ map_attr(struct xst *x, const struct xattr *a)
 			xlost(x, a, "xinetd takes only '=' for %s (it ignored this line)", a->name);
 			return;
 		}
-		strv_push(&x->seen, a->name);
+		cv_strv_push(&x->seen, a->name);
 	}
 	if (def->nvalues > 0 && a->vals.n != (size_t)def->nvalues) {
 		xlost(x, a, "expects %d value%s (xinetd ignored it)", def->nvalues,
@@ -809,13 +809,13 @@ map_all(struct xst *x)
 static void
 xst_free(struct xst *x)
 {
-	strv_free(&x->seen);
-	strv_free(&x->only_from.items);
-	strv_free(&x->no_access.items);
-	strv_free(&x->log_s.items);
-	strv_free(&x->log_f.items);
-	strv_free(&x->passenv.items);
-	strv_free(&x->env.items);
+	cv_strv_free(&x->seen);
+	cv_strv_free(&x->only_from.items);
+	cv_strv_free(&x->no_access.items);
+	cv_strv_free(&x->log_s.items);
+	cv_strv_free(&x->log_f.items);
+	cv_strv_free(&x->passenv.items);
+	cv_strv_free(&x->env.items);
 	free(x->redirect[0]);
 	free(x->redirect[1]);
 	free(x->bind);
@@ -844,12 +844,14 @@ xattr_defaults(const struct xentry *e, struct xdefs *defs, struct diag *d)
 	map_all(&x);
 	store_lists(&x);
 	if (x.bind) {
-		strv_push(&x.s->bind, x.bind);
+		cv_strv_push(&x.s->bind, x.bind);
 		defs->bind_set = true;
 	}
 	defs->v6only = x.v6only;
 	defs->groups = x.groups;
 	defs->cps_set = x.cps_set;
+	defs->instances_set = x.s->instances != NULL;
+	defs->per_source_set = x.s->per_source != NULL;
 	defs->svc = x.s;
 	xst_free(&x);
 }

@@ -53,7 +53,7 @@ final_internal(struct xst *x)
 	drop_for_internal(s, &s->server, "server");
 	if (s->args_set) {
 		cv_note(s, "server_args: not used, internal services run inside portierd");
-		strv_free(&s->args);
+		cv_strv_free(&s->args);
 		s->args_set = false;
 	}
 }
@@ -158,13 +158,13 @@ final_redirect(struct xst *x)
 	if (s->server)
 		cv_note(s, "server %s: not used by xinetd, redirect takes priority", s->server);
 	free(s->server);
-	strv_free(&s->args);
+	cv_strv_free(&s->args);
 	s->server = cv_strdup("/usr/bin/socat");
-	strv_push(&s->args, "-");
+	cv_strv_push(&s->args, "-");
 	if (strchr(host, ':'))
-		strv_push_own(&s->args, cv_printf("TCP:[%s]:%s", host, port));
+		cv_strv_push_own(&s->args, cv_printf("TCP:[%s]:%s", host, port));
 	else
-		strv_push_own(&s->args, cv_printf("TCP:%s:%s", host, port));
+		cv_strv_push_own(&s->args, cv_printf("TCP:%s:%s", host, port));
 	s->args_set = true;
 	cv_lost(s, x->d, x->e->file, x->redirect_line,
 		"redirect = %s %s: portier has no redirect; converted to a socat handler "
@@ -189,7 +189,7 @@ final_bind(struct xst *x)
 	int v6only = x->v6only >= 0 ? x->v6only : x->defs->v6only;
 
 	if (x->bind) {
-		strv_push(&s->bind, x->bind);
+		cv_strv_push(&s->bind, x->bind);
 		if (!is_address(x->bind))
 			cv_lost(s, x->d, x->e->file, x->bind_line,
 				"bind = %s: a host name; xinetd bound the first address it "
@@ -200,11 +200,34 @@ final_bind(struct xst *x)
 	if (x->defs->bind_set)
 		return;
 	if (x->ipv4 && !x->ipv6) {
-		strv_push(&s->bind, "0.0.0.0");
+		cv_strv_push(&s->bind, "0.0.0.0");
 		cv_note(s, "bind 0.0.0.0: flags IPv4 (xinetd listened on IPv4 only)");
 	} else if (v6only == 1) {
-		strv_push(&s->bind, "::");
+		cv_strv_push(&s->bind, "::");
 		cv_note(s, "bind ::: v6only = yes (xinetd listened on IPv6 only)");
+	}
+}
+
+/* portier hands a datagram socket to one handler at a time; an internal
+ * service answers datagrams itself and a stream one never waits. */
+static void
+final_wait(struct xst *x)
+{
+	struct cv_svc *s = x->s;
+	bool dgram = s->socket_type && !strcmp(s->socket_type, "dgram");
+
+	if (s->wait < 0 || s->wait == dgram)
+		return;
+	if (s->internal) {
+		cv_note(s, "wait = %s: internal %s services take wait = %s in portier (the "
+			"same service)", s->wait ? "yes" : "no", s->socket_type,
+			dgram ? "yes" : "no");
+		s->wait = dgram;
+	} else if (dgram) {
+		cv_lost(s, x->d, x->e->file, x->e->line,
+			"wait = no on a datagram socket: portier gives the socket to one "
+			"handler at a time (wait = yes); xinetd started one per datagram");
+		s->wait = 1;
 	}
 }
 
@@ -215,13 +238,12 @@ final_defaults(struct xst *x, struct xsummary *sum)
 	const struct cv_svc *def = x->defs->svc;
 	int groups = x->groups >= 0 ? x->groups : x->defs->groups;
 
-	if (!x->cps_set && !x->defs->cps_set) {
-		s->cps_set = s->cps_builtin = true;
-		s->cps_rate = XINETD_CPS_RATE;
-		s->cps_wait = XINETD_CPS_WAIT;
-	}
 	if (s->internal)
 		return;
+	/* xinetd's default is no limit; portier's are instances 50, per_source 10 */
+	if ((!s->instances && !x->defs->instances_set) ||
+	    (!s->per_source && !x->defs->per_source_set))
+		sum->unlimited++;
 	if (groups != 1 && x->groups < 0)
 		sum->no_groups++;
 	if (s->passenv.op == CV_NONE && (!def || def->passenv.op == CV_NONE))
@@ -241,6 +263,7 @@ xfinal_service(struct xst *x, struct xsummary *sum)
 		else if (x->nameinargs && s->server && !s->internal)
 			final_nameinargs(x);
 		final_bind(x);
+		final_wait(x);
 		final_defaults(x, sum);
 	}
 	if (x->cannot) {

@@ -112,7 +112,7 @@ entry_free(struct xentry *e)
 {
 	for (size_t i = 0; i < e->n; i++) {
 		free(e->attrs[i].name);
-		strv_free(&e->attrs[i].vals);
+		cv_strv_free(&e->attrs[i].vals);
 	}
 	free(e->attrs);
 	free(e->name);
@@ -125,18 +125,18 @@ entry_free(struct xentry *e)
 static int
 parse_attr(struct xentry *e, const char *line, int ln, struct diag *d)
 {
-	struct strv t = { 0 };
+	struct cv_strv t = { 0 };
 	struct xattr a = { .line = ln };
 	const char *op;
 
-	strv_split(&t, line);
+	cv_strv_split(&t, line);
 	if (strchr(t.v[0], '=')) {
 		size_t len = strcspn(t.v[0], "+-=");
 
 		diag_add(d, DIAG_ERROR, e->file, ln,
 			 "attribute %.*s needs a space before its operator (xinetd skips the entry)",
 			 (int)len, t.v[0]);
-		strv_free(&t);
+		cv_strv_free(&t);
 		return -1;
 	}
 	op = t.n > 1 ? t.v[1] : "";
@@ -149,15 +149,15 @@ parse_attr(struct xentry *e, const char *line, int ln, struct diag *d)
 	} else {
 		diag_add(d, DIAG_ERROR, e->file, ln,
 			 "attribute %s: no operator (=, += or -=) (xinetd skips the entry)", t.v[0]);
-		strv_free(&t);
+		cv_strv_free(&t);
 		return -1;
 	}
 	if (*op)
-		strv_push(&a.vals, op);
+		cv_strv_push(&a.vals, op);
 	for (size_t i = 2; i < t.n; i++)
-		strv_push(&a.vals, t.v[i]);
+		cv_strv_push(&a.vals, t.v[i]);
 	a.name = cv_strdup(t.v[0]);
-	strv_free(&t);
+	cv_strv_free(&t);
 	if (e->n == e->alloc) {
 		size_t n = e->alloc ? e->alloc * 2 : 16;
 		struct xattr *v = realloc(e->attrs, n * sizeof(*v));
@@ -229,10 +229,10 @@ read_lines(struct xreader *r, struct xlines *l)
 	int ln;
 
 	while ((s = next_line(l, &ln))) {
-		struct strv t = { 0 };
+		struct cv_strv t = { 0 };
 		struct xentry *e;
 
-		strv_split(&t, s);
+		cv_strv_split(&t, s);
 		bool svc = !strcmp(t.v[0], "service");
 		bool inc = !strcmp(t.v[0], "include"), incdir = !strcmp(t.v[0], "includedir");
 
@@ -272,7 +272,7 @@ read_lines(struct xreader *r, struct xlines *l)
 				 "(xinetd skips the entry)", t.v[0]);
 			skip_entry(l);
 		}
-		strv_free(&t);
+		cv_strv_free(&t);
 	}
 }
 
@@ -357,11 +357,11 @@ apply_lists(struct cv_set *set, const struct xdefs *defs)
 		struct cv_svc *s = set->svc[i];
 		const char *xid = s->xid ? s->xid : s->name;
 
-		if (defs->has_enabled && !strv_has(&defs->enabled, xid) && s->disable != 1) {
+		if (defs->has_enabled && !cv_strv_has(&defs->enabled, xid) && s->disable != 1) {
 			s->disable = 1;
 			cv_note(s, "disabled: the defaults' `enabled` list does not name %s", xid);
 		}
-		if (strv_has(&defs->disabled, xid) && s->disable != 1) {
+		if (cv_strv_has(&defs->disabled, xid) && s->disable != 1) {
 			s->disable = 1;
 			cv_note(s, "disabled: the defaults' `disabled` list names %s", xid);
 		}
@@ -381,6 +381,12 @@ summarize(const struct xsummary *sum, struct diag *d)
 			 "%zu service(s) had no passenv: xinetd passed them its whole "
 			 "environment; portier starts handlers with a clean one (list what "
 			 "they need in passenv or env)", sum->whole_env);
+	if (sum->unlimited)
+		diag_add(d, DIAG_WARNING, NULL, 0,
+			 "%zu service(s) had no instances or per_source limit under xinetd "
+			 "(UNLIMITED, its default); portier's defaults are instances = 50 and "
+			 "per_source = 10 (set them to UNLIMITED in the defaults to keep "
+			 "xinetd's behaviour)", sum->unlimited);
 }
 
 static int
@@ -408,8 +414,8 @@ convert_entries(struct xreader *r, const struct convert_opts *o,
 	set.defaults = defs.svc;
 	cv_finish(&set, o, out, d);
 	cv_set_free(&set);
-	strv_free(&defs.disabled);
-	strv_free(&defs.enabled);
+	cv_strv_free(&defs.disabled);
+	cv_strv_free(&defs.enabled);
 	for (size_t i = 0; i < r->n; i++)
 		entry_free(r->ent[i]);
 	free(r->ent);
