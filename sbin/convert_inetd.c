@@ -254,10 +254,10 @@ parse_entry(struct ireader *r, const struct iline *il)
 		cv_lost(s, r->d, r->file, il->line,
 			"socket type %s: portier serves stream and dgram only", f.v[1]);
 	}
+	parse_name(r, s, !strncmp(f.v[2], "rpc/", 4));
 	fam = parse_proto(r, s, f.v[2]);
 	if (!fam)
 		s->commented = true;
-	parse_name(r, s, !strncmp(f.v[2], "rpc/", 4));
 	parse_wait(r, s, f.v[3]);
 	parse_user(s, f.v[4]);
 	host_binds(r, s, hosts, fam && *fam ? fam : NULL);

@@ -137,7 +137,7 @@ spell_port(struct cv_svc *s, const struct convert_opts *o, struct diag *d)
 static char *
 file_name(const struct cv_set *set, const struct convert_out *out, const char *id)
 {
-	char *base = cv_strdup(id), *name = NULL;
+	char *base = cv_strdup(id + strspn(id, "/.-")), *name = NULL;
 
 	for (char *p = base; *p; p++)
 		if (*p == '/')
