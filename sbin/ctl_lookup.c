@@ -101,29 +101,42 @@ lookup_find(const struct registry *reg, struct matches *m)
 	}
 }
 
-/* "mail,smtps" or "-" */
-static void
-lookup_aliases(const struct reg_entry *e, char *buf, size_t len)
+/* The aliases column: "mail,smtps", or "-" when there are none. */
+static int
+lookup_alias_width(const struct reg_entry *e)
 {
-	size_t used = 0;
+	size_t n = 0;
 
-	buf[0] = '\0';
-	for (size_t i = 0; e->aliases[i] && used < len; i++) {
-		int n = snprintf(buf + used, len - used, "%s%s", i ? "," : "", e->aliases[i]);
-
-		if (n < 0)
-			break;
-		used += (size_t)n;
-	}
-	if (!buf[0])
-		snprintf(buf, len, "-");
+	for (size_t i = 0; e->aliases[i]; i++)
+		n += strlen(e->aliases[i]) + (i ? 1 : 0);
+	return n ? (int)n : 1;
 }
 
+static void
+lookup_print_aliases(const struct reg_entry *e, int width)
+{
+	int n = lookup_alias_width(e);
+
+	if (!e->aliases[0])
+		putchar('-');
+	for (size_t i = 0; e->aliases[i]; i++)
+		printf("%s%s", i ? "," : "", e->aliases[i]);
+	if (width > n)
+		printf("%*s", width - n, "");
+}
+
+static const char *
+lookup_class(const struct reg_entry *e)
+{
+	return registry_port_class_name(registry_port_class(e->port));
+}
+
+/* One line per entry, columns as wide as their widest value. */
 static void
 lookup_print(const struct matches *m)
 {
 	int wname = 0, wport = 0, wclass = 0, walias = 0;
-	char port[32], alias[256];
+	char port[32];
 
 	for (size_t i = 0; i < m->n; i++) {
 		const struct reg_entry *e = m->v[i];
@@ -133,23 +146,21 @@ lookup_print(const struct matches *m)
 		wname = n > wname ? n : wname;
 		n = snprintf(port, sizeof(port), "%u/%s", e->port, registry_proto_name(e->proto));
 		wport = n > wport ? n : wport;
-		n = (int)strlen(registry_port_class_name(registry_port_class(e->port)));
+		n = (int)strlen(lookup_class(e));
 		wclass = n > wclass ? n : wclass;
-		lookup_aliases(e, alias, sizeof(alias));
-		n = (int)strlen(alias);
+		n = lookup_alias_width(e);
 		walias = n > walias ? n : walias;
 	}
 	for (size_t i = 0; i < m->n; i++) {
 		const struct reg_entry *e = m->v[i];
 
 		snprintf(port, sizeof(port), "%u/%s", e->port, registry_proto_name(e->proto));
-		lookup_aliases(e, alias, sizeof(alias));
-		printf("%-*s  %-*s  %-*s  ", wname, e->name, wport, port,
-		       wclass, registry_port_class_name(registry_port_class(e->port)));
+		printf("%-*s  %-*s  %-*s  ", wname, e->name, wport, port, wclass, lookup_class(e));
+		/* No trailing blanks when there is no description. */
+		lookup_print_aliases(e, e->description[0] ? walias : 0);
 		if (e->description[0])
-			printf("%-*s  %s\n", walias, alias, e->description);
-		else
-			printf("%s\n", alias);
+			printf("  %s", e->description);
+		putchar('\n');
 	}
 }
 

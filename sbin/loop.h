@@ -7,6 +7,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* The struct that embeds member m at p (watchers and timers are embedded). */
+#ifndef container_of
+#define container_of(p, type, m) ((type *)((char *)(p) - offsetof(type, m)))
+#endif
+
 struct watcher;
 typedef void (*watcher_fn)(struct watcher *w, uint32_t events);
 

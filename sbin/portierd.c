@@ -1,11 +1,123 @@
-/* portierd: main() only. */
+/* portierd: main() only: the command line, then daemon_run(). */
 #include "autoconf.h"
 
+#include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ctl.h"
+#include "daemon.h"
+
+/* -r may be given this many times. */
+#define MAX_REGISTRIES 32
+
+static void
+usage(FILE *fp)
+{
+	fprintf(fp,
+		"usage: portierd [-f|--foreground] [-c DIR] [-r FILE]... [-p PIDFILE]\n"
+		"                [-d|--debug] [--strict] [--check] [--help] [--version]\n"
+		"\n"
+		"  -f, --foreground   stay attached, log to stderr, no pidfile unless -p\n"
+		"  -c, --confdir DIR  service files (default %s)\n"
+		"  -r, --registry FILE  port registry, repeatable (default %s)\n"
+		"  -p, --pidfile FILE pidfile (default %s when root and detaching)\n"
+		"  -d, --debug        log debug messages\n"
+		"      --strict       exit when any address cannot be bound\n"
+		"      --check        validate registry and configuration, then exit\n"
+		"                     (as portierctl check)\n"
+		"\n"
+		"Exit status: 0 stopped by SIGTERM/SIGINT or check passed, 1 failure, 2 usage error.\n",
+		PORTIER_CONFDIR, PORTIER_REGISTRY, PORTIER_RUNDIR "/portierd.pid");
+}
+
+/* --check: exactly portierctl check with the same -c and -r. */
+static int
+run_check(const struct daemon_opts *o)
+{
+	char *argv[2 + 2 + 2 * MAX_REGISTRIES + 1];
+	int argc = 0;
+
+	argv[argc++] = (char *)"check";
+	argv[argc++] = (char *)"-c";
+	argv[argc++] = (char *)o->confdir;
+	for (size_t i = 0; i < o->nregistries; i++) {
+		argv[argc++] = (char *)"-r";
+		argv[argc++] = (char *)o->registries[i];
+	}
+	argv[argc] = NULL;
+	return ctl_check(argc, argv);
+}
 
 int
 main(int argc, char *argv[])
 {
-	printf("portierd %s\n", PACKAGE_VERSION);
-	return 0;
+	enum { OPT_STRICT = 256, OPT_CHECK, OPT_HELP, OPT_VERSION };
+	static const struct option longopts[] = {
+		{ "foreground", no_argument, NULL, 'f' },
+		{ "confdir", required_argument, NULL, 'c' },
+		{ "registry", required_argument, NULL, 'r' },
+		{ "pidfile", required_argument, NULL, 'p' },
+		{ "debug", no_argument, NULL, 'd' },
+		{ "strict", no_argument, NULL, OPT_STRICT },
+		{ "check", no_argument, NULL, OPT_CHECK },
+		{ "help", no_argument, NULL, OPT_HELP },
+		{ "version", no_argument, NULL, OPT_VERSION },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *registries[MAX_REGISTRIES];
+	struct daemon_opts o = { .confdir = PORTIER_CONFDIR, .registries = registries };
+	bool check = false;
+	int c;
+
+	while ((c = getopt_long(argc, argv, "fc:r:p:dh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'f':
+			o.foreground = true;
+			break;
+		case 'c':
+			o.confdir = optarg;
+			break;
+		case 'r':
+			if (o.nregistries == MAX_REGISTRIES) {
+				fprintf(stderr, "portierd: at most %d -r options\n", MAX_REGISTRIES);
+				return DAEMON_EXIT_USAGE;
+			}
+			registries[o.nregistries++] = optarg;
+			break;
+		case 'p':
+			o.pidfile = optarg;
+			break;
+		case 'd':
+			o.debug = true;
+			break;
+		case OPT_STRICT:
+			o.strict = true;
+			break;
+		case OPT_CHECK:
+			check = true;
+			break;
+		case 'h':
+		case OPT_HELP:
+			usage(stdout);
+			return DAEMON_EXIT_OK;
+		case OPT_VERSION:
+			printf("portierd %s\n", PACKAGE_VERSION);
+			return DAEMON_EXIT_OK;
+		default:
+			usage(stderr);
+			return DAEMON_EXIT_USAGE;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "portierd: unexpected argument '%s'\n", argv[optind]);
+		usage(stderr);
+		return DAEMON_EXIT_USAGE;
+	}
+	if (!o.nregistries)
+		registries[o.nregistries++] = PORTIER_REGISTRY;
+	if (check)
+		return run_check(&o);
+	return daemon_run(&o);
 }

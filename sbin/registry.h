@@ -25,9 +25,13 @@ struct registry;
 
 struct registry *registry_new(void);
 void registry_free(struct registry *reg);
-/* Loads one file, adding to what is there. Malformed lines and conflicting
- * redefinitions go to d: as errors when strict, else as warnings (the line is
- * skipped). Returns 0, or -1 when the file cannot be read (also in d). */
+/* Loads one file, adding to what is there: a later file adds names, the first
+ * definition of a name/protocol wins. Malformed lines and redefinitions of a
+ * name for another port go to d as "FILE:LINE: ...": errors when strict, else
+ * warnings, and the line is skipped. A name that is an alias on either side is
+ * only shadowed: always a warning, and the line keeps its port and other names
+ * (see services.db(5)). Returns 0, or -1 when the file cannot be read or
+ * memory runs out (also in d). */
 int registry_load(struct registry *reg, const char *path, bool strict, struct diag *d);
 size_t registry_count(const struct registry *reg);
 

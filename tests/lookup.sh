@@ -85,6 +85,14 @@ lines 1
 has out '^myapp +50000/tcp +dynamic +mine +a local service$'
 has err "^$tmp/local.db:2: warning: 'line' is not PORT/PROTOCOL"
 
+# Every alias is printed, however long the list.
+long=$(printf 'alias-number-%02d-of-a-long-list ' $(seq 1 32))
+printf 'many 50001/udp %s # many aliases\n' "$long" >"$tmp/many.db"
+run 0 many -r "$tmp/many.db"
+has out '^many +50001/udp +dynamic +alias-number-01-of-a-long-list,alias-number-02-.*,alias-number-32-of-a-long-list  many aliases$'
+run 0 alias-number-32-of-a-long-list -r "$tmp/many.db"
+lines 1
+
 # Nothing matches: exit 1, a message on stderr, nothing on stdout.
 run 1 no-such-service -r "$REGISTRY"
 has err 'no-such-service: no such name or alias'

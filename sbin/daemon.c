@@ -1,0 +1,359 @@
+/* daemon: life cycle and signals, see daemon.h.
+ *
+ * Signals are events: they are blocked for the whole life of the process and
+ * read from a signalfd in the loop, so no code ever runs in a signal handler.
+ *   SIGCHLD          reap every exited handler (children.c)
+ *   SIGTERM, SIGINT  close every listener, remove the pidfile, exit 0;
+ *                    running handlers are left to finish (as inetd does)
+ *   SIGHUP           reserved for configuration reload
+ *   SIGUSR1          reserved for a state dump
+ * SIGPIPE is ignored (and reset to the default in every handler). */
+#include "autoconf.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "children.h"
+#include "config.h"
+#include "daemon.h"
+#include "diag.h"
+#include "internal.h"
+#include "log.h"
+#include "loop.h"
+#include "pidfile.h"
+#include "registry.h"
+#include "service.h"
+#include "spawn.h"
+
+static struct {
+	char *confdir;			/* absolute: reload works after chdir / */
+	struct registry *reg;
+	struct config *cfg;
+	struct service_table table;
+	const char *pidfile;
+	struct watcher sig;
+	sigset_t sigs;
+} d;
+
+const char *
+daemon_pidfile_default(bool foreground)
+{
+	if (foreground || geteuid() != 0)
+		return NULL;
+	return PORTIER_RUNDIR "/portierd.pid";
+}
+
+/* Descriptors 0-2 must be open, or the first socket would become "stdin" and
+ * be handed to handlers by accident. */
+static int
+stdio_ensure(void)
+{
+	for (int fd = 0; fd < 3; fd++) {
+		int n;
+
+		if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
+			continue;
+		n = open("/dev/null", O_RDWR);
+		if (n < 0) {
+			logerr(LOG_ERR, "/dev/null");
+			return -1;
+		}
+		if (n != fd) {
+			close(n);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static void
+diag_log(const struct diag *dg)
+{
+	for (size_t i = 0; i < dg->count; i++)
+		logit(dg->items[i].level == DIAG_ERROR ? LOG_ERR : LOG_WARNING, "%s",
+		      dg->items[i].text ? dg->items[i].text : "(out of memory)");
+}
+
+static int
+daemon_load(const struct daemon_opts *o)
+{
+	struct diag dg;
+	int rc = -1;
+
+	diag_init(&dg);
+	d.confdir = realpath(o->confdir, NULL);
+	if (!d.confdir) {
+		logerr(LOG_ERR, "%s", o->confdir);
+		goto out;
+	}
+	d.reg = registry_new();
+	if (!d.reg) {
+		logit(LOG_ERR, "out of memory");
+		goto out;
+	}
+	for (size_t i = 0; i < o->nregistries; i++)
+		registry_load(d.reg, o->registries[i], false, &dg);
+	d.cfg = config_load(d.confdir, d.reg, 0, &dg);
+	diag_log(&dg);
+	if (!d.cfg || dg.errors) {
+		logit(LOG_ERR, "%s: configuration invalid: %zu error(s)", o->confdir, dg.errors);
+		goto out;
+	}
+	rc = 0;
+out:
+	diag_free(&dg);
+	return rc;
+}
+
+/* Detaches: fork, new session, fork again (never a session leader, so never a
+ * controlling terminal), chdir /, stdio on /dev/null. The first process waits
+ * until the daemon reports ready through *ready_fd (or dies), so that its exit
+ * status tells whether portierd is running. */
+static int
+daemonize(int *ready_fd)
+{
+	int p[2], null;
+	pid_t pid;
+
+	if (pipe2(p, O_CLOEXEC) < 0) {
+		logerr(LOG_ERR, "pipe");
+		return -1;
+	}
+	pid = fork();
+	if (pid < 0) {
+		logerr(LOG_ERR, "fork");
+		return -1;
+	}
+	if (pid > 0) {
+		char c;
+		ssize_t n;
+
+		close(p[1]);
+		while ((n = read(p[0], &c, 1)) < 0 && errno == EINTR)
+			;
+		if (n != 1)
+			fprintf(stderr, "portierd: failed to start; see the system log\n");
+		_exit(n == 1 ? DAEMON_EXIT_OK : DAEMON_EXIT_FAIL);
+	}
+	close(p[0]);
+	if (setsid() < 0)
+		_exit(DAEMON_EXIT_FAIL);
+	pid = fork();
+	if (pid < 0)
+		_exit(DAEMON_EXIT_FAIL);
+	if (pid > 0)
+		_exit(DAEMON_EXIT_OK);
+	if (chdir("/") < 0)
+		_exit(DAEMON_EXIT_FAIL);
+	null = open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (null < 0)
+		_exit(DAEMON_EXIT_FAIL);
+	for (int fd = 0; fd < 3; fd++)
+		if (dup2(null, fd) < 0)
+			_exit(DAEMON_EXIT_FAIL);
+	close(null);
+	*ready_fd = p[1];
+	return 0;
+}
+
+static void
+log_choose(const struct daemon_opts *o)
+{
+	const struct daemon_settings *s = &d.cfg->settings;
+	enum log_target t = o->foreground ? LOG_TO_STDERR : LOG_TO_SYSLOG;
+
+	if (s->log_set)
+		t = s->log;
+	/* Detached, stderr is /dev/null. */
+	if (!o->foreground && t == LOG_TO_STDERR)
+		t = LOG_TO_SYSLOG;
+	log_open("portierd", t, s->log_facility ? s->log_facility : LOG_DAEMON);
+}
+
+static void
+on_signal(struct watcher *w, uint32_t events)
+{
+	struct signalfd_siginfo si[16];
+	bool chld = false;
+	ssize_t n;
+
+	while ((n = read(w->fd, si, sizeof(si))) > 0) {
+		for (size_t i = 0; i < (size_t)n / sizeof(si[0]); i++) {
+			switch (si[i].ssi_signo) {
+			case SIGCHLD:
+				chld = true;
+				break;
+			case SIGTERM:
+			case SIGINT:
+				logit(LOG_NOTICE, "SIG%s: shutting down", sigabbrev_np(si[i].ssi_signo));
+				loop_stop();
+				break;
+			case SIGHUP:
+				logit(LOG_NOTICE, "SIGHUP: configuration reload is not "
+				      "available in this version; ignored");
+				break;
+			case SIGUSR1:
+				logit(LOG_NOTICE, "SIGUSR1: state dump is not available in "
+				      "this version; ignored");
+				break;
+			}
+		}
+	}
+	if (n < 0 && errno != EAGAIN)
+		logerr(LOG_ERR, "signalfd read");
+	/* Signals coalesce: one SIGCHLD may stand for many exits. */
+	if (chld)
+		children_reap(service_child_exited);
+}
+
+/* A signal ignored by whoever started us stays ignored in every handler we
+ * exec (shells ignore SIGINT and SIGQUIT in background jobs): reset them all
+ * once here, so that a child only has to undo SIGPIPE. */
+static int
+signals_reset(void)
+{
+	struct sigaction sa;
+
+	for (int sig = 1; sig < NSIG; sig++) {
+		if (sig == SIGKILL || sig == SIGSTOP || sigaction(sig, NULL, &sa) < 0)
+			continue;	/* glibc reserves a few: EINVAL */
+		if (sa.sa_handler == SIG_IGN && signal(sig, SIG_DFL) == SIG_ERR)
+			return -1;
+	}
+	return 0;
+}
+
+static int
+signals_block(void)
+{
+	if (signals_reset() < 0) {
+		logerr(LOG_ERR, "signal dispositions");
+		return -1;
+	}
+	sigemptyset(&d.sigs);
+	sigaddset(&d.sigs, SIGCHLD);
+	sigaddset(&d.sigs, SIGTERM);
+	sigaddset(&d.sigs, SIGINT);
+	sigaddset(&d.sigs, SIGHUP);
+	sigaddset(&d.sigs, SIGUSR1);
+	if (sigprocmask(SIG_BLOCK, &d.sigs, NULL) < 0 || signal(SIGPIPE, SIG_IGN) == SIG_ERR) {
+		logerr(LOG_ERR, "signals");
+		return -1;
+	}
+	return 0;
+}
+
+static int
+signals_watch(void)
+{
+	d.sig.fd = signalfd(-1, &d.sigs, SFD_NONBLOCK | SFD_CLOEXEC);
+	if (d.sig.fd < 0) {
+		logerr(LOG_ERR, "signalfd");
+		return -1;
+	}
+	d.sig.fn = on_signal;
+	return loop_watch(&d.sig, EPOLLIN);
+}
+
+/* Opens every listener. Fails when nothing could be bound although some
+ * service wanted to listen, or on any failure with --strict. */
+static int
+daemon_bind(const struct daemon_opts *o)
+{
+	size_t bound, failed, wanted = 0;
+
+	if (service_table_init(&d.table, d.cfg->services, d.cfg->count, &d.cfg->settings) < 0)
+		return -1;
+	for (size_t i = 0; i < d.table.count; i++)
+		wanted += d.table.rt[i].state == SERVICE_UNBOUND;
+	failed = service_table_bind(&d.table, &bound);
+	if (failed && o->strict) {
+		logit(LOG_ERR, "--strict: %zu address(es) could not be bound", failed);
+		return -1;
+	}
+	if (wanted && !bound) {
+		logit(LOG_ERR, "no service could be bound");
+		return -1;
+	}
+	if (!wanted)
+		logit(LOG_WARNING, "no service is enabled in %s", d.confdir);
+	return 0;
+}
+
+static void
+daemon_cleanup(void)
+{
+	internal_shutdown();	/* its connections count in the table */
+	service_table_free(&d.table);
+	if (d.pidfile)
+		pidfile_remove(d.pidfile);
+	if (d.sig.fd > 0) {
+		loop_unwatch(&d.sig);
+		close(d.sig.fd);
+	}
+	loop_exit();
+	children_free_all();
+	spawn_exit();
+	config_free(d.cfg);
+	registry_free(d.reg);
+	free(d.confdir);
+	memset(&d, 0, sizeof(d));
+}
+
+static int
+daemon_start(const struct daemon_opts *o)
+{
+	int ready = -1;
+
+	if (!o->foreground && daemonize(&ready) < 0)
+		return -1;
+	log_choose(o);
+	if (loop_init() < 0 || signals_watch() < 0 || service_table_start(&d.table) < 0)
+		return -1;
+	if (d.pidfile && pidfile_write(d.pidfile) < 0)
+		return -1;
+	if (ready >= 0) {
+		if (write(ready, "", 1) != 1)
+			logerr(LOG_WARNING, "readiness pipe");
+		close(ready);
+	}
+	return 0;
+}
+
+int
+daemon_run(const struct daemon_opts *o)
+{
+	int rc = DAEMON_EXIT_FAIL;
+	pid_t other;
+
+	log_open("portierd", LOG_TO_STDERR, LOG_DAEMON);
+	log_set_debug(o->debug);
+	if (stdio_ensure() < 0 || daemon_load(o) < 0)
+		goto out;
+	d.pidfile = o->pidfile ? o->pidfile : daemon_pidfile_default(o->foreground);
+	if (d.pidfile && (other = pidfile_check(d.pidfile)) > 0) {
+		logit(LOG_ERR, "already running as pid %d (pidfile %s)", (int)other, d.pidfile);
+		d.pidfile = NULL;	/* theirs: leave it alone */
+		goto out;
+	}
+	if (signals_block() < 0 || spawn_init() < 0 || daemon_bind(o) < 0)
+		goto out;
+	if (daemon_start(o) < 0)
+		goto out;
+	logit(LOG_INFO, "portierd %s started: %zu service(s) configured", PACKAGE_VERSION,
+	      d.cfg->count);
+	if (loop_run() == 0)
+		rc = DAEMON_EXIT_OK;
+out:
+	daemon_cleanup();
+	return rc;
+}

@@ -1,0 +1,33 @@
+/* daemon: portierd's life cycle. Load the registry and the configuration,
+ * bind, detach, run the event loop (signals through signalfd), and stop
+ * cleanly on SIGTERM/SIGINT. */
+#ifndef PORTIER_DAEMON_H
+#define PORTIER_DAEMON_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Exit codes of portierd (documented in portierd.8). */
+enum {
+	DAEMON_EXIT_OK = 0,
+	DAEMON_EXIT_FAIL = 1,	/* invalid configuration, nothing bound, already running… */
+	DAEMON_EXIT_USAGE = 2,
+};
+
+struct daemon_opts {
+	bool foreground;
+	bool debug;
+	bool strict;		/* any bind failure is fatal */
+	const char *confdir;
+	const char **registries;	/* at least one */
+	size_t nregistries;
+	const char *pidfile;	/* NULL: the default (see daemon_pidfile_default) */
+};
+
+/* Runs portierd; returns its exit code. */
+int daemon_run(const struct daemon_opts *o);
+
+/* PORTIER_RUNDIR/portierd.pid when root and detaching, else NULL. */
+const char *daemon_pidfile_default(bool foreground);
+
+#endif

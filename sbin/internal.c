@@ -1,0 +1,267 @@
+/* internal: accounting, logging and tcpmux hand-over for the internal
+ * services, between service.c (admission) and builtin.c/tcpmux.c (the
+ * bytes). See internal.h. */
+#include "autoconf.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "builtin.h"
+#include "children.h"
+#include "config.h"
+#include "internal.h"
+#include "listener.h"
+#include "log.h"
+#include "service.h"
+#include "tcpmux.h"
+
+/* One open internal TCP connection (a tcpmux request included) as the
+ * daemon sees it: an instance of its service until builtin.c or tcpmux.c
+ * report its end. */
+struct internal_conn {
+	struct service_rt *rt;
+	uint64_t start_us;
+	char host[INET6_ADDRSTRLEN];
+	int port;
+};
+
+static struct service_table *table;
+
+bool
+internal_servable(const struct service *svc)
+{
+	enum builtin_kind k = builtin_kind(svc->name);
+
+	if (k == BUILTIN_NONE || (k == BUILTIN_TCPMUX && svc->socktype != SOCK_STREAM)) {
+		logit(LOG_ERR, "%s: no internal service '%s' for %s", svc->id, svc->name,
+		      svc->socktype == SOCK_STREAM ? "tcp" : "udp");
+		return false;
+	}
+	return true;
+}
+
+int
+internal_table(struct service_table *t)
+{
+	table = t;
+	return tcpmux_index(t->count ? t->rt[0].svc : NULL, t->count);
+}
+
+/* The runtime of a service of the current table: the table's entries are
+ * in the configuration's order, so the index is the pointer difference. */
+static struct service_rt *
+rt_of(const struct service *svc)
+{
+	size_t i = (size_t)(svc - table->rt[0].svc);
+
+	return i < table->count && table->rt[i].svc == svc ? &table->rt[i] : NULL;
+}
+
+/* "echo: start internal from 127.0.0.1:40000", "… end … duration 1.250s":
+ * HOST and DURATION of log_on_success, as for handlers (which add PID and
+ * EXIT, meaningless here). */
+static void
+internal_log(const struct service_rt *rt, const char *event, const char *host, int port,
+	     long long dur_us)
+{
+	unsigned m = rt->svc->log_on_success;
+	struct log_fields f = { .service_id = rt->svc->id, .duration_usec = -1 };
+	char from[INET6_ADDRSTRLEN + 16] = "", dur[32] = "";
+
+	if ((m & LOGF_HOST) && host[0]) {
+		f.remote_addr = host;
+		f.remote_port = port;
+		service_host_text(from, sizeof(from), host, port);
+	}
+	if ((m & LOGF_DURATION) && dur_us >= 0) {
+		f.duration_usec = dur_us;
+		snprintf(dur, sizeof(dur), " duration %lld.%03llds", dur_us / 1000000,
+			 dur_us / 1000 % 1000);
+	}
+	if (!from[0] && !dur[0])
+		return;
+	log_fields(LOG_INFO, &f, "%s: %s internal%s%s%s", rt->svc->id, event,
+		   from[0] ? " from " : "", from, dur);
+}
+
+static struct internal_conn *
+internal_begin(struct service_rt *rt, const struct conn *c)
+{
+	struct internal_conn *ic = malloc(sizeof(*ic));
+
+	if (!ic) {
+		logerr(LOG_ERR, "%s: connection", rt->svc->id);
+		rt->refused[REFUSED_SPAWN]++;
+		return NULL;
+	}
+	ic->rt = rt;
+	ic->start_us = children_clock_us();
+	memcpy(ic->host, c->host, sizeof(ic->host));
+	ic->port = c->port;
+	rt->running++;
+	rt->started++;
+	return ic;
+}
+
+/* The connection ended (builtin_done_fn and tcpmux's done). */
+static void
+internal_end(void *arg)
+{
+	struct internal_conn *ic = arg;
+
+	ic->rt->running--;
+	internal_log(ic->rt, "end", ic->host, ic->port,
+		     (long long)(children_clock_us() - ic->start_us));
+	free(ic);
+}
+
+/* Never served after all: not an instance, no end to log. */
+static void
+internal_drop(struct internal_conn *ic)
+{
+	ic->rt->running--;
+	ic->rt->started--;
+	ic->rt->refused[REFUSED_SPAWN]++;
+	free(ic);
+}
+
+/* ---- tcpmux: a named service's own admission and dispatch ---- */
+
+static void
+conn_from(struct conn *c, int fd, struct listener *l, const struct sockaddr *peer,
+	  socklen_t peerlen)
+{
+	memset(c, 0, sizeof(*c));
+	c->fd = fd;
+	c->l = l;
+	c->peerlen = peerlen;
+	memcpy(&c->peer, peer, peerlen);
+	c->port = listener_addr_text(peer, c->host, sizeof(c->host));
+}
+
+static const char *
+mux_admit(const struct service *svc, int fd, const struct sockaddr *peer, socklen_t peerlen,
+	  void *arg)
+{
+	static char reason[64];
+	struct service_rt *rt = rt_of(svc);
+	enum refusal why;
+	struct conn c;
+
+	/* disabled, skipped or expired since the index was built */
+	if (!rt || rt->state != SERVICE_TCPMUX || (svc->expires && time(NULL) >= svc->expires))
+		return "Service not available";
+	/* l = NULL: the connection came through tcpmux, not a listener of svc */
+	conn_from(&c, fd, NULL, peer, peerlen);
+	rt->accepted++;
+	why = service_admit(rt, &c);
+	if (why == REFUSED_NONE)
+		return NULL;
+	rt->refused[why]++;
+	service_log_refused(rt, &c, why);
+	snprintf(reason, sizeof(reason), "Refused (%s)", service_refusal_name(why));
+	return reason;
+}
+
+static void
+mux_spawn(const struct service *svc, int fd, const struct sockaddr *peer, socklen_t peerlen,
+	  void *arg)
+{
+	struct service_rt *rt = rt_of(svc);
+	struct conn c;
+
+	conn_from(&c, fd, NULL, peer, peerlen);
+	if (rt)
+		service_dispatch(rt, &c);
+	/* the handler has its own copy (an internal service took it: -1) */
+	if (c.fd >= 0 && close(c.fd) < 0)
+		logerr(LOG_ERR, "%s: close", svc->id);
+}
+
+static const struct tcpmux_ops mux_ops = {
+	.admit = mux_admit,
+	.spawn = mux_spawn,
+	.done = internal_end,
+};
+
+/* ---- dispatch ---- */
+
+void
+internal_dispatch(struct service_rt *rt, struct conn *c)
+{
+	const struct service *svc = rt->svc;
+	struct internal_conn *ic = internal_begin(rt, c);
+	int fd = c->fd;
+
+	c->fd = -1;
+	if (!ic) {
+		close(fd);
+		return;
+	}
+	if (builtin_kind(svc->name) == BUILTIN_TCPMUX) {
+		if (!tcpmux_start(svc, fd, (struct sockaddr *)&c->peer, c->peerlen, &mux_ops, ic)) {
+			internal_drop(ic);
+			return;
+		}
+		internal_log(rt, "start", c->host, c->port, -1);
+		return;
+	}
+	switch (builtin_tcp_start(svc, fd, internal_end, ic)) {
+	case BUILTIN_STARTED:
+		internal_log(rt, "start", c->host, c->port, -1);
+		break;
+	case BUILTIN_FINISHED:
+		rt->running--;
+		internal_log(rt, "served", c->host, c->port, -1);
+		free(ic);
+		break;
+	case BUILTIN_REFUSED:
+		internal_drop(ic);
+		break;
+	}
+}
+
+struct udp_ctx {
+	struct service_rt *rt;
+	struct listener *l;
+};
+
+static bool
+udp_admit(const struct service *svc, const struct sockaddr *src, socklen_t srclen, void *arg)
+{
+	struct udp_ctx *u = arg;
+	enum refusal why;
+	struct conn c;
+
+	conn_from(&c, u->l->w.fd, u->l, src, srclen);
+	u->rt->accepted++;
+	why = service_admit(u->rt, &c);
+	if (why != REFUSED_NONE) {
+		u->rt->refused[why]++;
+		service_log_refused(u->rt, &c, why);
+		return false;
+	}
+	u->rt->started++;
+	internal_log(u->rt, "served", c.host, c.port, -1);
+	return true;
+}
+
+void
+internal_udp_ready(struct service_rt *rt, struct listener *l)
+{
+	struct udp_ctx u = { .rt = rt, .l = l };
+
+	builtin_udp_serve(rt->svc, l->w.fd, udp_admit, &u);
+}
+
+void
+internal_shutdown(void)
+{
+	builtin_close_all();
+	tcpmux_close_all();
+	tcpmux_index_free();
+	table = NULL;
+}

@@ -1,0 +1,641 @@
+/* service: listeners, admission and dispatch of each service, see service.h */
+#include "autoconf.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "children.h"
+#include "config.h"
+#include "internal.h"
+#include "listener.h"
+#include "log.h"
+#include "service.h"
+#include "spawn.h"
+
+/* Connections accepted per readiness event of one listener: a burst drains
+ * in a few loop iterations without starving the other services. */
+#define ACCEPT_BATCH 32
+/* After EMFILE/ENFILE/ENOBUFS the listener rests this long (ms). */
+#define ACCEPT_RETRY_MS 250
+/* At most one "cannot start handler" or "cannot accept" message per service
+ * in this many ms; the others are counted and reported with the next one. */
+#define LOG_INTERVAL_MS 10000
+/* The loop guard counts wait-mode starts per window of this many ms. */
+#define GUARD_WINDOW_MS 60000
+
+static const struct daemon_settings *settings;
+
+static const char *const refusal_names[REFUSED_COUNT] = {
+	[REFUSED_NONE] = "none",
+	[REFUSED_ACCESS] = "access",
+	[REFUSED_TIME] = "time",
+	[REFUSED_INSTANCES] = "instances",
+	[REFUSED_PER_SOURCE] = "per_source",
+	[REFUSED_CPS] = "cps",
+	[REFUSED_LOAD] = "load",
+	[REFUSED_CHILDREN] = "children",
+	[REFUSED_SPAWN] = "spawn",
+};
+
+const char *
+service_refusal_name(enum refusal r)
+{
+	return r < REFUSED_COUNT ? refusal_names[r] : "?";
+}
+
+/* True when a message may go out now; *held gets the number held back. */
+static bool
+ratelimit_pass(struct ratelimit *rl, unsigned *held)
+{
+	uint64_t now = loop_now();
+
+	if (rl->last_ms && now - rl->last_ms < LOG_INTERVAL_MS) {
+		rl->suppressed++;
+		return false;
+	}
+	rl->last_ms = now ? now : 1;
+	*held = rl->suppressed;
+	rl->suppressed = 0;
+	return true;
+}
+
+bool
+service_servable(const struct service *svc)
+{
+	return !svc->internal || internal_servable(svc);
+}
+
+/* ---- logging: never a DNS look-up, only what accept() gave us ---- */
+
+void
+service_host_text(char *buf, size_t len, const char *host, int port)
+{
+	if (strchr(host, ':'))
+		snprintf(buf, len, "[%s]:%d", host, port);
+	else
+		snprintf(buf, len, "%s:%d", host, port);
+}
+
+static void
+log_start(struct service_rt *rt, const struct child *ch)
+{
+	unsigned m = rt->svc->log_on_success;
+	struct log_fields f = { .service_id = rt->svc->id, .duration_usec = -1 };
+	char from[INET6_ADDRSTRLEN + 16] = "";
+
+	if (!(m & (LOGF_PID | LOGF_HOST)))
+		return;
+	if (m & LOGF_PID)
+		f.handler_pid = ch->pid;
+	if ((m & LOGF_HOST) && ch->host[0]) {
+		f.remote_addr = ch->host;
+		f.remote_port = ch->port;
+		service_host_text(from, sizeof(from), ch->host, ch->port);
+	}
+	log_fields(LOG_INFO, &f, "%s: start%s%.0d%s%s", rt->svc->id,
+		   f.handler_pid ? " pid " : "", f.handler_pid,
+		   from[0] ? " from " : "", from);
+}
+
+static void
+status_text(char *buf, size_t len, int status)
+{
+	if (WIFEXITED(status))
+		snprintf(buf, len, "status %d", WEXITSTATUS(status));
+	else if (WIFSIGNALED(status))
+		snprintf(buf, len, "signal %s%s", sigabbrev_np(WTERMSIG(status)) ?: "?",
+			 WCOREDUMP(status) ? " (core dumped)" : "");
+	else
+		snprintf(buf, len, "wait status %#x", status);
+}
+
+static void
+log_exit(struct service_rt *rt, const struct child *ch, int status)
+{
+	unsigned m = rt->svc->log_on_success;
+	struct log_fields f = { .service_id = rt->svc->id, .duration_usec = -1 };
+	char st[64] = "", from[INET6_ADDRSTRLEN + 16] = "", dur[32] = "";
+	int prio = LOG_INFO;
+
+	status_text(st, sizeof(st), status);
+	/* A crash is worth a line whatever log_on_success says. */
+	if (WIFSIGNALED(status) && WTERMSIG(status) != SIGTERM && WTERMSIG(status) != SIGPIPE &&
+	    WTERMSIG(status) != SIGHUP && WTERMSIG(status) != SIGINT) {
+		prio = LOG_WARNING;
+		m |= LOGF_EXIT | LOGF_PID;
+	}
+	if (!(m & (LOGF_EXIT | LOGF_DURATION)))
+		return;
+	if (m & LOGF_EXIT)
+		f.exit_status = st;
+	if (m & LOGF_PID)
+		f.handler_pid = ch->pid;
+	if ((m & LOGF_HOST) && ch->host[0]) {
+		f.remote_addr = ch->host;
+		f.remote_port = ch->port;
+		service_host_text(from, sizeof(from), ch->host, ch->port);
+	}
+	if (m & LOGF_DURATION) {
+		f.duration_usec = children_clock_us() - ch->start_us;
+		snprintf(dur, sizeof(dur), " duration %lld.%03llds", f.duration_usec / 1000000,
+			 f.duration_usec / 1000 % 1000);
+	}
+	log_fields(prio, &f, "%s: exit%s%.0d%s%s%s%s%s", rt->svc->id,
+		   f.handler_pid ? " pid " : "", f.handler_pid,
+		   from[0] ? " from " : "", from, f.exit_status ? " " : "",
+		   f.exit_status ? st : "", dur);
+}
+
+void
+service_log_refused(struct service_rt *rt, const struct conn *c, enum refusal why)
+{
+	unsigned m = rt->svc->log_on_failure;
+	struct log_fields f = {
+		.service_id = rt->svc->id, .duration_usec = -1,
+		.refused_reason = service_refusal_name(why),
+	};
+	char from[INET6_ADDRSTRLEN + 16] = "";
+
+	if (!(m & (LOGF_HOST | LOGF_ATTEMPT)))
+		return;
+	if ((m & LOGF_HOST) && c->host[0]) {
+		f.remote_addr = c->host;
+		f.remote_port = c->port;
+		service_host_text(from, sizeof(from), c->host, c->port);
+	}
+	log_fields(LOG_NOTICE, &f, "%s: refused%s%s: %s", rt->svc->id,
+		   from[0] ? " connection from " : "", from, f.refused_reason);
+}
+
+static void
+log_spawn_error(struct service_rt *rt, const struct spawn_error *e)
+{
+	unsigned held;
+
+	if (!ratelimit_pass(&rt->exec_log, &held))
+		return;
+	if (!strcmp(e->step, "exec"))
+		logit(LOG_ERR, "%s: exec %s: %s%s%.0u%s", rt->svc->id, rt->svc->server,
+		      strerror(e->err), held ? " (" : "", held, held ? " similar messages suppressed)" : "");
+	else
+		logit(LOG_ERR, "%s: cannot start %s: %s: %s%s%.0u%s", rt->svc->id, rt->svc->server,
+		      e->step, strerror(e->err), held ? " (" : "", held,
+		      held ? " similar messages suppressed)" : "");
+}
+
+/* ---- wait-mode loop guard ---- */
+
+static void
+guard_release(struct timer *t)
+{
+	struct service_rt *rt = container_of(t, struct service_rt, guard);
+
+	logit(LOG_NOTICE, "%s: loop guard released: service resumed", rt->svc->id);
+	rt->state = SERVICE_ACTIVE;
+	rt->guard_starts = 0;
+	for (struct listener *l = rt->listeners; l; l = l->next)
+		listener_resume(l, LISTENER_GUARD);
+}
+
+/* Counts a wait-mode start; a handler restarted too often (one that exits
+ * without consuming its datagram, or cannot be executed) pauses the service. */
+static void
+guard_count(struct service_rt *rt)
+{
+	uint64_t now = loop_now();
+
+	if (!settings || settings->loop_limit <= 0)
+		return;
+	if (!rt->guard_starts || now - rt->guard_window >= GUARD_WINDOW_MS) {
+		rt->guard_window = now;
+		rt->guard_starts = 0;
+	}
+	if (++rt->guard_starts <= settings->loop_limit)
+		return;
+	logit(LOG_ERR, "%s: %d starts within a minute: the handler seems to loop; "
+	      "service paused for %d s", rt->svc->id, rt->guard_starts, settings->loop_disable);
+	rt->state = SERVICE_LOOPING;
+	for (struct listener *l = rt->listeners; l; l = l->next)
+		listener_pause(l, LISTENER_GUARD);
+	rt->guard.fn = guard_release;
+	timer_arm(&rt->guard, (uint64_t)settings->loop_disable * 1000);
+}
+
+/* ---- admission and dispatch ---- */
+
+enum refusal
+service_admit(struct service_rt *rt, struct conn *c)
+{
+	/* The access module (only_from, no_access, access_times, instances,
+	 * per_source, cps, max_load, max_children) decides here:
+	 * every connection and every wait-mode hand-over passes this point. */
+	return REFUSED_NONE;
+}
+
+static void
+dispatch_external(struct service_rt *rt, struct conn *c)
+{
+	const struct service *svc = rt->svc;
+	struct spawn_error e;
+	struct child *ch;
+	pid_t pid;
+
+	pid = spawn_handler(svc, &rt->spawn, c, &e);
+	if (pid < 0) {
+		rt->refused[REFUSED_SPAWN]++;
+		log_spawn_error(rt, &e);
+		return;
+	}
+	rt->running++;
+	ch = children_add(pid);
+	if (!ch) {
+		/* It will be reaped as an unknown child; count it as gone. */
+		logit(LOG_ERR, "%s: out of memory recording pid %d", svc->id, (int)pid);
+		rt->running--;
+		return;
+	}
+	ch->rt = rt;
+	ch->start_us = children_clock_us();
+	memcpy(ch->host, c->host, sizeof(ch->host));
+	ch->port = c->port;
+	if (svc->wait) {
+		ch->held = c->l;
+		listener_pause(c->l, LISTENER_HELD);
+		guard_count(rt);
+	}
+	if (e.step) {
+		ch->exec_failed = true;
+		rt->refused[REFUSED_SPAWN]++;
+		log_spawn_error(rt, &e);
+		return;
+	}
+	rt->started++;
+	log_start(rt, ch);
+}
+
+void
+service_dispatch(struct service_rt *rt, struct conn *c)
+{
+	/* type = internal: served in the loop (internal.c), which takes c->fd */
+	if (rt->svc->internal)
+		internal_dispatch(rt, c);
+	else
+		dispatch_external(rt, c);
+}
+
+void
+service_child_exited(struct child *ch, int status)
+{
+	struct service_rt *rt = ch->rt;
+
+	rt->running--;
+	if (ch->held)
+		listener_resume(ch->held, LISTENER_HELD);
+	if (!ch->exec_failed)
+		log_exit(rt, ch, status);
+}
+
+/* ---- the accept path ---- */
+
+static void
+service_connection(struct service_rt *rt, struct listener *l, int fd,
+		   struct sockaddr_storage *peer, socklen_t peerlen)
+{
+	struct conn c = { .fd = fd, .l = l, .peerlen = peerlen };
+	enum refusal why;
+
+	memcpy(&c.peer, peer, peerlen);
+	c.port = listener_addr_text((struct sockaddr *)peer, c.host, sizeof(c.host));
+	rt->accepted++;
+	why = service_admit(rt, &c);
+	if (why != REFUSED_NONE) {
+		rt->refused[why]++;
+		service_log_refused(rt, &c, why);
+	} else {
+		service_dispatch(rt, &c);
+	}
+	/* The handler has its own copy; an internal service took c.fd (-1). */
+	if (c.fd >= 0 && close(c.fd) < 0)
+		logerr(LOG_ERR, "%s: close", rt->svc->id);
+}
+
+static void
+accept_retry(struct timer *t)
+{
+	struct listener *l = container_of(t, struct listener, retry);
+
+	listener_resume(l, LISTENER_RETRY);
+}
+
+static bool
+accept_transient(int err)
+{
+	/* accept(2): errors of the pending connection, not of the listener. */
+	switch (err) {
+	case EINTR: case ECONNABORTED: case EPROTO: case ENETDOWN: case ENOPROTOOPT:
+	case EHOSTDOWN: case ENONET: case EHOSTUNREACH: case EOPNOTSUPP: case ENETUNREACH:
+	case EPERM:
+		return true;
+	}
+	return false;
+}
+
+static void
+service_accept(struct service_rt *rt, struct listener *l)
+{
+	for (int i = 0; i < ACCEPT_BATCH; i++) {
+		struct sockaddr_storage peer;
+		socklen_t len = sizeof(peer);
+		unsigned held;
+		int fd = accept4(l->w.fd, (struct sockaddr *)&peer, &len, SOCK_CLOEXEC);
+
+		if (fd >= 0) {
+			service_connection(rt, l, fd, &peer, len);
+			continue;
+		}
+		if (errno == EAGAIN || errno == EWOULDBLOCK)
+			return;
+		if (accept_transient(errno))
+			continue;
+		/* Out of descriptors or memory: let handlers exit, try again. */
+		if (ratelimit_pass(&rt->accept_log, &held))
+			logerr(LOG_ERR, "%s: accept on %s (retrying in %d ms)", rt->svc->id,
+			       l->name, ACCEPT_RETRY_MS);
+		listener_pause(l, LISTENER_RETRY);
+		l->retry.fn = accept_retry;
+		timer_arm(&l->retry, ACCEPT_RETRY_MS);
+		return;
+	}
+}
+
+/* Wait mode, refused: consume what woke us so that the loop does not spin. */
+static void
+handoff_drop(struct listener *l)
+{
+	if (l->socktype == SOCK_DGRAM) {
+		char b;
+
+		if (recv(l->w.fd, &b, 1, MSG_DONTWAIT | MSG_TRUNC) < 0 && errno != EAGAIN)
+			logerr(LOG_ERR, "%s: recv", l->name);
+		return;
+	}
+	int flags = fcntl(l->w.fd, F_GETFL);
+	int fd;
+
+	if (flags < 0 || fcntl(l->w.fd, F_SETFL, flags | O_NONBLOCK) < 0)
+		return;
+	fd = accept4(l->w.fd, NULL, NULL, SOCK_CLOEXEC);
+	if (fd >= 0)
+		close(fd);
+	if (fcntl(l->w.fd, F_SETFL, flags) < 0)
+		logerr(LOG_ERR, "%s: fcntl", l->name);
+}
+
+/* Wait mode: the handler gets the listening socket itself. */
+static void
+service_handoff(struct service_rt *rt, struct listener *l)
+{
+	struct conn c = { .fd = l->w.fd, .l = l };
+	enum refusal why;
+
+	c.peer.ss_family = AF_UNSPEC;
+	why = service_admit(rt, &c);
+	if (why != REFUSED_NONE) {
+		rt->refused[why]++;
+		service_log_refused(rt, &c, why);
+		handoff_drop(l);
+		return;
+	}
+	service_dispatch(rt, &c);
+}
+
+static void
+service_ready(struct watcher *w, uint32_t events)
+{
+	struct listener *l = container_of(w, struct listener, w);
+
+	/* internal UDP services answer in the loop, whatever wait says */
+	if (l->rt->svc->internal && l->socktype == SOCK_DGRAM)
+		internal_udp_ready(l->rt, l);
+	else if (l->rt->svc->wait)
+		service_handoff(l->rt, l);
+	else
+		service_accept(l->rt, l);
+}
+
+/* ---- expiry: a service offered until a date ---- */
+
+static void
+forget_listener(struct child *ch, void *arg)
+{
+	if (ch->held && ch->held->rt == arg)
+		ch->held = NULL;
+}
+
+void
+service_close_listeners(struct service_rt *rt)
+{
+	if (rt->svc->wait)
+		children_foreach(forget_listener, rt);
+	while (rt->listeners) {
+		struct listener *l = rt->listeners;
+
+		rt->listeners = l->next;
+		listener_close(l);
+	}
+	rt->nlisteners = 0;
+}
+
+/* Milliseconds until t on the wall clock, 0 when past. */
+static uint64_t
+ms_until(time_t t)
+{
+	time_t now = time(NULL);
+
+	return t > now ? (uint64_t)(t - now) * 1000 : 0;
+}
+
+static void
+expiry_fire(struct timer *t)
+{
+	struct service_rt *rt = container_of(t, struct service_rt, expiry);
+	uint64_t left = ms_until(rt->svc->expires);
+
+	/* The loop's clock is monotonic; the date is not. */
+	if (left) {
+		timer_arm(t, left);
+		return;
+	}
+	logit(LOG_NOTICE, "%s: expired: no longer offered (%d handler(s) still running)",
+	      rt->svc->id, rt->running);
+	service_close_listeners(rt);
+	timer_cancel(&rt->guard);
+	rt->state = SERVICE_EXPIRED;
+}
+
+/* ---- the table ---- */
+
+int
+service_table_init(struct service_table *t, const struct service *svcs, size_t n,
+		   const struct daemon_settings *s)
+{
+	settings = s;
+	t->settings = s;
+	t->count = n;
+	t->rt = calloc(n ? n : 1, sizeof(*t->rt));
+	if (!t->rt)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		struct service_rt *rt = &t->rt[i];
+
+		rt->svc = &svcs[i];
+		if (svcs[i].disabled) {
+			rt->state = SERVICE_DISABLED;
+			continue;
+		}
+		if (!service_servable(&svcs[i])) {
+			rt->state = SERVICE_SKIPPED;
+			continue;
+		}
+		if (svcs[i].expires && !ms_until(svcs[i].expires)) {
+			logit(LOG_NOTICE, "%s: expired: not offered", svcs[i].id);
+			rt->state = SERVICE_EXPIRED;
+			continue;
+		}
+		/* reachable through tcpmux only: no listener of its own */
+		rt->state = svcs[i].tcpmux ? SERVICE_TCPMUX : SERVICE_UNBOUND;
+		if (!svcs[i].internal && spawn_prepare(&rt->spawn, &svcs[i]) < 0) {
+			logit(LOG_ERR, "%s: out of memory", svcs[i].id);
+			return -1;
+		}
+	}
+	return internal_table(t);
+}
+
+static void
+sockaddr_set_port(struct sockaddr_storage *ss, unsigned port)
+{
+	if (ss->ss_family == AF_INET6)
+		((struct sockaddr_in6 *)ss)->sin6_port = htons(port);
+	else
+		((struct sockaddr_in *)ss)->sin_port = htons(port);
+}
+
+/* Returns 1 when the address counts as a bind failure. */
+static int
+bind_one(struct service_rt *rt, struct sockaddr_storage *ss, bool implicit)
+{
+	const struct service *svc = rt->svc;
+	struct listener_opts o = {
+		.backlog = svc->listen_backlog, .nonblock = !svc->wait,
+		.keepalive = svc->keepalive, .nodelay = svc->nodelay,
+	};
+	socklen_t len = ss->ss_family == AF_INET6 ? sizeof(struct sockaddr_in6)
+						  : sizeof(struct sockaddr_in);
+	struct listener *l;
+	char host[INET6_ADDRSTRLEN];
+
+	sockaddr_set_port(ss, svc->port);
+	l = listener_open((struct sockaddr *)ss, len, svc->socktype, &o);
+	if (!l) {
+		listener_addr_text((struct sockaddr *)ss, host, sizeof(host));
+		/* No IPv6 on this host: `::` was only implied. */
+		if (implicit && ss->ss_family == AF_INET6 && errno == EAFNOSUPPORT) {
+			debug("%s: IPv6 not available: listening on IPv4 only", svc->id);
+			return 0;
+		}
+		logerr(LOG_ERR, "%s: cannot listen on %s%s%s port %u/%s", svc->id,
+		       ss->ss_family == AF_INET6 ? "[" : "", host,
+		       ss->ss_family == AF_INET6 ? "]" : "", svc->port,
+		       svc->socktype == SOCK_STREAM ? "tcp" : "udp");
+		return 1;
+	}
+	l->rt = rt;
+	l->next = rt->listeners;
+	rt->listeners = l;
+	rt->nlisteners++;
+	debug("%s: listening on %s", svc->id, l->name);
+	return 0;
+}
+
+static size_t
+service_bind(struct service_rt *rt)
+{
+	const struct service *svc = rt->svc;
+	size_t failed = 0;
+
+	if (svc->nbind) {
+		for (size_t i = 0; i < svc->nbind; i++) {
+			struct sockaddr_storage ss = svc->bind[i];
+
+			failed += bind_one(rt, &ss, false);
+		}
+	} else {
+		/* Every address of both families: two sockets, the IPv6 one
+		 * with IPV6_V6ONLY (listener.c), so each family is explicit. */
+		struct sockaddr_storage ss4 = { .ss_family = AF_INET };
+		struct sockaddr_storage ss6 = { .ss_family = AF_INET6 };
+
+		failed += bind_one(rt, &ss4, true);
+		failed += bind_one(rt, &ss6, true);
+	}
+	rt->state = rt->nlisteners ? SERVICE_ACTIVE : SERVICE_UNBOUND;
+	return failed;
+}
+
+size_t
+service_table_bind(struct service_table *t, size_t *bound)
+{
+	size_t failed = 0;
+
+	*bound = 0;
+	for (size_t i = 0; i < t->count; i++) {
+		if (t->rt[i].state != SERVICE_UNBOUND)
+			continue;
+		failed += service_bind(&t->rt[i]);
+		*bound += t->rt[i].nlisteners;
+	}
+	return failed;
+}
+
+int
+service_table_start(struct service_table *t)
+{
+	for (size_t i = 0; i < t->count; i++) {
+		struct service_rt *rt = &t->rt[i];
+
+		for (struct listener *l = rt->listeners; l; l = l->next)
+			if (listener_start(l, service_ready) < 0)
+				return -1;
+		if (rt->nlisteners && rt->svc->expires) {
+			rt->expiry.fn = expiry_fire;
+			timer_arm(&rt->expiry, ms_until(rt->svc->expires));
+		}
+	}
+	return 0;
+}
+
+void
+service_table_free(struct service_table *t)
+{
+	for (size_t i = 0; t->rt && i < t->count; i++) {
+		struct service_rt *rt = &t->rt[i];
+
+		service_close_listeners(rt);
+		timer_cancel(&rt->guard);
+		timer_cancel(&rt->expiry);
+		spawn_release(&rt->spawn);
+	}
+	free(t->rt);
+	t->rt = NULL;
+	t->count = 0;
+}

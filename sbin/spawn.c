@@ -1,0 +1,380 @@
+/* spawn: starting a handler, see spawn.h.
+ *
+ * The child is created with clone(CLONE_VM | CLONE_VFORK): it runs on its own
+ * small stack inside the parent's memory, and the parent is suspended until
+ * the child has called execve() or exited. So the child must not allocate,
+ * use stdio, or take any lock: spawn_child() only makes system calls, and
+ * reports a failure by writing the step and errno into the request, which the
+ * parent reads once it runs again (no pipe needed). Credentials are changed
+ * with raw system calls so that glibc's setxid machinery for threads is never
+ * involved. */
+#include "autoconf.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "listener.h"
+#include "log.h"
+#include "service.h"
+#include "spawn.h"
+
+/* The child's stack: execve() and the few calls before it need little, but
+ * sanitizer builds add large frames. */
+#define SPAWN_STACK (256 * 1024)
+
+/* Per-connection variables: slots at the end of each service's envp. */
+enum {
+	DYN_LOCAL_ADDR, DYN_LOCAL_PORT, DYN_REMOTE_ADDR, DYN_REMOTE_PORT,
+	DYN_TCPLOCALIP, DYN_TCPLOCALPORT, DYN_TCPREMOTEIP, DYN_TCPREMOTEPORT,
+	DYN_COUNT
+};
+#define DYN_LEN (sizeof("TCPREMOTEIP=") + INET6_ADDRSTRLEN)
+
+static const char *const reserved_env[] = {
+	"SERVICE", "PROTO", "LOCAL_ADDR", "LOCAL_PORT", "REMOTE_ADDR", "REMOTE_PORT",
+	"TCPLOCALIP", "TCPLOCALPORT", "TCPREMOTEIP", "TCPREMOTEPORT",
+};
+
+static const int rlimit_resource[RLIM_COUNT] = {
+	[RLIM_AS] = RLIMIT_AS, [RLIM_CPU] = RLIMIT_CPU, [RLIM_DATA] = RLIMIT_DATA,
+	[RLIM_FILES] = RLIMIT_NOFILE, [RLIM_NPROC] = RLIMIT_NPROC,
+	[RLIM_STACK] = RLIMIT_STACK, [RLIM_CORE] = RLIMIT_CORE,
+};
+
+/* The parent is suspended while the child runs, so one set of buffers serves
+ * every spawn: execve() has copied them before the parent touches them again. */
+static char dyn[DYN_COUNT][DYN_LEN];
+static char *stack;
+static int can_setuid;
+
+/* Shared with the child; volatile because the child writes them behind the
+ * compiler's back. */
+struct spawn_req {
+	const struct service *svc;
+	char *const *envp;
+	int fd;
+	int clear_nonblock;
+	volatile int err;
+	const char *volatile step;
+};
+
+int
+spawn_init(void)
+{
+	if (stack)
+		return 0;
+	stack = mmap(NULL, SPAWN_STACK, PROT_READ | PROT_WRITE,
+		     MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+	if (stack == MAP_FAILED) {
+		stack = NULL;
+		logerr(LOG_ERR, "mmap (handler stack)");
+		return -1;
+	}
+	/* Only root can change credentials; otherwise handlers run as us
+	 * (config refuses a `user` other than ours). */
+	can_setuid = geteuid() == 0;
+	return 0;
+}
+
+void
+spawn_exit(void)
+{
+	if (stack)
+		munmap(stack, SPAWN_STACK);
+	stack = NULL;
+}
+
+int
+spawn_reserved_env(const char *name, size_t len)
+{
+	for (size_t i = 0; i < sizeof(reserved_env) / sizeof(reserved_env[0]); i++)
+		if (strlen(reserved_env[i]) == len && !strncmp(reserved_env[i], name, len))
+			return 1;
+	return 0;
+}
+
+/* Adds "NAME=value" to v, replacing an earlier entry of the same name. */
+static int
+env_put(char **v, size_t *n, char *entry)
+{
+	size_t len;
+
+	if (!entry)
+		return -1;
+	len = strcspn(entry, "=");
+	for (size_t i = 0; i < *n; i++) {
+		if (!strncmp(v[i], entry, len + 1)) {
+			free(v[i]);
+			v[i] = entry;
+			return 0;
+		}
+	}
+	v[(*n)++] = entry;
+	return 0;
+}
+
+static size_t
+strv_len(char *const *v)
+{
+	size_t n = 0;
+
+	while (v && v[n])
+		n++;
+	return n;
+}
+
+static int
+env_put_static(const struct service *svc, char **v, size_t *n, const char *entry)
+{
+	size_t len = strcspn(entry, "=");
+
+	if (spawn_reserved_env(entry, len)) {
+		logit(LOG_WARNING, "%s: %.*s is set by portierd for each connection; "
+		      "the configured value is ignored", svc->id, (int)len, entry);
+		return 0;
+	}
+	return env_put(v, n, strdup(entry));
+}
+
+int
+spawn_prepare(struct spawn_ctx *ctx, const struct service *svc)
+{
+	size_t cap = strv_len(svc->env) + strv_len(svc->passenv) + 2 + DYN_COUNT + 1;
+	char *entry;
+	size_t n = 0;
+
+	ctx->envp = calloc(cap, sizeof(char *));
+	if (!ctx->envp)
+		return -1;
+	for (char **e = svc->env; e && *e; e++)
+		if (env_put_static(svc, ctx->envp, &n, *e) < 0)
+			goto oom;
+	/* passenv: portierd's own value, read once; unset names are skipped. */
+	for (char **p = svc->passenv; p && *p; p++) {
+		const char *val = getenv(*p);
+
+		if (!val)
+			continue;
+		if (asprintf(&entry, "%s=%s", *p, val) < 0 ||
+		    env_put_static(svc, ctx->envp, &n, entry) < 0)
+			goto oom;
+		free(entry);
+	}
+	if (asprintf(&entry, "SERVICE=%s", svc->id) < 0 || env_put(ctx->envp, &n, entry) < 0)
+		goto oom;
+	entry = strdup(svc->socktype == SOCK_STREAM ? "PROTO=TCP" : "PROTO=UDP");
+	if (env_put(ctx->envp, &n, entry) < 0)
+		goto oom;
+	ctx->nstatic = n;
+	return 0;
+oom:
+	spawn_release(ctx);
+	return -1;
+}
+
+void
+spawn_release(struct spawn_ctx *ctx)
+{
+	/* Only the static part is owned; the rest points into dyn[]. */
+	for (size_t i = 0; ctx->envp && i < ctx->nstatic; i++)
+		free(ctx->envp[i]);
+	free(ctx->envp);
+	ctx->envp = NULL;
+	ctx->nstatic = 0;
+}
+
+/* Fills the per-connection part of ctx->envp; returns the number of entries. */
+static size_t
+spawn_env(const struct service *svc, struct spawn_ctx *ctx, const struct conn *c)
+{
+	char **v = ctx->envp + ctx->nstatic;
+	const struct listener *l = c->l;
+	struct sockaddr_storage local;
+	const struct sockaddr *lsa = l ? (const struct sockaddr *)&l->addr : NULL;
+	char laddr[INET6_ADDRSTRLEN];
+	size_t n = 0;
+	int lport;
+
+	/* A wildcard listener does not know which of our addresses was dialled;
+	 * a connection handed over by tcpmux (no listener) asks its socket. */
+	if (!l || (l->wildcard && c->fd != l->w.fd)) {
+		socklen_t len = sizeof(local);
+
+		memset(&local, 0, sizeof(local));
+		if (getsockname(c->fd, (struct sockaddr *)&local, &len) == 0 || !lsa)
+			lsa = (const struct sockaddr *)&local;
+	}
+	lport = listener_addr_text(lsa, laddr, sizeof(laddr));
+	snprintf(dyn[DYN_LOCAL_ADDR], DYN_LEN, "LOCAL_ADDR=%s", laddr);
+	snprintf(dyn[DYN_LOCAL_PORT], DYN_LEN, "LOCAL_PORT=%d", lport);
+	v[n++] = dyn[DYN_LOCAL_ADDR];
+	v[n++] = dyn[DYN_LOCAL_PORT];
+	if (c->peer.ss_family != AF_UNSPEC) {
+		snprintf(dyn[DYN_REMOTE_ADDR], DYN_LEN, "REMOTE_ADDR=%s", c->host);
+		snprintf(dyn[DYN_REMOTE_PORT], DYN_LEN, "REMOTE_PORT=%d", c->port);
+		v[n++] = dyn[DYN_REMOTE_ADDR];
+		v[n++] = dyn[DYN_REMOTE_PORT];
+	}
+	/* ucspi-tcp's names, for handlers written for tcpserver: connections only. */
+	if (svc->socktype == SOCK_STREAM && c->peer.ss_family != AF_UNSPEC) {
+		snprintf(dyn[DYN_TCPLOCALIP], DYN_LEN, "TCPLOCALIP=%s", laddr);
+		snprintf(dyn[DYN_TCPLOCALPORT], DYN_LEN, "TCPLOCALPORT=%d", lport);
+		snprintf(dyn[DYN_TCPREMOTEIP], DYN_LEN, "TCPREMOTEIP=%s", c->host);
+		snprintf(dyn[DYN_TCPREMOTEPORT], DYN_LEN, "TCPREMOTEPORT=%d", c->port);
+		v[n++] = dyn[DYN_TCPLOCALIP];
+		v[n++] = dyn[DYN_TCPLOCALPORT];
+		v[n++] = dyn[DYN_TCPREMOTEIP];
+		v[n++] = dyn[DYN_TCPREMOTEPORT];
+	}
+	v[n] = NULL;
+	return n;
+}
+
+/* Puts fd on 0, 1 and 2. dup2() clears close-on-exec on the copies. */
+static int
+child_stdio(int fd)
+{
+	for (int i = 0; i < 3; i++)
+		if (fd != i && dup2(fd, i) < 0)
+			return -1;
+	/* fd == 0..2 keeps its flags: make sure it survives exec. */
+	if (fd <= 2 && fcntl(fd, F_SETFD, 0) < 0)
+		return -1;
+	return 0;
+}
+
+static int
+child_signals(void)
+{
+	struct sigaction sa = { .sa_handler = SIG_DFL };
+	sigset_t none;
+
+	/* portierd ignores SIGPIPE, and an ignored signal stays ignored
+	 * across exec; the others it only blocks (signalfd). */
+	if (sigaction(SIGPIPE, &sa, NULL) < 0)
+		return -1;
+	sigemptyset(&none);
+	return sigprocmask(SIG_SETMASK, &none, NULL);
+}
+
+static int
+child_limits(const struct service *svc)
+{
+	for (int i = 0; i < RLIM_COUNT; i++) {
+		struct rlimit rl;
+
+		if (!svc->rlimit[i].set)
+			continue;
+		rl.rlim_cur = rl.rlim_max = svc->rlimit[i].value;
+		if (setrlimit(rlimit_resource[i], &rl) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int
+child_credentials(const struct service *svc)
+{
+	/* Order matters: groups while still root, the uid last. */
+	if (syscall(SYS_setgroups, svc->ngids, svc->gids) < 0)
+		return -1;
+	if (syscall(SYS_setresgid, svc->gid, svc->gid, svc->gid) < 0)
+		return -2;
+	if (syscall(SYS_setresuid, svc->uid, svc->uid, svc->uid) < 0)
+		return -3;
+	return 0;
+}
+
+#define CHILD_FAIL(r, what) do { (r)->err = errno; (r)->step = (what); _exit(127); } while (0)
+
+/* Runs in the child on the spawn stack: system calls only (see the top). */
+static int
+spawn_child(void *arg)
+{
+	struct spawn_req *r = arg;
+	const struct service *svc = r->svc;
+	int flags;
+
+	if (child_stdio(r->fd) < 0)
+		CHILD_FAIL(r, "dup2");
+	if (r->clear_nonblock && ((flags = fcntl(0, F_GETFL)) < 0 ||
+				  fcntl(0, F_SETFL, flags & ~O_NONBLOCK) < 0))
+		CHILD_FAIL(r, "fcntl");
+	if (setsid() < 0)
+		CHILD_FAIL(r, "setsid");
+	if (child_signals() < 0)
+		CHILD_FAIL(r, "sigprocmask");
+	if (svc->umask_set)
+		umask(svc->umask);
+	if (svc->nice_set && setpriority(PRIO_PROCESS, 0, svc->nice) < 0)
+		CHILD_FAIL(r, "setpriority");
+	if (child_limits(svc) < 0)
+		CHILD_FAIL(r, "setrlimit");
+	if (svc->chroot && chroot(svc->chroot) < 0)
+		CHILD_FAIL(r, "chroot");
+	if (chdir("/") < 0)
+		CHILD_FAIL(r, "chdir /");
+	if (can_setuid) {
+		switch (child_credentials(svc)) {
+		case -1:
+			CHILD_FAIL(r, "setgroups");
+		case -2:
+			CHILD_FAIL(r, "setgid");
+		case -3:
+			CHILD_FAIL(r, "setuid");
+		}
+	}
+	if (svc->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		CHILD_FAIL(r, "prctl(NO_NEW_PRIVS)");
+	/* Everything is close-on-exec already; this also catches descriptors
+	 * portierd inherited from whoever started it. */
+	if (syscall(SYS_close_range, 3U, ~0U, 0U) < 0 && errno != ENOSYS)
+		CHILD_FAIL(r, "close_range");
+	execve(svc->server, svc->argv, r->envp);
+	CHILD_FAIL(r, "exec");
+}
+
+pid_t
+spawn_handler(const struct service *svc, struct spawn_ctx *ctx,
+	      const struct conn *c, struct spawn_error *e)
+{
+	struct spawn_req r = {
+		.svc = svc,
+		.envp = ctx->envp,
+		.fd = c->fd,
+		/* accept4() without SOCK_NONBLOCK gives a blocking connection;
+		 * only a handed-over listener may carry O_NONBLOCK. */
+		.clear_nonblock = c->l && c->fd == c->l->w.fd,
+	};
+	int saved = errno;
+	pid_t pid;
+
+	spawn_env(svc, ctx, c);
+	e->step = NULL;
+	e->err = 0;
+	pid = clone(spawn_child, stack + SPAWN_STACK, CLONE_VM | CLONE_VFORK | SIGCHLD, &r);
+	if (pid < 0) {
+		e->step = "clone";
+		e->err = errno;
+		return -1;
+	}
+	if (r.step) {
+		e->step = r.step;
+		e->err = r.err;
+	}
+	/* The child shared our errno. */
+	errno = saved;
+	return pid;
+}

@@ -1,0 +1,166 @@
+#!/usr/bin/env python3
+"""Test client for portierd's integration tests (standard library only).
+
+  client.py freeport [N]            N ports (default 1) free for TCP and UDP on
+                                    both 127.0.0.1 and ::1, one per line
+  client.py tcp HOST PORT [DATA]    connect, send DATA, half-close, print the
+                                    whole reply to stdout
+  client.py udp HOST PORT DATA      send one datagram, print the reply
+  client.py ready HOST PORT         wait (bounded) until HOST:PORT accepts
+  client.py flood HOST PORT N       N concurrent connections to an echo
+                                    service, each sends its own payload and
+                                    must get exactly it back; prints "ok N"
+
+Every socket operation has a timeout (TIMEOUT seconds); exit status 0 means
+success, 1 a failed check, 2 a usage error.
+"""
+import selectors
+import socket
+import sys
+import time
+
+TIMEOUT = 10.0
+
+
+def family(host):
+    return socket.AF_INET6 if ":" in host else socket.AF_INET
+
+
+def freeport(count):
+    found = []
+    for _ in range(200):
+        if len(found) == count:
+            break
+        held = []
+        try:
+            s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+            held.append(s)
+            for fam, typ, host in ((socket.AF_INET, socket.SOCK_DGRAM, "127.0.0.1"),
+                                   (socket.AF_INET6, socket.SOCK_STREAM, "::1"),
+                                   (socket.AF_INET6, socket.SOCK_DGRAM, "::1")):
+                t = socket.socket(fam, typ)
+                held.append(t)
+                t.bind((host, port))
+            if port not in found:
+                found.append(port)
+        except OSError:
+            pass
+        finally:
+            for s in held:
+                s.close()
+    if len(found) < count:
+        return 1
+    for p in found:
+        print(p)
+    return 0
+
+
+def tcp(host, port, data):
+    with socket.create_connection((host, port), timeout=TIMEOUT) as s:
+        if data:
+            s.sendall(data.encode())
+        s.shutdown(socket.SHUT_WR)
+        out = b""
+        while True:
+            b = s.recv(65536)
+            if not b:
+                break
+            out += b
+    sys.stdout.write(out.decode(errors="replace"))
+    return 0
+
+
+def udp(host, port, data):
+    with socket.socket(family(host), socket.SOCK_DGRAM) as s:
+        s.settimeout(TIMEOUT)
+        s.sendto(data.encode(), (host, port))
+        reply, _ = s.recvfrom(65536)
+    sys.stdout.write(reply.decode(errors="replace"))
+    return 0
+
+
+def ready(host, port):
+    deadline = time.monotonic() + TIMEOUT
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection((host, port), timeout=1):
+                return 0
+        except OSError:
+            time.sleep(0.05)
+    return 1
+
+
+def flood(host, port, n):
+    sel = selectors.DefaultSelector()
+    conns = {}
+    for i in range(n):
+        s = socket.socket(family(host), socket.SOCK_STREAM)
+        s.setblocking(False)
+        s.connect_ex((host, port))
+        payload = ("connection %d %s\n" % (i, "x" * (i % 97))).encode()
+        conns[s] = {"i": i, "out": payload, "sent": 0, "in": b"", "want": payload}
+        sel.register(s, selectors.EVENT_WRITE)
+    done = 0
+    bad = 0
+    deadline = time.monotonic() + 60
+    while done < n and time.monotonic() < deadline:
+        for key, ev in sel.select(timeout=1):
+            s = key.fileobj
+            c = conns[s]
+            try:
+                if ev & selectors.EVENT_WRITE:
+                    c["sent"] += s.send(c["out"][c["sent"]:])
+                    if c["sent"] == len(c["out"]):
+                        s.shutdown(socket.SHUT_WR)
+                        sel.modify(s, selectors.EVENT_READ)
+                    continue
+                b = s.recv(65536)
+            except OSError as e:
+                print("connection %d: %s" % (c["i"], e), file=sys.stderr)
+                b = b""
+                c["in"] = None
+            if b:
+                c["in"] += b
+                continue
+            sel.unregister(s)
+            s.close()
+            done += 1
+            if c["in"] != c["want"]:
+                bad += 1
+                print("connection %d: got %r" % (c["i"], c["in"]), file=sys.stderr)
+    for s in list(sel.get_map().values()):
+        s.fileobj.close()
+    if done < n or bad:
+        print("flood: %d of %d finished, %d wrong" % (done, n, bad), file=sys.stderr)
+        return 1
+    print("ok %d" % n)
+    return 0
+
+
+def main(argv):
+    if len(argv) < 2:
+        print(__doc__, file=sys.stderr)
+        return 2
+    cmd, args = argv[1], argv[2:]
+    try:
+        if cmd == "freeport":
+            return freeport(int(args[0]) if args else 1)
+        if cmd == "tcp" and len(args) in (2, 3):
+            return tcp(args[0], int(args[1]), args[2] if len(args) == 3 else "")
+        if cmd == "udp" and len(args) == 3:
+            return udp(args[0], int(args[1]), args[2])
+        if cmd == "ready" and len(args) == 2:
+            return ready(args[0], int(args[1]))
+        if cmd == "flood" and len(args) == 3:
+            return flood(args[0], int(args[1]), int(args[2]))
+    except OSError as e:
+        print("client.py %s: %s" % (cmd, e), file=sys.stderr)
+        return 1
+    print(__doc__, file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

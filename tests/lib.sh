@@ -1,0 +1,201 @@
+# lib.sh: helpers for portierd's integration tests. Source it first thing:
+#
+#   . "${top_srcdir:-..}/tests/lib.sh"
+#
+# Environment (set by Makefile.am's TESTS_ENVIRONMENT): PORTIERD, PORTIERCTL,
+# REGISTRY, top_srcdir, top_builddir. Exit codes follow automake: 0 pass,
+# 1 fail, 77 skip, 99 hard error.
+#
+# Variables after pt_init:
+#   PT_DIR       a fresh temporary directory (removed at exit)
+#   PT_CONFD     $PT_DIR/conf.d, where pt_conf writes
+#   PT_LOG       portierd's log (stderr of the foreground daemon)
+#   PT_PID       the running portierd's pid (after pt_start)
+#   PT_HANDLER   the test handler program (tests/handler.c)
+#   PT_CLIENT    python3 tests/client.py (tcp, udp, flood, freeport, ready)
+#
+# Functions:
+#   pt_init                 temp dir, traps: portierd is always stopped
+#   pt_fail MSG / pt_skip MSG / pt_error MSG   end the test (1 / 77 / 99)
+#   pt_ports N              N free ports (TCP and UDP, 127.0.0.1 and ::1)
+#   pt_conf NAME <<EOF      writes $PT_CONFD/NAME.conf from stdin
+#   pt_start [ARGS]         portierd -f -c $PT_CONFD -r $REGISTRY ARGS in the
+#                           background, logging to $PT_LOG; waits until ready
+#   pt_wait_log REGEX [SECS]   until REGEX appears in $PT_LOG (default 10 s)
+#   pt_wait_count REGEX N [SECS]   until N lines of $PT_LOG match REGEX
+#   pt_run [ARGS]           portierd -f … ARGS expected to exit by itself: runs it
+#                           (at most 10 s, then killed: status 124), log to $PT_LOG
+#   pt_stop                 SIGTERM, waits (bounded); returns portierd's status
+#   pt_fd_count [PID]       open descriptors of PID (default $PT_PID)
+#   pt_zombies [PID]        zombie children of PID
+#   pt_wait_zombies [PID]   waits (bounded) until PID has no zombie, echoes count
+#   pt_ipv6                 true when ::1 is usable
+#   pt_assert_grep REGEX FILE MSG   fail with MSG (and the file) unless it matches
+#   pt_bg CMD [ARGS]        runs CMD in the background, killed at exit
+#   pt_hold_port HOST PORT  a background TCP listener that keeps PORT busy
+# Every wait is bounded in tries and time.
+
+set -u
+
+: "${top_srcdir:=..}"
+: "${top_builddir:=..}"
+: "${PORTIERD:=$top_builddir/sbin/portierd}"
+: "${REGISTRY:=$top_srcdir/services.db}"
+PT_HANDLER="$top_builddir/tests/handler"
+PT_CLIENT="python3 $top_srcdir/tests/client.py"
+PT_PID=
+PT_DIR=
+PT_BG=
+
+pt_fail() {
+	echo "FAIL: $*" >&2
+	if [ -n "$PT_DIR" ] && [ -s "$PT_DIR/portierd.log" ]; then
+		echo "--- portierd log (last 40 lines) ---" >&2
+		tail -n 40 "$PT_DIR/portierd.log" >&2
+	fi
+	exit 1
+}
+
+pt_skip() {
+	echo "SKIP: $*" >&2
+	exit 77
+}
+
+pt_error() {
+	echo "ERROR: $*" >&2
+	exit 99
+}
+
+pt_cleanup() {
+	for p in $PT_BG; do
+		kill -TERM "$p" 2>/dev/null
+	done
+	if [ -n "$PT_PID" ] && kill -0 "$PT_PID" 2>/dev/null; then
+		kill -TERM "$PT_PID" 2>/dev/null
+		for _ in $(seq 50); do
+			kill -0 "$PT_PID" 2>/dev/null || break
+			sleep 0.1
+		done
+		kill -KILL "$PT_PID" 2>/dev/null
+	fi
+	[ -n "$PT_DIR" ] && rm -rf "$PT_DIR"
+}
+
+pt_init() {
+	[ -x "$PORTIERD" ] || pt_error "no portierd at $PORTIERD"
+	[ -x "$PT_HANDLER" ] || pt_error "no test handler at $PT_HANDLER"
+	command -v python3 >/dev/null || pt_skip "python3 is needed"
+	PT_DIR=$(mktemp -d "${TMPDIR:-/tmp}/portier-test.XXXXXX") || pt_error "mktemp"
+	chmod 755 "$PT_DIR"
+	PT_CONFD="$PT_DIR/conf.d"
+	PT_LOG="$PT_DIR/portierd.log"
+	mkdir "$PT_CONFD"
+	trap pt_cleanup EXIT
+	trap 'exit 99' INT TERM HUP
+}
+
+pt_ports() {
+	$PT_CLIENT freeport "${1:-1}" || pt_error "no free port"
+}
+
+pt_conf() {
+	cat > "$PT_CONFD/$1.conf"
+}
+
+pt_ipv6() {
+	python3 -c 'import socket; s = socket.socket(socket.AF_INET6); s.bind(("::1", 0))' 2>/dev/null
+}
+
+pt_wait_log() {
+	local tries=$(( ${2:-10} * 10 ))
+
+	for _ in $(seq "$tries"); do
+		grep -Eq -- "$1" "$PT_LOG" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+pt_wait_count() {
+	local tries=$(( ${3:-10} * 10 ))
+
+	for _ in $(seq "$tries"); do
+		[ "$(grep -Ec -- "$1" "$PT_LOG" 2>/dev/null)" -ge "$2" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+pt_start() {
+	: > "$PT_LOG"
+	"$PORTIERD" -f -c "$PT_CONFD" -r "$REGISTRY" "$@" >> "$PT_LOG" 2>&1 &
+	PT_PID=$!
+	for _ in $(seq 100); do
+		grep -q "started" "$PT_LOG" && return 0
+		kill -0 "$PT_PID" 2>/dev/null || pt_fail "portierd exited during start-up"
+		sleep 0.1
+	done
+	pt_fail "portierd not ready after 10 s"
+}
+
+pt_run() {
+	timeout 10 "$PORTIERD" -f -c "$PT_CONFD" -r "$REGISTRY" "$@" > "$PT_LOG" 2>&1
+}
+
+pt_stop() {
+	local rc
+
+	[ -n "$PT_PID" ] || return 0
+	kill -TERM "$PT_PID" 2>/dev/null
+	for _ in $(seq 100); do
+		kill -0 "$PT_PID" 2>/dev/null || break
+		sleep 0.1
+	done
+	kill -0 "$PT_PID" 2>/dev/null && pt_fail "portierd did not stop on SIGTERM"
+	wait "$PT_PID"
+	rc=$?
+	PT_PID=
+	return $rc
+}
+
+pt_fd_count() {
+	ls "/proc/${1:-$PT_PID}/fd" | wc -l
+}
+
+pt_zombies() {
+	ps -o stat= --ppid "${1:-$PT_PID}" | grep -c '^Z' || true
+}
+
+pt_wait_zombies() {
+	local n
+
+	for _ in $(seq 50); do
+		n=$(pt_zombies "$@")
+		[ "$n" -eq 0 ] && break
+		sleep 0.1
+	done
+	echo "$n"
+}
+
+pt_assert_grep() {
+	grep -Eq -- "$1" "$2" || { echo "--- $2 ---" >&2; cat "$2" >&2; pt_fail "$3"; }
+}
+
+pt_bg() {
+	"$@" &
+	PT_BG="$PT_BG $!"
+}
+
+pt_hold_port() {
+	pt_bg python3 -c 'import socket, sys, time
+s = socket.socket(socket.AF_INET6 if ":" in sys.argv[1] else socket.AF_INET)
+s.bind((sys.argv[1], int(sys.argv[2])))
+s.listen()
+open(sys.argv[3], "w").close()
+time.sleep(120)' "$1" "$2" "$PT_DIR/held.$2"
+	for _ in $(seq 100); do
+		[ -e "$PT_DIR/held.$2" ] && return 0
+		sleep 0.1
+	done
+	pt_error "could not occupy port $2"
+}
