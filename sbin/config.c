@@ -114,12 +114,32 @@ mark_line(cfg_t *sec, cfg_opt_t *opt)
 	return 0;
 }
 
+/* The line where the section titled title starts, 0 if unknown. */
+static int
+title_line(cfg_t *root, const char *title)
+{
+	cfg_t *sec = cfg_gettsec(root, "service", title);
+
+	for (size_t i = 0; sec && i < ps.file->nruns; i++)
+		if (ps.file->runs[i].sec == sec)
+			return ps.file->runs[i].line;
+	return 0;
+}
+
 static void
 parse_error(cfg_t *cfg, const char *fmt, va_list ap)
 {
 	char msg[512];
 
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	if (cfg && ps.file && !strcmp(fmt, "found duplicate title '%s'")) {
+		/* Said as for duplicates across files. */
+		const char *title = va_arg(ap, const char *);
+
+		snprintf(msg, sizeof(msg), "duplicate service '%s' (first declared at %s:%d)",
+			 title, ps.file->path, title_line(cfg, title));
+	} else {
+		vsnprintf(msg, sizeof(msg), fmt, ap);
+	}
 	diag_add(ps.d, DIAG_ERROR, cfg ? cfg->filename : NULL, cfg ? cfg->line : 0, "%s", msg);
 }
 
@@ -166,15 +186,16 @@ schema_free(struct schema *sc)
 	free(sc->def);
 }
 
-/* libconfuse 3.3 counts a line twice after a `#` or `//` comment and
- * rejects comments inside lists; so comments are blanked out here (their
- * newlines kept) and libconfuse never sees one. Returns the line of an
- * unterminated block comment, else 0. */
+/* Prepares text for libconfuse, which has two blind spots: version 3.3
+ * counts a line twice after a `#` or `//` comment and rejects comments
+ * inside lists, so comments are blanked out here (their newlines kept); and
+ * it takes the end of the file as the end of an open section, so braces
+ * are counted here. Returns 0, or -1 after reporting why the text is bad. */
 static int
-blank_comments(char *p, size_t n)
+prescan(char *p, size_t n, const char *file, struct diag *d)
 {
 	enum { CODE, DQUOTE, SQUOTE, LINE, BLOCK } st = CODE;
-	int line = 1, block_line = 0;
+	int line = 1, block_line = 0, depth = 0, open_line = 0;
 
 	for (size_t i = 0; i < n; i++) {
 		char c = p[i], next = i + 1 < n ? p[i + 1] : '\0';
@@ -193,6 +214,10 @@ blank_comments(char *p, size_t n)
 				block_line = line;
 				p[i++] = ' ';
 				p[i] = ' ';
+			} else if (c == '{' && depth++ == 0) {
+				open_line = line;
+			} else if (c == '}' && depth > 0) {
+				depth--;	/* one too many: libconfuse says so */
 			}
 			break;
 		case DQUOTE:
@@ -222,7 +247,15 @@ blank_comments(char *p, size_t n)
 			break;
 		}
 	}
-	return st == BLOCK ? block_line : 0;
+	if (st == BLOCK) {
+		diag_add(d, DIAG_ERROR, file, block_line, "unterminated /* comment");
+		return -1;
+	}
+	if (depth > 0) {
+		diag_add(d, DIAG_ERROR, file, open_line, "this { is never closed");
+		return -1;
+	}
+	return 0;
 }
 
 static int
@@ -239,14 +272,11 @@ static void
 parse_text(struct conf_file *f, const struct schema *sc, char *text, size_t len,
 	   struct diag *d)
 {
-	int open_comment = blank_comments(text, len);
 	FILE *fp;
 	int rc;
 
-	if (open_comment) {
-		diag_add(d, DIAG_ERROR, f->path, open_comment, "unterminated /* comment");
+	if (prescan(text, len, f->path, d) < 0)
 		return;
-	}
 	f->cfg = cfg_init((cfg_opt_t *)sc->root, CFGF_NONE);
 	if (!f->cfg || !(f->cfg->filename = strdup(f->path))) {
 		diag_add(d, DIAG_ERROR, f->path, 0, "out of memory");
@@ -275,7 +305,8 @@ parse_text(struct conf_file *f, const struct schema *sc, char *text, size_t len,
 		f->cfg = NULL;
 		return;
 	}
-	qsort(f->runs, f->nruns, sizeof(*f->runs), cmp_run);
+	if (f->nruns)	/* qsort wants a non-NULL base even for 0 items */
+		qsort(f->runs, f->nruns, sizeof(*f->runs), cmp_run);
 }
 
 static char *
@@ -476,6 +507,7 @@ list_dir(const char *dir, size_t *count, struct diag *d)
 	struct dirent *de;
 	char **paths = NULL;
 	size_t n = 0;
+	bool oom = false;
 
 	if (!dp) {
 		diag_add(d, DIAG_ERROR, dir, 0, "cannot open directory: %s", strerror(errno));
@@ -488,8 +520,10 @@ list_dir(const char *dir, size_t *count, struct diag *d)
 
 		if (leftover_name(de->d_name))
 			continue;
-		if (asprintf(&path, "%s/%s", dir, de->d_name) < 0)
+		if (asprintf(&path, "%s/%s", dir, de->d_name) < 0) {
+			oom = true;
 			break;
+		}
 		if (stat(path, &st) < 0 || !S_ISREG(st.st_mode)) {
 			free(path);	/* subdirectories, dangling links */
 			continue;
@@ -501,14 +535,18 @@ list_dir(const char *dir, size_t *count, struct diag *d)
 		}
 		if (!grow(&paths, n, sizeof(char *))) {
 			free(path);
+			oom = true;
 			break;
 		}
 		paths[n++] = path;
 	}
-	if (errno)
+	if (oom)
+		diag_add(d, DIAG_ERROR, dir, 0, "out of memory");
+	else if (errno)
 		diag_add(d, DIAG_ERROR, dir, 0, "reading the directory: %s", strerror(errno));
 	closedir(dp);
-	qsort(paths, n, sizeof(char *), cmp_str);
+	if (n)
+		qsort(paths, n, sizeof(char *), cmp_str);
 	*count = n;
 	return paths;
 }

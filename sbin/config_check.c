@@ -37,8 +37,10 @@ cmp_id(const void *a, const void *b)
 	return c ? c : (x > y) - (x < y);
 }
 
+/* A second service of an id is marked bad: its addresses would only
+ * repeat the error as conflicts. */
 static int
-check_ids(struct loader *ld, struct config *cfg)
+check_ids(struct loader *ld, struct config *cfg, bool *bad)
 {
 	cfg->by_id = malloc((cfg->count + 1) * sizeof(size_t));
 	if (!cfg->by_id)
@@ -51,10 +53,11 @@ check_ids(struct loader *ld, struct config *cfg)
 		const struct service *a = &cfg->services[cfg->by_id[i - 1]];
 		const struct service *b = &cfg->services[cfg->by_id[i]];
 
-		if (!strcmp(a->id, b->id))
-			diag_add(ld->d, DIAG_ERROR, b->file, b->line,
-				 "duplicate service '%s' (first declared at %s:%d)", b->id,
-				 a->file, a->line);
+		if (strcmp(a->id, b->id))
+			continue;
+		diag_add(ld->d, DIAG_ERROR, b->file, b->line,
+			 "duplicate service '%s' (first declared at %s:%d)", b->id, a->file, a->line);
+		bad[cfg->by_id[i]] = true;
 	}
 	return 0;
 }
@@ -182,34 +185,67 @@ same_address(const struct endpoint *a, const struct endpoint *b)
 	return !memcmp(a->addr, b->addr, sizeof(a->addr)) && a->scope == b->scope;
 }
 
+struct clash {
+	const struct endpoint *a, *b;	/* a belongs to the earlier service */
+};
+
+static int
+cmp_clash(const void *pa, const void *pb)
+{
+	const struct clash *x = pa, *y = pb;
+
+	if (x->b->svc != y->b->svc)
+		return x->b->svc < y->b->svc ? -1 : 1;
+	return (x->a->svc > y->a->svc) - (x->a->svc < y->a->svc);
+}
+
+static int
+add_clash(struct clash **v, size_t *n, const struct endpoint *x, const struct endpoint *y)
+{
+	struct clash *nv = realloc(*v, (*n + 1) * sizeof(**v));
+
+	if (!nv)
+		return -1;
+	*v = nv;
+	nv[(*n)++] = x->svc <= y->svc ? (struct clash){ x, y } : (struct clash){ y, x };
+	return 0;
+}
+
 /* After sorting, the endpoints of one port, protocol and family are
- * adjacent, a wildcard first: it conflicts with every other one there;
- * otherwise only equal neighbours do. A pair of services is reported once. */
+ * adjacent, wildcards first: a wildcard clashes with everything after it,
+ * and equal addresses are neighbours. Each pair of services is reported
+ * once, at the later one. */
 static int
 check_addresses(struct loader *ld, const struct config *cfg, const bool *bad)
 {
-	size_t n, last_a = SIZE_MAX, last_b = SIZE_MAX;
+	size_t n, nc = 0;
 	struct endpoint *v = collect_endpoints(cfg, bad, &n);
+	struct clash *c = NULL;
+	int rc = 0;
 
 	if (!v)
 		return -1;
 	qsort(v, n, sizeof(*v), cmp_endpoint);
-	for (size_t start = 0, i = 1; i < n; i++) {
-		const struct endpoint *g = &v[start], *e = &v[i], *other;
+	for (size_t start = 0, i = 1; i < n && rc == 0; i++) {
+		const struct endpoint *g = &v[start], *e = &v[i];
 
 		if (e->proto != g->proto || e->port != g->port || e->family != g->family) {
 			start = i;
 			continue;
 		}
-		other = g->wildcard ? g : same_address(&v[i - 1], e) ? &v[i - 1] : NULL;
-		if (!other || (other->svc == last_a && e->svc == last_b))
-			continue;
-		last_a = other->svc;
-		last_b = e->svc;
-		report_conflict(ld, cfg, other, e);
+		if (g->wildcard)
+			rc = add_clash(&c, &nc, g, e);
+		if (rc == 0 && i - 1 > start && same_address(&v[i - 1], e))
+			rc = add_clash(&c, &nc, &v[i - 1], e);
 	}
+	if (rc == 0 && nc)
+		qsort(c, nc, sizeof(*c), cmp_clash);
+	for (size_t i = 0; rc == 0 && i < nc; i++)
+		if (i == 0 || c[i].a->svc != c[i - 1].a->svc || c[i].b->svc != c[i - 1].b->svc)
+			report_conflict(ld, cfg, c[i].a, c[i].b);
+	free(c);
 	free(v);
-	return 0;
+	return rc;
 }
 
 static int
@@ -262,9 +298,9 @@ check_tcpmux(struct loader *ld, const struct config *cfg, const bool *bad)
 }
 
 int
-config_cross_check(struct loader *ld, struct config *cfg, const bool *bad)
+config_cross_check(struct loader *ld, struct config *cfg, bool *bad)
 {
-	if (check_ids(ld, cfg) < 0 || check_addresses(ld, cfg, bad) < 0 ||
+	if (check_ids(ld, cfg, bad) < 0 || check_addresses(ld, cfg, bad) < 0 ||
 	    check_tcpmux(ld, cfg, bad) < 0)
 		return -1;
 	return 0;

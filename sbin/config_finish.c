@@ -201,7 +201,8 @@ add_gid(struct service *s, gid_t gid)
 	return 0;
 }
 
-/* A suffix /tcp or /udp of the id: its protocol, else 0. */
+/* A suffix /tcp or /udp of the id: its protocol, else 0; -1 when the id
+ * is no id at all (then nothing else about the service is worth saying). */
 static int
 finish_identity(struct loader *ld, struct build *b)
 {
@@ -209,18 +210,20 @@ finish_identity(struct loader *ld, struct build *b)
 	size_t len = strlen(s->id), base = len;
 	int proto = 0;
 
-	if (len > 4 && (!strcmp(s->id + len - 4, "/tcp") || !strcmp(s->id + len - 4, "/udp"))) {
+	if (len >= 4 && (!strcmp(s->id + len - 4, "/tcp") || !strcmp(s->id + len - 4, "/udp"))) {
 		proto = s->id[len - 3] == 't' ? IPPROTO_TCP : IPPROTO_UDP;
 		base -= 4;
+	}
+	if (base == 0) {
+		config_err(ld, b, O_COUNT, "the service id is empty");
+		return -1;
 	}
 	for (size_t i = 0; i < base; i++) {
 		if (!isalnum((unsigned char)s->id[i]) && !strchr("._+-@", s->id[i])) {
 			config_err(ld, b, O_COUNT, "not a valid service id: use letters, digits and . _ + - @, then optionally /tcp or /udp");
-			break;
+			return -1;
 		}
 	}
-	if (base == 0)
-		config_err(ld, b, O_COUNT, "the service id is empty");
 	if (!s->name && !(s->name = strndup(s->id, base)))
 		config_err(ld, b, O_COUNT, "out of memory");
 	return proto;
@@ -248,8 +251,10 @@ finish_port(struct loader *ld, struct build *b)
 	const struct reg_entry *e = NULL;
 
 	if (s->tcpmux) {
-		if (s->protocol != IPPROTO_TCP)
+		if (s->protocol != IPPROTO_TCP) {
 			config_err(ld, b, O_TCPMUX, "tcpmux services are TCP services");
+			return;
+		}
 		if (b->at[O_PORT].file)
 			config_err(ld, b, O_PORT, "a tcpmux service has no port of its own");
 		if (s->wait)
@@ -352,7 +357,7 @@ finish_external(struct loader *ld, struct build *b)
 	const char *base;
 
 	if (!s->server) {
-		if (!b->at[O_SERVER].file)	/* else its value was reported */
+		if (!b->at[O_SERVER].file && !b->at[O_TYPE].file)	/* else reported */
 			config_err(ld, b, O_COUNT, "no server (set server = /path/to/handler, or type = internal)");
 		return;
 	}
@@ -474,6 +479,8 @@ creds_user(struct loader *ld, struct build *b, bool check)
 	for (int i = 0; i < uc->nmy; i++)
 		if (add_gid(s, uc->my_gids[i]) < 0)
 			config_err(ld, b, O_COUNT, "out of memory");
+	if (add_gid(s, s->gid) < 0)
+		config_err(ld, b, O_COUNT, "out of memory");
 	if (!check)
 		return;
 	if (s->user && strcmp(s->user, uc->me))
@@ -493,7 +500,7 @@ creds_user(struct loader *ld, struct build *b, bool check)
 }
 
 /* path must exist, be of the type, and allow the access mode. */
-static void
+static bool
 check_file(struct loader *ld, struct build *b, enum opt_id id, const char *path,
 	   mode_t type, int mode)
 {
@@ -508,6 +515,9 @@ check_file(struct loader *ld, struct build *b, enum opt_id id, const char *path,
 	else if (access(path, mode) < 0)
 		config_report(ld, b, id, host_level(b), "%s %s is not %s", config_opt_name(id),
 			      path, mode == X_OK ? "executable" : "readable");
+	else
+		return true;
+	return false;
 }
 
 static void
@@ -515,8 +525,8 @@ finish_files(struct loader *ld, struct build *b)
 {
 	struct service *s = &b->s;
 
-	if (s->chroot)
-		check_file(ld, b, O_CHROOT, s->chroot, S_IFDIR, X_OK);
+	if (s->chroot && !check_file(ld, b, O_CHROOT, s->chroot, S_IFDIR, X_OK))
+		return;		/* the server cannot be found in it either */
 	if (s->server) {
 		/* After chroot, the server is found inside it. */
 		char *path = NULL;
@@ -541,6 +551,8 @@ config_finish(struct loader *ld, struct build *b)
 	bool check = !(ld->flags & CONFIG_NO_FS_CHECKS);
 	int suffix = finish_identity(ld, b);
 
+	if (suffix < 0)
+		return;
 	finish_transport(ld, b, suffix);
 	if (b->s.internal) {
 		finish_internal(ld, b);

@@ -94,7 +94,7 @@ void config_users_free(struct user_cache *uc);
 
 /* config_check.c: checks across services (duplicate ids, addresses in
  * use twice, tcpmux names); builds cfg->by_id. -1 when out of memory. */
-int config_cross_check(struct loader *ld, struct config *cfg, const bool *bad);
+int config_cross_check(struct loader *ld, struct config *cfg, bool *bad);
 
 /* String vectors (NULL-terminated) */
 size_t strv_len(char *const *v);

@@ -142,10 +142,9 @@ cval_addr_rule(const char *s, struct addr_rule *r, bool *host_bits)
 	} else {
 		return !slash && looks_like_host(s) ? CVAL_ADDR_HOST : CVAL_ADDR_BAD;
 	}
-	if (slash && cval_int(slash + 1, 0, r->prefix, &prefix) < 0)
+	if (slash && (!isdigit((unsigned char)slash[1]) ||	/* "/-0" or "/+8" */
+		      cval_int(slash + 1, 0, r->prefix, &prefix) < 0))
 		return CVAL_ADDR_BAD;
-	if (slash && !isdigit((unsigned char)slash[1]))
-		return CVAL_ADDR_BAD;	/* "/-0" or "/+8" */
 	if (prefix >= 0)
 		r->prefix = (int)prefix;
 
@@ -166,20 +165,29 @@ cval_addr_rule(const char *s, struct addr_rule *r, bool *host_bits)
 int
 cval_bind_addr(const char *s, struct sockaddr_storage *ss)
 {
-	struct addrinfo hints = { .ai_flags = AI_NUMERICHOST, .ai_socktype = SOCK_STREAM };
+	struct addrinfo hints = {
+		.ai_family = AF_INET6, .ai_flags = AI_NUMERICHOST, .ai_socktype = SOCK_STREAM,
+	};
+	struct sockaddr_in s4 = { .sin_family = AF_INET };
 	struct addrinfo *res;
 
+	memset(ss, 0, sizeof(*ss));
+	if (!strchr(s, ':')) {
+		/* inet_pton, not getaddrinfo: that would take "10.1" too. */
+		if (inet_pton(AF_INET, s, &s4.sin_addr) != 1)
+			return -1;
+		memcpy(ss, &s4, sizeof(s4));
+		return 0;
+	}
+	/* getaddrinfo for the scope: fe80::1%eth0 */
 	if (getaddrinfo(s, NULL, &hints, &res) != 0)
 		return -1;
-	memset(ss, 0, sizeof(*ss));
 	memcpy(ss, res->ai_addr, res->ai_addrlen);
 	freeaddrinfo(res);
 
 	struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
 
-	if (ss->ss_family == AF_INET6 && IN6_IS_ADDR_V4MAPPED(&s6->sin6_addr)) {
-		struct sockaddr_in s4 = { .sin_family = AF_INET };
-
+	if (IN6_IS_ADDR_V4MAPPED(&s6->sin6_addr)) {
 		memcpy(&s4.sin_addr, s6->sin6_addr.s6_addr + 12, 4);
 		memset(ss, 0, sizeof(*ss));
 		memcpy(ss, &s4, sizeof(s4));
@@ -271,8 +279,11 @@ cval_time(const char *s, time_t *out)
 		if ((hour = digits(&p, 2)) < 0 || hour > 23 || *p++ != ':' ||
 		    (min = digits(&p, 2)) < 0 || min > 59)
 			return -1;
-		if (*p == ':' && (p++, (sec = digits(&p, 2)) < 0 || sec > 59))
-			return -1;
+		if (*p == ':') {
+			p++;
+			if ((sec = digits(&p, 2)) < 0 || sec > 59)
+				return -1;
+		}
 		if (*p) {
 			if (parse_zone(p, &off) < 0)
 				return -1;

@@ -20,6 +20,7 @@
 #include <sys/epoll.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "children.h"
@@ -221,11 +222,22 @@ on_signal(struct watcher *w, uint32_t events)
 static int
 signals_reset(void)
 {
+	/* An all-zero kernel sigaction is SIG_DFL, no flags, empty mask, in
+	 * every architecture's layout; this is larger than any of them. */
+	static const unsigned char dfl[64];
 	struct sigaction sa;
 
 	for (int sig = 1; sig < NSIG; sig++) {
-		if (sig == SIGKILL || sig == SIGSTOP || sigaction(sig, NULL, &sa) < 0)
-			continue;	/* glibc reserves a few: EINVAL */
+		if (sig == SIGKILL || sig == SIGSTOP)
+			continue;
+		/* glibc refuses the signals it reserves for itself (between 31
+		 * and SIGRTMIN); portierd never uses them. */
+		if (sig > 31 && sig < SIGRTMIN) {
+			syscall(SYS_rt_sigaction, sig, dfl, NULL, (size_t)(NSIG - 1) / 8);
+			continue;
+		}
+		if (sigaction(sig, NULL, &sa) < 0)
+			continue;
 		if (sa.sa_handler == SIG_IGN && signal(sig, SIG_DFL) == SIG_ERR)
 			return -1;
 	}

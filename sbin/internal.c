@@ -16,6 +16,7 @@
 #include "listener.h"
 #include "log.h"
 #include "service.h"
+#include "svclog.h"
 #include "tcpmux.h"
 
 /* One open internal TCP connection (a tcpmux request included) as the
@@ -60,33 +61,6 @@ rt_of(const struct service *svc)
 	return i < table->count && table->rt[i].svc == svc ? &table->rt[i] : NULL;
 }
 
-/* "echo: start internal from 127.0.0.1:40000", "… end … duration 1.250s":
- * HOST and DURATION of log_on_success, as for handlers (which add PID and
- * EXIT, meaningless here). */
-static void
-internal_log(const struct service_rt *rt, const char *event, const char *host, int port,
-	     long long dur_us)
-{
-	unsigned m = rt->svc->log_on_success;
-	struct log_fields f = { .service_id = rt->svc->id, .duration_usec = -1 };
-	char from[INET6_ADDRSTRLEN + 16] = "", dur[32] = "";
-
-	if ((m & LOGF_HOST) && host[0]) {
-		f.remote_addr = host;
-		f.remote_port = port;
-		service_host_text(from, sizeof(from), host, port);
-	}
-	if ((m & LOGF_DURATION) && dur_us >= 0) {
-		f.duration_usec = dur_us;
-		snprintf(dur, sizeof(dur), " duration %lld.%03llds", dur_us / 1000000,
-			 dur_us / 1000 % 1000);
-	}
-	if (!from[0] && !dur[0])
-		return;
-	log_fields(LOG_INFO, &f, "%s: %s internal%s%s%s", rt->svc->id, event,
-		   from[0] ? " from " : "", from, dur);
-}
-
 static struct internal_conn *
 internal_begin(struct service_rt *rt, const struct conn *c)
 {
@@ -113,7 +87,7 @@ internal_end(void *arg)
 	struct internal_conn *ic = arg;
 
 	ic->rt->running--;
-	internal_log(ic->rt, "end", ic->host, ic->port,
+	svclog_internal(ic->rt, "end", ic->host, ic->port,
 		     (long long)(children_clock_us() - ic->start_us));
 	free(ic);
 }
@@ -161,7 +135,7 @@ mux_admit(const struct service *svc, int fd, const struct sockaddr *peer, sockle
 	if (why == REFUSED_NONE)
 		return NULL;
 	rt->refused[why]++;
-	service_log_refused(rt, &c, why);
+	svclog_refused(rt, &c, why);
 	snprintf(reason, sizeof(reason), "Refused (%s)", service_refusal_name(why));
 	return reason;
 }
@@ -206,16 +180,16 @@ internal_dispatch(struct service_rt *rt, struct conn *c)
 			internal_drop(ic);
 			return;
 		}
-		internal_log(rt, "start", c->host, c->port, -1);
+		svclog_internal(rt, "start", c->host, c->port, -1);
 		return;
 	}
 	switch (builtin_tcp_start(svc, fd, internal_end, ic)) {
 	case BUILTIN_STARTED:
-		internal_log(rt, "start", c->host, c->port, -1);
+		svclog_internal(rt, "start", c->host, c->port, -1);
 		break;
 	case BUILTIN_FINISHED:
 		rt->running--;
-		internal_log(rt, "served", c->host, c->port, -1);
+		svclog_internal(rt, "served", c->host, c->port, -1);
 		free(ic);
 		break;
 	case BUILTIN_REFUSED:
@@ -241,11 +215,11 @@ udp_admit(const struct service *svc, const struct sockaddr *src, socklen_t srcle
 	why = service_admit(u->rt, &c);
 	if (why != REFUSED_NONE) {
 		u->rt->refused[why]++;
-		service_log_refused(u->rt, &c, why);
+		svclog_refused(u->rt, &c, why);
 		return false;
 	}
 	u->rt->started++;
-	internal_log(u->rt, "served", c.host, c.port, -1);
+	svclog_internal(u->rt, "served", c.host, c.port, -1);
 	return true;
 }
 

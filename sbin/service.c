@@ -20,15 +20,13 @@
 #include "log.h"
 #include "service.h"
 #include "spawn.h"
+#include "svclog.h"
 
 /* Connections accepted per readiness event of one listener: a burst drains
  * in a few loop iterations without starving the other services. */
 #define ACCEPT_BATCH 32
 /* After EMFILE/ENFILE/ENOBUFS the listener rests this long (ms). */
 #define ACCEPT_RETRY_MS 250
-/* At most one "cannot start handler" or "cannot accept" message per service
- * in this many ms; the others are counted and reported with the next one. */
-#define LOG_INTERVAL_MS 10000
 /* The loop guard counts wait-mode starts per window of this many ms. */
 #define GUARD_WINDOW_MS 60000
 
@@ -52,144 +50,10 @@ service_refusal_name(enum refusal r)
 	return r < REFUSED_COUNT ? refusal_names[r] : "?";
 }
 
-/* True when a message may go out now; *held gets the number held back. */
-static bool
-ratelimit_pass(struct ratelimit *rl, unsigned *held)
-{
-	uint64_t now = loop_now();
-
-	if (rl->last_ms && now - rl->last_ms < LOG_INTERVAL_MS) {
-		rl->suppressed++;
-		return false;
-	}
-	rl->last_ms = now ? now : 1;
-	*held = rl->suppressed;
-	rl->suppressed = 0;
-	return true;
-}
-
 bool
 service_servable(const struct service *svc)
 {
 	return !svc->internal || internal_servable(svc);
-}
-
-/* ---- logging: never a DNS look-up, only what accept() gave us ---- */
-
-void
-service_host_text(char *buf, size_t len, const char *host, int port)
-{
-	if (strchr(host, ':'))
-		snprintf(buf, len, "[%s]:%d", host, port);
-	else
-		snprintf(buf, len, "%s:%d", host, port);
-}
-
-static void
-log_start(struct service_rt *rt, const struct child *ch)
-{
-	unsigned m = rt->svc->log_on_success;
-	struct log_fields f = { .service_id = rt->svc->id, .duration_usec = -1 };
-	char from[INET6_ADDRSTRLEN + 16] = "";
-
-	if (!(m & (LOGF_PID | LOGF_HOST)))
-		return;
-	if (m & LOGF_PID)
-		f.handler_pid = ch->pid;
-	if ((m & LOGF_HOST) && ch->host[0]) {
-		f.remote_addr = ch->host;
-		f.remote_port = ch->port;
-		service_host_text(from, sizeof(from), ch->host, ch->port);
-	}
-	log_fields(LOG_INFO, &f, "%s: start%s%.0d%s%s", rt->svc->id,
-		   f.handler_pid ? " pid " : "", f.handler_pid,
-		   from[0] ? " from " : "", from);
-}
-
-static void
-status_text(char *buf, size_t len, int status)
-{
-	if (WIFEXITED(status))
-		snprintf(buf, len, "status %d", WEXITSTATUS(status));
-	else if (WIFSIGNALED(status))
-		snprintf(buf, len, "signal %s%s", sigabbrev_np(WTERMSIG(status)) ?: "?",
-			 WCOREDUMP(status) ? " (core dumped)" : "");
-	else
-		snprintf(buf, len, "wait status %#x", status);
-}
-
-static void
-log_exit(struct service_rt *rt, const struct child *ch, int status)
-{
-	unsigned m = rt->svc->log_on_success;
-	struct log_fields f = { .service_id = rt->svc->id, .duration_usec = -1 };
-	char st[64] = "", from[INET6_ADDRSTRLEN + 16] = "", dur[32] = "";
-	int prio = LOG_INFO;
-
-	status_text(st, sizeof(st), status);
-	/* A crash is worth a line whatever log_on_success says. */
-	if (WIFSIGNALED(status) && WTERMSIG(status) != SIGTERM && WTERMSIG(status) != SIGPIPE &&
-	    WTERMSIG(status) != SIGHUP && WTERMSIG(status) != SIGINT) {
-		prio = LOG_WARNING;
-		m |= LOGF_EXIT | LOGF_PID;
-	}
-	if (!(m & (LOGF_EXIT | LOGF_DURATION)))
-		return;
-	if (m & LOGF_EXIT)
-		f.exit_status = st;
-	if (m & LOGF_PID)
-		f.handler_pid = ch->pid;
-	if ((m & LOGF_HOST) && ch->host[0]) {
-		f.remote_addr = ch->host;
-		f.remote_port = ch->port;
-		service_host_text(from, sizeof(from), ch->host, ch->port);
-	}
-	if (m & LOGF_DURATION) {
-		f.duration_usec = children_clock_us() - ch->start_us;
-		snprintf(dur, sizeof(dur), " duration %lld.%03llds", f.duration_usec / 1000000,
-			 f.duration_usec / 1000 % 1000);
-	}
-	log_fields(prio, &f, "%s: exit%s%.0d%s%s%s%s%s", rt->svc->id,
-		   f.handler_pid ? " pid " : "", f.handler_pid,
-		   from[0] ? " from " : "", from, f.exit_status ? " " : "",
-		   f.exit_status ? st : "", dur);
-}
-
-void
-service_log_refused(struct service_rt *rt, const struct conn *c, enum refusal why)
-{
-	unsigned m = rt->svc->log_on_failure;
-	struct log_fields f = {
-		.service_id = rt->svc->id, .duration_usec = -1,
-		.refused_reason = service_refusal_name(why),
-	};
-	char from[INET6_ADDRSTRLEN + 16] = "";
-
-	if (!(m & (LOGF_HOST | LOGF_ATTEMPT)))
-		return;
-	if ((m & LOGF_HOST) && c->host[0]) {
-		f.remote_addr = c->host;
-		f.remote_port = c->port;
-		service_host_text(from, sizeof(from), c->host, c->port);
-	}
-	log_fields(LOG_NOTICE, &f, "%s: refused%s%s: %s", rt->svc->id,
-		   from[0] ? " connection from " : "", from, f.refused_reason);
-}
-
-static void
-log_spawn_error(struct service_rt *rt, const struct spawn_error *e)
-{
-	unsigned held;
-
-	if (!ratelimit_pass(&rt->exec_log, &held))
-		return;
-	if (!strcmp(e->step, "exec"))
-		logit(LOG_ERR, "%s: exec %s: %s%s%.0u%s", rt->svc->id, rt->svc->server,
-		      strerror(e->err), held ? " (" : "", held, held ? " similar messages suppressed)" : "");
-	else
-		logit(LOG_ERR, "%s: cannot start %s: %s: %s%s%.0u%s", rt->svc->id, rt->svc->server,
-		      e->step, strerror(e->err), held ? " (" : "", held,
-		      held ? " similar messages suppressed)" : "");
 }
 
 /* ---- wait-mode loop guard ---- */
@@ -252,7 +116,7 @@ dispatch_external(struct service_rt *rt, struct conn *c)
 	pid = spawn_handler(svc, &rt->spawn, c, &e);
 	if (pid < 0) {
 		rt->refused[REFUSED_SPAWN]++;
-		log_spawn_error(rt, &e);
+		svclog_spawn_error(rt, &e);
 		return;
 	}
 	rt->running++;
@@ -275,11 +139,11 @@ dispatch_external(struct service_rt *rt, struct conn *c)
 	if (e.step) {
 		ch->exec_failed = true;
 		rt->refused[REFUSED_SPAWN]++;
-		log_spawn_error(rt, &e);
+		svclog_spawn_error(rt, &e);
 		return;
 	}
 	rt->started++;
-	log_start(rt, ch);
+	svclog_start(rt, ch);
 }
 
 void
@@ -301,7 +165,7 @@ service_child_exited(struct child *ch, int status)
 	if (ch->held)
 		listener_resume(ch->held, LISTENER_HELD);
 	if (!ch->exec_failed)
-		log_exit(rt, ch, status);
+		svclog_exit(rt, ch, status);
 }
 
 /* ---- the accept path ---- */
@@ -316,11 +180,14 @@ service_connection(struct service_rt *rt, struct listener *l, int fd,
 	memcpy(&c.peer, peer, peerlen);
 	c.port = listener_addr_text((struct sockaddr *)peer, c.host, sizeof(c.host));
 	rt->accepted++;
+	banner_send(&rt->banner, fd, rt->svc->id);
 	why = service_admit(rt, &c);
 	if (why != REFUSED_NONE) {
 		rt->refused[why]++;
-		service_log_refused(rt, &c, why);
+		svclog_refused(rt, &c, why);
+		banner_send(&rt->banner_fail, fd, rt->svc->id);
 	} else {
+		banner_send(&rt->banner_success, fd, rt->svc->id);
 		service_dispatch(rt, &c);
 	}
 	/* The handler has its own copy; an internal service took c.fd (-1). */
@@ -367,7 +234,7 @@ service_accept(struct service_rt *rt, struct listener *l)
 		if (accept_transient(errno))
 			continue;
 		/* Out of descriptors or memory: let handlers exit, try again. */
-		if (ratelimit_pass(&rt->accept_log, &held))
+		if (svclog_ratelimit(&rt->accept_log, &held))
 			logerr(LOG_ERR, "%s: accept on %s (retrying in %d ms)", rt->svc->id,
 			       l->name, ACCEPT_RETRY_MS);
 		listener_pause(l, LISTENER_RETRY);
@@ -411,7 +278,7 @@ service_handoff(struct service_rt *rt, struct listener *l)
 	why = service_admit(rt, &c);
 	if (why != REFUSED_NONE) {
 		rt->refused[why]++;
-		service_log_refused(rt, &c, why);
+		svclog_refused(rt, &c, why);
 		handoff_drop(l);
 		return;
 	}
@@ -484,6 +351,23 @@ expiry_fire(struct timer *t)
 
 /* ---- the table ---- */
 
+/* What is read or decided once per service at start-up. */
+static void
+service_rt_prepare(struct service_rt *rt)
+{
+	const struct service *svc = rt->svc;
+
+	if ((svc->log_on_success | svc->log_on_failure) & LOGF_USERID)
+		logit(LOG_WARNING, "%s: USERID: ident (RFC 1413) look-ups are not supported; "
+		      "the field is left out of the log", svc->id);
+	/* Banners go to connections: wait-mode handlers own theirs. */
+	if (svc->wait || svc->socktype != SOCK_STREAM)
+		return;
+	banner_load(&rt->banner, svc->banner, svc->id);
+	banner_load(&rt->banner_success, svc->banner_success, svc->id);
+	banner_load(&rt->banner_fail, svc->banner_fail, svc->id);
+}
+
 int
 service_table_init(struct service_table *t, const struct service *svcs, size_t n,
 		   const struct daemon_settings *s)
@@ -517,6 +401,7 @@ service_table_init(struct service_table *t, const struct service *svcs, size_t n
 			logit(LOG_ERR, "%s: out of memory", svcs[i].id);
 			return -1;
 		}
+		service_rt_prepare(rt);
 	}
 	return internal_table(t);
 }
@@ -634,6 +519,9 @@ service_table_free(struct service_table *t)
 		timer_cancel(&rt->guard);
 		timer_cancel(&rt->expiry);
 		spawn_release(&rt->spawn);
+		banner_free(&rt->banner);
+		banner_free(&rt->banner_success);
+		banner_free(&rt->banner_fail);
 	}
 	free(t->rt);
 	t->rt = NULL;

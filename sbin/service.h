@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <sys/socket.h>
 
+#include "banner.h"
 #include "loop.h"
 #include "spawn.h"
 
@@ -78,6 +79,9 @@ struct service_rt {
 	int guard_starts;
 	struct timer guard;
 	struct timer expiry;		/* closes the listeners at `expires` */
+	struct banner banner;		/* to every connection */
+	struct banner banner_success;	/* to an admitted one, before its handler starts */
+	struct banner banner_fail;	/* to a refused one */
 };
 
 struct service_table {
@@ -111,10 +115,6 @@ enum refusal service_admit(struct service_rt *rt, struct conn *c);
 /* Serves an admitted connection; the caller closes c->fd (nowait) unless
  * an internal service took it, which sets c->fd to -1. */
 void service_dispatch(struct service_rt *rt, struct conn *c);
-/* log_on_failure's line for a refused connection. */
-void service_log_refused(struct service_rt *rt, const struct conn *c, enum refusal why);
-/* "1.2.3.4:5" or "[::1]:5" */
-void service_host_text(char *buf, size_t len, const char *host, int port);
 /* Called by the reaper for each exited handler of the service. */
 void service_child_exited(struct child *ch, int status);
 

@@ -37,8 +37,8 @@ report_fds(void)
 	struct dirent *de;
 
 	if (!dir) {
-		perror("opendir");
-		exit(1);
+		printf("fds=?\n");	/* no /proc: in a chroot */
+		return;
 	}
 	printf("fds=");
 	while ((de = readdir(dir))) {
@@ -71,8 +71,12 @@ report_signals(void)
 	if (!fp)
 		return;
 	while (fgets(line, sizeof(line), fp))
-		if (!strncmp(line, "SigBlk:", 7) || !strncmp(line, "SigIgn:", 7))
-			printf("%.6s=%s", line, line + 7 + strspn(line + 7, " \t"));
+		if (!strncmp(line, "SigBlk:", 7) || !strncmp(line, "SigIgn:", 7) ||
+		    !strncmp(line, "NoNewPrivs:", 11)) {
+			size_t k = strcspn(line, ":");
+
+			printf("%.*s=%s", (int)k, line, line + k + 1 + strspn(line + k + 1, " \t"));
+		}
 	fclose(fp);
 }
 
@@ -82,6 +86,7 @@ report(int argc, char *argv[])
 	gid_t groups[64];
 	int n = getgroups(64, groups);
 	char cwd[256];
+	struct rlimit rl;
 	ssize_t len;
 
 	printf("argc=%d\n", argc);
@@ -96,10 +101,16 @@ report(int argc, char *argv[])
 	       sockopt(IPPROTO_TCP, TCP_NODELAY));
 	printf("nonblock=%d\n", (fcntl(0, F_GETFL) & O_NONBLOCK) != 0);
 	printf("sid_is_pid=%d\n", getsid(0) == getpid());
-	len = readlink("/proc/self/cwd", cwd, sizeof(cwd) - 1);
-	cwd[len > 0 ? len : 0] = '\0';
-	printf("cwd=%s\n", cwd);
+	printf("cwd=%s\n", getcwd(cwd, sizeof(cwd)) ? cwd : "?");
 	printf("umask=%03o\n", (unsigned)umask(022));
+	errno = 0;
+	printf("nice=%d\n", getpriority(PRIO_PROCESS, 0));
+	getrlimit(RLIMIT_NOFILE, &rl);
+	printf("nofile=%lld/%lld\n", (long long)rl.rlim_cur, (long long)rl.rlim_max);
+	len = readlink("/proc/self/root", cwd, sizeof(cwd) - 1);
+	cwd[len > 0 ? len : 0] = '\0';
+	printf("root=%s\n", cwd);
+	printf("jailed=%d\n", access("/PORTIER_JAIL", F_OK) == 0);
 	report_signals();
 	for (char **e = environ; *e; e++)
 		printf("env:%s\n", *e);

@@ -1,0 +1,175 @@
+#!/bin/sh
+# portierctl check: a valid conf.d (exit 0, one resolved line per enabled
+# service), an invalid one (exit 1, every error as FILE:LINE on stderr),
+# warnings that do not fail, a strict registry, expiry notices, and usage
+# errors (exit 2). Needs no daemon and no network.
+set -u
+
+: "${PORTIERCTL:?PORTIERCTL not set (run through make check)}"
+: "${REGISTRY:?REGISTRY not set (run through make check)}"
+[ -x "$PORTIERCTL" ] || { echo "$PORTIERCTL: not built"; exit 99; }
+[ -r "$REGISTRY" ] || { echo "$REGISTRY: not readable"; exit 99; }
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/portier-check.XXXXXX") || exit 99
+trap 'rm -rf "$tmp"' EXIT
+failed=0
+
+fail() {
+	echo "FAIL: $*"
+	sed 's/^/  stdout: /' "$tmp/out"
+	sed 's/^/  stderr: /' "$tmp/err"
+	failed=1
+}
+
+# run RC ARGS...: portierctl check ARGS must exit with RC.
+run() {
+	want=$1
+	shift
+	"$PORTIERCTL" check "$@" >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	[ "$rc" = "$want" ] || fail "check $*: exit $rc, expected $want"
+}
+
+# has FILE REGEX: a line of out or err matches.
+has() {
+	grep -Eq -- "$2" "$tmp/$1" || fail "$1 has no line matching /$2/"
+}
+
+# lines FILE N: out or err has N lines.
+lines() {
+	n=$(wc -l <"$tmp/$1")
+	[ "$n" -eq "$2" ] || fail "$1 has $n lines, expected $2"
+}
+
+# Handlers run as portierd's user when it is not root, else as nobody.
+if [ "$(id -u)" -eq 0 ]; then user=nobody; else user=$(id -un); fi
+
+# A valid configuration: the enabled services, resolved, in file order.
+mkdir "$tmp/ok"
+cat >"$tmp/ok/10-builtin.conf" <<'EOF'
+# built-in services
+defaults {
+	instances = 20
+}
+service echo { type = internal }
+service echo/udp { type = internal }
+service daytime {
+	type = internal
+	disable = yes
+}
+EOF
+cat >"$tmp/ok/20-cat.conf" <<'EOF'
+service cat {
+	server = /bin/cat
+	server_args = { -u, "a b" }
+	port = 5555
+	bind = { 127.0.0.1, "::1" }
+}
+EOF
+echo 'not read: no .conf' >"$tmp/ok/20-cat.conf~"
+run 0 -c "$tmp/ok" -r "$REGISTRY"
+lines out 3
+has out '^echo 7/tcp stream nowait internal$'
+has out '^echo/udp 7/udp dgram wait internal$'
+has out "^cat 127.0.0.1:5555/tcp,\[::1\]:5555/tcp stream nowait user=$user /bin/cat -u 'a b'$"
+[ -s "$tmp/err" ] && fail "a valid configuration wrote to stderr"
+# Long options and option order do not matter.
+run 0 --registry="$REGISTRY" --confdir "$tmp/ok"
+lines out 3
+
+# Every error of every file, each with its file and line, and a count.
+mkdir "$tmp/bad"
+cat >"$tmp/bad/a.conf" <<'EOF'
+service echo {
+	type = internal
+	bogus = yes
+}
+EOF
+cat >"$tmp/bad/b.conf" <<'EOF'
+service telnet {
+	server = /nonexistent/in.telnetd
+	port = 70000
+}
+service tftp {
+	server = /bin/cat
+	socket_type = dgram
+	wait = no
+}
+service echo { type = internal }
+service echo2 {
+	type = internal
+	name = echo
+}
+EOF
+run 1 -c "$tmp/bad" -r "$REGISTRY"
+has err "^$tmp/bad/a.conf:3: no such option 'bogus'$"
+has err "^$tmp/bad/b.conf:3: service 'telnet': port: '70000' is not a number from 1 to 65535$"
+has err "^$tmp/bad/b.conf:2: service 'telnet': server /nonexistent/in.telnetd: No such file or directory$"
+has err "^$tmp/bad/b.conf:8: service 'tftp': wait = no does not work with dgram sockets"
+has err "^$tmp/bad/b.conf:11: service 'echo2': port 7/tcp on all IPv4 addresses is already used by service 'echo'"
+has err '^portierctl check: 5 errors$'
+[ -s "$tmp/out" ] && fail "an invalid configuration printed services"
+
+# Warnings do not fail: a disabled service whose handler is not installed,
+# a file that is not *.conf, a service that expired or soon will.
+mkdir "$tmp/warn"
+soon=$(date -u -d '+2 days' +%Y-%m-%dT%H:%M:%SZ)
+cat >"$tmp/warn/a.conf" <<EOF
+service telnet {
+	disable = yes
+	server = /nonexistent/in.telnetd
+}
+service echo {
+	type = internal
+	expires = "2001-01-01T00:00:00Z"
+}
+service discard {
+	type = internal
+	expires = "$soon"
+}
+service chargen {
+	type = internal
+	expires = "2999-01-01"
+}
+EOF
+echo 'stray' >"$tmp/warn/README"
+run 0 -c "$tmp/warn" -r "$REGISTRY"
+lines out 3
+has err "^$tmp/warn/a.conf:3: warning: service 'telnet': server /nonexistent/in.telnetd: No such file or directory$"
+has err "^$tmp/warn/README: warning: ignored: the name does not end in .conf$"
+has err "^$tmp/warn/a.conf:5: warning: service 'echo' expired on 2001-01-01 "
+has err "^$tmp/warn/a.conf:9: warning: service 'discard' expires on .*, in (47|48) hours$"
+grep -q chargen "$tmp/err" && fail "a far expiry date was warned about"
+lines err 4
+
+# The registry is read strictly: its errors fail the check too.
+printf 'myapp 50000/tcp\nbroken line here\n' >"$tmp/local.db"
+run 1 -c "$tmp/ok" -r "$REGISTRY" -r "$tmp/local.db"
+has err "^$tmp/local.db:2: 'line' is not PORT/PROTOCOL"
+# A name that only a later registry file has is found.
+mkdir "$tmp/mine"
+echo 'service myapp { server = /bin/cat }' >"$tmp/mine/myapp.conf"
+printf 'myapp 50000/tcp\n' >"$tmp/local.db"
+run 0 -c "$tmp/mine" -r "$REGISTRY" -r "$tmp/local.db"
+has out "^myapp 50000/tcp stream nowait user=$user /bin/cat$"
+run 1 -c "$tmp/mine" -r "$REGISTRY"
+has err "service 'myapp': 'myapp' has no tcp port in the registry: set port$"
+run 1 -c "$tmp/ok" -r "$tmp/missing.db"
+has err "^$tmp/missing.db: cannot open"
+
+# No such directory.
+run 1 -c "$tmp/missing" -r "$REGISTRY"
+has err "^$tmp/missing: cannot open directory: No such file or directory$"
+
+# Usage errors: exit 2.
+run 2 -x
+has err "unknown option '-x'"
+has err '^usage: portierctl check'
+run 2 -c
+has err '-c needs an argument'
+run 2 -c "$tmp/ok" extra
+has err "unexpected argument 'extra'"
+run 0 --help
+has out '^usage: portierctl check \[-c DIR\] \[-r FILE\]\.\.\.$'
+
+exit $failed
