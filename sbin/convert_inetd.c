@@ -181,8 +181,10 @@ parse_name(struct ireader *r, struct cv_svc *s, bool rpc)
 		const char *n = s->name + 7 + (s->name[7] == '+');
 
 		if (s->name[7] != '+')
-			cv_note(s, "tcpmux/%s: the server itself answered \"+\"; portier "
-				"answers it, so the server must not", n);
+			cv_lost(s, r->d, r->file, s->line,
+				"tcpmux/%s: the server itself answered \"+\" to the client; "
+				"portier sends \"+Go\", so the server must no longer send its own",
+				n);
 		char *name = cv_strdup(n);
 
 		free(s->name);

@@ -79,9 +79,10 @@ final_type(struct xst *x)
 	if (x->t_tcpmux || x->t_tcpmuxplus) {
 		s->tcpmux = true;
 		if (x->t_tcpmux)
-			cv_note(s, "type TCPMUX: the server itself answered \"+\" to the "
-				"client; portier answers it (as for TCPMUXPLUS), so the "
-				"server must not");
+			cv_lost(s, x->d, x->e->file, x->e->line,
+				"type TCPMUX: the server itself answered \"+\" to the client; "
+				"portier sends \"+Go\" (as xinetd does for TCPMUXPLUS), so the "
+				"server must no longer send its own");
 	}
 	if (x->t_unlisted) {
 		s->unlisted = true;
@@ -250,6 +251,43 @@ final_defaults(struct xst *x, struct xsummary *sum)
 		sum->whole_env++;
 }
 
+/* portier takes a variable once per env list and not also in passenv;
+ * xinetd let a later env entry replace an earlier one and env override
+ * what passenv passed. */
+static void
+final_env(struct xst *x)
+{
+	struct cv_svc *s = x->s;
+	struct cv_strv keep = { 0 };
+
+	for (size_t i = 0; i < s->env.v.n; i++) {
+		const char *e = s->env.v.v[i];
+		size_t len = strcspn(e, "=");
+		bool later = false;
+
+		for (size_t j = i + 1; j < s->env.v.n && !later; j++)
+			later = !strncmp(s->env.v.v[j], e, len + 1);
+		if (later) {
+			cv_note(s, "env %s: replaced by a later value, as in xinetd", e);
+			continue;
+		}
+		cv_strv_push(&keep, e);
+		for (size_t j = 0; j < s->passenv.v.n; j++) {
+			if (strlen(s->passenv.v.v[j]) == len &&
+			    !strncmp(s->passenv.v.v[j], e, len)) {
+				char *name = cv_strdup(s->passenv.v.v[j]);
+
+				cv_note(s, "passenv %s: env sets it, which wins in xinetd too", name);
+				cv_strv_remove(&s->passenv.v, name);
+				free(name);
+				break;
+			}
+		}
+	}
+	cv_strv_free(&s->env.v);
+	s->env.v = keep;
+}
+
 void
 xfinal_service(struct xst *x, struct xsummary *sum)
 {
@@ -264,6 +302,7 @@ xfinal_service(struct xst *x, struct xsummary *sum)
 			final_nameinargs(x);
 		final_bind(x);
 		final_wait(x);
+		final_env(x);
 		final_defaults(x, sum);
 	}
 	if (x->cannot) {

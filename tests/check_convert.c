@@ -308,7 +308,8 @@ START_TEST(test_tcpmux_types)
 {
 	xconv(SVC("plus", "\ttype = TCPMUXPLUS\n") SVC("bare", "\ttype = TCPMUX UNLISTED\n"));
 	ck_assert(has("service \"plus\" {\n\ttcpmux = yes\n"));
-	ck_assert(has("the server must not"));
+	ck_assert(warned("service bare: type TCPMUX: the server itself answered"));
+	ck_assert(!warned("service plus: type TCPMUX"));
 	ck_assert(load("plus")->tcpmux);
 	ck_assert_uint_eq(load("bare")->port, 0);
 }
@@ -486,6 +487,20 @@ START_TEST(test_env_passenv)
 
 	ck_assert_str_eq(s->env[1], "LANG=C");
 	ck_assert_str_eq(s->passenv[0], "PATH");
+	ck_assert_ptr_null(s->passenv[1]);
+}
+END_TEST
+
+START_TEST(test_env_twice_and_passenv)
+{
+	xconv(SVC("cvs", "\ttype = UNLISTED\n\tport = 2401\n\tenv = HOME=/a LANG=C\n"
+		  "\tenv += HOME=/b\n\tpassenv = LANG PATH\n"));
+	ck_assert(has("\tenv = { \"LANG=C\", \"HOME=/b\" }\n"));
+	ck_assert(has("\tpassenv = { \"PATH\" }\n"));
+	ck_assert(has("# env HOME=/a: replaced by a later value"));
+	const struct service *s = load("cvs");
+
+	ck_assert_str_eq(s->env[1], "HOME=/b");
 	ck_assert_ptr_null(s->passenv[1]);
 }
 END_TEST
@@ -1149,7 +1164,8 @@ START_TEST(test_inetd_port_number_and_tcpmux)
 	ck_assert_uint_eq(load("port-8080")->port, 8080);
 	ck_assert(load("backup")->tcpmux);
 	ck_assert(load("sync")->tcpmux);
-	ck_assert(has("tcpmux/sync: the server itself answered"));
+	ck_assert(warned("tcpmux/sync: the server itself answered"));
+	ck_assert(!warned("tcpmux/backup"));
 }
 END_TEST
 
@@ -1232,6 +1248,7 @@ convert_suite(void)
 	add(x, test_nameinargs_late);
 	add(x, test_nameinargs_without_args);
 	add(x, test_env_passenv);
+	add(x, test_env_twice_and_passenv);
 	add(x, test_env_bad);
 	add(x, test_whole_environment_summary);
 	add(x, test_flags_family);
