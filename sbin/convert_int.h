@@ -227,5 +227,6 @@ char *cvv_rlimit(const char *in, bool sized);
 bool cvv_int(const char *in, long min, long max, long *out);
 char *cvv_count(const char *in);
 char *cvv_umask(const char *in);
+bool cvv_narrower(const char *inner, const char *outer);
 
 #endif

@@ -345,3 +345,43 @@ cvv_umask(const char *in)
 		return NULL;
 	return cv_printf("%03lo", v);
 }
+
+/* An address or block as written by cvv_address; false for a host name. */
+static bool
+parse_block(const char *s, int *family, unsigned char addr[16], int *prefix)
+{
+	char host[INET6_ADDRSTRLEN + 1];
+	const char *slash = strchr(s, '/');
+	size_t len = slash ? (size_t)(slash - s) : strlen(s);
+
+	if (len >= sizeof(host))
+		return false;
+	memcpy(host, s, len);
+	host[len] = '\0';
+	*family = strchr(host, ':') ? AF_INET6 : AF_INET;
+	if (inet_pton(*family, host, addr) != 1)
+		return false;
+	*prefix = slash ? atoi(slash + 1) : *family == AF_INET ? 32 : 128;
+	return true;
+}
+
+/* inner is a strictly narrower block inside outer: the better match for its
+ * addresses, in xinetd's reading of only_from against no_access. */
+bool
+cvv_narrower(const char *inner, const char *outer)
+{
+	unsigned char a[16], b[16];
+	int fa, fb, pa, pb;
+
+	if (!parse_block(inner, &fa, a, &pa) || !parse_block(outer, &fb, b, &pb))
+		return false;
+	if (fa != fb || pa <= pb)
+		return false;
+	for (int bit = 0; bit < pb; bit++) {
+		int m = 0x80 >> (bit % 8);
+
+		if ((a[bit / 8] & m) != (b[bit / 8] & m))
+			return false;
+	}
+	return true;
+}

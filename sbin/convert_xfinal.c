@@ -288,6 +288,38 @@ final_env(struct xst *x)
 	s->env.v = keep;
 }
 
+/* The list a service ends up with: its own, the defaults', or both. */
+static void
+effective(struct cv_strv *out, const struct cv_list *own, const struct cv_list *dflt)
+{
+	if (own->op != CV_SET && dflt)
+		cv_strv_copy(out, &dflt->v);
+	if (own->op != CV_NONE)
+		cv_strv_copy(out, &own->v);
+}
+
+/* When both lists match a client, xinetd lets the more specific rule
+ * decide; portier refuses whatever no_access matches. */
+static void
+final_precedence(struct xst *x)
+{
+	struct cv_svc *s = x->s;
+	const struct cv_svc *def = x->defs->svc;
+	struct cv_strv only = { 0 }, deny = { 0 };
+
+	effective(&only, &s->only_from, def ? &def->only_from : NULL);
+	effective(&deny, &s->no_access, def ? &def->no_access : NULL);
+	for (size_t i = 0; i < only.n; i++)
+		for (size_t j = 0; j < deny.n; j++)
+			if (cvv_narrower(only.v[i], deny.v[j]))
+				cv_lost(s, x->d, x->e->file, x->e->line,
+					"only_from %s lies inside no_access %s: xinetd admitted "
+					"those clients (the narrower rule wins), portier refuses "
+					"them (no_access always wins)", only.v[i], deny.v[j]);
+	cv_strv_free(&only);
+	cv_strv_free(&deny);
+}
+
 void
 xfinal_service(struct xst *x, struct xsummary *sum)
 {
@@ -303,6 +335,7 @@ xfinal_service(struct xst *x, struct xsummary *sum)
 		final_bind(x);
 		final_wait(x);
 		final_env(x);
+		final_precedence(x);
 		final_defaults(x, sum);
 	}
 	if (x->cannot) {

@@ -687,6 +687,18 @@ START_TEST(test_no_access_domain_opens)
 }
 END_TEST
 
+START_TEST(test_only_from_inside_no_access)
+{
+	xconv("defaults\n{\n\tno_access = 10.0.0.0/8\n}\n"
+	      SVC("ftp", "\tonly_from = 10.1.2.3 192.168.0.0\n")
+	      SVC("telnet", "\tonly_from = 172.16.0.0/12\n\tno_access = 172.16.5.0/24\n"));
+	ck_assert(warned("service ftp: only_from 10.1.2.3 lies inside no_access 10.0.0.0/8"));
+	ck_assert(!warned("only_from 192.168.0.0/16 lies"));
+	/* the other way round is the same in both */
+	ck_assert(!warned("service telnet: only_from"));
+}
+END_TEST
+
 START_TEST(test_address_errors)
 {
 	ck_assert_int_eq(xconv(SVC("ftp", "\tonly_from = 10.0.0.1,10.0.0.2\n")
@@ -1285,6 +1297,7 @@ convert_suite(void)
 	add(v, test_only_from_everyone_and_nobody);
 	add(v, test_only_from_host_and_domain);
 	add(v, test_no_access_domain_opens);
+	add(v, test_only_from_inside_no_access);
 	add(v, test_address_errors);
 	add(v, test_defaults_lists);
 	add(v, test_log_flags);
