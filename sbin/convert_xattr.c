@@ -606,7 +606,8 @@ a_flag(struct xst *x, const struct xattr *a, const char *v)
 	} else if (!strcmp(v, "DISABLE")) {
 		x->s->disable = 1;
 	} else if (!strcmp(v, "REUSE")) {
-		xnote(x, a, "REUSE: portier always sets SO_REUSEADDR (xinetd too, since 2.3.12)");
+		xnote(x, a, "REUSE: portier sets SO_REUSEADDR on its TCP sockets, as xinetd "
+		      "always does since 2.3.12");
 	} else if (!strcmp(v, "NOLIBWRAP")) {
 		xnote(x, a, "NOLIBWRAP: portier never consults libwrap");
 	} else if (!strcmp(v, "NORETRY")) {
