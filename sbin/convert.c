@@ -48,7 +48,7 @@ cv_strdup(const char *s)
 	return p;
 }
 
-static char *
+char *
 cv_vprintf(const char *fmt, va_list ap)
 {
 	char *p;
@@ -71,17 +71,27 @@ cv_printf(const char *fmt, ...)
 }
 
 void
+cv_grow(void *arr, size_t *alloc, size_t need, size_t size)
+{
+	void **p = arr;
+	size_t n = *alloc ? *alloc : 8;
+	void *v;
+
+	if (need <= *alloc)
+		return;
+	while (n < need)
+		n *= 2;
+	v = realloc(*p, n * size);
+	if (!v)
+		cv_oom();
+	*p = v;
+	*alloc = n;
+}
+
+void
 cv_strv_push_own(struct cv_strv *s, char *x)
 {
-	if (s->n + 1 >= s->alloc) {
-		size_t n = s->alloc ? s->alloc * 2 : 8;
-		char **v = realloc(s->v, n * sizeof(*v));
-
-		if (!v)
-			cv_oom();
-		s->v = v;
-		s->alloc = n;
-	}
+	cv_grow(&s->v, &s->alloc, s->n + 2, sizeof(*s->v));
 	s->v[s->n++] = x;
 	s->v[s->n] = NULL;
 }
@@ -256,15 +266,7 @@ cv_lost(struct cv_svc *s, struct diag *d, const char *file, int line,
 void
 cv_set_add(struct cv_set *set, struct cv_svc *s)
 {
-	if (set->count == set->alloc) {
-		size_t n = set->alloc ? set->alloc * 2 : 16;
-		struct cv_svc **v = realloc(set->svc, n * sizeof(*v));
-
-		if (!v)
-			cv_oom();
-		set->svc = v;
-		set->alloc = n;
-	}
+	cv_grow(&set->svc, &set->alloc, set->count + 1, sizeof(*set->svc));
 	set->svc[set->count++] = s;
 }
 

@@ -5,6 +5,7 @@
 #ifndef PORTIER_CONVERT_INT_H
 #define PORTIER_CONVERT_INT_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -87,6 +88,9 @@ struct cv_svc {
 void *cv_alloc(size_t n);
 char *cv_strdup(const char *s);
 char *cv_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+char *cv_vprintf(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
+/* Makes *arr (an array pointer) hold at least need elements of size. */
+void cv_grow(void *arr, size_t *alloc, size_t need, size_t size);
 void cv_strv_push(struct cv_strv *s, const char *x);
 void cv_strv_push_own(struct cv_strv *s, char *x);
 void cv_strv_remove(struct cv_strv *s, const char *x);
@@ -211,7 +215,18 @@ void xbad(struct xst *x, const struct xattr *a, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));	/* xinetd rejects it */
 void xbad_entry(struct xst *x, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
-/* convert_xfinal.c: what xinetd checks and rewrites once an entry is read */
+/* convert_xlist.c: the list attributes, and a folded list into the model */
+void xlist_addresses(struct xst *x, const struct xattr *a);
+void xlist_log_flags(struct xst *x, const struct xattr *a);
+void xlist_env(struct xst *x, const struct xattr *a);
+void xlist_passenv(struct xst *x, const struct xattr *a);
+void xlist_access_times(struct xst *x, const struct xattr *a);
+void xlist_idlist(struct xst *x, const struct xattr *a);
+void xlist_store(struct fold *f, struct cv_list *l);
+/* convert_xfinal.c: the type and flags attributes, then what xinetd checks
+ * and rewrites once an entry is read */
+void xfinal_type_attr(struct xst *x, const struct xattr *a);
+void xfinal_flags_attr(struct xst *x, const struct xattr *a);
 void xfinal_service(struct xst *x, struct xsummary *sum);
 
 /* convert_value.c: one xinetd value to portier's spelling */

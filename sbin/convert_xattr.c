@@ -37,44 +37,41 @@ attr_text(const struct xattr *a)
 	return buf;
 }
 
+/* "attr op values: why" */
 static char *
-vformat(const char *fmt, va_list ap)
+attr_why(const struct xattr *a, const char *fmt, va_list ap)
 {
-	char *p;
+	char *t = attr_text(a), *why = cv_vprintf(fmt, ap);
+	char *text = cv_printf("%s: %s", t, why);
 
-	if (vasprintf(&p, fmt, ap) < 0)
-		abort();
-	return p;
+	free(t);
+	free(why);
+	return text;
 }
 
 /* The attribute has no portier counterpart: comment and warning. */
 void
 xlost(struct xst *x, const struct xattr *a, const char *fmt, ...)
 {
-	char *t = attr_text(a), *why;
 	va_list ap;
+	char *text;
 
 	va_start(ap, fmt);
-	why = vformat(fmt, ap);
+	text = attr_why(a, fmt, ap);
 	va_end(ap);
-	cv_lost(x->s, x->d, x->e->file, a->line, "%s: %s", t, why);
-	free(t);
-	free(why);
+	cv_lost(x->s, x->d, x->e->file, a->line, "%s", text);
+	free(text);
 }
 
 /* Informational comment: nothing is lost. */
 void
 xnote(struct xst *x, const struct xattr *a, const char *fmt, ...)
 {
-	char *t = attr_text(a), *why;
 	va_list ap;
 
 	va_start(ap, fmt);
-	why = vformat(fmt, ap);
+	cv_strv_push_own(&x->s->notes, attr_why(a, fmt, ap));
 	va_end(ap);
-	cv_note(x->s, "%s: %s", t, why);
-	free(t);
-	free(why);
 }
 
 /* xinetd rejects the value: it disables the service (or, in the defaults,
@@ -86,7 +83,7 @@ xbad(struct xst *x, const struct xattr *a, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	why = vformat(fmt, ap);
+	why = cv_vprintf(fmt, ap);
 	va_end(ap);
 	if (x->wdefs)
 		diag_add(x->d, DIAG_ERROR, x->e->file, a->line,
@@ -113,7 +110,7 @@ xbad_entry(struct xst *x, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	why = vformat(fmt, ap);
+	why = cv_vprintf(fmt, ap);
 	va_end(ap);
 	diag_add(x->d, x->lenient ? DIAG_WARNING : DIAG_ERROR, x->e->file, x->e->line,
 		 "service %s: %s%s", x->s->name, why,
@@ -122,52 +119,6 @@ xbad_entry(struct xst *x, const char *fmt, ...)
 	x->failed = true;
 	free(why);
 }
-
-static void
-fold_apply(struct fold *f, char op, const struct cv_strv *vals, const struct cv_strv *dflt)
-{
-	f->touched = true;
-	if (op == '=') {
-		f->own = true;
-		cv_strv_free(&f->items);
-	} else if (op == '-' && !f->own) {
-		struct cv_strv all = { 0 };
-
-		if (dflt)
-			cv_strv_copy(&all, dflt);
-		cv_strv_copy(&all, &f->items);
-		cv_strv_free(&f->items);
-		f->items = all;
-		f->own = true;
-	}
-	for (size_t i = 0; i < vals->n; i++) {
-		if (op == '-')
-			cv_strv_remove(&f->items, vals->v[i]);
-		else if (!cv_strv_has(&f->items, vals->v[i]))
-			cv_strv_push(&f->items, vals->v[i]);
-	}
-}
-
-static void
-fold_result(struct fold *f, struct cv_list *l)
-{
-	if (f->touched && (f->own || f->items.n)) {
-		l->op = f->own ? CV_SET : CV_ADD;
-		l->v = f->items;
-		memset(&f->items, 0, sizeof(f->items));
-	}
-	cv_strv_free(&f->items);
-}
-
-/* In the defaults, '=' adds to what earlier lines gave (xinetd). */
-static char
-list_op(const struct xst *x, const struct xattr *a)
-{
-	return x->wdefs && a->op == '=' ? '+' : a->op;
-}
-
-/* The defaults' value of a list, which a service's `-=` starts from */
-#define DFLT(x, field) ((x)->wdefs || !(x)->defs->svc ? NULL : &(x)->defs->svc->field.v)
 
 static int
 yes_no(struct xst *x, const struct xattr *a)
@@ -439,201 +390,6 @@ a_rlimit(struct xst *x, const struct xattr *a)
 }
 
 static void
-a_access_times(struct xst *x, const struct xattr *a)
-{
-	struct cv_strv v = { 0 };
-
-	if (!a->vals.n) {
-		xbad(x, a, "expects at least one interval");
-		return;
-	}
-	for (size_t i = 0; i < a->vals.n; i++) {
-		char *w = cvv_time_window(a->vals.v[i]);
-
-		if (!w) {
-			xbad(x, a, "invalid time interval %s (hours 0-23, minutes 0-59)",
-			     a->vals.v[i]);
-			cv_strv_free(&v);
-			return;
-		}
-		cv_strv_push_own(&v, w);
-	}
-	cv_strv_free(&x->s->access_times.v);
-	x->s->access_times.v = v;
-	x->s->access_times.op = CV_SET;
-}
-
-/* only_from / no_access: every value in xinetd's forms */
-static void
-a_addresses(struct xst *x, const struct xattr *a)
-{
-	bool only = !strcmp(a->name, "only_from");
-	struct cv_strv vals = { 0 };
-
-	for (size_t i = 0; i < a->vals.n; i++) {
-		char *why = NULL;
-
-		switch (cvv_address(a->vals.v[i], &vals, &why)) {
-		case CVV_OK:
-			break;
-		case CVV_HOST:
-			xlost(x, a, "%s", why);
-			break;
-		case CVV_LOST:
-			xlost(x, a, "%s%s", why, only ? "" :
-			      "; the service is now open to those clients");
-			break;
-		case CVV_BAD:
-			xbad(x, a, "%s: %s", a->vals.v[i], why);
-			free(why);
-			cv_strv_free(&vals);
-			return;
-		}
-		free(why);
-	}
-	if (only)
-		fold_apply(&x->only_from, list_op(x, a), &vals,
-			   DFLT(x, only_from));
-	else
-		fold_apply(&x->no_access, list_op(x, a), &vals,
-			   DFLT(x, no_access));
-	cv_strv_free(&vals);
-}
-
-static void
-a_log_flags(struct xst *x, const struct xattr *a)
-{
-	static const char *const success[] = { "PID", "HOST", "USERID", "EXIT", "DURATION", NULL };
-	static const char *const failure[] = { "HOST", "USERID", "ATTEMPT", NULL };
-	bool ok = !strcmp(a->name, "log_on_success");
-	const char *const *known = ok ? success : failure;
-	struct cv_strv vals = { 0 };
-
-	for (size_t i = 0; i < a->vals.n; i++) {
-		const char *v = a->vals.v[i];
-		size_t k;
-
-		if (ok && !strcmp(v, "TRAFFIC")) {
-			if (a->op != '-')
-				xlost(x, a, "TRAFFIC counts a redirect's bytes; portier has no redirect");
-			continue;
-		}
-		for (k = 0; known[k] && strcmp(known[k], v); k++)
-			;
-		if (!known[k]) {
-			xbad(x, a, "bad %s flag %s", a->name, v);
-			cv_strv_free(&vals);
-			return;
-		}
-		cv_strv_push(&vals, v);
-	}
-	if (ok)
-		fold_apply(&x->log_s, list_op(x, a), &vals,
-			   DFLT(x, log_success));
-	else
-		fold_apply(&x->log_f, list_op(x, a), &vals,
-			   DFLT(x, log_failure));
-	cv_strv_free(&vals);
-}
-
-static void
-a_env(struct xst *x, const struct xattr *a)
-{
-	if (a->op == '-') {
-		xbad(x, a, "operator -= is not supported for env");
-		return;
-	}
-	for (size_t i = 0; i < a->vals.n; i++) {
-		if (!strchr(a->vals.v[i], '=')) {
-			xbad(x, a, "%s has no '='", a->vals.v[i]);
-			return;
-		}
-	}
-	x->env.own = true;
-	fold_apply(&x->env, a->op, &a->vals, NULL);
-}
-
-static void
-a_passenv(struct xst *x, const struct xattr *a)
-{
-	fold_apply(&x->passenv, list_op(x, a), &a->vals,
-		   DFLT(x, passenv));
-}
-
-static void
-a_type(struct xst *x, const struct xattr *a)
-{
-	if (!a->vals.n) {
-		xbad(x, a, "expects at least one type");
-		return;
-	}
-	for (size_t i = 0; i < a->vals.n; i++) {
-		const char *v = a->vals.v[i];
-
-		if (!strcmp(v, "INTERNAL"))
-			x->t_internal = true;
-		else if (!strcmp(v, "UNLISTED"))
-			x->t_unlisted = true;
-		else if (!strcmp(v, "RPC"))
-			x->t_rpc = true;
-		else if (!strcmp(v, "SPECIAL"))
-			x->t_special = true;
-		else if (!strcmp(v, "TCPMUX"))
-			x->t_tcpmux = true;
-		else if (!strcmp(v, "TCPMUXPLUS"))
-			x->t_tcpmuxplus = true;
-		else
-			xbad(x, a, "bad service type %s", v);
-	}
-}
-
-static void
-a_flag(struct xst *x, const struct xattr *a, const char *v)
-{
-	if (!strcmp(v, "NAMEINARGS")) {
-		x->nameinargs = true;
-		x->nameinargs_late = x->s->args_set;
-	} else if (!strcmp(v, "IPv4")) {
-		x->ipv4 = true;
-	} else if (!strcmp(v, "IPv6")) {
-		x->ipv6 = true;
-	} else if (!strcmp(v, "KEEPALIVE")) {
-		x->s->keepalive = true;
-	} else if (!strcmp(v, "NODELAY")) {
-		x->s->nodelay = true;
-	} else if (!strcmp(v, "SENSOR")) {
-		x->sensor = true;
-	} else if (!strcmp(v, "DISABLE")) {
-		x->s->disable = 1;
-	} else if (!strcmp(v, "REUSE")) {
-		xnote(x, a, "REUSE: portier sets SO_REUSEADDR on its TCP sockets, as xinetd "
-		      "always does since 2.3.12");
-	} else if (!strcmp(v, "NOLIBWRAP")) {
-		xnote(x, a, "NOLIBWRAP: portier never consults libwrap");
-	} else if (!strcmp(v, "NORETRY")) {
-		xnote(x, a, "NORETRY: portier does not retry a failed fork either");
-	} else if (!strcmp(v, "INTERCEPT")) {
-		xlost(x, a, "INTERCEPT: portier checks access when it accepts, and has no "
-		      "filter process for wait services");
-	} else if (!strcmp(v, "IDONLY")) {
-		xlost(x, a, "IDONLY: portier cannot refuse clients that run no identd (RFC 1413)");
-	} else if (!strcmp(v, "LABELED")) {
-		xlost(x, a, "LABELED: portier does not set SELinux contexts");
-	} else {
-		xbad(x, a, "bad service flag %s", v);
-	}
-}
-
-static void
-a_flags(struct xst *x, const struct xattr *a)
-{
-	if (!a->vals.n)
-		xbad(x, a, "expects at least one flag");
-	for (size_t i = 0; i < a->vals.n; i++)
-		a_flag(x, a, a->vals.v[i]);
-}
-
-static void
 a_redirect(struct xst *x, const struct xattr *a)
 {
 	set_str(&x->redirect[0], a->vals.v[0]);
@@ -690,20 +446,6 @@ a_log_type(struct xst *x, const struct xattr *a)
 }
 
 static void
-a_idlist(struct xst *x, const struct xattr *a)
-{
-	bool en = !strcmp(a->name, "enabled");
-	struct cv_strv *l = en ? &x->wdefs->enabled : &x->wdefs->disabled;
-
-	for (size_t i = 0; i < a->vals.n; i++)
-		if (!cv_strv_has(l, a->vals.v[i]))
-			cv_strv_push(l, a->vals.v[i]);
-	if (en)
-		x->wdefs->has_enabled = true;
-	xnote(x, a, "applied to the converted services (portier has no such list)");
-}
-
-static void
 a_lost(struct xst *x, const struct xattr *a)
 {
 	if (!strcmp(a->name, "libwrap"))
@@ -724,20 +466,20 @@ static const struct xattr_def xattr_table[] = {
 	{ "server", 1, false, a_server },
 	{ "server_args", -1, false, a_server_args },
 	{ "instances", 1, true, a_instances },
-	{ "log_on_success", -2, true, a_log_flags },
-	{ "log_on_failure", -2, true, a_log_flags },
+	{ "log_on_success", -2, true, xlist_log_flags },
+	{ "log_on_failure", -2, true, xlist_log_flags },
 	{ "log_type", -1, true, a_log_type },
-	{ "only_from", -2, true, a_addresses },
-	{ "no_access", -2, true, a_addresses },
-	{ "access_times", -1, false, a_access_times },
-	{ "type", -1, false, a_type },
+	{ "only_from", -2, true, xlist_addresses },
+	{ "no_access", -2, true, xlist_addresses },
+	{ "access_times", -1, false, xlist_access_times },
+	{ "type", -1, false, xfinal_type_attr },
 	{ "rpc_version", 1, false, a_lost },
 	{ "rpc_number", 1, false, a_lost },
 	{ "id", 1, false, a_id },
-	{ "env", -2, false, a_env },
+	{ "env", -2, false, xlist_env },
 	{ "port", 1, false, a_port },
-	{ "passenv", -2, true, a_passenv },
-	{ "flags", -1, false, a_flags },
+	{ "passenv", -2, true, xlist_passenv },
+	{ "flags", -1, false, xfinal_flags_attr },
 	{ "nice", 1, false, a_nice },
 	{ "redirect", 2, false, a_redirect },
 	{ "banner", 1, true, a_banner },
@@ -761,8 +503,8 @@ static const struct xattr_def xattr_table[] = {
 	{ "umask", 1, true, a_umask },
 	{ "libwrap", 1, false, a_lost },
 	{ "mdns", 1, false, a_lost },
-	{ "disabled", -2, true, a_idlist },
-	{ "enabled", -2, true, a_idlist },
+	{ "disabled", -2, true, xlist_idlist },
+	{ "enabled", -2, true, xlist_idlist },
 	{ NULL, 0, false, NULL },
 };
 
@@ -826,12 +568,12 @@ xst_free(struct xst *x)
 static void
 store_lists(struct xst *x)
 {
-	fold_result(&x->only_from, &x->s->only_from);
-	fold_result(&x->no_access, &x->s->no_access);
-	fold_result(&x->log_s, &x->s->log_success);
-	fold_result(&x->log_f, &x->s->log_failure);
-	fold_result(&x->passenv, &x->s->passenv);
-	fold_result(&x->env, &x->s->env);
+	xlist_store(&x->only_from, &x->s->only_from);
+	xlist_store(&x->no_access, &x->s->no_access);
+	xlist_store(&x->log_s, &x->s->log_success);
+	xlist_store(&x->log_f, &x->s->log_failure);
+	xlist_store(&x->passenv, &x->s->passenv);
+	xlist_store(&x->env, &x->s->env);
 }
 
 void

@@ -1,7 +1,8 @@
-/* convert_xfinal: what xinetd decides once a whole entry is read
- * (confparse.c service_fill, fix_server_argv, service_attr_check): the
- * service type, required attributes, argv with NAMEINARGS and tcpd,
- * redirect, the address family, and xinetd's own defaults. */
+/* convert_xfinal: the type and flags attributes, and what xinetd decides
+ * once a whole entry is read (confparse.c service_fill, fix_server_argv,
+ * service_attr_check): the service type, required attributes, argv with
+ * NAMEINARGS and tcpd, redirect, the address family, and xinetd's own
+ * defaults. */
 #include "autoconf.h"
 
 #include <arpa/inet.h>
@@ -9,6 +10,79 @@
 #include <string.h>
 
 #include "convert_int.h"
+
+void
+xfinal_type_attr(struct xst *x, const struct xattr *a)
+{
+	if (!a->vals.n) {
+		xbad(x, a, "expects at least one type");
+		return;
+	}
+	for (size_t i = 0; i < a->vals.n; i++) {
+		const char *v = a->vals.v[i];
+
+		if (!strcmp(v, "INTERNAL"))
+			x->t_internal = true;
+		else if (!strcmp(v, "UNLISTED"))
+			x->t_unlisted = true;
+		else if (!strcmp(v, "RPC"))
+			x->t_rpc = true;
+		else if (!strcmp(v, "SPECIAL"))
+			x->t_special = true;
+		else if (!strcmp(v, "TCPMUX"))
+			x->t_tcpmux = true;
+		else if (!strcmp(v, "TCPMUXPLUS"))
+			x->t_tcpmuxplus = true;
+		else
+			xbad(x, a, "bad service type %s", v);
+	}
+}
+
+static void
+flag_one(struct xst *x, const struct xattr *a, const char *v)
+{
+	if (!strcmp(v, "NAMEINARGS")) {
+		x->nameinargs = true;
+		x->nameinargs_late = x->s->args_set;
+	} else if (!strcmp(v, "IPv4")) {
+		x->ipv4 = true;
+	} else if (!strcmp(v, "IPv6")) {
+		x->ipv6 = true;
+	} else if (!strcmp(v, "KEEPALIVE")) {
+		x->s->keepalive = true;
+	} else if (!strcmp(v, "NODELAY")) {
+		x->s->nodelay = true;
+	} else if (!strcmp(v, "SENSOR")) {
+		x->sensor = true;
+	} else if (!strcmp(v, "DISABLE")) {
+		x->s->disable = 1;
+	} else if (!strcmp(v, "REUSE")) {
+		xnote(x, a, "REUSE: portier sets SO_REUSEADDR on its TCP sockets, as xinetd "
+		      "always does since 2.3.12");
+	} else if (!strcmp(v, "NOLIBWRAP")) {
+		xnote(x, a, "NOLIBWRAP: portier never consults libwrap");
+	} else if (!strcmp(v, "NORETRY")) {
+		xnote(x, a, "NORETRY: portier does not retry a failed fork either");
+	} else if (!strcmp(v, "INTERCEPT")) {
+		xlost(x, a, "INTERCEPT: portier checks access when it accepts, and has no "
+		      "filter process for wait services");
+	} else if (!strcmp(v, "IDONLY")) {
+		xlost(x, a, "IDONLY: portier cannot refuse clients that run no identd (RFC 1413)");
+	} else if (!strcmp(v, "LABELED")) {
+		xlost(x, a, "LABELED: portier does not set SELinux contexts");
+	} else {
+		xbad(x, a, "bad service flag %s", v);
+	}
+}
+
+void
+xfinal_flags_attr(struct xst *x, const struct xattr *a)
+{
+	if (!a->vals.n)
+		xbad(x, a, "expects at least one flag");
+	for (size_t i = 0; i < a->vals.n; i++)
+		flag_one(x, a, a->vals.v[i]);
+}
 
 /* xinetd's internal services that report on xinetd itself */
 static const char *const xinetd_own[] = { "services", "servers", "xadmin", NULL };

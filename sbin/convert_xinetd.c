@@ -29,6 +29,7 @@ struct xreader {
 struct xlines {
 	char **line;
 	size_t n;
+	size_t alloc;
 	size_t pos;
 	const char *file;
 };
@@ -48,13 +49,7 @@ lines_cut(struct xlines *l, const char *buf)
 		memcpy(s, p, len);
 		if (len && s[len - 1] == '\r')
 			s[len - 1] = '\0';
-		if (l->n % 64 == 0) {
-			char **v = realloc(l->line, (l->n + 64) * sizeof(*v));
-
-			if (!v)
-				abort();
-			l->line = v;
-		}
+		cv_grow(&l->line, &l->alloc, l->n + 1, sizeof(*l->line));
 		l->line[l->n++] = s;
 		p += len;
 		if (*p)
@@ -158,15 +153,7 @@ parse_attr(struct xentry *e, const char *line, int ln, struct diag *d)
 		cv_strv_push(&a.vals, t.v[i]);
 	a.name = cv_strdup(t.v[0]);
 	cv_strv_free(&t);
-	if (e->n == e->alloc) {
-		size_t n = e->alloc ? e->alloc * 2 : 16;
-		struct xattr *v = realloc(e->attrs, n * sizeof(*v));
-
-		if (!v)
-			abort();
-		e->attrs = v;
-		e->alloc = n;
-	}
+	cv_grow(&e->attrs, &e->alloc, e->n + 1, sizeof(*e->attrs));
 	e->attrs[e->n++] = a;
 	return 0;
 }
@@ -174,15 +161,7 @@ parse_attr(struct xentry *e, const char *line, int ln, struct diag *d)
 static void
 add_entry(struct xreader *r, struct xentry *e)
 {
-	if (r->n == r->alloc) {
-		size_t n = r->alloc ? r->alloc * 2 : 32;
-		struct xentry **v = realloc(r->ent, n * sizeof(*v));
-
-		if (!v)
-			abort();
-		r->ent = v;
-		r->alloc = n;
-	}
+	cv_grow(&r->ent, &r->alloc, r->n + 1, sizeof(*r->ent));
 	r->ent[r->n++] = e;
 }
 

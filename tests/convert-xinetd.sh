@@ -13,21 +13,6 @@ pt_init
 PORTIERCTL=${PORTIERCTL:-$top_builddir/sbin/portierctl}
 SRC="$top_srcdir/tests/convert/debian-xinetd.d"
 SERVICES="chargen daytime discard echo time"
-XPID=
-
-stop_xinetd() {
-	[ -n "$XPID" ] || return 0
-	kill -TERM "$XPID" 2>/dev/null
-	for _ in $(seq 30); do
-		kill -0 "$XPID" 2>/dev/null || break
-		sleep 0.1
-	done
-	kill -KILL "$XPID" 2>/dev/null
-	wait "$XPID" 2>/dev/null
-	XPID=
-}
-trap 'stop_xinetd; pt_cleanup' EXIT
-
 # 1. The pristine files: every one converts, the result loads. Five services
 #    twice (tcp, udp); the udp twins of chargen-udp & co. are duplicates, and
 #    services/servers have no portier counterpart: seven kept as comments.
@@ -71,9 +56,10 @@ for s in $SERVICES; do
 done
 printf 'defaults\n{\n}\n\nincludedir %s\n' "$PT_DIR/xinetd.d" > "$PT_DIR/xinetd.conf"
 
-"$XINETD" -dontfork -f "$PT_DIR/xinetd.conf" -filelog "$PT_DIR/xinetd-run/log" \
-	-pidfile "$PT_DIR/xinetd-run/pid" < /dev/null > "$PT_DIR/xinetd-run/out" 2>&1 &
-XPID=$!
+# xinetd in the foreground, stopped by pt_cleanup like every pt_bg process;
+# its log is outside the directory it includes.
+pt_bg "$XINETD" -dontfork -f "$PT_DIR/xinetd.conf" -filelog "$PT_DIR/xinetd-run/log" \
+	-pidfile "$PT_DIR/xinetd-run/pid" < /dev/null > "$PT_DIR/xinetd-run/out" 2>&1
 for p in ${XPORTS//,/ }; do
 	$PT_CLIENT ready 127.0.0.1 "$p" > /dev/null ||
 		{ cat "$PT_DIR/xinetd-run/log" >&2; pt_fail "xinetd does not listen on $p"; }
@@ -94,6 +80,5 @@ python3 "$top_srcdir/tests/convert_compare.py" "$XPORTS" "$PPORTS" > "$PT_DIR/co
 rc=$?
 cat "$PT_DIR/compare"
 [ $rc -eq 0 ] || pt_fail "portierd does not answer as xinetd does"
-stop_xinetd
 pt_stop || pt_fail "portierd did not exit cleanly"
 exit 0

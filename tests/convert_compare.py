@@ -62,24 +62,11 @@ def tcp_talk(port, send=b"", want=None):
         s.close()
 
 
-def udp_talk(port, send):
-    """One datagram out, the first one back (None after QUIET seconds)."""
+def udp_talk(port, send, wait=TIMEOUT):
+    """One datagram out, the first one back (None after wait seconds)."""
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     try:
-        s.settimeout(TIMEOUT)
-        s.sendto(send, (HOST, port))
-        try:
-            return s.recv(65536)
-        except socket.timeout:
-            return None
-    finally:
-        s.close()
-
-
-def udp_quiet(port, send):
-    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    try:
-        s.settimeout(QUIET)
+        s.settimeout(wait)
         s.sendto(send, (HOST, port))
         try:
             return s.recv(65536)
@@ -171,7 +158,7 @@ def test_discard(xp, pp):
     got = [tcp_talk(p, b"x" * 5000) for p in (xp, pp)]
     check(got[0] == (b"", False), "discard tcp xinetd: nothing back, connection open")
     check(got[1] == got[0], "discard tcp: portierd behaves as xinetd")
-    got = [udp_quiet(p, b"into the void") for p in (xp, pp)]
+    got = [udp_talk(p, b"into the void", QUIET) for p in (xp, pp)]
     check(got[0] is None, "discard udp xinetd: no answer")
     check(got[1] == got[0], "discard udp: portierd behaves as xinetd")
 
