@@ -340,6 +340,27 @@ read_entries(struct ireader *r, const char *buf)
 	}
 }
 
+/* Differences that hold for every handler inetd started. */
+static void
+summarize(const struct cv_set *set, struct diag *d)
+{
+	size_t handlers = 0;
+
+	for (size_t i = 0; i < set->count; i++)
+		handlers += !set->svc[i]->internal && !set->svc[i]->commented;
+	if (!handlers)
+		return;
+	diag_add(d, DIAG_WARNING, NULL, 0,
+		 "%zu service(s) got inetd's environment (less PATH and a few others); "
+		 "portier starts handlers with a clean one (list what they need in passenv "
+		 "or env)", handlers);
+	diag_add(d, DIAG_WARNING, NULL, 0,
+		 "%zu service(s) had no limit on handlers at once under inetd, only 256 "
+		 "starts a minute; portier's defaults are instances = 50, per_source = 10 "
+		 "and cps = { 50, 10 } (set instances and per_source to UNLIMITED in the "
+		 "defaults to keep inetd's behaviour)", handlers);
+}
+
 int
 convert_inetd_buffer(const char *buf, const char *name,
 		     const struct convert_opts *o, struct convert_out *out,
@@ -349,6 +370,7 @@ convert_inetd_buffer(const char *buf, const char *name,
 	size_t before = d->errors;
 
 	read_entries(&r, buf);
+	summarize(&r.set, d);
 	cv_finish(&r.set, o, out, d);
 	cv_set_free(&r.set);
 	free(r.defhost);

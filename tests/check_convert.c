@@ -973,6 +973,8 @@ START_TEST(test_xinetd_conf_includedir)
 	ck_assert_uint_ge(out.live, 15);
 	/* includedir skips names with a dot or a trailing ~ */
 	ck_assert(has("(service rsync)"));
+	ck_assert(!has("rsync-old"));
+	ck_assert(!has("tftp-backup"));
 	ck_assert(load("shell")->disabled);	/* the defaults' disabled list */
 	ck_assert(load("tftp/udp")->wait);
 	ck_assert_int_eq(load("ctf-pwn")->instances, 50);
@@ -1061,6 +1063,8 @@ START_TEST(test_inetd_basic)
 	ck_assert(!s->wait);
 	ck_assert_str_eq(s->user, "root");
 	ck_assert_str_eq(s->argv[0], "in.ftpd");
+	ck_assert(warned("1 service(s) got inetd's environment"));
+	ck_assert(warned("1 service(s) had no limit on handlers at once under inetd"));
 }
 END_TEST
 
@@ -1072,6 +1076,7 @@ START_TEST(test_inetd_internal)
 	ck_assert(load("echo/udp")->internal);
 	ck_assert(load("echo/udp")->wait);
 	ck_assert(!has("\tuser ="));
+	ck_assert_uint_eq(d.count, 0);	/* no handler: no summary */
 }
 END_TEST
 
