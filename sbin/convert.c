@@ -70,28 +70,27 @@ cv_printf(const char *fmt, ...)
 	return p;
 }
 
-void
+void *
 cv_grow(void *arr, size_t *alloc, size_t need, size_t size)
 {
-	void **p = arr;
 	size_t n = *alloc ? *alloc : 8;
 	void *v;
 
 	if (need <= *alloc)
-		return;
+		return arr;
 	while (n < need)
 		n *= 2;
-	v = realloc(*p, n * size);
+	v = realloc(arr, n * size);
 	if (!v)
 		cv_oom();
-	*p = v;
 	*alloc = n;
+	return v;
 }
 
 void
 cv_strv_push_own(struct cv_strv *s, char *x)
 {
-	cv_grow(&s->v, &s->alloc, s->n + 2, sizeof(*s->v));
+	s->v = cv_grow(s->v, &s->alloc, s->n + 2, sizeof(*s->v));
 	s->v[s->n++] = x;
 	s->v[s->n] = NULL;
 }
@@ -266,7 +265,7 @@ cv_lost(struct cv_svc *s, struct diag *d, const char *file, int line,
 void
 cv_set_add(struct cv_set *set, struct cv_svc *s)
 {
-	cv_grow(&set->svc, &set->alloc, set->count + 1, sizeof(*set->svc));
+	set->svc = cv_grow(set->svc, &set->alloc, set->count + 1, sizeof(*set->svc));
 	set->svc[set->count++] = s;
 }
 

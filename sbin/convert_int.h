@@ -89,8 +89,8 @@ void *cv_alloc(size_t n);
 char *cv_strdup(const char *s);
 char *cv_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 char *cv_vprintf(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
-/* Makes *arr (an array pointer) hold at least need elements of size. */
-void cv_grow(void *arr, size_t *alloc, size_t need, size_t size);
+/* arr, grown (doubling) to hold at least need elements of size bytes. */
+void *cv_grow(void *arr, size_t *alloc, size_t need, size_t size);
 void cv_strv_push(struct cv_strv *s, const char *x);
 void cv_strv_push_own(struct cv_strv *s, char *x);
 void cv_strv_remove(struct cv_strv *s, const char *x);

@@ -135,7 +135,7 @@ spell_port(struct cv_svc *s, const struct convert_opts *o, struct diag *d)
 }
 
 static char *
-file_name(const struct cv_set *set, const struct convert_out *out, const char *id)
+file_name(const struct convert_out *out, const char *id)
 {
 	char *base = cv_strdup(id + strspn(id, "/.-")), *name = NULL;
 
@@ -145,7 +145,6 @@ file_name(const struct cv_set *set, const struct convert_out *out, const char *i
 		else if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
 			   (*p >= '0' && *p <= '9') || *p == '.' || *p == '_' || *p == '-'))
 			*p = '_';
-	(void)set;
 	for (int n = 1; ; n++) {
 		bool taken = false;
 
@@ -200,7 +199,7 @@ cv_finish(struct cv_set *set, const struct convert_opts *o,
 		struct cv_svc *s = set->svc[i];
 
 		spell_port(s, o, d);
-		cv_out_add(out, file_name(set, out, s->id), cv_render(s));
+		cv_out_add(out, file_name(out, s->id), cv_render(s));
 		if (s->commented)
 			out->commented++;
 		else

@@ -49,7 +49,7 @@ lines_cut(struct xlines *l, const char *buf)
 		memcpy(s, p, len);
 		if (len && s[len - 1] == '\r')
 			s[len - 1] = '\0';
-		cv_grow(&l->line, &l->alloc, l->n + 1, sizeof(*l->line));
+		l->line = cv_grow(l->line, &l->alloc, l->n + 1, sizeof(*l->line));
 		l->line[l->n++] = s;
 		p += len;
 		if (*p)
@@ -153,7 +153,7 @@ parse_attr(struct xentry *e, const char *line, int ln, struct diag *d)
 		cv_strv_push(&a.vals, t.v[i]);
 	a.name = cv_strdup(t.v[0]);
 	cv_strv_free(&t);
-	cv_grow(&e->attrs, &e->alloc, e->n + 1, sizeof(*e->attrs));
+	e->attrs = cv_grow(e->attrs, &e->alloc, e->n + 1, sizeof(*e->attrs));
 	e->attrs[e->n++] = a;
 	return 0;
 }
@@ -161,7 +161,7 @@ parse_attr(struct xentry *e, const char *line, int ln, struct diag *d)
 static void
 add_entry(struct xreader *r, struct xentry *e)
 {
-	cv_grow(&r->ent, &r->alloc, r->n + 1, sizeof(*r->ent));
+	r->ent = cv_grow(r->ent, &r->alloc, r->n + 1, sizeof(*r->ent));
 	r->ent[r->n++] = e;
 }
 
