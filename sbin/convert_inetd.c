@@ -230,6 +230,7 @@ parse_entry(struct ireader *r, const struct iline *il)
 		}
 		if (!colon[1]) {
 			/* "host: name ..." */
+			free(f.v[0]);
 			memmove(f.v, f.v + 1, f.n * sizeof(char *));
 			f.n--;
 		} else {

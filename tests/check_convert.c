@@ -1109,12 +1109,14 @@ START_TEST(test_inetd_hosts)
 	       "daytime stream tcp nowait root internal\n"
 	       "time stream tcp nowait root internal\n"
 	       "*:\n"
-	       "chargen stream tcp nowait root internal\n");
+	       "chargen stream tcp nowait root internal\n"
+	       "127.0.0.2: echo dgram udp wait root internal\n");
 	ck_assert(has("\tbind = { \"127.0.0.1\" }\n"));
 	ck_assert(has("\tbind = { \"::1\" }\n"));
 	ck_assert_uint_eq(load("daytime")->nbind, 2);
 	ck_assert_uint_eq(load("time")->nbind, 2);
 	ck_assert_uint_eq(load("chargen")->nbind, 0);
+	ck_assert_uint_eq(load("echo/udp")->nbind, 1);
 }
 END_TEST
 
