@@ -6,6 +6,7 @@
 #define PORTIER_CTL_H
 
 int ctl_check(int argc, char *argv[]);
+int ctl_convert(int argc, char *argv[]);
 int ctl_lookup(int argc, char *argv[]);
 
 #endif

@@ -12,6 +12,8 @@ static const struct {
 	const char *usage;
 } commands[] = {
 	{ "check", ctl_check, "check [-c DIR] [-r FILE]...      validate registry and configuration" },
+	{ "convert", ctl_convert, "convert --from-xinetd PATH | --from-inetd FILE [--out DIR] [--force]\n"
+	  "                                   turn an xinetd or inetd configuration into conf.d files" },
 	{ "lookup", ctl_lookup, "lookup NAME|PORT|PORT/PROTO [-r FILE]...  search the registry" },
 };
 
