@@ -40,8 +40,9 @@ notify_send(const char *state)
 	}
 }
 
-void
-notify_status_text(const struct service_table *t, size_t running, char *buf, size_t len)
+/* "N services listening, M handlers running" */
+static void
+status_text(const struct service_table *t, size_t running, char *buf, size_t len)
 {
 	size_t listening = 0;
 
@@ -63,7 +64,7 @@ status_fire(struct timer *t)
 {
 	char text[sizeof(n.last)], msg[sizeof(n.last) + 16];
 
-	notify_status_text(n.t, children_count(), text, sizeof(text));
+	status_text(n.t, children_count(), text, sizeof(text));
 	if (!strcmp(text, n.last))
 		return;
 	snprintf(msg, sizeof(msg), "STATUS=%s", text);
@@ -87,12 +88,6 @@ notify_init(void)
 	n.status.fn = status_fire;
 }
 
-bool
-notify_enabled(void)
-{
-	return n.on;
-}
-
 void
 notify_ready(const struct service_table *t)
 {
@@ -101,7 +96,7 @@ notify_ready(const struct service_table *t)
 	if (!n.on)
 		return;
 	n.t = t;
-	notify_status_text(t, children_count(), n.last, sizeof(n.last));
+	status_text(t, children_count(), n.last, sizeof(n.last));
 	snprintf(msg, sizeof(msg), "READY=1\nSTATUS=%s", n.last);
 	notify_send(msg);
 	n.ready = true;

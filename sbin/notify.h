@@ -7,15 +7,10 @@
 #ifndef PORTIER_NOTIFY_H
 #define PORTIER_NOTIFY_H
 
-#include <stdbool.h>
-#include <stddef.h>
-
 struct service_table;
 
 /* After loop_init(): reads NOTIFY_SOCKET and the watchdog interval. */
 void notify_init(void);
-/* True when notifications are being sent. */
-bool notify_enabled(void);
 /* READY=1 and the status of t (kept for later updates; call again with the
  * new table after a reload). Starts the watchdog timer the first time. */
 void notify_ready(const struct service_table *t);
@@ -27,8 +22,6 @@ void notify_reloading(void);
 void notify_changed(void);
 /* STOPPING=1, and no more timers. */
 void notify_stopping(void);
-/* The status line for t: "N services listening, M handlers running". */
-void notify_status_text(const struct service_table *t, size_t running, char *buf, size_t len);
 /* Cancels the timers (shutdown, before loop_exit()). */
 void notify_exit(void);
 

@@ -17,12 +17,13 @@ SSA=$(command -v systemd-socket-activate) ||
 [ -x "$SSA" ] || pt_skip "systemd-socket-activate is not installed (package systemd)"
 command -v ss >/dev/null || pt_skip "ss (iproute2) is needed"
 
-set -- $(pt_ports 4)
-PORT=$1 OWN=$2 NOSUCH=$3 BAD=$4
+set -- $(pt_ports 5)
+PORT=$1 OWN=$2 NOSUCH=$3 BAD=$4 UDP=$5
 
 pt_internal adopted echo "$PORT"
 pt_internal own echo "$OWN"
 pt_internal tcpsvc echo "$BAD"
+pt_internal uecho/udp echo "$UDP"
 
 # systemd-socket-activate ARGS… execs portierd on the first connection or
 # datagram; its pid stays portierd's.
@@ -62,8 +63,9 @@ out=$($PT_CLIENT tcp 127.0.0.1 "$PORT" again) || pt_fail "no second answer"
 [ "$out" = again ] || pt_fail "second answer '$out'"
 pt_stop || pt_fail "portierd exited with status $?"
 
-# 2. A misfit: a datagram socket named after a TCP service.
-sd_start --datagram -l "127.0.0.1:$BAD" --fdname=tcpsvc
+# 2. A misfit: a datagram socket named after a TCP service; and a datagram
+#    socket that fits a UDP service.
+sd_start --datagram -l "127.0.0.1:$BAD" -l "127.0.0.1:$UDP" --fdname=tcpsvc:uecho/udp
 python3 -c 'import socket, sys
 socket.socket(socket.AF_INET, socket.SOCK_DGRAM).sendto(b"x", ("127.0.0.1", int(sys.argv[1])))' "$BAD"
 pt_wait_log "started" || pt_fail "portierd did not start with a misfit socket"
@@ -73,5 +75,13 @@ pt_assert_grep "tcpsvc: socket 3 from the service manager refused: expected a li
 [ "$(listeners t "$BAD" | wc -l)" -eq 1 ] || pt_fail "tcpsvc did not bind its own socket"
 out=$($PT_CLIENT tcp 127.0.0.1 "$BAD" own) || pt_fail "tcpsvc does not answer on its own socket"
 [ "$out" = own ] || pt_fail "tcpsvc answered '$out'"
+pt_assert_grep "uecho/udp: listening on 127.0.0.1:$UDP/udp \(socket 4 from the service manager\)" \
+	"$PT_LOG" "the UDP socket was not adopted"
+out=$($PT_CLIENT udp 127.0.0.1 "$UDP" datagram) || pt_fail "no answer through the adopted UDP socket"
+[ "$out" = datagram ] || pt_fail "UDP answer '$out'"
+[ "$(listeners u "$UDP" | wc -l)" -eq 1 ] || pt_fail "more than one UDP socket on $UDP"
+ino=$(listeners u "$UDP" | sed -n 's/.* ino:\([0-9]*\).*/\1/p')
+[ "$(readlink "/proc/$PT_PID/fd/4")" = "socket:[$ino]" ] ||
+	pt_fail "the UDP socket on $UDP is not the one passed as fd 4"
 pt_stop || pt_fail "portierd exited with status $?"
 exit 0
