@@ -330,6 +330,10 @@ finish_internal(struct loader *ld, struct build *b)
 		config_err(ld, b, O_TCPMUX, "the tcpmux service cannot be reached through itself");
 	if (b->own[O_IDLE_TIMEOUT] && s->socktype != SOCK_STREAM)
 		config_warn(ld, b, O_IDLE_TIMEOUT, "idle_timeout applies to internal TCP services only");
+	/* Inherited from defaults it only concerns handlers; said here, it is a mistake. */
+	if (b->own[O_ACTIVATION] && s->activation == ACTIVATION_SYSTEMD)
+		config_err(ld, b, O_ACTIVATION, "activation = systemd passes the socket to a handler; "
+			   "an internal service has none");
 	warn_process_options(ld, b);
 }
 

@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "access.h"
+#include "adopt.h"
 #include "children.h"
 #include "config.h"
 #include "daemon.h"
@@ -34,8 +35,10 @@
 #include "internal.h"
 #include "log.h"
 #include "loop.h"
+#include "notify.h"
 #include "pidfile.h"
 #include "registry.h"
+#include "sd.h"
 #include "service.h"
 #include "spawn.h"
 
@@ -47,6 +50,7 @@ static struct {
 	const char *pidfile;
 	struct watcher sig;
 	sigset_t sigs;
+	bool journal_stream;		/* stderr was the journal's at start-up */
 } d;
 
 const char *
@@ -216,11 +220,20 @@ log_choose(const struct daemon_opts *o)
 	const struct daemon_settings *s = &d.cfg->settings;
 	enum log_target t = o->foreground ? LOG_TO_STDERR : LOG_TO_SYSLOG;
 
+	if (d.journal_stream && sd_available())
+		t = LOG_TO_JOURNAL;	/* started by systemd: its natural target */
 	if (s->log_set)
 		t = s->log;
 	/* Detached, stderr is /dev/null. */
 	if (!o->foreground && t == LOG_TO_STDERR)
 		t = LOG_TO_SYSLOG;
+	if (t == LOG_TO_JOURNAL && !sd_available()) {
+		t = o->foreground ? LOG_TO_STDERR : LOG_TO_SYSLOG;
+		log_open("portierd", t, s->log_facility ? s->log_facility : LOG_DAEMON);
+		logit(LOG_WARNING, "log = journal: this portierd was built without systemd "
+		      "support; logging to %s instead", t == LOG_TO_STDERR ? "stderr" : "syslog");
+		return;
+	}
 	log_open("portierd", t, s->log_facility ? s->log_facility : LOG_DAEMON);
 }
 
@@ -325,13 +338,16 @@ signals_watch(void)
 static int
 daemon_bind(const struct daemon_opts *o)
 {
-	size_t bound, failed, wanted = 0;
+	size_t bound, adopted, failed, wanted = 0;
 
 	if (service_table_init(&d.table, d.cfg->services, d.cfg->count, &d.cfg->settings) < 0)
 		return -1;
 	for (size_t i = 0; i < d.table.count; i++)
 		wanted += d.table.rt[i].state == SERVICE_UNBOUND;
+	/* Sockets from the service manager first: their services bind nothing. */
+	adopted = adopt_sockets(&d.table, d.cfg);
 	failed = service_table_bind(&d.table, &bound);
+	bound += adopted;
 	if (failed && o->strict) {
 		logit(LOG_ERR, "--strict: %zu address(es) could not be bound", failed);
 		return -1;
@@ -348,6 +364,7 @@ daemon_bind(const struct daemon_opts *o)
 static void
 daemon_cleanup(void)
 {
+	notify_exit();
 	internal_shutdown();	/* its connections count in the table */
 	service_table_free(&d.table);
 	if (d.pidfile)
@@ -375,6 +392,7 @@ daemon_start(const struct daemon_opts *o)
 	log_choose(o);
 	if (loop_init() < 0 || signals_watch() < 0 || service_table_start(&d.table) < 0)
 		return -1;
+	notify_init();
 	if (d.pidfile && pidfile_write(d.pidfile) < 0)
 		return -1;
 	if (ready >= 0) {
@@ -382,6 +400,7 @@ daemon_start(const struct daemon_opts *o)
 			logerr(LOG_WARNING, "readiness pipe");
 		close(ready);
 	}
+	notify_ready(&d.table);
 	return 0;
 }
 
@@ -393,6 +412,8 @@ daemon_run(const struct daemon_opts *o)
 
 	log_open("portierd", LOG_TO_STDERR, LOG_DAEMON);
 	log_set_debug(o->debug);
+	/* Before detaching replaces stderr. */
+	d.journal_stream = log_stderr_is_journal();
 	if (stdio_ensure() < 0 || daemon_load(o) < 0)
 		goto out;
 	d.pidfile = o->pidfile ? o->pidfile : daemon_pidfile_default(o->foreground);
@@ -409,6 +430,7 @@ daemon_run(const struct daemon_opts *o)
 	      d.cfg->count);
 	if (loop_run() == 0)
 		rc = DAEMON_EXIT_OK;
+	notify_stopping();
 out:
 	daemon_cleanup();
 	return rc;

@@ -4,6 +4,9 @@
 #define PORTIER_LOG_H
 
 #include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+#include <sys/uio.h>
 #include <syslog.h>
 
 enum log_target { LOG_TO_STDERR, LOG_TO_SYSLOG, LOG_TO_JOURNAL };
@@ -19,6 +22,26 @@ struct log_fields {
 	long long duration_usec;	/* -1: none */
 	const char *refused_reason;
 };
+
+/* A message as journal fields ("NAME=value" each), for sd_journal_sendv:
+ * MESSAGE, PRIORITY, SYSLOG_IDENTIFIER, then each field of log_fields that
+ * is set. */
+#define LOG_RECORD_FIELDS 10
+struct log_record {
+	struct iovec iov[LOG_RECORD_FIELDS];
+	size_t n;
+	char buf[4096];		/* the texts the iovecs point to */
+};
+
+/* Fills r from a message and its fields (f may be NULL). Pure: no I/O. */
+void log_record_format(struct log_record *r, int prio, const struct log_fields *f,
+		       const char *msg);
+/* True when JOURNAL_STREAM ("DEV:INODE", as systemd sets it) names the file
+ * with this device and inode. Pure. */
+bool log_stream_matches(const char *journal_stream, dev_t dev, ino_t ino);
+/* True when our stderr is the journal's stream (systemd.exec(5),
+ * JOURNAL_STREAM): then the journal is the natural default target. */
+bool log_stderr_is_journal(void);
 
 void log_open(const char *ident, enum log_target target, int facility);
 void log_set_debug(bool on);

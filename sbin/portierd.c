@@ -8,6 +8,7 @@
 
 #include "ctl.h"
 #include "daemon.h"
+#include "sd.h"
 
 /* -r may be given this many times. */
 #define MAX_REGISTRIES 32
@@ -20,7 +21,8 @@ usage(FILE *fp)
 		"                [-d|--debug] [--strict] [--insecure-config] [--check]\n"
 		"                [--help] [--version]\n"
 		"\n"
-		"  -f, --foreground   stay attached, log to stderr, no pidfile unless -p\n"
+		"  -f, --foreground   stay attached, log to stderr (the journal when stderr\n"
+		"                     is the journal's), no pidfile unless -p\n"
 		"  -c, --confdir DIR  service files (default %s)\n"
 		"  -r, --registry FILE  port registry, repeatable (default %s)\n"
 		"  -p, --pidfile FILE pidfile (default %s when root and detaching)\n"
@@ -30,6 +32,7 @@ usage(FILE *fp)
 		"                     that others own or may write (labs only)\n"
 		"      --check        validate registry and configuration, then exit\n"
 		"                     (as portierctl check)\n"
+		"      --version      the version and the features built in (systemd, journal)\n"
 		"\n"
 		"Exit status: 0 stopped by SIGTERM/SIGINT or check passed, 1 failure, 2 usage error.\n",
 		PORTIER_CONFDIR, PORTIER_REGISTRY, PORTIER_RUNDIR "/portierd.pid");
@@ -110,7 +113,7 @@ main(int argc, char *argv[])
 			usage(stdout);
 			return DAEMON_EXIT_OK;
 		case OPT_VERSION:
-			printf("portierd %s\n", PACKAGE_VERSION);
+			printf("portierd %s\nfeatures: %s\n", PACKAGE_VERSION, sd_features());
 			return DAEMON_EXIT_OK;
 		default:
 			usage(stderr);

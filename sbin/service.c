@@ -16,6 +16,7 @@
 #include "internal.h"
 #include "listener.h"
 #include "log.h"
+#include "notify.h"
 #include "service.h"
 #include "spawn.h"
 #include "svclog.h"
@@ -66,6 +67,7 @@ guard_release(struct timer *t)
 
 	logit(LOG_NOTICE, "%s: loop guard released: service resumed", rt->svc->id);
 	rt->state = SERVICE_ACTIVE;
+	notify_changed();
 	rt->guard_starts = 0;
 	for (struct listener *l = rt->listeners; l; l = l->next)
 		listener_resume(l, LISTENER_GUARD);
@@ -89,6 +91,7 @@ guard_count(struct service_rt *rt)
 	logit(LOG_ERR, "%s: %d starts within a minute: the handler seems to loop; "
 	      "service paused for %d s", rt->svc->id, rt->guard_starts, settings->loop_disable);
 	rt->state = SERVICE_LOOPING;
+	notify_changed();
 	for (struct listener *l = rt->listeners; l; l = l->next)
 		listener_pause(l, LISTENER_GUARD);
 	rt->guard.fn = guard_release;
@@ -160,6 +163,7 @@ dispatch_external(struct service_rt *rt, struct conn *c)
 		return;
 	}
 	rt->started++;
+	notify_changed();
 	svclog_start(rt, ch);
 }
 
@@ -179,6 +183,7 @@ service_child_exited(struct child *ch, int status)
 	struct service_rt *rt = ch->rt;
 
 	rt->running--;
+	notify_changed();
 	if (ch->src_held)
 		admit_release(rt, &ch->src);
 	if (ch->held)
@@ -367,6 +372,7 @@ expiry_fire(struct timer *t)
 	service_close_listeners(rt);
 	timer_cancel(&rt->guard);
 	rt->state = SERVICE_EXPIRED;
+	notify_changed();
 }
 
 /* ---- the table ---- */
@@ -436,15 +442,44 @@ sockaddr_set_port(struct sockaddr_storage *ss, unsigned port)
 		((struct sockaddr_in *)ss)->sin_port = htons(port);
 }
 
+static struct listener_opts
+service_listener_opts(const struct service *svc)
+{
+	return (struct listener_opts){
+		.backlog = svc->listen_backlog, .nonblock = !svc->wait,
+		.keepalive = svc->keepalive, .nodelay = svc->nodelay,
+	};
+}
+
+static void
+service_link(struct service_rt *rt, struct listener *l)
+{
+	l->rt = rt;
+	l->next = rt->listeners;
+	rt->listeners = l;
+	rt->nlisteners++;
+}
+
+int
+service_adopt(struct service_rt *rt, struct listener *l)
+{
+	struct listener_opts o = service_listener_opts(rt->svc);
+
+	/* Bound and listening already (the backlog is the manager's choice);
+	 * what the service says about blocking and TCP options still applies. */
+	if (listener_configure(l, &o) < 0)
+		return -1;
+	service_link(rt, l);
+	rt->state = SERVICE_ACTIVE;
+	return 0;
+}
+
 /* Returns 1 when the address counts as a bind failure. */
 static int
 bind_one(struct service_rt *rt, struct sockaddr_storage *ss, bool implicit)
 {
 	const struct service *svc = rt->svc;
-	struct listener_opts o = {
-		.backlog = svc->listen_backlog, .nonblock = !svc->wait,
-		.keepalive = svc->keepalive, .nodelay = svc->nodelay,
-	};
+	struct listener_opts o = service_listener_opts(svc);
 	socklen_t len = ss->ss_family == AF_INET6 ? sizeof(struct sockaddr_in6)
 						  : sizeof(struct sockaddr_in);
 	struct listener *l;
@@ -465,10 +500,7 @@ bind_one(struct service_rt *rt, struct sockaddr_storage *ss, bool implicit)
 		       svc->socktype == SOCK_STREAM ? "tcp" : "udp");
 		return 1;
 	}
-	l->rt = rt;
-	l->next = rt->listeners;
-	rt->listeners = l;
-	rt->nlisteners++;
+	service_link(rt, l);
 	debug("%s: listening on %s", svc->id, l->name);
 	return 0;
 }

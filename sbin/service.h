@@ -86,6 +86,9 @@ int service_table_init(struct service_table *t, const struct service *svcs, size
 /* Opens the listeners of every servable enabled service. Returns the number of
  * addresses that could not be bound; *bound gets the number of listeners open. */
 size_t service_table_bind(struct service_table *t, size_t *bound);
+/* Gives rt a socket passed by the service manager (adopt.c): rt binds
+ * nothing itself then. -1 with errno set when the socket cannot be set up. */
+int service_adopt(struct service_rt *rt, struct listener *l);
 /* Starts watching every listener (after daemonizing, with the loop ready). */
 int service_table_start(struct service_table *t);
 /* Closes every listener and frees the table; running handlers are left alone. */

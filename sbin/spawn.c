@@ -38,6 +38,7 @@
 enum {
 	DYN_LOCAL_ADDR, DYN_LOCAL_PORT, DYN_REMOTE_ADDR, DYN_REMOTE_PORT,
 	DYN_TCPLOCALIP, DYN_TCPLOCALPORT, DYN_TCPREMOTEIP, DYN_TCPREMOTEPORT,
+	DYN_LISTEN_PID,		/* activation = systemd: the child writes its pid */
 	DYN_COUNT
 };
 #define DYN_LEN (sizeof("TCPREMOTEIP=") + INET6_ADDRSTRLEN)
@@ -46,6 +47,12 @@ static const char *const reserved_env[] = {
 	"SERVICE", "PROTO", "LOCAL_ADDR", "LOCAL_PORT", "REMOTE_ADDR", "REMOTE_PORT",
 	"TCPLOCALIP", "TCPLOCALPORT", "TCPREMOTEIP", "TCPREMOTEPORT",
 };
+
+/* activation = systemd (sd_listen_fds(3)): the socket goes on this
+ * descriptor, and these are set for the handler. */
+#define LISTEN_FD 3
+#define LISTEN_PID_PREFIX "LISTEN_PID="
+static const char *const listen_env[] = { "LISTEN_FDS", "LISTEN_PID", "LISTEN_FDNAMES" };
 
 static const int rlimit_resource[RLIM_COUNT] = {
 	[RLIM_AS] = RLIMIT_AS, [RLIM_CPU] = RLIMIT_CPU, [RLIM_DATA] = RLIMIT_DATA,
@@ -66,6 +73,7 @@ struct spawn_req {
 	char *const *envp;
 	int fd;
 	int clear_nonblock;
+	char *listen_pid;	/* systemd activation: where the child writes its pid */
 	volatile int err;
 	const char *volatile step;
 };
@@ -135,12 +143,23 @@ strv_len(char *const *v)
 	return n;
 }
 
+static bool
+listen_reserved(const struct service *svc, const char *name, size_t len)
+{
+	if (svc->activation != ACTIVATION_SYSTEMD)
+		return false;
+	for (size_t i = 0; i < sizeof(listen_env) / sizeof(listen_env[0]); i++)
+		if (strlen(listen_env[i]) == len && !strncmp(listen_env[i], name, len))
+			return true;
+	return false;
+}
+
 static int
 env_put_static(const struct service *svc, char **v, size_t *n, const char *entry)
 {
 	size_t len = strcspn(entry, "=");
 
-	if (spawn_reserved_env(entry, len)) {
+	if (spawn_reserved_env(entry, len) || listen_reserved(svc, entry, len)) {
 		logit(LOG_WARNING, "%s: %.*s is set by portierd for each connection; "
 		      "the configured value is ignored", svc->id, (int)len, entry);
 		return 0;
@@ -151,7 +170,7 @@ env_put_static(const struct service *svc, char **v, size_t *n, const char *entry
 int
 spawn_prepare(struct spawn_ctx *ctx, const struct service *svc)
 {
-	size_t cap = strv_len(svc->env) + strv_len(svc->passenv) + 2 + DYN_COUNT + 1;
+	size_t cap = strv_len(svc->env) + strv_len(svc->passenv) + 4 + DYN_COUNT + 1;
 	char *entry;
 	size_t n = 0;
 
@@ -180,6 +199,12 @@ spawn_prepare(struct spawn_ctx *ctx, const struct service *svc)
 		goto oom;
 	entry = strdup(svc->socktype == SOCK_STREAM ? "PROTO=TCP" : "PROTO=UDP");
 	if (env_put(ctx->envp, &n, entry) < 0)
+		goto oom;
+	/* LISTEN_PID is per process: spawn_env() and the child write it. */
+	if (svc->activation == ACTIVATION_SYSTEMD &&
+	    (env_put(ctx->envp, &n, strdup("LISTEN_FDS=1")) < 0 ||
+	     asprintf(&entry, "LISTEN_FDNAMES=%s", svc->id) < 0 ||
+	     env_put(ctx->envp, &n, entry) < 0))
 		goto oom;
 	ctx->nstatic = n;
 	return 0;
@@ -243,6 +268,11 @@ spawn_env(const struct service *svc, struct spawn_ctx *ctx, const struct conn *c
 		v[n++] = dyn[DYN_TCPREMOTEIP];
 		v[n++] = dyn[DYN_TCPREMOTEPORT];
 	}
+	if (svc->activation == ACTIVATION_SYSTEMD) {
+		/* Room for any pid; the child overwrites the digits. */
+		snprintf(dyn[DYN_LISTEN_PID], DYN_LEN, LISTEN_PID_PREFIX "%d", 0);
+		v[n++] = dyn[DYN_LISTEN_PID];
+	}
 	v[n] = NULL;
 	return n;
 }
@@ -258,6 +288,43 @@ child_stdio(int fd)
 	if (fd <= 2 && fcntl(fd, F_SETFD, 0) < 0)
 		return -1;
 	return 0;
+}
+
+/* activation = systemd: /dev/null on 0, 1 and 2, the socket on 3. */
+static int
+child_listen_fd(int fd)
+{
+	int null = open("/dev/null", O_RDWR);
+
+	/* 0-2 are open (daemon.c), so null is 3 or above; if it is 3, the
+	 * socket's dup2() below replaces it. */
+	if (null < 0)
+		return -1;
+	for (int i = 0; i < 3; i++)
+		if (dup2(null, i) < 0)
+			return -1;
+	if (fd != LISTEN_FD)
+		return dup2(fd, LISTEN_FD) < 0 ? -1 : 0;
+	return fcntl(fd, F_SETFD, 0);	/* survive exec */
+}
+
+/* "LISTEN_PID=" followed by our own pid: decimal digits written by hand,
+ * since the child may not call stdio. */
+static void
+child_listen_pid(char *entry)
+{
+	char digits[24];
+	long pid = syscall(SYS_getpid);
+	char *p = entry + sizeof(LISTEN_PID_PREFIX) - 1;
+	int n = 0;
+
+	do {
+		digits[n++] = (char)('0' + pid % 10);
+		pid /= 10;
+	} while (pid && n < (int)sizeof(digits));
+	while (n)
+		*p++ = digits[--n];
+	*p = '\0';
 }
 
 static int
@@ -313,12 +380,18 @@ spawn_child(void *arg)
 {
 	struct spawn_req *r = arg;
 	const struct service *svc = r->svc;
+	int sock = r->listen_pid ? LISTEN_FD : 0;
 	int flags;
 
-	if (child_stdio(r->fd) < 0)
+	if (r->listen_pid) {
+		if (child_listen_fd(r->fd) < 0)
+			CHILD_FAIL(r, "dup2");
+		child_listen_pid(r->listen_pid);
+	} else if (child_stdio(r->fd) < 0) {
 		CHILD_FAIL(r, "dup2");
-	if (r->clear_nonblock && ((flags = fcntl(0, F_GETFL)) < 0 ||
-				  fcntl(0, F_SETFL, flags & ~O_NONBLOCK) < 0))
+	}
+	if (r->clear_nonblock && ((flags = fcntl(sock, F_GETFL)) < 0 ||
+				  fcntl(sock, F_SETFL, flags & ~O_NONBLOCK) < 0))
 		CHILD_FAIL(r, "fcntl");
 	if (setsid() < 0)
 		CHILD_FAIL(r, "setsid");
@@ -348,7 +421,8 @@ spawn_child(void *arg)
 		CHILD_FAIL(r, "prctl(NO_NEW_PRIVS)");
 	/* Everything is close-on-exec already; this also catches descriptors
 	 * portierd inherited from whoever started it. */
-	if (syscall(SYS_close_range, 3U, ~0U, 0U) < 0 && errno != ENOSYS)
+	if (syscall(SYS_close_range, r->listen_pid ? LISTEN_FD + 1U : 3U, ~0U, 0U) < 0 &&
+	    errno != ENOSYS)
 		CHILD_FAIL(r, "close_range");
 	execve(svc->server, svc->argv, r->envp);
 	CHILD_FAIL(r, "exec");
@@ -370,6 +444,8 @@ spawn_handler(const struct service *svc, struct spawn_ctx *ctx,
 	pid_t pid;
 
 	spawn_env(svc, ctx, c);
+	if (svc->activation == ACTIVATION_SYSTEMD)
+		r.listen_pid = dyn[DYN_LISTEN_PID];
 	e->step = NULL;
 	e->err = 0;
 	pid = clone(spawn_child, stack + SPAWN_STACK, CLONE_VM | CLONE_VFORK | SIGCHLD, &r);

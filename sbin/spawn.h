@@ -29,11 +29,14 @@ int spawn_init(void);
 void spawn_exit(void);
 
 /* Builds envp from env, passenv (read from portierd's environment now),
- * SERVICE and PROTO. Returns -1 when out of memory. */
+ * SERVICE and PROTO (and LISTEN_FDS, LISTEN_FDNAMES for systemd activation). Returns -1 when out of memory. */
 int spawn_prepare(struct spawn_ctx *ctx, const struct service *svc);
 void spawn_release(struct spawn_ctx *ctx);
 
-/* Starts svc's handler with c->fd on descriptors 0, 1 and 2. Returns the pid,
+/* Starts svc's handler with c->fd on descriptors 0, 1 and 2; with
+ * `activation = systemd`, on descriptor 3 with /dev/null on 0-2 and
+ * LISTEN_FDS=1, LISTEN_PID (the child's own pid, written by the child) and
+ * LISTEN_FDNAMES=svc->id, as sd_listen_fds(3) expects. Returns the pid,
  * or -1 when no process could be created (e says why). A pid with e->step set
  * is a child that failed before or at exec and exits with status 127. */
 pid_t spawn_handler(const struct service *svc, struct spawn_ctx *ctx,

@@ -269,6 +269,8 @@ static const struct {
 	{ "service tcpmux/udp {\n type = internal\n port = 1\n}\n", 1, "the tcpmux service is TCP only" },
 	{ "service tcpmux {\n type = internal\n tcpmux = yes\n}\n", 3,
 	  "the tcpmux service cannot be reached through itself" },
+	{ "service echo {\n type = internal\n activation = systemd\n}\n", 3,
+	  "activation = systemd passes the socket to a handler; an internal service has none" },
 	/* tcpmux */
 	{ "service tcpmux { type = internal }\nservice foo {\n server = /bin/sh\n tcpmux = yes\n port = 5\n}\n",
 	  5, "a tcpmux service has no port of its own" },

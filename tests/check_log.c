@@ -1,0 +1,171 @@
+/* Unit tests for the journal side of sbin/log.c: the fields of a record
+ * (what sd_journal_sendv gets) and the JOURNAL_STREAM test. No journal is
+ * needed: the formatting is pure. */
+#include "autoconf.h"
+
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "log.h"
+
+/* The value of field NAME in r, as a string, or NULL when absent. */
+static const char *
+field(const struct log_record *r, const char *name)
+{
+	static char value[4096];
+	size_t len = strlen(name);
+
+	for (size_t i = 0; i < r->n; i++) {
+		const char *base = r->iov[i].iov_base;
+
+		if (r->iov[i].iov_len > len && !strncmp(base, name, len) && base[len] == '=') {
+			snprintf(value, sizeof(value), "%.*s", (int)(r->iov[i].iov_len - len - 1),
+				 base + len + 1);
+			return value;
+		}
+	}
+	return NULL;
+}
+
+START_TEST(test_plain_message)
+{
+	struct log_record r;
+
+	log_open("portierd", LOG_TO_STDERR, LOG_DAEMON);
+	log_record_format(&r, LOG_ERR, NULL, "no service could be bound");
+	ck_assert_uint_eq(r.n, 3);
+	ck_assert_str_eq(field(&r, "MESSAGE"), "no service could be bound");
+	ck_assert_str_eq(field(&r, "PRIORITY"), "3");
+	ck_assert_str_eq(field(&r, "SYSLOG_IDENTIFIER"), "portierd");
+	ck_assert_ptr_null(field(&r, "SERVICE_ID"));
+}
+END_TEST
+
+START_TEST(test_every_field)
+{
+	struct log_fields f = {
+		.service_id = "telnet", .remote_addr = "192.0.2.7", .remote_port = 40123,
+		.handler_pid = 4242, .exit_status = "status 0", .duration_usec = 1500000,
+		.refused_reason = "per_source",
+	};
+	struct log_record r;
+
+	log_record_format(&r, LOG_INFO, &f, "telnet: exit pid 4242");
+	ck_assert_uint_eq(r.n, 10);
+	ck_assert_str_eq(field(&r, "MESSAGE"), "telnet: exit pid 4242");
+	ck_assert_str_eq(field(&r, "PRIORITY"), "6");
+	ck_assert_str_eq(field(&r, "SERVICE_ID"), "telnet");
+	ck_assert_str_eq(field(&r, "REMOTE_ADDR"), "192.0.2.7");
+	ck_assert_str_eq(field(&r, "REMOTE_PORT"), "40123");
+	ck_assert_str_eq(field(&r, "HANDLER_PID"), "4242");
+	ck_assert_str_eq(field(&r, "EXIT_STATUS"), "status 0");
+	ck_assert_str_eq(field(&r, "DURATION_USEC"), "1500000");
+	ck_assert_str_eq(field(&r, "REFUSED_REASON"), "per_source");
+}
+END_TEST
+
+START_TEST(test_unset_fields_left_out)
+{
+	/* what svclog_refused() gives without HOST: id and reason only */
+	struct log_fields f = { .service_id = "ftp", .duration_usec = -1,
+				.refused_reason = "access", .remote_addr = "" };
+	struct log_record r;
+
+	log_record_format(&r, LOG_NOTICE, &f, "ftp: refused: access");
+	ck_assert_uint_eq(r.n, 5);
+	ck_assert_str_eq(field(&r, "SERVICE_ID"), "ftp");
+	ck_assert_str_eq(field(&r, "REFUSED_REASON"), "access");
+	ck_assert_ptr_null(field(&r, "REMOTE_ADDR"));
+	ck_assert_ptr_null(field(&r, "REMOTE_PORT"));
+	ck_assert_ptr_null(field(&r, "HANDLER_PID"));
+	ck_assert_ptr_null(field(&r, "DURATION_USEC"));
+	ck_assert_ptr_null(field(&r, "EXIT_STATUS"));
+}
+END_TEST
+
+START_TEST(test_zero_duration_is_a_value)
+{
+	struct log_fields f = { .service_id = "echo", .duration_usec = 0 };
+	struct log_record r;
+
+	log_record_format(&r, LOG_INFO, &f, "echo: end internal");
+	ck_assert_str_eq(field(&r, "DURATION_USEC"), "0");
+}
+END_TEST
+
+START_TEST(test_longest_message_keeps_fields)
+{
+	/* log.c formats messages into 2,048 bytes: the longest still leaves
+	 * room for every field. */
+	struct log_fields f = {
+		.service_id = "a-rather-long-service-identifier/tcp",
+		.remote_addr = "2001:db8:ffff:ffff:ffff:ffff:ffff:ffff", .remote_port = 65535,
+		.handler_pid = 2147483647, .exit_status = "signal SEGV (core dumped)",
+		.duration_usec = 9223372036854775807LL, .refused_reason = "instances",
+	};
+	static char msg[2048];
+	struct log_record r;
+
+	memset(msg, 'x', sizeof(msg) - 1);
+	log_record_format(&r, LOG_WARNING, &f, msg);
+	ck_assert_uint_eq(r.n, 10);
+	ck_assert_uint_eq(r.iov[0].iov_len, strlen("MESSAGE=") + sizeof(msg) - 1);
+	ck_assert_str_eq(field(&r, "DURATION_USEC"), "9223372036854775807");
+}
+END_TEST
+
+START_TEST(test_journal_stream)
+{
+	ck_assert(log_stream_matches("8:1234", 8, 1234));
+	ck_assert(!log_stream_matches("8:1234", 8, 1235));
+	ck_assert(!log_stream_matches("9:1234", 8, 1234));
+	ck_assert(!log_stream_matches("8:1234x", 8, 1234));
+	ck_assert(!log_stream_matches("8", 8, 1234));
+	ck_assert(!log_stream_matches(":1234", 0, 1234));
+	ck_assert(!log_stream_matches("", 0, 0));
+	ck_assert(!log_stream_matches(NULL, 0, 0));
+}
+END_TEST
+
+START_TEST(test_stderr_is_journal)
+{
+	struct stat st;
+	char js[64];
+
+	ck_assert_int_eq(fstat(STDERR_FILENO, &st), 0);
+	snprintf(js, sizeof(js), "%ju:%ju", (uintmax_t)st.st_dev, (uintmax_t)st.st_ino);
+	setenv("JOURNAL_STREAM", js, 1);
+	ck_assert(log_stderr_is_journal());
+	setenv("JOURNAL_STREAM", "1:1", 1);
+	ck_assert(!log_stderr_is_journal());
+	unsetenv("JOURNAL_STREAM");
+	ck_assert(!log_stderr_is_journal());
+}
+END_TEST
+
+int
+main(void)
+{
+	Suite *s = suite_create("log");
+	TCase *tc = tcase_create("journal");
+	SRunner *sr;
+	int failed;
+
+	tcase_add_test(tc, test_plain_message);
+	tcase_add_test(tc, test_every_field);
+	tcase_add_test(tc, test_unset_fields_left_out);
+	tcase_add_test(tc, test_zero_duration_is_a_value);
+	tcase_add_test(tc, test_longest_message_keeps_fields);
+	tcase_add_test(tc, test_journal_stream);
+	tcase_add_test(tc, test_stderr_is_journal);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? 1 : 0;
+}
