@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdarg.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -120,6 +121,23 @@ spawn_backoff(struct listener *l)
 	timer_arm(&l->retry, SPAWN_RETRY_MS);
 }
 
+void
+service_note(struct service_rt *rt, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(rt->last_error, sizeof(rt->last_error), fmt, ap);
+	va_end(ap);
+}
+
+/* The last failure to start a handler, for status. */
+static void
+spawn_note(struct service_rt *rt, const struct spawn_error *e)
+{
+	service_note(rt, "%s %s: %s", e->step, rt->svc->server, strerror(e->err));
+}
+
 static void
 dispatch_external(struct service_rt *rt, struct conn *c)
 {
@@ -131,6 +149,7 @@ dispatch_external(struct service_rt *rt, struct conn *c)
 	pid = spawn_handler(svc, &rt->spawn, c, &e);
 	if (pid < 0) {
 		rt->refused[REFUSED_SPAWN]++;
+		spawn_note(rt, &e);
 		svclog_spawn_error(rt, &e);
 		spawn_backoff(c->l);
 		return;
@@ -156,6 +175,7 @@ dispatch_external(struct service_rt *rt, struct conn *c)
 	if (e.step) {
 		ch->exec_failed = true;
 		rt->refused[REFUSED_SPAWN]++;
+		spawn_note(rt, &e);
 		svclog_spawn_error(rt, &e);
 		return;
 	}
@@ -324,27 +344,33 @@ service_ready(struct watcher *w, uint32_t events)
 static void
 forget_listener(struct child *ch, void *arg)
 {
-	if (ch->held && ch->held->rt == arg)
+	if (ch->held == arg)
 		ch->held = NULL;
+}
+
+void
+service_listener_drop(struct listener *l)
+{
+	if (l->rt && l->rt->svc->wait)
+		children_foreach(forget_listener, l);
+	listener_close(l);
 }
 
 void
 service_close_listeners(struct service_rt *rt)
 {
-	if (rt->svc->wait)
-		children_foreach(forget_listener, rt);
 	while (rt->listeners) {
 		struct listener *l = rt->listeners;
 
 		rt->listeners = l->next;
-		listener_close(l);
+		service_listener_drop(l);
 	}
 	rt->nlisteners = 0;
 }
 
 /* Milliseconds until t on the wall clock, 0 when past. */
-static uint64_t
-ms_until(time_t t)
+uint64_t
+service_ms_until(time_t t)
 {
 	time_t now = time(NULL);
 
@@ -355,7 +381,7 @@ static void
 expiry_fire(struct timer *t)
 {
 	struct service_rt *rt = container_of(t, struct service_rt, expiry);
-	uint64_t left = ms_until(rt->svc->expires);
+	uint64_t left = service_ms_until(rt->svc->expires);
 
 	/* The loop's clock is monotonic; the date is not. */
 	if (left) {
@@ -366,66 +392,104 @@ expiry_fire(struct timer *t)
 	      rt->svc->id, rt->running);
 	service_close_listeners(rt);
 	timer_cancel(&rt->guard);
+	timer_cancel(&rt->open_timer);
+	rt->open_until = 0;
 	rt->state = SERVICE_EXPIRED;
 }
 
-/* ---- the table ---- */
+/* ---- one service's runtime ---- */
 
-/* What is read or decided once per service at start-up. */
-static void
+/* What is read or decided once per service and configuration: the
+ * environment template, the per-source table, the banners. */
+int
 service_rt_prepare(struct service_rt *rt)
 {
 	const struct service *svc = rt->svc;
 
+	if (rt->prepared)
+		return 0;
+	if ((!svc->internal && spawn_prepare(&rt->spawn, svc) < 0) ||
+	    (!rt->adm.sources && admit_init(rt) < 0)) {
+		logit(LOG_ERR, "%s: out of memory", svc->id);
+		return -1;
+	}
+	rt->prepared = true;
 	if ((svc->log_on_success | svc->log_on_failure) & LOGF_USERID)
 		logit(LOG_WARNING, "%s: USERID: ident (RFC 1413) look-ups are not supported; "
 		      "the field is left out of the log", svc->id);
 	/* Banners go to connections: wait-mode handlers own theirs. */
 	if (svc->wait || svc->socktype != SOCK_STREAM)
-		return;
+		return 0;
 	banner_load(&rt->banner, svc->banner, svc->id);
 	banner_load(&rt->banner_success, svc->banner_success, svc->id);
 	banner_load(&rt->banner_fail, svc->banner_fail, svc->id);
+	return 0;
+}
+
+/* Undoes service_rt_prepare() but for the per-source table, which running
+ * handlers still count in. */
+void
+service_rt_unprepare(struct service_rt *rt)
+{
+	spawn_release(&rt->spawn);
+	banner_free(&rt->banner);
+	banner_free(&rt->banner_success);
+	banner_free(&rt->banner_fail);
+	rt->prepared = false;
+}
+
+/* Stops every timer of the service and lifts the pauses they hold. */
+void
+service_rt_quiesce(struct service_rt *rt)
+{
+	timer_cancel(&rt->guard);
+	timer_cancel(&rt->expiry);
+	timer_cancel(&rt->open_timer);
+	timer_cancel(&rt->adm.cps_pause);
+	rt->open_until = 0;
+	rt->guard_starts = 0;
+	for (struct listener *l = rt->listeners; l; l = l->next)
+		listener_resume(l, LISTENER_GUARD | LISTENER_LIMIT);
+}
+
+enum service_state
+service_state_of(const struct service *svc)
+{
+	if (svc->disabled)
+		return SERVICE_DISABLED;
+	if (!service_servable(svc))
+		return SERVICE_SKIPPED;
+	if (svc->expires && !service_ms_until(svc->expires))
+		return SERVICE_EXPIRED;
+	/* reachable through tcpmux only: no listener of its own */
+	return svc->tcpmux ? SERVICE_TCPMUX : SERVICE_UNBOUND;
 }
 
 int
-service_table_init(struct service_table *t, const struct service *svcs, size_t n,
-		   const struct daemon_settings *s)
+service_rt_setup(struct service_rt *rt, const struct service *svc)
 {
-	settings = s;
-	t->settings = s;
-	t->count = n;
-	t->rt = calloc(n ? n : 1, sizeof(*t->rt));
-	if (!t->rt)
-		return -1;
-	for (size_t i = 0; i < n; i++) {
-		struct service_rt *rt = &t->rt[i];
-
-		rt->svc = &svcs[i];
-		if (svcs[i].disabled) {
-			rt->state = SERVICE_DISABLED;
-			continue;
-		}
-		if (!service_servable(&svcs[i])) {
-			rt->state = SERVICE_SKIPPED;
-			continue;
-		}
-		if (svcs[i].expires && !ms_until(svcs[i].expires)) {
-			logit(LOG_NOTICE, "%s: expired: not offered", svcs[i].id);
-			rt->state = SERVICE_EXPIRED;
-			continue;
-		}
-		/* reachable through tcpmux only: no listener of its own */
-		rt->state = svcs[i].tcpmux ? SERVICE_TCPMUX : SERVICE_UNBOUND;
-		if ((!svcs[i].internal && spawn_prepare(&rt->spawn, &svcs[i]) < 0) ||
-		    admit_init(rt) < 0) {
-			logit(LOG_ERR, "%s: out of memory", svcs[i].id);
-			return -1;
-		}
-		service_rt_prepare(rt);
-	}
-	return internal_table(t);
+	rt->svc = svc;
+	rt->state = service_state_of(svc);
+	if (rt->state == SERVICE_EXPIRED)
+		logit(LOG_NOTICE, "%s: expired: not offered", svc->id);
+	if (rt->state != SERVICE_UNBOUND && rt->state != SERVICE_TCPMUX)
+		return 0;
+	return service_rt_prepare(rt);
 }
+
+void
+service_rt_free(struct service_rt *rt)
+{
+	if (!rt)
+		return;
+	service_close_listeners(rt);
+	service_rt_quiesce(rt);
+	admit_free(rt);
+	service_rt_unprepare(rt);
+	free(rt);
+}
+
+/* ---- addresses and listeners ---- */
 
 static void
 sockaddr_set_port(struct sockaddr_storage *ss, unsigned port)
@@ -436,66 +500,139 @@ sockaddr_set_port(struct sockaddr_storage *ss, unsigned port)
 		((struct sockaddr_in *)ss)->sin_port = htons(port);
 }
 
-/* Returns 1 when the address counts as a bind failure. */
-static int
-bind_one(struct service_rt *rt, struct sockaddr_storage *ss, bool implicit)
+size_t
+service_naddrs(const struct service *svc)
 {
-	const struct service *svc = rt->svc;
-	struct listener_opts o = {
-		.backlog = svc->listen_backlog, .nonblock = !svc->wait,
-		.keepalive = svc->keepalive, .nodelay = svc->nodelay,
-	};
+	/* No bind list: every address of both families, two sockets, the
+	 * IPv6 one with IPV6_V6ONLY (listener.c), so each family is explicit. */
+	return svc->nbind ? svc->nbind : 2;
+}
+
+bool
+service_addr(const struct service *svc, size_t i, struct sockaddr_storage *ss)
+{
+	if (svc->nbind) {
+		*ss = svc->bind[i];
+	} else {
+		memset(ss, 0, sizeof(*ss));
+		ss->ss_family = i ? AF_INET6 : AF_INET;
+	}
+	sockaddr_set_port(ss, svc->port);
+	return !svc->nbind;
+}
+
+void
+service_listener_opts(const struct service *svc, struct listener_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->backlog = svc->listen_backlog;
+	o->nonblock = !svc->wait;
+	o->keepalive = svc->keepalive;
+	o->nodelay = svc->nodelay;
+}
+
+struct listener *
+service_listener_open(const struct service *svc, const struct sockaddr_storage *ss,
+		      bool implicit, char *err, size_t errlen)
+{
+	struct listener_opts o;
 	socklen_t len = ss->ss_family == AF_INET6 ? sizeof(struct sockaddr_in6)
 						  : sizeof(struct sockaddr_in);
 	struct listener *l;
 	char host[INET6_ADDRSTRLEN];
 
-	sockaddr_set_port(ss, svc->port);
-	l = listener_open((struct sockaddr *)ss, len, svc->socktype, &o);
-	if (!l) {
-		listener_addr_text((struct sockaddr *)ss, host, sizeof(host));
-		/* No IPv6 on this host: `::` was only implied. */
-		if (implicit && ss->ss_family == AF_INET6 && errno == EAFNOSUPPORT) {
-			debug("%s: IPv6 not available: listening on IPv4 only", svc->id);
-			return 0;
-		}
-		logerr(LOG_ERR, "%s: cannot listen on %s%s%s port %u/%s", svc->id,
-		       ss->ss_family == AF_INET6 ? "[" : "", host,
-		       ss->ss_family == AF_INET6 ? "]" : "", svc->port,
-		       svc->socktype == SOCK_STREAM ? "tcp" : "udp");
-		return 1;
+	service_listener_opts(svc, &o);
+	l = listener_open((const struct sockaddr *)ss, len, svc->socktype, &o);
+	if (l)
+		return l;
+	/* No IPv6 on this host: `::` was only implied. */
+	if (implicit && ss->ss_family == AF_INET6 && errno == EAFNOSUPPORT) {
+		debug("%s: IPv6 not available: listening on IPv4 only", svc->id);
+		*err = '\0';
+		return NULL;
 	}
+	listener_addr_text((const struct sockaddr *)ss, host, sizeof(host));
+	snprintf(err, errlen, "cannot listen on %s%s%s port %u/%s: %s",
+		 ss->ss_family == AF_INET6 ? "[" : "", host, ss->ss_family == AF_INET6 ? "]" : "",
+		 svc->port, svc->socktype == SOCK_STREAM ? "tcp" : "udp", strerror(errno));
+	return NULL;
+}
+
+void
+service_listener_attach(struct service_rt *rt, struct listener *l)
+{
 	l->rt = rt;
 	l->next = rt->listeners;
 	rt->listeners = l;
 	rt->nlisteners++;
-	debug("%s: listening on %s", svc->id, l->name);
-	return 0;
 }
 
-static size_t
+size_t
 service_bind(struct service_rt *rt)
 {
 	const struct service *svc = rt->svc;
 	size_t failed = 0;
 
-	if (svc->nbind) {
-		for (size_t i = 0; i < svc->nbind; i++) {
-			struct sockaddr_storage ss = svc->bind[i];
+	for (size_t i = 0; i < service_naddrs(svc); i++) {
+		struct sockaddr_storage ss;
+		bool implicit = service_addr(svc, i, &ss);
+		char err[256];
+		struct listener *l = service_listener_open(svc, &ss, implicit, err, sizeof(err));
 
-			failed += bind_one(rt, &ss, false);
+		if (l) {
+			service_listener_attach(rt, l);
+			debug("%s: listening on %s", svc->id, l->name);
+		} else if (*err) {
+			logit(LOG_ERR, "%s: %s", svc->id, err);
+			service_note(rt, "%s", err);
+			failed++;
 		}
-	} else {
-		/* Every address of both families: two sockets, the IPv6 one
-		 * with IPV6_V6ONLY (listener.c), so each family is explicit. */
-		struct sockaddr_storage ss4 = { .ss_family = AF_INET };
-		struct sockaddr_storage ss6 = { .ss_family = AF_INET6 };
-
-		failed += bind_one(rt, &ss4, true);
-		failed += bind_one(rt, &ss6, true);
 	}
 	rt->state = rt->nlisteners ? SERVICE_ACTIVE : SERVICE_UNBOUND;
 	return failed;
+}
+
+int
+service_rt_start(struct service_rt *rt)
+{
+	for (struct listener *l = rt->listeners; l; l = l->next)
+		if (!l->started && listener_start(l, service_ready) < 0)
+			return -1;
+	if (rt->nlisteners && rt->svc->expires) {
+		rt->expiry.fn = expiry_fire;
+		timer_arm(&rt->expiry, service_ms_until(rt->svc->expires));
+	}
+	return 0;
+}
+
+/* ---- the table ---- */
+
+void
+service_table_settings(struct service_table *t, const struct daemon_settings *s)
+{
+	settings = s;
+	t->settings = s;
+}
+
+int
+service_table_init(struct service_table *t, const struct service *svcs, size_t n,
+		   const struct daemon_settings *s)
+{
+	service_table_settings(t, s);
+	t->count = 0;
+	t->rt = calloc(n ? n : 1, sizeof(*t->rt));
+	if (!t->rt)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		struct service_rt *rt = calloc(1, sizeof(*rt));
+
+		if (!rt)
+			return -1;
+		t->rt[t->count++] = rt;
+		if (service_rt_setup(rt, &svcs[i]) < 0)
+			return -1;
+	}
+	return internal_table(t);
 }
 
 size_t
@@ -505,10 +642,10 @@ service_table_bind(struct service_table *t, size_t *bound)
 
 	*bound = 0;
 	for (size_t i = 0; i < t->count; i++) {
-		if (t->rt[i].state != SERVICE_UNBOUND)
+		if (t->rt[i]->state != SERVICE_UNBOUND)
 			continue;
-		failed += service_bind(&t->rt[i]);
-		*bound += t->rt[i].nlisteners;
+		failed += service_bind(t->rt[i]);
+		*bound += t->rt[i]->nlisteners;
 	}
 	return failed;
 }
@@ -516,35 +653,17 @@ service_table_bind(struct service_table *t, size_t *bound)
 int
 service_table_start(struct service_table *t)
 {
-	for (size_t i = 0; i < t->count; i++) {
-		struct service_rt *rt = &t->rt[i];
-
-		for (struct listener *l = rt->listeners; l; l = l->next)
-			if (listener_start(l, service_ready) < 0)
-				return -1;
-		if (rt->nlisteners && rt->svc->expires) {
-			rt->expiry.fn = expiry_fire;
-			timer_arm(&rt->expiry, ms_until(rt->svc->expires));
-		}
-	}
+	for (size_t i = 0; i < t->count; i++)
+		if (service_rt_start(t->rt[i]) < 0)
+			return -1;
 	return 0;
 }
 
 void
 service_table_free(struct service_table *t)
 {
-	for (size_t i = 0; t->rt && i < t->count; i++) {
-		struct service_rt *rt = &t->rt[i];
-
-		service_close_listeners(rt);
-		timer_cancel(&rt->guard);
-		timer_cancel(&rt->expiry);
-		admit_free(rt);
-		spawn_release(&rt->spawn);
-		banner_free(&rt->banner);
-		banner_free(&rt->banner_success);
-		banner_free(&rt->banner_fail);
-	}
+	for (size_t i = 0; t->rt && i < t->count; i++)
+		service_rt_free(t->rt[i]);
 	free(t->rt);
 	t->rt = NULL;
 	t->count = 0;
