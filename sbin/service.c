@@ -438,18 +438,20 @@ service_rt_unprepare(struct service_rt *rt)
 	rt->prepared = false;
 }
 
-/* Stops every timer of the service and lifts the pauses they hold. */
+/* Stops every timer of the service and lifts the pauses they hold; a cps
+ * pause goes on when keep_cps (a reload protects nobody from a flood). */
 void
-service_rt_quiesce(struct service_rt *rt)
+service_rt_quiesce(struct service_rt *rt, bool keep_cps)
 {
 	timer_cancel(&rt->guard);
 	timer_cancel(&rt->expiry);
 	timer_cancel(&rt->open_timer);
-	timer_cancel(&rt->adm.cps_pause);
+	if (!keep_cps)
+		timer_cancel(&rt->adm.cps_pause);
 	rt->open_until = 0;
 	rt->guard_starts = 0;
 	for (struct listener *l = rt->listeners; l; l = l->next)
-		listener_resume(l, LISTENER_GUARD | LISTENER_LIMIT);
+		listener_resume(l, keep_cps ? LISTENER_GUARD : LISTENER_GUARD | LISTENER_LIMIT);
 }
 
 enum service_state
@@ -483,7 +485,7 @@ service_rt_free(struct service_rt *rt)
 	if (!rt)
 		return;
 	service_close_listeners(rt);
-	service_rt_quiesce(rt);
+	service_rt_quiesce(rt, false);
 	admit_free(rt);
 	service_rt_unprepare(rt);
 	free(rt);

@@ -106,9 +106,9 @@ int service_rt_setup(struct service_rt *rt, const struct service *svc);
 /* Environment template, per-source table, banners: once per configuration. */
 int service_rt_prepare(struct service_rt *rt);
 void service_rt_unprepare(struct service_rt *rt);
-/* Cancels the service's timers (loop guard, cps pause, expiry, open) and the
- * pauses they hold. */
-void service_rt_quiesce(struct service_rt *rt);
+/* Cancels the service's timers (loop guard, cps pause unless keep_cps,
+ * expiry, open) and the pauses they hold. */
+void service_rt_quiesce(struct service_rt *rt, bool keep_cps);
 /* Closes everything and frees rt (no handler may still point to it). */
 void service_rt_free(struct service_rt *rt);
 /* Starts watching rt's new listeners and arms its expiry. */

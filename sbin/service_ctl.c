@@ -106,7 +106,7 @@ open_fire(struct timer *t)
 	logit(LOG_NOTICE, "%s: open period ended: closed (%d handler(s) still running)",
 	      rt->svc->id, rt->running);
 	service_close_listeners(rt);
-	service_rt_quiesce(rt);
+	service_rt_quiesce(rt, false);
 	rt->state = SERVICE_DISABLED;
 	rt->runtime = true;
 }
@@ -178,7 +178,7 @@ ctl_disable(struct service_rt *rt, bool close_only, char *msg, size_t len)
 		return 0;
 	}
 	service_close_listeners(rt);
-	service_rt_quiesce(rt);
+	service_rt_quiesce(rt, false);
 	rt->state = SERVICE_DISABLED;
 	rt->runtime = true;
 	logit(LOG_NOTICE, "%s: %s by portierctl (%d handler(s) still running)", svc->id,

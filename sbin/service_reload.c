@@ -249,8 +249,13 @@ reattach(struct plan *p, size_t i)
 		     listen(l->w.fd, o.backlog > 0 ? o.backlog : listener_somaxconn()) < 0)))
 			logerr(LOG_WARNING, "%s: new socket options on %s", rt->svc->id, l->name);
 		l->marked = false;
-		/* the loop guard and cps pause of its old owner are over */
-		listener_resume(l, LISTENER_GUARD | LISTENER_LIMIT);
+		/* the loop guard of its old owner is over; a cps pause of its
+		 * service goes on until its timer ends */
+		listener_resume(l, LISTENER_GUARD);
+		if (rt->adm.cps_pause.slot)
+			listener_pause(l, LISTENER_LIMIT);
+		else
+			listener_resume(l, LISTENER_LIMIT);
 		service_listener_attach(rt, l);
 	}
 	if (rt->nlisteners)
@@ -299,7 +304,7 @@ retire(struct service_table *t, struct config *old, struct service_rt **gone, si
 		return -1;
 	r->cfg = old;
 	for (size_t i = 0; i < ngone; i++) {
-		service_rt_quiesce(gone[i]);
+		service_rt_quiesce(gone[i], false);
 		service_rt_unprepare(gone[i]);
 		gone[i]->next = r->rts;
 		r->rts = gone[i];
@@ -349,7 +354,7 @@ commit(struct plan *p, struct service_table *t)
 		struct service_rt *rt = p->rt[i];
 
 		if (!p->fresh[i]) {
-			service_rt_quiesce(rt);
+			service_rt_quiesce(rt, true);
 			service_rt_unprepare(rt);
 			rt->runtime = false;
 			if (service_rt_setup(rt, &p->cfg->services[i]) < 0)
