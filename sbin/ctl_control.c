@@ -105,23 +105,24 @@ ask(const struct control_request *rq, char **raw)
 	struct json_value *v = NULL;
 	size_t len;
 	char *text;
-	int fd;
+	int fd, sent_err = 0;
 
 	if (n < 0 || (size_t)n >= sizeof(line))
 		return NULL;
 	fd = connect_daemon();
 	if (fd < 0)
 		return NULL;
-	if (write(fd, line, (size_t)n) != n) {
-		fprintf(stderr, "portierctl: sending to %s: %s\n", socket_path, strerror(errno));
-		close(fd);
-		return NULL;
-	}
+	/* A refused client may find the socket closed before it has sent:
+	 * the refusal is still there to be read. */
+	if (send(fd, line, (size_t)n, MSG_NOSIGNAL) != n)
+		sent_err = errno;
 	text = read_all(fd, &len);
 	close(fd);
 	if (text)
 		v = json_parse(text, len);
-	if (!v)
+	if (!v && sent_err)
+		fprintf(stderr, "portierctl: sending to %s: %s\n", socket_path, strerror(sent_err));
+	else if (!v)
 		fprintf(stderr, "portierctl: no valid reply from portierd on %s\n", socket_path);
 	if (v && raw) {
 		*raw = text;
