@@ -33,6 +33,7 @@
 #include "control.h"
 #include "control_proto.h"
 #include "daemon.h"
+#include "daemon_state.h"
 #include "diag.h"
 #include "internal.h"
 #include "json.h"
@@ -54,13 +55,7 @@ static struct {
 	struct watcher sig;
 	sigset_t sigs;
 	const struct daemon_opts *opts;
-	time_t started;
-	unsigned long generation;	/* 1 at start, +1 per successful reload */
-	struct {			/* the last reload, for status */
-		bool done, ok;
-		time_t when;
-		struct diag errs;
-	} last;
+	struct daemon_state st;		/* generation, last reload, for status */
 } d;
 
 const char *
@@ -149,6 +144,7 @@ daemon_load(const struct daemon_opts *o)
 
 	diag_init(&dg);
 	d.confdir = realpath(o->confdir, NULL);
+	d.st.confdir = d.confdir;
 	if (!d.confdir) {
 		logerr(LOG_ERR, "%s", o->confdir);
 		goto out;
@@ -255,20 +251,6 @@ elapsed_ms(const struct timespec *t0)
 	return (double)(t1.tv_sec - t0->tv_sec) * 1e3 + (double)(t1.tv_nsec - t0->tv_nsec) / 1e6;
 }
 
-static void
-reload_record(bool ok, struct diag *errs)
-{
-	diag_free(&d.last.errs);
-	diag_init(&d.last.errs);
-	d.last.done = true;
-	d.last.ok = ok;
-	d.last.when = time(NULL);
-	for (size_t i = 0; !ok && i < errs->count; i++)
-		if (errs->items[i].level == DIAG_ERROR)
-			diag_add(&d.last.errs, DIAG_ERROR, NULL, 0, "%s",
-				 errs->items[i].text ? errs->items[i].text : "(out of memory)");
-}
-
 /* The registry and conf.d, read and checked completely. NULL (errors in
  * errs) when they are not valid. */
 static struct config *
@@ -313,56 +295,20 @@ daemon_reload(struct diag *errs)
 	if (cfg && service_reload(&d.table, d.cfg, cfg, errs) == 0) {
 		diag_log(errs);
 		d.cfg = cfg;
-		d.generation++;
-		reload_record(true, errs);
-		logit(LOG_INFO, "reload: generation %lu, %zu services, %.1f ms", d.generation,
+		d.st.generation++;
+		daemon_state_reload(&d.st, true, errs);
+		logit(LOG_INFO, "reload: generation %lu, %zu services, %.1f ms", d.st.generation,
 		      cfg->count, elapsed_ms(&t0));
 		heap_release();
 		return 0;
 	}
 	config_free(cfg);
 	diag_log(errs);
-	reload_record(false, errs);
+	daemon_state_reload(&d.st, false, errs);
 	logit(LOG_ERR, "reload failed: %zu error(s); the running configuration (generation "
-	      "%lu) is unchanged", errs->errors, d.generation);
+	      "%lu) is unchanged", errs->errors, d.st.generation);
 	heap_release();
 	return -1;
-}
-
-/* ---- state (status, SIGUSR1) ---- */
-
-static void
-state_json(struct json *j)
-{
-	json_int(j, "pid", (long long)getpid());
-	json_int(j, "uptime", (long long)(time(NULL) - d.started));
-	json_int(j, "generation", (long long)d.generation);
-	json_string(j, "confdir", d.confdir);
-	if (!d.last.done) {
-		json_string(j, "last_reload", NULL);
-	} else {
-		json_object_begin(j, "last_reload");
-		json_bool(j, "ok", d.last.ok);
-		json_int(j, "time", (long long)d.last.when);
-		json_array_begin(j, "errors");
-		for (size_t i = 0; i < d.last.errs.count; i++)
-			json_string(j, NULL, d.last.errs.items[i].text);
-		json_array_end(j);
-		json_object_end(j);
-	}
-	service_ctl_status(&d.table, j);
-}
-
-static void
-state_log(void)
-{
-	const char *first = d.last.errs.count ? d.last.errs.items[0].text : NULL;
-
-	logit(LOG_INFO, "state: portierd pid %d, up %lld s, generation %lu, last reload: %s%s%s",
-	      (int)getpid(), (long long)(time(NULL) - d.started), d.generation,
-	      !d.last.done ? "none" : d.last.ok ? "ok" : "failed", first ? ": " : "",
-	      first ? first : "");
-	service_ctl_log(&d.table);
 }
 
 /* ---- the control socket ---- */
@@ -387,7 +333,7 @@ control_reload(struct json *j)
 	logit(LOG_NOTICE, "reload requested through the control socket");
 	rc = daemon_reload(&errs);
 	json_bool(j, "ok", rc == 0);
-	json_int(j, "generation", (long long)d.generation);
+	json_int(j, "generation", (long long)d.st.generation);
 	if (rc == 0)
 		json_string(j, "message", "configuration reloaded");
 	else
@@ -410,7 +356,7 @@ control_request(const struct control_request *rq, struct json *j)
 	switch (rq->cmd) {
 	case CONTROL_STATUS:
 		json_bool(j, "ok", true);
-		state_json(j);
+		daemon_state_json(&d.st, &d.table, j);
 		break;
 	case CONTROL_RELOAD:
 		control_reload(j);
@@ -477,7 +423,7 @@ on_signal(struct watcher *w, uint32_t events)
 		diag_free(&errs);
 	}
 	if (usr1)
-		state_log();
+		daemon_state_log(&d.st, &d.table);
 }
 
 /* A signal ignored by whoever started us stays ignored in every handler we
@@ -584,7 +530,7 @@ daemon_cleanup(void)
 	config_free(d.cfg);
 	registry_free(d.reg);
 	free(d.confdir);
-	diag_free(&d.last.errs);
+	daemon_state_free(&d.st);
 	memset(&d, 0, sizeof(d));
 }
 
@@ -618,9 +564,7 @@ daemon_run(const struct daemon_opts *o)
 	log_open("portierd", LOG_TO_STDERR, LOG_DAEMON);
 	log_set_debug(o->debug);
 	d.opts = o;
-	d.started = time(NULL);
-	d.generation = 1;
-	diag_init(&d.last.errs);
+	daemon_state_init(&d.st, NULL);
 	if (stdio_ensure() < 0 || daemon_load(o) < 0)
 		goto out;
 	d.pidfile = o->pidfile ? o->pidfile : daemon_pidfile_default(o->foreground);

@@ -65,36 +65,12 @@ id_key_cmp(const void *key, const void *b)
 	return strcmp(key, (*y)->svc->id);
 }
 
-/* Identity order: socket type, family, port, address (scope for IPv6). */
-static int
-addr_cmp(int ta, const struct sockaddr_storage *a, int tb, const struct sockaddr_storage *b)
-{
-	if (ta != tb)
-		return ta < tb ? -1 : 1;
-	if (a->ss_family != b->ss_family)
-		return a->ss_family < b->ss_family ? -1 : 1;
-	if (a->ss_family == AF_INET) {
-		const struct sockaddr_in *x = (const void *)a, *y = (const void *)b;
-
-		if (x->sin_port != y->sin_port)
-			return x->sin_port < y->sin_port ? -1 : 1;
-		return memcmp(&x->sin_addr, &y->sin_addr, sizeof(x->sin_addr));
-	}
-	const struct sockaddr_in6 *x = (const void *)a, *y = (const void *)b;
-
-	if (x->sin6_port != y->sin6_port)
-		return x->sin6_port < y->sin6_port ? -1 : 1;
-	if (x->sin6_scope_id != y->sin6_scope_id)
-		return x->sin6_scope_id < y->sin6_scope_id ? -1 : 1;
-	return memcmp(&x->sin6_addr, &y->sin6_addr, sizeof(x->sin6_addr));
-}
-
 static int
 ls_cmp(const void *a, const void *b)
 {
 	const struct listener *const *x = a, *const *y = b;
 
-	return addr_cmp((*x)->socktype, &(*x)->addr, (*y)->socktype, &(*y)->addr);
+	return listener_compare((*x)->socktype, (const struct sockaddr *)&(*x)->addr, *y);
 }
 
 /* An old socket with this identity that no new service claimed yet. */
@@ -106,7 +82,7 @@ old_socket(struct plan *p, int socktype, const struct sockaddr_storage *ss)
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 		struct listener *l = p->old_ls[mid];
-		int c = addr_cmp(socktype, ss, l->socktype, &l->addr);
+		int c = listener_compare(socktype, (const struct sockaddr *)ss, l);
 
 		if (!c)
 			return l->marked ? NULL : l;
