@@ -49,6 +49,7 @@ client_close(struct client *c)
 static void
 refuse(int fd, const char *why)
 {
+	char drain[CONTROL_LINE_MAX];
 	struct json j;
 	const char *text;
 
@@ -61,6 +62,9 @@ refuse(int fd, const char *why)
 	if (text && send(fd, text, strlen(text), MSG_DONTWAIT | MSG_NOSIGNAL) < 0)
 		debug("control: refusal not sent: %s", strerror(errno));
 	json_free(&j);
+	/* A request left unread would reach the client as a reset. */
+	while (recv(fd, drain, sizeof(drain), MSG_DONTWAIT) > 0)
+		;
 	close(fd);
 }
 

@@ -79,6 +79,10 @@ read_all(int fd, size_t *len)
 			cap *= 2;
 		}
 		n = read(fd, buf + *len, cap - *len);
+		/* portierd closed without reading our line (a refusal): the
+		 * reply came first, and the reset only ends it */
+		if (n < 0 && errno == ECONNRESET && *len)
+			n = 0;
 		if (n == 0) {
 			buf[*len] = '\0';
 			return buf;

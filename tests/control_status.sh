@@ -62,7 +62,7 @@ if [ "$(id -u)" -eq 0 ] && command -v setpriv > /dev/null && id nobody > /dev/nu
 	[ $rc -eq 3 ] || pt_fail "nobody through a 0600 socket: exit $rc"
 	chmod 666 "$PT_CTL"
 	asnobody "$PORTIERCTL" -s "$PT_CTL" reload > /dev/null 2> "$PT_DIR/err"; rc=$?
-	[ $rc -eq 1 ] || pt_fail "nobody: exit $rc"
+	[ $rc -eq 1 ] || pt_fail "nobody: exit $rc: $(cat "$PT_DIR/err")"
 	pt_assert_grep "permission denied" "$PT_DIR/err" "nobody was not told why"
 	pt_wait_log "control: refused a client of uid $(id -u nobody)" 5 || pt_fail "refusal not logged"
 	grep -q "reload requested" "$PT_LOG" && pt_fail "nobody's reload was carried out"
