@@ -73,25 +73,29 @@ ls_cmp(const void *a, const void *b)
 	return listener_compare((*x)->socktype, (const struct sockaddr *)&(*x)->addr, *y);
 }
 
+struct identity {
+	int socktype;
+	const struct sockaddr_storage *ss;
+};
+
+static int
+identity_cmp(const void *key, const void *b)
+{
+	const struct identity *k = key;
+	const struct listener *const *y = b;
+
+	return listener_compare(k->socktype, (const struct sockaddr *)k->ss, *y);
+}
+
 /* An old socket with this identity that no new service claimed yet. */
 static struct listener *
 old_socket(struct plan *p, int socktype, const struct sockaddr_storage *ss)
 {
-	size_t lo = 0, hi = p->nold_ls;
+	struct identity key = { socktype, ss };
+	struct listener **l = bsearch(&key, p->old_ls, p->nold_ls, sizeof(*p->old_ls),
+				      identity_cmp);
 
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		struct listener *l = p->old_ls[mid];
-		int c = listener_compare(socktype, (const struct sockaddr *)ss, l);
-
-		if (!c)
-			return l->marked ? NULL : l;
-		if (c < 0)
-			hi = mid;
-		else
-			lo = mid + 1;
-	}
-	return NULL;
+	return l && !(*l)->marked ? *l : NULL;
 }
 
 static int
