@@ -248,6 +248,23 @@ clear_stale(const struct sockaddr_un *sa)
 	return unlink(sa->sun_path);
 }
 
+/* The socket's own directory (/run/portier) is created when missing; the
+ * one above it must exist. */
+static void
+make_dir(const char *path)
+{
+	char dir[sizeof(((struct sockaddr_un *)0)->sun_path)];
+	char *slash;
+
+	snprintf(dir, sizeof(dir), "%s", path);
+	slash = strrchr(dir, '/');
+	if (!slash || slash == dir)
+		return;
+	*slash = '\0';
+	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
+		debug("control: mkdir %s: %s", dir, strerror(errno));
+}
+
 static int
 control_bind(const char *path)
 {
@@ -260,6 +277,7 @@ control_bind(const char *path)
 		return -1;
 	}
 	strcpy(sa.sun_path, path);
+	make_dir(path);
 	if (clear_stale(&sa) < 0)
 		return -1;
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);

@@ -18,9 +18,14 @@ pt_start_ctl
 
 pt_answers "$DOOR" && pt_fail "a disabled service answers"
 pt_answers "$PAST" && pt_fail "an expired service answers"
+T0=$(date +%s)
 out=$(pt_ctl open door --for 2s) || pt_fail "open door --for 2s"
 echo "$out" | grep -q "door open until" || pt_fail "open said: $out"
-pt_answers "$DOOR" || pt_fail "an opened service does not answer"
+if ! pt_answers "$DOOR"; then
+	# only a failure when the 2 s cannot be over yet (a slow machine)
+	[ $(( $(date +%s) - T0 )) -ge 2 ] || pt_fail "an opened service does not answer"
+	echo "more than 2 s passed: the answer within the open period was not checked"
+fi
 pt_wait_log "door: open period ended: closed" 10 || pt_fail "the open period did not end"
 pt_answers "$DOOR" && pt_fail "the service answers after its open period"
 
