@@ -1,7 +1,6 @@
 /* json: writer and reader, see json.h. */
 #include "autoconf.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
