@@ -241,7 +241,7 @@ adopt_all(struct service_table *t, const struct config *cfg, int n, char **names
 		if (!svc) {
 			logit(LOG_WARNING, "socket %d from the service manager is named '%s', "
 			      "which is no service's id; closed", fd, name);
-		} else if (adopt_one(&t->rt[svc - cfg->services], fd)) {
+		} else if (adopt_one(t->rt[svc - cfg->services], fd)) {
 			adopted++;
 			continue;
 		}

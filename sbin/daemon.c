@@ -5,8 +5,8 @@
  *   SIGCHLD          reap every exited handler (children.c)
  *   SIGTERM, SIGINT  close every listener, remove the pidfile, exit 0;
  *                    running handlers are left to finish (as inetd does)
- *   SIGHUP           reserved for configuration reload
- *   SIGUSR1          reserved for a state dump
+ *   SIGHUP           reload the registry and conf.d (daemon_reload)
+ *   SIGUSR1          write the state of every service to the log (as status)
  * SIGPIPE is ignored (and reset to the default in every handler). */
 #include "autoconf.h"
 
@@ -24,15 +24,20 @@
 #include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "access.h"
 #include "adopt.h"
 #include "children.h"
 #include "config.h"
+#include "control.h"
+#include "control_proto.h"
 #include "daemon.h"
+#include "daemon_state.h"
 #include "diag.h"
 #include "internal.h"
+#include "json.h"
 #include "log.h"
 #include "loop.h"
 #include "notify.h"
@@ -40,7 +45,12 @@
 #include "registry.h"
 #include "sd.h"
 #include "service.h"
+#include "service_ctl.h"
+#include "service_reload.h"
 #include "spawn.h"
+
+/* The heap is trimmed this long (ms) after the last reload. */
+#define RELOAD_TRIM_MS 10000
 
 static struct {
 	char *confdir;			/* absolute: reload works after chdir / */
@@ -51,6 +61,9 @@ static struct {
 	struct watcher sig;
 	sigset_t sigs;
 	bool journal_stream;		/* stderr was the journal's at start-up */
+	const struct daemon_opts *opts;
+	struct daemon_state st;		/* generation, last reload, for status */
+	struct timer trim;		/* heap_release() a while after a reload */
 } d;
 
 const char *
@@ -96,19 +109,25 @@ diag_log(const struct diag *dg)
  * written, so the configuration, the directories above it and the registry
  * must be root's and writable by root alone. */
 static int
+daemon_secure_check(const struct daemon_opts *o, char *err, size_t len)
+{
+	if (geteuid() != 0 || o->insecure_config)
+		return 0;
+	if (access_secure_dir(d.confdir, err, len) < 0)
+		return -1;
+	for (size_t i = 0; i < o->nregistries; i++)
+		if (access_secure_path(o->registries[i], err, len) < 0)
+			return -1;
+	return 0;
+}
+
+static int
 daemon_secure(const struct daemon_opts *o)
 {
 	char err[PATH_MAX + 256];
 
-	if (geteuid() != 0 || o->insecure_config)
+	if (daemon_secure_check(o, err, sizeof(err)) == 0)
 		return 0;
-	if (access_secure_dir(d.confdir, err, sizeof(err)) < 0)
-		goto refuse;
-	for (size_t i = 0; i < o->nregistries; i++)
-		if (access_secure_path(o->registries[i], err, sizeof(err)) < 0)
-			goto refuse;
-	return 0;
-refuse:
 	logit(LOG_ERR, "%s; refusing to run", err);
 	return -1;
 }
@@ -133,6 +152,7 @@ daemon_load(const struct daemon_opts *o)
 
 	diag_init(&dg);
 	d.confdir = realpath(o->confdir, NULL);
+	d.st.confdir = d.confdir;
 	if (!d.confdir) {
 		logerr(LOG_ERR, "%s", o->confdir);
 		goto out;
@@ -237,11 +257,172 @@ log_choose(const struct daemon_opts *o)
 	log_open("portierd", t, s->log_facility ? s->log_facility : LOG_DAEMON);
 }
 
+/* ---- reload (SIGHUP, portierctl reload) ---- */
+
+static double
+elapsed_ms(const struct timespec *t0)
+{
+	struct timespec t1;
+
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	return (double)(t1.tv_sec - t0->tv_sec) * 1e3 + (double)(t1.tv_nsec - t0->tv_nsec) / 1e6;
+}
+
+static void
+trim_fire(struct timer *t)
+{
+	heap_release();
+}
+
+/* Giving the load's memory back at once would make the next reload fault
+ * every page in again (a third of its time with 1,000 services): reloads in
+ * a row keep the heap, an idle daemon gets small again. */
+static void
+reload_trim_later(void)
+{
+	d.trim.fn = trim_fire;
+	timer_arm(&d.trim, RELOAD_TRIM_MS);
+}
+
+/* The registry and conf.d, read and checked completely. NULL (errors in
+ * errs) when they are not valid. */
+static struct config *
+reload_load(struct diag *errs)
+{
+	struct registry *reg;
+	struct config *cfg;
+	char err[PATH_MAX + 256];
+
+	if (daemon_secure_check(d.opts, err, sizeof(err)) < 0) {
+		diag_add(errs, DIAG_ERROR, NULL, 0, "%s", err);
+		return NULL;
+	}
+	reg = registry_new();
+	if (!reg) {
+		diag_add(errs, DIAG_ERROR, NULL, 0, "out of memory");
+		return NULL;
+	}
+	for (size_t i = 0; i < d.opts->nregistries; i++)
+		registry_load(reg, d.opts->registries[i], false, errs);
+	cfg = config_load(d.confdir, reg, 0, errs);
+	registry_free(reg);
+	if (cfg && errs->errors) {
+		config_free(cfg);
+		cfg = NULL;
+	}
+	return cfg;
+}
+
+/* Reads the files again and moves the running services to them (mark and
+ * sweep, service_reload.c). Invalid files or a socket that cannot be bound
+ * leave everything as it was. Returns 0, or -1 with the errors in errs
+ * (every one is logged). */
+static int
+daemon_reload(struct diag *errs)
+{
+	struct timespec t0;
+	struct config *cfg;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	notify_reloading();
+	cfg = reload_load(errs);
+	if (cfg && service_reload(&d.table, d.cfg, cfg, errs) == 0) {
+		diag_log(errs);
+		d.cfg = cfg;
+		d.st.generation++;
+		daemon_state_reload(&d.st, true, errs);
+		logit(LOG_INFO, "reload: generation %lu, %zu services, %.1f ms", d.st.generation,
+		      cfg->count, elapsed_ms(&t0));
+		reload_trim_later();
+		notify_ready(&d.table);
+		return 0;
+	}
+	config_free(cfg);
+	diag_log(errs);
+	daemon_state_reload(&d.st, false, errs);
+	logit(LOG_ERR, "reload failed: %zu error(s); the running configuration (generation "
+	      "%lu) is unchanged", errs->errors, d.st.generation);
+	reload_trim_later();
+	notify_ready(&d.table);
+	return -1;
+}
+
+/* ---- the control socket ---- */
+
+static void
+control_reply_errors(struct json *j, const struct diag *errs)
+{
+	json_array_begin(j, "errors");
+	for (size_t i = 0; i < errs->count; i++)
+		if (errs->items[i].level == DIAG_ERROR)
+			json_string(j, NULL, errs->items[i].text);
+	json_array_end(j);
+}
+
+static void
+control_reload(struct json *j)
+{
+	struct diag errs;
+	int rc;
+
+	diag_init(&errs);
+	logit(LOG_NOTICE, "reload requested through the control socket");
+	rc = daemon_reload(&errs);
+	json_bool(j, "ok", rc == 0);
+	json_int(j, "generation", (long long)d.st.generation);
+	if (rc == 0)
+		json_string(j, "message", "configuration reloaded");
+	else
+		json_string(j, "error", "configuration not reloaded: the running one is kept");
+	control_reply_errors(j, &errs);
+	diag_free(&errs);
+}
+
+static void
+control_request(const struct control_request *rq, struct json *j)
+{
+	static const enum service_ctl_op ops[] = {
+		[CONTROL_ENABLE] = SERVICE_CTL_ENABLE, [CONTROL_DISABLE] = SERVICE_CTL_DISABLE,
+		[CONTROL_OPEN] = SERVICE_CTL_OPEN, [CONTROL_CLOSE] = SERVICE_CTL_CLOSE,
+	};
+	char msg[512];
+	int rc;
+
+	json_object_begin(j, NULL);
+	switch (rq->cmd) {
+	case CONTROL_STATUS:
+		json_bool(j, "ok", true);
+		daemon_state_json(&d.st, &d.table, j);
+		break;
+	case CONTROL_RELOAD:
+		control_reload(j);
+		break;
+	default:
+		rc = service_ctl(&d.table, d.cfg, ops[rq->cmd], rq->id, rq->seconds, msg,
+				 sizeof(msg));
+		json_bool(j, "ok", rc == 0);
+		json_string(j, rc == 0 ? "message" : "error", msg);
+		break;
+	}
+	json_object_end(j);
+}
+
+/* --control-socket, else control_socket of the files; "" is none. */
+static void
+control_start(void)
+{
+	const char *path = d.opts->control_socket ? d.opts->control_socket
+						  : d.cfg->settings.control_socket;
+
+	if (path && *path)
+		control_open(path, control_request);
+}
+
 static void
 on_signal(struct watcher *w, uint32_t events)
 {
 	struct signalfd_siginfo si[16];
-	bool chld = false;
+	bool chld = false, hup = false, usr1 = false;
 	ssize_t n;
 
 	while ((n = read(w->fd, si, sizeof(si))) > 0) {
@@ -256,12 +437,11 @@ on_signal(struct watcher *w, uint32_t events)
 				loop_stop();
 				break;
 			case SIGHUP:
-				logit(LOG_NOTICE, "SIGHUP: configuration reload is not "
-				      "available in this version; ignored");
+				logit(LOG_NOTICE, "SIGHUP: reloading the configuration");
+				hup = true;
 				break;
 			case SIGUSR1:
-				logit(LOG_NOTICE, "SIGUSR1: state dump is not available in "
-				      "this version; ignored");
+				usr1 = true;
 				break;
 			}
 		}
@@ -271,6 +451,15 @@ on_signal(struct watcher *w, uint32_t events)
 	/* Signals coalesce: one SIGCHLD may stand for many exits. */
 	if (chld)
 		children_reap(service_child_exited);
+	if (hup) {
+		struct diag errs;
+
+		diag_init(&errs);
+		daemon_reload(&errs);
+		diag_free(&errs);
+	}
+	if (usr1)
+		daemon_state_log(&d.st, &d.table);
 }
 
 /* A signal ignored by whoever started us stays ignored in every handler we
@@ -343,7 +532,7 @@ daemon_bind(const struct daemon_opts *o)
 	if (service_table_init(&d.table, d.cfg->services, d.cfg->count, &d.cfg->settings) < 0)
 		return -1;
 	for (size_t i = 0; i < d.table.count; i++)
-		wanted += d.table.rt[i].state == SERVICE_UNBOUND;
+		wanted += d.table.rt[i]->state == SERVICE_UNBOUND;
 	/* Sockets from the service manager first: their services bind nothing. */
 	adopted = adopt_sockets(&d.table, d.cfg);
 	failed = service_table_bind(&d.table, &bound);
@@ -365,7 +554,10 @@ static void
 daemon_cleanup(void)
 {
 	notify_exit();
+	control_close();
+	timer_cancel(&d.trim);
 	internal_shutdown();	/* its connections count in the table */
+	service_reload_free(&d.table);
 	service_table_free(&d.table);
 	if (d.pidfile)
 		pidfile_remove(d.pidfile);
@@ -379,6 +571,7 @@ daemon_cleanup(void)
 	config_free(d.cfg);
 	registry_free(d.reg);
 	free(d.confdir);
+	daemon_state_free(&d.st);
 	memset(&d, 0, sizeof(d));
 }
 
@@ -393,6 +586,7 @@ daemon_start(const struct daemon_opts *o)
 	if (loop_init() < 0 || signals_watch() < 0 || service_table_start(&d.table) < 0)
 		return -1;
 	notify_init();
+	control_start();
 	if (d.pidfile && pidfile_write(d.pidfile) < 0)
 		return -1;
 	if (ready >= 0) {
@@ -414,6 +608,8 @@ daemon_run(const struct daemon_opts *o)
 	log_set_debug(o->debug);
 	/* Before detaching replaces stderr. */
 	d.journal_stream = log_stderr_is_journal();
+	d.opts = o;
+	daemon_state_init(&d.st, NULL);
 	if (stdio_ensure() < 0 || daemon_load(o) < 0)
 		goto out;
 	d.pidfile = o->pidfile ? o->pidfile : daemon_pidfile_default(o->foreground);

@@ -23,6 +23,7 @@ struct daemon_opts {
 	const char **registries;	/* at least one */
 	size_t nregistries;
 	const char *pidfile;	/* NULL: the default (see daemon_pidfile_default) */
+	const char *control_socket;	/* NULL: control_socket of the files; "": none */
 };
 
 /* Runs portierd; returns its exit code. */

@@ -51,7 +51,7 @@ int
 internal_table(struct service_table *t)
 {
 	table = t;
-	return tcpmux_index(t->count ? t->rt[0].svc : NULL, t->count);
+	return tcpmux_index(t->count ? t->rt[0]->svc : NULL, t->count);
 }
 
 /* The runtime of a service of the current table: the table's entries are
@@ -59,9 +59,12 @@ internal_table(struct service_table *t)
 static struct service_rt *
 rt_of(const struct service *svc)
 {
-	size_t i = (size_t)(svc - table->rt[0].svc);
+	size_t i;
 
-	return i < table->count && table->rt[i].svc == svc ? &table->rt[i] : NULL;
+	if (!table->count)
+		return NULL;
+	i = (size_t)(svc - table->rt[0]->svc);
+	return i < table->count && table->rt[i]->svc == svc ? table->rt[i] : NULL;
 }
 
 static struct internal_conn *

@@ -66,6 +66,9 @@ void listener_close(struct listener *l);
 
 /* True when l has exactly this identity (address and port included). */
 bool listener_matches(const struct listener *l, int socktype, const struct sockaddr *sa);
+/* Orders identities (socket type, family, port, address): <0, 0 or >0 as
+ * (socktype, sa) sorts before, with or after l's. Reload sorts by it. */
+int listener_compare(int socktype, const struct sockaddr *sa, const struct listener *l);
 
 /* Registers fn for readiness; watching begins unless a pause reason is set. */
 int listener_start(struct listener *l, watcher_fn fn);

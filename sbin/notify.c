@@ -47,7 +47,7 @@ status_text(const struct service_table *t, size_t running, char *buf, size_t len
 	size_t listening = 0;
 
 	for (size_t i = 0; t && i < t->count; i++)
-		listening += t->rt[i].state == SERVICE_ACTIVE && t->rt[i].nlisteners;
+		listening += t->rt[i]->state == SERVICE_ACTIVE && t->rt[i]->nlisteners;
 	snprintf(buf, len, "%zu service%s listening, %zu handler%s running", listening,
 		 listening == 1 ? "" : "s", running, running == 1 ? "" : "s");
 }

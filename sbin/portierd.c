@@ -19,6 +19,7 @@ usage(FILE *fp)
 	fprintf(fp,
 		"usage: portierd [-f|--foreground] [-c DIR] [-r FILE]... [-p PIDFILE]\n"
 		"                [-d|--debug] [--strict] [--insecure-config] [--check]\n"
+		"                [--control-socket PATH]\n"
 		"                [--help] [--version]\n"
 		"\n"
 		"  -f, --foreground   stay attached, log to stderr (the journal when stderr\n"
@@ -30,12 +31,16 @@ usage(FILE *fp)
 		"      --strict       exit when any address cannot be bound\n"
 		"      --insecure-config  as root, accept configuration and registry files\n"
 		"                     that others own or may write (labs only)\n"
+		"      --control-socket PATH  socket for portierctl (\"\": none; default:\n"
+		"                     control_socket in the files, else\n"
+		"                     %s)\n"
 		"      --check        validate registry and configuration, then exit\n"
 		"                     (as portierctl check)\n"
 		"      --version      the version and the features built in (systemd, journal)\n"
 		"\n"
 		"Exit status: 0 stopped by SIGTERM/SIGINT or check passed, 1 failure, 2 usage error.\n",
-		PORTIER_CONFDIR, PORTIER_REGISTRY, PORTIER_RUNDIR "/portierd.pid");
+		PORTIER_CONFDIR, PORTIER_REGISTRY, PORTIER_RUNDIR "/portierd.pid",
+		PORTIER_RUNDIR "/control");
 }
 
 /* --check: exactly portierctl check with the same -c and -r. */
@@ -59,7 +64,7 @@ run_check(const struct daemon_opts *o)
 int
 main(int argc, char *argv[])
 {
-	enum { OPT_STRICT = 256, OPT_INSECURE, OPT_CHECK, OPT_HELP, OPT_VERSION };
+	enum { OPT_STRICT = 256, OPT_INSECURE, OPT_CHECK, OPT_HELP, OPT_VERSION, OPT_CONTROL };
 	static const struct option longopts[] = {
 		{ "foreground", no_argument, NULL, 'f' },
 		{ "confdir", required_argument, NULL, 'c' },
@@ -69,6 +74,7 @@ main(int argc, char *argv[])
 		{ "strict", no_argument, NULL, OPT_STRICT },
 		{ "insecure-config", no_argument, NULL, OPT_INSECURE },
 		{ "check", no_argument, NULL, OPT_CHECK },
+		{ "control-socket", required_argument, NULL, OPT_CONTROL },
 		{ "help", no_argument, NULL, OPT_HELP },
 		{ "version", no_argument, NULL, OPT_VERSION },
 		{ NULL, 0, NULL, 0 },
@@ -107,6 +113,9 @@ main(int argc, char *argv[])
 			break;
 		case OPT_CHECK:
 			check = true;
+			break;
+		case OPT_CONTROL:
+			o.control_socket = optarg;
 			break;
 		case 'h':
 		case OPT_HELP:

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdarg.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -123,6 +124,23 @@ spawn_backoff(struct listener *l)
 	timer_arm(&l->retry, SPAWN_RETRY_MS);
 }
 
+void
+service_note(struct service_rt *rt, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(rt->last_error, sizeof(rt->last_error), fmt, ap);
+	va_end(ap);
+}
+
+/* The last failure to start a handler, for status. */
+static void
+spawn_note(struct service_rt *rt, const struct spawn_error *e)
+{
+	service_note(rt, "%s %s: %s", e->step, rt->svc->server, strerror(e->err));
+}
+
 static void
 dispatch_external(struct service_rt *rt, struct conn *c)
 {
@@ -134,6 +152,7 @@ dispatch_external(struct service_rt *rt, struct conn *c)
 	pid = spawn_handler(svc, &rt->spawn, c, &e);
 	if (pid < 0) {
 		rt->refused[REFUSED_SPAWN]++;
+		spawn_note(rt, &e);
 		svclog_spawn_error(rt, &e);
 		spawn_backoff(c->l);
 		return;
@@ -159,6 +178,7 @@ dispatch_external(struct service_rt *rt, struct conn *c)
 	if (e.step) {
 		ch->exec_failed = true;
 		rt->refused[REFUSED_SPAWN]++;
+		spawn_note(rt, &e);
 		svclog_spawn_error(rt, &e);
 		return;
 	}
@@ -329,27 +349,33 @@ service_ready(struct watcher *w, uint32_t events)
 static void
 forget_listener(struct child *ch, void *arg)
 {
-	if (ch->held && ch->held->rt == arg)
+	if (ch->held == arg)
 		ch->held = NULL;
+}
+
+void
+service_listener_drop(struct listener *l)
+{
+	if (l->rt && l->rt->svc->wait)
+		children_foreach(forget_listener, l);
+	listener_close(l);
 }
 
 void
 service_close_listeners(struct service_rt *rt)
 {
-	if (rt->svc->wait)
-		children_foreach(forget_listener, rt);
 	while (rt->listeners) {
 		struct listener *l = rt->listeners;
 
 		rt->listeners = l->next;
-		listener_close(l);
+		service_listener_drop(l);
 	}
 	rt->nlisteners = 0;
 }
 
 /* Milliseconds until t on the wall clock, 0 when past. */
-static uint64_t
-ms_until(time_t t)
+uint64_t
+service_ms_until(time_t t)
 {
 	time_t now = time(NULL);
 
@@ -360,7 +386,7 @@ static void
 expiry_fire(struct timer *t)
 {
 	struct service_rt *rt = container_of(t, struct service_rt, expiry);
-	uint64_t left = ms_until(rt->svc->expires);
+	uint64_t left = service_ms_until(rt->svc->expires);
 
 	/* The loop's clock is monotonic; the date is not. */
 	if (left) {
@@ -371,213 +397,28 @@ expiry_fire(struct timer *t)
 	      rt->svc->id, rt->running);
 	service_close_listeners(rt);
 	timer_cancel(&rt->guard);
+	timer_cancel(&rt->open_timer);
+	rt->open_until = 0;
 	rt->state = SERVICE_EXPIRED;
 	notify_changed();
 }
 
-/* ---- the table ---- */
-
-/* What is read or decided once per service at start-up. */
-static void
-service_rt_prepare(struct service_rt *rt)
-{
-	const struct service *svc = rt->svc;
-
-	if ((svc->log_on_success | svc->log_on_failure) & LOGF_USERID)
-		logit(LOG_WARNING, "%s: USERID: ident (RFC 1413) look-ups are not supported; "
-		      "the field is left out of the log", svc->id);
-	/* Banners go to connections: wait-mode handlers own theirs. */
-	if (svc->wait || svc->socktype != SOCK_STREAM)
-		return;
-	banner_load(&rt->banner, svc->banner, svc->id);
-	banner_load(&rt->banner_success, svc->banner_success, svc->id);
-	banner_load(&rt->banner_fail, svc->banner_fail, svc->id);
-}
-
 int
-service_table_init(struct service_table *t, const struct service *svcs, size_t n,
-		   const struct daemon_settings *s)
+service_rt_start(struct service_rt *rt)
 {
-	settings = s;
-	t->settings = s;
-	t->count = n;
-	t->rt = calloc(n ? n : 1, sizeof(*t->rt));
-	if (!t->rt)
-		return -1;
-	for (size_t i = 0; i < n; i++) {
-		struct service_rt *rt = &t->rt[i];
-
-		rt->svc = &svcs[i];
-		if (svcs[i].disabled) {
-			rt->state = SERVICE_DISABLED;
-			continue;
-		}
-		if (!service_servable(&svcs[i])) {
-			rt->state = SERVICE_SKIPPED;
-			continue;
-		}
-		if (svcs[i].expires && !ms_until(svcs[i].expires)) {
-			logit(LOG_NOTICE, "%s: expired: not offered", svcs[i].id);
-			rt->state = SERVICE_EXPIRED;
-			continue;
-		}
-		/* reachable through tcpmux only: no listener of its own */
-		rt->state = svcs[i].tcpmux ? SERVICE_TCPMUX : SERVICE_UNBOUND;
-		if ((!svcs[i].internal && spawn_prepare(&rt->spawn, &svcs[i]) < 0) ||
-		    admit_init(rt) < 0) {
-			logit(LOG_ERR, "%s: out of memory", svcs[i].id);
+	for (struct listener *l = rt->listeners; l; l = l->next)
+		if (!l->started && listener_start(l, service_ready) < 0)
 			return -1;
-		}
-		service_rt_prepare(rt);
-	}
-	return internal_table(t);
-}
-
-static void
-sockaddr_set_port(struct sockaddr_storage *ss, unsigned port)
-{
-	if (ss->ss_family == AF_INET6)
-		((struct sockaddr_in6 *)ss)->sin6_port = htons(port);
-	else
-		((struct sockaddr_in *)ss)->sin_port = htons(port);
-}
-
-static struct listener_opts
-service_listener_opts(const struct service *svc)
-{
-	return (struct listener_opts){
-		.backlog = svc->listen_backlog, .nonblock = !svc->wait,
-		.keepalive = svc->keepalive, .nodelay = svc->nodelay,
-	};
-}
-
-static void
-service_link(struct service_rt *rt, struct listener *l)
-{
-	l->rt = rt;
-	l->next = rt->listeners;
-	rt->listeners = l;
-	rt->nlisteners++;
-}
-
-int
-service_adopt(struct service_rt *rt, struct listener *l)
-{
-	struct listener_opts o = service_listener_opts(rt->svc);
-
-	/* Bound and listening already (the backlog is the manager's choice);
-	 * what the service says about blocking and TCP options still applies. */
-	if (listener_configure(l, &o) < 0)
-		return -1;
-	service_link(rt, l);
-	rt->state = SERVICE_ACTIVE;
-	return 0;
-}
-
-/* Returns 1 when the address counts as a bind failure. */
-static int
-bind_one(struct service_rt *rt, struct sockaddr_storage *ss, bool implicit)
-{
-	const struct service *svc = rt->svc;
-	struct listener_opts o = service_listener_opts(svc);
-	socklen_t len = ss->ss_family == AF_INET6 ? sizeof(struct sockaddr_in6)
-						  : sizeof(struct sockaddr_in);
-	struct listener *l;
-	char host[INET6_ADDRSTRLEN];
-
-	sockaddr_set_port(ss, svc->port);
-	l = listener_open((struct sockaddr *)ss, len, svc->socktype, &o);
-	if (!l) {
-		listener_addr_text((struct sockaddr *)ss, host, sizeof(host));
-		/* No IPv6 on this host: `::` was only implied. */
-		if (implicit && ss->ss_family == AF_INET6 && errno == EAFNOSUPPORT) {
-			debug("%s: IPv6 not available: listening on IPv4 only", svc->id);
-			return 0;
-		}
-		logerr(LOG_ERR, "%s: cannot listen on %s%s%s port %u/%s", svc->id,
-		       ss->ss_family == AF_INET6 ? "[" : "", host,
-		       ss->ss_family == AF_INET6 ? "]" : "", svc->port,
-		       svc->socktype == SOCK_STREAM ? "tcp" : "udp");
-		return 1;
-	}
-	service_link(rt, l);
-	debug("%s: listening on %s", svc->id, l->name);
-	return 0;
-}
-
-static size_t
-service_bind(struct service_rt *rt)
-{
-	const struct service *svc = rt->svc;
-	size_t failed = 0;
-
-	if (svc->nbind) {
-		for (size_t i = 0; i < svc->nbind; i++) {
-			struct sockaddr_storage ss = svc->bind[i];
-
-			failed += bind_one(rt, &ss, false);
-		}
-	} else {
-		/* Every address of both families: two sockets, the IPv6 one
-		 * with IPV6_V6ONLY (listener.c), so each family is explicit. */
-		struct sockaddr_storage ss4 = { .ss_family = AF_INET };
-		struct sockaddr_storage ss6 = { .ss_family = AF_INET6 };
-
-		failed += bind_one(rt, &ss4, true);
-		failed += bind_one(rt, &ss6, true);
-	}
-	rt->state = rt->nlisteners ? SERVICE_ACTIVE : SERVICE_UNBOUND;
-	return failed;
-}
-
-size_t
-service_table_bind(struct service_table *t, size_t *bound)
-{
-	size_t failed = 0;
-
-	*bound = 0;
-	for (size_t i = 0; i < t->count; i++) {
-		if (t->rt[i].state != SERVICE_UNBOUND)
-			continue;
-		failed += service_bind(&t->rt[i]);
-		*bound += t->rt[i].nlisteners;
-	}
-	return failed;
-}
-
-int
-service_table_start(struct service_table *t)
-{
-	for (size_t i = 0; i < t->count; i++) {
-		struct service_rt *rt = &t->rt[i];
-
-		for (struct listener *l = rt->listeners; l; l = l->next)
-			if (listener_start(l, service_ready) < 0)
-				return -1;
-		if (rt->nlisteners && rt->svc->expires) {
-			rt->expiry.fn = expiry_fire;
-			timer_arm(&rt->expiry, ms_until(rt->svc->expires));
-		}
+	if (rt->nlisteners && rt->svc->expires) {
+		rt->expiry.fn = expiry_fire;
+		timer_arm(&rt->expiry, service_ms_until(rt->svc->expires));
 	}
 	return 0;
 }
 
 void
-service_table_free(struct service_table *t)
+service_table_settings(struct service_table *t, const struct daemon_settings *s)
 {
-	for (size_t i = 0; t->rt && i < t->count; i++) {
-		struct service_rt *rt = &t->rt[i];
-
-		service_close_listeners(rt);
-		timer_cancel(&rt->guard);
-		timer_cancel(&rt->expiry);
-		admit_free(rt);
-		spawn_release(&rt->spawn);
-		banner_free(&rt->banner);
-		banner_free(&rt->banner_success);
-		banner_free(&rt->banner_fail);
-	}
-	free(t->rt);
-	t->rt = NULL;
-	t->count = 0;
+	settings = s;
+	t->settings = s;
 }

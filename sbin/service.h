@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/socket.h>
+#include <time.h>
 
 #include "access.h"
 #include "admit.h"
@@ -21,6 +22,7 @@
 struct service;
 struct daemon_settings;
 struct listener;
+struct listener_opts;
 struct child;
 
 enum service_state {
@@ -70,16 +72,70 @@ struct service_rt {
 	struct banner banner_success;	/* to an admitted one, before its handler starts */
 	struct banner banner_fail;	/* to a refused one */
 	struct admit adm;		/* per-source counts, cps, banners (admit.c) */
+	bool prepared;			/* service_rt_prepare() done for svc */
+	bool runtime;			/* state set by portierctl, not by the files */
+	time_t open_until;		/* portierctl open: closed at this date; 0: none */
+	struct timer open_timer;
+	char last_error[192];		/* for status; "" when none */
+	bool kept;			/* reload: claimed by the new configuration */
+	struct service_rt *next;	/* a reload's list of retired services */
 };
 
+struct service_retired;
+
+/* The runtime of every configured service, in the configuration's order
+ * (rt[i]->svc == &cfg->services[i]). Each service_rt is allocated on its own
+ * and never moves: children, connections, listeners and timers point to it.
+ * A reload keeps the record of a service whose id remains and retires the
+ * others until their last handler is gone (service_reload.c). */
 struct service_table {
-	struct service_rt *rt;
+	struct service_rt **rt;
 	size_t count;
 	const struct daemon_settings *settings;
+	struct service_retired *retired;	/* service_reload.c */
 };
 
 const char *service_refusal_name(enum refusal r);
 
+/* What the files say about svc now: DISABLED, SKIPPED, EXPIRED, TCPMUX, or
+ * UNBOUND for a service that wants its listeners. */
+enum service_state service_state_of(const struct service *svc);
+/* rt (zeroed or quiesced) serves svc: its state, then service_rt_prepare()
+ * if it may accept connections. -1 when out of memory. */
+int service_rt_setup(struct service_rt *rt, const struct service *svc);
+/* Environment template, per-source table, banners: once per configuration. */
+int service_rt_prepare(struct service_rt *rt);
+void service_rt_unprepare(struct service_rt *rt);
+/* Cancels the service's timers (loop guard, cps pause unless keep_cps,
+ * expiry, open) and the pauses they hold. */
+void service_rt_quiesce(struct service_rt *rt, bool keep_cps);
+/* Closes everything and frees rt (no handler may still point to it). */
+void service_rt_free(struct service_rt *rt);
+/* Starts watching rt's new listeners and arms its expiry. */
+int service_rt_start(struct service_rt *rt);
+/* Opens rt's listeners as at start-up (failures logged, noted, counted). */
+size_t service_bind(struct service_rt *rt);
+/* The addresses svc listens on: service_addr() fills the i-th, port
+ * included, and returns true when it was only implied (no bind list). */
+size_t service_naddrs(const struct service *svc);
+bool service_addr(const struct service *svc, size_t i, struct sockaddr_storage *ss);
+void service_listener_opts(const struct service *svc, struct listener_opts *o);
+/* Opens one listener for svc; NULL with the reason in err ("" when an
+ * implied IPv6 address is not available: not a failure). Logs nothing. */
+struct listener *service_listener_open(const struct service *svc,
+				       const struct sockaddr_storage *ss, bool implicit,
+				       char *err, size_t errlen);
+void service_listener_attach(struct service_rt *rt, struct listener *l);
+/* Closes l; a wait-mode handler holding it forgets it. */
+void service_listener_drop(struct listener *l);
+/* The status' "last error" of rt. */
+void service_note(struct service_rt *rt, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Milliseconds until t on the wall clock, 0 when past. */
+uint64_t service_ms_until(time_t t);
+
+/* The settings every service reads (max_children, loop guard). */
+void service_table_settings(struct service_table *t, const struct daemon_settings *s);
 /* Builds the runtime table for cfg's services (nothing is opened yet). */
 int service_table_init(struct service_table *t, const struct service *svcs, size_t n,
 		       const struct daemon_settings *settings);

@@ -3,7 +3,8 @@
 # own NOTIFY_SOCKET (tests/notify_recv.py). READY=1 comes with a STATUS=
 # summary once every listener is open; STATUS= follows a handler's start;
 # WATCHDOG=1 comes every half of WATCHDOG_USEC; STOPPING=1 on SIGTERM; in
-# that order. Without WATCHDOG_USEC no WATCHDOG=1 is sent.
+# that order. Without WATCHDOG_USEC no WATCHDOG=1 is sent. SIGHUP's reload
+# sends RELOADING=1, then READY=1.
 . "${top_srcdir:-..}/tests/lib.sh"
 pt_init
 
@@ -80,6 +81,18 @@ export NOTIFY_SOCKET="$SOCK"
 pt_start
 unset NOTIFY_SOCKET
 wait_msg '^READY=1' || pt_fail "no READY=1 in the second run"
+# A reload (SIGHUP) is framed by RELOADING=1 and READY=1.
+kill -HUP "$PT_PID"
+pt_wait_log 'reload: generation 2' || pt_fail "SIGHUP did not reload"
+wait_msg '^RELOADING=1' 5 || { cat "$MSGS" >&2; pt_fail "no RELOADING=1 at the reload"; }
+for _ in $(seq 50); do
+	[ "$(grep -c '^READY=1' "$MSGS")" -ge 2 ] && break
+	sleep 0.1
+done
+reloading=$(line_of '^RELOADING=1')
+again=$(grep -En '^READY=1' "$MSGS" | sed -n 2p | cut -d: -f1)
+[ -n "$again" ] && [ "$reloading" -lt "$again" ] ||
+	{ cat "$MSGS" >&2; pt_fail "no READY=1 after RELOADING=1"; }
 sleep 1.2
 grep -q WATCHDOG "$MSGS" && pt_fail "WATCHDOG=1 sent although WATCHDOG_USEC is unset"
 pt_stop || pt_fail "portierd exited with status $?"
