@@ -21,6 +21,8 @@
 #   pt_conf NAME <<EOF      writes $PT_CONFD/NAME.conf from stdin
 #   pt_start [ARGS]         portierd -f -c $PT_CONFD -r $REGISTRY ARGS in the
 #                           background, logging to $PT_LOG; waits until ready
+#                           (its control socket is in $PT_DIR, never the
+#                           system's; a --control-socket in ARGS wins)
 #   pt_wait_log REGEX [SECS]   until REGEX appears in $PT_LOG (default 10 s)
 #   pt_wait_count REGEX N [SECS]   until N lines of $PT_LOG match REGEX
 #   pt_run [ARGS]           portierd -f … ARGS expected to exit by itself: runs it
@@ -166,7 +168,8 @@ pt_wait_count() {
 
 pt_start() {
 	: > "$PT_LOG"
-	"$PORTIERD" -f -c "$PT_CONFD" -r "$REGISTRY" "$@" >> "$PT_LOG" 2>&1 &
+	"$PORTIERD" -f -c "$PT_CONFD" -r "$REGISTRY" --control-socket "$PT_DIR/control" "$@" \
+		>> "$PT_LOG" 2>&1 &
 	PT_PID=$!
 	for _ in $(seq 100); do
 		grep -q "started" "$PT_LOG" && return 0
@@ -177,7 +180,8 @@ pt_start() {
 }
 
 pt_run() {
-	timeout 10 "$PORTIERD" -f -c "$PT_CONFD" -r "$REGISTRY" "$@" > "$PT_LOG" 2>&1
+	timeout 10 "$PORTIERD" -f -c "$PT_CONFD" -r "$REGISTRY" --control-socket "$PT_DIR/control" \
+		"$@" > "$PT_LOG" 2>&1
 }
 
 pt_stop() {
