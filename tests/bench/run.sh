@@ -645,7 +645,8 @@ gen_xinetd_services() {
 	} >"$1"
 }
 
-# startup_runs KEY LASTPORT CMD…: median time to ready, and RSS once idle.
+# startup_runs KEY LASTPORT CMD…: median time to ready, CPU time used until
+# then, and RSS once idle.
 startup_runs() {
 	local key last r out
 	key=$1 last=$2
@@ -654,10 +655,11 @@ startup_runs() {
 	: >"$TMP/$key"
 	while [ $r -lt "$RUNS" ]; do
 		out=$("$BENCH_BIN/readytime" -n -p "$last" -s 300 -t 20000 -o "$TMP/$key.log" -- "$@")
-		echo "$(field ready_ms "$out") $(field rss_kb "$out")" >>"$TMP/$key"
+		echo "$(field ready_ms "$out") $(field cpu_ms "$out") $(field rss_kb "$out")" >>"$TMP/$key"
 		r=$((r + 1))
 	done
-	echo "$(cut -d' ' -f1 "$TMP/$key" | median) $(cut -d' ' -f2 "$TMP/$key" | median)"
+	echo "$(cut -d' ' -f1 "$TMP/$key" | median) $(cut -d' ' -f2 "$TMP/$key" | median)" \
+	     "$(cut -d' ' -f3 "$TMP/$key" | median)"
 }
 
 section_startup() {
@@ -670,32 +672,33 @@ section_startup() {
 	row ""
 	row "### Startup, idle memory, reload"
 	row ""
-	row "Ready: from exec to READY=1 (portierd, sd_notify) or the last port accepting (xinetd)."
+	row "Ready: from exec to READY=1 (portierd, sd_notify) or the last port accepting (xinetd);"
+	row "CPU: the server's CPU time until then (steadier than the wall time on a busy machine)."
 	row "Reload: SIGHUP until portierd logs \`reload: generation N, S services, T.T ms\`"
 	row "(wall time, and T.T, portierd's own figure); medians of $RUNS."
 	row ""
-	row "| server | services | registry | ready ms | idle RSS KiB | reload ms (wall) | reload ms (portierd's) |"
-	row "|---|---:|---|---:|---:|---:|---:|"
+	row "| server | services | registry | ready ms | CPU ms | idle RSS KiB | reload ms (wall) | reload ms (portierd's) |"
+	row "|---|---:|---|---:|---:|---:|---:|---:|"
 	reg=$(grep -c '^[^#]' "$REGISTRY" 2>/dev/null)
 	if [ -x "$PORTIERD" ]; then
 		gen_services "$TMP/conf-100" 100 "$first"
 		set -- $(startup_runs start100 $((first + 99)) "$PORTIERD" -f -c "$TMP/conf-100" -r "$REGISTRY")
-		row "| portierd | 100 | full ($reg entries) | $1 | $2 | | |"
+		row "| portierd | 100 | full ($reg entries) | $1 | $2 | $3 | | |"
 		gen_services "$TMP/conf-n" "$NSERVICES" "$first"
 		set -- $(startup_runs startN $((first + NSERVICES - 1)) \
 			"$PORTIERD" -f -c "$TMP/conf-n" -r "$REGISTRY")
-		row "| portierd | $NSERVICES | full ($reg entries) | $1 | $2 | $(reload_ms "$first" "$REGISTRY") |"
+		row "| portierd | $NSERVICES | full ($reg entries) | $1 | $2 | $3 | $(reload_ms "$first" "$REGISTRY") |"
 		# The same without the registry's share: one line.
 		printf 'tcpmux\t1/tcp\n' >"$TMP/one.db"
 		set -- $(startup_runs startN1 $((first + NSERVICES - 1)) \
 			"$PORTIERD" -f -c "$TMP/conf-n" -r "$TMP/one.db")
-		row "| portierd | $NSERVICES | one entry | $1 | $2 | | |"
+		row "| portierd | $NSERVICES | one entry | $1 | $2 | $3 | | |"
 	fi
 	if x=$(find_peer xinetd); then
 		gen_xinetd_services "$TMP/xinetd-s.conf" "$NSERVICES" "$first"
 		set -- $(startup_runs xstartN $((first + NSERVICES - 1)) \
 			"$x" -dontfork -f "$TMP/xinetd-s.conf" -pidfile "$TMP/xinetd-s.pid")
-		row "| xinetd | $NSERVICES | /etc/services | $1 | $2 | | |"
+		row "| xinetd | $NSERVICES | /etc/services | $1 | $2 | $3 | | |"
 	fi
 }
 
