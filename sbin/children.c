@@ -262,13 +262,25 @@ children_watch(struct child *c, int pidfd, children_exit_fn fn)
 	return 0;
 }
 
-static size_t reap_all(children_exit_fn fn);
+static size_t reap_all(children_exit_fn fn, bool full);
 
 static void
 stray_scan_fire(struct timer *t)
 {
 	(void)t;
-	reap_all(stray_fn);
+	reap_all(stray_fn, true);
+}
+
+/* Strays (children not in the table) are collected by a full scan a second
+ * from now, at most one a second. */
+static void
+stray_scan_later(children_exit_fn fn)
+{
+	stray_fn = fn;
+	if (!stray_scan.slot) {
+		stray_scan.fn = stray_scan_fire;
+		timer_arm(&stray_scan, STRAY_SCAN_MS);
+	}
 }
 
 size_t
@@ -277,22 +289,24 @@ children_reap(children_exit_fn fn)
 	/* Every running child has a pidfd that reports its exit: scanning
 	 * them all for each SIGCHLD would make every exit cost O(children). */
 	if (count == watched) {
-		stray_fn = fn;
-		if (!stray_scan.slot) {
-			stray_scan.fn = stray_scan_fire;
-			timer_arm(&stray_scan, STRAY_SCAN_MS);
-		}
+		stray_scan_later(fn);
 		return 0;
 	}
-	return reap_all(fn);
+	return reap_all(fn, false);
 }
 
+/* waitpid(-1) until nothing is left; unless full, stops once the table is
+ * empty (a last call would only say so, at the price of another walk). */
 static size_t
-reap_all(children_exit_fn fn)
+reap_all(children_exit_fn fn, bool full)
 {
 	size_t n = 0;
 
 	for (;;) {
+		if (!full && n && !count) {
+			stray_scan_later(fn);
+			break;
+		}
 		int status;
 		pid_t pid = waitpid(-1, &status, WNOHANG);
 		struct child *c;

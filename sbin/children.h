@@ -6,7 +6,7 @@
  * running, each child's pidfd is watched instead (children_watch) and reaped
  * when it says the child exited, O(1) however many run; the scan is then
  * skipped but for once a second, for strays (children inherited across exec).
- * No zombie outlives a loop iteration. */
+ * No handler's zombie outlives a loop iteration; a stray's, a second. */
 #ifndef PORTIER_CHILDREN_H
 #define PORTIER_CHILDREN_H
 
@@ -55,9 +55,10 @@ void children_remove(struct child *c);
 size_t children_count(void);
 /* Calls fn for every running child (state dump, reload). fn must not remove. */
 void children_foreach(void (*fn)(struct child *c, void *arg), void *arg);
-/* waitpid(WNOHANG) until nothing is left to collect; fn sees each known child
- * with its wait status, then the record is removed. Returns the number reaped.
- * With every child watched it scans at most once a second (a timer). */
+/* waitpid(WNOHANG) until nothing is left to collect or the table is empty;
+ * fn sees each known child with its wait status, then the record is removed.
+ * Returns the number reaped. With every child watched it scans at most once
+ * a second (a timer), as it does for strays once the table is empty. */
 size_t children_reap(children_exit_fn fn);
 /* Releases every record and the table (shutdown; running handlers go on). */
 void children_free_all(void);
