@@ -21,8 +21,11 @@
  * children than buckets, so chains stay short. */
 #define CHILD_BUCKETS 64
 /* With every child watched, a SIGCHLD still scans this long after, for
- * strays (children inherited across exec, a record that could not be made). */
+ * strays (children inherited across exec, a record that could not be made).
+ * A scan walks every child, once per zombie it collects: each scan that
+ * finds no stray doubles the wait, up to the maximum. */
 #define STRAY_SCAN_MS 1000
+#define STRAY_SCAN_MAX_MS 64000
 /* From this many running children on, each gets a pidfd: below it, a scan
  * (the kernel walks every child) is cheaper than a pidfd's creation, epoll
  * registration and close for each. */
@@ -43,6 +46,8 @@ static size_t watch_budget;		/* at most this many, 0: not computed yet */
 static children_exit_fn watch_fn;	/* what children_watch() was given */
 static children_exit_fn stray_fn;	/* what the stray scan calls */
 static struct timer stray_scan;
+static uint64_t stray_wait_ms = STRAY_SCAN_MS;
+static size_t strays;			/* unknown children reaped so far */
 
 uint64_t
 children_clock_us(void)
@@ -267,19 +272,25 @@ static size_t reap_all(children_exit_fn fn, bool full);
 static void
 stray_scan_fire(struct timer *t)
 {
+	size_t before = strays;
+
 	(void)t;
 	reap_all(stray_fn, true);
+	if (strays != before)
+		stray_wait_ms = STRAY_SCAN_MS;
+	else if (stray_wait_ms < STRAY_SCAN_MAX_MS)
+		stray_wait_ms *= 2;
 }
 
 /* Strays (children not in the table) are collected by a full scan a second
- * from now, at most one a second. */
+ * from now, or later while scans find none (see STRAY_SCAN_MS). */
 static void
 stray_scan_later(children_exit_fn fn)
 {
 	stray_fn = fn;
 	if (!stray_scan.slot) {
 		stray_scan.fn = stray_scan_fire;
-		timer_arm(&stray_scan, STRAY_SCAN_MS);
+		timer_arm(&stray_scan, stray_wait_ms);
 	}
 }
 
@@ -324,6 +335,7 @@ reap_all(children_exit_fn fn, bool full)
 		c = children_find(pid);
 		if (!c) {
 			debug("reaped unknown child %d", (int)pid);
+			strays++;
 			continue;
 		}
 		fn(c, status);
@@ -339,6 +351,7 @@ children_free_all(void)
 		for (struct child *c = buckets[i]; c; c = c->next)
 			unwatch(c);
 	timer_cancel(&stray_scan);
+	stray_wait_ms = STRAY_SCAN_MS;
 	watch_budget = 0;
 	while (blocks) {
 		struct child_block *b = blocks;

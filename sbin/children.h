@@ -5,8 +5,9 @@
  * which the kernel answers by walking every child: fine for a few. With many
  * running, each child's pidfd is watched instead (children_watch) and reaped
  * when it says the child exited, O(1) however many run; the scan is then
- * skipped but for once a second, for strays (children inherited across exec).
- * No handler's zombie outlives a loop iteration; a stray's, a second. */
+ * skipped but for a scan now and then (1 s after a SIGCHLD, up to 64 s while
+ * scans find nothing) for strays (children inherited across exec). No
+ * handler's zombie outlives a loop iteration; a stray's, that interval. */
 #ifndef PORTIER_CHILDREN_H
 #define PORTIER_CHILDREN_H
 
@@ -57,8 +58,8 @@ size_t children_count(void);
 void children_foreach(void (*fn)(struct child *c, void *arg), void *arg);
 /* waitpid(WNOHANG) until nothing is left to collect or the table is empty;
  * fn sees each known child with its wait status, then the record is removed.
- * Returns the number reaped. With every child watched it scans at most once
- * a second (a timer), as it does for strays once the table is empty. */
+ * Returns the number reaped. With every child watched it only arms the
+ * stray scan (a timer, see above), as it does once the table is empty. */
 size_t children_reap(children_exit_fn fn);
 /* Releases every record and the table (shutdown; running handlers go on). */
 void children_free_all(void);
