@@ -4,6 +4,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <netinet/in.h>
 #include <stdio.h>
@@ -382,14 +383,10 @@ access_parse_loadavg(const char *buf, double *load1)
  * root-owned directory such as /tmp excepted: others cannot rename what
  * they do not own in it). */
 static int
-secure_one(const char *path, bool is_leaf, char *err, size_t errlen)
+secure_stat(const char *path, const struct stat *stp, bool is_leaf, char *err, size_t errlen)
 {
-	struct stat st;
+	const struct stat st = *stp;
 
-	if (stat(path, &st) != 0) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return -1;
-	}
 	if (st.st_uid != 0) {
 		snprintf(err, errlen, "%s: owned by uid %u, not root (fix: chown root %s, "
 			 "or run with --insecure-config)", path, (unsigned)st.st_uid, path);
@@ -404,6 +401,18 @@ secure_one(const char *path, bool is_leaf, char *err, size_t errlen)
 		return -1;
 	}
 	return 0;
+}
+
+static int
+secure_one(const char *path, bool is_leaf, char *err, size_t errlen)
+{
+	struct stat st;
+
+	if (stat(path, &st) != 0) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	return secure_stat(path, &st, is_leaf, err, errlen);
 }
 
 int
@@ -456,8 +465,17 @@ access_secure_dir(const char *dir, char *err, size_t errlen)
 			rc = -1;
 			break;
 		}
-		/* The whole chain again: an entry may be a symlink elsewhere. */
-		rc = access_secure_path(path, err, errlen);
+		/* An entry that is no symlink has the chain just checked above
+		 * it: itself is left (one lstat, not a realpath and a stat per
+		 * level: 1,000 files are 10,000 system calls fewer). A symlink
+		 * may point elsewhere: the whole chain again. */
+		struct stat st;
+
+		if (fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+		    !S_ISLNK(st.st_mode))
+			rc = secure_stat(path, &st, true, err, errlen);
+		else
+			rc = access_secure_path(path, err, errlen);
 	}
 	closedir(d);
 	return rc;

@@ -4,8 +4,12 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "children.h"
 #include "log.h"
@@ -16,6 +20,16 @@
 /* Initial buckets (a power of two); the table doubles when it holds more
  * children than buckets, so chains stay short. */
 #define CHILD_BUCKETS 64
+/* With every child watched, a SIGCHLD still scans this long after, for
+ * strays (children inherited across exec, a record that could not be made).
+ * A scan walks every child, once per zombie it collects: each scan that
+ * finds no stray doubles the wait, up to the maximum. */
+#define STRAY_SCAN_MS 1000
+#define STRAY_SCAN_MAX_MS 64000
+/* From this many running children on, each gets a pidfd: below it, a scan
+ * (the kernel walks every child) is cheaper than a pidfd's creation, epoll
+ * registration and close for each. */
+#define WATCH_FROM 64
 
 struct child_block {
 	struct child_block *next;
@@ -27,6 +41,13 @@ static size_t nbuckets;
 static size_t count;
 static struct child *free_list;
 static struct child_block *blocks;
+static size_t watched;			/* records whose pidfd is watched */
+static size_t watch_budget;		/* at most this many, 0: not computed yet */
+static children_exit_fn watch_fn;	/* what children_watch() was given */
+static children_exit_fn stray_fn;	/* what the stray scan calls */
+static struct timer stray_scan;
+static uint64_t stray_wait_ms = STRAY_SCAN_MS;
+static size_t strays;			/* unknown children reaped so far */
 
 uint64_t
 children_clock_us(void)
@@ -99,6 +120,7 @@ children_add(pid_t pid)
 	free_list = c->next;
 	memset(c, 0, sizeof(*c));
 	c->pid = pid;
+	c->exit_w.fd = -1;
 	b = bucket_of(pid, nbuckets);
 	c->next = buckets[b];
 	buckets[b] = c;
@@ -117,11 +139,24 @@ children_find(pid_t pid)
 	return NULL;
 }
 
+/* Closing the pidfd drops it from epoll too: no epoll_ctl() needed. */
+static void
+unwatch(struct child *c)
+{
+	if (c->exit_w.fd < 0)
+		return;
+	loop_forget(&c->exit_w);
+	close(c->exit_w.fd);
+	c->exit_w.fd = -1;
+	watched--;
+}
+
 void
 children_remove(struct child *c)
 {
 	struct child **pp = &buckets[bucket_of(c->pid, nbuckets)];
 
+	unwatch(c);
 	for (; *pp; pp = &(*pp)->next) {
 		if (*pp == c) {
 			*pp = c->next;
@@ -147,12 +182,142 @@ children_foreach(void (*fn)(struct child *c, void *arg), void *arg)
 			fn(c, arg);
 }
 
+/* The wait status that waitpid() would have given. */
+static int
+wait_status(const siginfo_t *si)
+{
+	switch (si->si_code) {
+	case CLD_EXITED:
+		return W_EXITCODE(si->si_status & 0xff, 0);
+	case CLD_DUMPED:
+		return (si->si_status & 0x7f) | WCOREFLAG;
+	default:
+		return si->si_status & 0x7f;
+	}
+}
+
+static void
+child_exited(struct watcher *w, uint32_t events)
+{
+	struct child *c = container_of(w, struct child, exit_w);
+	siginfo_t si;
+
+	(void)events;
+	memset(&si, 0, sizeof(si));
+	if (waitid(P_PIDFD, (id_t)w->fd, &si, WEXITED | WNOHANG) < 0) {
+		if (errno == EINTR)
+			return;	/* still readable: called again */
+		logerr(LOG_ERR, "waitid(pid %d)", (int)c->pid);
+		unwatch(c);	/* a scan reaps it */
+		return;
+	}
+	if (si.si_pid == 0)
+		return;
+	watch_fn(c, wait_status(&si));
+	children_remove(c);
+}
+
+/* pidfd_open(2) (Linux 5.3) for a child started without a pidfd. */
+static int
+pidfd_of(pid_t pid)
+{
+	return (int)syscall(SYS_pidfd_open, pid, 0U);
+}
+
+bool
+children_watching(children_exit_fn fn)
+{
+	struct rlimit rl;
+
+	if (count < WATCH_FROM)
+		return false;
+	if (!watch_budget) {
+		watch_budget = WATCH_FROM;
+		if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
+		    rl.rlim_cur / 2 > watch_budget)
+			watch_budget = rl.rlim_cur / 2;
+	}
+	/* Crossing the threshold: those started without a pidfd get one now,
+	 * or each SIGCHLD would still scan every child. */
+	for (size_t i = 0; watched < count && watched < watch_budget && i < nbuckets; i++) {
+		for (struct child *c = buckets[i]; c; c = c->next) {
+			int fd;
+
+			if (c->exit_w.fd >= 0 || (fd = pidfd_of(c->pid)) < 0)
+				continue;
+			children_watch(c, fd, fn);
+		}
+	}
+	return watched < watch_budget;
+}
+
+int
+children_watch(struct child *c, int pidfd, children_exit_fn fn)
+{
+	c->exit_w.fd = pidfd;
+	c->exit_w.fn = child_exited;
+	c->exit_w.events = 0;
+	if (loop_watch(&c->exit_w, EPOLLIN) < 0) {
+		close(pidfd);
+		c->exit_w.fd = -1;
+		return -1;
+	}
+	watch_fn = fn;
+	watched++;
+	return 0;
+}
+
+static size_t reap_all(children_exit_fn fn, bool full);
+
+static void
+stray_scan_fire(struct timer *t)
+{
+	size_t before = strays;
+
+	(void)t;
+	reap_all(stray_fn, true);
+	if (strays != before)
+		stray_wait_ms = STRAY_SCAN_MS;
+	else if (stray_wait_ms < STRAY_SCAN_MAX_MS)
+		stray_wait_ms *= 2;
+}
+
+/* Strays (children not in the table) are collected by a full scan a second
+ * from now, or later while scans find none (see STRAY_SCAN_MS). */
+static void
+stray_scan_later(children_exit_fn fn)
+{
+	stray_fn = fn;
+	if (!stray_scan.slot) {
+		stray_scan.fn = stray_scan_fire;
+		timer_arm(&stray_scan, stray_wait_ms);
+	}
+}
+
 size_t
-children_reap(void (*fn)(struct child *c, int status))
+children_reap(children_exit_fn fn)
+{
+	/* Every running child has a pidfd that reports its exit: scanning
+	 * them all for each SIGCHLD would make every exit cost O(children). */
+	if (count == watched) {
+		stray_scan_later(fn);
+		return 0;
+	}
+	return reap_all(fn, false);
+}
+
+/* waitpid(-1) until nothing is left; unless full, stops once the table is
+ * empty (a last call would only say so, at the price of another walk). */
+static size_t
+reap_all(children_exit_fn fn, bool full)
 {
 	size_t n = 0;
 
 	for (;;) {
+		if (!full && n && !count) {
+			stray_scan_later(fn);
+			break;
+		}
 		int status;
 		pid_t pid = waitpid(-1, &status, WNOHANG);
 		struct child *c;
@@ -170,6 +335,7 @@ children_reap(void (*fn)(struct child *c, int status))
 		c = children_find(pid);
 		if (!c) {
 			debug("reaped unknown child %d", (int)pid);
+			strays++;
 			continue;
 		}
 		fn(c, status);
@@ -181,6 +347,12 @@ children_reap(void (*fn)(struct child *c, int status))
 void
 children_free_all(void)
 {
+	for (size_t i = 0; i < nbuckets; i++)
+		for (struct child *c = buckets[i]; c; c = c->next)
+			unwatch(c);
+	timer_cancel(&stray_scan);
+	stray_wait_ms = STRAY_SCAN_MS;
+	watch_budget = 0;
 	while (blocks) {
 		struct child_block *b = blocks;
 

@@ -89,6 +89,15 @@ loop_watch(struct watcher *w, uint32_t events)
 }
 
 void
+loop_forget(struct watcher *w)
+{
+	w->events = 0;
+	for (int i = 0; i < batch_len; i++)
+		if (batch[i].data.ptr == w)
+			batch[i].data.ptr = NULL;
+}
+
+void
 loop_unwatch(struct watcher *w)
 {
 	if (!w->events)
@@ -96,10 +105,7 @@ loop_unwatch(struct watcher *w)
 	/* Fails only when the fd was already closed, which removed it anyway. */
 	if (epoll_ctl(epfd, EPOLL_CTL_DEL, w->fd, NULL) < 0 && errno != EBADF && errno != ENOENT)
 		logerr(LOG_ERR, "epoll_ctl(DEL fd %d)", w->fd);
-	w->events = 0;
-	for (int i = 0; i < batch_len; i++)
-		if (batch[i].data.ptr == w)
-			batch[i].data.ptr = NULL;
+	loop_forget(w);
 }
 
 /* Heap helpers: slot is the index + 1 so that 0 can mean "not armed". */

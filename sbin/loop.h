@@ -37,6 +37,9 @@ void loop_exit(void);
 /* events: EPOLLIN/EPOLLOUT…; loop_watch with 0 removes the watcher. */
 int loop_watch(struct watcher *w, uint32_t events);
 void loop_unwatch(struct watcher *w);
+/* loop_unwatch() for a watcher whose fd the caller closes right away (which
+ * removes it from epoll): saves the epoll_ctl() call. */
+void loop_forget(struct watcher *w);
 
 void timer_arm(struct timer *t, uint64_t delay_ms);
 void timer_cancel(struct timer *t);

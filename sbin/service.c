@@ -147,9 +147,12 @@ dispatch_external(struct service_rt *rt, struct conn *c)
 	const struct service *svc = rt->svc;
 	struct spawn_error e;
 	struct child *ch;
+	int pidfd = -1;
 	pid_t pid;
 
-	pid = spawn_handler(svc, &rt->spawn, c, &e);
+	/* A pidfd reports this child's exit alone (children.h). */
+	pid = spawn_handler(svc, &rt->spawn, c, &e,
+			    children_watching(service_child_exited) ? &pidfd : NULL);
 	if (pid < 0) {
 		rt->refused[REFUSED_SPAWN]++;
 		spawn_note(rt, &e);
@@ -163,8 +166,12 @@ dispatch_external(struct service_rt *rt, struct conn *c)
 		/* It will be reaped as an unknown child; count it as gone. */
 		logit(LOG_ERR, "%s: out of memory recording pid %d", svc->id, (int)pid);
 		rt->running--;
+		if (pidfd >= 0)
+			close(pidfd);
 		return;
 	}
+	if (pidfd >= 0)
+		children_watch(ch, pidfd, service_child_exited);
 	ch->rt = rt;
 	ch->start_us = children_clock_us();
 	memcpy(ch->host, c->host, sizeof(ch->host));

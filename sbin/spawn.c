@@ -7,7 +7,14 @@
  * reports a failure by writing the step and errno into the request, which the
  * parent reads once it runs again (no pipe needed). Credentials are changed
  * with raw system calls so that glibc's setxid machinery for threads is never
- * involved. */
+ * involved.
+ *
+ * The child also shares the descriptor table at first (CLONE_FILES): copying
+ * it, then closing every copy before exec, would cost each connection time in
+ * proportion to portierd's descriptors (a listener per service, a pidfd per
+ * running handler). Instead the parent puts the connection on a low reserved
+ * descriptor, and the child's first call, close_range(slot + 1, ~0,
+ * CLOSE_RANGE_UNSHARE), gives it a table of its own holding only 0..slot. */
 #include "autoconf.h"
 
 #include <errno.h>
@@ -65,6 +72,16 @@ static const int rlimit_resource[RLIM_COUNT] = {
 static char dyn[DYN_COUNT][DYN_LEN];
 static char *stack;
 static int can_setuid;
+static int pidfd_ok = 1;		/* cleared when the kernel has no CLONE_PIDFD */
+static struct rlimit nofile;		/* the limit we were given, for handlers */
+static int nofile_raised;
+static int slot = -1;			/* the low descriptor the connection goes on */
+static int devnull = -1;		/* what the slot holds between connections */
+
+/* A connection this close above the slot is used where it is. */
+#define SLOT_SPAN 16
+/* Watching each child's pidfd costs a descriptor per running handler. */
+#define NOFILE_WANTED 65536
 
 /* Shared with the child; volatile because the child writes them behind the
  * compiler's back. */
@@ -77,6 +94,21 @@ struct spawn_req {
 	volatile int err;
 	const char *volatile step;
 };
+
+/* systemd.exec(5)'s advice: a daemon that needs many descriptors raises its
+ * soft limit itself and gives its children the original one (select()). */
+static void
+raise_nofile(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &nofile) < 0)
+		return;
+	rl = nofile;
+	rl.rlim_cur = rl.rlim_max < NOFILE_WANTED ? rl.rlim_max : NOFILE_WANTED;
+	if (rl.rlim_cur > nofile.rlim_cur && setrlimit(RLIMIT_NOFILE, &rl) == 0)
+		nofile_raised = 1;
+}
 
 int
 spawn_init(void)
@@ -93,6 +125,13 @@ spawn_init(void)
 	/* Only root can change credentials; otherwise handlers run as us
 	 * (config refuses a `user` other than ours). */
 	can_setuid = geteuid() == 0;
+	raise_nofile();
+	/* The lowest free descriptor now (few are open yet), kept open. */
+	if ((devnull = open("/dev/null", O_RDONLY | O_CLOEXEC)) < 0 ||
+	    (slot = fcntl(devnull, F_DUPFD_CLOEXEC, 3)) < 0) {
+		logerr(LOG_ERR, "/dev/null");
+		return -1;
+	}
 	return 0;
 }
 
@@ -102,6 +141,11 @@ spawn_exit(void)
 	if (stack)
 		munmap(stack, SPAWN_STACK);
 	stack = NULL;
+	if (slot >= 0)
+		close(slot);
+	if (devnull >= 0)
+		close(devnull);
+	slot = devnull = -1;
 }
 
 int
@@ -344,6 +388,9 @@ child_signals(void)
 static int
 child_limits(const struct service *svc)
 {
+	if (nofile_raised && !svc->rlimit[RLIM_FILES].set &&
+	    setrlimit(RLIMIT_NOFILE, &nofile) < 0)
+		return -1;
 	for (int i = 0; i < RLIM_COUNT; i++) {
 		struct rlimit rl;
 
@@ -383,6 +430,10 @@ spawn_child(void *arg)
 	int sock = r->listen_pid ? LISTEN_FD : 0;
 	int flags;
 
+	/* A table of our own first: until then every call acts on the parent's. */
+	if (syscall(SYS_close_range, (unsigned)r->fd + 1, ~0U, CLOSE_RANGE_UNSHARE) < 0 &&
+	    syscall(SYS_unshare, CLONE_FILES) < 0)
+		CHILD_FAIL(r, "unshare");
 	if (r->listen_pid) {
 		if (child_listen_fd(r->fd) < 0)
 			CHILD_FAIL(r, "dup2");
@@ -420,7 +471,7 @@ spawn_child(void *arg)
 	if (svc->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		CHILD_FAIL(r, "prctl(NO_NEW_PRIVS)");
 	/* Everything is close-on-exec already; this also catches descriptors
-	 * portierd inherited from whoever started it. */
+	 * portierd inherited from whoever started it (below the slot). */
 	if (syscall(SYS_close_range, r->listen_pid ? LISTEN_FD + 1U : 3U, ~0U, 0U) < 0 &&
 	    errno != ENOSYS)
 		CHILD_FAIL(r, "close_range");
@@ -428,9 +479,31 @@ spawn_child(void *arg)
 	CHILD_FAIL(r, "exec");
 }
 
+/* clone(), with a pidfd when asked and possible: a kernel without
+ * CLONE_PIDFD (before 5.2) says EINVAL once; no descriptor left gives a
+ * child without one rather than none. */
+static pid_t
+spawn_clone(struct spawn_req *r, int *pidfd)
+{
+	int flags = CLONE_VM | CLONE_VFORK | CLONE_FILES | SIGCHLD;
+	pid_t pid;
+
+	if (pidfd)
+		*pidfd = -1;
+	if (pidfd && pidfd_ok) {
+		pid = clone(spawn_child, stack + SPAWN_STACK, flags | CLONE_PIDFD, r, pidfd);
+		if (pid >= 0 || (errno != EINVAL && errno != EMFILE && errno != ENFILE))
+			return pid;
+		if (errno == EINVAL)
+			pidfd_ok = 0;
+		*pidfd = -1;
+	}
+	return clone(spawn_child, stack + SPAWN_STACK, flags, r);
+}
+
 pid_t
 spawn_handler(const struct service *svc, struct spawn_ctx *ctx,
-	      const struct conn *c, struct spawn_error *e)
+	      const struct conn *c, struct spawn_error *e, int *pidfd)
 {
 	struct spawn_req r = {
 		.svc = svc,
@@ -448,12 +521,25 @@ spawn_handler(const struct service *svc, struct spawn_ctx *ctx,
 		r.listen_pid = dyn[DYN_LISTEN_PID];
 	e->step = NULL;
 	e->err = 0;
-	pid = clone(spawn_child, stack + SPAWN_STACK, CLONE_VM | CLONE_VFORK | SIGCHLD, &r);
+	/* The connection on the slot (see the top); /dev/null back after. A
+	 * descriptor close above it costs the child less than two dup3(). */
+	if (c->fd > slot + SLOT_SPAN) {
+		if (dup3(c->fd, slot, O_CLOEXEC) < 0) {
+			e->step = "dup3";
+			e->err = errno;
+			return -1;
+		}
+		r.fd = slot;
+	}
+	pid = spawn_clone(&r, pidfd);
 	if (pid < 0) {
 		e->step = "clone";
 		e->err = errno;
-		return -1;
 	}
+	if (r.fd == slot && dup3(devnull, slot, O_CLOEXEC) < 0)
+		logerr(LOG_ERR, "dup3 (handler slot)");
+	if (pid < 0)
+		return -1;
 	if (r.step) {
 		e->step = r.step;
 		e->err = r.err;

@@ -24,7 +24,9 @@ struct spawn_error {
 	int err;
 };
 
-/* Once at start-up: the child's stack, and whether credentials can change. */
+/* Once at start-up: the child's stack, whether credentials can change, and
+ * the soft descriptor limit raised to the hard one (at most 65,536) for the
+ * children's pidfds; handlers get the limit portierd was started with. */
 int spawn_init(void);
 void spawn_exit(void);
 
@@ -38,9 +40,11 @@ void spawn_release(struct spawn_ctx *ctx);
  * LISTEN_FDS=1, LISTEN_PID (the child's own pid, written by the child) and
  * LISTEN_FDNAMES=svc->id, as sd_listen_fds(3) expects. Returns the pid,
  * or -1 when no process could be created (e says why). A pid with e->step set
- * is a child that failed before or at exec and exits with status 127. */
+ * is a child that failed before or at exec and exits with status 127. With
+ * pidfd, *pidfd is the child's pidfd (close-on-exec), or -1 when the kernel
+ * or the descriptor limit gave none. */
 pid_t spawn_handler(const struct service *svc, struct spawn_ctx *ctx,
-		    const struct conn *c, struct spawn_error *e);
+		    const struct conn *c, struct spawn_error *e, int *pidfd);
 
 /* True when name is one of the variables portierd sets per connection. */
 int spawn_reserved_env(const char *name, size_t len);

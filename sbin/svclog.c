@@ -85,7 +85,6 @@ svclog_exit(struct service_rt *rt, const struct child *ch, int status)
 	char st[64] = "", from[INET6_ADDRSTRLEN + 16] = "", dur[32] = "";
 	int prio = LOG_INFO;
 
-	status_text(st, sizeof(st), status);
 	/* A crash is worth a line whatever log_on_success says. */
 	if (WIFSIGNALED(status) && WTERMSIG(status) != SIGTERM && WTERMSIG(status) != SIGPIPE &&
 	    WTERMSIG(status) != SIGHUP && WTERMSIG(status) != SIGINT) {
@@ -94,6 +93,7 @@ svclog_exit(struct service_rt *rt, const struct child *ch, int status)
 	}
 	if (!(m & (LOGF_EXIT | LOGF_DURATION)))
 		return;
+	status_text(st, sizeof(st), status);
 	if (m & LOGF_EXIT)
 		f.exit_status = st;
 	if (m & LOGF_PID)

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "children.h"
+#include "loop.h"
 
 #define N 1000
 
@@ -79,6 +80,78 @@ START_TEST(test_reap_all)
 }
 END_TEST
 
+/* Children that exit with their index once the pipe is closed. */
+static void
+fork_waiting(int n, int pipe_rd, int pipe_wr)
+{
+	for (int i = 1; i <= n; i++) {
+		pid_t pid = fork();
+		char b;
+
+		ck_assert_int_ge(pid, 0);
+		if (pid == 0) {
+			close(pipe_wr);
+			while (read(pipe_rd, &b, 1) > 0)
+				;
+			_exit(i);
+		}
+		children_add(pid)->port = i;
+	}
+}
+
+static int nwatched;
+
+static void
+count_watched(struct child *c, void *arg)
+{
+	(void)arg;
+	nwatched += c->exit_w.fd >= 0;
+}
+
+static void
+stop_when_reaped(struct timer *t)
+{
+	static int ticks;
+
+	if (reaped >= 70 || ++ticks > 500)
+		loop_stop();
+	else
+		timer_arm(t, 10);
+}
+
+START_TEST(test_watch_many)
+{
+	struct timer t = { .fn = stop_when_reaped };
+	int p[2];
+
+	reaped = wrong_status = 0;
+	ck_assert_int_eq(loop_init(), 0);
+	ck_assert_int_eq(pipe(p), 0);
+	/* a few children: a SIGCHLD scan is cheaper, no pidfd */
+	fork_waiting(10, p[0], p[1]);
+	ck_assert(!children_watching(on_exit_status));
+	/* many: the next child gets a pidfd, and so do those running */
+	fork_waiting(60, p[0], p[1]);
+	ck_assert(children_watching(on_exit_status));
+	children_foreach(count_watched, NULL);
+	ck_assert_int_eq(nwatched, 70);
+	close(p[0]);
+	close(p[1]);
+	/* every child watched: a SIGCHLD does not scan (a timer will) */
+	usleep(100000);
+	ck_assert_uint_eq(children_reap(on_exit_status), 0);
+	ck_assert_uint_eq(children_count(), 70);
+	timer_arm(&t, 10);
+	ck_assert_int_eq(loop_run(), 0);
+	ck_assert_int_eq(reaped, 70);
+	ck_assert_int_eq(wrong_status, 0);
+	ck_assert_uint_eq(children_count(), 0);
+	ck_assert_int_eq(waitpid(-1, NULL, WNOHANG), -1);	/* ECHILD: no zombie */
+	children_free_all();
+	loop_exit();
+}
+END_TEST
+
 int
 main(void)
 {
@@ -89,6 +162,7 @@ main(void)
 
 	tcase_add_test(tc, test_add_find_remove);
 	tcase_add_test(tc, test_reap_all);
+	tcase_add_test(tc, test_watch_many);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -1,12 +1,18 @@
 /* readytime: starts a daemon and measures how long it takes to be ready, its
  * idle RSS, and how long each reload (SIGHUP) takes; then stops it.
- *   readytime [-n] [-p PORT] [-w TEXT] [-r COUNT -R TEXT] [-s MS] [-t MS]
- *             [-o LOG] -- COMMAND [ARG…]
+ *   readytime [-n] [-p PORT] [-w TEXT] [-r COUNT [-R TEXT] [-T MS]] [-s MS]
+ *             [-t MS] [-o LOG] -- COMMAND [ARG…]
  * Ready is the first of: READY=1 on $NOTIFY_SOCKET (-n, the sd_notify
  * protocol), a line of the daemon's stderr that contains TEXT (-w), or a TCP
- * connect to 127.0.0.1:PORT that succeeds (-p). A reload is done when the
- * daemon says READY=1 again (-n) or prints a line containing TEXT (-R).
- * Prints: ready_ms=… rss_kb=… [reload_ms=…,…]; exit 1 on a timeout. */
+ * connect to 127.0.0.1:PORT that succeeds (-p). A reload (SIGHUP) is done
+ * when the daemon prints a line containing TEXT (-R), or else says READY=1
+ * again (-n); it must be done within -T MS (default: -t).
+ * Prints: ready_ms=… cpu_ms=… rss_kb=… [reload_ms=…,… [reload_said_ms=…,…]],
+ * where cpu_ms is the daemon's CPU time until ready (less noisy than the wall
+ * time on a busy machine), and
+ * reload_said_ms is the last "N ms" figure of each reload's line (the
+ * daemon's own measure). Exit 1 when the daemon is not ready in time, 3 when
+ * a reload is not done in time (what came before is printed). */
 #include "autoconf.h"
 
 #include <arpa/inet.h>
@@ -36,6 +42,7 @@ struct opts {
 	const char *ready_text;
 	const char *reload_text;
 	int reloads;
+	int reload_timeout_ms;
 	int settle_ms;
 	int timeout_ms;
 	const char *log;
@@ -49,6 +56,7 @@ struct daemon {
 	FILE *log;		/* copy of that stderr, or NULL */
 	char line[LINE_MAX_LEN];
 	size_t linelen;
+	char found[LINE_MAX_LEN];	/* the last line that contained the text */
 };
 
 static double
@@ -63,8 +71,8 @@ now_ms(void)
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: readytime [-n] [-p PORT] [-w TEXT] [-r COUNT -R TEXT] [-s MS]\n"
-			"                 [-t MS] [-o LOG] -- COMMAND [ARG…]\n");
+	fprintf(stderr, "usage: readytime [-n] [-p PORT] [-w TEXT] [-r COUNT [-R TEXT] [-T MS]]\n"
+			"                 [-s MS] [-t MS] [-o LOG] -- COMMAND [ARG…]\n");
 	exit(2);
 }
 
@@ -74,7 +82,7 @@ parse_opts(struct opts *o, int argc, char *argv[])
 	int c;
 
 	*o = (struct opts){ .settle_ms = 200, .timeout_ms = 10000 };
-	while ((c = getopt(argc, argv, "+np:w:r:R:s:t:o:")) != -1) {
+	while ((c = getopt(argc, argv, "+np:w:r:R:T:s:t:o:")) != -1) {
 		switch (c) {
 		case 'n':
 			o->notify = true;
@@ -90,6 +98,9 @@ parse_opts(struct opts *o, int argc, char *argv[])
 			break;
 		case 'R':
 			o->reload_text = optarg;
+			break;
+		case 'T':
+			o->reload_timeout_ms = atoi(optarg);
 			break;
 		case 's':
 			o->settle_ms = atoi(optarg);
@@ -108,6 +119,8 @@ parse_opts(struct opts *o, int argc, char *argv[])
 	    (!o->notify && !o->port && !o->ready_text) ||
 	    (o->reloads && !o->notify && !o->reload_text))
 		usage();
+	if (o->reload_timeout_ms <= 0)
+		o->reload_timeout_ms = o->timeout_ms;
 	o->cmd = argv + optind;
 }
 
@@ -189,8 +202,10 @@ read_stderr(struct daemon *d, const char *text)
 			}
 			d->line[d->linelen] = '\0';
 			d->linelen = 0;
-			if (text && strstr(d->line, text))
+			if (text && strstr(d->line, text)) {
+				memcpy(d->found, d->line, sizeof(d->found));
 				found = true;
+			}
 		}
 	}
 	if (d->err_fd >= 0 && n == 0) {
@@ -232,12 +247,13 @@ port_open(unsigned port)
 	return ok;
 }
 
-/* Waits for ready (or reload done, with the reload's text); false on timeout
- * or when the daemon died. */
+/* Waits for ready, or for a reload to be done: a line with text, READY=1 when
+ * notify, a connect to port; false on timeout or when the daemon died. */
 static bool
-wait_for(struct daemon *d, const struct opts *o, const char *text, unsigned port)
+wait_for(struct daemon *d, const struct opts *o, const char *text, bool notify,
+	 unsigned port, int timeout_ms)
 {
-	double deadline = now_ms() + o->timeout_ms;
+	double deadline = now_ms() + timeout_ms;
 	struct pollfd pfd[2];
 	int status;
 
@@ -250,7 +266,7 @@ wait_for(struct daemon *d, const struct opts *o, const char *text, unsigned port
 		}
 		if (read_stderr(d, text))
 			return true;
-		if (d->notify_fd >= 0 && read_notify(d))
+		if (d->notify_fd >= 0 && read_notify(d) && notify)
 			return true;
 		if (port && port_open(port))
 			return true;
@@ -262,8 +278,8 @@ wait_for(struct daemon *d, const struct opts *o, const char *text, unsigned port
 			return false;
 		}
 		if (now_ms() > deadline) {
-			fprintf(stderr, "readytime: %s: not ready after %d ms\n", o->cmd[0],
-				o->timeout_ms);
+			fprintf(stderr, "readytime: %s: nothing after %d ms\n", o->cmd[0],
+				timeout_ms);
 			return false;
 		}
 	}
@@ -287,6 +303,24 @@ rss_kb(pid_t pid)
 	return kb;
 }
 
+/* CPU time the process has used (ms): schedstat's run time, in ns. */
+static double
+cpu_ms(pid_t pid)
+{
+	char path[64];
+	unsigned long long ns = 0;
+	FILE *fp;
+
+	snprintf(path, sizeof(path), "/proc/%d/schedstat", (int)pid);
+	fp = fopen(path, "re");
+	if (!fp)
+		return -1;
+	if (fscanf(fp, "%llu", &ns) != 1)
+		ns = 0;
+	fclose(fp);
+	return (double)ns / 1e6;
+}
+
 static void
 stop(struct daemon *d)
 {
@@ -305,13 +339,54 @@ stop(struct daemon *d)
 	waitpid(d->pid, NULL, 0);
 }
 
+/* The last "N ms" (or "N.N ms") of a line: the daemon's own figure; -1 if none. */
+static double
+said_ms(const char *line)
+{
+	double v = -1, x;
+	const char *p;
+
+	for (p = line; (p = strstr(p, " ms")) != NULL; p += 3) {
+		const char *q = p;
+
+		while (q > line && (q[-1] == '.' || (q[-1] >= '0' && q[-1] <= '9')))
+			q--;
+		if (q < p && sscanf(q, "%lf", &x) == 1)
+			v = x;
+	}
+	return v;
+}
+
+/* Sends SIGHUP count times, each once the previous reload is done; prints
+ * the wall times and the daemon's own figures. False on a timeout. */
+static bool
+reloads(struct daemon *d, const struct opts *o)
+{
+	double said[MAX_RELOADS], t;
+	bool notify = !o->reload_text;
+	int i;
+
+	for (i = 0; i < o->reloads; i++) {
+		t = now_ms();
+		d->found[0] = '\0';
+		if (kill(d->pid, SIGHUP) < 0 ||
+		    !wait_for(d, o, o->reload_text, notify, 0, o->reload_timeout_ms))
+			return false;
+		printf("%s%.2f", i ? "," : " reload_ms=", now_ms() - t);
+		said[i] = said_ms(d->found);
+	}
+	for (i = 0; o->reload_text && i < o->reloads; i++)
+		printf("%s%.2f", i ? "," : " reload_said_ms=", said[i]);
+	return true;
+}
+
 int
 main(int argc, char *argv[])
 {
 	struct opts o;
 	struct daemon d = { .pid = -1 };
-	double t0, t;
-	int i;
+	double t0;
+	bool ok;
 
 	parse_opts(&o, argc, argv);
 	if (o.log && !(d.log = fopen(o.log, "we"))) {
@@ -321,25 +396,17 @@ main(int argc, char *argv[])
 	signal(SIGPIPE, SIG_IGN);
 	t0 = now_ms();
 	start(&d, &o);
-	if (!wait_for(&d, &o, o.ready_text, o.port)) {
+	if (!wait_for(&d, &o, o.ready_text, o.notify, o.port, o.timeout_ms)) {
 		stop(&d);
 		return 1;
 	}
-	printf("ready_ms=%.2f", now_ms() - t0);
+	printf("ready_ms=%.2f cpu_ms=%.2f", now_ms() - t0, cpu_ms(d.pid));
 	usleep((useconds_t)o.settle_ms * 1000);
 	read_stderr(&d, NULL);
 	printf(" rss_kb=%ld", rss_kb(d.pid));
-	for (i = 0; i < o.reloads; i++) {
-		t = now_ms();
-		if (kill(d.pid, SIGHUP) < 0 || !wait_for(&d, &o, o.reload_text, 0)) {
-			printf("\n");
-			stop(&d);
-			return 1;
-		}
-		printf("%s%.2f", i ? "," : " reload_ms=", now_ms() - t);
-		fflush(stdout);
-	}
+	fflush(stdout);
+	ok = reloads(&d, &o);
 	printf("\n");
 	stop(&d);
-	return 0;
+	return ok ? 0 : 3;
 }

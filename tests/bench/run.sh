@@ -645,7 +645,8 @@ gen_xinetd_services() {
 	} >"$1"
 }
 
-# startup NAME LASTPORT CMD…: median time to ready, and RSS once idle.
+# startup_runs KEY LASTPORT CMD…: median time to ready, CPU time used until
+# then, and RSS once idle.
 startup_runs() {
 	local key last r out
 	key=$1 last=$2
@@ -654,14 +655,15 @@ startup_runs() {
 	: >"$TMP/$key"
 	while [ $r -lt "$RUNS" ]; do
 		out=$("$BENCH_BIN/readytime" -n -p "$last" -s 300 -t 20000 -o "$TMP/$key.log" -- "$@")
-		echo "$(field ready_ms "$out") $(field rss_kb "$out")" >>"$TMP/$key"
+		echo "$(field ready_ms "$out") $(field cpu_ms "$out") $(field rss_kb "$out")" >>"$TMP/$key"
 		r=$((r + 1))
 	done
-	echo "$(cut -d' ' -f1 "$TMP/$key" | median) $(cut -d' ' -f2 "$TMP/$key" | median)"
+	echo "$(cut -d' ' -f1 "$TMP/$key" | median) $(cut -d' ' -f2 "$TMP/$key" | median)" \
+	     "$(cut -d' ' -f3 "$TMP/$key" | median)"
 }
 
 section_startup() {
-	local first x
+	local first x reg
 	first=$((PORT + 1000))
 	if [ $((first + NSERVICES)) -ge "$low" ]; then
 		note "startup: BENCH_SERVICES=$NSERVICES does not fit below port $low: skipped"
@@ -670,37 +672,52 @@ section_startup() {
 	row ""
 	row "### Startup, idle memory, reload"
 	row ""
-	row "| server | services | ready ms | idle RSS KiB | reload ms |"
-	row "|---|---:|---:|---:|---:|"
+	row "Ready: from exec to the first of READY=1 on \$NOTIFY_SOCKET (when the server sends it)"
+	row "and a connection to the last port accepted;"
+	row "CPU: the server's CPU time until then (steadier than the wall time on a busy machine)."
+	row "Reload: SIGHUP until portierd logs \`reload: generation N, S services, T.T ms\`"
+	row "(wall time, and T.T, portierd's own figure); medians of $RUNS."
+	row ""
+	row "| server | services | registry | ready ms | CPU ms | idle RSS KiB | reload ms (wall) | reload ms (portierd's) |"
+	row "|---|---:|---|---:|---:|---:|---:|---:|"
+	reg=$(grep -c '^[^#]' "$REGISTRY" 2>/dev/null)
 	if [ -x "$PORTIERD" ]; then
 		gen_services "$TMP/conf-100" 100 "$first"
 		set -- $(startup_runs start100 $((first + 99)) "$PORTIERD" -f -c "$TMP/conf-100" -r "$REGISTRY")
-		row "| portierd | 100 | $1 | $2 | |"
+		row "| portierd | 100 | full ($reg entries) | $1 | $2 | $3 | | |"
 		gen_services "$TMP/conf-n" "$NSERVICES" "$first"
 		set -- $(startup_runs startN $((first + NSERVICES - 1)) \
 			"$PORTIERD" -f -c "$TMP/conf-n" -r "$REGISTRY")
-		row "| portierd | $NSERVICES | $1 | $2 | $(reload_ms "$first") |"
+		row "| portierd | $NSERVICES | full ($reg entries) | $1 | $2 | $3 | $(reload_ms "$first" "$REGISTRY") |"
+		# The same without the registry's share: one line.
+		printf 'tcpmux\t1/tcp\n' >"$TMP/one.db"
+		set -- $(startup_runs startN1 $((first + NSERVICES - 1)) \
+			"$PORTIERD" -f -c "$TMP/conf-n" -r "$TMP/one.db")
+		row "| portierd | $NSERVICES | one entry | $1 | $2 | $3 | | |"
 	fi
 	if x=$(find_peer xinetd); then
 		gen_xinetd_services "$TMP/xinetd-s.conf" "$NSERVICES" "$first"
 		set -- $(startup_runs xstartN $((first + NSERVICES - 1)) \
 			"$x" -dontfork -f "$TMP/xinetd-s.conf" -pidfile "$TMP/xinetd-s.pid")
-		row "| xinetd | $NSERVICES | $1 | $2 | |"
+		row "| xinetd | $NSERVICES | /etc/services | $1 | $2 | $3 | | |"
 	fi
 }
 
-# Reload: SIGHUP, then READY=1 again on the notify socket (sd_notify's reload
-# protocol). Probed: a portierd without reload gets a note instead.
+# reload_ms FIRST_PORT REGISTRY: "WALL | OWN" medians over $RUNS SIGHUPs, each
+# waited for at most 3 s; a portierd that does not log the line within that
+# time has no reload.
 reload_ms() {
-	local out ms
-	out=$("$BENCH_BIN/readytime" -n -p $(($1 + NSERVICES - 1)) -r "$RUNS" -t 5000 \
-		-o "$TMP/reload.log" -- "$PORTIERD" -f -c "$TMP/conf-n" -r "$REGISTRY" 2>/dev/null)
-	ms=$(field reload_ms "$out")
-	if [ -z "$ms" ]; then
-		echo "skipped: reload not available"
+	local out wall own
+	out=$("$BENCH_BIN/readytime" -n -p $(($1 + NSERVICES - 1)) -r "$RUNS" \
+		-R "reload: generation" -T 3000 -t 20000 -o "$TMP/reload.log" -- \
+		"$PORTIERD" -f -c "$TMP/conf-n" -r "$2" 2>/dev/null)
+	wall=$(field reload_ms "$out")
+	own=$(field reload_said_ms "$out")
+	if [ -z "$wall" ]; then
+		echo "n/a (reload not available in this build) | n/a"
 		return
 	fi
-	printf '%s\n' "$ms" | tr ',' '\n' | median
+	echo "$(printf '%s\n' "$wall" | tr ',' '\n' | median) | $(printf '%s\n' "$own" | tr ',' '\n' | median)"
 }
 
 section_load() {
