@@ -548,7 +548,9 @@ config_list_dir(const char *dir, size_t *count, struct diag *d)
 			oom = true;
 			break;
 		}
-		if (stat(path, &st) < 0 || !S_ISREG(st.st_mode)) {
+		/* The entry's type saves a stat, except for links (followed). */
+		if (de->d_type != DT_REG && (de->d_type == DT_DIR || stat(path, &st) < 0 ||
+					     !S_ISREG(st.st_mode))) {
 			free(path);	/* subdirectories, dangling links */
 			continue;
 		}

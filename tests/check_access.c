@@ -632,7 +632,7 @@ END_TEST
  * of its target. */
 START_TEST(secure_dir_links)
 {
-	char err[512], open_dir[PATH_MAX], target[PATH_MAX], link[PATH_MAX];
+	char err[512], open_dir[sizeof(tmpdir) + 8], target[PATH_MAX], link[PATH_MAX];
 
 	if (!can_be_secure())
 		return;
