@@ -21,45 +21,23 @@
 /* Applies every option that sec sets to b. */
 static void
 apply_section(struct loader *ld, struct build *b, const struct conf_file *f,
-	      cfg_t *sec, const enum opt_id *ids)
+	      const struct psec *sec)
 {
-	const struct run *r = config_find_run(f, sec);
-	char *items[64], **v;
+	b->sec_at = (struct origin){ f->path, sec->line };
+	for (size_t i = 0; i < sec->count; i++) {
+		const struct popt *o = &f->pf->opts[sec->first + i];
+		struct optval val = {
+			.id = o->id, .name = config_opt_name(o->id), .items = o->items,
+			.n = o->n, .append = o->append,
+		};
 
-	b->sec_at = (struct origin){ f->path, r ? r->line : sec->line };
-	for (int i = 0; sec->opts[i].name; i++) {
-		cfg_opt_t *o = &sec->opts[i];
-		struct optval val = { .id = ids[i], .name = o->name, .n = o->nvalues };
-		size_t skip = 0;
-		int earlier = 0;
-
-		if (o->nvalues == 0 && !config_opt_is_list(ids[i]))
-			continue;
-		if (o->nvalues > 0 && config_opt_is_list(ids[i]) &&
-		    !strcmp(o->values[0]->string, INHERIT)) {
-			if (o->nvalues == 1)
-				continue;	/* not written: inherited */
-			skip = 1;
-			val.append = true;
-		}
-		val.n -= skip;
-		v = val.n <= 64 ? items : malloc(val.n * sizeof(char *));
-		if (!v) {
-			config_err(ld, b, O_COUNT, "out of memory");
-			return;
-		}
-		for (size_t k = 0; k < val.n; k++)
-			v[k] = o->values[k + skip]->string;
-		val.items = v;
-		b->at[ids[i]] = (struct origin){ f->path, r ? config_option_line(f, r, i, &earlier)
-							    : sec->line };
-		b->own[ids[i]] = true;
-		if (earlier && !config_opt_is_list(ids[i]))
+		b->at[o->id] = (struct origin){ f->path, o->line };
+		b->own[o->id] = true;
+		if (o->earlier && !config_opt_is_list(o->id))
 			/* libconfuse keeps the last; the first would be lost unseen. */
-			config_err(ld, b, ids[i], "%s is set twice (also at line %d)", o->name, earlier);
+			config_err(ld, b, o->id, "%s is set twice (also at line %d)", val.name,
+				   o->earlier);
 		config_opt_apply(ld, b, &val);
-		if (v != items)
-			free(v);
 	}
 }
 
@@ -94,50 +72,46 @@ config_free(struct config *cfg)
 }
 
 static void
-apply_defaults(struct loader *ld, struct build *tmpl, const struct conf_file *files,
-	       size_t n, const struct schema *sc)
+apply_defaults(struct loader *ld, struct build *tmpl, const struct conf_file *files, size_t n)
 {
 	const struct conf_file *first = NULL;
 	int first_line = 0;
 
 	for (size_t i = 0; i < n; i++) {
-		cfg_t *cfg = files[i].cfg;
+		const struct pfile *pf = files[i].pf;
 
-		for (unsigned k = 0; cfg && k < cfg_size(cfg, "defaults"); k++) {
-			cfg_t *sec = cfg_getnsec(cfg, "defaults", k);
-			const struct run *r = config_find_run(&files[i], sec);
-			int line = r ? r->line : sec->line;
+		for (size_t k = 0; pf && k < pf->ndefaults; k++) {
+			const struct psec *sec = &pf->secs[k];
 
 			if (first) {
-				diag_add(ld->d, DIAG_ERROR, files[i].path, line,
+				diag_add(ld->d, DIAG_ERROR, files[i].path, sec->line,
 					 "a second defaults section (the first is at %s:%d)",
 					 first->path, first_line);
 				continue;
 			}
 			first = &files[i];
-			first_line = line;
-			apply_section(ld, tmpl, &files[i], sec, sc->def_ids);
+			first_line = sec->line;
+			apply_section(ld, tmpl, &files[i], sec);
 		}
 	}
 }
 
 static int
 add_service(struct loader *ld, struct config *cfg, bool *bad, const struct build *tmpl,
-	    const struct conf_file *f, cfg_t *sec, const struct schema *sc)
+	    const struct conf_file *f, const struct psec *sec)
 {
 	struct build b;
-	const char *title = cfg_title(sec);
 
 	memset(&b, 0, sizeof(b));
-	if (config_build_copy(&b, tmpl) < 0 || !(b.s.id = strdup(title)) ||
+	if (config_build_copy(&b, tmpl) < 0 || !(b.s.id = strdup(sec->title)) ||
 	    !(b.s.file = strdup(f->path))) {
 		config_service_clear(&b.s);
 		config_build_release(&b);
 		return -1;
 	}
-	snprintf(b.what_buf, sizeof(b.what_buf), "service '%s'", title);
+	snprintf(b.what_buf, sizeof(b.what_buf), "service '%s'", sec->title);
 	b.what = b.what_buf;
-	apply_section(ld, &b, f, sec, sc->svc_ids);
+	apply_section(ld, &b, f, sec);
 	b.s.line = b.sec_at.line;
 	config_finish(ld, &b);
 	bad[cfg->count] = b.bad;
@@ -148,7 +122,7 @@ add_service(struct loader *ld, struct config *cfg, bool *bad, const struct build
 
 /* Converts every parsed file: defaults first, then the services. */
 static struct config *
-assemble(struct loader *ld, const struct conf_file *files, size_t n, const struct schema *sc)
+assemble(struct loader *ld, const struct conf_file *files, size_t n)
 {
 	struct config *cfg = calloc(1, sizeof(*cfg));
 	struct build tmpl;
@@ -158,9 +132,9 @@ assemble(struct loader *ld, const struct conf_file *files, size_t n, const struc
 	config_settings_init(&ld->settings);
 	config_build_init(&tmpl, "defaults");
 	tmpl.is_defaults = true;
-	apply_defaults(ld, &tmpl, files, n, sc);
+	apply_defaults(ld, &tmpl, files, n);
 	for (size_t i = 0; i < n; i++)
-		total += files[i].cfg ? cfg_size(files[i].cfg, "service") : 0;
+		total += files[i].pf ? files[i].pf->nsecs - files[i].pf->ndefaults : 0;
 	bad = calloc(total + 1, sizeof(bool));
 	if (cfg)
 		cfg->services = calloc(total + 1, sizeof(struct service));
@@ -168,11 +142,10 @@ assemble(struct loader *ld, const struct conf_file *files, size_t n, const struc
 	    !ld->settings.control_socket)
 		goto oom;
 	for (size_t i = 0; i < n; i++) {
-		cfg_t *c = files[i].cfg;
+		const struct pfile *pf = files[i].pf;
 
-		for (unsigned k = 0; c && k < cfg_size(c, "service"); k++)
-			if (add_service(ld, cfg, bad, &tmpl, &files[i],
-					cfg_getnsec(c, "service", k), sc) < 0)
+		for (size_t k = pf ? pf->ndefaults : 0; pf && k < pf->nsecs; k++)
+			if (add_service(ld, cfg, bad, &tmpl, &files[i], &pf->secs[k]) < 0)
 				goto oom;
 	}
 	if (config_cross_check(ld, cfg, bad) < 0)
@@ -194,18 +167,15 @@ out:
 }
 
 static struct config *
-load_files(struct conf_file *files, size_t n, const struct schema *sc,
-	   const struct registry *reg, unsigned flags, struct diag *d, size_t errors0)
+load_files(struct conf_file *files, size_t n, const struct registry *reg, unsigned flags,
+	   struct diag *d, size_t errors0)
 {
 	struct loader ld = {
 		.reg = reg, .flags = flags, .d = d, .root = geteuid() == 0,
 	};
-	struct config *cfg = assemble(&ld, files, n, sc);
+	struct config *cfg = assemble(&ld, files, n);
 
 	config_users_free(ld.users);
-	for (size_t i = 0; i < n; i++)
-		config_file_free(&files[i]);
-	free(files);
 	if (cfg && d->errors > errors0) {
 		config_free(cfg);
 		cfg = NULL;
@@ -213,8 +183,40 @@ load_files(struct conf_file *files, size_t n, const struct schema *sc,
 	return cfg;
 }
 
+/* Reads one file and parses it, unless the cache has the parse of these
+ * very bytes. Keeps the bytes for the cache when there is one. */
+static void
+load_one(struct conf_file *f, const struct schema *sc, struct config_cache *cache,
+	 struct diag *d)
+{
+	size_t len = 0;
+	char *text = config_read_file(f->path, &len, d), *copy;
+
+	if (!text)
+		return;
+	f->pf = config_cache_take(cache, f->path, text, len);
+	if (f->pf) {
+		f->text = text;
+		f->len = len;
+		return;
+	}
+	/* The parser blanks comments out in place: the cache keeps a copy. */
+	copy = cache ? malloc(len + 1) : NULL;
+	if (copy)
+		memcpy(copy, text, len + 1);
+	f->pf = config_parse_text(f->path, sc, text, len, d);
+	free(text);
+	if (f->pf && copy) {
+		f->text = copy;
+		f->len = len;
+	} else {
+		free(copy);
+	}
+}
+
 struct config *
-config_load(const char *dir, const struct registry *reg, unsigned flags, struct diag *d)
+config_load_cached(const char *dir, const struct registry *reg, unsigned flags,
+		   struct config_cache *cache, struct diag *d)
 {
 	size_t errors0 = d->errors, n = 0;
 	struct conf_file *files;
@@ -225,29 +227,30 @@ config_load(const char *dir, const struct registry *reg, unsigned flags, struct 
 	if (!paths && d->errors > errors0)
 		return NULL;
 	files = calloc(n + 1, sizeof(*files));
+	for (size_t i = 0; i < n; i++)
+		if (files)
+			files[i].path = paths[i];	/* the file owns it now */
+		else
+			free(paths[i]);
+	free(paths);
 	if (!files || config_schema_init(&sc) < 0) {
 		diag_add(d, DIAG_ERROR, dir, 0, "out of memory");
-		for (size_t i = 0; i < n; i++)
-			free(paths[i]);
-		free(paths);
-		free(files);
+		config_files_free(files, n);
 		config_schema_free(&sc);
 		return NULL;
 	}
-	for (size_t i = 0; i < n; i++) {
-		size_t len;
-		char *text;
-
-		files[i].path = paths[i];	/* the file owns it now */
-		text = config_read_file(paths[i], &len, d);
-		if (text)
-			config_parse_text(&files[i], &sc, text, len, d);
-		free(text);
-	}
-	free(paths);
-	cfg = load_files(files, n, &sc, reg, flags, d, errors0);
+	for (size_t i = 0; i < n; i++)
+		load_one(&files[i], &sc, cache, d);
 	config_schema_free(&sc);
+	cfg = load_files(files, n, reg, flags, d, errors0);
+	config_cache_keep(cache, files, n);
 	return cfg;
+}
+
+struct config *
+config_load(const char *dir, const struct registry *reg, unsigned flags, struct diag *d)
+{
+	return config_load_cached(dir, reg, flags, NULL, d);
 }
 
 struct config *
@@ -263,16 +266,15 @@ config_load_buffer(const char *buf, const char *name, const struct registry *reg
 	if (!files || !text || config_schema_init(&sc) < 0 || !(files->path = strdup(name))) {
 		diag_add(d, DIAG_ERROR, name, 0, "out of memory");
 		free(text);
-		if (files)
-			free(files->path);
-		free(files);
+		config_files_free(files, files ? 1 : 0);
 		config_schema_free(&sc);
 		return NULL;
 	}
 	memcpy(text, buf, len + 1);
-	config_parse_text(files, &sc, text, len, d);
+	files->pf = config_parse_text(files->path, &sc, text, len, d);
 	free(text);
-	cfg = load_files(files, 1, &sc, reg, flags, d, errors0);
 	config_schema_free(&sc);
+	cfg = load_files(files, 1, reg, flags, d, errors0);
+	config_files_free(files, 1);
 	return cfg;
 }

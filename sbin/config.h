@@ -166,6 +166,18 @@ enum {
  * Not thread-safe: libconfuse's parser is global state. */
 struct config *config_load(const char *dir, const struct registry *reg,
 			   unsigned flags, struct diag *d);
+/* Parsed files kept from one load of a directory to the next, for a
+ * daemon that reloads: a file whose bytes are exactly those of the last
+ * load is not parsed again; every other step (defaults, registry names,
+ * users, files, checks across services) runs each time. It holds each
+ * file's bytes and their parse, about twice the size of the files. */
+struct config_cache;
+struct config_cache *config_cache_new(void);
+void config_cache_free(struct config_cache *cache);
+/* config_load() through cache (NULL: none), which it updates. */
+struct config *config_load_cached(const char *dir, const struct registry *reg,
+				  unsigned flags, struct config_cache *cache,
+				  struct diag *d);
 /* Same from one buffer, as if it were the file `name` (unit tests). */
 struct config *config_load_buffer(const char *buf, const char *name,
 				  const struct registry *reg, unsigned flags,

@@ -63,7 +63,7 @@ struct loader {
 struct optval {
 	enum opt_id id;
 	const char *name;
-	char **items;
+	const char *const *items;
 	size_t n;
 	bool append;		/* `+=`: add to the inherited list */
 };
@@ -72,24 +72,37 @@ struct optval {
  * the one item INHERIT; `+=` keeps it in front of the new items. */
 #define INHERIT		"\001inherit"
 
-struct mark {			/* an option's line */
-	int opt;		/* index into the section's option array */
-	int line;
+/* A parsed file, libconfuse-free: each section with the options it
+ * writes, in schema order, each option with its line. One allocation
+ * (config_pfile_free), so a reload can keep it while the file is unchanged
+ * (config_cache.c). */
+struct popt {
+	enum opt_id id;
+	int line;		/* of its last assignment */
+	int earlier;		/* of the one before, 0 when there is none */
+	bool append;		/* a list written with `+=` only */
+	size_t n;
+	const char **items;	/* a scalar has n == 1 */
 };
 
-struct run {			/* one section's marks */
-	const cfg_t *sec;
+struct psec {
+	const char *title;	/* NULL for defaults */
 	int line;		/* of its opening brace */
-	size_t first, count;
+	size_t first, count;	/* its options: opts[first .. first + count) */
 };
 
+struct pfile {
+	struct psec *secs;	/* the defaults sections first, then the services */
+	size_t ndefaults, nsecs;
+	struct popt *opts;
+};
+
+/* One file of a load. */
 struct conf_file {
 	char *path;
-	cfg_t *cfg;		/* NULL when unreadable or unparsable */
-	struct run *runs;
-	size_t nruns;
-	struct mark *marks;
-	size_t nmarks;
+	char *text;		/* its bytes as parsed, kept for the cache; or NULL */
+	size_t len;
+	struct pfile *pf;	/* NULL when unreadable or unparsable */
 };
 
 /* The schema: option arrays and, per array index, the option's id. */
@@ -104,15 +117,22 @@ void config_schema_free(struct schema *sc);
  * when dir cannot be read. */
 char **config_list_dir(const char *dir, size_t *count, struct diag *d);
 char *config_read_file(const char *path, size_t *len, struct diag *d);
-/* Parses text (modified in place) as the file f->path into f->cfg, which
- * stays NULL on any error (reported to d). */
-void config_parse_text(struct conf_file *f, const struct schema *sc, char *text,
-		       size_t len, struct diag *d);
-void config_file_free(struct conf_file *f);
-/* A section's lines: its own (run->line) and each option's last
- * assignment; *earlier is the one before (0 when there is none). */
-const struct run *config_find_run(const struct conf_file *f, const cfg_t *sec);
-int config_option_line(const struct conf_file *f, const struct run *r, int idx, int *earlier);
+/* Parses text (modified in place) as the file path; NULL after reporting
+ * every problem to d. */
+struct pfile *config_parse_text(const char *path, const struct schema *sc, char *text,
+				size_t len, struct diag *d);
+void config_pfile_free(struct pfile *pf);
+
+/* config_cache.c: parses kept from one load to the next, keyed by the
+ * file's path and its exact bytes. */
+/* The parse of path, moved out of the cache, when the bytes it was made
+ * from are text's; NULL otherwise. c may be NULL. */
+struct pfile *config_cache_take(struct config_cache *c, const char *path, const char *text,
+				size_t len);
+/* Ends a load: the cache drops what it held and keeps, from files, those
+ * with both text and a parse; the rest is freed. c may be NULL (all freed). */
+void config_cache_keep(struct config_cache *c, struct conf_file *files, size_t n);
+void config_files_free(struct conf_file *files, size_t n);
 
 /* config.c */
 void config_report(struct loader *ld, struct build *b, enum opt_id id,

@@ -25,8 +25,24 @@
 #define INHERIT_DEFAULT	"{\"\\001inherit\"}"
 #define MAX_FILE_SIZE	(4 << 20)	/* a conf.d file is a few hundred bytes */
 
+/* libconfuse keeps no line per option; these are noted while it parses. */
+struct mark {			/* an option's line */
+	int opt;		/* index into the section's option array */
+	int line;
+};
+
+struct run {			/* one section's marks */
+	const cfg_t *sec;
+	int line;		/* of its opening brace */
+	size_t first, count;
+};
+
 static struct {
-	struct conf_file *file;
+	const char *path;	/* NULL: not parsing */
+	struct run *runs;
+	size_t nruns;
+	struct mark *marks;
+	size_t nmarks;
 	struct diag *d;
 	bool oom;
 } ps;
@@ -51,30 +67,29 @@ grow(void *arrp, size_t n, size_t sz)
 static int
 mark_line(cfg_t *sec, cfg_opt_t *opt)
 {
-	struct conf_file *f = ps.file;
-	struct run *r = f->nruns ? &f->runs[f->nruns - 1] : NULL;
+	struct run *r = ps.nruns ? &ps.runs[ps.nruns - 1] : NULL;
 	int idx = (int)(opt - sec->opts);
 
 	if (!r || r->sec != sec) {
 		/* First call for a section: libconfuse is installing the list
 		 * defaults at its opening brace. */
-		if (!grow(&f->runs, f->nruns, sizeof(*r))) {
+		if (!grow(&ps.runs, ps.nruns, sizeof(*r))) {
 			ps.oom = true;
 			return 0;
 		}
-		r = &f->runs[f->nruns++];
-		*r = (struct run){ .sec = sec, .line = sec->line, .first = f->nmarks };
+		r = &ps.runs[ps.nruns++];
+		*r = (struct run){ .sec = sec, .line = sec->line, .first = ps.nmarks };
 	}
 	if (opt->nvalues == 1 && opt->values[0]->string &&
 	    !strcmp(opt->values[0]->string, INHERIT))
 		return 0;
-	if ((opt->flags & CFGF_LIST) && r->count && f->marks[f->nmarks - 1].opt == idx)
+	if ((opt->flags & CFGF_LIST) && r->count && ps.marks[ps.nmarks - 1].opt == idx)
 		return 0;	/* the next item of the same list */
-	if (!grow(&f->marks, f->nmarks, sizeof(struct mark))) {
+	if (!grow(&ps.marks, ps.nmarks, sizeof(struct mark))) {
 		ps.oom = true;
 		return 0;
 	}
-	f->marks[f->nmarks++] = (struct mark){ .opt = idx, .line = sec->line };
+	ps.marks[ps.nmarks++] = (struct mark){ .opt = idx, .line = sec->line };
 	r->count++;
 	return 0;
 }
@@ -85,9 +100,9 @@ title_line(cfg_t *root, const char *title)
 {
 	cfg_t *sec = cfg_gettsec(root, "service", title);
 
-	for (size_t i = 0; sec && i < ps.file->nruns; i++)
-		if (ps.file->runs[i].sec == sec)
-			return ps.file->runs[i].line;
+	for (size_t i = 0; sec && i < ps.nruns; i++)
+		if (ps.runs[i].sec == sec)
+			return ps.runs[i].line;
 	return 0;
 }
 
@@ -96,12 +111,12 @@ parse_error(cfg_t *cfg, const char *fmt, va_list ap)
 {
 	char msg[512];
 
-	if (cfg && ps.file && !strcmp(fmt, "found duplicate title '%s'")) {
+	if (cfg && ps.path && !strcmp(fmt, "found duplicate title '%s'")) {
 		/* Said as for duplicates across files. */
 		const char *title = va_arg(ap, const char *);
 
 		snprintf(msg, sizeof(msg), "duplicate service '%s' (first declared at %s:%d)",
-			 title, ps.file->path, title_line(cfg, title));
+			 title, ps.path, title_line(cfg, title));
 	} else {
 		vsnprintf(msg, sizeof(msg), fmt, ap);
 	}
@@ -232,48 +247,216 @@ cmp_run(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* Parses text (modified in place) as the file f->path. */
-void
-config_parse_text(struct conf_file *f, const struct schema *sc, char *text, size_t len,
-	   struct diag *d)
+/* Lines of a parsed section: its own, and each option's (last written). */
+static const struct run *
+find_run(const cfg_t *sec)
 {
+	struct run key = { .sec = sec };
+
+	return bsearch(&key, ps.runs, ps.nruns, sizeof(key), cmp_run);
+}
+
+static int
+option_line(const struct run *r, int idx, int *earlier)
+{
+	int line = 0;
+
+	*earlier = 0;
+	for (size_t i = r->count; i > 0; i--) {
+		if (ps.marks[r->first + i - 1].opt != idx)
+			continue;
+		if (line) {
+			*earlier = ps.marks[r->first + i - 1].line;
+			break;
+		}
+		line = ps.marks[r->first + i - 1].line;
+	}
+	return line ? line : r->line;
+}
+
+/* Copying a cfg_t into one pfile block: counted first (buf NULL), then
+ * filled. The block holds the pfile, the sections, the options, the item
+ * pointers and the strings, in that order. */
+struct flat {
+	struct pfile *pf;
+	size_t nsecs, nopts, nitems, nchars;
+	const char **items;
+	char *chars;
+};
+
+static char *
+flat_str(struct flat *fl, const char *s)
+{
+	size_t n = strlen(s) + 1;
+	char *p = fl->chars;
+
+	fl->nchars += n;
+	if (!p)
+		return NULL;
+	fl->chars += n;
+	return memcpy(p, s, n);
+}
+
+/* One option as written: the INHERIT marker in front of a list means
+ * "appended to" and is left out; nothing written leaves no option. */
+static void
+flat_opt(struct flat *fl, const cfg_opt_t *o, enum opt_id id, const struct run *r, int line,
+	 int idx)
+{
+	bool list = config_opt_is_list(id);
+	size_t skip = 0;
+	struct popt *po;
+
+	if (o->nvalues == 0 && !list)
+		return;
+	if (o->nvalues > 0 && list && !strcmp(o->values[0]->string, INHERIT)) {
+		if (o->nvalues == 1)
+			return;		/* not written: inherited */
+		skip = 1;
+	}
+	po = fl->pf ? &fl->pf->opts[fl->nopts] : NULL;
+	fl->nopts++;
+	if (po) {
+		*po = (struct popt){ .id = id, .line = line, .append = skip, .n = o->nvalues - skip,
+				     .items = fl->items + fl->nitems };
+		if (r)
+			po->line = option_line(r, idx, &po->earlier);
+	}
+	for (size_t k = skip; k < o->nvalues; k++) {
+		char *v = flat_str(fl, o->values[k]->string);
+
+		if (po)
+			po->items[k - skip] = v;
+	}
+	fl->nitems += o->nvalues - skip;
+}
+
+static void
+flat_sec(struct flat *fl, cfg_t *sec, bool is_service, const enum opt_id *ids)
+{
+	const struct run *r = find_run(sec);
+	struct psec *s = fl->pf ? &fl->pf->secs[fl->nsecs] : NULL;
+	const char *title = is_service ? flat_str(fl, cfg_title(sec)) : NULL;
+
+	if (s)
+		*s = (struct psec){ .title = title, .line = r ? r->line : sec->line,
+				    .first = fl->nopts };
+	fl->nsecs++;
+	for (int i = 0; sec->opts[i].name; i++)
+		flat_opt(fl, &sec->opts[i], ids[i], r, s ? s->line : 0, i);
+	if (s)
+		s->count = fl->nopts - s->first;
+}
+
+static void
+flat_walk(struct flat *fl, cfg_t *cfg, const struct schema *sc)
+{
+	unsigned nd = cfg_size(cfg, "defaults"), ns = cfg_size(cfg, "service");
+
+	fl->nsecs = fl->nopts = fl->nitems = fl->nchars = 0;
+	for (unsigned k = 0; k < nd; k++)
+		flat_sec(fl, cfg_getnsec(cfg, "defaults", k), false, sc->def_ids);
+	for (unsigned k = 0; k < ns; k++)
+		flat_sec(fl, cfg_getnsec(cfg, "service", k), true, sc->svc_ids);
+	if (fl->pf)
+		fl->pf->ndefaults = nd;
+}
+
+static struct pfile *
+flatten(cfg_t *cfg, const struct schema *sc)
+{
+	struct flat fl = { 0 };
+	size_t size;
+	char *p;
+
+	flat_walk(&fl, cfg, sc);
+	size = sizeof(struct pfile) + fl.nsecs * sizeof(struct psec) +
+	       fl.nopts * sizeof(struct popt) + fl.nitems * sizeof(char *) + fl.nchars;
+	p = malloc(size);
+	if (!p)
+		return NULL;
+	fl.pf = (struct pfile *)p;
+	fl.pf->secs = (struct psec *)(p + sizeof(struct pfile));
+	fl.pf->opts = (struct popt *)(fl.pf->secs + fl.nsecs);
+	fl.pf->nsecs = fl.nsecs;
+	fl.items = (const char **)(fl.pf->opts + fl.nopts);
+	fl.chars = (char *)(fl.items + fl.nitems);
+	flat_walk(&fl, cfg, sc);
+	return fl.pf;
+}
+
+static void
+parse_state_reset(void)
+{
+	free(ps.runs);
+	free(ps.marks);
+	memset(&ps, 0, sizeof(ps));
+}
+
+/* libconfuse's part: text to cfg_t, with the lines noted in ps. */
+static cfg_t *
+parse_cfg(const char *path, const struct schema *sc, char *text, size_t len, struct diag *d)
+{
+	cfg_t *cfg;
 	FILE *fp;
 	int rc;
 
-	if (prescan(text, len, f->path, d) < 0)
-		return;
-	f->cfg = cfg_init((cfg_opt_t *)sc->root, CFGF_NONE);
-	if (!f->cfg || !(f->cfg->filename = strdup(f->path))) {
-		diag_add(d, DIAG_ERROR, f->path, 0, "out of memory");
-		return;
+	ps.path = path;
+	ps.d = d;
+	cfg = cfg_init((cfg_opt_t *)sc->root, CFGF_NONE);
+	if (!cfg || !(cfg->filename = strdup(path))) {
+		diag_add(d, DIAG_ERROR, path, 0, "out of memory");
+		if (cfg)
+			cfg_free(cfg);
+		return NULL;
 	}
-	cfg_set_error_function(f->cfg, parse_error);
+	cfg_set_error_function(cfg, parse_error);
 	if (len == 0)
-		return;		/* fmemopen refuses empty buffers; nothing to parse */
+		return cfg;	/* fmemopen refuses empty buffers; nothing to parse */
 	fp = fmemopen(text, len, "r");
 	if (!fp) {
-		diag_add(d, DIAG_ERROR, f->path, 0, "fmemopen: %s", strerror(errno));
-		cfg_free(f->cfg);
-		f->cfg = NULL;
-		return;
+		diag_add(d, DIAG_ERROR, path, 0, "fmemopen: %s", strerror(errno));
+		cfg_free(cfg);
+		return NULL;
 	}
-	ps.file = f;
-	ps.d = d;
-	ps.oom = false;
-	rc = cfg_parse_fp(f->cfg, fp);
+	rc = cfg_parse_fp(cfg, fp);
 	fclose(fp);
-	ps.file = NULL;
 	if (ps.oom)
-		diag_add(d, DIAG_ERROR, f->path, 0, "out of memory");
+		diag_add(d, DIAG_ERROR, path, 0, "out of memory");
 	if (rc != CFG_SUCCESS || ps.oom) {
-		cfg_free(f->cfg);
-		f->cfg = NULL;
-		return;
+		cfg_free(cfg);
+		return NULL;
 	}
-	if (f->nruns)	/* qsort wants a non-NULL base even for 0 items */
-		qsort(f->runs, f->nruns, sizeof(*f->runs), cmp_run);
+	if (ps.nruns)	/* qsort wants a non-NULL base even for 0 items */
+		qsort(ps.runs, ps.nruns, sizeof(*ps.runs), cmp_run);
+	return cfg;
 }
 
+struct pfile *
+config_parse_text(const char *path, const struct schema *sc, char *text, size_t len,
+		  struct diag *d)
+{
+	struct pfile *pf = NULL;
+	cfg_t *cfg;
+
+	if (prescan(text, len, path, d) < 0)
+		return NULL;
+	cfg = parse_cfg(path, sc, text, len, d);
+	if (cfg) {
+		pf = flatten(cfg, sc);
+		if (!pf)
+			diag_add(d, DIAG_ERROR, path, 0, "out of memory");
+		cfg_free(cfg);
+	}
+	parse_state_reset();
+	return pf;
+}
+
+void
+config_pfile_free(struct pfile *pf)
+{
+	free(pf);
+}
 char *
 config_read_file(const char *path, size_t *len, struct diag *d)
 {
@@ -314,43 +497,6 @@ out:
 	if (fd >= 0)
 		close(fd);
 	return buf;
-}
-
-void
-config_file_free(struct conf_file *f)
-{
-	if (f->cfg)
-		cfg_free(f->cfg);
-	free(f->path);
-	free(f->runs);
-	free(f->marks);
-}
-
-/* Lines of a parsed section: its own, and each option's (last written). */
-const struct run *
-config_find_run(const struct conf_file *f, const cfg_t *sec)
-{
-	struct run key = { .sec = sec };
-
-	return bsearch(&key, f->runs, f->nruns, sizeof(key), cmp_run);
-}
-
-int
-config_option_line(const struct conf_file *f, const struct run *r, int idx, int *earlier)
-{
-	int line = 0;
-
-	*earlier = 0;
-	for (size_t i = r->count; i > 0; i--) {
-		if (f->marks[r->first + i - 1].opt != idx)
-			continue;
-		if (line) {
-			*earlier = f->marks[r->first + i - 1].line;
-			break;
-		}
-		line = f->marks[r->first + i - 1].line;
-	}
-	return line ? line : r->line;
 }
 
 /* Names that package managers and editors leave behind, skipped quietly. */
@@ -402,7 +548,9 @@ config_list_dir(const char *dir, size_t *count, struct diag *d)
 			oom = true;
 			break;
 		}
-		if (stat(path, &st) < 0 || !S_ISREG(st.st_mode)) {
+		/* The entry's type saves a stat, except for links (followed). */
+		if (de->d_type != DT_REG && (de->d_type == DT_DIR || stat(path, &st) < 0 ||
+					     !S_ISREG(st.st_mode))) {
 			free(path);	/* subdirectories, dangling links */
 			continue;
 		}

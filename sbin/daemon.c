@@ -64,6 +64,7 @@ static struct {
 	const struct daemon_opts *opts;
 	struct daemon_state st;		/* generation, last reload, for status */
 	struct timer trim;		/* heap_release() a while after a reload */
+	struct config_cache *cache;	/* parsed conf.d files: a reload parses only changes */
 } d;
 
 const char *
@@ -166,7 +167,8 @@ daemon_load(const struct daemon_opts *o)
 	}
 	for (size_t i = 0; i < o->nregistries; i++)
 		registry_load(d.reg, o->registries[i], false, &dg);
-	d.cfg = config_load(d.confdir, d.reg, 0, &dg);
+	d.cache = config_cache_new();	/* without one, every reload parses all */
+	d.cfg = config_load_cached(d.confdir, d.reg, 0, d.cache, &dg);
 	/* The registry only names ports while loading (each service holds its
 	 * number): its ~3 MB go now, and a reload reads the files again. */
 	registry_free(d.reg);
@@ -304,7 +306,7 @@ reload_load(struct diag *errs)
 	}
 	for (size_t i = 0; i < d.opts->nregistries; i++)
 		registry_load(reg, d.opts->registries[i], false, errs);
-	cfg = config_load(d.confdir, reg, 0, errs);
+	cfg = config_load_cached(d.confdir, reg, 0, d.cache, errs);
 	registry_free(reg);
 	if (cfg && errs->errors) {
 		config_free(cfg);
@@ -569,6 +571,7 @@ daemon_cleanup(void)
 	children_free_all();
 	spawn_exit();
 	config_free(d.cfg);
+	config_cache_free(d.cache);
 	registry_free(d.reg);
 	free(d.confdir);
 	daemon_state_free(&d.st);

@@ -284,12 +284,58 @@ parse_port_proto(struct load *ld, int line, char *field, unsigned *port, enum re
 	return -1;
 }
 
-/* Splits a line into fields and its comment; -1 after reporting. */
-static int
-split_line(struct load *ld, int line, char *s, char **field, int *nfield, const char **comment)
+static bool
+is_sep(char c)
 {
-	char *hash = strchr(s, '#');
-	char *save;
+	return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
+}
+
+/* Whether one of the 8 bytes of w is below ' ' or is 0x7f: the classic
+ * test for a byte below n in a word (exact for n <= 128: a borrow only
+ * starts at a byte that is below n itself). */
+static bool
+word_suspect(uint64_t w)
+{
+	const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+	uint64_t del = w ^ (0x7f * ones);
+
+	return ((((w - ' ' * ones) & ~w) | ((del - ones) & ~del)) & highs) != 0;
+}
+
+/* What a line may not hold: 0 for a NUL (reported first: the line is not
+ * text), else the first control character other than SEPARATORS; -1 when
+ * the line is clean. Eight bytes at a time until one looks suspect. */
+static int
+bad_byte(const char *s, size_t len)
+{
+	int ctrl = -1;
+	size_t i = 0;
+
+	for (uint64_t w; i + 8 <= len; i += 8) {
+		memcpy(&w, s + i, 8);
+		if (word_suspect(w))
+			break;
+	}
+	for (; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c >= ' ' && c != 0x7f)
+			continue;
+		if (c == 0)
+			return 0;
+		if (ctrl < 0 && !is_sep((char)c))
+			ctrl = c;
+	}
+	return ctrl;
+}
+
+/* Splits a clean line (NUL-terminated at len) into fields and its comment;
+ * -1 after reporting. */
+static int
+split_line(struct load *ld, int line, char *s, size_t len, char **field, int *nfield,
+	   const char **comment)
+{
+	char *hash = memchr(s, '#', len);
 
 	*comment = "";
 	if (hash) {
@@ -297,17 +343,20 @@ split_line(struct load *ld, int line, char *s, char **field, int *nfield, const 
 		char *c = hash + 1 + strspn(hash + 1, SEPARATORS);
 		char *e = c + strlen(c);
 
-		while (e > c && strchr(SEPARATORS, e[-1]))
+		while (e > c && is_sep(e[-1]))
 			*--e = '\0';
 		*comment = c;
 	}
 	*nfield = 0;
-	for (char *t = strtok_r(s, SEPARATORS, &save); t; t = strtok_r(NULL, SEPARATORS, &save)) {
+	for (char *p = s + strspn(s, SEPARATORS); *p; p += strspn(p, SEPARATORS)) {
 		if (*nfield == REG_MAX_FIELDS) {
 			load_problem(ld, line, "more than %d aliases", REG_MAX_FIELDS - 2);
 			return -1;
 		}
-		field[(*nfield)++] = t;
+		field[(*nfield)++] = p;
+		p += strcspn(p, SEPARATORS);
+		if (*p)
+			*p++ = '\0';
 	}
 	return 0;
 }
@@ -412,16 +461,17 @@ load_line(struct load *ld, int line, char *s, size_t len)
 	const char *comment;
 	int nfield;
 
-	if (strlen(s) != len) {
+	int bad = bad_byte(s, len);
+
+	if (bad == 0) {
 		load_problem(ld, line, "NUL byte in line");
 		return 0;
 	}
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-		if ((*p < ' ' && !strchr(SEPARATORS, *p)) || *p == 0x7f) {
-			load_problem(ld, line, "control character 0x%02x in line", *p);
-			return 0;
-		}
-	if (split_line(ld, line, s, field, &nfield, &comment) < 0 || nfield == 0)
+	if (bad > 0) {
+		load_problem(ld, line, "control character 0x%02x in line", (unsigned)bad);
+		return 0;
+	}
+	if (split_line(ld, line, s, len, field, &nfield, &comment) < 0 || nfield == 0)
 		return 0;
 	if (nfield == 1) {
 		load_problem(ld, line, "'%s': missing PORT/PROTOCOL after the name", field[0]);

@@ -627,6 +627,37 @@ START_TEST(secure_owner_and_parent)
 }
 END_TEST
 
+/* access_secure_dir() checks a plain entry by itself (its directory's
+ * chain is checked once), but follows a link and checks the whole chain
+ * of its target. */
+START_TEST(secure_dir_links)
+{
+	char err[512], open_dir[sizeof(tmpdir) + 8], target[PATH_MAX], link[PATH_MAX];
+
+	if (!can_be_secure())
+		return;
+	snprintf(open_dir, sizeof(open_dir), "%s/open", tmpdir);
+	ck_assert_int_eq(mkdir(open_dir, 0755), 0);
+	touch("open/y.conf", 0644);
+	touch("x.conf", 0644);
+	ck_assert_int_eq(chmod(open_dir, 0777), 0);	/* others may swap y.conf */
+	ck_assert_msg(access_secure_dir(tmpdir, err, sizeof(err)) == 0, "%s", err);
+	snprintf(target, sizeof(target), "%s/y.conf", open_dir);
+	snprintf(link, sizeof(link), "%s/link.conf", tmpdir);
+	ck_assert_int_eq(symlink(target, link), 0);
+	ck_assert_int_eq(access_secure_dir(tmpdir, err, sizeof(err)), -1);
+	ck_assert_msg(strstr(err, open_dir) && strstr(err, "writable by others"), "%s", err);
+	ck_assert_int_eq(chmod(open_dir, 0755), 0);
+	ck_assert_msg(access_secure_dir(tmpdir, err, sizeof(err)) == 0, "%s", err);
+	/* a plain entry is still checked itself */
+	snprintf(target, sizeof(target), "%s/x.conf", tmpdir);
+	ck_assert_int_eq(chown(target, 65534, 0), 0);
+	ck_assert_int_eq(access_secure_dir(tmpdir, err, sizeof(err)), -1);
+	ck_assert_msg(strstr(err, "x.conf: owned by uid 65534"), "%s", err);
+	ck_assert_int_eq(unlink(link), 0);
+}
+END_TEST
+
 static Suite *
 access_suite(void)
 {
@@ -666,6 +697,7 @@ access_suite(void)
 	tcase_add_checked_fixture(tc, tmp_setup, tmp_teardown);
 	tcase_add_test(tc, secure_modes);
 	tcase_add_test(tc, secure_owner_and_parent);
+	tcase_add_test(tc, secure_dir_links);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -7,6 +7,7 @@
 #include <arpa/inet.h>
 #include <check.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <ftw.h>
 #include <grp.h>
 #include <netinet/in.h>
@@ -746,6 +747,98 @@ START_TEST(test_file_rules)
 }
 END_TEST
 
+static struct config *
+load_cached(const char *dir, struct config_cache *cache)
+{
+	diag_free(&d);
+	diag_init(&d);
+	return config_load_cached(dir, reg, 0, cache, &d);
+}
+
+/* Rewrites a file with text of the same size and gives it back its old
+ * times: only its bytes tell that it changed. */
+static void
+rewrite_same_stat(const char *name, const char *text)
+{
+	struct stat st;
+	struct timespec times[2];
+
+	ck_assert_int_eq(stat(tmp_path(name), &st), 0);
+	ck_assert_uint_eq((size_t)st.st_size, strlen(text));
+	write_file(name, text, st.st_mode & 07777);
+	times[0] = st.st_atim;
+	times[1] = st.st_mtim;
+	ck_assert_int_eq(utimensat(AT_FDCWD, tmp_path(name), times, 0), 0);
+}
+
+/* A reload through the cache sees exactly what a fresh load sees: changed
+ * bytes (even with the same size and mtime), new and removed files, a
+ * changed defaults section applied to unchanged services, and every error
+ * again with its file and line, from cached files too. */
+START_TEST(test_cache)
+{
+	struct config_cache *cache = config_cache_new();
+	const char *a = tmp_path("conf.d/a.conf");
+	char conf[4200];
+	struct config *cfg;
+
+	ck_assert_ptr_nonnull(cache);
+	snprintf(conf, sizeof(conf), "%s/conf.d", tmpdir);
+	ck_assert_int_eq(mkdir(conf, 0755), 0);
+	write_file("conf.d/00-defaults.conf", "defaults {\n instances = 5\n}\n", 0644);
+	write_file("conf.d/a.conf", "service a {\n server = /bin/sh\n port = 5000\n}\n", 0644);
+	write_file("conf.d/b.conf", "service b { server = /bin/sh port = 5001 }\n", 0644);
+	for (int round = 0; round < 2; round++) {	/* parsed, then from the cache */
+		cfg = load_cached(conf, cache);
+		ck_assert_ptr_nonnull(cfg);
+		ck_assert_uint_eq(cfg->count, 2);
+		ck_assert_uint_eq(config_find(cfg, "a")->port, 5000);
+		ck_assert_int_eq(config_find(cfg, "a")->line, 1);
+		ck_assert_int_eq(config_find(cfg, "b")->instances, 5);
+		config_free(cfg);
+	}
+	rewrite_same_stat("conf.d/a.conf", "service a {\n server = /bin/sh\n port = 5009\n}\n");
+	rewrite_same_stat("conf.d/00-defaults.conf", "defaults {\n instances = 7\n}\n");
+	ck_assert_int_eq(unlink(tmp_path("conf.d/b.conf")), 0);
+	write_file("conf.d/c.conf", "service c { server = /bin/sh port = 5002 }\n", 0644);
+	cfg = load_cached(conf, cache);
+	ck_assert_ptr_nonnull(cfg);
+	ck_assert_uint_eq(cfg->count, 2);
+	ck_assert_uint_eq(config_find(cfg, "a")->port, 5009);
+	ck_assert_int_eq(config_find(cfg, "a")->instances, 7);
+	ck_assert_ptr_null(config_find(cfg, "b"));
+	ck_assert_ptr_nonnull(config_find(cfg, "c"));
+	config_free(cfg);
+	/* A value error in a parsed file, reported again from the cache. */
+	write_file("conf.d/a.conf", "service a {\n server = /bin/sh\n port = 5000\n port = 5003\n}\n", 0644);
+	for (int round = 0; round < 2; round++) {
+		ck_assert_ptr_null(load_cached(conf, cache));
+		ck_assert_uint_eq(d.errors, 1);
+		expect_in(DIAG_ERROR, a, 4, "service 'a': port is set twice (also at line 3)");
+	}
+	/* A syntax error is never cached: reported each time. */
+	write_file("conf.d/a.conf", "service a {\n server = /bin/sh\n port = = 5000\n}\n", 0644);
+	for (int round = 0; round < 2; round++) {
+		ck_assert_ptr_null(load_cached(conf, cache));
+		ck_assert_uint_eq(d.errors, 1);
+		expect_in(DIAG_ERROR, a, 3, "");
+	}
+	/* A cached file that has become unreadable is not served from the cache. */
+	write_file("conf.d/a.conf", "service a { server = /bin/sh port = 5000 }\n", 0644);
+	cfg = load_cached(conf, cache);
+	ck_assert_ptr_nonnull(cfg);
+	config_free(cfg);
+	ck_assert_int_eq(unlink(a), 0);
+	ck_assert_int_eq(mkdir(a, 0755), 0);	/* no longer a file: skipped */
+	cfg = load_cached(conf, cache);
+	ck_assert_ptr_nonnull(cfg);
+	ck_assert_ptr_null(config_find(cfg, "a"));
+	config_free(cfg);
+	config_cache_free(cache);
+	config_cache_free(NULL);
+}
+END_TEST
+
 START_TEST(test_missing_dir)
 {
 	ck_assert_ptr_null(load_dir(tmp_path("nonexistent"), 0));
@@ -1215,6 +1308,7 @@ config_suite(void)
 	tcase_add_test(tc, test_missing_dir);
 	tcase_add_test(tc, test_empty_config);
 	tcase_add_test(tc, test_all_errors_in_one_run);
+	tcase_add_test(tc, test_cache);
 	tcase_add_test(tc, test_duplicate_across_files);
 	tcase_add_test(tc, test_host_checks_of_disabled);
 	tcase_add_test(tc, test_no_fs_checks);

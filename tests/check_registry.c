@@ -194,6 +194,10 @@ static const struct {
 	{ "foo 25/tcp 42", "bad alias '42' (printable ASCII, not only digits)" },
 	{ "fo\x01o 25/tcp", "control character 0x01 in line" },
 	{ "foo 25/tcp \x1b[31m", "control character 0x1b in line" },
+	/* bytes are checked eight at a time: a bad one anywhere in a word */
+	{ "foo 25/tcp # a long comment with a DEL\x7f at byte 38", "control character 0x7f in line" },
+	{ "foo 25/tcp # twenty-four\x1f", "control character 0x1f in line" },
+	{ "foo\t25/tcp\t# a tab, then \x02 after it", "control character 0x02 in line" },
 	{ "@@@ !!! ???", "'!!!' is not PORT/PROTOCOL (such as 25/tcp)" },
 	{ "foo 25/tcp a1 a2 a3 a4 a5 a6 a7 a8 a9 a10 a11 a12 a13 a14 a15 a16 a17 a18 a19 a20 "
 	  "a21 a22 a23 a24 a25 a26 a27 a28 a29 a30 a31 a32 a33", "more than 32 aliases" },
@@ -233,21 +237,46 @@ START_TEST(test_bad_line_lenient)
 }
 END_TEST
 
-START_TEST(test_nul_byte)
+/* Loads bytes strictly; expects one diagnostic, an error at line 2 of two
+ * entries. */
+static struct registry *
+load_bad_line2(const char *name, const char *text, size_t len, const char *msg)
 {
-	static const char text[] = "a 1/tcp\nfoo 25/tcp\0junk\nb 2/tcp\n";
 	struct registry *reg = registry_new();
-	const char *path = write_bytes("nul.db", text, sizeof(text) - 1);
+	const char *path = write_bytes(name, text, len);
 	struct diag d;
 
 	diag_init(&d);
 	ck_assert_int_eq(registry_load(reg, path, true, &d), 0);
 	ck_assert_uint_eq(d.count, 1);
-	assert_diag(&d, 0, DIAG_ERROR, path, 2, "NUL byte in line");
+	assert_diag(&d, 0, DIAG_ERROR, path, 2, msg);
 	ck_assert_uint_eq(registry_count(reg), 2);
 	ck_assert_ptr_null(registry_lookup_name(reg, "foo", REG_TCP));
-	registry_free(reg);
 	diag_free(&d);
+	return reg;
+}
+
+START_TEST(test_nul_byte)
+{
+	static const char text[] = "a 1/tcp\nfoo 25/tcp\0junk\nb 2/tcp\n";
+
+	registry_free(load_bad_line2("nul.db", text, sizeof(text) - 1, "NUL byte in line"));
+}
+END_TEST
+
+/* A NUL is reported rather than a control character before it; tabs and
+ * other separators, and UTF-8 in a comment, are fine. */
+START_TEST(test_bytes_in_lines)
+{
+	static const char text[] = "a\t1/tcp\v\f# caf\xc3\xa9, tabbed\r\n"
+		"foo 25/tcp # a control character \x01 then a NUL \0 later\nb 2/tcp\n";
+	struct registry *reg = load_bad_line2("bytes.db", text, sizeof(text) - 1,
+					      "NUL byte in line");
+	const struct reg_entry *e = registry_lookup_name(reg, "a", REG_TCP);
+
+	ck_assert_ptr_nonnull(e);
+	ck_assert_str_eq(e->description, "caf\xc3\xa9, tabbed");
+	registry_free(reg);
 }
 END_TEST
 
@@ -687,6 +716,7 @@ registry_suite(void)
 	tcase_add_loop_test(tc, test_bad_line_strict, 0, nbad);
 	tcase_add_loop_test(tc, test_bad_line_lenient, 0, nbad);
 	tcase_add_test(tc, test_nul_byte);
+	tcase_add_test(tc, test_bytes_in_lines);
 	tcase_add_test(tc, test_every_problem_reported);
 	tcase_add_test(tc, test_unreadable);
 	tcase_add_test(tc, test_empty_file);
