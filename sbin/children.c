@@ -224,6 +224,8 @@ pidfd_of(pid_t pid)
 	return (int)syscall(SYS_pidfd_open, pid, 0U);
 }
 
+static size_t reap_all(children_exit_fn fn, bool full);
+
 bool
 children_watching(children_exit_fn fn)
 {
@@ -231,6 +233,17 @@ children_watching(children_exit_fn fn)
 
 	if (count < WATCH_FROM)
 		return false;
+	/* About to enter the watched regime: what pushed the count up may be
+	 * children that exited but wait for the next SIGCHLD (it is read after
+	 * a batch of connections). Collecting them is one scan of a few dozen;
+	 * a pidfd for each would cost more (make bench, 8 clients: one child in
+	 * eight got a pidfd_open). Not for a large table that could not be
+	 * watched (no pidfds): that would scan it for every connection. */
+	if (!watched && count < 2 * WATCH_FROM) {
+		reap_all(fn, false);
+		if (count < WATCH_FROM)
+			return false;
+	}
 	if (!watch_budget) {
 		watch_budget = WATCH_FROM;
 		if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
@@ -266,8 +279,6 @@ children_watch(struct child *c, int pidfd, children_exit_fn fn)
 	watched++;
 	return 0;
 }
-
-static size_t reap_all(children_exit_fn fn, bool full);
 
 static void
 stray_scan_fire(struct timer *t)

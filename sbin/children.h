@@ -49,7 +49,8 @@ int children_watch(struct child *c, int pidfd, children_exit_fn fn);
 /* Whether the next child should get a pidfd: with many children running
  * (then the running ones get one too, watched with fn), and while watched
  * children hold less than half of the descriptors portierd may open (accept
- * needs the rest). */
+ * needs the rest). Before the first pidfd it collects the children that
+ * exited already (fn sees each), which may leave too few to watch. */
 bool children_watching(children_exit_fn fn);
 /* Unlinks c (closing its pidfd) and returns it to the free list. */
 void children_remove(struct child *c);

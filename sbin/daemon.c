@@ -7,7 +7,9 @@
  *                    running handlers are left to finish (as inetd does)
  *   SIGHUP           reload the registry and conf.d (daemon_reload)
  *   SIGUSR1          write the state of every service to the log (as status)
- * SIGPIPE is ignored (and reset to the default in every handler). */
+ * SIGPIPE is blocked, not ignored: a write to a closed socket or pipe fails
+ * with EPIPE all the same, and a handler only has to clear the mask (an
+ * ignored signal would stay ignored across exec). */
 #include "autoconf.h"
 
 #include <errno.h>
@@ -466,7 +468,7 @@ on_signal(struct watcher *w, uint32_t events)
 
 /* A signal ignored by whoever started us stays ignored in every handler we
  * exec (shells ignore SIGINT and SIGQUIT in background jobs): reset them all
- * once here, so that a child only has to undo SIGPIPE. */
+ * once here, so that a child only has to clear its signal mask. */
 static int
 signals_reset(void)
 {
@@ -495,6 +497,8 @@ signals_reset(void)
 static int
 signals_block(void)
 {
+	sigset_t block;
+
 	if (signals_reset() < 0) {
 		logerr(LOG_ERR, "signal dispositions");
 		return -1;
@@ -505,7 +509,10 @@ signals_block(void)
 	sigaddset(&d.sigs, SIGINT);
 	sigaddset(&d.sigs, SIGHUP);
 	sigaddset(&d.sigs, SIGUSR1);
-	if (sigprocmask(SIG_BLOCK, &d.sigs, NULL) < 0 || signal(SIGPIPE, SIG_IGN) == SIG_ERR) {
+	/* SIGPIPE blocked, not in d.sigs: nothing reads it (see the top). */
+	block = d.sigs;
+	sigaddset(&block, SIGPIPE);
+	if (sigprocmask(SIG_BLOCK, &block, NULL) < 0) {
 		logerr(LOG_ERR, "signals");
 		return -1;
 	}

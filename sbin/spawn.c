@@ -36,6 +36,7 @@
 #include "log.h"
 #include "service.h"
 #include "spawn.h"
+#include "spawn_plan.h"
 
 /* The child's stack: execve() and the few calls before it need little, but
  * sanitizer builds add large frames. */
@@ -76,10 +77,23 @@ static int pidfd_ok = 1;		/* cleared when the kernel has no CLONE_PIDFD */
 static struct rlimit nofile;		/* the limit we were given, for handlers */
 static int nofile_raised;
 static int slot = -1;			/* the low descriptor the connection goes on */
+/* portierd's own credentials and limits (after raise_nofile()), which the
+ * child inherits: a call that would set them to the same is skipped. */
+static unsigned int my_uids[3], my_gids[3];
+static gid_t *my_groups;
+static size_t my_ngroups;
+static struct rlimit my_rlimit[RLIM_COUNT];
+static int cwd_root = -1;		/* our directory is "/" (-1: not checked yet) */
 static int devnull = -1;		/* what the slot holds between connections */
 
 /* A connection this close above the slot is used where it is. */
 #define SLOT_SPAN 16
+/* Calls of the child that spawn_plan() may find to be no-ops. */
+#define SKIP_SETGROUPS 0x1u
+#define SKIP_SETGID 0x2u
+#define SKIP_SETUID 0x4u
+#define SKIP_CHDIR 0x8u
+#define SKIP_RLIMIT(i) (0x10u << (i))
 /* Watching each child's pidfd costs a descriptor per running handler. */
 #define NOFILE_WANTED 65536
 
@@ -91,6 +105,7 @@ struct spawn_req {
 	int fd;
 	int clear_nonblock;
 	char *listen_pid;	/* systemd activation: where the child writes its pid */
+	unsigned int skip;	/* SKIP_* */
 	volatile int err;
 	const char *volatile step;
 };
@@ -110,6 +125,32 @@ raise_nofile(void)
 		nofile_raised = 1;
 }
 
+static int
+own_state(void)
+{
+	uid_t u[3];
+	gid_t g[3];
+	int n;
+
+	if (getresuid(&u[0], &u[1], &u[2]) < 0 || getresgid(&g[0], &g[1], &g[2]) < 0)
+		return -1;
+	for (int i = 0; i < 3; i++) {
+		my_uids[i] = u[i];
+		my_gids[i] = g[i];
+	}
+	for (int i = 0; i < RLIM_COUNT; i++)
+		if (getrlimit(rlimit_resource[i], &my_rlimit[i]) < 0)
+			return -1;
+	if ((n = getgroups(0, NULL)) < 0)
+		return -1;
+	free(my_groups);
+	my_groups = calloc((size_t)n + 1, sizeof(gid_t));
+	if (!my_groups || (n = getgroups(n, my_groups)) < 0)
+		return -1;
+	my_ngroups = (size_t)n;
+	return 0;
+}
+
 int
 spawn_init(void)
 {
@@ -126,6 +167,10 @@ spawn_init(void)
 	 * (config refuses a `user` other than ours). */
 	can_setuid = geteuid() == 0;
 	raise_nofile();
+	if (own_state() < 0) {
+		logerr(LOG_ERR, "credentials and limits");
+		return -1;
+	}
 	/* The lowest free descriptor now (few are open yet), kept open. */
 	if ((devnull = open("/dev/null", O_RDONLY | O_CLOEXEC)) < 0 ||
 	    (slot = fcntl(devnull, F_DUPFD_CLOEXEC, 3)) < 0) {
@@ -146,6 +191,10 @@ spawn_exit(void)
 	if (devnull >= 0)
 		close(devnull);
 	slot = devnull = -1;
+	free(my_groups);
+	my_groups = NULL;
+	my_ngroups = 0;
+	cwd_root = -1;
 }
 
 int
@@ -251,6 +300,7 @@ spawn_prepare(struct spawn_ctx *ctx, const struct service *svc)
 	     env_put(ctx->envp, &n, entry) < 0))
 		goto oom;
 	ctx->nstatic = n;
+	ctx->planned = false;
 	return 0;
 oom:
 	ctx->nstatic = n;
@@ -291,22 +341,23 @@ spawn_env(const struct service *svc, struct spawn_ctx *ctx, const struct conn *c
 			lsa = (const struct sockaddr *)&local;
 	}
 	lport = listener_addr_text(lsa, laddr, sizeof(laddr));
-	snprintf(dyn[DYN_LOCAL_ADDR], DYN_LEN, "LOCAL_ADDR=%s", laddr);
-	snprintf(dyn[DYN_LOCAL_PORT], DYN_LEN, "LOCAL_PORT=%d", lport);
+	/* Not snprintf(): this runs for every connection (see spawn_plan.h). */
+	spawn_plan_put(dyn[DYN_LOCAL_ADDR], DYN_LEN, "LOCAL_ADDR=", laddr);
+	spawn_plan_put_uint(dyn[DYN_LOCAL_PORT], DYN_LEN, "LOCAL_PORT=", (unsigned)lport);
 	v[n++] = dyn[DYN_LOCAL_ADDR];
 	v[n++] = dyn[DYN_LOCAL_PORT];
 	if (c->peer.ss_family != AF_UNSPEC) {
-		snprintf(dyn[DYN_REMOTE_ADDR], DYN_LEN, "REMOTE_ADDR=%s", c->host);
-		snprintf(dyn[DYN_REMOTE_PORT], DYN_LEN, "REMOTE_PORT=%d", c->port);
+		spawn_plan_put(dyn[DYN_REMOTE_ADDR], DYN_LEN, "REMOTE_ADDR=", c->host);
+		spawn_plan_put_uint(dyn[DYN_REMOTE_PORT], DYN_LEN, "REMOTE_PORT=", (unsigned)c->port);
 		v[n++] = dyn[DYN_REMOTE_ADDR];
 		v[n++] = dyn[DYN_REMOTE_PORT];
 	}
 	/* ucspi-tcp's names, for handlers written for tcpserver: connections only. */
 	if (svc->socktype == SOCK_STREAM && c->peer.ss_family != AF_UNSPEC) {
-		snprintf(dyn[DYN_TCPLOCALIP], DYN_LEN, "TCPLOCALIP=%s", laddr);
-		snprintf(dyn[DYN_TCPLOCALPORT], DYN_LEN, "TCPLOCALPORT=%d", lport);
-		snprintf(dyn[DYN_TCPREMOTEIP], DYN_LEN, "TCPREMOTEIP=%s", c->host);
-		snprintf(dyn[DYN_TCPREMOTEPORT], DYN_LEN, "TCPREMOTEPORT=%d", c->port);
+		spawn_plan_put(dyn[DYN_TCPLOCALIP], DYN_LEN, "TCPLOCALIP=", laddr);
+		spawn_plan_put_uint(dyn[DYN_TCPLOCALPORT], DYN_LEN, "TCPLOCALPORT=", (unsigned)lport);
+		spawn_plan_put(dyn[DYN_TCPREMOTEIP], DYN_LEN, "TCPREMOTEIP=", c->host);
+		spawn_plan_put_uint(dyn[DYN_TCPREMOTEPORT], DYN_LEN, "TCPREMOTEPORT=", (unsigned)c->port);
 		v[n++] = dyn[DYN_TCPLOCALIP];
 		v[n++] = dyn[DYN_TCPLOCALPORT];
 		v[n++] = dyn[DYN_TCPREMOTEIP];
@@ -314,7 +365,7 @@ spawn_env(const struct service *svc, struct spawn_ctx *ctx, const struct conn *c
 	}
 	if (svc->activation == ACTIVATION_SYSTEMD) {
 		/* Room for any pid; the child overwrites the digits. */
-		snprintf(dyn[DYN_LISTEN_PID], DYN_LEN, LISTEN_PID_PREFIX "%d", 0);
+		spawn_plan_put(dyn[DYN_LISTEN_PID], DYN_LEN, LISTEN_PID_PREFIX, "0");
 		v[n++] = dyn[DYN_LISTEN_PID];
 	}
 	v[n] = NULL;
@@ -371,22 +422,20 @@ child_listen_pid(char *entry)
 	*p = '\0';
 }
 
+/* portierd leaves every disposition at its default and only blocks signals
+ * (signalfd; SIGPIPE too, instead of ignoring it, since an ignored signal
+ * stays ignored across exec): the mask is all there is to undo. */
 static int
 child_signals(void)
 {
-	struct sigaction sa = { .sa_handler = SIG_DFL };
 	sigset_t none;
 
-	/* portierd ignores SIGPIPE, and an ignored signal stays ignored
-	 * across exec; the others it only blocks (signalfd). */
-	if (sigaction(SIGPIPE, &sa, NULL) < 0)
-		return -1;
 	sigemptyset(&none);
 	return sigprocmask(SIG_SETMASK, &none, NULL);
 }
 
 static int
-child_limits(const struct service *svc)
+child_limits(const struct service *svc, unsigned int skip)
 {
 	if (nofile_raised && !svc->rlimit[RLIM_FILES].set &&
 	    setrlimit(RLIMIT_NOFILE, &nofile) < 0)
@@ -394,7 +443,7 @@ child_limits(const struct service *svc)
 	for (int i = 0; i < RLIM_COUNT; i++) {
 		struct rlimit rl;
 
-		if (!svc->rlimit[i].set)
+		if (!svc->rlimit[i].set || (skip & SKIP_RLIMIT(i)))
 			continue;
 		rl.rlim_cur = rl.rlim_max = svc->rlimit[i].value;
 		if (setrlimit(rlimit_resource[i], &rl) < 0)
@@ -403,15 +452,16 @@ child_limits(const struct service *svc)
 	return 0;
 }
 
+/* A call skipped here would have set what we already have (spawn_plan()). */
 static int
-child_credentials(const struct service *svc)
+child_credentials(const struct service *svc, unsigned int skip)
 {
 	/* Order matters: groups while still root, the uid last. */
-	if (syscall(SYS_setgroups, svc->ngids, svc->gids) < 0)
+	if (!(skip & SKIP_SETGROUPS) && syscall(SYS_setgroups, svc->ngids, svc->gids) < 0)
 		return -1;
-	if (syscall(SYS_setresgid, svc->gid, svc->gid, svc->gid) < 0)
+	if (!(skip & SKIP_SETGID) && syscall(SYS_setresgid, svc->gid, svc->gid, svc->gid) < 0)
 		return -2;
-	if (syscall(SYS_setresuid, svc->uid, svc->uid, svc->uid) < 0)
+	if (!(skip & SKIP_SETUID) && syscall(SYS_setresuid, svc->uid, svc->uid, svc->uid) < 0)
 		return -3;
 	return 0;
 }
@@ -452,14 +502,14 @@ spawn_child(void *arg)
 		umask(svc->umask);
 	if (svc->nice_set && setpriority(PRIO_PROCESS, 0, svc->nice) < 0)
 		CHILD_FAIL(r, "setpriority");
-	if (child_limits(svc) < 0)
+	if (child_limits(svc, r->skip) < 0)
 		CHILD_FAIL(r, "setrlimit");
 	if (svc->chroot && chroot(svc->chroot) < 0)
 		CHILD_FAIL(r, "chroot");
-	if (chdir("/") < 0)
+	if (!(r->skip & SKIP_CHDIR) && chdir("/") < 0)
 		CHILD_FAIL(r, "chdir /");
 	if (can_setuid) {
-		switch (child_credentials(svc)) {
+		switch (child_credentials(svc, r->skip)) {
 		case -1:
 			CHILD_FAIL(r, "setgroups");
 		case -2:
@@ -501,6 +551,33 @@ spawn_clone(struct spawn_req *r, int *pidfd)
 	return clone(spawn_child, stack + SPAWN_STACK, flags, r);
 }
 
+/* Which of the child's calls would change nothing, once per service (and
+ * reload): decided at its first connection, when portierd has detached
+ * (chdir /) and its credentials and limits are final. */
+static void
+spawn_plan(const struct service *svc, struct spawn_ctx *ctx)
+{
+	char cwd[2];
+
+	if (cwd_root < 0)
+		cwd_root = getcwd(cwd, sizeof(cwd)) && !strcmp(cwd, "/");
+	ctx->skip = 0;
+	/* After a chroot, "/" is the new root's: chdir is never skipped. */
+	if (cwd_root && !svc->chroot)
+		ctx->skip |= SKIP_CHDIR;
+	if (spawn_plan_same_groups(svc->gids, svc->ngids, my_groups, my_ngroups))
+		ctx->skip |= SKIP_SETGROUPS;
+	if (spawn_plan_same_id(svc->gid, my_gids))
+		ctx->skip |= SKIP_SETGID;
+	if (spawn_plan_same_id(svc->uid, my_uids))
+		ctx->skip |= SKIP_SETUID;
+	for (int i = 0; i < RLIM_COUNT; i++)
+		if (svc->rlimit[i].set &&
+		    spawn_plan_same_rlimit(&my_rlimit[i], (rlim_t)svc->rlimit[i].value))
+			ctx->skip |= SKIP_RLIMIT(i);
+	ctx->planned = true;
+}
+
 pid_t
 spawn_handler(const struct service *svc, struct spawn_ctx *ctx,
 	      const struct conn *c, struct spawn_error *e, int *pidfd)
@@ -516,6 +593,9 @@ spawn_handler(const struct service *svc, struct spawn_ctx *ctx,
 	int saved = errno;
 	pid_t pid;
 
+	if (!ctx->planned)
+		spawn_plan(svc, ctx);
+	r.skip = ctx->skip;
 	spawn_env(svc, ctx, c);
 	if (svc->activation == ACTIVATION_SYSTEMD)
 		r.listen_pid = dyn[DYN_LISTEN_PID];

@@ -6,6 +6,7 @@
 #ifndef PORTIER_SPAWN_H
 #define PORTIER_SPAWN_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -16,6 +17,10 @@ struct conn;
 struct spawn_ctx {
 	char **envp;		/* static part, then room for the per-connection part, NULL */
 	size_t nstatic;
+	/* The child's calls that would change nothing (spawn.c's SKIP_*), decided at the service's first connection,
+	 * once portierd's own credentials and limits are final. */
+	unsigned int skip;
+	bool planned;
 };
 
 /* Why a handler did not start: the step that failed and its errno. */

@@ -2,6 +2,7 @@
 #include "autoconf.h"
 
 #include <check.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -108,6 +109,20 @@ count_watched(struct child *c, void *arg)
 	nwatched += c->exit_w.fd >= 0;
 }
 
+struct pid_list {
+	pid_t v[70];
+	int n;
+};
+
+static void
+note_pid(struct child *c, void *arg)
+{
+	struct pid_list *l = arg;
+
+	if (l->n < 70)
+		l->v[l->n++] = c->pid;
+}
+
 static void
 stop_when_reaped(struct timer *t)
 {
@@ -152,6 +167,51 @@ START_TEST(test_watch_many)
 }
 END_TEST
 
+/* True once pid has exited (a zombie, not collected). */
+static bool
+exited(pid_t pid)
+{
+	siginfo_t si = { 0 };
+
+	return waitid(P_PID, (id_t)pid, &si, WEXITED | WNOHANG | WNOWAIT) == 0 && si.si_pid == pid;
+}
+
+START_TEST(test_watch_not_for_zombies)
+{
+	struct pid_list pids = { .n = 0 };
+	int p[2];
+	int n = 0;
+
+	reaped = wrong_status = 0;
+	ck_assert_int_eq(loop_init(), 0);
+	ck_assert_int_eq(pipe(p), 0);
+	fork_waiting(70, p[0], p[1]);
+	children_foreach(note_pid, &pids);
+	ck_assert_int_eq(pids.n, 70);
+	close(p[0]);
+	close(p[1]);
+	for (int tries = 0; tries < 500; tries++) {
+		for (n = 0; n < 70 && exited(pids.v[n]); n++)
+			;
+		if (n == 70)
+			break;
+		usleep(10000);
+	}
+	ck_assert_int_eq(n, 70);
+	/* 70 in the table, all exited: collected, not watched */
+	ck_assert(!children_watching(on_exit_status));
+	ck_assert_int_eq(reaped, 70);
+	ck_assert_int_eq(wrong_status, 0);
+	ck_assert_uint_eq(children_count(), 0);
+	nwatched = 0;
+	children_foreach(count_watched, NULL);
+	ck_assert_int_eq(nwatched, 0);
+	ck_assert_int_eq(waitpid(-1, NULL, WNOHANG), -1);	/* ECHILD: no zombie */
+	children_free_all();
+	loop_exit();
+}
+END_TEST
+
 int
 main(void)
 {
@@ -163,6 +223,7 @@ main(void)
 	tcase_add_test(tc, test_add_find_remove);
 	tcase_add_test(tc, test_reap_all);
 	tcase_add_test(tc, test_watch_many);
+	tcase_add_test(tc, test_watch_not_for_zombies);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -101,6 +101,9 @@ if [ "$(id -u)" -eq 0 ]; then
 	pt_start
 	$PT_CLIENT tcp 127.0.0.1 "$REPORT" > "$R" || pt_fail "report connection as root"
 	expect '^uid=0$'
+	expect '^gid=0$'
+	# root's own groups, whether or not setgroups was needed
+	expect "^groups=$(id -G root | tr ' ' '\n' | sort -n | tr '\n' ',')\$"
 fi
 
 pt_stop || pt_fail "portierd exit status on SIGTERM"

@@ -2,12 +2,14 @@
 # portierd's life cycle: SIGTERM and SIGINT stop it with status 0, close
 # its listeners and remove its pidfile; detached, it writes its pidfile
 # before its starter returns, refuses to start over a live pidfile and
-# replaces a stale one; running handlers are left to finish.
+# replaces a stale one; running handlers are left to finish. A handler of
+# the detached daemon (already in /, so its child skips chdir) still starts
+# in /, in a new session, with clean signals.
 . "${top_srcdir:-..}/tests/lib.sh"
 pt_init
 
-set -- $(pt_ports 2)
-PORT=$1 SLOW=$2
+set -- $(pt_ports 3)
+PORT=$1 SLOW=$2 REPORT=$3
 PIDFILE="$PT_DIR/run/portierd.pid"
 pt_conf cat <<CONF
 service cat {
@@ -28,6 +30,17 @@ service slow {
 	bind = { "127.0.0.1" }
 	server = "$PT_HANDLER"
 	server_args = { "udp", "1500" }
+}
+CONF
+pt_conf report <<CONF
+service report {
+	socket_type = stream
+	protocol = tcp
+	wait = no
+	port = $REPORT
+	bind = { "127.0.0.1" }
+	server = "$PT_HANDLER"
+	server_args = { "report" }
 }
 CONF
 refused() { ! $PT_CLIENT tcp 127.0.0.1 "$PORT" x > /dev/null 2>&1; }
@@ -65,6 +78,11 @@ kill -0 "$PT_PID" || pt_fail "detached: pid $PT_PID from the pidfile is not runn
 [ "$(readlink "/proc/$PT_PID/fd/0")" = /dev/null ] || pt_fail "detached: stdin is not /dev/null"
 out=$($PT_CLIENT tcp 127.0.0.1 "$PORT" detached) || pt_fail "detached: no answer"
 [ "$out" = detached ] || pt_fail "detached: echo '$out'"
+R="$PT_DIR/report.out"
+$PT_CLIENT tcp 127.0.0.1 "$REPORT" > "$R" || pt_fail "detached: report connection"
+for want in '^cwd=/$' '^root=/$' '^sid_is_pid=1$' '^SigBlk=0+$' '^SigIgn=0+$' '^fds=0,1,2,$'; do
+	pt_assert_grep "$want" "$R" "detached: handler report: expected '$want'"
+done
 
 # a second instance refuses to start over the live pidfile
 "$PORTIERD" -c "$PT_CONFD" -r "$REGISTRY" -p "$PIDFILE" 2> "$PT_DIR/second.log"
