@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "access.h"
+#include "check_run.h"
 
 /* "10.0.0.0/8", "2001:db8::/32", "::ffff:192.0.2.0/120" -> one rule */
 static struct addr_rule
@@ -705,11 +706,5 @@ access_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(access_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run(access_suite());
 }

@@ -13,6 +13,7 @@
 
 #include "adopt.h"
 #include "config.h"
+#include "check_run.h"
 
 static struct service
 svc_make(int socktype, unsigned port)
@@ -217,8 +218,6 @@ main(void)
 {
 	Suite *s = suite_create("adopt");
 	TCase *tc = tcase_create("fit");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, test_wildcard_service_takes_any_address);
 	tcase_add_test(tc, test_udp_socket_for_tcp_service);
@@ -230,9 +229,5 @@ main(void)
 	tcase_add_test(tc, test_short_buffer);
 	tcase_add_test(tc, test_identify_real_sockets);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return check_run(s);
 }

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "arena.h"
+#include "check_run.h"
 
 START_TEST(test_alloc_aligned_and_distinct)
 {
@@ -160,8 +161,6 @@ main(void)
 {
 	Suite *s = suite_create("arena");
 	TCase *tc = tcase_create("arena");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, test_alloc_aligned_and_distinct);
 	tcase_add_test(tc, test_large_alloc_keeps_chunk);
@@ -169,9 +168,5 @@ main(void)
 	tcase_add_test(tc, test_read_empty_and_pipe);
 	tcase_add_test(tc, test_read_errors);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return check_run(s);
 }

@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "builtin_proto.h"
+#include "check_run.h"
 
 START_TEST(test_kind_names)
 {
@@ -393,11 +394,5 @@ builtin_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(builtin_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run(builtin_suite());
 }

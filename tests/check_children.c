@@ -9,6 +9,7 @@
 
 #include "children.h"
 #include "loop.h"
+#include "check_run.h"
 
 #define N 1000
 
@@ -217,17 +218,11 @@ main(void)
 {
 	Suite *s = suite_create("children");
 	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, test_add_find_remove);
 	tcase_add_test(tc, test_reap_all);
 	tcase_add_test(tc, test_watch_many);
 	tcase_add_test(tc, test_watch_not_for_zombies);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return check_run(s);
 }

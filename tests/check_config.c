@@ -23,6 +23,7 @@
 #include "config.h"
 #include "config_value.h"
 #include "registry.h"
+#include "check_run.h"
 
 #define NAME "t.conf"
 
@@ -1328,11 +1329,5 @@ config_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(config_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return check_run(config_suite());
 }

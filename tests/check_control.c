@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "control_proto.h"
+#include "check_run.h"
 
 static int
 parse(const char *line, struct control_request *rq, const char **err)
@@ -150,11 +151,5 @@ control_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(control_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run(control_suite());
 }

@@ -13,6 +13,7 @@
 #include "config.h"
 #include "convert.h"
 #include "registry.h"
+#include "check_run.h"
 
 /* A minimal xinetd service body that xinetd accepts. */
 #define BODY "\tsocket_type = stream\n\twait = no\n\tuser = nobody\n\tserver = /bin/cat\n"
@@ -1338,11 +1339,5 @@ convert_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(convert_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run(convert_suite());
 }

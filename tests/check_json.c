@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "json.h"
+#include "check_run.h"
 
 START_TEST(test_write_nested)
 {
@@ -141,11 +142,5 @@ json_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(json_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run(json_suite());
 }

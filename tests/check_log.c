@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "check_run.h"
 
 /* The value of field NAME in r, as a string, or NULL when absent. */
 static const char *
@@ -152,8 +153,6 @@ main(void)
 {
 	Suite *s = suite_create("log");
 	TCase *tc = tcase_create("journal");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, test_plain_message);
 	tcase_add_test(tc, test_every_field);
@@ -163,9 +162,5 @@ main(void)
 	tcase_add_test(tc, test_journal_stream);
 	tcase_add_test(tc, test_stderr_is_journal);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return check_run(s);
 }

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "loop.h"
+#include "check_run.h"
 
 #define NTIMERS 200
 
@@ -141,16 +142,10 @@ main(void)
 {
 	Suite *s = suite_create("loop");
 	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, test_timers_fire_in_order);
 	tcase_add_test(tc, test_unwatch_drops_pending_event);
 	tcase_add_test(tc, test_now_advances);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return check_run(s);
 }

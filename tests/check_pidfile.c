@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "pidfile.h"
+#include "check_run.h"
 
 static char dir[256], path[300];
 
@@ -169,8 +170,6 @@ main(void)
 {
 	Suite *s = suite_create("pidfile");
 	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_write_remove);
@@ -179,9 +178,5 @@ main(void)
 	tcase_add_test(tc, test_live_same_program_refuses);
 	tcase_add_test(tc, test_live_other_program_is_stale);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return check_run(s);
 }

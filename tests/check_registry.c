@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "registry.h"
+#include "check_run.h"
 
 static char tmpdir[4096];
 
@@ -738,11 +739,5 @@ registry_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(registry_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return check_run(registry_suite());
 }

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "spawn_plan.h"
+#include "check_run.h"
 
 START_TEST(test_same_groups)
 {
@@ -89,8 +90,6 @@ main(void)
 {
 	Suite *s = suite_create("spawn_plan");
 	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, test_same_groups);
 	tcase_add_test(tc, test_same_id);
@@ -98,9 +97,5 @@ main(void)
 	tcase_add_test(tc, test_put);
 	tcase_add_test(tc, test_put_uint);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run(s);
 }

@@ -8,6 +8,7 @@
 
 #include "config.h"
 #include "tcpmux.h"
+#include "check_run.h"
 
 static struct service svcs[6];
 static size_t nsvcs;
@@ -96,11 +97,5 @@ tcpmux_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(tcpmux_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run(tcpmux_suite());
 }
