@@ -55,16 +55,6 @@ addr_canonical(const struct sockaddr_storage *in, struct sockaddr_storage *out)
 	}
 }
 
-static unsigned
-addr_port(const struct sockaddr_storage *ss)
-{
-	if (ss->ss_family == AF_INET6)
-		return ntohs(((const struct sockaddr_in6 *)ss)->sin6_port);
-	if (ss->ss_family == AF_INET)
-		return ntohs(((const struct sockaddr_in *)ss)->sin_port);
-	return 0;
-}
-
 /* Same family and address (ports are compared by the caller). */
 static bool
 addr_equal(const struct sockaddr_storage *a, const struct sockaddr_storage *b)
@@ -139,8 +129,8 @@ adopt_fits(const struct service *svc, const struct adopt_sock *s, char *why, siz
 
 	addr_canonical(&s->addr, &a);
 	if (inet_family(s->family) && s->socktype == svc->socktype &&
-	    (s->socktype != SOCK_STREAM || s->listening) && addr_port(&a) == svc->port &&
-	    bind_allows(svc, &a))
+	    (s->socktype != SOCK_STREAM || s->listening) &&
+	    listener_addr_port((const struct sockaddr *)&a) == svc->port && bind_allows(svc, &a))
 		return true;
 	expected_text(svc, want, sizeof(want));
 	adopt_describe(s, found, sizeof(found));

@@ -24,6 +24,7 @@
 
 #include "builtin.h"
 #include "config.h"
+#include "listener.h"
 #include "log.h"
 #include "loop.h"
 
@@ -433,16 +434,6 @@ udp_init(void)
 	udp_rl_ready = true;
 }
 
-static unsigned
-src_port(const struct sockaddr_storage *ss)
-{
-	if (ss->ss_family == AF_INET)
-		return ntohs(((const struct sockaddr_in *)ss)->sin_port);
-	if (ss->ss_family == AF_INET6)
-		return ntohs(((const struct sockaddr_in6 *)ss)->sin6_port);
-	return 0;
-}
-
 /* The reply to a request of n octets (already in scratch); its length, or
  * -1 for none (discard). */
 static ssize_t
@@ -498,9 +489,10 @@ builtin_udp_serve(const struct service *svc, int fd, builtin_admit_fn admit, voi
 		/* Policy first, then the rate, and only then admission, whose
 		 * refusals are logged: a spoofed flood is dropped before it can
 		 * flood the log too. */
-		if (!builtin_udp_port_ok(kind, src_port(&src))) {
-			debug("%s: request from port %u dropped (loop guard)",
-			      svc->id, src_port(&src));
+		unsigned sport = listener_addr_port((struct sockaddr *)&src);
+
+		if (!builtin_udp_port_ok(kind, sport)) {
+			debug("%s: request from port %u dropped (loop guard)", svc->id, sport);
 			continue;
 		}
 		if (!builtin_rl_allow(&udp_rl, (struct sockaddr *)&src, loop_now())) {

@@ -36,6 +36,16 @@ listener_somaxconn(void)
 	return value;
 }
 
+unsigned
+listener_addr_port(const struct sockaddr *sa)
+{
+	if (sa->sa_family == AF_INET6)
+		return ntohs(((const struct sockaddr_in6 *)sa)->sin6_port);
+	if (sa->sa_family == AF_INET)
+		return ntohs(((const struct sockaddr_in *)sa)->sin_port);
+	return 0;
+}
+
 int
 listener_addr_text(const struct sockaddr *sa, char *buf, size_t len)
 {
@@ -240,12 +250,6 @@ listener_compare(int socktype, const struct sockaddr *sa, const struct listener 
 	if (a->sin6_scope_id != b->sin6_scope_id)
 		return a->sin6_scope_id < b->sin6_scope_id ? -1 : 1;
 	return memcmp(&a->sin6_addr, &b->sin6_addr, sizeof(a->sin6_addr));
-}
-
-bool
-listener_matches(const struct listener *l, int socktype, const struct sockaddr *sa)
-{
-	return listener_compare(socktype, sa, l) == 0;
 }
 
 static void

@@ -64,8 +64,6 @@ struct listener *listener_adopt(int fd);
 int listener_configure(struct listener *l, const struct listener_opts *o);
 void listener_close(struct listener *l);
 
-/* True when l has exactly this identity (address and port included). */
-bool listener_matches(const struct listener *l, int socktype, const struct sockaddr *sa);
 /* Orders identities (socket type, family, port, address): <0, 0 or >0 as
  * (socktype, sa) sorts before, with or after l's. Reload sorts by it. */
 int listener_compare(int socktype, const struct sockaddr *sa, const struct listener *l);
@@ -77,6 +75,8 @@ void listener_resume(struct listener *l, unsigned reason);
 
 /* Formats sa as "1.2.3.4" / "::1" into buf; returns the port (host order). */
 int listener_addr_text(const struct sockaddr *sa, char *buf, size_t len);
+/* The port of an IPv4 or IPv6 address (host order); 0 for other families. */
+unsigned listener_addr_port(const struct sockaddr *sa);
 /* /proc/sys/net/core/somaxconn, read once. */
 int listener_somaxconn(void);
 
