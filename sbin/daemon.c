@@ -56,7 +56,6 @@
 
 static struct {
 	char *confdir;			/* absolute: reload works after chdir / */
-	struct registry *reg;
 	struct config *cfg;
 	struct service_table table;
 	const char *pidfile;
@@ -147,6 +146,31 @@ heap_release(void)
 #endif
 }
 
+/* The registry and conf.d, read and checked completely; conf.d files
+ * unchanged since the last load are not parsed again (d.cache). The registry
+ * only names ports while loading (each service holds its number): its ~3 MB
+ * go at once. NULL, with the errors in errs, when the files are not valid. */
+static struct config *
+load_files(const struct daemon_opts *o, struct diag *errs)
+{
+	struct registry *reg = registry_new();
+	struct config *cfg;
+
+	if (!reg) {
+		diag_add(errs, DIAG_ERROR, NULL, 0, "out of memory");
+		return NULL;
+	}
+	for (size_t i = 0; i < o->nregistries; i++)
+		registry_load(reg, o->registries[i], false, errs);
+	cfg = config_load_cached(d.confdir, reg, 0, d.cache, errs);
+	registry_free(reg);
+	if (cfg && errs->errors) {
+		config_free(cfg);
+		cfg = NULL;
+	}
+	return cfg;
+}
+
 static int
 daemon_load(const struct daemon_opts *o)
 {
@@ -162,21 +186,10 @@ daemon_load(const struct daemon_opts *o)
 	}
 	if (daemon_secure(o) < 0)
 		goto out;
-	d.reg = registry_new();
-	if (!d.reg) {
-		logit(LOG_ERR, "out of memory");
-		goto out;
-	}
-	for (size_t i = 0; i < o->nregistries; i++)
-		registry_load(d.reg, o->registries[i], false, &dg);
 	d.cache = config_cache_new();	/* without one, every reload parses all */
-	d.cfg = config_load_cached(d.confdir, d.reg, 0, d.cache, &dg);
-	/* The registry only names ports while loading (each service holds its
-	 * number): its ~3 MB go now, and a reload reads the files again. */
-	registry_free(d.reg);
-	d.reg = NULL;
+	d.cfg = load_files(o, &dg);
 	diag_log(&dg);
-	if (!d.cfg || dg.errors) {
+	if (!d.cfg) {
 		logit(LOG_ERR, "%s: configuration invalid: %zu error(s)", o->confdir, dg.errors);
 		goto out;
 	}
@@ -288,33 +301,17 @@ reload_trim_later(void)
 	timer_arm(&d.trim, RELOAD_TRIM_MS);
 }
 
-/* The registry and conf.d, read and checked completely. NULL (errors in
- * errs) when they are not valid. */
+/* StrictModes, then the files, as at start-up. */
 static struct config *
 reload_load(struct diag *errs)
 {
-	struct registry *reg;
-	struct config *cfg;
 	char err[PATH_MAX + 256];
 
 	if (daemon_secure_check(d.opts, err, sizeof(err)) < 0) {
 		diag_add(errs, DIAG_ERROR, NULL, 0, "%s", err);
 		return NULL;
 	}
-	reg = registry_new();
-	if (!reg) {
-		diag_add(errs, DIAG_ERROR, NULL, 0, "out of memory");
-		return NULL;
-	}
-	for (size_t i = 0; i < d.opts->nregistries; i++)
-		registry_load(reg, d.opts->registries[i], false, errs);
-	cfg = config_load_cached(d.confdir, reg, 0, d.cache, errs);
-	registry_free(reg);
-	if (cfg && errs->errors) {
-		config_free(cfg);
-		cfg = NULL;
-	}
-	return cfg;
+	return load_files(d.opts, errs);
 }
 
 /* Reads the files again and moves the running services to them (mark and
@@ -579,7 +576,6 @@ daemon_cleanup(void)
 	spawn_exit();
 	config_free(d.cfg);
 	config_cache_free(d.cache);
-	registry_free(d.reg);
 	free(d.confdir);
 	daemon_state_free(&d.st);
 	memset(&d, 0, sizeof(d));
