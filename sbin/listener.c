@@ -16,7 +16,7 @@
 
 #define SOMAXCONN_PATH "/proc/sys/net/core/somaxconn"
 
-int
+static int
 listener_somaxconn(void)
 {
 	static int value;
@@ -119,6 +119,22 @@ listener_configure(struct listener *l, const struct listener_opts *o)
 	return set_int_opt(l->w.fd, IPPROTO_TCP, TCP_NODELAY, o->nodelay);
 }
 
+/* The backlog the service asks for, else the kernel's ceiling. */
+static int
+listener_backlog(const struct listener_opts *o)
+{
+	return o->backlog > 0 ? o->backlog : listener_somaxconn();
+}
+
+int
+listener_reconfigure(struct listener *l, const struct listener_opts *o)
+{
+	if (listener_configure(l, o) < 0)
+		return -1;
+	/* listen() on a listening socket changes its backlog in place */
+	return l->socktype == SOCK_STREAM ? listen(l->w.fd, listener_backlog(o)) : 0;
+}
+
 static struct listener *
 listener_new(int fd, int socktype)
 {
@@ -167,7 +183,7 @@ listener_open(const struct sockaddr *sa, socklen_t len, int socktype,
 	if (bind(fd, sa, len) < 0)
 		goto fail;
 	if (socktype == SOCK_STREAM &&
-	    listen(fd, o->backlog > 0 ? o->backlog : listener_somaxconn()) < 0)
+	    listen(fd, listener_backlog(o)) < 0)
 		goto fail;
 	if (listener_configure(l, o) < 0)
 		goto fail;

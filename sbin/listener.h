@@ -62,6 +62,9 @@ struct listener *listener_adopt(int fd);
 /* Applies options that may differ between two configurations of the same
  * socket (blocking mode, keepalive, nodelay); used after adopt or reload. */
 int listener_configure(struct listener *l, const struct listener_opts *o);
+/* The same, and for a stream socket the backlog too: a reload that keeps
+ * the socket of a service whose options changed. */
+int listener_reconfigure(struct listener *l, const struct listener_opts *o);
 void listener_close(struct listener *l);
 
 /* Orders identities (socket type, family, port, address): <0, 0 or >0 as
@@ -77,7 +80,5 @@ void listener_resume(struct listener *l, unsigned reason);
 int listener_addr_text(const struct sockaddr *sa, char *buf, size_t len);
 /* The port of an IPv4 or IPv6 address (host order); 0 for other families. */
 unsigned listener_addr_port(const struct sockaddr *sa);
-/* /proc/sys/net/core/somaxconn, read once. */
-int listener_somaxconn(void);
 
 #endif

@@ -224,9 +224,7 @@ reattach(struct plan *p, size_t i)
 	for (size_t k = p->first[i]; k < p->first[i + 1]; k++) {
 		struct listener *l = p->ls[k];
 
-		if (p->reconf[k] && (listener_configure(l, &o) < 0 ||
-		    (l->socktype == SOCK_STREAM &&
-		     listen(l->w.fd, o.backlog > 0 ? o.backlog : listener_somaxconn()) < 0)))
+		if (p->reconf[k] && listener_reconfigure(l, &o) < 0)
 			logerr(LOG_WARNING, "%s: new socket options on %s", rt->svc->id, l->name);
 		l->marked = false;
 		/* the loop guard of its old owner is over; a cps pause of its
