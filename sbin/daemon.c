@@ -276,15 +276,6 @@ log_choose(const struct daemon_opts *o)
 
 /* ---- reload (SIGHUP, portierctl reload) ---- */
 
-static double
-elapsed_ms(const struct timespec *t0)
-{
-	struct timespec t1;
-
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	return (double)(t1.tv_sec - t0->tv_sec) * 1e3 + (double)(t1.tv_nsec - t0->tv_nsec) / 1e6;
-}
-
 static void
 trim_fire(struct timer *t)
 {
@@ -321,10 +312,9 @@ reload_load(struct diag *errs)
 static int
 daemon_reload(struct diag *errs)
 {
-	struct timespec t0;
+	uint64_t t0 = children_clock_us();
 	struct config *cfg;
 
-	clock_gettime(CLOCK_MONOTONIC, &t0);
 	notify_reloading();
 	cfg = reload_load(errs);
 	if (cfg && service_reload(&d.table, d.cfg, cfg, errs) == 0) {
@@ -333,7 +323,7 @@ daemon_reload(struct diag *errs)
 		d.st.generation++;
 		daemon_state_reload(&d.st, true, errs);
 		logit(LOG_INFO, "reload: generation %lu, %zu services, %.1f ms", d.st.generation,
-		      cfg->count, elapsed_ms(&t0));
+		      cfg->count, (double)(children_clock_us() - t0) / 1e3);
 		reload_trim_later();
 		notify_ready(&d.table);
 		return 0;

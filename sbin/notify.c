@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "children.h"
 #include "log.h"
@@ -109,16 +108,14 @@ notify_ready(const struct service_table *t)
 void
 notify_reloading(void)
 {
-	struct timespec ts;
 	char msg[64];
 
 	if (!n.on)
 		return;
 	/* systemd 253 and later want the time with RELOADING=1 (Type=notify-reload);
 	 * older versions ignore it. */
-	clock_gettime(CLOCK_MONOTONIC, &ts);
 	snprintf(msg, sizeof(msg), "RELOADING=1\nMONOTONIC_USEC=%llu",
-		 (unsigned long long)ts.tv_sec * 1000000ULL + (unsigned long long)ts.tv_nsec / 1000);
+		 (unsigned long long)children_clock_us());
 	n.ready = false;
 	timer_cancel(&n.status);
 	notify_send(msg);
