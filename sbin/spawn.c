@@ -197,13 +197,20 @@ spawn_exit(void)
 	cwd_root = -1;
 }
 
+/* Whether the first len bytes of name are one of the n names. */
+static bool
+names_have(const char *const *names, size_t n, const char *name, size_t len)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strlen(names[i]) == len && !strncmp(names[i], name, len))
+			return true;
+	return false;
+}
+
 int
 spawn_reserved_env(const char *name, size_t len)
 {
-	for (size_t i = 0; i < sizeof(reserved_env) / sizeof(reserved_env[0]); i++)
-		if (strlen(reserved_env[i]) == len && !strncmp(reserved_env[i], name, len))
-			return 1;
-	return 0;
+	return names_have(reserved_env, sizeof(reserved_env) / sizeof(reserved_env[0]), name, len);
 }
 
 /* Adds "NAME=value" to v, replacing an earlier entry of the same name. */
@@ -239,12 +246,8 @@ strv_len(char *const *v)
 static bool
 listen_reserved(const struct service *svc, const char *name, size_t len)
 {
-	if (svc->activation != ACTIVATION_SYSTEMD)
-		return false;
-	for (size_t i = 0; i < sizeof(listen_env) / sizeof(listen_env[0]); i++)
-		if (strlen(listen_env[i]) == len && !strncmp(listen_env[i], name, len))
-			return true;
-	return false;
+	return svc->activation == ACTIVATION_SYSTEMD &&
+	       names_have(listen_env, sizeof(listen_env) / sizeof(listen_env[0]), name, len);
 }
 
 static int
