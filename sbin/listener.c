@@ -77,21 +77,24 @@ addr_is_wildcard(const struct sockaddr *sa)
 	return ((const struct sockaddr_in *)sa)->sin_addr.s_addr == htonl(INADDR_ANY);
 }
 
+void
+listener_addr_name(const struct sockaddr *sa, int socktype, char *buf, size_t len)
+{
+	char host[INET6_ADDRSTRLEN];
+	int port = listener_addr_text(sa, host, sizeof(host));
+
+	snprintf(buf, len, sa->sa_family == AF_INET6 ? "[%s]:%d/%s" : "%s:%d/%s", host, port,
+		 socktype == SOCK_STREAM ? "tcp" : "udp");
+}
+
 /* Fills the identity fields and the printable name from l->addr. */
 static void
 listener_identify(struct listener *l)
 {
-	char host[INET6_ADDRSTRLEN];
-	int port = listener_addr_text((struct sockaddr *)&l->addr, host, sizeof(host));
-	const char *proto = l->socktype == SOCK_STREAM ? "tcp" : "udp";
-
 	l->family = l->addr.ss_family;
 	l->protocol = l->socktype == SOCK_STREAM ? IPPROTO_TCP : IPPROTO_UDP;
 	l->wildcard = addr_is_wildcard((struct sockaddr *)&l->addr);
-	if (l->family == AF_INET6)
-		snprintf(l->name, sizeof(l->name), "[%s]:%d/%s", host, port, proto);
-	else
-		snprintf(l->name, sizeof(l->name), "%s:%d/%s", host, port, proto);
+	listener_addr_name((struct sockaddr *)&l->addr, l->socktype, l->name, sizeof(l->name));
 }
 
 static int

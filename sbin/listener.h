@@ -78,6 +78,8 @@ void listener_resume(struct listener *l, unsigned reason);
 
 /* Formats sa as "1.2.3.4" / "::1" into buf; returns the port (host order). */
 int listener_addr_text(const struct sockaddr *sa, char *buf, size_t len);
+/* A listener's name for sa: "1.2.3.4:80/tcp", "[::1]:53/udp". */
+void listener_addr_name(const struct sockaddr *sa, int socktype, char *buf, size_t len);
 /* The port of an IPv4 or IPv6 address (host order); 0 for other families. */
 unsigned listener_addr_port(const struct sockaddr *sa);
 

@@ -80,13 +80,10 @@ foreach_addr(const struct service_rt *rt, void (*fn)(const char *, void *), void
 	}
 	for (size_t i = 0; i < service_naddrs(svc); i++) {
 		struct sockaddr_storage ss;
-		char host[INET6_ADDRSTRLEN], name[LISTENER_NAME_MAX];
-		int port;
+		char name[LISTENER_NAME_MAX];
 
 		service_addr(svc, i, &ss);
-		port = listener_addr_text((struct sockaddr *)&ss, host, sizeof(host));
-		snprintf(name, sizeof(name), ss.ss_family == AF_INET6 ? "[%s]:%d/%s" : "%s:%d/%s",
-			 host, port, svc->socktype == SOCK_STREAM ? "tcp" : "udp");
+		listener_addr_name((struct sockaddr *)&ss, svc->socktype, name, sizeof(name));
 		fn(name, arg);
 	}
 }
