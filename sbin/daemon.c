@@ -614,7 +614,7 @@ daemon_run(const struct daemon_opts *o)
 		d.pidfile = NULL;	/* theirs: leave it alone */
 		goto out;
 	}
-	if (signals_block() < 0 || spawn_init() < 0 || daemon_bind(o) < 0)
+	if (signals_block() < 0 || spawn_init(service_spawn_settled) < 0 || daemon_bind(o) < 0)
 		goto out;
 	if (daemon_start(o) < 0)
 		goto out;

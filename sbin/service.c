@@ -182,11 +182,26 @@ dispatch_external(struct service_rt *rt, struct conn *c)
 		listener_pause(c->l, LISTENER_HELD);
 		guard_count(rt);
 	}
-	if (e.step) {
+	/* With a waiting clone the child is done already: logged here. */
+	spawn_settle();
+}
+
+/* spawn.c's word on a child: it reached exec (started), or a step before
+ * failed. */
+void
+service_spawn_settled(pid_t pid, const struct spawn_error *e)
+{
+	struct child *ch = children_find(pid);
+	struct service_rt *rt;
+
+	if (!ch)
+		return;	/* no record (out of memory): reaped as unknown */
+	rt = ch->rt;
+	if (e->step) {
 		ch->exec_failed = true;
 		rt->refused[REFUSED_SPAWN]++;
-		spawn_note(rt, &e);
-		svclog_spawn_error(rt, &e);
+		spawn_note(rt, e);
+		svclog_spawn_error(rt, e);
 		return;
 	}
 	rt->started++;
@@ -209,6 +224,8 @@ service_child_exited(struct child *ch, int status)
 {
 	struct service_rt *rt = ch->rt;
 
+	/* Its start (or failure to exec) is logged before its exit. */
+	spawn_settle();
 	rt->running--;
 	notify_changed();
 	if (ch->src_held)

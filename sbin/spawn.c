@@ -1,46 +1,68 @@
 /* spawn: starting a handler, see spawn.h.
  *
- * The child is created with clone(CLONE_VM | CLONE_VFORK): it runs on its own
- * small stack inside the parent's memory, and the parent is suspended until
- * the child has called execve() or exited. So the child must not allocate,
- * use stdio, or take any lock: spawn_child() only makes system calls, and
- * reports a failure by writing the step and errno into the request, which the
- * parent reads once it runs again (no pipe needed). Credentials are changed
- * with raw system calls so that glibc's setxid machinery for threads is never
- * involved.
+ * The child is created with clone(CLONE_VM): it runs spawn_child.c on a stack
+ * of its own inside portierd's memory until it calls execve(), so no page
+ * tables are copied. portierd does not wait for that (where spawn_child.c has
+ * raw system calls: SPAWN_CONCURRENT): under load, the wait for a child to be
+ * scheduled and to reach exec was most of the time between two connections.
+ * So each child in flight has a slot of its own: its stack, its request and
+ * its per-connection environment, which portierd leaves alone until the
+ * kernel says the child is done with them. CLONE_CHILD_CLEARTID does: the
+ * kernel writes 0 to the slot's word (and wakes futex waiters) when the child
+ * execs or exits. spawn_settle() then frees the slot and reports whether the
+ * exec happened (a failing child wrote the step and errno into its request).
  *
  * The child also shares the descriptor table at first (CLONE_FILES): copying
  * it, then closing every copy before exec, would cost each connection time in
  * proportion to portierd's descriptors (a listener per service, a pidfd per
- * running handler). Instead the parent puts the connection on a low reserved
- * descriptor, and the child's first call, close_range(slot + 1, ~0,
- * CLOSE_RANGE_UNSHARE), gives it a table of its own holding only 0..slot. */
+ * running handler). Instead the connection goes on the slot's low reserved
+ * descriptor, and the child's first call, close_range(fd + 1, ~0,
+ * CLOSE_RANGE_UNSHARE), gives it a table of its own holding only 0..fd. The
+ * slot's descriptor keeps the connection open in portierd until the slot is
+ * settled (then it holds /dev/null again): a settle follows every spawn, every
+ * exit, and a timer while a slot is in use, so a handler's exit still ends the
+ * connection at once and one that closes it early sees that within
+ * SETTLE_MS. */
 #include "autoconf.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/futex.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "config.h"
 #include "listener.h"
 #include "log.h"
+#include "loop.h"
 #include "service.h"
 #include "spawn.h"
+#include "spawn_child.h"
 #include "spawn_plan.h"
 
 /* The child's stack: execve() and the few calls before it need little, but
- * sanitizer builds add large frames. */
+ * sanitizer builds add large frames. Only the pages touched cost memory. */
 #define SPAWN_STACK (256 * 1024)
+/* Children between clone() and exec at once; a spawn with none free waits
+ * (SLOT_WAIT_MS at most, then the connection is refused like a failed
+ * clone). Without concurrent spawning the clone waits and one is enough. */
+#if SPAWN_CONCURRENT
+#define SPAWN_SLOTS 16
+#else
+#define SPAWN_SLOTS 1
+#endif
+#define SLOT_WAIT_MS 1000
+/* While a slot is in use, a settle at least this often (see the top). */
+#define SETTLE_MS 10
 
 /* Per-connection variables: slots at the end of each service's envp. */
 enum {
@@ -56,27 +78,36 @@ static const char *const reserved_env[] = {
 	"TCPLOCALIP", "TCPLOCALPORT", "TCPREMOTEIP", "TCPREMOTEPORT",
 };
 
-/* activation = systemd (sd_listen_fds(3)): the socket goes on this
- * descriptor, and these are set for the handler. */
-#define LISTEN_FD 3
-#define LISTEN_PID_PREFIX "LISTEN_PID="
+/* activation = systemd: set for the handler by portierd. */
 static const char *const listen_env[] = { "LISTEN_FDS", "LISTEN_PID", "LISTEN_FDNAMES" };
 
-static const int rlimit_resource[RLIM_COUNT] = {
-	[RLIM_AS] = RLIMIT_AS, [RLIM_CPU] = RLIMIT_CPU, [RLIM_DATA] = RLIMIT_DATA,
-	[RLIM_FILES] = RLIMIT_NOFILE, [RLIM_NPROC] = RLIMIT_NPROC,
-	[RLIM_STACK] = RLIMIT_STACK, [RLIM_CORE] = RLIMIT_CORE,
+/* What one child in flight uses until it has exec'd or exited. */
+struct spawn_slot {
+	struct spawn_req req;
+	char dyn[DYN_COUNT][DYN_LEN];
+	char **envp;		/* the service's static entries, then dyn, NULL */
+	size_t envp_cap;
+	char *stack;		/* lowest address; SPAWN_STACK bytes above a guard page */
+	int fd;			/* the low descriptor the connection goes on */
+	pid_t pid;
+	/* -1 from before clone() until the kernel writes 0 (CLONE_CHILD_CLEARTID). */
+	pid_t tid;
+	bool busy;
+	unsigned long seq;	/* spawn order: the oldest child is waited for */
 };
 
-/* The parent is suspended while the child runs, so one set of buffers serves
- * every spawn: execve() has copied them before the parent touches them again. */
-static char dyn[DYN_COUNT][DYN_LEN];
-static char *stack;
+static struct spawn_slot slots[SPAWN_SLOTS];
+static size_t nslots = SPAWN_SLOTS;	/* in use: PORTIER_SPAWN_SLOTS may lower it */
+static size_t nbusy;
+static unsigned long spawns;
+static char *stacks;			/* one mapping for every slot's stack */
+static size_t stacks_len;
+static spawn_settled_fn settled;
+static struct timer settle_timer;
 static int can_setuid;
 static int pidfd_ok = 1;		/* cleared when the kernel has no CLONE_PIDFD */
 static struct rlimit nofile;		/* the limit we were given, for handlers */
 static int nofile_raised;
-static int slot = -1;			/* the low descriptor the connection goes on */
 /* portierd's own credentials and limits (after raise_nofile()), which the
  * child inherits: a call that would set them to the same is skipped. */
 static unsigned int my_uids[3], my_gids[3];
@@ -84,31 +115,10 @@ static gid_t *my_groups;
 static size_t my_ngroups;
 static struct rlimit my_rlimit[RLIM_COUNT];
 static int cwd_root = -1;		/* our directory is "/" (-1: not checked yet) */
-static int devnull = -1;		/* what the slot holds between connections */
+static int devnull = -1;		/* what a slot's descriptor holds when free */
 
-/* A connection this close above the slot is used where it is. */
-#define SLOT_SPAN 16
-/* Calls of the child that spawn_plan() may find to be no-ops. */
-#define SKIP_SETGROUPS 0x1u
-#define SKIP_SETGID 0x2u
-#define SKIP_SETUID 0x4u
-#define SKIP_CHDIR 0x8u
-#define SKIP_RLIMIT(i) (0x10u << (i))
 /* Watching each child's pidfd costs a descriptor per running handler. */
 #define NOFILE_WANTED 65536
-
-/* Shared with the child; volatile because the child writes them behind the
- * compiler's back. */
-struct spawn_req {
-	const struct service *svc;
-	char *const *envp;
-	int fd;
-	int clear_nonblock;
-	char *listen_pid;	/* systemd activation: where the child writes its pid */
-	unsigned int skip;	/* SKIP_* */
-	volatile int err;
-	const char *volatile step;
-};
 
 /* systemd.exec(5)'s advice: a daemon that needs many descriptors raises its
  * soft limit itself and gives its children the original one (select()). */
@@ -139,7 +149,7 @@ own_state(void)
 		my_gids[i] = g[i];
 	}
 	for (int i = 0; i < RLIM_COUNT; i++)
-		if (getrlimit(rlimit_resource[i], &my_rlimit[i]) < 0)
+		if (getrlimit(spawn_rlimit_resource[i], &my_rlimit[i]) < 0)
 			return -1;
 	if ((n = getgroups(0, NULL)) < 0)
 		return -1;
@@ -151,18 +161,58 @@ own_state(void)
 	return 0;
 }
 
-int
-spawn_init(void)
+/* The stacks (a guard page below each, so that an overflow faults instead
+ * of writing into the next child's) and the slots' descriptors: the lowest
+ * free ones now, while few are open, each holding /dev/null. */
+static int
+slots_init(void)
 {
-	if (stack)
-		return 0;
-	stack = mmap(NULL, SPAWN_STACK, PROT_READ | PROT_WRITE,
-		     MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
-	if (stack == MAP_FAILED) {
-		stack = NULL;
-		logerr(LOG_ERR, "mmap (handler stack)");
+	size_t page = (size_t)sysconf(_SC_PAGESIZE), each = SPAWN_STACK + page;
+	const char *n = getenv("PORTIER_SPAWN_SLOTS");
+
+	/* For tests (portierd(8)): fewer slots make a burst wait for them. */
+	if (n && atoi(n) >= 1 && atoi(n) < SPAWN_SLOTS)
+		nslots = (size_t)atoi(n);
+
+	stacks_len = each * SPAWN_SLOTS;
+	stacks = mmap(NULL, stacks_len, PROT_READ | PROT_WRITE,
+		      MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK | MAP_NORESERVE, -1, 0);
+	if (stacks == MAP_FAILED) {
+		stacks = NULL;
+		logerr(LOG_ERR, "mmap (handler stacks)");
 		return -1;
 	}
+	for (size_t i = 0; i < SPAWN_SLOTS; i++) {
+		struct spawn_slot *s = &slots[i];
+
+		if (mprotect(stacks + i * each, page, PROT_NONE) < 0) {
+			logerr(LOG_ERR, "mprotect (handler stack guard)");
+			return -1;
+		}
+		s->stack = stacks + i * each + page;
+		if ((s->fd = fcntl(devnull, F_DUPFD_CLOEXEC, 3)) < 0) {
+			logerr(LOG_ERR, "/dev/null");
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static void settle_fire(struct timer *t);
+
+bool
+spawn_concurrent(void)
+{
+	return SPAWN_CONCURRENT;
+}
+
+int
+spawn_init(spawn_settled_fn fn)
+{
+	if (stacks)
+		return 0;
+	settled = fn;
+	settle_timer.fn = settle_fire;
 	/* Only root can change credentials; otherwise handlers run as us
 	 * (config refuses a `user` other than ours). */
 	can_setuid = geteuid() == 0;
@@ -171,26 +221,54 @@ spawn_init(void)
 		logerr(LOG_ERR, "credentials and limits");
 		return -1;
 	}
-	/* The lowest free descriptor now (few are open yet), kept open. */
-	if ((devnull = open("/dev/null", O_RDONLY | O_CLOEXEC)) < 0 ||
-	    (slot = fcntl(devnull, F_DUPFD_CLOEXEC, 3)) < 0) {
+	if ((devnull = open("/dev/null", O_RDONLY | O_CLOEXEC)) < 0) {
 		logerr(LOG_ERR, "/dev/null");
 		return -1;
 	}
-	return 0;
+	return slots_init();
+}
+
+/* Waits for a slot's child to exec or exit, ms at most. */
+static void
+slot_wait(struct spawn_slot *s, long ms)
+{
+	struct timespec ts = { .tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000L };
+	pid_t v = __atomic_load_n(&s->tid, __ATOMIC_ACQUIRE);
+
+	if (v != 0)
+		syscall(SYS_futex, &s->tid, FUTEX_WAIT, v, &ts, NULL, 0);
 }
 
 void
 spawn_exit(void)
 {
-	if (stack)
-		munmap(stack, SPAWN_STACK);
-	stack = NULL;
-	if (slot >= 0)
-		close(slot);
+	bool in_use = false;
+	int waits = 0;
+
+	timer_cancel(&settle_timer);
+	/* A child still on its stack (stopped before exec, say) keeps the
+	 * stacks mapped: unmapping them would crash it. */
+	for (size_t i = 0; i < SPAWN_SLOTS; i++) {
+		while (slots[i].busy && __atomic_load_n(&slots[i].tid, __ATOMIC_ACQUIRE) &&
+		       waits++ < SLOT_WAIT_MS / 50)
+			slot_wait(&slots[i], 50);
+		if (slots[i].busy && __atomic_load_n(&slots[i].tid, __ATOMIC_ACQUIRE))
+			in_use = true;
+	}
+	if (stacks && !in_use)
+		munmap(stacks, stacks_len);
+	stacks = NULL;
+	for (size_t i = 0; i < SPAWN_SLOTS; i++) {
+		if (slots[i].stack && slots[i].fd >= 0)
+			close(slots[i].fd);
+		free(slots[i].envp);
+		memset(&slots[i], 0, sizeof(slots[i]));
+	}
+	nbusy = 0;
+	nslots = SPAWN_SLOTS;
 	if (devnull >= 0)
 		close(devnull);
-	slot = devnull = -1;
+	devnull = -1;
 	free(my_groups);
 	my_groups = NULL;
 	my_ngroups = 0;
@@ -266,7 +344,8 @@ env_put_static(const struct service *svc, char **v, size_t *n, const char *entry
 int
 spawn_prepare(struct spawn_ctx *ctx, const struct service *svc)
 {
-	size_t cap = strv_len(svc->env) + strv_len(svc->passenv) + 4 + DYN_COUNT + 1;
+	/* SERVICE, PROTO, LISTEN_FDS, LISTEN_FDNAMES, NULL */
+	size_t cap = strv_len(svc->env) + strv_len(svc->passenv) + 4 + 1;
 	char *entry;
 	size_t n = 0;
 
@@ -314,7 +393,6 @@ oom:
 void
 spawn_release(struct spawn_ctx *ctx)
 {
-	/* Only the static part is owned; the rest points into dyn[]. */
 	for (size_t i = 0; ctx->envp && i < ctx->nstatic; i++)
 		free(ctx->envp[i]);
 	free(ctx->envp);
@@ -322,17 +400,33 @@ spawn_release(struct spawn_ctx *ctx)
 	ctx->nstatic = 0;
 }
 
-/* Fills the per-connection part of ctx->envp; returns the number of entries. */
-static size_t
-spawn_env(const struct service *svc, struct spawn_ctx *ctx, const struct conn *c)
+/* The slot's envp: the service's static entries (which live as long as the
+ * service, and a running child keeps its service), then the per-connection
+ * ones, formatted into the slot. -1 when out of memory. */
+static int
+spawn_env(struct spawn_slot *s, const struct service *svc, const struct spawn_ctx *ctx,
+	  const struct conn *c)
 {
-	char **v = ctx->envp + ctx->nstatic;
+	char (*dyn)[DYN_LEN] = s->dyn;
+	char **v;
 	const struct listener *l = c->l;
 	struct sockaddr_storage local;
 	const struct sockaddr *lsa = l ? (const struct sockaddr *)&l->addr : NULL;
 	char laddr[INET6_ADDRSTRLEN];
 	size_t n = 0;
 	int lport;
+
+	if (s->envp_cap < ctx->nstatic + DYN_COUNT + 1) {
+		size_t cap = ctx->nstatic + DYN_COUNT + 1;
+		char **e = realloc(s->envp, cap * sizeof(*e));
+
+		if (!e)
+			return -1;
+		s->envp = e;
+		s->envp_cap = cap;
+	}
+	memcpy(s->envp, ctx->envp, ctx->nstatic * sizeof(*s->envp));
+	v = s->envp + ctx->nstatic;
 
 	/* A wildcard listener does not know which of our addresses was dialled;
 	 * a connection handed over by tcpmux (no listener) asks its socket. */
@@ -368,190 +462,101 @@ spawn_env(const struct service *svc, struct spawn_ctx *ctx, const struct conn *c
 	}
 	if (svc->activation == ACTIVATION_SYSTEMD) {
 		/* Room for any pid; the child overwrites the digits. */
-		spawn_plan_put(dyn[DYN_LISTEN_PID], DYN_LEN, LISTEN_PID_PREFIX, "0");
+		spawn_plan_put(dyn[DYN_LISTEN_PID], DYN_LEN, SPAWN_LISTEN_PID_PREFIX, "0");
 		v[n++] = dyn[DYN_LISTEN_PID];
 	}
 	v[n] = NULL;
-	return n;
-}
-
-/* Puts fd on 0, 1 and 2. dup2() clears close-on-exec on the copies. */
-static int
-child_stdio(int fd)
-{
-	for (int i = 0; i < 3; i++)
-		if (fd != i && dup2(fd, i) < 0)
-			return -1;
-	/* fd == 0..2 keeps its flags: make sure it survives exec. */
-	if (fd <= 2 && fcntl(fd, F_SETFD, 0) < 0)
-		return -1;
 	return 0;
 }
 
-/* activation = systemd: /dev/null on 0, 1 and 2, the socket on 3. */
-static int
-child_listen_fd(int fd)
-{
-	int null = open("/dev/null", O_RDWR);
-
-	/* 0-2 are open (daemon.c), so null is 3 or above; if it is 3, the
-	 * socket's dup2() below replaces it. */
-	if (null < 0)
-		return -1;
-	for (int i = 0; i < 3; i++)
-		if (dup2(null, i) < 0)
-			return -1;
-	if (fd != LISTEN_FD)
-		return dup2(fd, LISTEN_FD) < 0 ? -1 : 0;
-	return fcntl(fd, F_SETFD, 0);	/* survive exec */
-}
-
-/* "LISTEN_PID=" followed by our own pid: decimal digits written by hand,
- * since the child may not call stdio. */
+/* The slot's descriptor back to /dev/null (dropping the connection) and the
+ * slot free. */
 static void
-child_listen_pid(char *entry)
+slot_free(struct spawn_slot *s)
 {
-	char digits[24];
-	long pid = syscall(SYS_getpid);
-	char *p = entry + sizeof(LISTEN_PID_PREFIX) - 1;
-	int n = 0;
-
-	do {
-		digits[n++] = (char)('0' + pid % 10);
-		pid /= 10;
-	} while (pid && n < (int)sizeof(digits));
-	while (n)
-		*p++ = digits[--n];
-	*p = '\0';
+	if (dup3(devnull, s->fd, O_CLOEXEC) < 0)
+		logerr(LOG_ERR, "dup3 (handler slot)");
+	if (s->busy)
+		nbusy--;
+	s->busy = false;
 }
 
-/* portierd leaves every disposition at its default and only blocks signals
- * (signalfd; SIGPIPE too, instead of ignoring it, since an ignored signal
- * stays ignored across exec): the mask is all there is to undo. */
-static int
-child_signals(void)
+void
+spawn_settle(void)
 {
-	sigset_t none;
+	for (size_t i = 0; nbusy && i < nslots; i++) {
+		struct spawn_slot *s = &slots[i];
+		struct spawn_error e;
 
-	sigemptyset(&none);
-	return sigprocmask(SIG_SETMASK, &none, NULL);
-}
-
-static int
-child_limits(const struct service *svc, unsigned int skip)
-{
-	if (nofile_raised && !svc->rlimit[RLIM_FILES].set &&
-	    setrlimit(RLIMIT_NOFILE, &nofile) < 0)
-		return -1;
-	for (int i = 0; i < RLIM_COUNT; i++) {
-		struct rlimit rl;
-
-		if (!svc->rlimit[i].set || (skip & SKIP_RLIMIT(i)))
+		if (!s->busy || __atomic_load_n(&s->tid, __ATOMIC_ACQUIRE) != 0)
 			continue;
-		rl.rlim_cur = rl.rlim_max = svc->rlimit[i].value;
-		if (setrlimit(rlimit_resource[i], &rl) < 0)
-			return -1;
+		e.step = s->req.step;
+		e.err = s->req.err;
+		slot_free(s);
+		if (settled)
+			settled(s->pid, &e);
 	}
-	return 0;
+	if (nbusy && !settle_timer.slot)
+		timer_arm(&settle_timer, SETTLE_MS);
 }
 
-/* A call skipped here would have set what we already have (spawn_plan()). */
-static int
-child_credentials(const struct service *svc, unsigned int skip)
+static void
+settle_fire(struct timer *t)
 {
-	/* Order matters: groups while still root, the uid last. */
-	if (!(skip & SKIP_SETGROUPS) && syscall(SYS_setgroups, svc->ngids, svc->gids) < 0)
-		return -1;
-	if (!(skip & SKIP_SETGID) && syscall(SYS_setresgid, svc->gid, svc->gid, svc->gid) < 0)
-		return -2;
-	if (!(skip & SKIP_SETUID) && syscall(SYS_setresuid, svc->uid, svc->uid, svc->uid) < 0)
-		return -3;
-	return 0;
+	(void)t;
+	spawn_settle();
 }
 
-#define CHILD_FAIL(r, what) do { (r)->err = errno; (r)->step = (what); _exit(127); } while (0)
-
-/* Runs in the child on the spawn stack: system calls only (see the top).
- * Not instrumented by ASan, which would warn (into the connection) about
- * _exit() on a stack it does not know. */
-__attribute__((no_sanitize("address")))
-static int
-spawn_child(void *arg)
+/* A free slot, after waiting (SLOT_WAIT_MS at most) for one when every
+ * slot's child is still on its way to exec: for the oldest, which is the
+ * likeliest to get there first. */
+static struct spawn_slot *
+slot_get(void)
 {
-	struct spawn_req *r = arg;
-	const struct service *svc = r->svc;
-	int sock = r->listen_pid ? LISTEN_FD : 0;
-	int flags;
+	for (int round = 0; round <= SLOT_WAIT_MS / 10; round++) {
+		struct spawn_slot *oldest = NULL;
 
-	/* A table of our own first: until then every call acts on the parent's. */
-	if (syscall(SYS_close_range, (unsigned)r->fd + 1, ~0U, CLOSE_RANGE_UNSHARE) < 0 &&
-	    syscall(SYS_unshare, CLONE_FILES) < 0)
-		CHILD_FAIL(r, "unshare");
-	if (r->listen_pid) {
-		if (child_listen_fd(r->fd) < 0)
-			CHILD_FAIL(r, "dup2");
-		child_listen_pid(r->listen_pid);
-	} else if (child_stdio(r->fd) < 0) {
-		CHILD_FAIL(r, "dup2");
-	}
-	if (r->clear_nonblock && ((flags = fcntl(sock, F_GETFL)) < 0 ||
-				  fcntl(sock, F_SETFL, flags & ~O_NONBLOCK) < 0))
-		CHILD_FAIL(r, "fcntl");
-	if (setsid() < 0)
-		CHILD_FAIL(r, "setsid");
-	if (child_signals() < 0)
-		CHILD_FAIL(r, "sigprocmask");
-	if (svc->umask_set)
-		umask(svc->umask);
-	if (svc->nice_set && setpriority(PRIO_PROCESS, 0, svc->nice) < 0)
-		CHILD_FAIL(r, "setpriority");
-	if (child_limits(svc, r->skip) < 0)
-		CHILD_FAIL(r, "setrlimit");
-	if (svc->chroot && chroot(svc->chroot) < 0)
-		CHILD_FAIL(r, "chroot");
-	if (!(r->skip & SKIP_CHDIR) && chdir("/") < 0)
-		CHILD_FAIL(r, "chdir /");
-	if (can_setuid) {
-		switch (child_credentials(svc, r->skip)) {
-		case -1:
-			CHILD_FAIL(r, "setgroups");
-		case -2:
-			CHILD_FAIL(r, "setgid");
-		case -3:
-			CHILD_FAIL(r, "setuid");
+		spawn_settle();
+		for (size_t i = 0; i < nslots; i++) {
+			if (!slots[i].busy)
+				return &slots[i];
+			if (!oldest || slots[i].seq < oldest->seq)
+				oldest = &slots[i];
 		}
+		if (!round)
+			debug("all %zu spawn slots in use: waiting for pid %d to exec",
+			      nslots, (int)oldest->pid);
+		slot_wait(oldest, 10);
 	}
-	if (svc->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
-		CHILD_FAIL(r, "prctl(NO_NEW_PRIVS)");
-	/* Everything is close-on-exec already; this also catches descriptors
-	 * portierd inherited from whoever started it (below the slot). */
-	if (syscall(SYS_close_range, r->listen_pid ? LISTEN_FD + 1U : 3U, ~0U, 0U) < 0 &&
-	    errno != ENOSYS)
-		CHILD_FAIL(r, "close_range");
-	execve(svc->server, svc->argv, r->envp);
-	CHILD_FAIL(r, "exec");
+	return NULL;
 }
 
 /* clone(), with a pidfd when asked and possible: a kernel without
  * CLONE_PIDFD (before 5.2) says EINVAL once; no descriptor left gives a
  * child without one rather than none. */
 static pid_t
-spawn_clone(struct spawn_req *r, int *pidfd)
+spawn_clone(struct spawn_slot *s, int *pidfd)
 {
-	int flags = CLONE_VM | CLONE_VFORK | CLONE_FILES | SIGCHLD;
+	int flags = CLONE_VM | CLONE_FILES | CLONE_CHILD_CLEARTID | SIGCHLD;
+	char *top = s->stack + SPAWN_STACK;
 	pid_t pid;
 
+	if (!SPAWN_CONCURRENT)
+		flags |= CLONE_VFORK;
+	/* Not CLONE_PARENT_SETTID, which clone() cannot have with CLONE_PIDFD:
+	 * the word is set here, and only the kernel clears it. */
+	__atomic_store_n(&s->tid, -1, __ATOMIC_RELEASE);
 	if (pidfd)
 		*pidfd = -1;
 	if (pidfd && pidfd_ok) {
-		pid = clone(spawn_child, stack + SPAWN_STACK, flags | CLONE_PIDFD, r, pidfd);
+		pid = clone(spawn_child, top, flags | CLONE_PIDFD, &s->req, pidfd, NULL, &s->tid);
 		if (pid >= 0 || (errno != EINVAL && errno != EMFILE && errno != ENFILE))
 			return pid;
 		if (errno == EINVAL)
 			pidfd_ok = 0;
 		*pidfd = -1;
 	}
-	return clone(spawn_child, stack + SPAWN_STACK, flags, r);
+	return clone(spawn_child, top, flags, &s->req, NULL, NULL, &s->tid);
 }
 
 /* Which of the child's calls would change nothing, once per service (and
@@ -567,17 +572,17 @@ spawn_plan(const struct service *svc, struct spawn_ctx *ctx)
 	ctx->skip = 0;
 	/* After a chroot, "/" is the new root's: chdir is never skipped. */
 	if (cwd_root && !svc->chroot)
-		ctx->skip |= SKIP_CHDIR;
+		ctx->skip |= SPAWN_SKIP_CHDIR;
 	if (spawn_plan_same_groups(svc->gids, svc->ngids, my_groups, my_ngroups))
-		ctx->skip |= SKIP_SETGROUPS;
+		ctx->skip |= SPAWN_SKIP_SETGROUPS;
 	if (spawn_plan_same_id(svc->gid, my_gids))
-		ctx->skip |= SKIP_SETGID;
+		ctx->skip |= SPAWN_SKIP_SETGID;
 	if (spawn_plan_same_id(svc->uid, my_uids))
-		ctx->skip |= SKIP_SETUID;
+		ctx->skip |= SPAWN_SKIP_SETUID;
 	for (int i = 0; i < RLIM_COUNT; i++)
 		if (svc->rlimit[i].set &&
 		    spawn_plan_same_rlimit(&my_rlimit[i], (rlim_t)svc->rlimit[i].value))
-			ctx->skip |= SKIP_RLIMIT(i);
+			ctx->skip |= SPAWN_SKIP_RLIMIT(i);
 	ctx->planned = true;
 }
 
@@ -585,49 +590,55 @@ pid_t
 spawn_handler(const struct service *svc, struct spawn_ctx *ctx,
 	      const struct conn *c, struct spawn_error *e, int *pidfd)
 {
-	struct spawn_req r = {
-		.svc = svc,
-		.envp = ctx->envp,
-		.fd = c->fd,
-		/* accept4() without SOCK_NONBLOCK gives a blocking connection;
-		 * only a handed-over listener may carry O_NONBLOCK. */
-		.clear_nonblock = c->l && c->fd == c->l->w.fd,
-	};
+	struct spawn_slot *s;
 	int saved = errno;
 	pid_t pid;
 
-	if (!ctx->planned)
-		spawn_plan(svc, ctx);
-	r.skip = ctx->skip;
-	spawn_env(svc, ctx, c);
-	if (svc->activation == ACTIVATION_SYSTEMD)
-		r.listen_pid = dyn[DYN_LISTEN_PID];
 	e->step = NULL;
 	e->err = 0;
-	/* The connection on the slot (see the top); /dev/null back after. A
-	 * descriptor close above it costs the child less than two dup3(). */
-	if (c->fd > slot + SLOT_SPAN) {
-		if (dup3(c->fd, slot, O_CLOEXEC) < 0) {
-			e->step = "dup3";
-			e->err = errno;
-			return -1;
-		}
-		r.fd = slot;
+	if (!ctx->planned)
+		spawn_plan(svc, ctx);
+	if (!(s = slot_get())) {
+		e->step = "clone";
+		e->err = EAGAIN;
+		return -1;
 	}
-	pid = spawn_clone(&r, pidfd);
+	/* The connection on the slot's descriptor (see the top). */
+	if (dup3(c->fd, s->fd, O_CLOEXEC) < 0) {
+		e->step = "dup3";
+		e->err = errno;
+		return -1;
+	}
+	if (spawn_env(s, svc, ctx, c) < 0) {
+		slot_free(s);
+		e->step = "environment";
+		e->err = ENOMEM;
+		return -1;
+	}
+	s->req = (struct spawn_req){
+		.svc = svc,
+		.envp = s->envp,
+		.listen_pid = svc->activation == ACTIVATION_SYSTEMD ? s->dyn[DYN_LISTEN_PID] : NULL,
+		.nofile = nofile_raised ? &nofile : NULL,
+		.fd = s->fd,
+		/* accept4() without SOCK_NONBLOCK gives a blocking connection;
+		 * only a handed-over listener may carry O_NONBLOCK. */
+		.clear_nonblock = c->l && c->fd == c->l->w.fd,
+		.set_creds = can_setuid,
+		.skip = ctx->skip,
+	};
+	pid = spawn_clone(s, pidfd);
 	if (pid < 0) {
 		e->step = "clone";
 		e->err = errno;
-	}
-	if (r.fd == slot && dup3(devnull, slot, O_CLOEXEC) < 0)
-		logerr(LOG_ERR, "dup3 (handler slot)");
-	if (pid < 0)
+		slot_free(s);
+		errno = saved;
 		return -1;
-	if (r.step) {
-		e->step = r.step;
-		e->err = r.err;
 	}
-	/* The child shared our errno. */
+	s->pid = pid;
+	s->busy = true;
+	s->seq = ++spawns;
+	nbusy++;
 	errno = saved;
 	return pid;
 }

@@ -7,23 +7,10 @@ pt_init
 
 set -- $(pt_ports 3)
 SOON=$1 PAST=$2 KEEP=$3
-svc() {
-	pt_conf "$1" <<CONF
-service $1 {
-	socket_type = stream
-	protocol = tcp
-	wait = no
-	port = $2
-	bind = { "127.0.0.1" }
-	server = "/bin/cat"
-	$3
-}
-CONF
-}
 # 5 s: a start under ASan on a busy machine has taken more than 3
-svc soon "$SOON" "expires = \"$(date -u -d '+5 seconds' +%Y-%m-%dT%H:%M:%SZ)\""
-svc past "$PAST" "expires = \"$(date -u -d '-1 hour' +%Y-%m-%dT%H:%M:%SZ)\""
-svc keep "$KEEP" ""
+pt_tcp_service soon "$SOON" /bin/cat "" "expires = \"$(date -u -d '+5 seconds' +%Y-%m-%dT%H:%M:%SZ)\""
+pt_tcp_service past "$PAST" /bin/cat "" "expires = \"$(date -u -d '-1 hour' +%Y-%m-%dT%H:%M:%SZ)\""
+pt_tcp_service keep "$KEEP" /bin/cat
 pt_start
 
 pt_assert_grep "past: expired: not offered" "$PT_LOG" "an expired service was not reported"

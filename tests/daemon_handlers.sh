@@ -11,23 +11,10 @@ EXIT=$1 SEGV=$2 NOEXEC=$3 CAT=$4
 # a copy that can be made non-executable once portierd has checked it
 cp "$PT_HANDLER" "$PT_DIR/handler-copy" || pt_error "cp"
 
-svc() {
-	pt_conf "$1" <<CONF
-service $1 {
-	socket_type = stream
-	protocol = tcp
-	wait = no
-	port = $2
-	bind = { "127.0.0.1" }
-	server = "$3"
-	server_args = { $4 }
-}
-CONF
-}
-svc bad-exit "$EXIT" "$PT_HANDLER" '"exit", "3"'
-svc crash "$SEGV" "$PT_HANDLER" '"segv"'
-svc noexec "$NOEXEC" "$PT_DIR/handler-copy" '"report"'
-svc cat "$CAT" /bin/cat '"-u"'
+pt_tcp_service bad-exit "$EXIT" "$PT_HANDLER" '"exit", "3"'
+pt_tcp_service crash "$SEGV" "$PT_HANDLER" '"segv"'
+pt_tcp_service noexec "$NOEXEC" "$PT_DIR/handler-copy" '"report"'
+pt_tcp_service cat "$CAT" /bin/cat '"-u"'
 pt_start
 
 $PT_CLIENT tcp 127.0.0.1 "$EXIT" > /dev/null || pt_fail "connection to bad-exit"
@@ -48,6 +35,7 @@ pt_wait_log "noexec: exec $PT_DIR/handler-copy: Permission denied" ||
 n=$(grep -c 'noexec: exec' "$PT_LOG")
 [ "$n" -eq 1 ] || pt_fail "3 exec failures within 10 s logged $n times (rate limit)"
 grep -q 'noexec: exit pid' "$PT_LOG" && pt_fail "an exec failure was also logged as an exit"
+grep -q 'noexec: start' "$PT_LOG" && pt_fail "an exec failure was logged as a start"
 
 kill -0 "$PT_PID" || pt_fail "portierd died"
 out=$($PT_CLIENT tcp 127.0.0.1 "$CAT" "still here") || pt_fail "connection after the failures"

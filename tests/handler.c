@@ -10,6 +10,8 @@
  *                             one datagram with "udp:" + data
  *   handler accept [MS]       wait-mode TCP: sleep MS milliseconds, accept one
  *                             connection on fd 0, write "accepted pid=PID\n"
+ *   handler linger MS         write "lingering\n", close 0, 1 and 2, then live
+ *                             on for MS milliseconds
  */
 #include "autoconf.h"
 
@@ -160,7 +162,7 @@ int
 main(int argc, char *argv[])
 {
 	if (argc < 2) {
-		fprintf(stderr, "usage: handler report|exit N|segv|udp|accept\n");
+		fprintf(stderr, "usage: handler report|exit N|segv|udp|accept|linger MS\n");
 		return 2;
 	}
 	if (!strcmp(argv[1], "report"))
@@ -175,6 +177,15 @@ main(int argc, char *argv[])
 		signal(SIGSEGV, SIG_DFL);
 		raise(SIGSEGV);
 		return 1;
+	}
+	if (!strcmp(argv[1], "linger") && argc > 2) {
+		fputs("lingering\n", stdout);
+		fflush(stdout);
+		close(0);
+		close(1);
+		close(2);
+		usleep(atoi(argv[2]) * 1000);
+		return 0;
 	}
 	if (argc > 2)
 		usleep(atoi(argv[2]) * 1000);

@@ -137,6 +137,28 @@ pt_internal() {
 	} > "$PT_CONFD/$(echo "$id" | tr / _).conf"
 }
 
+# pt_tcp_service ID PORT SERVER [ARGS [OPTION...]]: a nowait TCP service
+# bound to $PT_BIND (127.0.0.1); ARGS is server_args' list as written in the
+# file ('"a", "b"', may be empty), each OPTION one more line of the section.
+pt_tcp_service() {
+	local id=$1 port=$2 server=$3 args=${4:-} opt
+
+	shift 3
+	[ $# -gt 0 ] && shift
+	{
+		echo "service $id {"
+		printf '\tsocket_type = stream\n\tprotocol = tcp\n\twait = no\n'
+		echo "	port = $port"
+		echo "	bind = { ${PT_BIND:-\"127.0.0.1\"} }"
+		echo "	server = \"$server\""
+		[ -z "$args" ] || echo "	server_args = { $args }"
+		for opt in "$@"; do
+			echo "	$opt"
+		done
+		echo "}"
+	} > "$PT_CONFD/$id.conf"
+}
+
 pt_loopback() {
 	PT_HOSTS=127.0.0.1
 	PT_BIND='"127.0.0.1"'
