@@ -8,6 +8,7 @@
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <grp.h>
 #include <netinet/in.h>
 #include <pwd.h>
@@ -15,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "config_int.h"
@@ -95,34 +97,119 @@ group_list(const char *name, gid_t gid, int *n)
 	return NULL;
 }
 
+/* Runs lookup(arg, out) in a child process and copies the size bytes it
+ * wrote to out back. NSS modules stay loaded for good once used (on Debian,
+ * libnss_systemd and its libm: about 550 KiB of the daemon's 4 MiB), and
+ * they keep what they allocate; in a child that exits, the daemon carries
+ * none of it. -1 when that could not be done: the caller looks up itself. */
+static int
+lookup_apart(void (*lookup)(const void *arg, void *out), const void *arg, void *out,
+	     size_t size)
+{
+	size_t got = 0;
+	int p[2], status;
+	pid_t pid;
+
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return -1;
+	if ((pid = fork()) < 0) {
+		close(p[0]);
+		close(p[1]);
+		return -1;
+	}
+	if (pid == 0) {
+		const char *c = out;
+
+		close(p[0]);
+		lookup(arg, out);
+		while (got < size) {
+			ssize_t n = write(p[1], c + got, size - got);
+
+			if (n <= 0 && errno != EINTR)
+				_exit(1);
+			got += n > 0 ? (size_t)n : 0;
+		}
+		_exit(0);
+	}
+	close(p[1]);
+	while (got < size) {
+		ssize_t n = read(p[0], (char *)out + got, size - got);
+
+		if (n == 0 || (n < 0 && errno != EINTR))
+			break;
+		got += n > 0 ? (size_t)n : 0;
+	}
+	close(p[0]);
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	return got == size && WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
+}
+
+/* What a lookup of a user or group finds. */
+struct ident_found {
+	bool found;
+	uid_t uid;
+	gid_t gid;
+	int ngids;
+	gid_t gids[MAX_GROUPS];
+};
+
 /* By name, else by number. */
 static void
-resolve(struct ident *e)
+resolve_here(const void *arg, void *out)
 {
+	const struct ident *e = arg;
+	struct ident_found *f = out;
 	unsigned long num;
 
+	memset(f, 0, sizeof(*f));
 	if (e->group) {
 		struct group *gr = getgrnam(e->name);
 
 		if (!gr && numeric(e->name, &num))
 			gr = getgrgid((gid_t)num);
 		if (gr) {
-			e->found = true;
-			e->gid = gr->gr_gid;
+			f->found = true;
+			f->gid = gr->gr_gid;
 		}
 		return;
 	}
 
 	struct passwd *pw = getpwnam(e->name);
+	gid_t *g;
 
 	if (!pw && numeric(e->name, &num))
 		pw = getpwuid((uid_t)num);
-	if (pw) {
-		e->found = true;
-		e->uid = pw->pw_uid;
-		e->gid = pw->pw_gid;
-		e->gids = group_list(pw->pw_name, pw->pw_gid, &e->ngids);
-	}
+	if (!pw)
+		return;
+	f->found = true;
+	f->uid = pw->pw_uid;
+	f->gid = pw->pw_gid;
+	g = group_list(pw->pw_name, pw->pw_gid, &f->ngids);
+	if (g && f->ngids <= MAX_GROUPS)
+		memcpy(f->gids, g, (size_t)f->ngids * sizeof(gid_t));
+	else
+		f->ngids = 0;
+	free(g);
+}
+
+static void
+resolve(struct ident *e)
+{
+	struct ident_found *f = malloc(sizeof(*f));
+
+	if (!f)
+		return;
+	if (lookup_apart(resolve_here, e, f, sizeof(*f)) < 0)
+		resolve_here(e, f);
+	e->found = f->found;
+	e->uid = f->uid;
+	e->gid = f->gid;
+	if (f->found && !e->group && f->ngids > 0 &&
+	    (e->gids = malloc((size_t)f->ngids * sizeof(gid_t))))
+		memcpy(e->gids, f->gids, (size_t)f->ngids * sizeof(gid_t));
+	e->ngids = e->gids ? f->ngids : 0;
+	free(f);
 }
 
 static struct user_cache *
@@ -430,14 +517,29 @@ creds_root(struct loader *ld, struct build *b, bool check)
 		creds_groups(ld, b, true, ld->users);
 }
 
+/* The name of the user portierd runs as ("" when it has none). */
+static void
+my_name_here(const void *arg, void *out)
+{
+	struct passwd *pw = getpwuid(geteuid());
+	char *name = out;
+
+	(void)arg;
+	name[0] = '\0';
+	if (pw && strlen(pw->pw_name) < 256)
+		strcpy(name, pw->pw_name);
+}
+
 static int
 whoami(struct user_cache *uc)
 {
-	struct passwd *pw = getpwuid(geteuid());
+	char name[256];
 	int n = getgroups(0, NULL);
 
-	if (pw)
-		uc->me = strdup(pw->pw_name);
+	if (lookup_apart(my_name_here, NULL, name, sizeof(name)) < 0)
+		my_name_here(NULL, name);
+	if (name[0])
+		uc->me = strdup(name);
 	else if (asprintf(&uc->me, "%lu", (unsigned long)geteuid()) < 0)
 		uc->me = NULL;
 	if (n < 0 || !uc->me)
