@@ -500,6 +500,21 @@ spawn_settle(void)
 		timer_arm(&settle_timer, SETTLE_MS);
 }
 
+int
+spawn_quiesce(void)
+{
+	for (int waits = 0; nbusy && waits < SLOT_WAIT_MS / 10; waits++) {
+		spawn_settle();
+		for (size_t i = 0; nbusy && i < nslots; i++)
+			if (slots[i].busy) {
+				slot_wait(&slots[i], 10);
+				break;
+			}
+	}
+	spawn_settle();
+	return nbusy ? -1 : 0;
+}
+
 static void
 settle_fire(struct timer *t)
 {

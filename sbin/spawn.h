@@ -67,6 +67,11 @@ pid_t spawn_handler(const struct service *svc, struct spawn_ctx *ctx,
  * their way to exec. */
 void spawn_settle(void);
 
+/* Waits (a second at most) until no child is on its way to exec, settling
+ * them: before anything a child reads (its service, its environment) is
+ * freed or replaced. -1 when some still are. */
+int spawn_quiesce(void);
+
 /* Whether spawn_handler() returns before the child has exec'd (this
  * architecture has spawn_child.c's raw system calls), for --version. */
 bool spawn_concurrent(void);
