@@ -119,6 +119,13 @@ cpu_ns_children() {
 		'{ printf "%.0f", own + ($16 + $17) * 1e9 / hz }' "/proc/$1/stat"
 }
 
+# The whole machine's busy time in nanoseconds: every CPU's user, nice,
+# system, irq and softirq time from /proc/stat (10 ms ticks): what a run cost
+# the client, the server, the handlers and the kernel together.
+machine_ns() {
+	awk -v hz="$(getconf CLK_TCK)" '/^cpu / { printf "%.0f", ($2 + $3 + $4 + $7 + $8) * 1e9 / hz; exit }' /proc/stat
+}
+
 rss_kb() {
 	awk '/^VmRSS:/ { print $2 }' "/proc/$1/status" 2>/dev/null || echo 0
 }
@@ -134,30 +141,33 @@ median() {
 }
 
 # measure KEY PID CPUFN LOADGEN_ARGS…: one run; appends
-# "conn_s p50 p99 errors cpu_us_per_conn" to $TMP/KEY.
+# "conn_s p50 p99 errors cpu_us_per_conn machine_us_per_conn" to $TMP/KEY.
 measure() {
-	local key pid cpufn c0 out c1 conns errs cpu
+	local key pid cpufn c0 m0 out c1 m1 conns errs cpu mcpu
 	key=$1 pid=$2 cpufn=$3
 	shift 3
-	[ -d "/proc/$pid" ] || { echo "0 0 0 -1 0" >>"$TMP/$key"; return; }
+	[ -d "/proc/$pid" ] || { echo "0 0 0 -1 0 0" >>"$TMP/$key"; return; }
 	c0=$($cpufn "$pid")
+	m0=$(machine_ns)
 	out=$("$LOADGEN" -t "$SECONDS_MAX" "$@" 2>>"$TMP/loadgen.err")
+	m1=$(machine_ns)
 	c1=$($cpufn "$pid" 2>/dev/null || echo "$c0")
 	conns=$(field conns "$out")
 	errs=$(field errors "$out")
 	[ -n "$conns" ] || { conns=0; errs=-1; }
 	cpu=$(awk -v a="$c0" -v b="$c1" -v n="$conns" 'BEGIN { printf "%.1f", n ? (b - a) / n / 1000 : 0 }')
-	echo "$(field conn_s "$out") $(field p50_us "$out") $(field p99_us "$out") $errs $cpu" >>"$TMP/$key"
+	mcpu=$(awk -v a="$m0" -v b="$m1" -v n="$conns" 'BEGIN { printf "%.0f", n ? (b - a) / n / 1000 : 0 }')
+	echo "$(field conn_s "$out") $(field p50_us "$out") $(field p99_us "$out") $errs $cpu $mcpu" >>"$TMP/$key"
 }
 
-# summary KEY: the medians "conn_s p50 p99 errors(sum) cpu"
+# summary KEY: the medians "conn_s p50 p99 errors(sum) cpu machine_cpu"
 summary() {
 	local f
 	f=$TMP/$1
-	[ -s "$f" ] || { echo "0 0 0 -1 0"; return; }
+	[ -s "$f" ] || { echo "0 0 0 -1 0 0"; return; }
 	echo "$(cut -d' ' -f1 "$f" | median) $(cut -d' ' -f2 "$f" | median)" \
 	     "$(cut -d' ' -f3 "$f" | median) $(awk '{ s += $4 } END { print s }' "$f")" \
-	     "$(cut -d' ' -f5 "$f" | median)"
+	     "$(cut -d' ' -f5 "$f" | median) $(cut -d' ' -f6 "$f" | median)"
 }
 
 # --- starting servers -------------------------------------------------------
@@ -491,8 +501,8 @@ header() {
 	row ""
 	row "### $1"
 	row ""
-	row "| server | conn/s | p50 µs | p99 µs | errors | CPU µs/conn | RSS KiB | $2 |"
-	row "|---|---:|---:|---:|---:|---:|---:|---:|"
+	row "| server | conn/s | p50 µs | p99 µs | errors | CPU µs/conn | machine µs/conn | RSS KiB | $2 |"
+	row "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
 }
 
 # table KEY_PREFIX REF_KEY RATIO_KIND NAMES: one row per server with results.
@@ -516,7 +526,7 @@ table() {
 		else
 			ratio=$(awk -v a="$1" -v b="$ref_rate" 'BEGIN { printf "%.2f", b ? a / b : 0 }')
 		fi
-		row "| $n | $(printf '%.0f' "$1") | $2 | $3 | $4 | $5 | $rss | $ratio |"
+		row "| $n | $(printf '%.0f' "$1") | $2 | $3 | $4 | $5 | $6 | $rss | $ratio |"
 	done
 }
 
