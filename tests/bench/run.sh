@@ -597,7 +597,7 @@ children() {
 
 # growth NAME: conn/s with no handler alive, then with $GROWTH of them.
 section_growth() {
-	local n pid base r i alive rss r0 c0 ratio
+	local n pid base r i alive rss r0 c0 m0 ratio
 	n=$1 pid=$(get PID "$1") base=$(get BASE "$1")
 	r=0
 	while [ $r -lt "$RUNS" ]; do
@@ -619,10 +619,10 @@ section_growth() {
 	rss=$(rss_kb "$pid")
 	stop_server "$n"
 	set -- $(summary "grow0.$n")
-	r0=$1 c0=$5
+	r0=$1 c0=$5 m0=$6
 	set -- $(summary "growN.$n")
 	ratio=$(awk -v a="$1" -v b="$r0" 'BEGIN { printf "%.2f", b ? a / b : 0 }')
-	row "| $n | $(printf '%.0f' "$r0") | $(printf '%.0f' "$1") | $alive | $c0 | $5 | $rss | $ratio |"
+	row "| $n | $(printf '%.0f' "$r0") | $(printf '%.0f' "$1") | $alive | $c0 | $5 | $m0 | $6 | $rss | $ratio |"
 	# The handlers die with their server (PR_SET_PDEATHSIG); let them go.
 	i=0
 	while [ "$(ps -C hello -o pid= | wc -l)" -gt 0 ] && [ $i -lt 100 ]; do
@@ -795,8 +795,8 @@ if want growth; then
 	row ""
 	row "### Growth: exec'd handler, 8 clients, with $GROWTH long-running handlers alive"
 	row ""
-	row "| server | conn/s, none alive | conn/s, $GROWTH alive | alive | CPU µs/conn before | after | RSS KiB after | ratio |"
-	row "|---|---:|---:|---:|---:|---:|---:|---:|"
+	row "| server | conn/s, none alive | conn/s, $GROWTH alive | alive | CPU µs/conn before | after | machine µs/conn before | after | RSS KiB after | ratio |"
+	row "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 	# The vfork loop with a second listener for the sleeping handlers.
 	spawn ref-grow "$BENCH_BIN/refserver" vfork $((PORT + 150)) "$HELLO" \
 		-- $((PORT + 151)) "$HELLO" -s "$SLEEP_SECS"
