@@ -16,10 +16,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "config_int.h"
+#include "nss_apart.h"
 
 #define MAX_GROUPS	1024	/* more supplementary groups than any sane user has */
 
@@ -97,54 +97,6 @@ group_list(const char *name, gid_t gid, int *n)
 	return NULL;
 }
 
-/* Runs lookup(arg, out) in a child process and copies the size bytes it
- * wrote to out back. NSS modules stay loaded for good once used (on Debian,
- * libnss_systemd and its libm: about 550 KiB of the daemon's 4 MiB), and
- * they keep what they allocate; in a child that exits, the daemon carries
- * none of it. -1 when that could not be done: the caller looks up itself. */
-static int
-lookup_apart(void (*lookup)(const void *arg, void *out), const void *arg, void *out,
-	     size_t size)
-{
-	size_t got = 0;
-	int p[2], status;
-	pid_t pid;
-
-	if (pipe2(p, O_CLOEXEC) < 0)
-		return -1;
-	if ((pid = fork()) < 0) {
-		close(p[0]);
-		close(p[1]);
-		return -1;
-	}
-	if (pid == 0) {
-		const char *c = out;
-
-		close(p[0]);
-		lookup(arg, out);
-		while (got < size) {
-			ssize_t n = write(p[1], c + got, size - got);
-
-			if (n <= 0 && errno != EINTR)
-				_exit(1);
-			got += n > 0 ? (size_t)n : 0;
-		}
-		_exit(0);
-	}
-	close(p[1]);
-	while (got < size) {
-		ssize_t n = read(p[0], (char *)out + got, size - got);
-
-		if (n == 0 || (n < 0 && errno != EINTR))
-			break;
-		got += n > 0 ? (size_t)n : 0;
-	}
-	close(p[0]);
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
-	return got == size && WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
-}
-
 /* What a lookup of a user or group finds. */
 struct ident_found {
 	bool found;
@@ -200,7 +152,7 @@ resolve(struct ident *e)
 
 	if (!f)
 		return;
-	if (lookup_apart(resolve_here, e, f, sizeof(*f)) < 0)
+	if (nss_apart(resolve_here, e, f, sizeof(*f)) < 0)
 		resolve_here(e, f);
 	e->found = f->found;
 	e->uid = f->uid;
@@ -536,7 +488,7 @@ whoami(struct user_cache *uc)
 	char name[256];
 	int n = getgroups(0, NULL);
 
-	if (lookup_apart(my_name_here, NULL, name, sizeof(name)) < 0)
+	if (nss_apart(my_name_here, NULL, name, sizeof(name)) < 0)
 		my_name_here(NULL, name);
 	if (name[0])
 		uc->me = strdup(name);
