@@ -319,10 +319,10 @@ daemon_reload(struct diag *errs)
 	cfg = reload_load(errs);
 	/* A child on its way to exec reads its service and environment, which
 	 * the reload may free or replace. */
-	if (cfg && spawn_quiesce() < 0)
+	if (cfg && spawn_quiesce() < 0) {
 		diag_add(errs, DIAG_ERROR, NULL, 0,
 			 "handlers still on their way to exec after a second");
-	else if (cfg && service_reload(&d.table, d.cfg, cfg, errs) == 0) {
+	} else if (cfg && service_reload(&d.table, d.cfg, cfg, errs) == 0) {
 		diag_log(errs);
 		d.cfg = cfg;
 		d.st.generation++;
