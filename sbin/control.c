@@ -248,8 +248,9 @@ clear_stale(const struct sockaddr_un *sa)
 	return unlink(sa->sun_path);
 }
 
-/* The socket's own directory (/run/portier) is created when missing; the
- * one above it must exist. */
+/* The socket's directory and those above it are created (0755) when
+ * missing: a build with the default prefix has its runstatedir under
+ * /usr/local/var, which nothing else creates. Failures show at bind(). */
 static void
 make_dir(const char *path)
 {
@@ -261,8 +262,18 @@ make_dir(const char *path)
 	if (!slash || slash == dir)
 		return;
 	*slash = '\0';
-	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
-		debug("control: mkdir %s: %s", dir, strerror(errno));
+	for (char *p = dir + 1;; p++) {
+		if (*p && *p != '/')
+			continue;
+		char c = *p;
+
+		*p = '\0';
+		if (mkdir(dir, 0755) < 0 && errno != EEXIST)
+			debug("control: mkdir %s: %s", dir, strerror(errno));
+		*p = c;
+		if (!c)
+			break;
+	}
 }
 
 static int

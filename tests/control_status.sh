@@ -1,7 +1,8 @@
 #!/bin/sh
 # portierctl status (plain and JSON) after known traffic shows the right
 # counts; SIGUSR1 writes the same state to the log; the control socket
-# refuses a client of another uid (SO_PEERCRED) and portierctl's exit codes.
+# refuses a client of another uid (SO_PEERCRED) and portierctl's exit codes;
+# a socket whose directories do not exist yet gets them.
 . "${top_srcdir:-..}/tests/lib.sh"
 . "${top_srcdir:-..}/tests/control_lib.sh"
 pt_init
@@ -69,5 +70,14 @@ if [ "$(id -u)" -eq 0 ] && command -v setpriv > /dev/null && id nobody > /dev/nu
 else
 	echo "not root (or no setpriv/nobody): uid check not run"
 fi
+pt_stop || pt_fail "portierd exit status on SIGTERM"
+
+# The directories of the socket's path are created (as for a runstatedir
+# under /usr/local/var that nothing else makes).
+PT_CTL="$PT_DIR/run/deeper/portier/control"
+pt_start --control-socket "$PT_CTL"
+pt_ctl status > "$PT_DIR/out" || pt_fail "status through a socket in new directories"
+pt_assert_grep "open" "$PT_DIR/out" "status through new directories lists nothing"
+[ "$(stat -c %a "$PT_DIR/run/deeper")" = 755 ] || pt_fail "a created directory has mode $(stat -c %a "$PT_DIR/run/deeper")"
 pt_stop || pt_fail "portierd exit status on SIGTERM"
 exit 0
