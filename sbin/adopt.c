@@ -10,6 +10,7 @@
 
 #include "adopt.h"
 #include "config.h"
+#include "config_value.h"
 #include "listener.h"
 #include "log.h"
 #include "sd.h"
@@ -40,19 +41,8 @@ inet_family(int family)
 static void
 addr_canonical(const struct sockaddr_storage *in, struct sockaddr_storage *out)
 {
-	const struct sockaddr_in6 *s6 = (const struct sockaddr_in6 *)in;
-
 	*out = *in;
-	if (in->ss_family == AF_INET6 && IN6_IS_ADDR_V4MAPPED(&s6->sin6_addr)) {
-		struct sockaddr_in *s4 = (struct sockaddr_in *)out;
-		struct in_addr a;
-
-		memcpy(&a, &s6->sin6_addr.s6_addr[12], sizeof(a));
-		memset(out, 0, sizeof(*out));
-		s4->sin_family = AF_INET;
-		s4->sin_port = s6->sin6_port;
-		s4->sin_addr = a;
-	}
+	cval_sockaddr_unmap(out);
 }
 
 /* Same family and address (ports are compared by the caller). */

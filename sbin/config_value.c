@@ -184,15 +184,22 @@ cval_bind_addr(const char *s, struct sockaddr_storage *ss)
 		return -1;
 	memcpy(ss, res->ai_addr, res->ai_addrlen);
 	freeaddrinfo(res);
-
-	struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
-
-	if (IN6_IS_ADDR_V4MAPPED(&s6->sin6_addr)) {
-		memcpy(&s4.sin_addr, s6->sin6_addr.s6_addr + 12, 4);
-		memset(ss, 0, sizeof(*ss));
-		memcpy(ss, &s4, sizeof(s4));
-	}
+	cval_sockaddr_unmap(ss);
 	return 0;
+}
+
+void
+cval_sockaddr_unmap(struct sockaddr_storage *ss)
+{
+	const struct sockaddr_in6 *s6 = (const struct sockaddr_in6 *)ss;
+	struct sockaddr_in s4 = { .sin_family = AF_INET };
+
+	if (ss->ss_family != AF_INET6 || !IN6_IS_ADDR_V4MAPPED(&s6->sin6_addr))
+		return;
+	s4.sin_port = s6->sin6_port;
+	memcpy(&s4.sin_addr, s6->sin6_addr.s6_addr + 12, sizeof(s4.sin_addr));
+	memset(ss, 0, sizeof(*ss));
+	memcpy(ss, &s4, sizeof(s4));
 }
 
 const char *

@@ -30,6 +30,9 @@ enum cval_addr cval_addr_rule(const char *s, struct addr_rule *r, bool *host_bit
 /* A numeric address to bind (an IPv6 scope "%eth0" is allowed); the port
  * is left 0. ::ffff:a.b.c.d becomes IPv4. */
 int cval_bind_addr(const char *s, struct sockaddr_storage *ss);
+/* An IPv4-mapped IPv6 address (::ffff:a.b.c.d) made IPv4 in place, port
+ * kept: the form the configuration holds addresses in. */
+void cval_sockaddr_unmap(struct sockaddr_storage *ss);
 /* The address of ss as text, "[v6]" bracketed when bracket is set. */
 const char *cval_sockaddr_str(const struct sockaddr_storage *ss, bool bracket,
 			      char *buf, size_t len);

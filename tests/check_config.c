@@ -1186,6 +1186,30 @@ START_TEST(test_address_rules)
 }
 END_TEST
 
+START_TEST(test_sockaddr_unmap)
+{
+	struct sockaddr_storage ss = { 0 };
+	struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&ss;
+	struct sockaddr_in *s4 = (struct sockaddr_in *)&ss;
+
+	s6->sin6_family = AF_INET6;
+	s6->sin6_port = htons(23);
+	ck_assert_int_eq(inet_pton(AF_INET6, "::ffff:192.0.2.1", &s6->sin6_addr), 1);
+	cval_sockaddr_unmap(&ss);
+	ck_assert_int_eq(ss.ss_family, AF_INET);
+	ck_assert_int_eq(ntohs(s4->sin_port), 23);
+	ck_assert_mem_eq(&s4->sin_addr, "\xc0\x00\x02\x01", 4);
+	/* a plain IPv6 address stays as it is */
+	memset(&ss, 0, sizeof(ss));
+	s6->sin6_family = AF_INET6;
+	s6->sin6_port = htons(23);
+	ck_assert_int_eq(inet_pton(AF_INET6, "2001:db8::1", &s6->sin6_addr), 1);
+	cval_sockaddr_unmap(&ss);
+	ck_assert_int_eq(ss.ss_family, AF_INET6);
+	ck_assert_int_eq(ntohs(s6->sin6_port), 23);
+}
+END_TEST
+
 START_TEST(test_values)
 {
 	struct tm tm = { .tm_year = 126, .tm_mon = 11, .tm_mday = 1, .tm_hour = 18, .tm_isdst = -1 };
@@ -1320,6 +1344,7 @@ config_suite(void)
 	tcase_add_test(tc, test_comments_and_lines);
 	tcase_add_test(tc, test_address_rules);
 	tcase_add_test(tc, test_values);
+	tcase_add_test(tc, test_sockaddr_unmap);
 	tcase_add_test(tc, test_tcpmux);
 	tcase_add_test(tc, test_inapplicable_options);
 	suite_add_tcase(s, tc);
