@@ -346,16 +346,6 @@ daemon_reload(struct diag *errs)
 /* ---- the control socket ---- */
 
 static void
-control_reply_errors(struct json *j, const struct diag *errs)
-{
-	json_array_begin(j, "errors");
-	for (size_t i = 0; i < errs->count; i++)
-		if (errs->items[i].level == DIAG_ERROR)
-			json_string(j, NULL, errs->items[i].text);
-	json_array_end(j);
-}
-
-static void
 control_reload(struct json *j)
 {
 	struct diag errs;
@@ -370,7 +360,7 @@ control_reload(struct json *j)
 		json_string(j, "message", "configuration reloaded");
 	else
 		json_string(j, "error", "configuration not reloaded: the running one is kept");
-	control_reply_errors(j, &errs);
+	daemon_state_json_errors(j, &errs);
 	diag_free(&errs);
 }
 

@@ -40,6 +40,16 @@ daemon_state_reload(struct daemon_state *s, bool ok, const struct diag *errs)
 }
 
 void
+daemon_state_json_errors(struct json *j, const struct diag *errs)
+{
+	json_array_begin(j, "errors");
+	for (size_t i = 0; i < errs->count; i++)
+		if (errs->items[i].level == DIAG_ERROR)
+			json_string(j, NULL, errs->items[i].text);
+	json_array_end(j);
+}
+
+void
 daemon_state_json(const struct daemon_state *s, const struct service_table *t, struct json *j)
 {
 	json_int(j, "pid", (long long)getpid());
@@ -52,10 +62,7 @@ daemon_state_json(const struct daemon_state *s, const struct service_table *t, s
 		json_object_begin(j, "last_reload");
 		json_bool(j, "ok", s->reload_ok);
 		json_int(j, "time", (long long)s->reload_when);
-		json_array_begin(j, "errors");
-		for (size_t i = 0; i < s->reload_errs.count; i++)
-			json_string(j, NULL, s->reload_errs.items[i].text);
-		json_array_end(j);
+		daemon_state_json_errors(j, &s->reload_errs);
 		json_object_end(j);
 	}
 	service_ctl_status(t, j);

@@ -29,6 +29,9 @@ void daemon_state_reload(struct daemon_state *s, bool ok, const struct diag *err
 /* Members of the status object (the caller opened it). */
 void daemon_state_json(const struct daemon_state *s, const struct service_table *t,
 		       struct json *j);
+/* "errors": the error-level texts of errs (a reload's, in the control reply
+ * and in last_reload). */
+void daemon_state_json_errors(struct json *j, const struct diag *errs);
 /* The same as log lines. */
 void daemon_state_log(const struct daemon_state *s, const struct service_table *t);
 
