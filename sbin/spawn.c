@@ -239,22 +239,39 @@ slot_wait(struct spawn_slot *s, long ms)
 		syscall(SYS_futex, &s->tid, FUTEX_WAIT, v, &ts, NULL, 0);
 }
 
+/* The slot's child has not exec'd or exited yet. */
+static bool
+in_flight(struct spawn_slot *s)
+{
+	return s->busy && __atomic_load_n(&s->tid, __ATOMIC_ACQUIRE) != 0;
+}
+
+/* Waits (SLOT_WAIT_MS at most) until no child is in flight; false when some
+ * still are. */
+static bool
+slots_drain(void)
+{
+	for (int waits = 0;; waits++) {
+		size_t i = 0;
+
+		while (i < SPAWN_SLOTS && !in_flight(&slots[i]))
+			i++;
+		if (i == SPAWN_SLOTS)
+			return true;
+		if (waits == SLOT_WAIT_MS / 10)
+			return false;
+		slot_wait(&slots[i], 10);
+	}
+}
+
 void
 spawn_exit(void)
 {
-	bool in_use = false;
-	int waits = 0;
-
-	timer_cancel(&settle_timer);
 	/* A child still on its stack (stopped before exec, say) keeps the
 	 * stacks mapped: unmapping them would crash it. */
-	for (size_t i = 0; i < SPAWN_SLOTS; i++) {
-		while (slots[i].busy && __atomic_load_n(&slots[i].tid, __ATOMIC_ACQUIRE) &&
-		       waits++ < SLOT_WAIT_MS / 50)
-			slot_wait(&slots[i], 50);
-		if (slots[i].busy && __atomic_load_n(&slots[i].tid, __ATOMIC_ACQUIRE))
-			in_use = true;
-	}
+	bool in_use = !slots_drain();
+
+	timer_cancel(&settle_timer);
 	if (stacks && !in_use)
 		munmap(stacks, stacks_len);
 	stacks = NULL;
@@ -488,7 +505,7 @@ spawn_settle(void)
 		struct spawn_slot *s = &slots[i];
 		struct spawn_error e;
 
-		if (!s->busy || __atomic_load_n(&s->tid, __ATOMIC_ACQUIRE) != 0)
+		if (!s->busy || in_flight(s))
 			continue;
 		e.step = s->req.step;
 		e.err = s->req.err;
@@ -503,14 +520,7 @@ spawn_settle(void)
 int
 spawn_quiesce(void)
 {
-	for (int waits = 0; nbusy && waits < SLOT_WAIT_MS / 10; waits++) {
-		spawn_settle();
-		for (size_t i = 0; nbusy && i < nslots; i++)
-			if (slots[i].busy) {
-				slot_wait(&slots[i], 10);
-				break;
-			}
-	}
+	slots_drain();
 	spawn_settle();
 	return nbusy ? -1 : 0;
 }
