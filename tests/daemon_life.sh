@@ -32,17 +32,7 @@ service slow {
 	server_args = { "udp", "1500" }
 }
 CONF
-pt_conf report <<CONF
-service report {
-	socket_type = stream
-	protocol = tcp
-	wait = no
-	port = $REPORT
-	bind = { "127.0.0.1" }
-	server = "$PT_HANDLER"
-	server_args = { "report" }
-}
-CONF
+pt_tcp_service report "$REPORT" "$PT_HANDLER" '"report"'
 refused() { ! $PT_CLIENT tcp 127.0.0.1 "$PORT" x > /dev/null 2>&1; }
 
 # foreground with -p; SIGTERM while a handler runs

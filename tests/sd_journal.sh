@@ -39,26 +39,8 @@ done
 
 set -- $(pt_ports 2)
 OK=$1 DENY=$2
-pt_conf services <<CONF
-service jok {
-	socket_type = stream
-	protocol = tcp
-	wait = no
-	port = $OK
-	bind = { "127.0.0.1" }
-	server = "/bin/echo"
-	server_args = { "journal" }
-}
-service jdeny {
-	socket_type = stream
-	protocol = tcp
-	wait = no
-	port = $DENY
-	bind = { "127.0.0.1" }
-	only_from = { "192.0.2.1" }
-	server = "/bin/echo"
-}
-CONF
+pt_tcp_service jok "$OK" /bin/echo '"journal"'
+pt_tcp_service jdeny "$DENY" /bin/echo "" 'only_from = { "192.0.2.1" }'
 
 jwait() {	# PID MATCH...: until journalctl _PID=PID MATCH… finds an entry
 	pid=$1

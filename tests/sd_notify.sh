@@ -13,17 +13,7 @@ pt_init
 
 set -- $(pt_ports 2)
 SLOW=$1 ECHO=$2
-pt_conf slow <<CONF
-service slow {
-	socket_type = stream
-	protocol = tcp
-	wait = no
-	port = $SLOW
-	bind = { "127.0.0.1" }
-	server = "/bin/sleep"
-	server_args = { "3" }
-}
-CONF
+pt_tcp_service slow "$SLOW" /bin/sleep '"3"'
 pt_internal echo echo "$ECHO"
 
 SOCK="$PT_DIR/notify"
