@@ -182,7 +182,8 @@ dispatch_external(struct service_rt *rt, struct conn *c)
 		listener_pause(c->l, LISTENER_HELD);
 		guard_count(rt);
 	}
-	/* With a waiting clone the child is done already: logged here. */
+	/* Reports what is known already (with a waiting clone, this child)
+	 * and keeps the settle timer running for children still in flight. */
 	spawn_settle();
 }
 
