@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "ctl.h"
+#include "ctl/ctl.h"
 
 static const struct {
 	const char *name;

@@ -6,10 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ctl.h"
-#include "daemon.h"
-#include "sd.h"
-#include "spawn.h"
+#include "config/config.h"
+#include "daemon/daemon.h"
+#include "base/sd.h"
+#include "spawn/spawn.h"
 
 /* -r may be given this many times. */
 #define MAX_REGISTRIES 32
@@ -43,24 +43,6 @@ usage(FILE *fp)
 		"Exit status: 0 stopped by SIGTERM/SIGINT or check passed, 1 failure, 2 usage error.\n",
 		PORTIER_CONFDIR, PORTIER_REGISTRY, PORTIER_RUNDIR "/portierd.pid",
 		PORTIER_RUNDIR "/control");
-}
-
-/* --check: exactly portierctl check with the same -c and -r. */
-static int
-run_check(const struct daemon_opts *o)
-{
-	char *argv[2 + 2 + 2 * MAX_REGISTRIES + 1];
-	int argc = 0;
-
-	argv[argc++] = (char *)"check";
-	argv[argc++] = (char *)"-c";
-	argv[argc++] = (char *)o->confdir;
-	for (size_t i = 0; i < o->nregistries; i++) {
-		argv[argc++] = (char *)"-r";
-		argv[argc++] = (char *)o->registries[i];
-	}
-	argv[argc] = NULL;
-	return ctl_check(argc, argv);
 }
 
 int
@@ -140,6 +122,6 @@ main(int argc, char *argv[])
 	if (!o.nregistries)
 		registries[o.nregistries++] = PORTIER_REGISTRY;
 	if (check)
-		return run_check(&o);
+		return config_verify(o.confdir, o.registries, o.nregistries);
 	return daemon_run(&o);
 }

@@ -11,8 +11,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "adopt.h"
-#include "config.h"
+#include "daemon/adopt.h"
+#include "config/config.h"
 #include "check_run.h"
 
 static struct service

@@ -9,7 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "arena.h"
+#include "config/arena.h"
 #include "check_run.h"
 
 START_TEST(test_alloc_aligned_and_distinct)

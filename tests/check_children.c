@@ -7,8 +7,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "children.h"
-#include "loop.h"
+#include "spawn/children.h"
+#include "base/loop.h"
 #include "check_run.h"
 
 #define N 1000

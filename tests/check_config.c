@@ -20,9 +20,9 @@
 #include <syslog.h>
 #include <unistd.h>
 
-#include "config.h"
-#include "config_value.h"
-#include "registry.h"
+#include "config/config.h"
+#include "config/config_value.h"
+#include "config/registry.h"
 #include "check_run.h"
 
 #define NAME "t.conf"

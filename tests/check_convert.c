@@ -10,9 +10,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "config.h"
-#include "convert.h"
-#include "registry.h"
+#include "config/config.h"
+#include "convert/convert.h"
+#include "config/registry.h"
 #include "check_run.h"
 
 /* A minimal xinetd service body that xinetd accepts. */

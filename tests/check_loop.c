@@ -7,7 +7,7 @@
 #include <sys/epoll.h>
 #include <unistd.h>
 
-#include "loop.h"
+#include "base/loop.h"
 #include "check_run.h"
 
 #define NTIMERS 200

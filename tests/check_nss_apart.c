@@ -8,7 +8,7 @@
 #include <unistd.h>
 
 #include "check_run.h"
-#include "nss_apart.h"
+#include "config/nss_apart.h"
 
 struct answer {
 	pid_t pid;		/* who ran the look-up */

@@ -10,7 +10,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "pidfile.h"
+#include "daemon/pidfile.h"
 #include "check_run.h"
 
 static char dir[256], path[300];

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "spawn_plan.h"
+#include "spawn/spawn_plan.h"
 #include "check_run.h"
 
 START_TEST(test_same_groups)

@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "config.h"
-#include "tcpmux.h"
+#include "config/config.h"
+#include "builtin/tcpmux.h"
 #include "check_run.h"
 
 static struct service svcs[6];

@@ -14,9 +14,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "config.h"
-#include "diag.h"
-#include "registry.h"
+#include "config/config.h"
+#include "base/diag.h"
+#include "config/registry.h"
 
 #define MAX_ITER	101
 

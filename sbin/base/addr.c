@@ -1,0 +1,51 @@
+/* addr: socket addresses as text, for logs, status and the environment. */
+#include "autoconf.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdio.h>
+
+#include "base/addr.h"
+
+unsigned
+addr_port(const struct sockaddr *sa)
+{
+	if (sa->sa_family == AF_INET6)
+		return ntohs(((const struct sockaddr_in6 *)sa)->sin6_port);
+	if (sa->sa_family == AF_INET)
+		return ntohs(((const struct sockaddr_in *)sa)->sin_port);
+	return 0;
+}
+
+int
+addr_text(const struct sockaddr *sa, char *buf, size_t len)
+{
+	if (sa->sa_family == AF_INET6) {
+		const struct sockaddr_in6 *s6 = (const struct sockaddr_in6 *)sa;
+
+		/* A v4-mapped peer (adopted dual-stack socket) reads as IPv4. */
+		if (IN6_IS_ADDR_V4MAPPED(&s6->sin6_addr))
+			inet_ntop(AF_INET, &s6->sin6_addr.s6_addr[12], buf, len);
+		else
+			inet_ntop(AF_INET6, &s6->sin6_addr, buf, len);
+		return ntohs(s6->sin6_port);
+	}
+	if (sa->sa_family == AF_INET) {
+		const struct sockaddr_in *s4 = (const struct sockaddr_in *)sa;
+
+		inet_ntop(AF_INET, &s4->sin_addr, buf, len);
+		return ntohs(s4->sin_port);
+	}
+	snprintf(buf, len, "?");
+	return 0;
+}
+
+void
+addr_name(const struct sockaddr *sa, int socktype, char *buf, size_t len)
+{
+	char host[INET6_ADDRSTRLEN];
+	int port = addr_text(sa, host, sizeof(host));
+
+	snprintf(buf, len, sa->sa_family == AF_INET6 ? "[%s]:%d/%s" : "%s:%d/%s", host, port,
+		 socktype == SOCK_STREAM ? "tcp" : "udp");
+}

@@ -1,0 +1,191 @@
+/* log: stderr, syslog or the journal, chosen once at start-up. */
+#include "autoconf.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "base/log.h"
+#include "base/sd.h"
+
+static enum log_target target = LOG_TO_STDERR;
+static bool debug_on;
+static const char *log_ident = "portier";
+
+void
+log_open(const char *ident, enum log_target t, int facility)
+{
+	log_ident = ident;
+	if (target == LOG_TO_SYSLOG && t != LOG_TO_SYSLOG)
+		closelog();
+	target = t;
+	if (t == LOG_TO_SYSLOG)
+		openlog(ident, LOG_PID | LOG_NDELAY, facility);
+}
+
+void
+log_set_debug(bool on)
+{
+	debug_on = on;
+}
+
+bool
+log_debug_enabled(void)
+{
+	return debug_on;
+}
+
+enum log_target
+log_target(void)
+{
+	return target;
+}
+
+/* Appends "NAME=value" to r; a field that does not fit is left out. */
+static void __attribute__((format(printf, 2, 3)))
+record_add(struct log_record *r, const char *fmt, ...)
+{
+	size_t used = 0;
+	va_list ap;
+	int len;
+
+	if (r->n)
+		used = (size_t)((char *)r->iov[r->n - 1].iov_base - r->buf) +
+		       r->iov[r->n - 1].iov_len;
+	if (r->n == LOG_RECORD_FIELDS || used >= sizeof(r->buf))
+		return;
+	va_start(ap, fmt);
+	len = vsnprintf(r->buf + used, sizeof(r->buf) - used, fmt, ap);
+	va_end(ap);
+	if (len < 0 || (size_t)len >= sizeof(r->buf) - used)
+		return;
+	r->iov[r->n].iov_base = r->buf + used;
+	r->iov[r->n].iov_len = (size_t)len;
+	r->n++;
+}
+
+void
+log_record_format(struct log_record *r, int prio, const struct log_fields *f,
+		  const char *msg)
+{
+	r->n = 0;
+	record_add(r, "MESSAGE=%s", msg);
+	record_add(r, "PRIORITY=%d", prio);
+	record_add(r, "SYSLOG_IDENTIFIER=%s", log_ident);
+	if (!f)
+		return;
+	/* Only what is known: an empty field would match nothing useful
+	 * and cost space in every entry. */
+	if (f->service_id)
+		record_add(r, "SERVICE_ID=%s", f->service_id);
+	if (f->remote_addr && f->remote_addr[0])
+		record_add(r, "REMOTE_ADDR=%s", f->remote_addr);
+	if (f->remote_port)
+		record_add(r, "REMOTE_PORT=%d", f->remote_port);
+	if (f->handler_pid)
+		record_add(r, "HANDLER_PID=%d", f->handler_pid);
+	if (f->exit_status)
+		record_add(r, "EXIT_STATUS=%s", f->exit_status);
+	if (f->duration_usec >= 0)
+		record_add(r, "DURATION_USEC=%lld", f->duration_usec);
+	if (f->refused_reason)
+		record_add(r, "REFUSED_REASON=%s", f->refused_reason);
+}
+
+bool
+log_stream_matches(const char *js, dev_t dev, ino_t ino)
+{
+	uintmax_t d, i;
+	char *end;
+
+	if (!js || !*js)
+		return false;
+	errno = 0;
+	d = strtoumax(js, &end, 10);
+	if (errno || end == js || *end != ':')
+		return false;
+	js = end + 1;
+	i = strtoumax(js, &end, 10);
+	if (errno || end == js || *end)
+		return false;
+	return d == (uintmax_t)dev && i == (uintmax_t)ino;
+}
+
+bool
+log_stderr_is_journal(void)
+{
+	struct stat st;
+
+	if (fstat(STDERR_FILENO, &st) < 0)
+		return false;
+	return log_stream_matches(getenv("JOURNAL_STREAM"), st.st_dev, st.st_ino);
+}
+
+static void
+log_emit(int prio, const struct log_fields *f, const char *msg)
+{
+	switch (target) {
+	case LOG_TO_SYSLOG:
+		syslog(prio, "%s", msg);
+		return;
+	case LOG_TO_JOURNAL:
+		if (sd_journal_log(prio, f, msg) == 0)
+			return;
+		break;		/* the journal refused: fall back to stderr */
+	case LOG_TO_STDERR:
+		break;
+	}
+	fprintf(stderr, "%s[%d]: %s\n", log_ident, (int)getpid(), msg);
+}
+
+static void
+log_vemit(int prio, const struct log_fields *f, const char *suffix,
+	  const char *fmt, va_list ap)
+{
+	char msg[2048];
+	int n;
+
+	if (prio == LOG_DEBUG && !debug_on)
+		return;
+	n = vsnprintf(msg, sizeof(msg), fmt, ap);
+	if (suffix && n >= 0 && (size_t)n < sizeof(msg))
+		snprintf(msg + n, sizeof(msg) - n, ": %s", suffix);
+	log_emit(prio, f, msg);
+}
+
+void
+logit(int prio, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	log_vemit(prio, NULL, NULL, fmt, ap);
+	va_end(ap);
+}
+
+void
+logerr(int prio, const char *fmt, ...)
+{
+	const char *why = strerror(errno);
+	va_list ap;
+
+	va_start(ap, fmt);
+	log_vemit(prio, NULL, why, fmt, ap);
+	va_end(ap);
+}
+
+void
+log_fields(int prio, const struct log_fields *f, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	log_vemit(prio, f, NULL, fmt, ap);
+	va_end(ap);
+}

@@ -1,0 +1,131 @@
+/* sd: libsystemd, confined to this file (see sd.h) */
+#include "autoconf.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <sys/uio.h>
+
+#include "base/log.h"
+#include "base/sd.h"
+
+#ifdef HAVE_SYSTEMD
+#include <sys/socket.h>
+#include <systemd/sd-daemon.h>
+#include <systemd/sd-journal.h>
+
+bool
+sd_available(void)
+{
+	return true;
+}
+
+const char *
+sd_features(void)
+{
+	return "+systemd +journal";
+}
+
+int
+sd_journal_log(int prio, const struct log_fields *f, const char *msg)
+{
+	struct log_record r;
+
+	log_record_format(&r, prio, f, msg);
+	return sd_journal_sendv(r.iov, (int)r.n) < 0 ? -1 : 0;
+}
+
+int
+sd_listen(char ***names)
+{
+	int n;
+
+	*names = NULL;
+	/* 1: unset LISTEN_*, so that nothing we start inherits them. */
+	n = sd_listen_fds_with_names(1, names);
+	if (n < 0) {
+		errno = -n;
+		return -1;
+	}
+	return n;
+}
+
+void
+sd_names_free(char **names)
+{
+	for (size_t i = 0; names && names[i]; i++)
+		free(names[i]);
+	free(names);
+}
+
+bool
+sd_socket_inet(int fd, int type, uint16_t port)
+{
+	return sd_is_socket_inet(fd, AF_UNSPEC, type, type == SOCK_STREAM ? 1 : -1, port) > 0;
+}
+
+int
+sd_notify_state(const char *state)
+{
+	return sd_notify(0, state);
+}
+
+uint64_t
+sd_watchdog_usec(void)
+{
+	uint64_t usec = 0;
+
+	return sd_watchdog_enabled(0, &usec) > 0 ? usec : 0;
+}
+
+#else
+
+bool
+sd_available(void)
+{
+	return false;
+}
+
+const char *
+sd_features(void)
+{
+	return "-systemd -journal";
+}
+
+int
+sd_journal_log(int prio, const struct log_fields *f, const char *msg)
+{
+	return -1;
+}
+
+int
+sd_listen(char ***names)
+{
+	*names = NULL;
+	return 0;
+}
+
+void
+sd_names_free(char **names)
+{
+	free(names);
+}
+
+bool
+sd_socket_inet(int fd, int type, uint16_t port)
+{
+	return false;
+}
+
+int
+sd_notify_state(const char *state)
+{
+	return 0;
+}
+
+uint64_t
+sd_watchdog_usec(void)
+{
+	return 0;
+}
+
+#endif

@@ -1,0 +1,280 @@
+/* config: conf.d to plain data, see config.h.
+ *
+ * Every *.conf is parsed by libconfuse into its own cfg_t (config_parse.c),
+ * then converted here: first the (single) defaults section into a
+ * template, then each service as a copy of the template with its own
+ * options applied. Inheritance needs to know which options a section sets
+ * and whether a list was assigned (=) or appended to (+=): scalars have no
+ * libconfuse default, so "set" means "has a value"; lists default to a
+ * one-element marker list, which `=` replaces and `+=` keeps in front of
+ * the new items. */
+#include "autoconf.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config/config_int.h"
+
+/* Applies every option that sec sets to b. */
+static void
+apply_section(struct loader *ld, struct build *b, const struct conf_file *f,
+	      const struct psec *sec)
+{
+	b->sec_at = (struct origin){ f->path, sec->line };
+	for (size_t i = 0; i < sec->count; i++) {
+		const struct popt *o = &f->pf->opts[sec->first + i];
+		struct optval val = {
+			.id = o->id, .name = config_opt_name(o->id), .items = o->items,
+			.n = o->n, .append = o->append,
+		};
+
+		b->at[o->id] = (struct origin){ f->path, o->line };
+		b->own[o->id] = true;
+		if (o->earlier && !config_opt_is_list(o->id))
+			/* libconfuse keeps the last; the first would be lost unseen. */
+			config_err(ld, b, o->id, "%s is set twice (also at line %d)", val.name,
+				   o->earlier);
+		config_opt_apply(ld, b, &val);
+	}
+}
+
+void
+config_report(struct loader *ld, struct build *b, enum opt_id id, enum diag_level lvl,
+	      const char *fmt, ...)
+{
+	const struct origin *o = id < O_COUNT && b->at[id].file ? &b->at[id] : &b->sec_at;
+	char msg[768];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	diag_add(ld->d, lvl, o->file, o->line, "%s: %s", b->what, msg);
+	if (lvl == DIAG_ERROR)
+		b->bad = true;
+}
+
+void
+config_free(struct config *cfg)
+{
+	if (!cfg)
+		return;
+	for (size_t i = 0; i < cfg->count; i++)
+		config_service_clear(&cfg->services[i]);
+	free(cfg->services);
+	free(cfg->by_id);
+	free(cfg->settings.default_user);
+	free(cfg->settings.control_socket);
+	free(cfg);
+}
+
+static void
+apply_defaults(struct loader *ld, struct build *tmpl, const struct conf_file *files, size_t n)
+{
+	const struct conf_file *first = NULL;
+	int first_line = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		const struct pfile *pf = files[i].pf;
+
+		for (size_t k = 0; pf && k < pf->ndefaults; k++) {
+			const struct psec *sec = &pf->secs[k];
+
+			if (first) {
+				diag_add(ld->d, DIAG_ERROR, files[i].path, sec->line,
+					 "a second defaults section (the first is at %s:%d)",
+					 first->path, first_line);
+				continue;
+			}
+			first = &files[i];
+			first_line = sec->line;
+			apply_section(ld, tmpl, &files[i], sec);
+		}
+	}
+}
+
+static int
+add_service(struct loader *ld, struct config *cfg, bool *bad, const struct build *tmpl,
+	    const struct conf_file *f, const struct psec *sec)
+{
+	struct build b;
+
+	memset(&b, 0, sizeof(b));
+	if (config_build_copy(&b, tmpl) < 0 || !(b.s.id = strdup(sec->title)) ||
+	    !(b.s.file = strdup(f->path))) {
+		config_service_clear(&b.s);
+		config_build_release(&b);
+		return -1;
+	}
+	snprintf(b.what_buf, sizeof(b.what_buf), "service '%s'", sec->title);
+	b.what = b.what_buf;
+	apply_section(ld, &b, f, sec);
+	b.s.line = b.sec_at.line;
+	config_finish(ld, &b);
+	bad[cfg->count] = b.bad;
+	cfg->services[cfg->count++] = b.s;
+	config_build_release(&b);
+	return 0;
+}
+
+/* Converts every parsed file: defaults first, then the services. */
+static struct config *
+assemble(struct loader *ld, const struct conf_file *files, size_t n)
+{
+	struct config *cfg = calloc(1, sizeof(*cfg));
+	struct build tmpl;
+	size_t total = 0;
+	bool *bad;
+
+	config_settings_init(&ld->settings);
+	config_build_init(&tmpl, "defaults");
+	tmpl.is_defaults = true;
+	apply_defaults(ld, &tmpl, files, n);
+	for (size_t i = 0; i < n; i++)
+		total += files[i].pf ? files[i].pf->nsecs - files[i].pf->ndefaults : 0;
+	bad = calloc(total + 1, sizeof(bool));
+	if (cfg)
+		cfg->services = calloc(total + 1, sizeof(struct service));
+	if (!cfg || !bad || !cfg->services || !ld->settings.default_user ||
+	    !ld->settings.control_socket)
+		goto oom;
+	for (size_t i = 0; i < n; i++) {
+		const struct pfile *pf = files[i].pf;
+
+		for (size_t k = pf ? pf->ndefaults : 0; pf && k < pf->nsecs; k++)
+			if (add_service(ld, cfg, bad, &tmpl, &files[i], &pf->secs[k]) < 0)
+				goto oom;
+	}
+	if (config_cross_check(ld, cfg, bad) < 0)
+		goto oom;
+	cfg->settings = ld->settings;
+	memset(&ld->settings, 0, sizeof(ld->settings));
+	goto out;
+oom:
+	diag_add(ld->d, DIAG_ERROR, NULL, 0, "out of memory while loading the configuration");
+	config_free(cfg);
+	cfg = NULL;
+out:
+	free(ld->settings.default_user);
+	free(ld->settings.control_socket);
+	config_service_clear(&tmpl.s);
+	config_build_release(&tmpl);
+	free(bad);
+	return cfg;
+}
+
+static struct config *
+load_files(struct conf_file *files, size_t n, const struct registry *reg, unsigned flags,
+	   struct diag *d, size_t errors0)
+{
+	struct loader ld = {
+		.reg = reg, .flags = flags, .d = d, .root = geteuid() == 0,
+	};
+	struct config *cfg = assemble(&ld, files, n);
+
+	config_users_free(ld.users);
+	if (cfg && d->errors > errors0) {
+		config_free(cfg);
+		cfg = NULL;
+	}
+	return cfg;
+}
+
+/* Reads one file and parses it, unless the cache has the parse of these
+ * very bytes. Keeps the bytes for the cache when there is one. */
+static void
+load_one(struct conf_file *f, const struct schema *sc, struct config_cache *cache,
+	 struct diag *d)
+{
+	size_t len = 0;
+	char *text = config_read_file(f->path, &len, d), *copy;
+
+	if (!text)
+		return;
+	f->pf = config_cache_take(cache, f->path, text, len);
+	if (f->pf) {
+		f->text = text;
+		f->len = len;
+		return;
+	}
+	/* The parser blanks comments out in place: the cache keeps a copy. */
+	copy = cache ? malloc(len + 1) : NULL;
+	if (copy)
+		memcpy(copy, text, len + 1);
+	f->pf = config_parse_text(f->path, sc, text, len, d);
+	free(text);
+	if (f->pf && copy) {
+		f->text = copy;
+		f->len = len;
+	} else {
+		free(copy);
+	}
+}
+
+struct config *
+config_load_cached(const char *dir, const struct registry *reg, unsigned flags,
+		   struct config_cache *cache, struct diag *d)
+{
+	size_t errors0 = d->errors, n = 0;
+	struct conf_file *files;
+	struct schema sc = { 0 };
+	struct config *cfg;
+	char **paths = config_list_dir(dir, &n, d);
+
+	if (!paths && d->errors > errors0)
+		return NULL;
+	files = calloc(n + 1, sizeof(*files));
+	for (size_t i = 0; i < n; i++)
+		if (files)
+			files[i].path = paths[i];	/* the file owns it now */
+		else
+			free(paths[i]);
+	free(paths);
+	if (!files || config_schema_init(&sc) < 0) {
+		diag_add(d, DIAG_ERROR, dir, 0, "out of memory");
+		config_files_free(files, n);
+		config_schema_free(&sc);
+		return NULL;
+	}
+	for (size_t i = 0; i < n; i++)
+		load_one(&files[i], &sc, cache, d);
+	config_schema_free(&sc);
+	cfg = load_files(files, n, reg, flags, d, errors0);
+	config_cache_keep(cache, files, n);
+	return cfg;
+}
+
+struct config *
+config_load(const char *dir, const struct registry *reg, unsigned flags, struct diag *d)
+{
+	return config_load_cached(dir, reg, flags, NULL, d);
+}
+
+struct config *
+config_load_buffer(const char *buf, const char *name, const struct registry *reg,
+		   unsigned flags, struct diag *d)
+{
+	size_t errors0 = d->errors, len = strlen(buf);
+	struct conf_file *files = calloc(1, sizeof(*files));
+	char *text = malloc(len + 1);
+	struct schema sc = { 0 };
+	struct config *cfg = NULL;
+
+	if (!files || !text || config_schema_init(&sc) < 0 || !(files->path = strdup(name))) {
+		diag_add(d, DIAG_ERROR, name, 0, "out of memory");
+		free(text);
+		config_files_free(files, files ? 1 : 0);
+		config_schema_free(&sc);
+		return NULL;
+	}
+	memcpy(text, buf, len + 1);
+	files->pf = config_parse_text(files->path, &sc, text, len, d);
+	free(text);
+	config_schema_free(&sc);
+	cfg = load_files(files, 1, reg, flags, d, errors0);
+	config_files_free(files, 1);
+	return cfg;
+}

@@ -1,0 +1,609 @@
+/* config_finish: what a service's options imply once all are known:
+ * registry name and protocol, port, wait mode, argv, credentials; and the
+ * checks that look at the host (users, groups, files). Host checks are
+ * errors for enabled services and warnings for disabled ones, and are all
+ * skipped under CONFIG_NO_FS_CHECKS. */
+#include "autoconf.h"
+
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <netinet/in.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "config/config_int.h"
+#include "config/nss_apart.h"
+
+#define MAX_GROUPS	1024	/* more supplementary groups than any sane user has */
+
+static const char *const internal_names[] = {
+	"echo", "discard", "daytime", "chargen", "time", "tcpmux",
+};
+
+/* Users and groups looked up once per load: services share a few users,
+ * and each NSS lookup may read /etc/passwd again. */
+struct ident {
+	char *name;
+	bool group;		/* a group, else a user */
+	bool found;
+	uid_t uid;		/* a user's */
+	gid_t gid;		/* a user's primary group, or the group's */
+	gid_t *gids;		/* a user's getgrouplist(name, gid) */
+	int ngids;
+};
+
+struct user_cache {
+	struct ident **v;	/* pointers: an entry stays put as the cache grows */
+	size_t n;
+	char *me;		/* the current user's name (not root) */
+	gid_t *my_gids;
+	int nmy;
+};
+
+void
+config_users_free(struct user_cache *uc)
+{
+	if (!uc)
+		return;
+	for (size_t i = 0; i < uc->n; i++) {
+		free(uc->v[i]->name);
+		free(uc->v[i]->gids);
+		free(uc->v[i]);
+	}
+	free(uc->v);
+	free(uc->me);
+	free(uc->my_gids);
+	free(uc);
+}
+
+static bool
+numeric(const char *s, unsigned long *v)
+{
+	char *end;
+
+	if (!isdigit((unsigned char)*s))
+		return false;
+	errno = 0;
+	*v = strtoul(s, &end, 10);
+	return !*end && errno == 0;
+}
+
+static gid_t *
+group_list(const char *name, gid_t gid, int *n)
+{
+	int cap = 32;
+	gid_t *g = NULL;
+
+	for (int tries = 0; tries < 4; tries++) {
+		gid_t *ng = realloc(g, (size_t)cap * sizeof(gid_t));
+
+		if (!ng)
+			break;
+		g = ng;
+		*n = cap;
+		if (getgrouplist(name, gid, g, n) >= 0)
+			return g;
+		cap = *n > cap && *n <= MAX_GROUPS ? *n : cap * 2;
+	}
+	free(g);
+	*n = 0;
+	return NULL;
+}
+
+/* What a lookup of a user or group finds. */
+struct ident_found {
+	bool found;
+	uid_t uid;
+	gid_t gid;
+	int ngids;
+	gid_t gids[MAX_GROUPS];
+};
+
+/* By name, else by number. */
+static void
+resolve_here(const void *arg, void *out)
+{
+	const struct ident *e = arg;
+	struct ident_found *f = out;
+	unsigned long num;
+
+	memset(f, 0, sizeof(*f));
+	if (e->group) {
+		struct group *gr = getgrnam(e->name);
+
+		if (!gr && numeric(e->name, &num))
+			gr = getgrgid((gid_t)num);
+		if (gr) {
+			f->found = true;
+			f->gid = gr->gr_gid;
+		}
+		return;
+	}
+
+	struct passwd *pw = getpwnam(e->name);
+	gid_t *g;
+
+	if (!pw && numeric(e->name, &num))
+		pw = getpwuid((uid_t)num);
+	if (!pw)
+		return;
+	f->found = true;
+	f->uid = pw->pw_uid;
+	f->gid = pw->pw_gid;
+	g = group_list(pw->pw_name, pw->pw_gid, &f->ngids);
+	if (g && f->ngids <= MAX_GROUPS)
+		memcpy(f->gids, g, (size_t)f->ngids * sizeof(gid_t));
+	else
+		f->ngids = 0;
+	free(g);
+}
+
+static void
+resolve(struct ident *e)
+{
+	struct ident_found *f = malloc(sizeof(*f));
+
+	if (!f)
+		return;
+	if (nss_apart(resolve_here, e, f, sizeof(*f)) < 0)
+		resolve_here(e, f);
+	e->found = f->found;
+	e->uid = f->uid;
+	e->gid = f->gid;
+	if (f->found && !e->group && f->ngids > 0 &&
+	    (e->gids = malloc((size_t)f->ngids * sizeof(gid_t))))
+		memcpy(e->gids, f->gids, (size_t)f->ngids * sizeof(gid_t));
+	e->ngids = e->gids ? f->ngids : 0;
+	free(f);
+}
+
+static struct user_cache *
+cache(struct loader *ld)
+{
+	if (!ld->users)
+		ld->users = calloc(1, sizeof(*ld->users));
+	return ld->users;
+}
+
+/* NULL when out of memory; else an entry whose found says if it exists. */
+static const struct ident *
+ident_lookup(struct loader *ld, const char *name, bool group)
+{
+	struct user_cache *uc = cache(ld);
+	struct ident *e, **v;
+
+	if (!uc)
+		return NULL;
+	for (size_t i = 0; i < uc->n; i++)
+		if (uc->v[i]->group == group && !strcmp(uc->v[i]->name, name))
+			return uc->v[i];
+	v = realloc(uc->v, (uc->n + 1) * sizeof(*v));
+	if (!v)
+		return NULL;
+	uc->v = v;
+	e = calloc(1, sizeof(*e));
+	if (!e || !(e->name = strdup(name))) {
+		free(e);
+		return NULL;
+	}
+	v[uc->n++] = e;
+	e->group = group;
+	resolve(e);
+	return e;
+}
+
+static bool
+has_gid(const gid_t *g, size_t n, gid_t gid)
+{
+	for (size_t i = 0; i < n; i++)
+		if (g[i] == gid)
+			return true;
+	return false;
+}
+
+static int
+add_gid(struct service *s, gid_t gid)
+{
+	gid_t *g;
+
+	if (has_gid(s->gids, s->ngids, gid))
+		return 0;
+	g = realloc(s->gids, (s->ngids + 1) * sizeof(gid_t));
+	if (!g)
+		return -1;
+	s->gids = g;
+	g[s->ngids++] = gid;
+	return 0;
+}
+
+/* A suffix /tcp or /udp of the id: its protocol, else 0; -1 when the id
+ * is no id at all (then nothing else about the service is worth saying). */
+static int
+finish_identity(struct loader *ld, struct build *b)
+{
+	struct service *s = &b->s;
+	size_t len = strlen(s->id), base = len;
+	int proto = 0;
+
+	if (len >= 4 && (!strcmp(s->id + len - 4, "/tcp") || !strcmp(s->id + len - 4, "/udp"))) {
+		proto = s->id[len - 3] == 't' ? IPPROTO_TCP : IPPROTO_UDP;
+		base -= 4;
+	}
+	if (base == 0) {
+		config_err(ld, b, O_COUNT, "the service id is empty");
+		return -1;
+	}
+	for (size_t i = 0; i < base; i++) {
+		if (!isalnum((unsigned char)s->id[i]) && !strchr("._+-@", s->id[i])) {
+			config_err(ld, b, O_COUNT, "not a valid service id: use letters, digits and . _ + - @, then optionally /tcp or /udp");
+			return -1;
+		}
+	}
+	if (!s->name && !(s->name = strndup(s->id, base)))
+		config_err(ld, b, O_COUNT, "out of memory");
+	return proto;
+}
+
+static int
+registry_protocol(struct loader *ld, const char *name)
+{
+	if (ld->reg && !registry_lookup_name(ld->reg, name, REG_TCP) &&
+	    registry_lookup_name(ld->reg, name, REG_UDP))
+		return IPPROTO_UDP;
+	return IPPROTO_TCP;
+}
+
+static const char *
+proto_name(int p)
+{
+	return p == IPPROTO_UDP ? "udp" : "tcp";
+}
+
+static void
+finish_port(struct loader *ld, struct build *b)
+{
+	struct service *s = &b->s;
+	const struct reg_entry *e = NULL;
+
+	if (s->tcpmux) {
+		if (s->protocol != IPPROTO_TCP) {
+			config_err(ld, b, O_TCPMUX, "tcpmux services are TCP services");
+			return;
+		}
+		if (b->at[O_PORT].file)
+			config_err(ld, b, O_PORT, "a tcpmux service has no port of its own");
+		if (s->wait)
+			config_err(ld, b, O_WAIT, "tcpmux services do not support wait = yes");
+		s->port = 0;
+		return;
+	}
+	if (!b->at[O_PORT].file) {
+		if (ld->reg && s->name)
+			e = registry_lookup_name(ld->reg, s->name,
+						 s->protocol == IPPROTO_UDP ? REG_UDP : REG_TCP);
+		if (!e || e->port == 0 || e->port > 65535) {
+			config_err(ld, b, O_COUNT, "'%s' has no %s port in the registry: set port",
+				   s->name ? s->name : s->id, proto_name(s->protocol));
+			return;
+		}
+		s->port = e->port;
+	}
+	for (size_t i = 0; i < s->nbind; i++) {
+		if (s->bind[i].ss_family == AF_INET)
+			((struct sockaddr_in *)&s->bind[i])->sin_port = htons(s->port);
+		else
+			((struct sockaddr_in6 *)&s->bind[i])->sin6_port = htons(s->port);
+	}
+}
+
+static void
+finish_transport(struct loader *ld, struct build *b, int suffix)
+{
+	struct service *s = &b->s;
+	bool has_proto = b->at[O_PROTOCOL].file, has_type = b->at[O_SOCKET_TYPE].file;
+
+	if (has_proto && suffix && s->protocol != suffix)
+		config_err(ld, b, O_PROTOCOL, "protocol %s contradicts the /%s of the service id",
+			   proto_name(s->protocol), proto_name(suffix));
+	if (!has_proto)
+		s->protocol = suffix ? suffix
+			    : has_type ? (s->socktype == SOCK_STREAM ? IPPROTO_TCP : IPPROTO_UDP)
+			    : s->tcpmux || !s->name ? IPPROTO_TCP : registry_protocol(ld, s->name);
+	if (!has_type)
+		s->socktype = s->protocol == IPPROTO_TCP ? SOCK_STREAM : SOCK_DGRAM;
+	else if ((s->socktype == SOCK_STREAM) != (s->protocol == IPPROTO_TCP))
+		config_err(ld, b, O_SOCKET_TYPE, "socket_type %s does not fit protocol %s",
+			   s->socktype == SOCK_STREAM ? "stream" : "dgram", proto_name(s->protocol));
+	if (!b->at[O_WAIT].file)
+		s->wait = s->socktype == SOCK_DGRAM;
+	else if (s->socktype == SOCK_DGRAM && !s->wait)
+		config_err(ld, b, O_WAIT, "wait = no does not work with dgram sockets (the handler gets the socket itself)");
+	finish_port(ld, b);
+}
+
+/* Options that configure a handler process, which internal services do
+ * not have. Said once, where the service sets them itself. */
+static void
+warn_process_options(struct loader *ld, struct build *b)
+{
+	static const enum opt_id ids[] = {
+		O_USER, O_GROUP, O_GROUPS, O_ENV, O_PASSENV, O_NICE, O_UMASK, O_RLIMIT_AS,
+		O_RLIMIT_CPU, O_RLIMIT_DATA, O_RLIMIT_FILES, O_RLIMIT_NPROC, O_RLIMIT_STACK,
+		O_RLIMIT_CORE, O_CHROOT, O_NO_NEW_PRIVILEGES,
+	};
+
+	for (size_t i = 0; i < sizeof(ids) / sizeof(ids[0]); i++)
+		if (b->own[ids[i]])
+			config_warn(ld, b, ids[i], "%s has no effect on an internal service",
+				    config_opt_name(ids[i]));
+}
+
+static void
+finish_internal(struct loader *ld, struct build *b)
+{
+	struct service *s = &b->s;
+	size_t i;
+
+	for (i = 0; i < sizeof(internal_names) / sizeof(internal_names[0]); i++)
+		if (s->name && !strcmp(s->name, internal_names[i]))
+			break;
+	if (i == sizeof(internal_names) / sizeof(internal_names[0]))
+		config_err(ld, b, O_TYPE, "there is no internal service '%s' (there are echo, discard, daytime, chargen, time and tcpmux)",
+			   s->name ? s->name : s->id);
+	if (s->server)
+		config_err(ld, b, O_SERVER, "an internal service has no server");
+	if (b->server_args)
+		config_err(ld, b, O_SERVER_ARGS, "an internal service has no server_args");
+	if (s->socktype == SOCK_STREAM && s->wait)
+		config_err(ld, b, O_WAIT, "internal stream services do not support wait = yes");
+	if (s->name && !strcmp(s->name, "tcpmux") && s->protocol != IPPROTO_TCP)
+		config_err(ld, b, O_PROTOCOL, "the tcpmux service is TCP only");
+	if (s->name && !strcmp(s->name, "tcpmux") && s->tcpmux)
+		config_err(ld, b, O_TCPMUX, "the tcpmux service cannot be reached through itself");
+	if (b->own[O_IDLE_TIMEOUT] && s->socktype != SOCK_STREAM)
+		config_warn(ld, b, O_IDLE_TIMEOUT, "idle_timeout applies to internal TCP services only");
+	/* Inherited from defaults it only concerns handlers; said here, it is a mistake. */
+	if (b->own[O_ACTIVATION] && s->activation == ACTIVATION_SYSTEMD)
+		config_err(ld, b, O_ACTIVATION, "activation = systemd passes the socket to a handler; "
+			   "an internal service has none");
+	warn_process_options(ld, b);
+}
+
+static void
+finish_external(struct loader *ld, struct build *b)
+{
+	struct service *s = &b->s;
+	const char *base;
+
+	if (!s->server) {
+		if (!b->at[O_SERVER].file && !b->at[O_TYPE].file)	/* else reported */
+			config_err(ld, b, O_COUNT, "no server (set server = /path/to/handler, or type = internal)");
+		return;
+	}
+	base = strrchr(s->server, '/') + 1;
+	if (config_strv_push(&s->argv, *base ? base : s->server) < 0)
+		config_err(ld, b, O_COUNT, "out of memory");
+	for (size_t i = 0; b->server_args && b->server_args[i]; i++)
+		if (config_strv_push(&s->argv, b->server_args[i]) < 0)
+			config_err(ld, b, O_COUNT, "out of memory");
+	if (b->own[O_IDLE_TIMEOUT])
+		config_warn(ld, b, O_IDLE_TIMEOUT, "idle_timeout applies to internal TCP services only");
+	for (size_t i = 0; s->passenv && s->passenv[i]; i++) {
+		size_t len = strlen(s->passenv[i]);
+
+		for (size_t k = 0; s->env && s->env[k]; k++)
+			if (!strncmp(s->env[k], s->passenv[i], len) && s->env[k][len] == '=')
+				config_err(ld, b, O_PASSENV, "%s is set by env and passed by passenv",
+					   s->passenv[i]);
+	}
+}
+
+static enum diag_level
+host_level(const struct build *b)
+{
+	return b->s.disabled ? DIAG_WARNING : DIAG_ERROR;
+}
+
+static void
+creds_groups(struct loader *ld, struct build *b, bool root, const struct user_cache *uc)
+{
+	struct service *s = &b->s;
+
+	for (size_t i = 0; s->groups && s->groups[i]; i++) {
+		const struct ident *g = ident_lookup(ld, s->groups[i], true);
+
+		if (!g || !g->found) {
+			config_report(ld, b, O_GROUPS, host_level(b), "groups: unknown group '%s'",
+				      s->groups[i]);
+		} else if (!root && g->gid != getegid() && !has_gid(uc->my_gids, (size_t)uc->nmy, g->gid)) {
+			config_report(ld, b, O_GROUPS, host_level(b),
+				      "groups: portierd is not root and not in group '%s'", s->groups[i]);
+		} else if (add_gid(s, g->gid) < 0) {
+			config_err(ld, b, O_COUNT, "out of memory");
+		}
+	}
+}
+
+static void
+creds_root(struct loader *ld, struct build *b, bool check)
+{
+	struct service *s = &b->s;
+	const char *uname = s->user ? s->user : ld->settings.default_user;
+	const struct ident *u = ident_lookup(ld, uname, false);
+
+	if (!s->user)
+		b->at[O_USER] = ld->default_user_at;	/* report where it was set */
+	if (!(s->user_name = strdup(uname)) || !u) {
+		config_err(ld, b, O_COUNT, "out of memory");
+		return;
+	}
+	if (!u->found) {
+		if (check)
+			config_report(ld, b, O_USER, host_level(b), "unknown user '%s'%s", uname,
+				      s->user ? "" : " (the default user)");
+		return;
+	}
+	s->uid = u->uid;
+	s->gid = u->gid;
+	if (s->group) {
+		const struct ident *g = ident_lookup(ld, s->group, true);
+
+		if (g && g->found)
+			s->gid = g->gid;
+		else if (check)
+			config_report(ld, b, O_GROUP, host_level(b), "unknown group '%s'", s->group);
+	}
+	for (int i = 0; i < u->ngids; i++)
+		if (add_gid(s, u->gids[i]) < 0)
+			config_err(ld, b, O_COUNT, "out of memory");
+	if (add_gid(s, s->gid) < 0)
+		config_err(ld, b, O_COUNT, "out of memory");
+	if (check)
+		creds_groups(ld, b, true, ld->users);
+}
+
+/* The name of the user portierd runs as ("" when it has none). */
+static void
+my_name_here(const void *arg, void *out)
+{
+	struct passwd *pw = getpwuid(geteuid());
+	char *name = out;
+
+	(void)arg;
+	name[0] = '\0';
+	if (pw && strlen(pw->pw_name) < 256)
+		strcpy(name, pw->pw_name);
+}
+
+static int
+whoami(struct user_cache *uc)
+{
+	char name[256];
+	int n = getgroups(0, NULL);
+
+	if (nss_apart(my_name_here, NULL, name, sizeof(name)) < 0)
+		my_name_here(NULL, name);
+	if (name[0])
+		uc->me = strdup(name);
+	else if (asprintf(&uc->me, "%lu", (unsigned long)geteuid()) < 0)
+		uc->me = NULL;
+	if (n < 0 || !uc->me)
+		return -1;
+	uc->my_gids = calloc((size_t)n + 1, sizeof(gid_t));
+	if (!uc->my_gids || (uc->nmy = getgroups(n, uc->my_gids)) < 0)
+		return -1;
+	return 0;
+}
+
+/* Not root: handlers run as portierd's own user, whatever is written. */
+static void
+creds_user(struct loader *ld, struct build *b, bool check)
+{
+	struct service *s = &b->s;
+	struct user_cache *uc = cache(ld);
+
+	if (!uc || (!uc->me && whoami(uc) < 0)) {
+		config_err(ld, b, O_COUNT, "cannot find out who portierd runs as: %s", strerror(errno));
+		return;
+	}
+	s->uid = geteuid();
+	s->gid = getegid();
+	if (!(s->user_name = strdup(uc->me)))
+		config_err(ld, b, O_COUNT, "out of memory");
+	for (int i = 0; i < uc->nmy; i++)
+		if (add_gid(s, uc->my_gids[i]) < 0)
+			config_err(ld, b, O_COUNT, "out of memory");
+	if (add_gid(s, s->gid) < 0)
+		config_err(ld, b, O_COUNT, "out of memory");
+	if (!check)
+		return;
+	if (s->user && strcmp(s->user, uc->me))
+		config_report(ld, b, O_USER, host_level(b),
+			      "user '%s': portierd is not root: handlers run as %s", s->user, uc->me);
+	if (s->group) {
+		const struct ident *g = ident_lookup(ld, s->group, true);
+
+		if (!g || !g->found)
+			config_report(ld, b, O_GROUP, host_level(b), "unknown group '%s'", s->group);
+		else if (g->gid != s->gid)
+			config_report(ld, b, O_GROUP, host_level(b),
+				      "group '%s': portierd is not root: handlers run in its own group",
+				      s->group);
+	}
+	creds_groups(ld, b, false, uc);
+}
+
+/* path must exist, be of the type, and allow the access mode. */
+static bool
+check_file(struct loader *ld, struct build *b, enum opt_id id, const char *path,
+	   mode_t type, int mode)
+{
+	struct stat st;
+
+	if (stat(path, &st) < 0)
+		config_report(ld, b, id, host_level(b), "%s %s: %s", config_opt_name(id), path,
+			      strerror(errno));
+	else if ((st.st_mode & S_IFMT) != type)
+		config_report(ld, b, id, host_level(b), "%s %s is not a %s", config_opt_name(id),
+			      path, type == S_IFDIR ? "directory" : "regular file");
+	else if (access(path, mode) < 0)
+		config_report(ld, b, id, host_level(b), "%s %s is not %s", config_opt_name(id),
+			      path, mode == X_OK ? "executable" : "readable");
+	else
+		return true;
+	return false;
+}
+
+static void
+finish_files(struct loader *ld, struct build *b)
+{
+	struct service *s = &b->s;
+
+	if (s->chroot && !check_file(ld, b, O_CHROOT, s->chroot, S_IFDIR, X_OK))
+		return;		/* the server cannot be found in it either */
+	if (s->server) {
+		/* After chroot, the server is found inside it. */
+		char *path = NULL;
+
+		if (asprintf(&path, "%s%s", s->chroot ? s->chroot : "", s->server) < 0)
+			config_err(ld, b, O_COUNT, "out of memory");
+		else
+			check_file(ld, b, O_SERVER, path, S_IFREG, X_OK);
+		free(path);
+	}
+	if (s->banner)
+		check_file(ld, b, O_BANNER, s->banner, S_IFREG, R_OK);
+	if (s->banner_success)
+		check_file(ld, b, O_BANNER_SUCCESS, s->banner_success, S_IFREG, R_OK);
+	if (s->banner_fail)
+		check_file(ld, b, O_BANNER_FAIL, s->banner_fail, S_IFREG, R_OK);
+}
+
+void
+config_finish(struct loader *ld, struct build *b)
+{
+	bool check = !(ld->flags & CONFIG_NO_FS_CHECKS);
+	int suffix = finish_identity(ld, b);
+
+	if (suffix < 0)
+		return;
+	finish_transport(ld, b, suffix);
+	if (b->s.internal) {
+		finish_internal(ld, b);
+		return;
+	}
+	finish_external(ld, b);
+	if (ld->root)
+		creds_root(ld, b, check);
+	else
+		creds_user(ld, b, check);
+	if (check)
+		finish_files(ld, b);
+}

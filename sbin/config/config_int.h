@@ -1,0 +1,174 @@
+/* config_int: what config.c, config_opts.c and config_finish.c share.
+ * Not for other modules: they see config.h only. */
+#ifndef PORTIER_CONFIG_INT_H
+#define PORTIER_CONFIG_INT_H
+
+#include <confuse.h>
+
+#include "config/config.h"
+
+/* Every option of the service and defaults sections, in the order of the
+ * table in config_opts.c. */
+enum opt_id {
+	O_DISABLE, O_TYPE, O_SOCKET_TYPE, O_PROTOCOL, O_WAIT, O_PORT, O_BIND,
+	O_USER, O_GROUP, O_SERVER, O_SERVER_ARGS, O_ENV, O_PASSENV,
+	O_INSTANCES, O_PER_SOURCE, O_CPS, O_MAX_LOAD, O_ONLY_FROM, O_NO_ACCESS,
+	O_LOG_ON_SUCCESS, O_LOG_ON_FAILURE, O_NICE, O_UMASK,
+	O_RLIMIT_AS, O_RLIMIT_CPU, O_RLIMIT_DATA, O_RLIMIT_FILES, O_RLIMIT_NPROC,
+	O_RLIMIT_STACK, O_RLIMIT_CORE, O_CHROOT, O_BANNER, O_BANNER_SUCCESS,
+	O_BANNER_FAIL, O_EXPIRES, O_ACCESS_TIMES, O_LISTEN_BACKLOG, O_KEEPALIVE,
+	O_NODELAY, O_ACTIVATION, O_NAME, O_TCPMUX, O_IDLE_TIMEOUT, O_GROUPS,
+	O_NO_NEW_PRIVILEGES,
+	/* the defaults section's own */
+	O_LOG, O_LOG_FACILITY, O_MAX_CHILDREN, O_CONTROL_SOCKET, O_LOOP_LIMIT,
+	O_LOOP_DISABLE,
+	O_COUNT
+};
+
+enum opt_scope { IN_SERVICE = 1, IN_DEFAULTS = 2, IN_BOTH = 3 };
+
+/* Where a value was written. */
+struct origin {
+	const char *file;	/* NULL: not set (built-in default) */
+	int line;
+};
+
+/* A service while it is being assembled: the public struct plus what the
+ * checks need to know about where each value came from. */
+struct build {
+	struct service s;
+	char **server_args;		/* argv is built from these at the end */
+	struct origin at[O_COUNT];	/* set in the service or in defaults */
+	bool own[O_COUNT];		/* set in this very section */
+	struct origin sec_at;		/* the section's opening brace */
+	const char *what;		/* "service 'echo'" or "defaults" */
+	char what_buf[300];
+	bool is_defaults;
+	bool bad;			/* an error was reported for it */
+};
+
+struct user_cache;
+
+struct loader {
+	const struct registry *reg;
+	unsigned flags;
+	struct diag *d;
+	bool root;			/* geteuid() == 0 */
+	struct daemon_settings settings;
+	struct origin default_user_at;
+	struct user_cache *users;
+};
+
+/* One value as the option handlers see it: a scalar has n == 1. */
+struct optval {
+	enum opt_id id;
+	const char *name;
+	const char *const *items;
+	size_t n;
+	bool append;		/* `+=`: add to the inherited list */
+};
+
+/* config_parse.c: files to cfg_t. A list not written in a section holds
+ * the one item INHERIT; `+=` keeps it in front of the new items. */
+#define INHERIT		"\001inherit"
+
+/* A parsed file, libconfuse-free: each section with the options it
+ * writes, in schema order, each option with its line. One allocation
+ * (config_pfile_free), so a reload can keep it while the file is unchanged
+ * (config_cache.c). */
+struct popt {
+	enum opt_id id;
+	int line;		/* of its last assignment */
+	int earlier;		/* of the one before, 0 when there is none */
+	bool append;		/* a list written with `+=` only */
+	size_t n;
+	const char **items;	/* a scalar has n == 1 */
+};
+
+struct psec {
+	const char *title;	/* NULL for defaults */
+	int line;		/* of its opening brace */
+	size_t first, count;	/* its options: opts[first .. first + count) */
+};
+
+struct pfile {
+	struct psec *secs;	/* the defaults sections first, then the services */
+	size_t ndefaults, nsecs;
+	struct popt *opts;
+};
+
+/* One file of a load. */
+struct conf_file {
+	char *path;
+	char *text;		/* its bytes as parsed, kept for the cache; or NULL */
+	size_t len;
+	struct pfile *pf;	/* NULL when unreadable or unparsable */
+};
+
+/* The schema: option arrays and, per array index, the option's id. */
+struct schema {
+	cfg_opt_t *svc, *def, root[3];
+	enum opt_id svc_ids[O_COUNT], def_ids[O_COUNT];
+};
+
+int config_schema_init(struct schema *sc);
+void config_schema_free(struct schema *sc);
+/* The *.conf files of dir to read, in byte order; NULL with an error in d
+ * when dir cannot be read. */
+char **config_list_dir(const char *dir, size_t *count, struct diag *d);
+char *config_read_file(const char *path, size_t *len, struct diag *d);
+/* Parses text (modified in place) as the file path; NULL after reporting
+ * every problem to d. */
+struct pfile *config_parse_text(const char *path, const struct schema *sc, char *text,
+				size_t len, struct diag *d);
+void config_pfile_free(struct pfile *pf);
+
+/* config_cache.c: parses kept from one load to the next, keyed by the
+ * file's path and its exact bytes. */
+/* The parse of path, moved out of the cache, when the bytes it was made
+ * from are text's; NULL otherwise. c may be NULL. */
+struct pfile *config_cache_take(struct config_cache *c, const char *path, const char *text,
+				size_t len);
+/* Ends a load: the cache drops what it held and keeps, from files, those
+ * with both text and a parse; the rest is freed. c may be NULL (all freed). */
+void config_cache_keep(struct config_cache *c, struct conf_file *files, size_t n);
+void config_files_free(struct conf_file *files, size_t n);
+
+/* config.c */
+void config_report(struct loader *ld, struct build *b, enum opt_id id,
+		   enum diag_level lvl, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+#define config_err(ld, b, id, ...) config_report(ld, b, id, DIAG_ERROR, __VA_ARGS__)
+#define config_warn(ld, b, id, ...) config_report(ld, b, id, DIAG_WARNING, __VA_ARGS__)
+
+/* config_build.c */
+/* The built-in defaults every service starts from. */
+void config_build_init(struct build *b, const char *what);
+/* Deep copy of the inheritable part of src (the defaults) into dst. */
+int config_build_copy(struct build *dst, const struct build *src);
+void config_build_release(struct build *b);
+void config_settings_init(struct daemon_settings *st);
+void config_service_clear(struct service *s);
+
+/* config_opts.c */
+const char *config_opt_name(enum opt_id id);
+bool config_opt_is_list(enum opt_id id);
+unsigned config_opt_scope(enum opt_id id);
+/* Converts and checks one value into b (or ld->settings). */
+void config_opt_apply(struct loader *ld, struct build *b, const struct optval *v);
+
+/* config_finish.c: derived values and host checks for one service. */
+void config_finish(struct loader *ld, struct build *b);
+void config_users_free(struct user_cache *uc);
+
+/* config_check.c: checks across services (duplicate ids, addresses in
+ * use twice, tcpmux names); builds cfg->by_id. -1 when out of memory. */
+int config_cross_check(struct loader *ld, struct config *cfg, bool *bad);
+
+/* config_build.c: string vectors (NULL-terminated) */
+size_t config_strv_len(char *const *v);
+int config_strv_push(char ***v, const char *s);
+char **config_strv_dup(char *const *v);
+void config_strv_free(char **v);
+
+#endif

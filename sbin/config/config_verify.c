@@ -1,0 +1,92 @@
+/* config_verify: what `portierctl check` and `portierd --check` do: load the
+ * registry (strictly) and the configuration as portierd would, print every
+ * problem, and each enabled service resolved. */
+#include "autoconf.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "config/config.h"
+#include "config/registry.h"
+
+#define EXPIRY_NOTICE	(7 * 24 * 3600)	/* warn a week ahead */
+
+static void
+check_expiry(const struct config *cfg, struct diag *d)
+{
+	time_t now = time(NULL);
+
+	for (size_t i = 0; i < cfg->count; i++) {
+		const struct service *s = &cfg->services[i];
+		char when[64];
+		struct tm tm;
+
+		if (s->disabled || !s->expires || s->expires - now > EXPIRY_NOTICE)
+			continue;
+		if (!localtime_r(&s->expires, &tm) ||
+		    !strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S %z", &tm))
+			snprintf(when, sizeof(when), "%lld", (long long)s->expires);
+		if (s->expires <= now)
+			diag_add(d, DIAG_WARNING, s->file, s->line,
+				 "service '%s' expired on %s: portierd will not offer it", s->id, when);
+		else
+			diag_add(d, DIAG_WARNING, s->file, s->line,
+				 "service '%s' expires on %s, in %lld hours", s->id, when,
+				 (long long)(s->expires - now) / 3600);
+	}
+}
+
+static int
+check_print(const struct config *cfg)
+{
+	for (size_t i = 0; i < cfg->count; i++) {
+		const struct service *s = &cfg->services[i];
+		int n = config_describe(s, NULL, 0);
+		char *line;
+
+		if (s->disabled)
+			continue;
+		line = malloc((size_t)n + 1);
+		if (!line) {
+			fprintf(stderr, "portierctl check: out of memory\n");
+			return -1;
+		}
+		config_describe(s, line, (size_t)n + 1);
+		printf("%s\n", line);
+		free(line);
+	}
+	return 0;
+}
+
+int
+config_verify(const char *dir, const char *const *files, size_t nfiles)
+{
+	struct registry *reg = registry_new();
+	struct config *cfg = NULL;
+	struct diag d;
+	int rc = 1;
+
+	if (!reg) {
+		fprintf(stderr, "portierctl check: out of memory\n");
+		return 1;
+	}
+	diag_init(&d);
+	for (size_t i = 0; i < nfiles; i++)
+		registry_load(reg, files[i], true, &d);
+	cfg = config_load(dir, reg, 0, &d);
+	if (cfg)
+		check_expiry(cfg, &d);
+	diag_print(&d, stderr);
+	if (cfg && !d.errors && check_print(cfg) == 0)
+		rc = 0;
+	if (d.errors)
+		fprintf(stderr, "portierctl check: %zu error%s\n", d.errors,
+			d.errors == 1 ? "" : "s");
+	config_free(cfg);
+	registry_free(reg);
+	diag_free(&d);
+	return rc;
+}
+

@@ -1,0 +1,60 @@
+/* convert: xinetd (xinetd.conf, xinetd.d) and classic inetd.conf text to
+ * portier conf.d text. Pure text work: it reads the files it is given and
+ * never opens a socket or starts a process. Every attribute is either mapped
+ * to the portier option with the same meaning or written as a comment and
+ * named in a warning (FILE:LINE); input that xinetd or inetd itself rejects
+ * is an error. */
+#ifndef PORTIER_CONVERT_H
+#define PORTIER_CONVERT_H
+
+#include <stddef.h>
+
+#include "base/diag.h"
+
+struct convert_file {
+	char *name;		/* file name inside conf.d: "echo.conf" */
+	char *text;		/* its complete contents */
+};
+
+struct convert_out {
+	struct convert_file *files;	/* the defaults file first, then services */
+	size_t count;
+	size_t live;		/* services written as live sections */
+	size_t commented;	/* services written entirely as comments */
+};
+
+/* The port a service name has for proto ("tcp" or "udp"), 0 when unknown. */
+typedef unsigned (*convert_port_fn)(const char *name, const char *proto, void *arg);
+
+/* A service the source names without a port listens where the old daemon's
+ * services file says; when portier's registry says otherwise (or nothing),
+ * the port is spelled out in the result. */
+struct convert_opts {
+	convert_port_fn system_port;	/* /etc/services; NULL: not known */
+	convert_port_fn registry_port;	/* portier's registry; NULL: not known */
+	void *arg;
+};
+
+/* path: xinetd.conf (include and includedir are followed), one file of
+ * service entries, or a directory read as xinetd's includedir reads it.
+ * Return 0, or -1 when d holds errors (out holds what could be converted). */
+int convert_xinetd_path(const char *path, const struct convert_opts *o,
+			struct convert_out *out, struct diag *d);
+/* Same from one buffer, as if it were the file name (unit tests). */
+int convert_xinetd_buffer(const char *buf, const char *name,
+			  const struct convert_opts *o, struct convert_out *out,
+			  struct diag *d);
+int convert_inetd_path(const char *path, const struct convert_opts *o,
+		       struct convert_out *out, struct diag *d);
+int convert_inetd_buffer(const char *buf, const char *name,
+			 const struct convert_opts *o, struct convert_out *out,
+			 struct diag *d);
+
+/* Every file one after the other, each under a "# file: NAME" line. */
+char *convert_join(const struct convert_out *out);
+/* Rules (non-comment lines) in a hosts.allow/hosts.deny file; 0 when the
+ * file does not exist, -1 when it cannot be read. */
+int convert_hosts_rules(const char *path);
+void convert_out_free(struct convert_out *out);
+
+#endif

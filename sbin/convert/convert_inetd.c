@@ -1,0 +1,395 @@
+/* convert_inetd: classic inetd.conf lines, as Debian's openbsd-inetd reads
+ * them (inetd(8)) and update-inetd(8) writes them:
+ *   [host[,host]:]name socket_type proto[,sndbuf=N][,rcvbuf=N] wait|nowait[.max]
+ *     user[.group|:group] server|internal [argv0 args...]
+ * A line starting with a blank continues the one before; "host:" alone sets
+ * the host for the lines after it; "#<off># " marks an entry update-inetd
+ * disabled. */
+#include "autoconf.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "convert/convert.h"
+#include "convert/convert_int.h"
+
+/* update-inetd's mark for an entry it disabled (DebianNet.pm $SEP) */
+#define UPDATE_INETD_OFF "#<off># "
+
+struct iline {
+	char *text;		/* the entry, continuation lines joined */
+	int line;
+	bool off;		/* disabled by update-inetd */
+};
+
+struct ireader {
+	const char *file;
+	struct diag *d;
+	char *defhost;		/* "*" or the last "host:" line */
+	struct cv_set set;
+};
+
+static bool
+is_address(const char *s)
+{
+	unsigned char buf[16];
+
+	return inet_pton(AF_INET, s, buf) == 1 || inet_pton(AF_INET6, s, buf) == 1;
+}
+
+/* "h1,h2" to bind addresses; "*" is every address */
+static void
+host_binds(struct ireader *r, struct cv_svc *s, const char *hosts, const char *family)
+{
+	struct cv_strv h = { 0 };
+	char *copy = cv_strdup(hosts);
+
+	for (char *tok = strtok(copy, ","); tok; tok = strtok(NULL, ","))
+		cv_strv_push(&h, tok);
+	free(copy);
+	for (size_t i = 0; i < h.n; i++) {
+		const char *host = h.v[i];
+
+		if (!strcmp(host, "*")) {
+			if (family)
+				cv_strv_push(&s->bind, family);
+			continue;
+		}
+		cv_strv_push(&s->bind, host);
+		if (!is_address(host))
+			cv_lost(s, r->d, r->file, s->line,
+				"host %s: inetd bound every address the name resolved to at "
+				"start; give portier those addresses", host);
+	}
+	if (h.n > 1 && cv_strv_has(&h, "*"))
+		cv_note(s, "bind: \"*\" next to other hosts listens on every address");
+	cv_strv_free(&h);
+}
+
+/* tcp, udp (both families), tcp4/udp4, tcp6/udp6, tcp46/udp46 (one
+ * dual-stack socket), with ,sndbuf=N and ,rcvbuf=N options. Returns the
+ * bind address a "*" host stands for, "" for both families, NULL when
+ * portier cannot serve the protocol. */
+static const char *
+parse_proto(struct ireader *r, struct cv_svc *s, const char *field)
+{
+	char *copy = cv_strdup(field), *opt = strchr(copy, ',');
+	const char *fam = "";
+
+	if (opt) {
+		*opt++ = '\0';
+		cv_lost(s, r->d, r->file, s->line,
+			"%s: portier sets no socket buffer sizes", opt);
+	}
+	if (!strncmp(copy, "tcp", 3) || !strncmp(copy, "udp", 3)) {
+		const char *v = copy + 3;
+
+		s->protocol = copy[0] == 't' ? "tcp" : "udp";
+		if (!strcmp(v, "4"))
+			fam = "0.0.0.0";
+		else if (!strcmp(v, "6"))
+			fam = "::";
+		else if (!strcmp(v, "46"))
+			cv_lost(s, r->d, r->file, s->line,
+				"%s: portier listens on separate IPv4 and IPv6 sockets; the "
+				"server sees IPv4 clients as IPv4, not as IPv4-mapped IPv6", copy);
+		else if (*v)
+			fam = NULL;
+	} else {
+		fam = NULL;
+	}
+	if (!fam)
+		cv_lost(s, r->d, r->file, s->line, "protocol %s: portier serves tcp and "
+			"udp only (no RPC, no UNIX-domain sockets)", copy);
+	free(copy);
+	return fam;
+}
+
+static void
+parse_wait(struct ireader *r, struct cv_svc *s, const char *field)
+{
+	char *copy = cv_strdup(field), *max = strchr(copy, '.');
+
+	if (max)
+		*max++ = '\0';
+	s->wait = !strcmp(copy, "wait");
+	if (strcmp(copy, "wait") && strcmp(copy, "nowait"))
+		diag_add(r->d, DIAG_WARNING, r->file, s->line,
+			 "service %s: '%s' is neither wait nor nowait; inetd reads it as nowait",
+			 s->name, copy);
+	if (max)
+		cv_lost(s, r->d, r->file, s->line,
+			"%s.%s: inetd's limit of %s starts a minute (then 10 minutes off) "
+			"has no portier counterpart; portier's are cps and instances",
+			copy, max, max);
+	free(copy);
+}
+
+/* user.group or user:group (inetd looks for the dot first) */
+static void
+parse_user(struct cv_svc *s, const char *field)
+{
+	const char *sep = strchr(field, '.');
+
+	if (!sep)
+		sep = strchr(field, ':');
+	if (!sep) {
+		s->user = cv_strdup(field);
+		return;
+	}
+	s->user = cv_printf("%.*s", (int)(sep - field), field);
+	s->group = cv_strdup(sep + 1);
+}
+
+/* server argv0 args... with tcpd replaced by the daemon it would run */
+static void
+parse_server(struct ireader *r, struct cv_svc *s, struct cv_strv *f, size_t first)
+{
+	const char *argv0;
+
+	s->server = cv_strdup(f->v[first]);
+	argv0 = f->n > first + 1 ? f->v[first + 1] : cv_basename(s->server);
+	for (size_t i = first + 2; i < f->n; i++)
+		cv_strv_push(&s->args, f->v[i]);
+	s->args_set = s->args.n > 0;
+	if (!strcmp(cv_basename(s->server), "tcpd") && f->n > first + 1) {
+		free(s->server);
+		s->server = argv0[0] == '/' ? cv_strdup(argv0) :
+			    cv_printf("%s/%s", TCPD_DAEMON_DIR, argv0);
+		cv_lost(s, r->d, r->file, s->line,
+			"server tcpd: converted to the daemon it runs, %s; the rules of "
+			"/etc/hosts.allow and /etc/hosts.deny no longer apply: carry them "
+			"into only_from and no_access", s->server);
+	}
+	if (strcmp(argv0, cv_basename(s->server)) && strcmp(argv0, s->server))
+		cv_lost(s, r->d, r->file, s->line,
+			"argv[0] was %s; portier passes the server's base name, %s",
+			argv0, cv_basename(s->server));
+}
+
+/* name, name/version (RPC), tcpmux/name or tcpmux/+name, or a port number */
+static void
+parse_name(struct ireader *r, struct cv_svc *s, bool rpc)
+{
+	char *slash = strchr(s->name, '/');
+	long port;
+
+	if (!strncmp(s->name, "tcpmux/", 7)) {
+		const char *n = s->name + 7 + (s->name[7] == '+');
+
+		if (s->name[7] != '+')
+			cv_lost(s, r->d, r->file, s->line,
+				"tcpmux/%s: the server itself answered \"+\" to the client; "
+				"portier sends \"+Go\", so the server must no longer send its own",
+				n);
+		char *name = cv_strdup(n);
+
+		free(s->name);
+		s->name = name;
+		s->tcpmux = true;
+		return;
+	}
+	if (slash && rpc) {
+		*slash = '\0';
+		return;
+	}
+	if (cvv_int(s->name, 1, 65535, &port)) {
+		s->port = (unsigned)port;
+		s->unlisted = true;
+		free(s->name);
+		s->name = cv_printf("port-%ld", port);
+		cv_note(s, "inetd named the service by its port number, %ld", port);
+	}
+	(void)r;
+}
+
+static struct cv_svc *
+parse_entry(struct ireader *r, const struct iline *il)
+{
+	struct cv_strv f = { 0 };
+	struct cv_svc *s = NULL;
+	char *hosts;
+	const char *fam;
+
+	cv_strv_split(&f, il->text);
+	char *colon = strrchr(f.v[0], ':');
+
+	if (colon) {
+		*colon = '\0';
+		hosts = f.v[0][0] == '[' && colon > f.v[0] && colon[-1] == ']' ?
+			cv_printf("%.*s", (int)(colon - f.v[0] - 2), f.v[0] + 1) :
+			cv_strdup(f.v[0]);
+		if (!colon[1] && f.n == 1) {
+			free(r->defhost);
+			r->defhost = hosts;
+			cv_strv_free(&f);
+			return NULL;
+		}
+		if (!colon[1]) {
+			/* "host: name ..." */
+			free(f.v[0]);
+			memmove(f.v, f.v + 1, f.n * sizeof(char *));
+			f.n--;
+		} else {
+			memmove(f.v[0], colon + 1, strlen(colon + 1) + 1);
+		}
+	} else {
+		hosts = cv_strdup(r->defhost);
+	}
+	if (f.n < 6) {
+		diag_add(r->d, DIAG_ERROR, r->file, il->line,
+			 "syntax error: an entry needs name, socket type, protocol, "
+			 "wait/nowait, user and server (inetd skips the line)");
+		goto out;
+	}
+	s = cv_svc_new(f.v[0], r->file, il->line);
+	if (il->off) {
+		s->disable = 1;
+		cv_note(s, "disable = yes: update-inetd had disabled the entry (#<off>#)");
+	}
+	if (!strcmp(f.v[1], "stream") || !strcmp(f.v[1], "dgram")) {
+		s->socket_type = f.v[1][0] == 's' ? "stream" : "dgram";
+	} else {
+		s->commented = true;
+		cv_lost(s, r->d, r->file, il->line,
+			"socket type %s: portier serves stream and dgram only", f.v[1]);
+	}
+	parse_name(r, s, !strncmp(f.v[2], "rpc/", 4));
+	fam = parse_proto(r, s, f.v[2]);
+	if (!fam)
+		s->commented = true;
+	parse_wait(r, s, f.v[3]);
+	parse_user(s, f.v[4]);
+	host_binds(r, s, hosts, fam && *fam ? fam : NULL);
+	if (!strcmp(f.v[5], "internal")) {
+		if (!cv_is_builtin(s->name)) {
+			diag_add(r->d, DIAG_ERROR, r->file, il->line,
+				 "internal service %s unknown (inetd skips the line)", s->name);
+			cv_svc_free(s);
+			s = NULL;
+			goto out;
+		}
+		s->internal = true;
+		cv_note(s, "user %s: not used, internal services run inside portierd", s->user);
+		free(s->user);
+		s->user = NULL;
+		free(s->group);
+		s->group = NULL;
+	} else {
+		parse_server(r, s, &f, 5);
+	}
+out:
+	free(hosts);
+	cv_strv_free(&f);
+	return s;
+}
+
+/* Cuts the text into entries: comments dropped, continuation lines joined,
+ * update-inetd's disabled entries kept and marked. */
+static void
+read_entries(struct ireader *r, const char *buf)
+{
+	struct iline cur = { 0 };
+	const char *p = buf;
+	int ln = 0;
+
+	while (*p) {
+		size_t len = strcspn(p, "\n");
+		char *line = cv_printf("%.*s", (int)len, p);
+		bool blank;
+
+		ln++;
+		p += len + (p[len] == '\n');
+		if (len && line[len - 1] == '\r')
+			line[len - 1] = '\0';
+		blank = line[strspn(line, " \t")] == '\0';
+		if (!blank && (line[0] == ' ' || line[0] == '\t') && cur.text) {
+			char *joined = cv_printf("%s %s", cur.text, line);
+
+			free(cur.text);
+			cur.text = joined;
+			free(line);
+			continue;
+		}
+		if (cur.text) {
+			struct cv_svc *s = parse_entry(r, &cur);
+
+			if (s)
+				cv_set_add(&r->set, s);
+			free(cur.text);
+			cur.text = NULL;
+		}
+		if (!strncmp(line, UPDATE_INETD_OFF, strlen(UPDATE_INETD_OFF))) {
+			cur.text = cv_strdup(line + strlen(UPDATE_INETD_OFF));
+			cur.off = true;
+		} else if (!blank && line[0] != '#') {
+			cur.text = cv_strdup(line);
+			cur.off = false;
+		}
+		cur.line = ln;
+		free(line);
+	}
+	if (cur.text) {
+		struct cv_svc *s = parse_entry(r, &cur);
+
+		if (s)
+			cv_set_add(&r->set, s);
+		free(cur.text);
+	}
+}
+
+/* Differences that hold for every handler inetd started. */
+static void
+summarize(const struct cv_set *set, struct diag *d)
+{
+	size_t handlers = 0;
+
+	for (size_t i = 0; i < set->count; i++)
+		handlers += !set->svc[i]->internal && !set->svc[i]->commented;
+	if (!handlers)
+		return;
+	diag_add(d, DIAG_WARNING, NULL, 0,
+		 "%zu service(s) got inetd's environment (less PATH and a few others); "
+		 "portier starts handlers with a clean one (list what they need in passenv "
+		 "or env)", handlers);
+	diag_add(d, DIAG_WARNING, NULL, 0,
+		 "%zu service(s) had no limit on handlers at once under inetd, only 256 "
+		 "starts a minute; portier's defaults are instances = 50, per_source = 10 "
+		 "and cps = { 50, 10 } (set instances and per_source to UNLIMITED in the "
+		 "defaults to keep inetd's behaviour)", handlers);
+}
+
+int
+convert_inetd_buffer(const char *buf, const char *name,
+		     const struct convert_opts *o, struct convert_out *out,
+		     struct diag *d)
+{
+	struct ireader r = { .file = name, .d = d, .defhost = cv_strdup("*") };
+	size_t before = d->errors;
+
+	read_entries(&r, buf);
+	summarize(&r.set, d);
+	cv_finish(&r.set, o, out, d);
+	cv_set_free(&r.set);
+	free(r.defhost);
+	return d->errors > before ? -1 : 0;
+}
+
+int
+convert_inetd_path(const char *path, const struct convert_opts *o,
+		   struct convert_out *out, struct diag *d)
+{
+	char *buf = cv_slurp(path);
+	int rc;
+
+	if (!buf) {
+		diag_add(d, DIAG_ERROR, path, 0, "%s", strerror(errno));
+		return -1;
+	}
+	rc = convert_inetd_buffer(buf, path, o, out, d);
+	free(buf);
+	return rc;
+}

@@ -1,0 +1,621 @@
+/* convert_xattr: every attribute of xinetd.conf(5), as xinetd 2.3.15 reads
+ * it (parse.c, parsers.c, confparse.c), mapped to the portier option with
+ * the same meaning, or kept as a comment and named in a warning. */
+#include "autoconf.h"
+
+#include <arpa/inet.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "convert/convert_int.h"
+
+typedef void (*xattr_fn)(struct xst *x, const struct xattr *a);
+
+struct xattr_def {
+	const char *name;
+	int nvalues;		/* > 0 exactly, -1 any, -2 any and += -= allowed */
+	bool in_defaults;
+	xattr_fn fn;
+};
+
+static char *
+attr_text(const struct xattr *a)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *fp = open_memstream(&buf, &len);
+
+	if (!fp)
+		abort();
+	fprintf(fp, "%s %s", a->name, a->op == '=' ? "=" : a->op == '+' ? "+=" : "-=");
+	for (size_t i = 0; i < a->vals.n; i++)
+		fprintf(fp, " %s", a->vals.v[i]);
+	if (fclose(fp) != 0)
+		abort();
+	return buf;
+}
+
+/* "attr op values: why" */
+static char *
+attr_why(const struct xattr *a, const char *fmt, va_list ap)
+{
+	char *t = attr_text(a), *why = cv_vprintf(fmt, ap);
+	char *text = cv_printf("%s: %s", t, why);
+
+	free(t);
+	free(why);
+	return text;
+}
+
+/* The attribute has no portier counterpart: comment and warning. */
+void
+xlost(struct xst *x, const struct xattr *a, const char *fmt, ...)
+{
+	va_list ap;
+	char *text;
+
+	va_start(ap, fmt);
+	text = attr_why(a, fmt, ap);
+	va_end(ap);
+	cv_lost(x->s, x->d, x->e->file, a->line, "%s", text);
+	free(text);
+}
+
+/* Informational comment: nothing is lost. */
+void
+xnote(struct xst *x, const struct xattr *a, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	cv_strv_push_own(&x->s->notes, attr_why(a, fmt, ap));
+	va_end(ap);
+}
+
+/* xinetd rejects the value: it disables the service (or, in the defaults,
+ * refuses to start). */
+void
+xbad(struct xst *x, const struct xattr *a, const char *fmt, ...)
+{
+	char *t = attr_text(a), *why;
+	va_list ap;
+
+	va_start(ap, fmt);
+	why = cv_vprintf(fmt, ap);
+	va_end(ap);
+	if (x->wdefs)
+		diag_add(x->d, DIAG_ERROR, x->e->file, a->line,
+			 "defaults: %s: %s (xinetd refuses to start)", a->name, why);
+	else if (x->lenient)
+		diag_add(x->d, DIAG_WARNING, x->e->file, a->line,
+			 "service %s: %s: %s (the entry is disabled; xinetd never reads it)",
+			 x->s->name, a->name, why);
+	else
+		diag_add(x->d, DIAG_ERROR, x->e->file, a->line,
+			 "service %s: %s: %s (xinetd disables the service)",
+			 x->s->name, a->name, why);
+	cv_note(x->s, "xinetd rejects `%s`: %s", t, why);
+	x->failed = true;
+	free(t);
+	free(why);
+}
+
+/* Errors about the whole entry (a missing attribute) */
+void
+xbad_entry(struct xst *x, const char *fmt, ...)
+{
+	char *why;
+	va_list ap;
+
+	va_start(ap, fmt);
+	why = cv_vprintf(fmt, ap);
+	va_end(ap);
+	diag_add(x->d, x->lenient ? DIAG_WARNING : DIAG_ERROR, x->e->file, x->e->line,
+		 "service %s: %s%s", x->s->name, why,
+		 x->lenient ? " (the entry is disabled)" : " (xinetd does not start it)");
+	cv_note(x->s, "xinetd rejects this entry: %s", why);
+	x->failed = true;
+	free(why);
+}
+
+static int
+yes_no(struct xst *x, const struct xattr *a)
+{
+	if (!strcmp(a->vals.v[0], "yes"))
+		return 1;
+	if (!strcmp(a->vals.v[0], "no"))
+		return 0;
+	xbad(x, a, "expects yes or no, not %s", a->vals.v[0]);
+	return -1;
+}
+
+static void
+set_str(char **dst, const char *val)
+{
+	free(*dst);
+	*dst = cv_strdup(val);
+}
+
+static void
+a_socket_type(struct xst *x, const struct xattr *a)
+{
+	const char *v = a->vals.v[0];
+
+	if (!strcmp(v, "stream"))
+		x->s->socket_type = "stream";
+	else if (!strcmp(v, "dgram"))
+		x->s->socket_type = "dgram";
+	else if (!strcmp(v, "raw") || !strcmp(v, "seqpacket"))
+		x->cannot = cv_printf("socket_type %s: portier serves stream and dgram sockets only", v);
+	else
+		xbad(x, a, "bad socket type %s", v);
+}
+
+static void
+a_protocol(struct xst *x, const struct xattr *a)
+{
+	const char *v = a->vals.v[0];
+
+	if (!strcmp(v, "tcp") || !strcmp(v, "udp"))
+		x->s->protocol = v[0] == 't' ? "tcp" : "udp";
+	else
+		x->cannot = cv_printf("protocol %s: portier serves tcp and udp only", v);
+}
+
+static void
+a_wait(struct xst *x, const struct xattr *a)
+{
+	int v = yes_no(x, a);
+
+	if (v >= 0)
+		x->s->wait = v;
+}
+
+static void
+a_disable(struct xst *x, const struct xattr *a)
+{
+	int v = yes_no(x, a);
+
+	if (v >= 0)
+		x->s->disable = v;
+}
+
+static void
+a_user(struct xst *x, const struct xattr *a)
+{
+	set_str(&x->s->user, a->vals.v[0]);
+}
+
+static void
+a_group(struct xst *x, const struct xattr *a)
+{
+	set_str(&x->s->group, a->vals.v[0]);
+}
+
+static void
+a_server(struct xst *x, const struct xattr *a)
+{
+	set_str(&x->s->server, a->vals.v[0]);
+}
+
+static void
+a_server_args(struct xst *x, const struct xattr *a)
+{
+	if (!a->vals.n) {
+		xbad(x, a, "expects at least one value");
+		return;
+	}
+	cv_strv_free(&x->s->args);
+	cv_strv_copy(&x->s->args, &a->vals);
+	x->s->args_set = true;
+	x->args_line = a->line;
+}
+
+static void
+a_id(struct xst *x, const struct xattr *a)
+{
+	set_str(&x->s->xid, a->vals.v[0]);
+}
+
+static void
+a_count(struct xst *x, const struct xattr *a, char **dst)
+{
+	char *v = cvv_count(a->vals.v[0]);
+
+	if (!v) {
+		xbad(x, a, "expects a number or UNLIMITED, not %s", a->vals.v[0]);
+		return;
+	}
+	if (!strcmp(v, "0")) {
+		/* Nothing may run: the same as not serving at all. */
+		xlost(x, a, "0 lets no handler start; portier writes disable = yes instead");
+		x->s->disable = 1;
+		free(v);
+		return;
+	}
+	free(*dst);
+	*dst = v;
+}
+
+static void
+a_instances(struct xst *x, const struct xattr *a)
+{
+	a_count(x, a, &x->s->instances);
+}
+
+static void
+a_per_source(struct xst *x, const struct xattr *a)
+{
+	a_count(x, a, &x->s->per_source);
+}
+
+static void
+a_port(struct xst *x, const struct xattr *a)
+{
+	long v;
+
+	if (!cvv_int(a->vals.v[0], 0, 65535, &v))
+		xbad(x, a, "port number is invalid");
+	else if (v == 0)
+		xlost(x, a, "port 0 (any free port) has no portier counterpart");
+	else
+		x->s->port = (unsigned)v;
+}
+
+static void
+a_nice(struct xst *x, const struct xattr *a)
+{
+	long v;
+
+	if (!cvv_int(a->vals.v[0], -20, 19, &v)) {
+		xbad(x, a, "expects a number from -20 to 19");
+		return;
+	}
+	free(x->s->nice);
+	x->s->nice = cv_printf("%ld", v);
+}
+
+static void
+a_umask(struct xst *x, const struct xattr *a)
+{
+	char *v = cvv_umask(a->vals.v[0]);
+
+	if (!v) {
+		xbad(x, a, "expects an octal value up to 0777");
+		return;
+	}
+	free(x->s->umask);
+	x->s->umask = v;
+}
+
+static void
+a_cps(struct xst *x, const struct xattr *a)
+{
+	long rate, wait;
+
+	if (!cvv_int(a->vals.v[0], 0, 1000000, &rate) ||
+	    !cvv_int(a->vals.v[1], 0, 1000000, &wait)) {
+		xbad(x, a, "expects two numbers: connections per second and seconds to pause");
+		return;
+	}
+	x->cps_set = true;
+	if (rate > 0 && wait == 0) {
+		xlost(x, a, "a pause of 0 seconds: portier pauses at least 1");
+		wait = 1;
+	}
+	x->s->cps_set = true;
+	x->s->cps_rate = (unsigned)rate;
+	x->s->cps_wait = (unsigned)wait;
+}
+
+static void
+a_max_load(struct xst *x, const struct xattr *a)
+{
+	char *end;
+	double v = strtod(a->vals.v[0], &end);
+
+	if (end == a->vals.v[0] || v <= 0) {
+		xbad(x, a, "expects a load average above 0");
+		return;
+	}
+	free(x->s->max_load);
+	x->s->max_load = cv_printf("%g", v);
+}
+
+static void
+a_banner(struct xst *x, const struct xattr *a)
+{
+	char **dst = !strcmp(a->name, "banner") ? &x->s->banner :
+		     !strcmp(a->name, "banner_success") ? &x->s->banner_success :
+		     &x->s->banner_fail;
+
+	set_str(dst, a->vals.v[0]);
+}
+
+static void
+a_bind(struct xst *x, const struct xattr *a)
+{
+	set_str(&x->bind, a->vals.v[0]);
+	x->bind_line = a->line;
+}
+
+static void
+a_v6only(struct xst *x, const struct xattr *a)
+{
+	int v = yes_no(x, a);
+
+	if (v >= 0)
+		x->v6only = v;
+}
+
+static void
+a_groups(struct xst *x, const struct xattr *a)
+{
+	int v = yes_no(x, a);
+
+	if (v == 1)
+		xnote(x, a, "portier always gives a handler its user's supplementary groups");
+	else if (v == 0)
+		xlost(x, a, "portier gives a handler its user's supplementary groups; "
+		      "xinetd gave none");
+	if (v >= 0)
+		x->groups = v;
+}
+
+static void
+a_rlimit(struct xst *x, const struct xattr *a)
+{
+	bool sized = strcmp(a->name, "rlimit_cpu") != 0;
+	char *v = cvv_rlimit(a->vals.v[0], sized);
+
+	if (!v) {
+		xbad(x, a, "expects %s or UNLIMITED", sized ? "a size (K and M allowed)" : "seconds");
+		return;
+	}
+	if (!strcmp(a->name, "rlimit_rss")) {
+		xlost(x, a, "portier has no rlimit_rss (Linux ignores RLIMIT_RSS)");
+		free(v);
+		return;
+	}
+	for (int i = 0; i < CV_RL_COUNT; i++) {
+		if (!strcmp(a->name, cv_rlimit_names[i])) {
+			free(x->s->rlimit[i]);
+			x->s->rlimit[i] = v;
+			return;
+		}
+	}
+	free(v);
+}
+
+static void
+a_redirect(struct xst *x, const struct xattr *a)
+{
+	set_str(&x->redirect[0], a->vals.v[0]);
+	set_str(&x->redirect[1], a->vals.v[1]);
+	x->redirect_line = a->line;
+}
+
+static void
+a_deny_time(struct xst *x, const struct xattr *a)
+{
+	long v;
+	const char *s = a->vals.v[0];
+
+	if (strcmp(s, "FOREVER") && strcmp(s, "NEVER") && !cvv_int(s, 0, 1L << 30, &v))
+		xbad(x, a, "expects FOREVER, NEVER or minutes");
+	else
+		xnote(x, a, "belongs to the SENSOR flag, which portier does not have");
+}
+
+static void
+a_log_type(struct xst *x, const struct xattr *a)
+{
+	static const char *const fac[] = {
+		"daemon", "auth", "authpriv", "user", "mail", "lpr", "news", "uucp",
+		"ftp", "local0", "local1", "local2", "local3", "local4", "local5",
+		"local6", "local7", NULL,
+	};
+	const char *type = a->vals.n ? a->vals.v[0] : "";
+	size_t k;
+
+	if (!strcmp(type, "FILE") && a->vals.n >= 2 && a->vals.n <= 4) {
+		xlost(x, a, "portier logs to syslog, the journal or stderr, not to a file");
+		return;
+	}
+	if (strcmp(type, "SYSLOG") || a->vals.n < 2 || a->vals.n > 3) {
+		xbad(x, a, "expects SYSLOG facility [level] or FILE path [limits]");
+		return;
+	}
+	for (k = 0; fac[k] && strcmp(fac[k], a->vals.v[1]); k++)
+		;
+	if (!fac[k]) {
+		xbad(x, a, "unknown syslog facility %s", a->vals.v[1]);
+		return;
+	}
+	if (!x->wdefs) {
+		xlost(x, a, "portier logs every service alike (log and log_facility in the defaults)");
+		return;
+	}
+	set_str(&x->s->log, "syslog");
+	set_str(&x->s->log_facility, a->vals.v[1]);
+	if (a->vals.n == 3 && strcmp(a->vals.v[2], "info"))
+		xlost(x, a, "portier logs connections at its own levels, not all at %s",
+		      a->vals.v[2]);
+}
+
+static void
+a_lost(struct xst *x, const struct xattr *a)
+{
+	if (!strcmp(a->name, "libwrap"))
+		xlost(x, a, "portier does not consult libwrap (hosts.allow, hosts.deny); "
+		      "carry the rules into only_from and no_access");
+	else if (!strcmp(a->name, "mdns"))
+		xlost(x, a, "portier does not register services with mDNS");
+	else
+		xlost(x, a, "RPC services need portmap registration, which portier does not do");
+}
+
+static const struct xattr_def xattr_table[] = {
+	{ "socket_type", 1, false, a_socket_type },
+	{ "protocol", 1, false, a_protocol },
+	{ "wait", 1, false, a_wait },
+	{ "user", 1, false, a_user },
+	{ "group", 1, false, a_group },
+	{ "server", 1, false, a_server },
+	{ "server_args", -1, false, a_server_args },
+	{ "instances", 1, true, a_instances },
+	{ "log_on_success", -2, true, xlist_log_flags },
+	{ "log_on_failure", -2, true, xlist_log_flags },
+	{ "log_type", -1, true, a_log_type },
+	{ "only_from", -2, true, xlist_addresses },
+	{ "no_access", -2, true, xlist_addresses },
+	{ "access_times", -1, false, xlist_access_times },
+	{ "type", -1, false, xfinal_type_attr },
+	{ "rpc_version", 1, false, a_lost },
+	{ "rpc_number", 1, false, a_lost },
+	{ "id", 1, false, a_id },
+	{ "env", -2, false, xlist_env },
+	{ "port", 1, false, a_port },
+	{ "passenv", -2, true, xlist_passenv },
+	{ "flags", -1, false, xfinal_flags_attr },
+	{ "nice", 1, false, a_nice },
+	{ "redirect", 2, false, a_redirect },
+	{ "banner", 1, true, a_banner },
+	{ "banner_success", 1, true, a_banner },
+	{ "banner_fail", 1, true, a_banner },
+	{ "bind", 1, true, a_bind },
+	{ "interface", 1, true, a_bind },
+	{ "per_source", 1, true, a_per_source },
+	{ "groups", 1, true, a_groups },
+	{ "cps", 2, true, a_cps },
+	{ "disable", 1, false, a_disable },
+	{ "max_load", 1, true, a_max_load },
+	{ "rlimit_as", 1, false, a_rlimit },
+	{ "rlimit_cpu", 1, false, a_rlimit },
+	{ "rlimit_data", 1, false, a_rlimit },
+	{ "rlimit_files", 1, false, a_rlimit },
+	{ "rlimit_rss", 1, false, a_rlimit },
+	{ "rlimit_stack", 1, false, a_rlimit },
+	{ "v6only", 1, true, a_v6only },
+	{ "deny_time", 1, false, a_deny_time },
+	{ "umask", 1, true, a_umask },
+	{ "libwrap", 1, false, a_lost },
+	{ "mdns", 1, false, a_lost },
+	{ "disabled", -2, true, xlist_idlist },
+	{ "enabled", -2, true, xlist_idlist },
+	{ NULL, 0, false, NULL },
+};
+
+static void
+map_attr(struct xst *x, const struct xattr *a)
+{
+	const struct xattr_def *def;
+
+	for (def = xattr_table; def->name && strcmp(def->name, a->name); def++)
+		;
+	bool defaults_only = def->name && (!strcmp(def->name, "disabled") ||
+					   !strcmp(def->name, "enabled"));
+
+	if (!def->name || (x->wdefs && !def->in_defaults) || (!x->wdefs && defaults_only)) {
+		xlost(x, a, x->wdefs ? "xinetd does not take it in the defaults (it ignored it)" :
+		      "no such xinetd attribute (xinetd ignored it)");
+		return;
+	}
+	if (def->nvalues != -2) {
+		if (cv_strv_has(&x->seen, a->name)) {
+			xlost(x, a, "set twice: xinetd kept the first and ignored this");
+			return;
+		}
+		if (a->op != '=') {
+			xlost(x, a, "xinetd takes only '=' for %s (it ignored this line)", a->name);
+			return;
+		}
+		cv_strv_push(&x->seen, a->name);
+	}
+	if (def->nvalues > 0 && a->vals.n != (size_t)def->nvalues) {
+		xlost(x, a, "expects %d value%s (xinetd ignored it)", def->nvalues,
+		      def->nvalues > 1 ? "s" : "");
+		return;
+	}
+	def->fn(x, a);
+}
+
+static void
+map_all(struct xst *x)
+{
+	for (size_t i = 0; i < x->e->n; i++)
+		map_attr(x, &x->e->attrs[i]);
+}
+
+static void
+xst_free(struct xst *x)
+{
+	cv_strv_free(&x->seen);
+	cv_strv_free(&x->only_from.items);
+	cv_strv_free(&x->no_access.items);
+	cv_strv_free(&x->log_s.items);
+	cv_strv_free(&x->log_f.items);
+	cv_strv_free(&x->passenv.items);
+	cv_strv_free(&x->env.items);
+	free(x->redirect[0]);
+	free(x->redirect[1]);
+	free(x->bind);
+	free(x->cannot);
+}
+
+static void
+store_lists(struct xst *x)
+{
+	xlist_store(&x->only_from, &x->s->only_from);
+	xlist_store(&x->no_access, &x->s->no_access);
+	xlist_store(&x->log_s, &x->s->log_success);
+	xlist_store(&x->log_f, &x->s->log_failure);
+	xlist_store(&x->passenv, &x->s->passenv);
+	xlist_store(&x->env, &x->s->env);
+}
+
+void
+xattr_defaults(const struct xentry *e, struct xdefs *defs, struct diag *d)
+{
+	struct xst x = { .e = e, .defs = defs, .wdefs = defs, .d = d, .v6only = -1, .groups = -1 };
+
+	x.s = cv_svc_new("defaults", e->file, e->line);
+	x.s->defaults = true;
+	x.only_from.own = x.no_access.own = x.log_s.own = x.log_f.own = x.passenv.own = true;
+	map_all(&x);
+	store_lists(&x);
+	if (x.bind) {
+		cv_strv_push(&x.s->bind, x.bind);
+		defs->bind_set = true;
+	}
+	defs->v6only = x.v6only;
+	defs->groups = x.groups;
+	defs->cps_set = x.cps_set;
+	defs->instances_set = x.s->instances != NULL;
+	defs->per_source_set = x.s->per_source != NULL;
+	defs->svc = x.s;
+	xst_free(&x);
+}
+
+struct cv_svc *
+xattr_service(const struct xentry *e, const struct xdefs *defs,
+	      struct xsummary *sum, struct diag *d)
+{
+	struct xst x = { .e = e, .defs = defs, .d = d, .v6only = -1, .groups = -1 };
+
+	x.s = cv_svc_new(e->name, e->file, e->line);
+	for (size_t i = 0; i < e->n; i++) {
+		const struct xattr *a = &e->attrs[i];
+
+		if (!strcmp(a->name, "disable") && a->vals.n == 1 &&
+		    !strcmp(a->vals.v[0], "yes"))
+			x.lenient = true;
+	}
+	map_all(&x);
+	store_lists(&x);
+	xfinal_service(&x, sum);
+	xst_free(&x);
+	return x.s;
+}

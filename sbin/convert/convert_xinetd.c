@@ -1,0 +1,433 @@
+/* convert_xinetd: reads xinetd's configuration the way xinetd's parse.c does
+ * (service/defaults entries, include, includedir) into entries of
+ * attributes, then hands them to convert_xattr.c and the result to
+ * convert_render.c. */
+#include "autoconf.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "convert/convert.h"
+#include "convert/convert_int.h"
+
+/* include/includedir nesting deeper than this is a loop */
+#define XINETD_MAX_DEPTH 16
+
+struct xreader {
+	struct diag *d;
+	struct xentry **ent;
+	size_t n;
+	size_t alloc;
+	int depth;
+};
+
+/* One buffer, cut into lines, with a cursor. */
+struct xlines {
+	char **line;
+	size_t n;
+	size_t alloc;
+	size_t pos;
+	const char *file;
+};
+
+static void xread_file(struct xreader *r, const char *path, const char *from, int line);
+static void xread_dir(struct xreader *r, const char *dir, const char *from, int line);
+
+static void
+lines_cut(struct xlines *l, const char *buf)
+{
+	const char *p = buf;
+
+	while (*p) {
+		size_t len = strcspn(p, "\n");
+		char *s = cv_alloc(len + 1);
+
+		memcpy(s, p, len);
+		if (len && s[len - 1] == '\r')
+			s[len - 1] = '\0';
+		l->line = cv_grow(l->line, &l->alloc, l->n + 1, sizeof(*l->line));
+		l->line[l->n++] = s;
+		p += len;
+		if (*p)
+			p++;
+	}
+}
+
+static void
+lines_free(struct xlines *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		free(l->line[i]);
+	free(l->line);
+}
+
+/* The next line that is neither blank nor a comment (xinetd's next_line);
+ * *lineno gets its number. */
+static const char *
+next_line(struct xlines *l, int *lineno)
+{
+	while (l->pos < l->n) {
+		const char *s = l->line[l->pos++];
+		const char *p = s + strspn(s, " \t");
+
+		if (*p && *p != '#') {
+			*lineno = (int)l->pos;
+			return s;
+		}
+	}
+	return NULL;
+}
+
+static bool
+only_char(const char *s, char c)
+{
+	const char *p = s + strspn(s, " \t");
+
+	return *p == c && p[1 + strspn(p + 1, " \t")] == '\0';
+}
+
+/* xinetd's skip_entry: everything up to a line holding only '}' */
+static void
+skip_entry(struct xlines *l)
+{
+	int ln;
+	const char *s;
+
+	while ((s = next_line(l, &ln)))
+		if (only_char(s, '}'))
+			return;
+}
+
+static void
+entry_free(struct xentry *e)
+{
+	for (size_t i = 0; i < e->n; i++) {
+		free(e->attrs[i].name);
+		cv_strv_free(&e->attrs[i].vals);
+	}
+	free(e->attrs);
+	free(e->name);
+	free(e->file);
+	free(e);
+}
+
+/* "name op value..." where op is =, += or -= and may touch the first value
+ * but never the name (xinetd: "needs a space before operator"). */
+static int
+parse_attr(struct xentry *e, const char *line, int ln, struct diag *d)
+{
+	struct cv_strv t = { 0 };
+	struct xattr a = { .line = ln };
+	const char *op;
+
+	cv_strv_split(&t, line);
+	if (strchr(t.v[0], '=')) {
+		size_t len = strcspn(t.v[0], "+-=");
+
+		diag_add(d, DIAG_ERROR, e->file, ln,
+			 "attribute %.*s needs a space before its operator (xinetd skips the entry)",
+			 (int)len, t.v[0]);
+		cv_strv_free(&t);
+		return -1;
+	}
+	op = t.n > 1 ? t.v[1] : "";
+	if (!strncmp(op, "+=", 2) || !strncmp(op, "-=", 2)) {
+		a.op = op[0];
+		op += 2;
+	} else if (op[0] == '=') {
+		a.op = '=';
+		op += 1;
+	} else {
+		diag_add(d, DIAG_ERROR, e->file, ln,
+			 "attribute %s: no operator (=, += or -=) (xinetd skips the entry)", t.v[0]);
+		cv_strv_free(&t);
+		return -1;
+	}
+	if (*op)
+		cv_strv_push(&a.vals, op);
+	for (size_t i = 2; i < t.n; i++)
+		cv_strv_push(&a.vals, t.v[i]);
+	a.name = cv_strdup(t.v[0]);
+	cv_strv_free(&t);
+	e->attrs = cv_grow(e->attrs, &e->alloc, e->n + 1, sizeof(*e->attrs));
+	e->attrs[e->n++] = a;
+	return 0;
+}
+
+static void
+add_entry(struct xreader *r, struct xentry *e)
+{
+	r->ent = cv_grow(r->ent, &r->alloc, r->n + 1, sizeof(*r->ent));
+	r->ent[r->n++] = e;
+}
+
+/* The body of an entry whose '{' has been read. */
+static void
+read_body(struct xreader *r, struct xlines *l, struct xentry *e)
+{
+	const char *s;
+	int ln;
+
+	while ((s = next_line(l, &ln))) {
+		if (only_char(s, '}')) {
+			add_entry(r, e);
+			return;
+		}
+		if (parse_attr(e, s, ln, r->d) < 0) {
+			skip_entry(l);
+			entry_free(e);
+			return;
+		}
+	}
+	diag_add(r->d, DIAG_ERROR, e->file, e->line,
+		 "%s %s: incomplete entry (no closing '}')",
+		 e->defaults ? "defaults" : "service", e->defaults ? "" : e->name);
+	entry_free(e);
+}
+
+/* A path in an include: relative ones are taken from the including file's
+ * directory (xinetd would take them from its working directory, /). */
+static char *
+relative_to(const char *path, const char *from)
+{
+	const char *slash = strrchr(from, '/');
+
+	if (path[0] == '/' || !slash)
+		return cv_strdup(path);
+	return cv_printf("%.*s/%s", (int)(slash - from), from, path);
+}
+
+static void
+read_lines(struct xreader *r, struct xlines *l)
+{
+	const char *s;
+	int ln;
+
+	while ((s = next_line(l, &ln))) {
+		struct cv_strv t = { 0 };
+		struct xentry *e;
+
+		cv_strv_split(&t, s);
+		bool svc = !strcmp(t.v[0], "service");
+		bool inc = !strcmp(t.v[0], "include"), incdir = !strcmp(t.v[0], "includedir");
+
+		if ((svc || inc || incdir) && t.n < 2) {
+			diag_add(r->d, DIAG_ERROR, l->file, ln, "%s: name missing", t.v[0]);
+			skip_entry(l);
+		} else if (inc || incdir) {
+			char *path = relative_to(t.v[1], l->file);
+
+			if (inc)
+				xread_file(r, path, l->file, ln);
+			else
+				xread_dir(r, path, l->file, ln);
+			free(path);
+		} else if (svc || !strcmp(t.v[0], "defaults")) {
+			const char *brace;
+			int bl;
+
+			e = cv_alloc(sizeof(*e));
+			e->defaults = !svc;
+			e->name = cv_strdup(svc ? t.v[1] : "defaults");
+			e->file = cv_strdup(l->file);
+			e->line = ln;
+			brace = next_line(l, &bl);
+			if (!brace || !only_char(brace, '{')) {
+				diag_add(r->d, DIAG_ERROR, l->file, ln,
+					 "%s: '{' must follow on a line of its own (xinetd skips the entry)",
+					 e->name);
+				entry_free(e);
+				skip_entry(l);
+			} else {
+				read_body(r, l, e);
+			}
+		} else {
+			diag_add(r->d, DIAG_ERROR, l->file, ln,
+				 "'%s': expected service, defaults, include or includedir "
+				 "(xinetd skips the entry)", t.v[0]);
+			skip_entry(l);
+		}
+		cv_strv_free(&t);
+	}
+}
+
+static void
+xread_buffer(struct xreader *r, const char *buf, const char *name)
+{
+	struct xlines l = { .file = name };
+
+	lines_cut(&l, buf);
+	read_lines(r, &l);
+	lines_free(&l);
+}
+
+static void
+xread_file(struct xreader *r, const char *path, const char *from, int line)
+{
+	char *buf;
+
+	if (r->depth >= XINETD_MAX_DEPTH) {
+		diag_add(r->d, DIAG_ERROR, from, line, "%s: includes nest too deep (a loop?)", path);
+		return;
+	}
+	buf = cv_slurp(path);
+	if (!buf) {
+		if (line)
+			diag_add(r->d, DIAG_ERROR, from, line, "%s: %s", path, strerror(errno));
+		else
+			diag_add(r->d, DIAG_ERROR, path, 0, "%s", strerror(errno));
+		return;
+	}
+	r->depth++;
+	xread_buffer(r, buf, path);
+	r->depth--;
+	free(buf);
+}
+
+/* xinetd's includedir: every file whose name has no '.' and does not end in
+ * '~', in C-locale order. */
+static int
+includedir_filter(const struct dirent *de)
+{
+	size_t len = strlen(de->d_name);
+
+	return !strchr(de->d_name, '.') && len && de->d_name[len - 1] != '~';
+}
+
+static int
+c_order(const struct dirent **a, const struct dirent **b)
+{
+	return strcmp((*a)->d_name, (*b)->d_name);
+}
+
+static void
+xread_dir(struct xreader *r, const char *dir, const char *from, int line)
+{
+	struct dirent **names;
+	int n = scandir(dir, &names, includedir_filter, c_order);
+
+	if (n < 0) {
+		if (line)
+			diag_add(r->d, DIAG_ERROR, from, line, "%s: %s", dir, strerror(errno));
+		else
+			diag_add(r->d, DIAG_ERROR, dir, 0, "%s", strerror(errno));
+		return;
+	}
+	for (int i = 0; i < n; i++) {
+		char *path = cv_printf("%s/%s", dir, names[i]->d_name);
+		struct stat st;
+
+		if (stat(path, &st) == 0 && S_ISREG(st.st_mode))
+			xread_file(r, path, from, line);
+		free(path);
+		free(names[i]);
+	}
+	free(names);
+}
+
+static void
+apply_lists(struct cv_set *set, const struct xdefs *defs)
+{
+	for (size_t i = 0; i < set->count; i++) {
+		struct cv_svc *s = set->svc[i];
+		const char *xid = s->xid ? s->xid : s->name;
+
+		if (defs->has_enabled && !cv_strv_has(&defs->enabled, xid) && s->disable != 1) {
+			s->disable = 1;
+			cv_note(s, "disabled: the defaults' `enabled` list does not name %s", xid);
+		}
+		if (cv_strv_has(&defs->disabled, xid) && s->disable != 1) {
+			s->disable = 1;
+			cv_note(s, "disabled: the defaults' `disabled` list names %s", xid);
+		}
+	}
+}
+
+static void
+summarize(const struct xsummary *sum, struct diag *d)
+{
+	if (sum->no_groups)
+		diag_add(d, DIAG_WARNING, NULL, 0,
+			 "%zu service(s) ran without supplementary groups under xinetd "
+			 "(groups = no, its default); portier gives a handler its user's "
+			 "supplementary groups", sum->no_groups);
+	if (sum->whole_env)
+		diag_add(d, DIAG_WARNING, NULL, 0,
+			 "%zu service(s) had no passenv: xinetd passed them its whole "
+			 "environment; portier starts handlers with a clean one (list what "
+			 "they need in passenv or env)", sum->whole_env);
+	if (sum->unlimited)
+		diag_add(d, DIAG_WARNING, NULL, 0,
+			 "%zu service(s) had no instances or per_source limit under xinetd "
+			 "(UNLIMITED, its default); portier's defaults are instances = 50 and "
+			 "per_source = 10 (set them to UNLIMITED in the defaults to keep "
+			 "xinetd's behaviour)", sum->unlimited);
+}
+
+static int
+convert_entries(struct xreader *r, const struct convert_opts *o,
+		struct convert_out *out, struct diag *d, size_t errors_before)
+{
+	struct cv_set set = { 0 };
+	struct xdefs defs = { .v6only = -1, .groups = -1 };
+	struct xsummary sum = { 0 };
+
+	for (size_t i = 0; i < r->n; i++) {
+		if (!r->ent[i]->defaults)
+			continue;
+		if (defs.svc)
+			diag_add(d, DIAG_ERROR, r->ent[i]->file, r->ent[i]->line,
+				 "only one defaults entry is allowed (xinetd ignores this one)");
+		else
+			xattr_defaults(r->ent[i], &defs, d);
+	}
+	for (size_t i = 0; i < r->n; i++)
+		if (!r->ent[i]->defaults)
+			cv_set_add(&set, xattr_service(r->ent[i], &defs, &sum, d));
+	apply_lists(&set, &defs);
+	summarize(&sum, d);
+	set.defaults = defs.svc;
+	cv_finish(&set, o, out, d);
+	cv_set_free(&set);
+	cv_strv_free(&defs.disabled);
+	cv_strv_free(&defs.enabled);
+	for (size_t i = 0; i < r->n; i++)
+		entry_free(r->ent[i]);
+	free(r->ent);
+	return d->errors > errors_before ? -1 : 0;
+}
+
+int
+convert_xinetd_buffer(const char *buf, const char *name,
+		      const struct convert_opts *o, struct convert_out *out,
+		      struct diag *d)
+{
+	struct xreader r = { .d = d };
+	size_t before = d->errors;
+
+	xread_buffer(&r, buf, name);
+	return convert_entries(&r, o, out, d, before);
+}
+
+int
+convert_xinetd_path(const char *path, const struct convert_opts *o,
+		    struct convert_out *out, struct diag *d)
+{
+	struct xreader r = { .d = d };
+	size_t before = d->errors;
+	struct stat st;
+
+	if (stat(path, &st) < 0) {
+		diag_add(d, DIAG_ERROR, path, 0, "%s", strerror(errno));
+		return -1;
+	}
+	if (S_ISDIR(st.st_mode))
+		xread_dir(&r, path, path, 0);
+	else
+		xread_file(&r, path, path, 0);
+	return convert_entries(&r, o, out, d, before);
+}

@@ -1,0 +1,283 @@
+/* portierctl convert: xinetd or inetd.conf configuration to conf.d files
+ * (convert.c does the text), written to a directory or standard output,
+ * then loaded as portierctl check loads a configuration. */
+#include "autoconf.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <netdb.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "config/config.h"
+#include "convert/convert.h"
+#include "ctl/ctl.h"
+#include "config/registry.h"
+
+#define CONVERT_USAGE \
+	"usage: portierctl convert --from-xinetd PATH | --from-inetd FILE\n" \
+	"                          [--out DIR] [--force] [--no-host-checks] [-r FILE]...\n"
+#define STDOUT_NAME "(standard output)"
+
+/* tcpd and libwrap read these; portier does not */
+static const char *const hosts_files[] = { "/etc/hosts.allow", "/etc/hosts.deny" };
+
+struct convert_args {
+	const char *xinetd;
+	const char *inetd;
+	const char *out;
+	bool force;
+	unsigned config_flags;
+	const char **registries;
+	size_t nregistries;
+};
+
+/* The port the old daemon found in /etc/services. */
+static unsigned
+system_port(const char *name, const char *proto, void *arg)
+{
+	struct servent *se = getservbyname(name, proto);
+
+	(void)arg;
+	return se ? ntohs((unsigned short)se->s_port) : 0;
+}
+
+static unsigned
+registry_port(const char *name, const char *proto, void *arg)
+{
+	const struct reg_entry *e;
+
+	e = registry_lookup_name(arg, name, strcmp(proto, "udp") ? REG_TCP : REG_UDP);
+	return e ? e->port : 0;
+}
+
+static void
+note_hosts_access(struct diag *d)
+{
+	for (size_t i = 0; i < sizeof(hosts_files) / sizeof(hosts_files[0]); i++) {
+		int n = convert_hosts_rules(hosts_files[i]);
+
+		if (n > 0)
+			diag_add(d, DIAG_WARNING, hosts_files[i], 0,
+				 "%d rule%s: xinetd (built with libwrap), tcpd and inetd -l "
+				 "applied them; portier does not: carry them into only_from and "
+				 "no_access", n, n == 1 ? "" : "s");
+		else if (n < 0)
+			diag_add(d, DIAG_WARNING, hosts_files[i], 0,
+				 "cannot be read: %s; if it has rules, portier does not apply them",
+				 strerror(errno));
+	}
+}
+
+static int
+write_file(const char *dir, const struct convert_file *f, bool force)
+{
+	char *path;
+	int fd, rc = 0;
+	size_t len = strlen(f->text), done = 0;
+
+	if (asprintf(&path, "%s/%s", dir, f->name) < 0)
+		return -1;
+	fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | (force ? O_TRUNC : O_EXCL), 0644);
+	if (fd < 0) {
+		fprintf(stderr, "portierctl convert: %s: %s\n", path, strerror(errno));
+		free(path);
+		return -1;
+	}
+	while (done < len) {
+		ssize_t n = write(fd, f->text + done, len - done);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			fprintf(stderr, "portierctl convert: %s: %s\n", path, strerror(errno));
+			rc = -1;
+			break;
+		}
+		done += (size_t)n;
+	}
+	if (close(fd) < 0 && rc == 0) {
+		fprintf(stderr, "portierctl convert: %s: %s\n", path, strerror(errno));
+		rc = -1;
+	}
+	free(path);
+	return rc;
+}
+
+/* Nothing is written when one file is already there (without --force). */
+static int
+write_all(const char *dir, const struct convert_out *out, bool force)
+{
+	size_t clash = 0;
+
+	if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
+		fprintf(stderr, "portierctl convert: %s: %s\n", dir, strerror(errno));
+		return -1;
+	}
+	for (size_t i = 0; i < out->count && !force; i++) {
+		char *path;
+		struct stat st;
+
+		if (asprintf(&path, "%s/%s", dir, out->files[i].name) < 0)
+			return -1;
+		if (lstat(path, &st) == 0) {
+			fprintf(stderr, "portierctl convert: %s exists (--force replaces it)\n", path);
+			clash++;
+		}
+		free(path);
+	}
+	if (clash) {
+		fprintf(stderr, "portierctl convert: nothing written\n");
+		return -1;
+	}
+	for (size_t i = 0; i < out->count; i++)
+		if (write_file(dir, &out->files[i], force) < 0)
+			return -1;
+	return 0;
+}
+
+/* Loads what was written, as portierctl check would. */
+static size_t
+validate(const struct convert_args *a, const struct registry *reg, const char *text)
+{
+	struct config *cfg;
+	struct diag d;
+	size_t errors;
+
+	diag_init(&d);
+	if (a->out)
+		cfg = config_load(a->out, reg, a->config_flags, &d);
+	else
+		cfg = config_load_buffer(text, STDOUT_NAME, reg, a->config_flags, &d);
+	diag_print(&d, stderr);
+	errors = d.errors;
+	if (errors)
+		fprintf(stderr, "portierctl convert: the result does not load: %zu error%s\n",
+			errors, errors == 1 ? "" : "s");
+	else
+		fprintf(stderr, "portierctl convert: the result loads: %zu service%s\n",
+			cfg->count, cfg->count == 1 ? "" : "s");
+	config_free(cfg);
+	diag_free(&d);
+	return errors;
+}
+
+static int
+convert_run(const struct convert_args *a)
+{
+	struct registry *reg = registry_new();
+	struct convert_opts o = { system_port, registry_port, reg };
+	struct convert_out out = { 0 };
+	struct diag d;
+	char *text = NULL;
+	int rc = 1, conv;
+
+	if (!reg) {
+		fprintf(stderr, "portierctl convert: out of memory\n");
+		return 1;
+	}
+	diag_init(&d);
+	for (size_t i = 0; i < a->nregistries; i++)
+		registry_load(reg, a->registries[i], true, &d);
+	if (a->xinetd)
+		conv = convert_xinetd_path(a->xinetd, &o, &out, &d);
+	else
+		conv = convert_inetd_path(a->inetd, &o, &out, &d);
+	note_hosts_access(&d);
+	diag_print(&d, stderr);
+	fprintf(stderr, "portierctl convert: %zu service%s converted, %zu kept as comments "
+		"only; %zu warning%s, %zu error%s\n", out.live, out.live == 1 ? "" : "s",
+		out.commented, d.count - d.errors, d.count - d.errors == 1 ? "" : "s",
+		d.errors, d.errors == 1 ? "" : "s");
+	text = convert_join(&out);
+	if (a->out) {
+		if (write_all(a->out, &out, a->force) < 0)
+			goto done;
+	} else if (fputs(text, stdout) == EOF || fflush(stdout) == EOF) {
+		fprintf(stderr, "portierctl convert: standard output: %s\n", strerror(errno));
+		goto done;
+	}
+	if (validate(a, reg, text) == 0 && conv == 0 && d.errors == 0)
+		rc = 0;
+done:
+	free(text);
+	convert_out_free(&out);
+	registry_free(reg);
+	diag_free(&d);
+	return rc;
+}
+
+static int
+usage_error(const char *what, const char *arg)
+{
+	fprintf(stderr, "portierctl convert: %s%s\n" CONVERT_USAGE, what, arg);
+	return 2;
+}
+
+int
+ctl_convert(int argc, char *argv[])
+{
+	static const struct option longopts[] = {
+		{ "from-xinetd", required_argument, NULL, 'x' },
+		{ "from-inetd", required_argument, NULL, 'i' },
+		{ "out", required_argument, NULL, 'o' },
+		{ "force", no_argument, NULL, 'f' },
+		{ "no-host-checks", no_argument, NULL, 'n' },
+		{ "registry", required_argument, NULL, 'r' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct convert_args a = { 0 };
+	int c, rc;
+
+	a.registries = calloc((size_t)argc + 1, sizeof(*a.registries));
+	if (!a.registries) {
+		fprintf(stderr, "portierctl convert: out of memory\n");
+		return 1;
+	}
+	optind = 0;	/* GNU getopt: start afresh, argv[0] is "convert" */
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":r:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'x': a.xinetd = optarg; break;
+		case 'i': a.inetd = optarg; break;
+		case 'o': a.out = optarg; break;
+		case 'f': a.force = true; break;
+		case 'n': a.config_flags |= CONFIG_NO_FS_CHECKS; break;
+		case 'r': a.registries[a.nregistries++] = optarg; break;
+		case 'h':
+			fputs(CONVERT_USAGE, stdout);
+			free(a.registries);
+			return 0;
+		case ':':
+			rc = usage_error("an argument is missing after ", argv[optind - 1]);
+			goto out;
+		default:
+			rc = usage_error("unknown option ", argv[optind - 1]);
+			goto out;
+		}
+	}
+	if (optind < argc) {
+		rc = usage_error("unexpected argument ", argv[optind]);
+		goto out;
+	}
+	if (!a.xinetd == !a.inetd) {
+		rc = usage_error("give one of --from-xinetd and --from-inetd", "");
+		goto out;
+	}
+	if (a.force && !a.out) {
+		rc = usage_error("--force needs --out", "");
+		goto out;
+	}
+	if (!a.nregistries)
+		a.registries[a.nregistries++] = PORTIER_REGISTRY;
+	rc = convert_run(&a);
+out:
+	free(a.registries);
+	return rc;
+}

@@ -1,0 +1,38 @@
+/* admit: the daemon's side of access control. The policy itself is pure
+ * (access.c); this module feeds it per connection (peer address, local time,
+ * load average, handler counts), keeps each service's per-source table and
+ * cps window, and pauses the listeners while cps holds them back. */
+#ifndef PORTIER_ADMIT_H
+#define PORTIER_ADMIT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "config/access.h"
+#include "base/loop.h"
+
+struct service_rt;
+struct conn;
+
+/* Embedded in struct service_rt. */
+struct admit {
+	struct access_sources *sources;	/* nowait: handlers per remote address */
+	struct access_rate cps;		/* handler starts in the current second */
+	struct timer cps_pause;		/* resumes the listeners after cps_wait */
+};
+
+/* At load: the per-source table. -1 when out of memory. */
+int admit_init(struct service_rt *rt);
+void admit_free(struct service_rt *rt);
+
+/* The checks of access_admit() for connection c; on a cps refusal the
+ * service's listeners pause for cps_wait seconds. */
+enum refusal admit_check(struct service_rt *rt, struct conn *c, int max_children);
+
+/* Counts c's remote address against per_source while its handler runs (a
+ * child, or an internal connection): true when counted, then *src is what
+ * admit_release() needs to uncount it. */
+bool admit_hold(struct service_rt *rt, const struct conn *c, struct access_addr *src);
+void admit_release(struct service_rt *rt, const struct access_addr *src);
+
+#endif

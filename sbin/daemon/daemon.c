@@ -1,0 +1,634 @@
+/* daemon: life cycle and signals, see daemon.h.
+ *
+ * Signals are events: they are blocked for the whole life of the process and
+ * read from a signalfd in the loop, so no code ever runs in a signal handler.
+ *   SIGCHLD          reap every exited handler (children.c)
+ *   SIGTERM, SIGINT  close every listener, remove the pidfile, exit 0;
+ *                    running handlers are left to finish (as inetd does)
+ *   SIGHUP           reload the registry and conf.d (daemon_reload)
+ *   SIGUSR1          write the state of every service to the log (as status)
+ * SIGPIPE is blocked, not ignored: a write to a closed socket or pipe fails
+ * with EPIPE all the same, and a handler only has to clear the mask (an
+ * ignored signal would stay ignored across exec). */
+#include "autoconf.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#ifdef HAVE_MALLOC_TRIM
+#include <malloc.h>
+#endif
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "config/access.h"
+#include "daemon/adopt.h"
+#include "spawn/children.h"
+#include "config/config.h"
+#include "daemon/control.h"
+#include "base/control_proto.h"
+#include "daemon/daemon.h"
+#include "daemon/daemon_state.h"
+#include "base/diag.h"
+#include "daemon/internal.h"
+#include "base/json.h"
+#include "base/log.h"
+#include "base/loop.h"
+#include "daemon/notify.h"
+#include "daemon/pidfile.h"
+#include "config/registry.h"
+#include "base/sd.h"
+#include "daemon/service.h"
+#include "daemon/service_ctl.h"
+#include "daemon/service_reload.h"
+#include "spawn/spawn.h"
+
+/* The heap is trimmed this long (ms) after the last reload. */
+#define RELOAD_TRIM_MS 10000
+
+static struct {
+	char *confdir;			/* absolute: reload works after chdir / */
+	struct config *cfg;
+	struct service_table table;
+	const char *pidfile;
+	struct watcher sig;
+	sigset_t sigs;
+	bool journal_stream;		/* stderr was the journal's at start-up */
+	const struct daemon_opts *opts;
+	struct daemon_state st;		/* generation, last reload, for status */
+	struct timer trim;		/* heap_release() a while after a reload */
+	struct config_cache *cache;	/* parsed conf.d files: a reload parses only changes */
+} d;
+
+const char *
+daemon_pidfile_default(bool foreground)
+{
+	if (foreground || geteuid() != 0)
+		return NULL;
+	return PORTIER_RUNDIR "/portierd.pid";
+}
+
+/* Descriptors 0-2 must be open, or the first socket would become "stdin" and
+ * be handed to handlers by accident. */
+static int
+stdio_ensure(void)
+{
+	for (int fd = 0; fd < 3; fd++) {
+		int n;
+
+		if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
+			continue;
+		n = open("/dev/null", O_RDWR);
+		if (n < 0) {
+			logerr(LOG_ERR, "/dev/null");
+			return -1;
+		}
+		if (n != fd) {
+			close(n);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static void
+diag_log(const struct diag *dg)
+{
+	for (size_t i = 0; i < dg->count; i++)
+		logit(dg->items[i].level == DIAG_ERROR ? LOG_ERR : LOG_WARNING, "%s",
+		      dg->items[i].text ? dg->items[i].text : "(out of memory)");
+}
+
+/* StrictModes (as sshd): root must not run what another user could have
+ * written, so the configuration, the directories above it and the registry
+ * must be root's and writable by root alone. */
+static int
+daemon_secure_check(const struct daemon_opts *o, char *err, size_t len)
+{
+	if (geteuid() != 0 || o->insecure_config)
+		return 0;
+	if (access_secure_dir(d.confdir, err, len) < 0)
+		return -1;
+	for (size_t i = 0; i < o->nregistries; i++)
+		if (access_secure_path(o->registries[i], err, len) < 0)
+			return -1;
+	return 0;
+}
+
+static int
+daemon_secure(const struct daemon_opts *o)
+{
+	char err[PATH_MAX + 256];
+
+	if (daemon_secure_check(o, err, sizeof(err)) == 0)
+		return 0;
+	logit(LOG_ERR, "%s; refusing to run", err);
+	return -1;
+}
+
+/* Loading frees most of what it allocates, but libconfuse's many small
+ * blocks leave free pages all over the heap, which malloc does not hand back
+ * by itself: an idle portierd would keep the peak of its load (35 MB with
+ * 1,000 services instead of 5; docs/performance.md). */
+static void
+heap_release(void)
+{
+#ifdef HAVE_MALLOC_TRIM
+	malloc_trim(0);
+#endif
+}
+
+/* The registry and conf.d, read and checked completely; conf.d files
+ * unchanged since the last load are not parsed again (d.cache). The registry
+ * only names ports while loading (each service holds its number): its ~3 MB
+ * go at once. NULL, with the errors in errs, when the files are not valid. */
+static struct config *
+load_files(const struct daemon_opts *o, struct diag *errs)
+{
+	struct registry *reg = registry_new();
+	struct config *cfg;
+
+	if (!reg) {
+		diag_add(errs, DIAG_ERROR, NULL, 0, "out of memory");
+		return NULL;
+	}
+	for (size_t i = 0; i < o->nregistries; i++)
+		registry_load(reg, o->registries[i], false, errs);
+	cfg = config_load_cached(d.confdir, reg, 0, d.cache, errs);
+	registry_free(reg);
+	if (cfg && errs->errors) {
+		config_free(cfg);
+		cfg = NULL;
+	}
+	return cfg;
+}
+
+static int
+daemon_load(const struct daemon_opts *o)
+{
+	struct diag dg;
+	int rc = -1;
+
+	diag_init(&dg);
+	d.confdir = realpath(o->confdir, NULL);
+	d.st.confdir = d.confdir;
+	if (!d.confdir) {
+		logerr(LOG_ERR, "%s", o->confdir);
+		goto out;
+	}
+	if (daemon_secure(o) < 0)
+		goto out;
+	d.cache = config_cache_new();	/* without one, every reload parses all */
+	d.cfg = load_files(o, &dg);
+	diag_log(&dg);
+	if (!d.cfg) {
+		logit(LOG_ERR, "%s: configuration invalid: %zu error(s)", o->confdir, dg.errors);
+		goto out;
+	}
+	rc = 0;
+out:
+	diag_free(&dg);
+	heap_release();
+	return rc;
+}
+
+/* Detaches: fork, new session, fork again (never a session leader, so never a
+ * controlling terminal), chdir /, stdio on /dev/null. The first process waits
+ * until the daemon reports ready through *ready_fd (or dies), so that its exit
+ * status tells whether portierd is running. */
+static int
+daemonize(int *ready_fd)
+{
+	int p[2], null;
+	pid_t pid;
+
+	if (pipe2(p, O_CLOEXEC) < 0) {
+		logerr(LOG_ERR, "pipe");
+		return -1;
+	}
+	pid = fork();
+	if (pid < 0) {
+		logerr(LOG_ERR, "fork");
+		return -1;
+	}
+	if (pid > 0) {
+		char c;
+		ssize_t n;
+
+		close(p[1]);
+		while ((n = read(p[0], &c, 1)) < 0 && errno == EINTR)
+			;
+		if (n != 1)
+			fprintf(stderr, "portierd: failed to start; see the system log\n");
+		_exit(n == 1 ? DAEMON_EXIT_OK : DAEMON_EXIT_FAIL);
+	}
+	close(p[0]);
+	if (setsid() < 0)
+		_exit(DAEMON_EXIT_FAIL);
+	pid = fork();
+	if (pid < 0)
+		_exit(DAEMON_EXIT_FAIL);
+	if (pid > 0)
+		_exit(DAEMON_EXIT_OK);
+	if (chdir("/") < 0)
+		_exit(DAEMON_EXIT_FAIL);
+	null = open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (null < 0)
+		_exit(DAEMON_EXIT_FAIL);
+	for (int fd = 0; fd < 3; fd++)
+		if (dup2(null, fd) < 0)
+			_exit(DAEMON_EXIT_FAIL);
+	close(null);
+	*ready_fd = p[1];
+	return 0;
+}
+
+static void
+log_choose(const struct daemon_opts *o)
+{
+	const struct daemon_settings *s = &d.cfg->settings;
+	enum log_target t = o->foreground ? LOG_TO_STDERR : LOG_TO_SYSLOG;
+
+	if (d.journal_stream && sd_available())
+		t = LOG_TO_JOURNAL;	/* started by systemd: its natural target */
+	if (s->log_set)
+		t = s->log;
+	/* Detached, stderr is /dev/null. */
+	if (!o->foreground && t == LOG_TO_STDERR)
+		t = LOG_TO_SYSLOG;
+	if (t == LOG_TO_JOURNAL && !sd_available()) {
+		t = o->foreground ? LOG_TO_STDERR : LOG_TO_SYSLOG;
+		log_open("portierd", t, s->log_facility ? s->log_facility : LOG_DAEMON);
+		logit(LOG_WARNING, "log = journal: this portierd was built without systemd "
+		      "support; logging to %s instead", t == LOG_TO_STDERR ? "stderr" : "syslog");
+		return;
+	}
+	log_open("portierd", t, s->log_facility ? s->log_facility : LOG_DAEMON);
+}
+
+/* ---- reload (SIGHUP, portierctl reload) ---- */
+
+static void
+trim_fire(struct timer *t)
+{
+	heap_release();
+}
+
+/* Giving the load's memory back at once would make the next reload fault
+ * every page in again (a third of its time with 1,000 services): reloads in
+ * a row keep the heap, an idle daemon gets small again. */
+static void
+reload_trim_later(void)
+{
+	d.trim.fn = trim_fire;
+	timer_arm(&d.trim, RELOAD_TRIM_MS);
+}
+
+/* StrictModes, then the files, as at start-up. */
+static struct config *
+reload_load(struct diag *errs)
+{
+	char err[PATH_MAX + 256];
+
+	if (daemon_secure_check(d.opts, err, sizeof(err)) < 0) {
+		diag_add(errs, DIAG_ERROR, NULL, 0, "%s", err);
+		return NULL;
+	}
+	return load_files(d.opts, errs);
+}
+
+/* Reads the files again and moves the running services to them (mark and
+ * sweep, service_reload.c). Invalid files or a socket that cannot be bound
+ * leave everything as it was. Returns 0, or -1 with the errors in errs
+ * (every one is logged). */
+static int
+daemon_reload(struct diag *errs)
+{
+	uint64_t t0 = children_clock_us();
+	struct config *cfg;
+
+	notify_reloading();
+	cfg = reload_load(errs);
+	/* A child on its way to exec reads its service and environment, which
+	 * the reload may free or replace. */
+	if (cfg && spawn_quiesce() < 0) {
+		diag_add(errs, DIAG_ERROR, NULL, 0,
+			 "handlers still on their way to exec after a second");
+	} else if (cfg && service_reload(&d.table, d.cfg, cfg, errs) == 0) {
+		diag_log(errs);
+		d.cfg = cfg;
+		d.st.generation++;
+		daemon_state_reload(&d.st, true, errs);
+		logit(LOG_INFO, "reload: generation %lu, %zu services, %.1f ms", d.st.generation,
+		      cfg->count, (double)(children_clock_us() - t0) / 1e3);
+		reload_trim_later();
+		notify_ready(&d.table);
+		return 0;
+	}
+	config_free(cfg);
+	diag_log(errs);
+	daemon_state_reload(&d.st, false, errs);
+	logit(LOG_ERR, "reload failed: %zu error(s); the running configuration (generation "
+	      "%lu) is unchanged", errs->errors, d.st.generation);
+	reload_trim_later();
+	notify_ready(&d.table);
+	return -1;
+}
+
+/* ---- the control socket ---- */
+
+static void
+control_reload(struct json *j)
+{
+	struct diag errs;
+	int rc;
+
+	diag_init(&errs);
+	logit(LOG_NOTICE, "reload requested through the control socket");
+	rc = daemon_reload(&errs);
+	json_bool(j, "ok", rc == 0);
+	json_int(j, "generation", (long long)d.st.generation);
+	if (rc == 0)
+		json_string(j, "message", "configuration reloaded");
+	else
+		json_string(j, "error", "configuration not reloaded: the running one is kept");
+	daemon_state_json_errors(j, &errs);
+	diag_free(&errs);
+}
+
+static void
+control_request(const struct control_request *rq, struct json *j)
+{
+	static const enum service_ctl_op ops[] = {
+		[CONTROL_ENABLE] = SERVICE_CTL_ENABLE, [CONTROL_DISABLE] = SERVICE_CTL_DISABLE,
+		[CONTROL_OPEN] = SERVICE_CTL_OPEN, [CONTROL_CLOSE] = SERVICE_CTL_CLOSE,
+	};
+	char msg[512];
+	int rc;
+
+	json_object_begin(j, NULL);
+	switch (rq->cmd) {
+	case CONTROL_STATUS:
+		json_bool(j, "ok", true);
+		daemon_state_json(&d.st, &d.table, j);
+		break;
+	case CONTROL_RELOAD:
+		control_reload(j);
+		break;
+	default:
+		rc = service_ctl(&d.table, d.cfg, ops[rq->cmd], rq->id, rq->seconds, msg,
+				 sizeof(msg));
+		json_bool(j, "ok", rc == 0);
+		json_string(j, rc == 0 ? "message" : "error", msg);
+		break;
+	}
+	json_object_end(j);
+}
+
+/* --control-socket, else control_socket of the files; "" is none. */
+static void
+control_start(void)
+{
+	const char *path = d.opts->control_socket ? d.opts->control_socket
+						  : d.cfg->settings.control_socket;
+
+	if (path && *path)
+		control_open(path, control_request);
+}
+
+static void
+on_signal(struct watcher *w, uint32_t events)
+{
+	struct signalfd_siginfo si[16];
+	bool chld = false, hup = false, usr1 = false;
+	ssize_t n;
+
+	while ((n = read(w->fd, si, sizeof(si))) > 0) {
+		for (size_t i = 0; i < (size_t)n / sizeof(si[0]); i++) {
+			switch (si[i].ssi_signo) {
+			case SIGCHLD:
+				chld = true;
+				break;
+			case SIGTERM:
+			case SIGINT:
+				logit(LOG_NOTICE, "SIG%s: shutting down", sigabbrev_np(si[i].ssi_signo));
+				loop_stop();
+				break;
+			case SIGHUP:
+				logit(LOG_NOTICE, "SIGHUP: reloading the configuration");
+				hup = true;
+				break;
+			case SIGUSR1:
+				usr1 = true;
+				break;
+			}
+		}
+	}
+	if (n < 0 && errno != EAGAIN)
+		logerr(LOG_ERR, "signalfd read");
+	/* Signals coalesce: one SIGCHLD may stand for many exits. */
+	if (chld)
+		children_reap(service_child_exited);
+	if (hup) {
+		struct diag errs;
+
+		diag_init(&errs);
+		daemon_reload(&errs);
+		diag_free(&errs);
+	}
+	if (usr1)
+		daemon_state_log(&d.st, &d.table);
+}
+
+/* A signal ignored by whoever started us stays ignored in every handler we
+ * exec (shells ignore SIGINT and SIGQUIT in background jobs): reset them all
+ * once here, so that a child only has to clear its signal mask. */
+static int
+signals_reset(void)
+{
+	/* An all-zero kernel sigaction is SIG_DFL, no flags, empty mask, in
+	 * every architecture's layout; this is larger than any of them. */
+	static const unsigned char dfl[64];
+	struct sigaction sa;
+
+	for (int sig = 1; sig < NSIG; sig++) {
+		if (sig == SIGKILL || sig == SIGSTOP)
+			continue;
+		/* glibc refuses the signals it reserves for itself (between 31
+		 * and SIGRTMIN); portierd never uses them. */
+		if (sig > 31 && sig < SIGRTMIN) {
+			syscall(SYS_rt_sigaction, sig, dfl, NULL, (size_t)(NSIG - 1) / 8);
+			continue;
+		}
+		if (sigaction(sig, NULL, &sa) < 0)
+			continue;
+		if (sa.sa_handler == SIG_IGN && signal(sig, SIG_DFL) == SIG_ERR)
+			return -1;
+	}
+	return 0;
+}
+
+static int
+signals_block(void)
+{
+	sigset_t block;
+
+	if (signals_reset() < 0) {
+		logerr(LOG_ERR, "signal dispositions");
+		return -1;
+	}
+	sigemptyset(&d.sigs);
+	sigaddset(&d.sigs, SIGCHLD);
+	sigaddset(&d.sigs, SIGTERM);
+	sigaddset(&d.sigs, SIGINT);
+	sigaddset(&d.sigs, SIGHUP);
+	sigaddset(&d.sigs, SIGUSR1);
+	/* SIGPIPE blocked, not in d.sigs: nothing reads it (see the top). */
+	block = d.sigs;
+	sigaddset(&block, SIGPIPE);
+	if (sigprocmask(SIG_BLOCK, &block, NULL) < 0) {
+		logerr(LOG_ERR, "signals");
+		return -1;
+	}
+	return 0;
+}
+
+static int
+signals_watch(void)
+{
+	d.sig.fd = signalfd(-1, &d.sigs, SFD_NONBLOCK | SFD_CLOEXEC);
+	if (d.sig.fd < 0) {
+		logerr(LOG_ERR, "signalfd");
+		return -1;
+	}
+	d.sig.fn = on_signal;
+	return loop_watch(&d.sig, EPOLLIN);
+}
+
+/* Opens every listener. Fails when nothing could be bound although some
+ * service wanted to listen, or on any failure with --strict. */
+static int
+daemon_bind(const struct daemon_opts *o)
+{
+	size_t bound, adopted, failed, wanted = 0;
+
+	if (service_table_init(&d.table, d.cfg->services, d.cfg->count, &d.cfg->settings) < 0)
+		return -1;
+	for (size_t i = 0; i < d.table.count; i++)
+		wanted += d.table.rt[i]->state == SERVICE_UNBOUND;
+	/* Sockets from the service manager first: their services bind nothing. */
+	adopted = adopt_sockets(&d.table, d.cfg);
+	failed = service_table_bind(&d.table, &bound);
+	bound += adopted;
+	if (failed && o->strict) {
+		logit(LOG_ERR, "--strict: %zu address(es) could not be bound", failed);
+		return -1;
+	}
+	if (wanted && !bound) {
+		logit(LOG_ERR, "no service could be bound");
+		return -1;
+	}
+	if (!wanted)
+		logit(LOG_WARNING, "no service is enabled in %s", d.confdir);
+	return 0;
+}
+
+static void
+daemon_cleanup(void)
+{
+	/* Not freed under a child still on its way to exec (see reload). */
+	bool starting = spawn_quiesce() < 0;
+
+	notify_exit();
+	control_close();
+	timer_cancel(&d.trim);
+	internal_shutdown();	/* its connections count in the table */
+	if (starting) {
+		logit(LOG_WARNING, "handlers still on their way to exec: the configuration "
+		      "is left in memory");
+	} else {
+		service_reload_free(&d.table);
+		service_table_free(&d.table);
+	}
+	if (d.pidfile)
+		pidfile_remove(d.pidfile);
+	if (d.sig.fd > 0) {
+		loop_unwatch(&d.sig);
+		close(d.sig.fd);
+	}
+	loop_exit();
+	children_free_all();
+	spawn_exit();
+	if (!starting) {
+		config_free(d.cfg);
+		config_cache_free(d.cache);
+	}
+	free(d.confdir);
+	daemon_state_free(&d.st);
+	memset(&d, 0, sizeof(d));
+}
+
+static int
+daemon_start(const struct daemon_opts *o)
+{
+	int ready = -1;
+
+	if (!o->foreground && daemonize(&ready) < 0)
+		return -1;
+	log_choose(o);
+	if (loop_init() < 0 || signals_watch() < 0 || service_table_start(&d.table) < 0)
+		return -1;
+	notify_init();
+	control_start();
+	if (d.pidfile && pidfile_write(d.pidfile) < 0)
+		return -1;
+	if (ready >= 0) {
+		if (write(ready, "", 1) != 1)
+			logerr(LOG_WARNING, "readiness pipe");
+		close(ready);
+	}
+	notify_ready(&d.table);
+	return 0;
+}
+
+int
+daemon_run(const struct daemon_opts *o)
+{
+	int rc = DAEMON_EXIT_FAIL;
+	pid_t other;
+
+	log_open("portierd", LOG_TO_STDERR, LOG_DAEMON);
+	log_set_debug(o->debug);
+	/* Before detaching replaces stderr. */
+	d.journal_stream = log_stderr_is_journal();
+	d.opts = o;
+	daemon_state_init(&d.st, NULL);
+	if (stdio_ensure() < 0 || daemon_load(o) < 0)
+		goto out;
+	d.pidfile = o->pidfile ? o->pidfile : daemon_pidfile_default(o->foreground);
+	if (d.pidfile && (other = pidfile_check(d.pidfile)) > 0) {
+		logit(LOG_ERR, "already running as pid %d (pidfile %s)", (int)other, d.pidfile);
+		d.pidfile = NULL;	/* theirs: leave it alone */
+		goto out;
+	}
+	if (signals_block() < 0 || spawn_init(service_spawn_settled) < 0 || daemon_bind(o) < 0)
+		goto out;
+	if (daemon_start(o) < 0)
+		goto out;
+	logit(LOG_INFO, "portierd %s started: %zu service(s) configured", PACKAGE_VERSION,
+	      d.cfg->count);
+	if (loop_run() == 0)
+		rc = DAEMON_EXIT_OK;
+	notify_stopping();
+out:
+	daemon_cleanup();
+	return rc;
+}

@@ -1,0 +1,270 @@
+/* listener: listening sockets, see listener.h */
+#include "autoconf.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/epoll.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "daemon/listener.h"
+#include "base/log.h"
+
+#define SOMAXCONN_PATH "/proc/sys/net/core/somaxconn"
+
+static int
+listener_somaxconn(void)
+{
+	static int value;
+	FILE *fp;
+
+	if (value > 0)
+		return value;
+	value = SOMAXCONN;
+	fp = fopen(SOMAXCONN_PATH, "re");
+	if (fp) {
+		int v;
+
+		if (fscanf(fp, "%d", &v) == 1 && v > 0)
+			value = v;
+		fclose(fp);
+	}
+	return value;
+}
+
+static bool
+addr_is_wildcard(const struct sockaddr *sa)
+{
+	if (sa->sa_family == AF_INET6)
+		return IN6_IS_ADDR_UNSPECIFIED(&((const struct sockaddr_in6 *)sa)->sin6_addr);
+	return ((const struct sockaddr_in *)sa)->sin_addr.s_addr == htonl(INADDR_ANY);
+}
+
+/* Fills the identity fields and the printable name from l->addr. */
+static void
+listener_identify(struct listener *l)
+{
+	l->family = l->addr.ss_family;
+	l->protocol = l->socktype == SOCK_STREAM ? IPPROTO_TCP : IPPROTO_UDP;
+	l->wildcard = addr_is_wildcard((struct sockaddr *)&l->addr);
+	addr_name((struct sockaddr *)&l->addr, l->socktype, l->name, sizeof(l->name));
+}
+
+static int
+set_int_opt(int fd, int level, int opt, int value)
+{
+	return setsockopt(fd, level, opt, &value, sizeof(value));
+}
+
+int
+listener_configure(struct listener *l, const struct listener_opts *o)
+{
+	int flags = fcntl(l->w.fd, F_GETFL);
+
+	if (flags < 0)
+		return -1;
+	flags = o->nonblock ? flags | O_NONBLOCK : flags & ~O_NONBLOCK;
+	if (fcntl(l->w.fd, F_SETFL, flags) < 0)
+		return -1;
+	if (l->socktype != SOCK_STREAM)
+		return 0;
+	/* Linux copies these from the listening socket to every accepted
+	 * one, which saves two system calls per connection. */
+	if (set_int_opt(l->w.fd, SOL_SOCKET, SO_KEEPALIVE, o->keepalive) < 0)
+		return -1;
+	return set_int_opt(l->w.fd, IPPROTO_TCP, TCP_NODELAY, o->nodelay);
+}
+
+/* The backlog the service asks for, else the kernel's ceiling. */
+static int
+listener_backlog(const struct listener_opts *o)
+{
+	return o->backlog > 0 ? o->backlog : listener_somaxconn();
+}
+
+int
+listener_reconfigure(struct listener *l, const struct listener_opts *o)
+{
+	if (listener_configure(l, o) < 0)
+		return -1;
+	/* listen() on a listening socket changes its backlog in place */
+	return l->socktype == SOCK_STREAM ? listen(l->w.fd, listener_backlog(o)) : 0;
+}
+
+static struct listener *
+listener_new(int fd, int socktype)
+{
+	struct listener *l = calloc(1, sizeof(*l));
+
+	if (!l)
+		return NULL;
+	l->w.fd = fd;
+	l->socktype = socktype;
+	return l;
+}
+
+/* Socket options that must be set before bind(). */
+static int
+listener_prebind(int fd, int family, int socktype)
+{
+	/* TCP: rebind while old connections sit in TIME_WAIT. Not for UDP,
+	 * where SO_REUSEADDR would let a second socket share the port silently. */
+	if (socktype == SOCK_STREAM && set_int_opt(fd, SOL_SOCKET, SO_REUSEADDR, 1) < 0)
+		return -1;
+	/* Explicit, whatever net.ipv6.bindv6only says: :: is IPv6 only, and
+	 * 0.0.0.0 gets its own socket. */
+	if (family == AF_INET6 && set_int_opt(fd, IPPROTO_IPV6, IPV6_V6ONLY, 1) < 0)
+		return -1;
+	return 0;
+}
+
+struct listener *
+listener_open(const struct sockaddr *sa, socklen_t len, int socktype,
+	      const struct listener_opts *o)
+{
+	struct listener *l;
+	int fd, err;
+
+	fd = socket(sa->sa_family, socktype | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return NULL;
+	l = listener_new(fd, socktype);
+	if (!l)
+		goto fail;
+	memcpy(&l->addr, sa, len);
+	l->addrlen = len;
+	listener_identify(l);
+	if (listener_prebind(fd, sa->sa_family, socktype) < 0)
+		goto fail;
+	if (bind(fd, sa, len) < 0)
+		goto fail;
+	if (socktype == SOCK_STREAM &&
+	    listen(fd, listener_backlog(o)) < 0)
+		goto fail;
+	if (listener_configure(l, o) < 0)
+		goto fail;
+	return l;
+fail:
+	err = errno;
+	close(fd);
+	free(l);
+	errno = err;
+	return NULL;
+}
+
+struct listener *
+listener_adopt(int fd)
+{
+	struct listener *l;
+	int type, flags;
+	socklen_t len = sizeof(type);
+
+	if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) < 0)
+		return NULL;
+	if (type != SOCK_STREAM && type != SOCK_DGRAM) {
+		errno = ESOCKTNOSUPPORT;
+		return NULL;
+	}
+	flags = fcntl(fd, F_GETFD);
+	if (flags < 0 || fcntl(fd, F_SETFD, flags | FD_CLOEXEC) < 0)
+		return NULL;
+	l = listener_new(fd, type);
+	if (!l)
+		return NULL;
+	l->addrlen = sizeof(l->addr);
+	if (getsockname(fd, (struct sockaddr *)&l->addr, &l->addrlen) < 0)
+		goto fail;
+	if (l->addr.ss_family != AF_INET && l->addr.ss_family != AF_INET6) {
+		errno = EAFNOSUPPORT;
+		goto fail;
+	}
+	listener_identify(l);
+	l->adopted = true;
+	return l;
+fail:
+	free(l);
+	return NULL;
+}
+
+void
+listener_close(struct listener *l)
+{
+	if (!l)
+		return;
+	loop_unwatch(&l->w);
+	timer_cancel(&l->retry);
+	if (close(l->w.fd) < 0)
+		logerr(LOG_ERR, "close %s", l->name);
+	free(l);
+}
+
+/* Identity order: socket type, family, port, address (scope for IPv6). */
+int
+listener_compare(int socktype, const struct sockaddr *sa, const struct listener *l)
+{
+	if (socktype != l->socktype)
+		return socktype < l->socktype ? -1 : 1;
+	if (sa->sa_family != l->family)
+		return sa->sa_family < l->family ? -1 : 1;
+	if (sa->sa_family == AF_INET) {
+		const struct sockaddr_in *a = (const struct sockaddr_in *)sa;
+		const struct sockaddr_in *b = (const struct sockaddr_in *)&l->addr;
+
+		if (a->sin_port != b->sin_port)
+			return ntohs(a->sin_port) < ntohs(b->sin_port) ? -1 : 1;
+		return memcmp(&a->sin_addr, &b->sin_addr, sizeof(a->sin_addr));
+	}
+	const struct sockaddr_in6 *a = (const struct sockaddr_in6 *)sa;
+	const struct sockaddr_in6 *b = (const struct sockaddr_in6 *)&l->addr;
+
+	if (a->sin6_port != b->sin6_port)
+		return ntohs(a->sin6_port) < ntohs(b->sin6_port) ? -1 : 1;
+	if (a->sin6_scope_id != b->sin6_scope_id)
+		return a->sin6_scope_id < b->sin6_scope_id ? -1 : 1;
+	return memcmp(&a->sin6_addr, &b->sin6_addr, sizeof(a->sin6_addr));
+}
+
+static void
+listener_update(struct listener *l)
+{
+	if (!l->started)
+		return;
+	if (l->paused)
+		loop_unwatch(&l->w);
+	else if (loop_watch(&l->w, EPOLLIN) < 0)
+		logit(LOG_ERR, "%s: cannot watch the socket", l->name);
+}
+
+int
+listener_start(struct listener *l, watcher_fn fn)
+{
+	l->w.fn = fn;
+	l->started = true;
+	if (!l->paused && loop_watch(&l->w, EPOLLIN) < 0)
+		return -1;
+	return 0;
+}
+
+void
+listener_pause(struct listener *l, unsigned reason)
+{
+	unsigned was = l->paused;
+
+	l->paused |= reason;
+	if (!was)
+		listener_update(l);
+}
+
+void
+listener_resume(struct listener *l, unsigned reason)
+{
+	unsigned was = l->paused;
+
+	l->paused &= ~reason;
+	if (was && !l->paused)
+		listener_update(l);
+}

@@ -1,0 +1,79 @@
+/* listener: one listening socket (TCP or UDP, IPv4 or IPv6) and its identity.
+ * The identity (family, socket type, protocol, bound address and port) is kept
+ * explicit so that a reload can match new services to open sockets and so that
+ * sockets handed over by systemd can be adopted. Only sockets live here: what
+ * happens on readiness is the owner's business (service.c). */
+#ifndef PORTIER_LISTENER_H
+#define PORTIER_LISTENER_H
+
+#include <arpa/inet.h>
+#include <stdbool.h>
+#include <sys/socket.h>
+
+#include "base/addr.h"
+#include "base/loop.h"
+
+struct service_rt;
+
+/* Why a listener is not watched; it is watched again when no reason is left. */
+enum {
+	LISTENER_HELD = 1 << 0,		/* a wait-mode handler owns the socket */
+	LISTENER_GUARD = 1 << 1,	/* loop guard tripped (service.c) */
+	LISTENER_RETRY = 1 << 2,	/* accept ran out of descriptors: retry later */
+	LISTENER_LIMIT = 1 << 3,	/* a connection limit is reached (access) */
+};
+
+#define LISTENER_NAME_MAX ADDR_NAME_MAX
+
+struct listener {
+	struct watcher w;	/* w.fd is the socket */
+	/* identity */
+	int family;		/* AF_INET or AF_INET6 */
+	int socktype;		/* SOCK_STREAM or SOCK_DGRAM */
+	int protocol;		/* IPPROTO_TCP or IPPROTO_UDP */
+	struct sockaddr_storage addr;	/* as bound, port included */
+	socklen_t addrlen;
+	bool wildcard;		/* 0.0.0.0 or ::: a connection's local address needs getsockname() */
+	bool adopted;		/* received (systemd), not opened by us */
+	bool marked;		/* reload: claimed by the new configuration */
+
+	unsigned paused;	/* LISTENER_* reasons; 0 = watched when started */
+	bool started;		/* listener_start() was called */
+	struct timer retry;	/* LISTENER_RETRY */
+	struct service_rt *rt;	/* owner */
+	struct listener *next;	/* owner's list */
+	char name[LISTENER_NAME_MAX];
+};
+
+struct listener_opts {
+	int backlog;		/* stream only; 0 = the kernel's somaxconn */
+	bool nonblock;		/* nowait: accepted in batches from the loop */
+	bool keepalive;		/* inherited by accepted connections */
+	bool nodelay;
+};
+
+/* Creates, configures and binds a socket for sa (and listens, for streams).
+ * Returns NULL with errno set; nothing is logged. */
+struct listener *listener_open(const struct sockaddr *sa, socklen_t len, int socktype,
+			       const struct listener_opts *o);
+/* Wraps an already bound socket (LISTEN_FDS); its identity is read from the
+ * kernel. The descriptor becomes close-on-exec. NULL with errno set. */
+struct listener *listener_adopt(int fd);
+/* Applies options that may differ between two configurations of the same
+ * socket (blocking mode, keepalive, nodelay); used after adopt or reload. */
+int listener_configure(struct listener *l, const struct listener_opts *o);
+/* The same, and for a stream socket the backlog too: a reload that keeps
+ * the socket of a service whose options changed. */
+int listener_reconfigure(struct listener *l, const struct listener_opts *o);
+void listener_close(struct listener *l);
+
+/* Orders identities (socket type, family, port, address): <0, 0 or >0 as
+ * (socktype, sa) sorts before, with or after l's. Reload sorts by it. */
+int listener_compare(int socktype, const struct sockaddr *sa, const struct listener *l);
+
+/* Registers fn for readiness; watching begins unless a pause reason is set. */
+int listener_start(struct listener *l, watcher_fn fn);
+void listener_pause(struct listener *l, unsigned reason);
+void listener_resume(struct listener *l, unsigned reason);
+
+#endif

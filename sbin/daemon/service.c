@@ -1,0 +1,449 @@
+/* service: listeners, admission and dispatch of each service, see service.h */
+#include "autoconf.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "spawn/children.h"
+#include "config/config.h"
+#include "daemon/internal.h"
+#include "daemon/listener.h"
+#include "base/log.h"
+#include "daemon/notify.h"
+#include "daemon/service.h"
+#include "spawn/spawn.h"
+#include "daemon/svclog.h"
+
+/* Connections accepted per readiness event of one listener: a burst drains
+ * in a few loop iterations without starving the other services. */
+#define ACCEPT_BATCH 32
+/* After EMFILE/ENFILE/ENOBUFS the listener rests this long (ms). */
+#define ACCEPT_RETRY_MS 250
+/* After fork/clone failed (EAGAIN, ENOMEM) the listener rests this long (ms):
+ * the process table or memory needs time to drain, not more attempts. */
+#define SPAWN_RETRY_MS 1000
+/* The loop guard counts wait-mode starts per window of this many ms. */
+#define GUARD_WINDOW_MS 60000
+
+static const struct daemon_settings *settings;
+
+static const char *const refusal_names[REFUSED_COUNT] = {
+	[REFUSED_NONE] = "none",
+	[REFUSED_ACCESS] = "access",
+	[REFUSED_TIME] = "time",
+	[REFUSED_INSTANCES] = "instances",
+	[REFUSED_PER_SOURCE] = "per_source",
+	[REFUSED_CPS] = "cps",
+	[REFUSED_LOAD] = "load",
+	[REFUSED_CHILDREN] = "children",
+	[REFUSED_SPAWN] = "spawn",
+};
+
+const char *
+service_refusal_name(enum refusal r)
+{
+	return r < REFUSED_COUNT ? refusal_names[r] : "?";
+}
+
+bool
+service_servable(const struct service *svc)
+{
+	return !svc->internal || internal_servable(svc);
+}
+
+/* ---- wait-mode loop guard ---- */
+
+static void
+guard_release(struct timer *t)
+{
+	struct service_rt *rt = container_of(t, struct service_rt, guard);
+
+	logit(LOG_NOTICE, "%s: loop guard released: service resumed", rt->svc->id);
+	rt->state = SERVICE_ACTIVE;
+	notify_changed();
+	rt->guard_starts = 0;
+	for (struct listener *l = rt->listeners; l; l = l->next)
+		listener_resume(l, LISTENER_GUARD);
+}
+
+/* Counts a wait-mode start; a handler restarted too often (one that exits
+ * without consuming its datagram, or cannot be executed) pauses the service. */
+static void
+guard_count(struct service_rt *rt)
+{
+	uint64_t now = loop_now();
+
+	if (!settings || settings->loop_limit <= 0)
+		return;
+	if (!rt->guard_starts || now - rt->guard_window >= GUARD_WINDOW_MS) {
+		rt->guard_window = now;
+		rt->guard_starts = 0;
+	}
+	if (++rt->guard_starts <= settings->loop_limit)
+		return;
+	logit(LOG_ERR, "%s: %d starts within a minute: the handler seems to loop; "
+	      "service paused for %d s", rt->svc->id, rt->guard_starts, settings->loop_disable);
+	rt->state = SERVICE_LOOPING;
+	notify_changed();
+	for (struct listener *l = rt->listeners; l; l = l->next)
+		listener_pause(l, LISTENER_GUARD);
+	rt->guard.fn = guard_release;
+	timer_arm(&rt->guard, (uint64_t)settings->loop_disable * 1000);
+}
+
+/* ---- admission and dispatch ---- */
+
+enum refusal
+service_admit(struct service_rt *rt, struct conn *c)
+{
+	/* The access module (only_from, no_access, access_times, instances,
+	 * per_source, cps, max_load, max_children) decides here:
+	 * every connection and every wait-mode hand-over passes this point. */
+	return admit_check(rt, c, settings ? settings->max_children : LIMIT_UNLIMITED);
+}
+
+static void accept_retry(struct timer *t);
+
+/* No process could be created: rest the listener instead of failing again
+ * on every queued connection. */
+static void
+spawn_backoff(struct listener *l)
+{
+	if (!l)
+		return;	/* handed over by tcpmux: no listener of its own */
+	listener_pause(l, LISTENER_RETRY);
+	l->retry.fn = accept_retry;
+	timer_arm(&l->retry, SPAWN_RETRY_MS);
+}
+
+void
+service_note(struct service_rt *rt, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(rt->last_error, sizeof(rt->last_error), fmt, ap);
+	va_end(ap);
+}
+
+/* The last failure to start a handler, for status. */
+static void
+spawn_note(struct service_rt *rt, const struct spawn_error *e)
+{
+	service_note(rt, "%s %s: %s", e->step, rt->svc->server, strerror(e->err));
+}
+
+static void
+dispatch_external(struct service_rt *rt, struct conn *c)
+{
+	const struct service *svc = rt->svc;
+	struct spawn_error e;
+	struct child *ch;
+	int pidfd = -1;
+	pid_t pid;
+
+	/* A pidfd reports this child's exit alone (children.h). */
+	pid = spawn_handler(svc, &rt->spawn, c, &e,
+			    children_watching(service_child_exited) ? &pidfd : NULL);
+	if (pid < 0) {
+		rt->refused[REFUSED_SPAWN]++;
+		spawn_note(rt, &e);
+		svclog_spawn_error(rt, &e);
+		spawn_backoff(c->l);
+		return;
+	}
+	rt->running++;
+	ch = children_add(pid);
+	if (!ch) {
+		/* It will be reaped as an unknown child; count it as gone. */
+		logit(LOG_ERR, "%s: out of memory recording pid %d", svc->id, (int)pid);
+		rt->running--;
+		if (pidfd >= 0)
+			close(pidfd);
+		return;
+	}
+	if (pidfd >= 0)
+		children_watch(ch, pidfd, service_child_exited);
+	ch->rt = rt;
+	ch->start_us = children_clock_us();
+	memcpy(ch->host, c->host, sizeof(ch->host));
+	ch->port = c->port;
+	ch->src_held = admit_hold(rt, c, &ch->src);
+	if (svc->wait) {
+		ch->held = c->l;
+		listener_pause(c->l, LISTENER_HELD);
+		guard_count(rt);
+	}
+	/* Reports what is known already (with a waiting clone, this child)
+	 * and keeps the settle timer running for children still in flight. */
+	spawn_settle();
+}
+
+/* spawn.c's word on a child: it reached exec (started), or a step before
+ * failed. */
+void
+service_spawn_settled(pid_t pid, const struct spawn_error *e)
+{
+	struct child *ch = children_find(pid);
+	struct service_rt *rt;
+
+	if (!ch)
+		return;	/* no record (out of memory): reaped as unknown */
+	rt = ch->rt;
+	if (e->step) {
+		ch->exec_failed = true;
+		rt->refused[REFUSED_SPAWN]++;
+		spawn_note(rt, e);
+		svclog_spawn_error(rt, e);
+		return;
+	}
+	rt->started++;
+	notify_changed();
+	svclog_start(rt, ch);
+}
+
+void
+service_dispatch(struct service_rt *rt, struct conn *c)
+{
+	/* type = internal: served in the loop (internal.c), which takes c->fd */
+	if (rt->svc->internal)
+		internal_dispatch(rt, c);
+	else
+		dispatch_external(rt, c);
+}
+
+void
+service_child_exited(struct child *ch, int status)
+{
+	struct service_rt *rt = ch->rt;
+
+	/* Its start (or failure to exec) is logged before its exit. */
+	spawn_settle();
+	rt->running--;
+	notify_changed();
+	if (ch->src_held)
+		admit_release(rt, &ch->src);
+	if (ch->held)
+		listener_resume(ch->held, LISTENER_HELD);
+	if (!ch->exec_failed)
+		svclog_exit(rt, ch, status);
+}
+
+/* ---- the accept path ---- */
+
+static void
+service_connection(struct service_rt *rt, struct listener *l, int fd,
+		   struct sockaddr_storage *peer, socklen_t peerlen)
+{
+	struct conn c = { .fd = fd, .l = l, .peerlen = peerlen };
+	enum refusal why;
+
+	memcpy(&c.peer, peer, peerlen);
+	c.port = addr_text((struct sockaddr *)peer, c.host, sizeof(c.host));
+	rt->accepted++;
+	banner_send(&rt->banner, fd, rt->svc->id);
+	why = service_admit(rt, &c);
+	if (why != REFUSED_NONE) {
+		rt->refused[why]++;
+		svclog_refused(rt, &c, why);
+		banner_send(&rt->banner_fail, fd, rt->svc->id);
+	} else {
+		banner_send(&rt->banner_success, fd, rt->svc->id);
+		service_dispatch(rt, &c);
+	}
+	/* The handler has its own copy; an internal service took c.fd (-1). */
+	if (c.fd >= 0 && close(c.fd) < 0)
+		logerr(LOG_ERR, "%s: close", rt->svc->id);
+}
+
+static void
+accept_retry(struct timer *t)
+{
+	struct listener *l = container_of(t, struct listener, retry);
+
+	listener_resume(l, LISTENER_RETRY);
+}
+
+static bool
+accept_transient(int err)
+{
+	/* accept(2): errors of the pending connection, not of the listener. */
+	switch (err) {
+	case EINTR: case ECONNABORTED: case EPROTO: case ENETDOWN: case ENOPROTOOPT:
+	case EHOSTDOWN: case ENONET: case EHOSTUNREACH: case EOPNOTSUPP: case ENETUNREACH:
+	case EPERM:
+		return true;
+	}
+	return false;
+}
+
+static void
+service_accept(struct service_rt *rt, struct listener *l)
+{
+	/* A connection may pause the listener (a limit reached): stop then. */
+	for (int i = 0; i < ACCEPT_BATCH && !l->paused; i++) {
+		struct sockaddr_storage peer;
+		socklen_t len = sizeof(peer);
+		unsigned held;
+		int fd = accept4(l->w.fd, (struct sockaddr *)&peer, &len, SOCK_CLOEXEC);
+
+		if (fd >= 0) {
+			service_connection(rt, l, fd, &peer, len);
+			continue;
+		}
+		if (errno == EAGAIN || errno == EWOULDBLOCK)
+			return;
+		if (accept_transient(errno))
+			continue;
+		/* Out of descriptors or memory: let handlers exit, try again. */
+		if (svclog_ratelimit(&rt->accept_log, &held))
+			logerr(LOG_ERR, "%s: accept on %s (retrying in %d ms)", rt->svc->id,
+			       l->name, ACCEPT_RETRY_MS);
+		listener_pause(l, LISTENER_RETRY);
+		l->retry.fn = accept_retry;
+		timer_arm(&l->retry, ACCEPT_RETRY_MS);
+		return;
+	}
+}
+
+/* Wait mode, refused: consume what woke us so that the loop does not spin. */
+static void
+handoff_drop(struct listener *l)
+{
+	if (l->socktype == SOCK_DGRAM) {
+		char b;
+
+		if (recv(l->w.fd, &b, 1, MSG_DONTWAIT | MSG_TRUNC) < 0 && errno != EAGAIN)
+			logerr(LOG_ERR, "%s: recv", l->name);
+		return;
+	}
+	int flags = fcntl(l->w.fd, F_GETFL);
+	int fd;
+
+	if (flags < 0 || fcntl(l->w.fd, F_SETFL, flags | O_NONBLOCK) < 0)
+		return;
+	fd = accept4(l->w.fd, NULL, NULL, SOCK_CLOEXEC);
+	if (fd >= 0)
+		close(fd);
+	if (fcntl(l->w.fd, F_SETFL, flags) < 0)
+		logerr(LOG_ERR, "%s: fcntl", l->name);
+}
+
+/* Wait mode: the handler gets the listening socket itself. */
+static void
+service_handoff(struct service_rt *rt, struct listener *l)
+{
+	struct conn c = { .fd = l->w.fd, .l = l };
+	enum refusal why;
+
+	c.peer.ss_family = AF_UNSPEC;
+	why = service_admit(rt, &c);
+	if (why != REFUSED_NONE) {
+		rt->refused[why]++;
+		svclog_refused(rt, &c, why);
+		handoff_drop(l);
+		return;
+	}
+	service_dispatch(rt, &c);
+}
+
+static void
+service_ready(struct watcher *w, uint32_t events)
+{
+	struct listener *l = container_of(w, struct listener, w);
+
+	/* internal UDP services answer in the loop, whatever wait says */
+	if (l->rt->svc->internal && l->socktype == SOCK_DGRAM)
+		internal_udp_ready(l->rt, l);
+	else if (l->rt->svc->wait)
+		service_handoff(l->rt, l);
+	else
+		service_accept(l->rt, l);
+}
+
+/* ---- expiry: a service offered until a date ---- */
+
+static void
+forget_listener(struct child *ch, void *arg)
+{
+	if (ch->held == arg)
+		ch->held = NULL;
+}
+
+void
+service_listener_drop(struct listener *l)
+{
+	if (l->rt && l->rt->svc->wait)
+		children_foreach(forget_listener, l);
+	listener_close(l);
+}
+
+void
+service_close_listeners(struct service_rt *rt)
+{
+	while (rt->listeners) {
+		struct listener *l = rt->listeners;
+
+		rt->listeners = l->next;
+		service_listener_drop(l);
+	}
+	rt->nlisteners = 0;
+}
+
+/* Milliseconds until t on the wall clock, 0 when past. */
+uint64_t
+service_ms_until(time_t t)
+{
+	time_t now = time(NULL);
+
+	return t > now ? (uint64_t)(t - now) * 1000 : 0;
+}
+
+static void
+expiry_fire(struct timer *t)
+{
+	struct service_rt *rt = container_of(t, struct service_rt, expiry);
+	uint64_t left = service_ms_until(rt->svc->expires);
+
+	/* The loop's clock is monotonic; the date is not. */
+	if (left) {
+		timer_arm(t, left);
+		return;
+	}
+	logit(LOG_NOTICE, "%s: expired: no longer offered (%d handler(s) still running)",
+	      rt->svc->id, rt->running);
+	service_close_listeners(rt);
+	timer_cancel(&rt->guard);
+	timer_cancel(&rt->open_timer);
+	rt->open_until = 0;
+	rt->state = SERVICE_EXPIRED;
+	notify_changed();
+}
+
+int
+service_rt_start(struct service_rt *rt)
+{
+	for (struct listener *l = rt->listeners; l; l = l->next)
+		if (!l->started && listener_start(l, service_ready) < 0)
+			return -1;
+	if (rt->nlisteners && rt->svc->expires) {
+		rt->expiry.fn = expiry_fire;
+		timer_arm(&rt->expiry, service_ms_until(rt->svc->expires));
+	}
+	return 0;
+}
+
+void
+service_table_settings(struct service_table *t, const struct daemon_settings *s)
+{
+	settings = s;
+	t->settings = s;
+}

@@ -1,0 +1,409 @@
+/* service_reload: mark and sweep, see service_reload.h.
+ *
+ * Plan (may fail, changes nothing visible): every new service finds its old
+ * record by id (binary search over the old records sorted by id) and every
+ * address it wants finds an open socket by identity (binary search over the
+ * old sockets sorted by identity), which is marked; what is not found is
+ * bound now. Commit (cannot fail): unmarked sockets close, kept records take
+ * their new service, removed ones retire, the table switches. */
+#include "autoconf.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "config/config.h"
+#include "base/diag.h"
+#include "daemon/internal.h"
+#include "daemon/listener.h"
+#include "base/log.h"
+#include "daemon/service.h"
+#include "daemon/service_reload.h"
+
+/* Retired records are looked at this often (ms) until their handlers end. */
+#define SWEEP_MS 1000
+
+/* The records one configuration left behind, and that configuration. */
+struct service_retired {
+	struct config *cfg;
+	struct service_rt *rts;		/* through service_rt.next */
+	struct service_retired *next;
+};
+
+struct plan {
+	const struct service_table *t;
+	const struct config *cfg;
+	struct service_rt **old_by_id;	/* old records sorted by id */
+	struct listener **old_ls;	/* old sockets sorted by identity */
+	size_t nold_ls;
+	struct service_rt **rt;		/* per new service: its record (kept or fresh) */
+	bool *fresh;			/* per new service: rt was allocated here */
+	struct listener **ls;		/* every new service's sockets, in order */
+	size_t *first;			/* per new service: its first entry in ls, and n + 1 */
+	bool *reconf;			/* per ls entry: a kept socket whose options change */
+	size_t nls;
+};
+
+static struct timer sweep_timer;
+static struct service_table *sweep_table;
+
+static int
+id_cmp(const void *a, const void *b)
+{
+	const struct service_rt *const *x = a, *const *y = b;
+
+	return strcmp((*x)->svc->id, (*y)->svc->id);
+}
+
+static int
+id_key_cmp(const void *key, const void *b)
+{
+	const struct service_rt *const *y = b;
+
+	return strcmp(key, (*y)->svc->id);
+}
+
+static int
+ls_cmp(const void *a, const void *b)
+{
+	const struct listener *const *x = a, *const *y = b;
+
+	return listener_compare((*x)->socktype, (const struct sockaddr *)&(*x)->addr, *y);
+}
+
+struct identity {
+	int socktype;
+	const struct sockaddr_storage *ss;
+};
+
+static int
+identity_cmp(const void *key, const void *b)
+{
+	const struct identity *k = key;
+	const struct listener *const *y = b;
+
+	return listener_compare(k->socktype, (const struct sockaddr *)k->ss, *y);
+}
+
+/* An old socket with this identity that no new service claimed yet. */
+static struct listener *
+old_socket(struct plan *p, int socktype, const struct sockaddr_storage *ss)
+{
+	struct identity key = { socktype, ss };
+	struct listener **l = bsearch(&key, p->old_ls, p->nold_ls, sizeof(*p->old_ls),
+				      identity_cmp);
+
+	return l && !(*l)->marked ? *l : NULL;
+}
+
+static int
+plan_alloc(struct plan *p)
+{
+	const struct service_table *t = p->t;
+	size_t n = p->cfg->count + 1, naddrs = 1;
+
+	for (size_t i = 0; i < t->count; i++)
+		p->nold_ls += t->rt[i]->nlisteners;
+	for (size_t i = 0; i < p->cfg->count; i++)
+		naddrs += service_naddrs(&p->cfg->services[i]);
+	p->old_by_id = calloc(t->count + 1, sizeof(*p->old_by_id));
+	p->old_ls = calloc(p->nold_ls + 1, sizeof(*p->old_ls));
+	p->rt = calloc(n, sizeof(*p->rt));
+	p->fresh = calloc(n, sizeof(*p->fresh));
+	p->first = calloc(n + 1, sizeof(*p->first));
+	p->ls = calloc(naddrs, sizeof(*p->ls));
+	p->reconf = calloc(naddrs, sizeof(*p->reconf));
+	if (!p->old_by_id || !p->old_ls || !p->rt || !p->fresh || !p->first || !p->ls ||
+	    !p->reconf)
+		return -1;
+	n = 0;
+	for (size_t i = 0; i < t->count; i++) {
+		p->old_by_id[i] = t->rt[i];
+		for (struct listener *l = t->rt[i]->listeners; l; l = l->next)
+			p->old_ls[n++] = l;
+	}
+	qsort(p->old_by_id, t->count, sizeof(*p->old_by_id), id_cmp);
+	qsort(p->old_ls, p->nold_ls, sizeof(*p->old_ls), ls_cmp);
+	return 0;
+}
+
+static void
+plan_free(struct plan *p)
+{
+	free(p->old_by_id);
+	free(p->old_ls);
+	free(p->rt);
+	free(p->fresh);
+	free(p->first);
+	free(p->ls);
+	free(p->reconf);
+}
+
+/* Whether a socket of service a needs new options to serve b. */
+static bool
+options_differ(const struct service *a, const struct service *b)
+{
+	return a->wait != b->wait || a->keepalive != b->keepalive || a->nodelay != b->nodelay ||
+	       a->listen_backlog != b->listen_backlog;
+}
+
+/* The sockets of new service i: kept ones marked, others bound. */
+static int
+plan_sockets(struct plan *p, size_t i, struct diag *errs)
+{
+	const struct service *svc = &p->cfg->services[i];
+
+	for (size_t a = 0; a < service_naddrs(svc); a++) {
+		struct sockaddr_storage ss;
+		bool implicit = service_addr(svc, a, &ss);
+		struct listener *l = old_socket(p, svc->socktype, &ss);
+		char err[256];
+
+		if (l) {
+			l->marked = true;
+			p->reconf[p->nls] = options_differ(l->rt->svc, svc);
+		} else if (!(l = service_listener_open(svc, &ss, implicit, err, sizeof(err)))) {
+			if (!*err)
+				continue;
+			diag_add(errs, DIAG_ERROR, svc->file, svc->line, "%s: %s", svc->id, err);
+			return -1;
+		}
+		p->ls[p->nls++] = l;
+	}
+	return 0;
+}
+
+static int
+plan_service(struct plan *p, size_t i, struct diag *errs)
+{
+	const struct service *svc = &p->cfg->services[i];
+	struct service_rt **old = bsearch(svc->id, p->old_by_id, p->t->count,
+					  sizeof(*p->old_by_id), id_key_cmp);
+
+	p->first[i] = p->nls;
+	if (old) {
+		p->rt[i] = *old;
+	} else {
+		p->rt[i] = calloc(1, sizeof(*p->rt[i]));
+		if (!p->rt[i] || service_rt_setup(p->rt[i], svc) < 0) {
+			diag_add(errs, DIAG_ERROR, svc->file, svc->line, "%s: out of memory", svc->id);
+			return -1;
+		}
+		p->fresh[i] = true;
+	}
+	if (service_state_of(svc) != SERVICE_UNBOUND)
+		return 0;
+	return plan_sockets(p, i, errs);
+}
+
+static void
+plan_undo(struct plan *p, size_t upto)
+{
+	for (size_t k = 0; k < p->nls; k++) {
+		if (p->ls[k]->marked)
+			p->ls[k]->marked = false;
+		else
+			listener_close(p->ls[k]);
+	}
+	for (size_t i = 0; i <= upto && i < p->cfg->count; i++)
+		if (p->fresh[i])
+			service_rt_free(p->rt[i]);
+}
+
+/* ---- commit ---- */
+
+static void
+reattach(struct plan *p, size_t i)
+{
+	struct service_rt *rt = p->rt[i];
+	struct listener_opts o;
+
+	service_listener_opts(rt->svc, &o);
+	for (size_t k = p->first[i]; k < p->first[i + 1]; k++) {
+		struct listener *l = p->ls[k];
+
+		if (p->reconf[k] && listener_reconfigure(l, &o) < 0)
+			logerr(LOG_WARNING, "%s: new socket options on %s", rt->svc->id, l->name);
+		l->marked = false;
+		/* the loop guard of its old owner is over; a cps pause of its
+		 * service goes on until its timer ends */
+		listener_resume(l, LISTENER_GUARD);
+		if (rt->adm.cps_pause.slot)
+			listener_pause(l, LISTENER_LIMIT);
+		else
+			listener_resume(l, LISTENER_LIMIT);
+		service_listener_attach(rt, l);
+	}
+	if (rt->nlisteners)
+		rt->state = SERVICE_ACTIVE;
+}
+
+static void
+sweep(struct timer *tm)
+{
+	struct service_retired **pr = &sweep_table->retired;
+
+	while (*pr) {
+		struct service_retired *r = *pr;
+		struct service_rt **prt = &r->rts;
+
+		while (*prt) {
+			struct service_rt *rt = *prt;
+
+			if (rt->running > 0) {
+				prt = &rt->next;
+				continue;
+			}
+			*prt = rt->next;
+			service_rt_free(rt);
+		}
+		if (r->rts) {
+			pr = &r->next;
+			continue;
+		}
+		*pr = r->next;
+		config_free(r->cfg);
+		free(r);
+	}
+	if (sweep_table->retired)
+		timer_arm(tm, SWEEP_MS);
+}
+
+/* Old records no new service kept: closed now, freed with their
+ * configuration once their handlers are gone. */
+static int
+retire(struct service_table *t, struct config *old, struct service_rt **gone, size_t ngone)
+{
+	struct service_retired *r = calloc(1, sizeof(*r));
+
+	if (!r)
+		return -1;
+	r->cfg = old;
+	for (size_t i = 0; i < ngone; i++) {
+		service_rt_quiesce(gone[i], false);
+		service_rt_unprepare(gone[i]);
+		gone[i]->next = r->rts;
+		r->rts = gone[i];
+	}
+	r->next = t->retired;
+	t->retired = r;
+	sweep_table = t;
+	sweep_timer.fn = sweep;
+	sweep(&sweep_timer);
+	return 0;
+}
+
+/* Old records whose id the new configuration drops. */
+static size_t
+commit_old(struct plan *p, struct service_rt **gone)
+{
+	const struct service_table *t = p->t;
+	size_t ngone = 0;
+
+	for (size_t i = 0; i < p->cfg->count; i++)
+		if (!p->fresh[i])
+			p->rt[i]->kept = true;
+	for (size_t i = 0; i < t->count; i++) {
+		struct service_rt *rt = t->rt[i];
+		struct listener *l = rt->listeners;
+
+		while (l) {
+			struct listener *next = l->next;
+
+			if (!l->marked)
+				service_listener_drop(l);
+			l = next;
+		}
+		rt->listeners = NULL;
+		rt->nlisteners = 0;
+		if (!rt->kept)
+			gone[ngone++] = rt;
+		rt->kept = false;
+	}
+	return ngone;
+}
+
+static void
+commit(struct plan *p, struct service_table *t)
+{
+	for (size_t i = 0; i < p->cfg->count; i++) {
+		struct service_rt *rt = p->rt[i];
+
+		if (!p->fresh[i]) {
+			service_rt_quiesce(rt, true);
+			service_rt_unprepare(rt);
+			rt->runtime = false;
+			if (service_rt_setup(rt, &p->cfg->services[i]) < 0)
+				service_note(rt, "out of memory at reload");
+		}
+		reattach(p, i);
+	}
+	free(t->rt);
+	t->rt = p->rt;
+	p->rt = NULL;
+	t->count = p->cfg->count;
+	service_table_settings(t, &p->cfg->settings);
+}
+
+int
+service_reload(struct service_table *t, struct config *old, const struct config *cfg,
+	       struct diag *errs)
+{
+	struct plan p = { .t = t, .cfg = cfg };
+	struct service_rt **gone = calloc(t->count + 1, sizeof(*gone));
+	size_t i = 0, ngone;
+	int rc = -1;
+
+	if (!gone || plan_alloc(&p) < 0) {
+		diag_add(errs, DIAG_ERROR, NULL, 0, "out of memory");
+		goto out;
+	}
+	for (i = 0; i < cfg->count; i++) {
+		if (plan_service(&p, i, errs) < 0) {
+			p.first[i + 1] = p.nls;
+			plan_undo(&p, i);
+			goto out;
+		}
+	}
+	p.first[cfg->count] = p.nls;
+	ngone = commit_old(&p, gone);
+	commit(&p, t);
+	if (internal_table(t) < 0)
+		logit(LOG_ERR, "tcpmux: out of memory: its index is the old one");
+	for (i = 0; i < t->count; i++)
+		if (service_rt_start(t->rt[i]) < 0)
+			service_note(t->rt[i], "cannot watch its sockets");
+	if (!ngone) {
+		config_free(old);
+	} else if (retire(t, old, gone, ngone) < 0) {
+		/* Freeing them would leave their handlers' records dangling. */
+		logit(LOG_ERR, "reload: out of memory: %zu removed service(s) and the old "
+		      "configuration are kept until portierd stops", ngone);
+	}
+	rc = 0;
+out:
+	free(gone);
+	plan_free(&p);
+	return rc;
+}
+
+void
+service_reload_free(struct service_table *t)
+{
+	timer_cancel(&sweep_timer);
+	while (t->retired) {
+		struct service_retired *r = t->retired;
+
+		t->retired = r->next;
+		while (r->rts) {
+			struct service_rt *rt = r->rts;
+
+			r->rts = rt->next;
+			service_rt_free(rt);
+		}
+		config_free(r->cfg);
+		free(r);
+	}
+}
