@@ -8,7 +8,7 @@
 
 #include "config/config.h"
 #include "daemon/daemon.h"
-#include "base/sd.h"
+#include "base/base.h"
 #include "spawn/spawn.h"
 
 /* -r may be given this many times. */

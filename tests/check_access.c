@@ -12,7 +12,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "config/access.h"
+#include "config/config.h"
 #include "check_run.h"
 
 /* "10.0.0.0/8", "2001:db8::/32", "::ffff:192.0.2.0/120" -> one rule */

@@ -9,7 +9,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "builtin/builtin_proto.h"
+#include "builtin/builtin.h"
 #include "check_run.h"
 
 START_TEST(test_kind_names)

@@ -7,8 +7,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "spawn/children.h"
-#include "base/loop.h"
+#include "spawn/spawn.h"
+#include "base/base.h"
 #include "check_run.h"
 
 #define N 1000

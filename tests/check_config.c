@@ -21,8 +21,6 @@
 #include <unistd.h>
 
 #include "config/config.h"
-#include "config/config_value.h"
-#include "config/registry.h"
 #include "check_run.h"
 
 #define NAME "t.conf"

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "base/control_proto.h"
+#include "base/base.h"
 #include "check_run.h"
 
 static int

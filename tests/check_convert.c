@@ -12,7 +12,6 @@
 
 #include "config/config.h"
 #include "convert/convert.h"
-#include "config/registry.h"
 #include "check_run.h"
 
 /* A minimal xinetd service body that xinetd accepts. */

@@ -10,7 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "base/log.h"
+#include "base/base.h"
 #include "check_run.h"
 
 /* The value of field NAME in r, as a string, or NULL when absent. */

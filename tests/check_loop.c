@@ -7,7 +7,7 @@
 #include <sys/epoll.h>
 #include <unistd.h>
 
-#include "base/loop.h"
+#include "base/base.h"
 #include "check_run.h"
 
 #define NTIMERS 200

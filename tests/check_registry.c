@@ -9,7 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "config/registry.h"
+#include "config/config.h"
 #include "check_run.h"
 
 static char tmpdir[4096];

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "config/config.h"
-#include "builtin/tcpmux.h"
+#include "builtin/builtin.h"
 #include "check_run.h"
 
 static struct service svcs[6];

@@ -5,7 +5,7 @@
 #include <netinet/in.h>
 #include <stdio.h>
 
-#include "base/addr.h"
+#include "base/base.h"
 
 unsigned
 addr_port(const struct sockaddr *sa)

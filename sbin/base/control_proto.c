@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "base/control_proto.h"
+#include "base/base.h"
 
 static const struct {
 	const char *name;

@@ -11,8 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "base/log.h"
-#include "base/sd.h"
+#include "base/base.h"
 
 static enum log_target target = LOG_TO_STDERR;
 static bool debug_on;

@@ -10,8 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "base/log.h"
-#include "base/loop.h"
+#include "base/base.h"
 
 /* Events handled per epoll_wait(): enough to drain a busy iteration in one
  * call, small enough to live on the stack. */

@@ -5,8 +5,7 @@
 #include <stdlib.h>
 #include <sys/uio.h>
 
-#include "base/log.h"
-#include "base/sd.h"
+#include "base/base.h"
 
 #ifdef HAVE_SYSTEMD
 #include <sys/socket.h>

@@ -24,9 +24,7 @@
 
 #include "builtin/builtin.h"
 #include "config/config.h"
-#include "base/addr.h"
-#include "base/log.h"
-#include "base/loop.h"
+#include "base/base.h"
 
 /* Sends (or receives) per readiness event before yielding to the others. */
 #define BUILTIN_IO_ROUNDS	8

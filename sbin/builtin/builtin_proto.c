@@ -6,7 +6,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "builtin/builtin_proto.h"
+#include "builtin/builtin.h"
 
 static const char *const kind_names[] = {
 	[BUILTIN_NONE] = "none",

@@ -18,9 +18,7 @@
 
 #include "builtin/builtin.h"
 #include "config/config.h"
-#include "base/log.h"
-#include "base/loop.h"
-#include "builtin/tcpmux.h"
+#include "base/base.h"
 
 struct mux_conn {
 	struct watcher w;

@@ -6,7 +6,7 @@
 
 #include <stddef.h>
 
-#include "base/diag.h"
+#include "base/base.h"
 
 struct arena_chunk;
 

@@ -1,6 +1,7 @@
-/* config: conf.d (libconfuse) to plain data. config_load() parses and
- * validates every file and returns structs that hold no libconfuse state, no
- * sockets and no processes; config_free() releases them. */
+/* config: files to plain data (the registry, conf.d, the access policy); no
+ * sockets, no processes.
+ * The folder's interface: one section per module, each opening with what
+ * the module is for. */
 #ifndef PORTIER_CONFIG_H
 #define PORTIER_CONFIG_H
 
@@ -12,9 +13,56 @@
 #include <sys/types.h>
 #include <time.h>
 
-#include "base/diag.h"
-#include "base/log.h"
-#include "config/registry.h"
+#include "base/base.h"
+
+/* registry: the port registry (services.db, /etc/services format).
+ * Pure data: no sockets, no processes. */
+
+enum reg_proto { REG_TCP, REG_UDP, REG_SCTP, REG_DCCP, REG_NPROTO };
+enum port_class { PORT_WELL_KNOWN, PORT_REGISTERED, PORT_DYNAMIC };
+
+struct reg_entry {
+	const char *name;
+	unsigned port;
+	enum reg_proto proto;
+	const char *const *aliases;	/* NULL-terminated */
+	const char *description;	/* the line's comment, "" when none */
+	const char *file;		/* where it was defined */
+	int line;
+};
+
+struct registry;
+
+struct registry *registry_new(void);
+void registry_free(struct registry *reg);
+/* Loads one file, adding to what is there: a later file adds names, the first
+ * definition of a name/protocol wins. Malformed lines and redefinitions of a
+ * name for another port go to d as "FILE:LINE: ...": errors when strict, else
+ * warnings, and the line is skipped. A name that is an alias on either side is
+ * only shadowed: always a warning, and the line keeps its port and other names
+ * (see services.db(5)). Returns 0, or -1 when the file cannot be read or
+ * memory runs out (also in d). */
+int registry_load(struct registry *reg, const char *path, bool strict, struct diag *d);
+size_t registry_count(const struct registry *reg);
+
+/* Name or alias, case-sensitive as /etc/services is. NULL when absent. */
+const struct reg_entry *registry_lookup_name(const struct registry *reg,
+					     const char *name, enum reg_proto proto);
+const struct reg_entry *registry_lookup_port(const struct registry *reg,
+					     unsigned port, enum reg_proto proto);
+/* Calls fn for every entry with lo <= port <= hi, in port then protocol order;
+ * stops early when fn returns non-zero. Returns the number of calls. */
+size_t registry_foreach_range(const struct registry *reg, unsigned lo, unsigned hi,
+			      int (*fn)(const struct reg_entry *e, void *arg), void *arg);
+
+enum port_class registry_port_class(unsigned port);
+const char *registry_port_class_name(enum port_class c);	/* "well-known" … */
+const char *registry_proto_name(enum reg_proto p);		/* "tcp" … */
+int registry_proto_parse(const char *s, enum reg_proto *p);	/* 0 or -1 */
+
+/* config: conf.d (libconfuse) to plain data. config_load() parses and
+ * validates every file and returns structs that hold no libconfuse state, no
+ * sockets and no processes; config_free() releases them. */
 
 #define LIMIT_UNLIMITED (-1)
 
@@ -194,5 +242,140 @@ int config_describe(const struct service *svc, char *buf, size_t len);
  * the configuration is valid, 1 otherwise (`portierctl check`, `portierd
  * --check`). */
 int config_verify(const char *dir, const char *const *registries, size_t nregistries);
+
+/* config_value: parsers for the value syntaxes of portier.conf (numbers,
+ * addresses, times, sizes). Pure functions of their input: no NSS, no
+ * files, so the unit tests can drive every branch. Used by config.c only. */
+
+/* Decimal integer in [min, max]. 0, or -1 when s is not one. */
+int cval_int(const char *s, long min, long max, long *out);
+/* `UNLIMITED` (any case) gives LIMIT_UNLIMITED, else an integer >= 1. */
+int cval_limit(const char *s, int *out);
+/* yes/no, true/false, on/off (any case), like libconfuse's own booleans. */
+int cval_bool(const char *s, bool *out);
+/* A non-negative decimal number ("1.5"). */
+int cval_float(const char *s, double *out);
+
+enum cval_addr { CVAL_ADDR_OK, CVAL_ADDR_HOST, CVAL_ADDR_BAD };
+/* One only_from / no_access entry: an address or CIDR block of either family
+ * (::ffff:a.b.c.d becomes IPv4). CVAL_ADDR_HOST when s looks like a host
+ * name, which the caller resolves. *host_bits is set when the address had
+ * bits beyond the prefix (they are cleared). */
+enum cval_addr cval_addr_rule(const char *s, struct addr_rule *r, bool *host_bits);
+/* A numeric address to bind (an IPv6 scope "%eth0" is allowed); the port
+ * is left 0. ::ffff:a.b.c.d becomes IPv4. */
+int cval_bind_addr(const char *s, struct sockaddr_storage *ss);
+/* An IPv4-mapped IPv6 address (::ffff:a.b.c.d) made IPv4 in place, port
+ * kept: the form the configuration holds addresses in. */
+void cval_sockaddr_unmap(struct sockaddr_storage *ss);
+/* The address of ss as text, "[v6]" bracketed when bracket is set. */
+const char *cval_sockaddr_str(const struct sockaddr_storage *ss, bool bracket,
+			      char *buf, size_t len);
+
+/* ISO 8601: 2026-12-01, 2026-12-01T18:00[:00] with Z, +HH:MM, -HH:MM or no
+ * zone (local time). */
+int cval_time(const char *s, time_t *out);
+/* HH:MM-HH:MM */
+int cval_time_window(const char *s, struct time_window *w);
+/* A number, "unlimited", or with sized a K/M/G suffix (powers of 1024). */
+int cval_rlimit(const char *s, bool sized, rlim_t *out);
+/* Octal, 0 to 0777. */
+int cval_umask(const char *s, mode_t *out);
+/* One log_on_success / log_on_failure keyword: its LOGF_* bit, or 0. */
+unsigned cval_logflag(const char *s);
+/* syslog facility name ("daemon", "local3"): LOG_* value, or -1. */
+int cval_facility(const char *s);
+/* An environment variable name: [A-Za-z_][A-Za-z0-9_]* */
+bool cval_env_name(const char *s, size_t len);
+
+/* access: who may connect, when, and how often. Pure policy: no sockets and
+ * no processes; the daemon hands in the remote address, the local time, the
+ * monotonic clock and the load average, and keeps the state this module
+ * updates in its per-service runtime. */
+
+/* Why a connection was not served: counted per service (service_rt.refused)
+ * and logged under log_on_failure with service_refusal_name(). */
+enum refusal {
+	REFUSED_NONE,
+	REFUSED_ACCESS,		/* only_from / no_access */
+	REFUSED_TIME,		/* outside access_times */
+	REFUSED_INSTANCES,	/* instances reached */
+	REFUSED_PER_SOURCE,	/* per_source reached */
+	REFUSED_CPS,		/* connection rate: the service pauses */
+	REFUSED_LOAD,		/* max_load */
+	REFUSED_CHILDREN,	/* daemon-wide max_children */
+	REFUSED_SPAWN,		/* the handler could not be started (the daemon's own) */
+	REFUSED_COUNT
+};
+
+/* A remote address in canonical form: IPv4-mapped IPv6 is IPv4, unused bytes
+ * are zero, so that two equal addresses compare equal with memcmp. */
+struct access_addr {
+	uint8_t family;		/* AF_INET or AF_INET6 */
+	uint8_t addr[16];	/* network byte order; IPv4 uses the first 4 */
+};
+
+/* 0, or -1 for a family other than AF_INET/AF_INET6 (AF_UNIX peers). */
+int access_addr_from_sockaddr(const struct sockaddr *sa, socklen_t len,
+			      struct access_addr *out);
+/* The longest prefix of a rule in l that contains a, or -1 for none. */
+int access_list_match(const struct addr_list *l, const struct access_addr *a);
+/* only_from / no_access with xinetd's semantics (see portier.conf(5)). */
+bool access_address_allowed(const struct service *svc, const struct access_addr *a);
+/* access_times against a broken-down local time; no windows: always. */
+bool access_time_allowed(const struct service *svc, const struct tm *tm);
+
+/* Events counted in fixed windows: the cps limit and the loop guard. */
+struct access_rate {
+	uint64_t start;		/* monotonic ms at which the window opened */
+	unsigned count;
+};
+
+/* Counts one event at now_ms. True when it is more than limit in the current
+ * window of window_ms; the window then starts over. */
+bool access_rate_hit(struct access_rate *r, unsigned limit, uint64_t window_ms,
+		     uint64_t now_ms);
+
+/* Concurrent connections per remote address: a hash table keyed with a
+ * random SipHash key (addresses are chosen by the peer), O(1) per update,
+ * an entry exists only while its count is above zero. */
+struct access_sources;
+
+struct access_sources *access_sources_new(void);
+void access_sources_free(struct access_sources *t);
+unsigned access_sources_get(const struct access_sources *t, const struct access_addr *a);
+/* The new count, or -1 when out of memory (nothing changed). */
+int access_sources_inc(struct access_sources *t, const struct access_addr *a);
+void access_sources_dec(struct access_sources *t, const struct access_addr *a);
+size_t access_sources_size(const struct access_sources *t);	/* addresses */
+
+/* One connection asking to be handled. */
+struct access_request {
+	const struct access_addr *addr;	/* NULL: not known (skips address checks) */
+	const struct tm *local;		/* NULL: skip access_times */
+	uint64_t now_ms;		/* monotonic */
+	double load;			/* 1-minute load average; < 0: unknown */
+	unsigned running;		/* handlers of this service now */
+	unsigned children;		/* handlers of every service now */
+	int max_children;		/* LIMIT_UNLIMITED or > 0 */
+};
+
+/* REFUSED_NONE or why not. Every check in a fixed order: address, time,
+ * children, instances,
+ * per_source, load, then cps, which counts the connections that passed the
+ * others (handler starts). Only the cps state changes; the caller counts the
+ * source with access_sources_inc() once the handler runs. */
+enum refusal access_admit(const struct service *svc, struct access_sources *sources,
+				struct access_rate *cps, const struct access_request *rq);
+
+/* The first field of /proc/loadavg. 0, or -1 when buf does not start with one. */
+int access_parse_loadavg(const char *buf, double *load1);
+
+/* StrictModes: when running as root, path and every directory above it must
+ * be owned by root and not writable by group or others (a root-owned sticky
+ * directory like /tmp is fine). 0, or -1 with the reason and the fix in err. */
+int access_secure_path(const char *path, char *err, size_t errlen);
+/* The same for a directory, then for every *.conf in it. */
+int access_secure_dir(const char *dir, char *err, size_t errlen);
 
 #endif

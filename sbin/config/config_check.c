@@ -12,7 +12,7 @@
 #include <strings.h>
 
 #include "config/config_int.h"
-#include "config/config_value.h"
+#include "config/config.h"
 
 /* One address a service listens on. */
 struct endpoint {

@@ -12,7 +12,7 @@
 #include <sys/un.h>
 
 #include "config/config_int.h"
-#include "config/config_value.h"
+#include "config/config.h"
 
 typedef void apply_fn(struct loader *ld, struct build *b, const struct optval *v);
 

@@ -13,7 +13,7 @@
 #include <strings.h>
 #include <syslog.h>
 
-#include "config/config_value.h"
+#include "config/config.h"
 
 int
 cval_int(const char *s, long min, long max, long *out)

@@ -9,7 +9,6 @@
 #include <time.h>
 
 #include "config/config.h"
-#include "config/registry.h"
 
 #define EXPIRY_NOTICE	(7 * 24 * 3600)	/* warn a week ahead */
 

@@ -16,7 +16,7 @@
 #include <string.h>
 
 #include "config/arena.h"
-#include "config/registry.h"
+#include "config/config.h"
 
 #define REG_MAX_FILE	(64u << 20)	/* no registry is this large: refuse, do not swap */
 #define REG_MAX_FIELDS	34		/* name, port/protocol and up to 32 aliases */

@@ -9,7 +9,7 @@
 
 #include <stddef.h>
 
-#include "base/diag.h"
+#include "base/base.h"
 
 struct convert_file {
 	char *name;		/* file name inside conf.d: "echo.conf" */

@@ -10,7 +10,7 @@
 #include <stddef.h>
 
 #include "convert/convert.h"
-#include "base/diag.h"
+#include "base/base.h"
 
 /* Debian's tcpd looks up a relative daemon name here (REAL_DAEMON_DIR) */
 #define TCPD_DAEMON_DIR "/usr/sbin"

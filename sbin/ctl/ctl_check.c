@@ -7,7 +7,6 @@
 
 #include "config/config.h"
 #include "ctl/ctl.h"
-#include "config/registry.h"
 
 #define CHECK_USAGE "usage: portierctl check [-c DIR] [-r FILE]...\n"
 int

@@ -13,9 +13,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "base/control_proto.h"
+#include "base/base.h"
 #include "ctl/ctl.h"
-#include "base/json.h"
 
 /* A reply larger than this is not portierd's. */
 #define REPLY_MAX (64 << 20)

@@ -17,7 +17,6 @@
 #include "config/config.h"
 #include "convert/convert.h"
 #include "ctl/ctl.h"
-#include "config/registry.h"
 
 #define CONVERT_USAGE \
 	"usage: portierctl convert --from-xinetd PATH | --from-inetd FILE\n" \

@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "ctl/ctl.h"
-#include "config/registry.h"
+#include "config/config.h"
 
 #define LOOKUP_USAGE "usage: portierctl lookup NAME|PORT|PORT/PROTO [-r FILE]...\n"
 

@@ -11,10 +11,10 @@
 #include <unistd.h>
 
 #include "daemon/admit.h"
-#include "spawn/children.h"
+#include "spawn/spawn.h"
 #include "config/config.h"
 #include "daemon/listener.h"
-#include "base/log.h"
+#include "base/base.h"
 #include "daemon/service.h"
 
 /* The load average is read at most this often (ms): /proc/loadavg changes

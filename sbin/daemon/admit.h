@@ -8,8 +8,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "config/access.h"
-#include "base/loop.h"
+#include "config/config.h"
+#include "base/base.h"
 
 struct service_rt;
 struct conn;

@@ -10,10 +10,8 @@
 
 #include "daemon/adopt.h"
 #include "config/config.h"
-#include "config/config_value.h"
 #include "daemon/listener.h"
-#include "base/log.h"
-#include "base/sd.h"
+#include "base/base.h"
 #include "daemon/service.h"
 
 /* sd_listen_fds(3): passed descriptors start here. */

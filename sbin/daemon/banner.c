@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 #include "daemon/banner.h"
-#include "base/log.h"
+#include "base/base.h"
 
 void
 banner_load(struct banner *b, const char *path, const char *id)

@@ -12,10 +12,7 @@
 #include <unistd.h>
 
 #include "daemon/control.h"
-#include "base/control_proto.h"
-#include "base/json.h"
-#include "base/log.h"
-#include "base/loop.h"
+#include "base/base.h"
 
 struct client {
 	struct watcher w;

@@ -29,27 +29,19 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "config/access.h"
-#include "daemon/adopt.h"
-#include "spawn/children.h"
 #include "config/config.h"
+#include "daemon/adopt.h"
+#include "spawn/spawn.h"
 #include "daemon/control.h"
-#include "base/control_proto.h"
+#include "base/base.h"
 #include "daemon/daemon.h"
 #include "daemon/daemon_state.h"
-#include "base/diag.h"
 #include "daemon/internal.h"
-#include "base/json.h"
-#include "base/log.h"
-#include "base/loop.h"
 #include "daemon/notify.h"
 #include "daemon/pidfile.h"
-#include "config/registry.h"
-#include "base/sd.h"
 #include "daemon/service.h"
 #include "daemon/service_ctl.h"
 #include "daemon/service_reload.h"
-#include "spawn/spawn.h"
 
 /* The heap is trimmed this long (ms) after the last reload. */
 #define RELOAD_TRIM_MS 10000

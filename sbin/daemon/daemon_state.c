@@ -5,8 +5,7 @@
 #include <unistd.h>
 
 #include "daemon/daemon_state.h"
-#include "base/json.h"
-#include "base/log.h"
+#include "base/base.h"
 #include "daemon/service_ctl.h"
 
 void

@@ -7,7 +7,7 @@
 #include <stdbool.h>
 #include <time.h>
 
-#include "base/diag.h"
+#include "base/base.h"
 
 struct json;
 struct service_table;

@@ -11,14 +11,13 @@
 
 #include "daemon/admit.h"
 #include "builtin/builtin.h"
-#include "spawn/children.h"
+#include "spawn/spawn.h"
 #include "config/config.h"
 #include "daemon/internal.h"
 #include "daemon/listener.h"
-#include "base/log.h"
+#include "base/base.h"
 #include "daemon/service.h"
 #include "daemon/svclog.h"
-#include "builtin/tcpmux.h"
 
 /* One open internal TCP connection (a tcpmux request included) as the
  * daemon sees it: an instance of its service until builtin.c or tcpmux.c

@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #include "daemon/listener.h"
-#include "base/log.h"
+#include "base/base.h"
 
 #define SOMAXCONN_PATH "/proc/sys/net/core/somaxconn"
 

@@ -10,8 +10,7 @@
 #include <stdbool.h>
 #include <sys/socket.h>
 
-#include "base/addr.h"
-#include "base/loop.h"
+#include "base/base.h"
 
 struct service_rt;
 

@@ -5,11 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "spawn/children.h"
-#include "base/log.h"
-#include "base/loop.h"
+#include "spawn/spawn.h"
+#include "base/base.h"
 #include "daemon/notify.h"
-#include "base/sd.h"
 #include "daemon/service.h"
 
 /* STATUS= goes out at most this often (ms): a connection burst must not

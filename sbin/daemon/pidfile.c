@@ -11,7 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "base/log.h"
+#include "base/base.h"
 #include "daemon/pidfile.h"
 
 static pid_t

@@ -12,14 +12,13 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "spawn/children.h"
+#include "spawn/spawn.h"
 #include "config/config.h"
 #include "daemon/internal.h"
 #include "daemon/listener.h"
-#include "base/log.h"
+#include "base/base.h"
 #include "daemon/notify.h"
 #include "daemon/service.h"
-#include "spawn/spawn.h"
 #include "daemon/svclog.h"
 
 /* Connections accepted per readiness event of one listener: a burst drains

@@ -13,10 +13,10 @@
 #include <sys/socket.h>
 #include <time.h>
 
-#include "config/access.h"
+#include "config/config.h"
 #include "daemon/admit.h"
 #include "daemon/banner.h"
-#include "base/loop.h"
+#include "base/base.h"
 #include "spawn/spawn.h"
 
 struct service;

@@ -6,9 +6,8 @@
 #include <time.h>
 
 #include "config/config.h"
-#include "base/json.h"
+#include "base/base.h"
 #include "daemon/listener.h"
-#include "base/log.h"
 #include "daemon/service.h"
 #include "daemon/service_ctl.h"
 

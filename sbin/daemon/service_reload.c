@@ -15,10 +15,9 @@
 #include <unistd.h>
 
 #include "config/config.h"
-#include "base/diag.h"
+#include "base/base.h"
 #include "daemon/internal.h"
 #include "daemon/listener.h"
-#include "base/log.h"
 #include "daemon/service.h"
 #include "daemon/service_reload.h"
 

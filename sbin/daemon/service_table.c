@@ -13,7 +13,7 @@
 #include "config/config.h"
 #include "daemon/internal.h"
 #include "daemon/listener.h"
-#include "base/log.h"
+#include "base/base.h"
 #include "daemon/service.h"
 
 /* ---- one service's runtime ---- */

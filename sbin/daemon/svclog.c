@@ -9,9 +9,9 @@
 #include <string.h>
 #include <sys/wait.h>
 
-#include "spawn/children.h"
+#include "spawn/spawn.h"
 #include "config/config.h"
-#include "base/log.h"
+#include "base/base.h"
 #include "daemon/service.h"
 #include "daemon/svclog.h"
 

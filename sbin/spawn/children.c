@@ -11,8 +11,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "spawn/children.h"
-#include "base/log.h"
+#include "spawn/spawn.h"
+#include "base/base.h"
 
 /* Records are allocated this many at a time and never returned to malloc
  * before shutdown: a burst leaves a free list that the next burst reuses. */

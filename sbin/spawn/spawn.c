@@ -42,8 +42,7 @@
 
 #include "config/config.h"
 #include "daemon/listener.h"
-#include "base/log.h"
-#include "base/loop.h"
+#include "base/base.h"
 #include "daemon/service.h"
 #include "spawn/spawn.h"
 #include "spawn/spawn_child.h"

@@ -15,8 +15,7 @@
 #include <unistd.h>
 
 #include "config/config.h"
-#include "base/diag.h"
-#include "config/registry.h"
+#include "base/base.h"
 
 #define MAX_ITER	101
 
