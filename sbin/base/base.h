@@ -73,7 +73,7 @@ struct log_fields {
 	const char *refused_reason;
 };
 
-/* A message as journal fields ("NAME=value" each), for sd_journal_sendv:
+/* A message as journal fields ("NAME=value" each), for sd_send():
  * MESSAGE, PRIORITY, SYSLOG_IDENTIFIER, then each field of log_fields that
  * is set. */
 #define LOG_RECORD_FIELDS 10
@@ -107,17 +107,17 @@ void log_fields(int prio, const struct log_fields *f, const char *fmt, ...)
 #define debug(...) do { if (log_debug_enabled()) logit(LOG_DEBUG, __VA_ARGS__); } while (0)
 
 /* sd: the only module that talks to libsystemd. Built without it, every
- * function here is a no-op that reports "not available". */
-
-struct log_fields;
+ * function here is a no-op that reports "not available". It sends what its
+ * callers formatted and calls nothing else in base/. */
 
 /* True when portierd was built with libsystemd. */
 bool sd_available(void);
 /* "+systemd +journal" or "-systemd -journal": what this build can do. */
 const char *sd_features(void);
-/* Sends MESSAGE plus the structured fields to the journal; 0 on success,
- * -1 when the journal cannot be used (then the caller falls back). */
-int sd_journal_log(int prio, const struct log_fields *f, const char *msg);
+/* sd_journal_sendv(iov, n): one journal entry of "NAME=value" fields (log.c
+ * formats them); 0 on success, -1 when the journal cannot be used (then the
+ * caller falls back). */
+int sd_send(const struct iovec *iov, int n);
 
 /* The sockets passed by the service manager (sd_listen_fds_with_names with
  * the LISTEN_* variables unset): their number, descriptors from 3 on, and
