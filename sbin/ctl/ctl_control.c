@@ -1,5 +1,5 @@
 /* portierctl status, reload, enable, disable, open, close: one request
- * line to portierd's control socket, one JSON reply (control_proto.h). */
+ * line to portierd's control socket, one JSON reply (base/base.h, control_proto). */
 #include "autoconf.h"
 
 #include <errno.h>
