@@ -12,6 +12,7 @@
 #include <sys/types.h>
 #include <sys/uio.h>
 #include <syslog.h>
+#include <time.h>
 #include <stdint.h>
 
 /* addr: socket addresses as text, for logs, status and the environment. */
@@ -181,6 +182,12 @@ void timer_cancel(struct timer *t);
 uint64_t loop_now(void);	/* milliseconds, CLOCK_MONOTONIC, cached per iteration */
 int loop_run(void);		/* until loop_stop(); -1 on a fatal epoll error */
 void loop_stop(void);
+
+/* text: values written for people, in one format for both programs. */
+
+/* t as "2026-12-06 15:42:31" in local time, with " +0100" after it when
+ * zone is true; the number of seconds when it cannot be had as a date. */
+void text_date(time_t t, bool zone, char *buf, size_t len);
 
 /* json: a small JSON writer (the control socket's replies; portierctl reads
  * them back with ctl/ctl_json.c). It escapes every string, so a service id
