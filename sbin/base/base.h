@@ -28,6 +28,12 @@ void addr_name(const struct sockaddr *sa, int socktype, char *buf, size_t len);
 /* The port of an IPv4 or IPv6 address (host order); 0 for other families. */
 unsigned addr_port(const struct sockaddr *sa);
 
+/* text: values written for people, in one format for both programs. */
+
+/* t as "2026-12-06 15:42:31" in local time, with " +0100" after it when
+ * zone is true; the number of seconds when it cannot be had as a date. */
+void text_date(time_t t, bool zone, char *buf, size_t len);
+
 /* diag: a list of diagnostics ("FILE:LINE: message") collected while loading
  * the registry or the configuration, so that every problem is reported in one
  * run and a reload can hand the whole list back to portierctl. */
@@ -182,12 +188,6 @@ void timer_cancel(struct timer *t);
 uint64_t loop_now(void);	/* milliseconds, CLOCK_MONOTONIC, cached per iteration */
 int loop_run(void);		/* until loop_stop(); -1 on a fatal epoll error */
 void loop_stop(void);
-
-/* text: values written for people, in one format for both programs. */
-
-/* t as "2026-12-06 15:42:31" in local time, with " +0100" after it when
- * zone is true; the number of seconds when it cannot be had as a date. */
-void text_date(time_t t, bool zone, char *buf, size_t len);
 
 /* json: a small JSON writer (the control socket's replies; portierctl reads
  * them back with ctl/ctl_json.c). It escapes every string, so a service id

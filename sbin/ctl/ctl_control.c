@@ -1,5 +1,6 @@
 /* portierctl status, reload, enable, disable, open, close: one request
- * line to portierd's control socket, one JSON reply (base/base.h, control_proto). */
+ * line to portierd's control socket, one JSON reply
+ * (control_proto in base/base.h). */
 #include "autoconf.h"
 
 #include <errno.h>
