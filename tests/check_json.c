@@ -1,4 +1,5 @@
-/* Unit tests for the JSON writer and reader (sbin/json.c). */
+/* Unit tests for the JSON writer (sbin/base/json.c) and portierctl's reader
+ * (sbin/ctl/ctl_json.c). */
 #include "autoconf.h"
 
 #include <check.h>
@@ -6,6 +7,7 @@
 #include <string.h>
 
 #include "base/base.h"
+#include "ctl/ctl.h"
 #include "check_run.h"
 
 START_TEST(test_write_nested)

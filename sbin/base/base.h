@@ -12,6 +12,7 @@
 #include <sys/types.h>
 #include <sys/uio.h>
 #include <syslog.h>
+#include <time.h>
 #include <stdint.h>
 
 /* addr: socket addresses as text, for logs, status and the environment. */
@@ -26,6 +27,12 @@ int addr_text(const struct sockaddr *sa, char *buf, size_t len);
 void addr_name(const struct sockaddr *sa, int socktype, char *buf, size_t len);
 /* The port of an IPv4 or IPv6 address (host order); 0 for other families. */
 unsigned addr_port(const struct sockaddr *sa);
+
+/* text: values written for people, in one format for both programs. */
+
+/* t as "2026-12-06 15:42:31" in local time, with " +0100" after it when
+ * zone is true; the number of seconds when it cannot be had as a date. */
+void text_date(time_t t, bool zone, char *buf, size_t len);
 
 /* diag: a list of diagnostics ("FILE:LINE: message") collected while loading
  * the registry or the configuration, so that every problem is reported in one
@@ -73,7 +80,7 @@ struct log_fields {
 	const char *refused_reason;
 };
 
-/* A message as journal fields ("NAME=value" each), for sd_journal_sendv:
+/* A message as journal fields ("NAME=value" each), for sd_send():
  * MESSAGE, PRIORITY, SYSLOG_IDENTIFIER, then each field of log_fields that
  * is set. */
 #define LOG_RECORD_FIELDS 10
@@ -107,17 +114,17 @@ void log_fields(int prio, const struct log_fields *f, const char *fmt, ...)
 #define debug(...) do { if (log_debug_enabled()) logit(LOG_DEBUG, __VA_ARGS__); } while (0)
 
 /* sd: the only module that talks to libsystemd. Built without it, every
- * function here is a no-op that reports "not available". */
-
-struct log_fields;
+ * function here is a no-op that reports "not available". It sends what its
+ * callers formatted and calls nothing else in base/. */
 
 /* True when portierd was built with libsystemd. */
 bool sd_available(void);
 /* "+systemd +journal" or "-systemd -journal": what this build can do. */
 const char *sd_features(void);
-/* Sends MESSAGE plus the structured fields to the journal; 0 on success,
- * -1 when the journal cannot be used (then the caller falls back). */
-int sd_journal_log(int prio, const struct log_fields *f, const char *msg);
+/* sd_journal_sendv(iov, n): one journal entry of "NAME=value" fields (log.c
+ * formats them); 0 on success, -1 when the journal cannot be used (then the
+ * caller falls back). */
+int sd_send(const struct iovec *iov, int n);
 
 /* The sockets passed by the service manager (sd_listen_fds_with_names with
  * the LISTEN_* variables unset): their number, descriptors from 3 on, and
@@ -182,14 +189,13 @@ uint64_t loop_now(void);	/* milliseconds, CLOCK_MONOTONIC, cached per iteration 
 int loop_run(void);		/* until loop_stop(); -1 on a fatal epoll error */
 void loop_stop(void);
 
-/* json: a small JSON writer (the control socket's replies) and reader
- * (portierctl reads them back). The writer escapes every string, so a
- * service id or a file name can never break the document; the reader builds
- * a tree with a bounded depth. Pure: no I/O, tested by tests/check_json.c. */
+/* json: a small JSON writer (the control socket's replies; portierctl reads
+ * them back with ctl/ctl_json.c). It escapes every string, so a service id
+ * or a file name can never break the document. Pure: no I/O, tested by
+ * tests/check_json.c. */
 
+/* How deep containers nest, for the writer and portierctl's reader. */
 #define JSON_MAX_DEPTH 16
-
-/* ---- writer ---- */
 
 struct json {
 	char *buf;
@@ -211,30 +217,6 @@ void json_int(struct json *j, const char *key, long long value);
 void json_bool(struct json *j, const char *key, bool value);
 /* The document so far, NUL-terminated; NULL when out of memory. */
 const char *json_text(const struct json *j);
-
-/* ---- reader ---- */
-
-enum json_type { JSON_NULL, JSON_BOOL, JSON_NUMBER, JSON_STRING, JSON_ARRAY, JSON_OBJECT };
-
-struct json_value {
-	enum json_type type;
-	char *key;			/* member name when inside an object */
-	char *str;			/* JSON_STRING, UTF-8, NUL-terminated */
-	double num;			/* JSON_NUMBER */
-	bool b;				/* JSON_BOOL */
-	struct json_value *child;	/* first member or element */
-	struct json_value *next;	/* next sibling */
-};
-
-/* Parses one document (whitespace around it allowed); NULL when it is not
- * valid JSON, nests deeper than JSON_MAX_DEPTH or memory runs out. */
-struct json_value *json_parse(const char *text, size_t len);
-void json_value_free(struct json_value *v);
-/* Member key of object v, or NULL. */
-const struct json_value *json_get(const struct json_value *v, const char *key);
-/* Member key as a string / number, or the fallback. */
-const char *json_get_str(const struct json_value *v, const char *key, const char *fallback);
-double json_get_num(const struct json_value *v, const char *key, double fallback);
 
 /* control_proto: the control socket's request lines and durations, pure
  * parsing (tests/check_control.c). One request per connection, one line:

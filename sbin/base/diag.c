@@ -1,4 +1,4 @@
-/* diag: collected diagnostics, see diag.h */
+/* diag: collected diagnostics, see base.h. */
 #include "autoconf.h"
 
 #include <stdarg.h>

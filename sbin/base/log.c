@@ -126,6 +126,16 @@ log_stderr_is_journal(void)
 	return log_stream_matches(getenv("JOURNAL_STREAM"), st.st_dev, st.st_ino);
 }
 
+/* The journal gets the message as fields, formatted here and sent by sd.c. */
+static int
+log_journal(int prio, const struct log_fields *f, const char *msg)
+{
+	struct log_record r;
+
+	log_record_format(&r, prio, f, msg);
+	return sd_send(r.iov, (int)r.n);
+}
+
 static void
 log_emit(int prio, const struct log_fields *f, const char *msg)
 {
@@ -134,7 +144,7 @@ log_emit(int prio, const struct log_fields *f, const char *msg)
 		syslog(prio, "%s", msg);
 		return;
 	case LOG_TO_JOURNAL:
-		if (sd_journal_log(prio, f, msg) == 0)
+		if (log_journal(prio, f, msg) == 0)
 			return;
 		break;		/* the journal refused: fall back to stderr */
 	case LOG_TO_STDERR:

@@ -1,5 +1,5 @@
 /* loop: one thread, epoll for descriptors, a binary min-heap of timers (see
- * loop.h). The loop never blocks anywhere but in epoll_wait(), whose timeout
+ * base.h). The loop never blocks anywhere but in epoll_wait(), whose timeout
  * is the earliest armed timer. */
 #include "autoconf.h"
 

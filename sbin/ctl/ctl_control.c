@@ -1,5 +1,6 @@
 /* portierctl status, reload, enable, disable, open, close: one request
- * line to portierd's control socket, one JSON reply (control_proto.h). */
+ * line to portierd's control socket, one JSON reply
+ * (control_proto in base/base.h). */
 #include "autoconf.h"
 
 #include <errno.h>
@@ -10,7 +11,6 @@
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <sys/un.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "base/base.h"
@@ -138,16 +138,6 @@ ask(const struct control_request *rq, char **raw)
 /* ---- status ---- */
 
 static void
-date_text(double t, char *buf, size_t len)
-{
-	time_t tt = (time_t)t;
-	struct tm tm;
-
-	if (!localtime_r(&tt, &tm) || !strftime(buf, len, "%Y-%m-%d %H:%M:%S", &tm))
-		snprintf(buf, len, "%.0f", t);
-}
-
-static void
 print_header(const struct json_value *v)
 {
 	const struct json_value *lr = json_get(v, "last_reload");
@@ -161,7 +151,7 @@ print_header(const struct json_value *v)
 		printf("last reload: none\n");
 		return;
 	}
-	date_text(json_get_num(lr, "time", 0), when, sizeof(when));
+	text_date((time_t)json_get_num(lr, "time", 0), false, when, sizeof(when));
 	printf("last reload: %s at %s\n", json_get(lr, "ok") && json_get(lr, "ok")->b ?
 	       "ok" : "FAILED", when);
 	for (const struct json_value *e = json_get(lr, "errors") ?
@@ -183,7 +173,7 @@ print_service(const struct json_value *s, int idw)
 
 		snprintf(state + n, sizeof(state) - n, " until ");
 		n = strlen(state);
-		date_text(until, state + n, sizeof(state) - n);
+		text_date((time_t)until, false, state + n, sizeof(state) - n);
 	}
 	for (const struct json_value *a = addrs ? addrs->child : NULL; a; a = a->next) {
 		int n = snprintf(list + used, sizeof(list) - used, "%s%s", used ? "," : "",

@@ -13,15 +13,6 @@
 
 #define ADDRS_TEXT_MAX 512
 
-static void
-date_text(time_t t, char *buf, size_t len)
-{
-	struct tm tm;
-
-	if (!localtime_r(&t, &tm) || !strftime(buf, len, "%Y-%m-%d %H:%M:%S %z", &tm))
-		snprintf(buf, len, "%lld", (long long)t);
-}
-
 /* The wall-clock time at which an armed loop timer fires. */
 static time_t
 timer_date(const struct timer *tm)
@@ -118,7 +109,7 @@ ctl_enable(struct service_rt *rt, unsigned long seconds, char *msg, size_t len)
 		snprintf(msg, len, "%s is not served by this build of portierd", svc->id);
 		return -1;
 	case SERVICE_EXPIRED:
-		date_text(svc->expires, when, sizeof(when));
+		text_date(svc->expires, true, when, sizeof(when));
 		snprintf(msg, len, "%s expired on %s (%s:%d): change `expires` in its file and "
 			 "reload", svc->id, when, svc->file, svc->line);
 		return -1;
@@ -151,7 +142,7 @@ ctl_enable(struct service_rt *rt, unsigned long seconds, char *msg, size_t len)
 	rt->open_until = time(NULL) + (time_t)seconds;
 	rt->open_timer.fn = open_fire;
 	timer_arm(&rt->open_timer, (uint64_t)seconds * 1000);
-	date_text(rt->open_until, when, sizeof(when));
+	text_date(rt->open_until, true, when, sizeof(when));
 	logit(LOG_NOTICE, "%s: opened by portierctl until %s", svc->id, when);
 	snprintf(msg, len, "%s open until %s (then closed by portierd; a reload or restart "
 		 "returns to the files)", svc->id, when);
@@ -297,7 +288,7 @@ service_ctl_log(const struct service_table *t)
 			text_add(&r, n);
 		}
 		if (until) {
-			date_text(until, when + 7, sizeof(when) - 7);
+			text_date(until, true, when + 7, sizeof(when) - 7);
 			memcpy(when, " until ", 7);
 		}
 		logit(LOG_INFO, "state: %s %s%s %s running %d accepted %lu refused %s%s%s",
