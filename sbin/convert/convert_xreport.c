@@ -5,26 +5,23 @@
 #include "autoconf.h"
 
 #include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
 
 #include "convert/convert_int.h"
 
+/* "attr op values" as written */
 static char *
 attr_text(const struct xattr *a)
 {
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *fp = open_memstream(&buf, &len);
+	char *t = cv_printf("%s %s", a->name, a->op == '=' ? "=" : a->op == '+' ? "+=" : "-=");
 
-	if (!fp)
-		abort();
-	fprintf(fp, "%s %s", a->name, a->op == '=' ? "=" : a->op == '+' ? "+=" : "-=");
-	for (size_t i = 0; i < a->vals.n; i++)
-		fprintf(fp, " %s", a->vals.v[i]);
-	if (fclose(fp) != 0)
-		abort();
-	return buf;
+	for (size_t i = 0; i < a->vals.n; i++) {
+		char *more = cv_printf("%s %s", t, a->vals.v[i]);
+
+		free(t);
+		t = more;
+	}
+	return t;
 }
 
 /* "attr op values: why" */
