@@ -1117,6 +1117,17 @@ START_TEST(test_inetd_hosts)
 	ck_assert_uint_eq(load("time")->nbind, 2);
 	ck_assert_uint_eq(load("chargen")->nbind, 0);
 	ck_assert_uint_eq(load("echo/udp")->nbind, 1);
+	ck_assert(!warned("the name resolved to"));	/* addresses, not names */
+}
+END_TEST
+
+/* A host name: inetd resolved it once, at start. */
+START_TEST(test_inetd_host_name)
+{
+	iconv_("gateway.example:echo stream tcp nowait root internal\n");
+	ck_assert(has("\tbind = { \"gateway.example\" }\n"));
+	ck_assert(warned("service echo: host gateway.example: inetd bound every address the "
+			 "name resolved to at start; give portier those addresses"));
 }
 END_TEST
 
@@ -1324,6 +1335,7 @@ convert_suite(void)
 	add(i, test_inetd_internal_unknown);
 	add(i, test_inetd_families);
 	add(i, test_inetd_hosts);
+	add(i, test_inetd_host_name);
 	add(i, test_inetd_tcpd);
 	add(i, test_inetd_user_group_max);
 	add(i, test_inetd_update_inetd_forms);

@@ -1,4 +1,4 @@
-/* Unit tests for the registry module (sbin/registry.c). */
+/* Unit tests for the registry module (sbin/config/registry.c, registry_load.c). */
 #include "autoconf.h"
 
 #include <check.h>
@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "config/config.h"
@@ -304,6 +305,7 @@ START_TEST(test_unreadable)
 	struct registry *reg = registry_new();
 	struct diag d;
 	char missing[4200];
+	const char *huge;
 
 	diag_init(&d);
 	snprintf(missing, sizeof(missing), "%s/does-not-exist.db", tmpdir);
@@ -313,9 +315,52 @@ START_TEST(test_unreadable)
 	ck_assert_int_eq(registry_load(reg, tmpdir, false, &d), -1);
 	ck_assert_uint_eq(d.errors, 2);
 	ck_assert_str_eq(d.items[1].text + strlen(tmpdir), ": is a directory, not a file");
+	/* larger than any registry: refused before it is read */
+	huge = write_text("huge.db", "smtp 25/tcp\n");
+	ck_assert_int_eq(truncate(huge, (64 << 20) + 1), 0);	/* sparse */
+	ck_assert_int_eq(registry_load(reg, huge, false, &d), -1);
+	ck_assert_uint_eq(d.errors, 3);
+	ck_assert_str_eq(d.items[2].text + strlen(huge), ": cannot read: file too large");
 	ck_assert_uint_eq(registry_count(reg), 0);
 	ck_assert_ptr_null(registry_lookup_port(reg, 25, REG_TCP));
 	ck_assert_ptr_null(registry_lookup_name(reg, "smtp", REG_TCP));
+	registry_free(reg);
+	diag_free(&d);
+}
+END_TEST
+
+/* No size to trust (a pipe): the buffer grows while reading, past its
+ * first 64 KiB. */
+START_TEST(test_pipe)
+{
+	struct registry *reg;
+	char path[64];
+	struct diag d;
+	int fds[2];
+	pid_t pid;
+
+	ck_assert_int_eq(pipe(fds), 0);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		FILE *fp = fdopen(fds[1], "w");
+
+		close(fds[0]);
+		for (unsigned port = 1000; port < 11000; port++)
+			fprintf(fp, "svc%u %u/tcp # number %u\n", port, port, port);
+		_exit(fclose(fp) == 0 ? 0 : 1);
+	}
+	close(fds[1]);
+	reg = registry_new();
+	diag_init(&d);
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fds[0]);
+	ck_assert_int_eq(registry_load(reg, path, true, &d), 0);
+	ck_assert_uint_eq(d.count, 0);
+	ck_assert_uint_eq(registry_count(reg), 10000);
+	ck_assert_str_eq(registry_lookup_port(reg, 10999, REG_TCP)->name, "svc10999");
+	ck_assert_str_eq(registry_lookup_name(reg, "svc1000", REG_TCP)->description, "number 1000");
+	close(fds[0]);
+	ck_assert_int_eq(waitpid(pid, NULL, 0), pid);
 	registry_free(reg);
 	diag_free(&d);
 }
@@ -720,6 +765,7 @@ registry_suite(void)
 	tcase_add_test(tc, test_bytes_in_lines);
 	tcase_add_test(tc, test_every_problem_reported);
 	tcase_add_test(tc, test_unreadable);
+	tcase_add_test(tc, test_pipe);
 	tcase_add_test(tc, test_empty_file);
 	tcase_add_test(tc, test_aliases);
 	tcase_add_test(tc, test_redefinition_in_file);

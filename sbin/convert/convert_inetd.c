@@ -7,7 +7,6 @@
  * disabled. */
 #include "autoconf.h"
 
-#include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,14 +31,6 @@ struct ireader {
 	struct cv_set set;
 };
 
-static bool
-is_address(const char *s)
-{
-	unsigned char buf[16];
-
-	return inet_pton(AF_INET, s, buf) == 1 || inet_pton(AF_INET6, s, buf) == 1;
-}
-
 /* "h1,h2" to bind addresses; "*" is every address */
 static void
 host_binds(struct ireader *r, struct cv_svc *s, const char *hosts, const char *family)
@@ -59,7 +50,7 @@ host_binds(struct ireader *r, struct cv_svc *s, const char *hosts, const char *f
 			continue;
 		}
 		cv_strv_push(&s->bind, host);
-		if (!is_address(host))
+		if (!cvv_is_address(host))
 			cv_lost(s, r->d, r->file, s->line,
 				"host %s: inetd bound every address the name resolved to at "
 				"start; give portier those addresses", host);

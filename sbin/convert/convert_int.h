@@ -206,7 +206,7 @@ struct xst {
 	bool cps_set;
 };
 
-/* convert_xattr.c: comment lines, warnings and errors about one attribute */
+/* convert_xreport.c: comment lines, warnings and errors about one attribute */
 void xlost(struct xst *x, const struct xattr *a, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));	/* no portier counterpart */
 void xnote(struct xst *x, const struct xattr *a, const char *fmt, ...)
@@ -243,5 +243,6 @@ bool cvv_int(const char *in, long min, long max, long *out);
 char *cvv_count(const char *in);
 char *cvv_umask(const char *in);
 bool cvv_narrower(const char *inner, const char *outer);
+bool cvv_is_address(const char *s);
 
 #endif

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "config/config.h"
 #include "convert/convert_int.h"
 
 /* "10.1.0.0/16", or just the address for a single host */
@@ -251,34 +252,17 @@ cvv_address(const char *in, struct cv_strv *out, char **why)
 	return CVV_LOST;
 }
 
-static int
-digits(const char **p, int max)
-{
-	int v = 0, n = 0;
-
-	while (isdigit((unsigned char)**p) && n < 3) {
-		v = v * 10 + (**p - '0');
-		(*p)++;
-		n++;
-	}
-	return n && v <= max ? v : -1;
-}
-
-/* hour:min-hour:min, hours 0-23 and minutes 0-59 as xinetd checks them */
+/* hour:min-hour:min, hours 0-23 and minutes 0-59, read as portier reads
+ * access_times (cval_time_window) and written in portier's spelling. */
 char *
 cvv_time_window(const char *in)
 {
-	const char *p = in;
-	int t[4];
+	struct time_window w;
 
-	for (int i = 0; i < 4; i++) {
-		t[i] = digits(&p, i % 2 ? 59 : 23);
-		if (t[i] < 0 || *p != (i == 3 ? '\0' : i % 2 ? '-' : ':'))
-			return NULL;
-		if (i < 3)
-			p++;
-	}
-	return cv_printf("%02d:%02d-%02d:%02d", t[0], t[1], t[2], t[3]);
+	if (cval_time_window(in, &w) < 0)
+		return NULL;
+	return cv_printf("%02d:%02d-%02d:%02d", w.start / 60, w.start % 60, w.end / 60,
+			 w.end % 60);
 }
 
 /* "UNLIMITED" or a number, with xinetd's K and M suffixes when sized;
@@ -344,6 +328,15 @@ cvv_umask(const char *in)
 	if (end == in || *end || errno || v < 0 || v > 0777)
 		return NULL;
 	return cv_printf("%03lo", v);
+}
+
+/* A numeric IPv4 or IPv6 address, not a name to resolve. */
+bool
+cvv_is_address(const char *s)
+{
+	unsigned char buf[16];
+
+	return inet_pton(AF_INET, s, buf) == 1 || inet_pton(AF_INET6, s, buf) == 1;
 }
 
 /* An address or block as written by cvv_address; false for a host name. */

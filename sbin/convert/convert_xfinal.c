@@ -5,7 +5,6 @@
  * defaults. */
 #include "autoconf.h"
 
-#include <arpa/inet.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -247,14 +246,6 @@ final_redirect(struct xst *x)
 		"each connection, xinetd did once at start)", host, port, host, port);
 }
 
-static bool
-is_address(const char *s)
-{
-	unsigned char buf[16];
-
-	return inet_pton(AF_INET, s, buf) == 1 || inet_pton(AF_INET6, s, buf) == 1;
-}
-
 /* bind, flags IPv4/IPv6 and v6only to portier's bind list (empty: every
  * address of both families, which is xinetd's dual-stack default). */
 static void
@@ -265,7 +256,7 @@ final_bind(struct xst *x)
 
 	if (x->bind) {
 		cv_strv_push(&s->bind, x->bind);
-		if (!is_address(x->bind))
+		if (!cvv_is_address(x->bind))
 			cv_lost(s, x->d, x->e->file, x->bind_line,
 				"bind = %s: a host name; xinetd bound the first address it "
 				"resolved to at start (IPv%c); give portier that address",
