@@ -10,7 +10,6 @@
  * the new items. */
 #include "autoconf.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,22 +38,6 @@ apply_section(struct loader *ld, struct build *b, const struct conf_file *f,
 				   o->earlier);
 		config_opt_apply(ld, b, &val);
 	}
-}
-
-void
-config_report(struct loader *ld, struct build *b, enum opt_id id, enum diag_level lvl,
-	      const char *fmt, ...)
-{
-	const struct origin *o = id < O_COUNT && b->at[id].file ? &b->at[id] : &b->sec_at;
-	char msg[768];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	diag_add(ld->d, lvl, o->file, o->line, "%s: %s", b->what, msg);
-	if (lvl == DIAG_ERROR)
-		b->bad = true;
 }
 
 void

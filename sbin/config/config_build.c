@@ -1,58 +1,12 @@
-/* config_build: the struct service being put together: the built-in
- * defaults every service starts from, deep copies of the defaults section's
- * template, and freeing. */
+/* config_build: the struct service being put together: deep copies of the
+ * defaults section's template, freeing, and string vectors. The built-in
+ * defaults are in the option table (config_opts.c). */
 #include "autoconf.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 #include "config/config_int.h"
-
-/* Safe defaults, documented in portier.conf(5). */
-#define DEF_INSTANCES		50
-#define DEF_PER_SOURCE		10
-#define DEF_CPS_RATE		50
-#define DEF_CPS_WAIT		10
-#define DEF_LOG_ON_SUCCESS	(LOGF_PID | LOGF_HOST | LOGF_DURATION | LOGF_EXIT)
-#define DEF_LOG_ON_FAILURE	LOGF_HOST
-#define DEF_IDLE_TIMEOUT	300
-#define DEF_MAX_CHILDREN	512
-#define DEF_LOOP_LIMIT		40
-#define DEF_LOOP_DISABLE	600
-#define DEF_USER		"nobody"
-
-void
-config_settings_init(struct daemon_settings *st)
-{
-	memset(st, 0, sizeof(*st));
-	st->default_user = strdup(DEF_USER);
-	st->log = LOG_TO_SYSLOG;
-	st->log_facility = LOG_DAEMON;
-	st->max_children = DEF_MAX_CHILDREN;
-	st->control_socket = strdup(PORTIER_RUNDIR "/control");
-	st->loop_limit = DEF_LOOP_LIMIT;
-	st->loop_disable = DEF_LOOP_DISABLE;
-}
-
-void
-config_build_init(struct build *b, const char *what)
-{
-	struct service *s = &b->s;
-
-	memset(b, 0, sizeof(*b));
-	snprintf(b->what_buf, sizeof(b->what_buf), "%s", what);
-	b->what = b->what_buf;
-	s->instances = DEF_INSTANCES;
-	s->per_source = DEF_PER_SOURCE;
-	s->cps_rate = DEF_CPS_RATE;
-	s->cps_wait = DEF_CPS_WAIT;
-	s->log_on_success = DEF_LOG_ON_SUCCESS;
-	s->log_on_failure = DEF_LOG_ON_FAILURE;
-	s->idle_timeout = DEF_IDLE_TIMEOUT;
-	s->activation = ACTIVATION_INETD;
-	s->uid = (uid_t)-1;
-	s->gid = (gid_t)-1;
-}
 
 static void *
 memdup(const void *p, size_t n)
