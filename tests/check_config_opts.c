@@ -291,8 +291,8 @@ END_TEST
 START_TEST(every_row_has_a_case)
 {
 	for (int id = 0; id < O_COUNT; id++)
-		ck_assert_msg(find_case(config_opt_name(id)), "%s: no test case",
-			      config_opt_name(id));
+		ck_assert_msg(find_case(config_opt(id)->name), "%s: no test case",
+			      config_opt(id)->name);
 	ck_assert_uint_eq(NCASES, O_COUNT);
 }
 END_TEST
@@ -328,14 +328,14 @@ END_TEST
 
 START_TEST(each_option_changes_its_field)
 {
-	const struct optcase *c = find_case(config_opt_name(_i));
+	const struct optcase *c = find_case(config_opt(_i)->name);
 
 	ck_assert_ptr_nonnull(c);
-	if (config_opt_scope(_i) & IN_SERVICE)
+	if (config_opt(_i)->scope & IN_SERVICE)
 		try_case(c, false);
 	else
 		refuse_case(c, false);
-	if (config_opt_scope(_i) & IN_DEFAULTS)
+	if (config_opt(_i)->scope & IN_DEFAULTS)
 		try_case(c, true);
 	else
 		refuse_case(c, true);

@@ -26,13 +26,13 @@ apply_section(struct loader *ld, struct build *b, const struct conf_file *f,
 	for (size_t i = 0; i < sec->count; i++) {
 		const struct popt *o = &f->pf->opts[sec->first + i];
 		struct optval val = {
-			.id = o->id, .name = config_opt_name(o->id), .items = o->items,
+			.id = o->id, .name = config_opt(o->id)->name, .items = o->items,
 			.n = o->n, .append = o->append,
 		};
 
 		b->at[o->id] = (struct origin){ f->path, o->line };
 		b->own[o->id] = true;
-		if (o->earlier && !config_opt_is_list(o->id))
+		if (o->earlier && !config_opt(o->id)->list)
 			/* libconfuse keeps the last; the first would be lost unseen. */
 			config_err(ld, b, o->id, "%s is set twice (also at line %d)", val.name,
 				   o->earlier);

@@ -304,7 +304,7 @@ warn_process_options(struct loader *ld, struct build *b)
 	for (size_t i = 0; i < sizeof(ids) / sizeof(ids[0]); i++)
 		if (b->own[ids[i]])
 			config_warn(ld, b, ids[i], "%s has no effect on an internal service",
-				    config_opt_name(ids[i]));
+				    config_opt(ids[i])->name);
 }
 
 static void
@@ -495,13 +495,13 @@ check_file(struct loader *ld, struct build *b, enum opt_id id, const char *path,
 	struct stat st;
 
 	if (stat(path, &st) < 0)
-		config_report(ld, b, id, host_level(b), "%s %s: %s", config_opt_name(id), path,
+		config_report(ld, b, id, host_level(b), "%s %s: %s", config_opt(id)->name, path,
 			      strerror(errno));
 	else if ((st.st_mode & S_IFMT) != type)
-		config_report(ld, b, id, host_level(b), "%s %s is not a %s", config_opt_name(id),
+		config_report(ld, b, id, host_level(b), "%s %s is not a %s", config_opt(id)->name,
 			      path, type == S_IFDIR ? "directory" : "regular file");
 	else if (access(path, mode) < 0)
-		config_report(ld, b, id, host_level(b), "%s %s is not %s", config_opt_name(id),
+		config_report(ld, b, id, host_level(b), "%s %s is not %s", config_opt(id)->name,
 			      path, mode == X_OK ? "executable" : "readable");
 	else
 		return true;

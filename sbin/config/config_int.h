@@ -179,9 +179,6 @@ struct optdef {
 
 /* The row of id; every id has one (tests/check_config_opts.c). */
 const struct optdef *config_opt(enum opt_id id);
-const char *config_opt_name(enum opt_id id);
-bool config_opt_is_list(enum opt_id id);
-unsigned config_opt_scope(enum opt_id id);
 /* The built-in defaults every service starts from, and the daemon's. */
 void config_build_init(struct build *b, const char *what);
 void config_settings_init(struct daemon_settings *st);

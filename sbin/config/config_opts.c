@@ -172,24 +172,6 @@ config_opt(enum opt_id id)
 	return &opts[id];
 }
 
-const char *
-config_opt_name(enum opt_id id)
-{
-	return opts[id].name;
-}
-
-bool
-config_opt_is_list(enum opt_id id)
-{
-	return opts[id].list;
-}
-
-unsigned
-config_opt_scope(enum opt_id id)
-{
-	return opts[id].scope;
-}
-
 /* The defaults of the rows stored in base (struct build or settings). */
 static void
 init_rows(char *base, bool daemon)
