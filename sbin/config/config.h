@@ -245,7 +245,8 @@ int config_verify(const char *dir, const char *const *registries, size_t nregist
 
 /* config_value: parsers for the value syntaxes of portier.conf (numbers,
  * addresses, times, sizes). Pure functions of their input: no NSS, no
- * files, so the unit tests can drive every branch. Used by config.c only. */
+ * files, so the unit tests can drive every branch. Used by the option
+ * converters (config_apply.c) and by whoever reads an address back. */
 
 /* Decimal integer in [min, max]. 0, or -1 when s is not one. */
 int cval_int(const char *s, long min, long max, long *out);

@@ -16,14 +16,17 @@
 #include "config/config.h"
 
 /* Numbers and keywords go into bool or int-sized fields (int, unsigned,
- * an enum): the unit test checks that every row's field is one of them. */
+ * an enum); tests/check_config_opts.c checks that every row's field is one
+ * of them, and no other size is ever written to. */
 void
 config_store_int(void *field, size_t size, long val)
 {
 	if (size == sizeof(bool))
 		*(bool *)field = val != 0;
-	else
+	else if (size == sizeof(int))
 		*(int *)field = (int)val;
+	else
+		abort();
 }
 
 static void

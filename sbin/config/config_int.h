@@ -151,6 +151,8 @@ void config_service_clear(struct service *s);
 
 /* config_opts.c: the option table, one row per option. */
 struct optdef;
+/* Converts v into the field at base + o->off; base is the struct build of
+ * the section, or the loader's daemon_settings (o->daemon). */
 typedef void opt_apply_fn(struct loader *ld, struct build *b, const struct optdef *o,
 			  char *base, const struct optval *v);
 /* One word of a list or scalar: NULL when fine, else what is wrong. */
@@ -166,7 +168,8 @@ struct optdef {
 	bool list;
 	bool daemon;		/* stored in struct daemon_settings, else in struct build */
 	size_t off, size;	/* the field: offset into that struct and size */
-	size_t aux;		/* its companion ("nice_set", cps's wait, a count); 0: none */
+	size_t aux;		/* its companion ("nice_set", cps's wait, a count); 0: none
+				 * (offset 0 holds the id or default_user) */
 	long min, max;		/* the range of a number */
 	long def, def2;		/* built-in defaults of the field and of aux */
 	const char *defstr;	/* built-in default of a string */
