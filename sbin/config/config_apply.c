@@ -348,8 +348,8 @@ config_apply_cps(struct loader *ld, struct build *b, const struct optdef *o,
 	long rate, wait;
 
 	if (v->append || v->n != 2) {
-		config_err(ld, b, v->id, "%s: needs exactly two numbers: cps = { RATE, SECONDS }",
-			   o->name);
+		config_err(ld, b, v->id, "%s: needs exactly two numbers: %s = { RATE, SECONDS }",
+			   o->name, o->name);
 		return;
 	}
 	if (cval_int(v->items[0], 0, INT_MAX, &rate) < 0 ||
