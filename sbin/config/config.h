@@ -282,8 +282,6 @@ int cval_time_window(const char *s, struct time_window *w);
 int cval_rlimit(const char *s, bool sized, rlim_t *out);
 /* Octal, 0 to 0777. */
 int cval_umask(const char *s, mode_t *out);
-/* One log_on_success / log_on_failure keyword: its LOGF_* bit, or 0. */
-unsigned cval_logflag(const char *s);
 /* syslog facility name ("daemon", "local3"): LOG_* value, or -1. */
 int cval_facility(const char *s);
 /* An environment variable name: [A-Za-z_][A-Za-z0-9_]* */
