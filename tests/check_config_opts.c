@@ -288,6 +288,31 @@ START_TEST(one_row_per_id)
 }
 END_TEST
 
+/* A row whose field points to memory says so, so that a service copies
+ * it from defaults instead of sharing it (config_build_copy). */
+START_TEST(owned_fields)
+{
+	_Static_assert(offsetof(struct build, s) == 0, "struct build starts with the service");
+	for (int id = 0; id < O_COUNT; id++) {
+		const struct optdef *o = config_opt(id);
+
+		for (size_t i = 0; i < NFIELDS; i++) {
+			const struct field *f = &fields[i];
+			enum opt_owns want = f->cmp == STR ? OWNS_STRING : f->cmp == STRV ? OWNS_STRV
+					   : f->cmp == ARRAY ? OWNS_ARRAY : OWNS_NOTHING;
+
+			/* the daemon's settings are never copied */
+			if (o->daemon || f->daemon || f->off != o->off || f->cmp == RLIMIT)
+				continue;
+			if (want == OWNS_ARRAY && o->owns == OWNS_ADDRS)
+				want = OWNS_ADDRS;
+			ck_assert_msg(o->owns == want, "%s: owns %d, its field %s needs %d",
+				      o->name, o->owns, f->name, want);
+		}
+	}
+}
+END_TEST
+
 START_TEST(every_row_has_a_case)
 {
 	for (int id = 0; id < O_COUNT; id++)
@@ -349,6 +374,7 @@ config_opts_suite(void)
 	TCase *tc = tcase_create("rows");
 
 	tcase_add_test(tc, one_row_per_id);
+	tcase_add_test(tc, owned_fields);
 	tcase_add_test(tc, every_row_has_a_case);
 	tcase_add_test(tc, defaults_from_rows);
 	tcase_add_loop_test(tc, each_option_changes_its_field, 0, O_COUNT);

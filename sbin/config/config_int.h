@@ -143,9 +143,7 @@ void config_report(struct loader *ld, struct build *b, enum opt_id id,
 #define config_err(ld, b, id, ...) config_report(ld, b, id, DIAG_ERROR, __VA_ARGS__)
 #define config_warn(ld, b, id, ...) config_report(ld, b, id, DIAG_WARNING, __VA_ARGS__)
 
-/* config_build.c: copies and frees of the service being put together. */
-/* Deep copy of the inheritable part of src (the defaults) into dst. */
-int config_build_copy(struct build *dst, const struct build *src);
+/* config_build.c: frees of the service being put together. */
 void config_build_release(struct build *b);
 void config_service_clear(struct service *s);
 
@@ -162,12 +160,18 @@ struct opt_word {
 	int val;
 };
 
+/* What a field holds that a service copied from the defaults must not
+ * share with them. */
+enum opt_owns { OWNS_NOTHING, OWNS_STRING, OWNS_STRV, OWNS_ARRAY, OWNS_ADDRS };
+
 struct optdef {
 	const char *name;
 	unsigned scope;		/* IN_SERVICE, IN_DEFAULTS, IN_BOTH */
 	bool list;
 	bool daemon;		/* stored in struct daemon_settings, else in struct build */
 	size_t off, size;	/* the field: offset into that struct and size */
+	enum opt_owns owns;	/* what it points to */
+	size_t elem;		/* OWNS_ARRAY, OWNS_ADDRS: the size of an element */
 	size_t aux;		/* its companion ("nice_set", cps's wait, a count); 0: none
 				 * (offset 0 holds the id or default_user) */
 	long min, max;		/* the range of a number */
@@ -184,6 +188,8 @@ struct optdef {
 const struct optdef *config_opt(enum opt_id id);
 /* The built-in defaults every service starts from, and the daemon's. */
 void config_build_init(struct build *b, const char *what);
+/* Deep copy of the inheritable part of src (the defaults) into dst. */
+int config_build_copy(struct build *dst, const struct build *src);
 void config_settings_init(struct daemon_settings *st);
 /* Converts and checks one value into b (or ld->settings). */
 void config_opt_apply(struct loader *ld, struct build *b, const struct optval *v);

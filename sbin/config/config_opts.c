@@ -25,6 +25,11 @@ static opt_check_fn check_name, check_regname, check_path, check_env_name;
 #define DMN(f)	.daemon = true, .off = offsetof(struct daemon_settings, f), \
 		.size = sizeof(((struct daemon_settings *)0)->f)
 #define DAUX(f)	.aux = offsetof(struct daemon_settings, f)
+/* Fields that own memory: copied, not shared, by a service from defaults. */
+#define STR(f)	SVC(f), .owns = OWNS_STRING
+#define STRV(f)	SVC(f), .owns = OWNS_STRV
+#define ARR(f, n) SVC(f), AUX(n), .owns = OWNS_ARRAY, .elem = sizeof(*((struct build *)0)->s.f)
+#define ADDRS(f) SVC(f), .owns = OWNS_ADDRS, .elem = sizeof(struct addr_rule)
 
 static const struct opt_word type_words[] = { { "internal", 1 }, { NULL, 0 } };
 static const struct opt_word socktype_words[] = {
@@ -71,21 +76,21 @@ static const struct optdef opts[O_COUNT] = {
 		     .apply = config_apply_bool },
 	[O_PORT] = { "port", IN_SERVICE, false, SVC(port), .min = 1, .max = 65535,
 		     .apply = config_apply_int },
-	[O_BIND] = { "bind", IN_BOTH, true, SVC(bind), AUX(nbind),
+	[O_BIND] = { "bind", IN_BOTH, true, ARR(bind, nbind),
 		     .why = "is not an IPv4 or IPv6 address", .apply = config_apply_bind },
 	/* In defaults, `user` is whom services without one run as. */
-	[O_USER] = { "user", IN_BOTH, false, SVC(user), .defstr = "nobody", .check = check_name,
+	[O_USER] = { "user", IN_BOTH, false, STR(user), .defstr = "nobody", .check = check_name,
 		     .apply = config_apply_user },
-	[O_GROUP] = { "group", IN_BOTH, false, SVC(group), .check = check_name,
+	[O_GROUP] = { "group", IN_BOTH, false, STR(group), .check = check_name,
 		      .apply = config_apply_string },
-	[O_SERVER] = { "server", IN_BOTH, false, SVC(server), .check = check_path,
+	[O_SERVER] = { "server", IN_BOTH, false, STR(server), .check = check_path,
 		       .apply = config_apply_string },
-	[O_SERVER_ARGS] = { "server_args", IN_BOTH, true, BLD(server_args),
+	[O_SERVER_ARGS] = { "server_args", IN_BOTH, true, BLD(server_args), .owns = OWNS_STRV,
 			    .apply = config_apply_strlist },
 	/* NAME=value; a name given again replaces what was inherited. */
-	[O_ENV] = { "env", IN_BOTH, true, SVC(env), .why = "is not NAME=value",
+	[O_ENV] = { "env", IN_BOTH, true, STRV(env), .why = "is not NAME=value",
 		    .apply = config_apply_env },
-	[O_PASSENV] = { "passenv", IN_BOTH, true, SVC(passenv), .check = check_env_name,
+	[O_PASSENV] = { "passenv", IN_BOTH, true, STRV(passenv), .check = check_env_name,
 			.apply = config_apply_strlist },
 	[O_INSTANCES] = { "instances", IN_BOTH, false, SVC(instances), .def = 50, .why = NOT_LIMIT,
 			  .apply = config_apply_limit },
@@ -96,9 +101,9 @@ static const struct optdef opts[O_COUNT] = {
 		    .def = 50, .def2 = 10, .apply = config_apply_cps },
 	[O_MAX_LOAD] = { "max_load", IN_BOTH, false, SVC(max_load),
 			 .why = "is not a number of 0 or more", .apply = config_apply_float },
-	[O_ONLY_FROM] = { "only_from", IN_BOTH, true, SVC(only_from), AUX(only_from_set),
+	[O_ONLY_FROM] = { "only_from", IN_BOTH, true, ADDRS(only_from), AUX(only_from_set),
 			  .apply = config_apply_addrs },
-	[O_NO_ACCESS] = { "no_access", IN_BOTH, true, SVC(no_access), .apply = config_apply_addrs },
+	[O_NO_ACCESS] = { "no_access", IN_BOTH, true, ADDRS(no_access), .apply = config_apply_addrs },
 	[O_LOG_ON_SUCCESS] = { "log_on_success", IN_BOTH, true, SVC(log_on_success),
 			       .def = LOGF_PID | LOGF_HOST | LOGF_DURATION | LOGF_EXIT,
 			       .words = success_words, .apply = config_apply_logflags },
@@ -116,18 +121,18 @@ static const struct optdef opts[O_COUNT] = {
 	[O_RLIMIT_NPROC] = { "rlimit_nproc", IN_BOTH, false, RLIMIT(RLIM_NPROC, 1, false) },
 	[O_RLIMIT_STACK] = { "rlimit_stack", IN_BOTH, false, RLIMIT(RLIM_STACK, 1, true) },
 	[O_RLIMIT_CORE] = { "rlimit_core", IN_BOTH, false, RLIMIT(RLIM_CORE, 0, true) },
-	[O_CHROOT] = { "chroot", IN_BOTH, false, SVC(chroot), .check = check_path,
+	[O_CHROOT] = { "chroot", IN_BOTH, false, STR(chroot), .check = check_path,
 		       .apply = config_apply_string },
-	[O_BANNER] = { "banner", IN_BOTH, false, SVC(banner), .check = check_path,
+	[O_BANNER] = { "banner", IN_BOTH, false, STR(banner), .check = check_path,
 		       .apply = config_apply_string },
-	[O_BANNER_SUCCESS] = { "banner_success", IN_BOTH, false, SVC(banner_success),
+	[O_BANNER_SUCCESS] = { "banner_success", IN_BOTH, false, STR(banner_success),
 			       .check = check_path, .apply = config_apply_string },
-	[O_BANNER_FAIL] = { "banner_fail", IN_BOTH, false, SVC(banner_fail), .check = check_path,
+	[O_BANNER_FAIL] = { "banner_fail", IN_BOTH, false, STR(banner_fail), .check = check_path,
 			    .apply = config_apply_string },
 	[O_EXPIRES] = { "expires", IN_BOTH, false, SVC(expires),
 			.why = "is not an ISO 8601 time (2026-12-01T18:00:00Z, +02:00, or local)",
 			.apply = config_apply_time },
-	[O_ACCESS_TIMES] = { "access_times", IN_BOTH, true, SVC(access_times), AUX(naccess_times),
+	[O_ACCESS_TIMES] = { "access_times", IN_BOTH, true, ARR(access_times, naccess_times),
 			     .why = "is not HH:MM-HH:MM", .apply = config_apply_windows },
 	[O_LISTEN_BACKLOG] = { "listen_backlog", IN_BOTH, false, SVC(listen_backlog), .min = 0,
 			       .max = 65535, .apply = config_apply_int },
@@ -138,13 +143,13 @@ static const struct optdef opts[O_COUNT] = {
 	[O_ACTIVATION] = { "activation", IN_BOTH, false, SVC(activation), .def = ACTIVATION_INETD,
 			   .words = activation_words, .apply = config_apply_keyword },
 	/* Registry names may hold a slash ("cl/1"); user and group names not. */
-	[O_NAME] = { "name", IN_SERVICE, false, SVC(name), .check = check_regname,
+	[O_NAME] = { "name", IN_SERVICE, false, STR(name), .check = check_regname,
 		     .apply = config_apply_string },
 	[O_TCPMUX] = { "tcpmux", IN_BOTH, false, SVC(tcpmux), .why = NOT_BOOL,
 		       .apply = config_apply_bool },
 	[O_IDLE_TIMEOUT] = { "idle_timeout", IN_BOTH, false, SVC(idle_timeout), .min = 1,
 			     .max = 86400 * 365, .def = 300, .apply = config_apply_int },
-	[O_GROUPS] = { "groups", IN_BOTH, true, SVC(groups), .check = check_name,
+	[O_GROUPS] = { "groups", IN_BOTH, true, STRV(groups), .check = check_name,
 		       .apply = config_apply_strlist },
 	[O_NO_NEW_PRIVILEGES] = { "no_new_privileges", IN_BOTH, false, SVC(no_new_privileges),
 				  .why = NOT_BOOL, .apply = config_apply_bool },
@@ -207,6 +212,69 @@ config_build_init(struct build *b, const char *what)
 	init_rows((char *)b, false);
 	b->s.uid = (uid_t)-1;
 	b->s.gid = (gid_t)-1;
+}
+
+static void *
+memdup(const void *p, size_t n)
+{
+	void *q;
+
+	if (!p || n == 0)
+		return NULL;
+	q = malloc(n);
+	if (q)
+		memcpy(q, p, n);
+	return q;
+}
+
+/* Replaces the pointer that dst shares with src by a copy of what it
+ * points to (NULL when that fails: -1). */
+static int
+copy_owned(const struct optdef *o, char *dst, const char *src)
+{
+	void **d = (void **)(dst + o->off);
+	const void *p = *(void *const *)(src + o->off);
+	size_t n;
+
+	switch (o->owns) {
+	case OWNS_NOTHING:
+		return 0;
+	case OWNS_STRING:
+		*d = p ? strdup(p) : NULL;
+		break;
+	case OWNS_STRV:
+		*d = config_strv_dup((char *const *)p);
+		break;
+	case OWNS_ARRAY:
+	case OWNS_ADDRS:
+		n = o->owns == OWNS_ADDRS ? ((const struct addr_list *)(src + o->off))->count
+					  : *(const size_t *)(src + o->aux);
+		*d = memdup(p, n * o->elem);
+		return n && !*d ? -1 : 0;
+	}
+	return p && !*d ? -1 : 0;
+}
+
+int
+config_build_copy(struct build *dst, const struct build *src)
+{
+	struct service *s = &dst->s;
+	int rc = 0;
+
+	/* The scalars first, then every owned pointer replaced by a copy:
+	 * of every one, even after a failure, so that none is shared. */
+	*s = src->s;
+	memcpy(dst->at, src->at, sizeof(dst->at));
+	memset(dst->own, 0, sizeof(dst->own));
+	for (size_t i = 0; i < O_COUNT; i++)
+		if (!opts[i].daemon)
+			rc |= copy_owned(&opts[i], (char *)dst, (const char *)src);
+	/* What the loader derives is the service's own. */
+	s->id = s->file = s->user_name = NULL;
+	s->argv = NULL;
+	s->gids = NULL;
+	s->ngids = 0;
+	return rc;
 }
 
 static const char *
