@@ -2,8 +2,10 @@
  * each in opts[]: name, the sections that allow it, the field it is stored
  * in, its range and built-in default (portier.conf(5)), what is wrong with
  * a bad value, and the converter of its kind of value (config_apply.c),
- * which knows no option by name. Values that need the host (users, files)
- * are checked later, in config_finish.c, once everything is known. */
+ * which knows no option by name. The built-in defaults, and the copy of
+ * the defaults section each service starts from, are made from the rows.
+ * Values that need the host (users, files) are checked later, in
+ * config_finish.c, once everything is known. */
 #include "autoconf.h"
 
 #include <limits.h>
