@@ -1213,6 +1213,7 @@ START_TEST(test_values)
 	struct tm tm = { .tm_year = 126, .tm_mon = 11, .tm_mday = 1, .tm_hour = 18, .tm_isdst = -1 };
 	time_t utc = timegm(&tm), t;
 	struct time_window w;
+	struct config *cfg;
 	rlim_t r;
 	mode_t m;
 	int lim;
@@ -1268,8 +1269,14 @@ START_TEST(test_values)
 	ck_assert_int_eq(cval_facility("LOCAL7"), LOG_LOCAL7);
 	ck_assert_int_eq(cval_facility("authpriv"), LOG_AUTHPRIV);
 	ck_assert_int_eq(cval_facility("nope"), -1);
-	ck_assert_uint_eq(cval_logflag("duration"), LOGF_DURATION);
-	ck_assert_uint_eq(cval_logflag("bogus"), 0);
+
+	/* log flags are keywords of their option's row, in any case */
+	cfg = load_ok("service echo {\n server = /bin/cat\n log_on_success = { duration }\n}\n",
+		      CONFIG_NO_FS_CHECKS);
+	ck_assert_uint_eq(cfg->services[0].log_on_success, LOGF_DURATION);
+	config_free(cfg);
+	reject_one("service echo {\n server = /bin/cat\n log_on_success = { bogus }\n}\n", 3,
+		   "log_on_success: 'bogus' is not one of");
 }
 END_TEST
 

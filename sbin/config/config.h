@@ -245,7 +245,8 @@ int config_verify(const char *dir, const char *const *registries, size_t nregist
 
 /* config_value: parsers for the value syntaxes of portier.conf (numbers,
  * addresses, times, sizes). Pure functions of their input: no NSS, no
- * files, so the unit tests can drive every branch. Used by config.c only. */
+ * files, so the unit tests can drive every branch. Used by the option
+ * converters (config_apply.c) and by whoever reads an address back. */
 
 /* Decimal integer in [min, max]. 0, or -1 when s is not one. */
 int cval_int(const char *s, long min, long max, long *out);
@@ -281,8 +282,6 @@ int cval_time_window(const char *s, struct time_window *w);
 int cval_rlimit(const char *s, bool sized, rlim_t *out);
 /* Octal, 0 to 0777. */
 int cval_umask(const char *s, mode_t *out);
-/* One log_on_success / log_on_failure keyword: its LOGF_* bit, or 0. */
-unsigned cval_logflag(const char *s);
 /* syslog facility name ("daemon", "local3"): LOG_* value, or -1. */
 int cval_facility(const char *s);
 /* An environment variable name: [A-Za-z_][A-Za-z0-9_]* */

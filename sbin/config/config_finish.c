@@ -8,7 +8,6 @@
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <grp.h>
 #include <netinet/in.h>
 #include <pwd.h>
@@ -19,7 +18,6 @@
 #include <unistd.h>
 
 #include "config/config_int.h"
-#include "config/nss_apart.h"
 
 #define MAX_GROUPS	1024	/* more supplementary groups than any sane user has */
 
@@ -97,71 +95,35 @@ group_list(const char *name, gid_t gid, int *n)
 	return NULL;
 }
 
-/* What a lookup of a user or group finds. */
-struct ident_found {
-	bool found;
-	uid_t uid;
-	gid_t gid;
-	int ngids;
-	gid_t gids[MAX_GROUPS];
-};
-
-/* By name, else by number. */
+/* By name, else by number. In the daemon itself: the NSS modules this
+ * loads (libnss_systemd, sssd's) stay mapped for its life. */
 static void
-resolve_here(const void *arg, void *out)
+resolve(struct ident *e)
 {
-	const struct ident *e = arg;
-	struct ident_found *f = out;
 	unsigned long num;
 
-	memset(f, 0, sizeof(*f));
 	if (e->group) {
 		struct group *gr = getgrnam(e->name);
 
 		if (!gr && numeric(e->name, &num))
 			gr = getgrgid((gid_t)num);
 		if (gr) {
-			f->found = true;
-			f->gid = gr->gr_gid;
+			e->found = true;
+			e->gid = gr->gr_gid;
 		}
 		return;
 	}
 
 	struct passwd *pw = getpwnam(e->name);
-	gid_t *g;
 
 	if (!pw && numeric(e->name, &num))
 		pw = getpwuid((uid_t)num);
-	if (!pw)
-		return;
-	f->found = true;
-	f->uid = pw->pw_uid;
-	f->gid = pw->pw_gid;
-	g = group_list(pw->pw_name, pw->pw_gid, &f->ngids);
-	if (g && f->ngids <= MAX_GROUPS)
-		memcpy(f->gids, g, (size_t)f->ngids * sizeof(gid_t));
-	else
-		f->ngids = 0;
-	free(g);
-}
-
-static void
-resolve(struct ident *e)
-{
-	struct ident_found *f = malloc(sizeof(*f));
-
-	if (!f)
-		return;
-	if (nss_apart(resolve_here, e, f, sizeof(*f)) < 0)
-		resolve_here(e, f);
-	e->found = f->found;
-	e->uid = f->uid;
-	e->gid = f->gid;
-	if (f->found && !e->group && f->ngids > 0 &&
-	    (e->gids = malloc((size_t)f->ngids * sizeof(gid_t))))
-		memcpy(e->gids, f->gids, (size_t)f->ngids * sizeof(gid_t));
-	e->ngids = e->gids ? f->ngids : 0;
-	free(f);
+	if (pw) {
+		e->found = true;
+		e->uid = pw->pw_uid;
+		e->gid = pw->pw_gid;
+		e->gids = group_list(pw->pw_name, pw->pw_gid, &e->ngids);
+	}
 }
 
 static struct user_cache *
@@ -342,7 +304,7 @@ warn_process_options(struct loader *ld, struct build *b)
 	for (size_t i = 0; i < sizeof(ids) / sizeof(ids[0]); i++)
 		if (b->own[ids[i]])
 			config_warn(ld, b, ids[i], "%s has no effect on an internal service",
-				    config_opt_name(ids[i]));
+				    config_opt(ids[i])->name);
 }
 
 static void
@@ -469,29 +431,14 @@ creds_root(struct loader *ld, struct build *b, bool check)
 		creds_groups(ld, b, true, ld->users);
 }
 
-/* The name of the user portierd runs as ("" when it has none). */
-static void
-my_name_here(const void *arg, void *out)
-{
-	struct passwd *pw = getpwuid(geteuid());
-	char *name = out;
-
-	(void)arg;
-	name[0] = '\0';
-	if (pw && strlen(pw->pw_name) < 256)
-		strcpy(name, pw->pw_name);
-}
-
 static int
 whoami(struct user_cache *uc)
 {
-	char name[256];
+	struct passwd *pw = getpwuid(geteuid());
 	int n = getgroups(0, NULL);
 
-	if (nss_apart(my_name_here, NULL, name, sizeof(name)) < 0)
-		my_name_here(NULL, name);
-	if (name[0])
-		uc->me = strdup(name);
+	if (pw)
+		uc->me = strdup(pw->pw_name);
 	else if (asprintf(&uc->me, "%lu", (unsigned long)geteuid()) < 0)
 		uc->me = NULL;
 	if (n < 0 || !uc->me)
@@ -548,13 +495,13 @@ check_file(struct loader *ld, struct build *b, enum opt_id id, const char *path,
 	struct stat st;
 
 	if (stat(path, &st) < 0)
-		config_report(ld, b, id, host_level(b), "%s %s: %s", config_opt_name(id), path,
+		config_report(ld, b, id, host_level(b), "%s %s: %s", config_opt(id)->name, path,
 			      strerror(errno));
 	else if ((st.st_mode & S_IFMT) != type)
-		config_report(ld, b, id, host_level(b), "%s %s is not a %s", config_opt_name(id),
+		config_report(ld, b, id, host_level(b), "%s %s is not a %s", config_opt(id)->name,
 			      path, type == S_IFDIR ? "directory" : "regular file");
 	else if (access(path, mode) < 0)
-		config_report(ld, b, id, host_level(b), "%s %s is not %s", config_opt_name(id),
+		config_report(ld, b, id, host_level(b), "%s %s is not %s", config_opt(id)->name,
 			      path, mode == X_OK ? "executable" : "readable");
 	else
 		return true;

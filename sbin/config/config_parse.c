@@ -132,11 +132,11 @@ section_opts(unsigned scope, enum opt_id *ids)
 	if (!o)
 		return NULL;
 	for (int id = 0; id < O_COUNT; id++) {
-		const char *name = config_opt_name(id);
+		const char *name = config_opt(id)->name;
 
-		if (!(config_opt_scope(id) & scope))
+		if (!(config_opt(id)->scope & scope))
 			continue;
-		if (config_opt_is_list(id))
+		if (config_opt(id)->list)
 			o[n] = (cfg_opt_t)CFG_STR_LIST(name, INHERIT_DEFAULT, CFGF_NONE);
 		else
 			o[n] = (cfg_opt_t)CFG_STR(name, NULL, CFGF_NODEFAULT);
@@ -303,7 +303,7 @@ static void
 flat_opt(struct flat *fl, const cfg_opt_t *o, enum opt_id id, const struct run *r, int line,
 	 int idx)
 {
-	bool list = config_opt_is_list(id);
+	bool list = config_opt(id)->list;
 	size_t skip = 0;
 	struct popt *po;
 
