@@ -238,7 +238,7 @@ service_json(const struct service_rt *rt, struct json *j)
 	json_int(j, "accepted", (long long)rt->accepted);
 	json_object_begin(j, "refused");
 	for (int r = REFUSED_NONE + 1; r < REFUSED_COUNT; r++) {
-		json_int(j, service_refusal_name(r), (long long)rt->refused[r]);
+		json_int(j, access_refusal_name(r), (long long)rt->refused[r]);
 		total += rt->refused[r];
 	}
 	json_object_end(j);
@@ -293,7 +293,7 @@ service_ctl_log(const struct service_table *t)
 		for (int k = REFUSED_NONE + 1; k < REFUSED_COUNT; k++) {
 			if (!rt->refused[k])
 				continue;
-			snprintf(n, sizeof(n), "%s=%lu", service_refusal_name(k), rt->refused[k]);
+			snprintf(n, sizeof(n), "%s=%lu", access_refusal_name(k), rt->refused[k]);
 			text_add(&r, n);
 		}
 		if (until) {
