@@ -185,7 +185,7 @@ ctl_disable(struct service_rt *rt, bool close_only, char *msg, size_t len)
 }
 
 int
-service_ctl(struct service_table *t, const struct config *cfg, enum service_ctl_op op,
+service_ctl(struct service_table *t, const struct config *cfg, enum control_cmd cmd,
 	    const char *id, unsigned long seconds, char *msg, size_t len)
 {
 	const struct service *svc = config_find(cfg, id);
@@ -195,16 +195,20 @@ service_ctl(struct service_table *t, const struct config *cfg, enum service_ctl_
 		snprintf(msg, len, "no service '%s'", id);
 		return -1;
 	}
-	switch (op) {
-	case SERVICE_CTL_ENABLE:
+	switch (cmd) {
+	case CONTROL_ENABLE:
 		return ctl_enable(t->rt[i], 0, msg, len);
-	case SERVICE_CTL_OPEN:
+	case CONTROL_OPEN:
 		return ctl_enable(t->rt[i], seconds ? seconds : 1, msg, len);
-	case SERVICE_CTL_DISABLE:
+	case CONTROL_DISABLE:
 		return ctl_disable(t->rt[i], false, msg, len);
-	case SERVICE_CTL_CLOSE:
+	case CONTROL_CLOSE:
 		return ctl_disable(t->rt[i], true, msg, len);
+	case CONTROL_STATUS:
+	case CONTROL_RELOAD:
+		break;
 	}
+	snprintf(msg, len, "not a service command");
 	return -1;
 }
 
