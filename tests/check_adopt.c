@@ -1,4 +1,4 @@
-/* Unit tests for sbin/adopt.c: whether a socket passed by the service
+/* Unit tests for sbin/daemon/adopt.c: whether a socket passed by the service
  * manager fits a service (adopt_fits) and the words of the refusal. The
  * sockets are described with plain data; adopt_identify() is checked once
  * against a real socket. */
@@ -76,56 +76,44 @@ START_TEST(test_wildcard_service_takes_any_address)
 	ck_assert(adopt_fits(&svc, &any6, why, sizeof(why)));
 	ck_assert(adopt_fits(&svc, &lo, why, sizeof(why)));
 	ck_assert_str_eq(why, "");
+	svc = svc_make(SOCK_DGRAM, 69);
+	any4 = sock_make(SOCK_DGRAM, false, "0.0.0.0", 69);
+	ck_assert(adopt_fits(&svc, &any4, why, sizeof(why)));
 }
 END_TEST
 
-START_TEST(test_udp_socket_for_tcp_service)
-{
-	struct service svc = svc_make(SOCK_STREAM, 23);
-	struct adopt_sock s = sock_make(SOCK_DGRAM, false, "127.0.0.1", 23);
-	char why[256];
-
-	ck_assert(!adopt_fits(&svc, &s, why, sizeof(why)));
-	ck_assert_str_eq(why, "expected a listening TCP socket on port 23, "
-			 "found a UDP socket on 127.0.0.1:23");
-}
-END_TEST
-
-START_TEST(test_tcp_socket_for_udp_service)
-{
-	struct service svc = svc_make(SOCK_DGRAM, 69);
-	struct adopt_sock ok = sock_make(SOCK_DGRAM, false, "0.0.0.0", 69);
-	struct adopt_sock s = sock_make(SOCK_STREAM, true, "::1", 69);
-	char why[256];
-
-	ck_assert(adopt_fits(&svc, &ok, why, sizeof(why)));
-	ck_assert(!adopt_fits(&svc, &s, why, sizeof(why)));
-	ck_assert_str_eq(why, "expected a UDP socket on port 69, found a TCP socket on [::1]:69");
-}
-END_TEST
-
-START_TEST(test_wrong_port)
-{
-	struct service svc = svc_make(SOCK_STREAM, 23);
-	struct adopt_sock s = sock_make(SOCK_STREAM, true, "0.0.0.0", 2323);
-	char why[256];
-
-	ck_assert(!adopt_fits(&svc, &s, why, sizeof(why)));
-	ck_assert_str_eq(why, "expected a listening TCP socket on port 23, "
-			 "found a TCP socket on 0.0.0.0:2323");
-}
-END_TEST
-
-START_TEST(test_connection_is_not_a_listener)
-{
+/* A socket that does not fit a service without bind addresses, and the
+ * words of the refusal. */
+static const struct {
+	int svc_type;
+	unsigned svc_port;
+	int type;
+	bool listening;
+	const char *addr;
+	unsigned port;
+	const char *why;
+} misfits[] = {
+	{ SOCK_STREAM, 23, SOCK_DGRAM, false, "127.0.0.1", 23,
+	  "expected a listening TCP socket on port 23, found a UDP socket on 127.0.0.1:23" },
+	{ SOCK_DGRAM, 69, SOCK_STREAM, true, "::1", 69,
+	  "expected a UDP socket on port 69, found a TCP socket on [::1]:69" },
+	{ SOCK_STREAM, 23, SOCK_STREAM, true, "0.0.0.0", 2323,
+	  "expected a listening TCP socket on port 23, found a TCP socket on 0.0.0.0:2323" },
 	/* Accept=yes hands over connections: portierd needs the listener. */
-	struct service svc = svc_make(SOCK_STREAM, 23);
-	struct adopt_sock s = sock_make(SOCK_STREAM, false, "127.0.0.1", 23);
+	{ SOCK_STREAM, 23, SOCK_STREAM, false, "127.0.0.1", 23,
+	  "expected a listening TCP socket on port 23, "
+	  "found a TCP socket (not listening) on 127.0.0.1:23" },
+};
+
+START_TEST(test_misfit)
+{
+	struct service svc = svc_make(misfits[_i].svc_type, misfits[_i].svc_port);
+	struct adopt_sock s = sock_make(misfits[_i].type, misfits[_i].listening,
+					misfits[_i].addr, misfits[_i].port);
 	char why[256];
 
 	ck_assert(!adopt_fits(&svc, &s, why, sizeof(why)));
-	ck_assert_str_eq(why, "expected a listening TCP socket on port 23, "
-			 "found a TCP socket (not listening) on 127.0.0.1:23");
+	ck_assert_str_eq(why, misfits[_i].why);
 }
 END_TEST
 
@@ -220,10 +208,7 @@ main(void)
 	TCase *tc = tcase_create("fit");
 
 	tcase_add_test(tc, test_wildcard_service_takes_any_address);
-	tcase_add_test(tc, test_udp_socket_for_tcp_service);
-	tcase_add_test(tc, test_tcp_socket_for_udp_service);
-	tcase_add_test(tc, test_wrong_port);
-	tcase_add_test(tc, test_connection_is_not_a_listener);
+	tcase_add_loop_test(tc, test_misfit, 0, sizeof(misfits) / sizeof(misfits[0]));
 	tcase_add_test(tc, test_bind_addresses_are_enforced);
 	tcase_add_test(tc, test_not_inet);
 	tcase_add_test(tc, test_short_buffer);

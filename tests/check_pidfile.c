@@ -52,6 +52,16 @@ put(const char *text)
 	ck_assert_int_eq(fclose(fp), 0);
 }
 
+/* A pidfile naming pid, as portierd writes it. */
+static void
+put_pid(pid_t pid)
+{
+	char buf[32];
+
+	snprintf(buf, sizeof(buf), "%d\n", (int)pid);
+	put(buf);
+}
+
 static long
 read_back(void)
 {
@@ -101,12 +111,7 @@ START_TEST(test_garbage_and_dead_are_stale)
 	if (pid == 0)
 		_exit(0);
 	ck_assert_int_eq(waitpid(pid, NULL, 0), pid);
-	{
-		char buf[32];
-
-		snprintf(buf, sizeof(buf), "%d\n", (int)pid);
-		put(buf);
-	}
+	put_pid(pid);
 	ck_assert_int_eq(pidfile_check(path), 0);
 }
 END_TEST
@@ -115,15 +120,13 @@ START_TEST(test_live_same_program_refuses)
 {
 	/* a fork of this test has the same command name: a live "portierd" */
 	pid_t pid = fork();
-	char buf[32];
 
 	ck_assert_int_ge(pid, 0);
 	if (pid == 0) {
 		pause();
 		_exit(0);
 	}
-	snprintf(buf, sizeof(buf), "%d\n", (int)pid);
-	put(buf);
+	put_pid(pid);
 	ck_assert_int_eq(pidfile_check(path), pid);
 	kill(pid, SIGKILL);
 	waitpid(pid, NULL, 0);
@@ -134,7 +137,6 @@ START_TEST(test_live_other_program_is_stale)
 {
 	/* a recycled pid: alive, but another program */
 	pid_t pid = fork();
-	char buf[32];
 
 	ck_assert_int_ge(pid, 0);
 	if (pid == 0) {
@@ -157,8 +159,7 @@ START_TEST(test_live_other_program_is_stale)
 			break;
 		usleep(10000);
 	}
-	snprintf(buf, sizeof(buf), "%d\n", (int)pid);
-	put(buf);
+	put_pid(pid);
 	ck_assert_int_eq(pidfile_check(path), 0);
 	kill(pid, SIGKILL);
 	waitpid(pid, NULL, 0);

@@ -333,6 +333,24 @@ access_sources_size(const struct access_sources *t)
 
 /* Admission ------------------------------------------------------------ */
 
+static const char *const refusal_names[REFUSED_COUNT] = {
+	[REFUSED_NONE] = "none",
+	[REFUSED_ACCESS] = "access",
+	[REFUSED_TIME] = "time",
+	[REFUSED_INSTANCES] = "instances",
+	[REFUSED_PER_SOURCE] = "per_source",
+	[REFUSED_CPS] = "cps",
+	[REFUSED_LOAD] = "load",
+	[REFUSED_CHILDREN] = "children",
+	[REFUSED_SPAWN] = "spawn",
+};
+
+const char *
+access_refusal_name(enum refusal r)
+{
+	return r < REFUSED_COUNT ? refusal_names[r] : "?";
+}
+
 static bool
 limit_reached(int limit, unsigned current)
 {

@@ -293,7 +293,7 @@ bool cval_env_name(const char *s, size_t len);
  * updates in its per-service runtime. */
 
 /* Why a connection was not served: counted per service (service_rt.refused)
- * and logged under log_on_failure with service_refusal_name(). */
+ * and logged under log_on_failure with access_refusal_name(). */
 enum refusal {
 	REFUSED_NONE,
 	REFUSED_ACCESS,		/* only_from / no_access */
@@ -306,6 +306,9 @@ enum refusal {
 	REFUSED_SPAWN,		/* the handler could not be started (the daemon's own) */
 	REFUSED_COUNT
 };
+
+/* The refusal's name in logs and status ("access", "per_source"...). */
+const char *access_refusal_name(enum refusal r);
 
 /* A remote address in canonical form: IPv4-mapped IPv6 is IPv4, unused bytes
  * are zero, so that two equal addresses compare equal with memcmp. */

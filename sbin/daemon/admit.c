@@ -16,6 +16,7 @@
 #include "daemon/listener.h"
 #include "base/base.h"
 #include "daemon/service.h"
+#include "daemon/svclog.h"
 
 /* The load average is read at most this often (ms): /proc/loadavg changes
  * every 5 s, and a flood must not cost a file read per connection. */
@@ -118,7 +119,7 @@ peek_sender(const struct conn *c, struct access_addr *a, char *host, size_t host
 }
 
 enum refusal
-admit_check(struct service_rt *rt, struct conn *c, int max_children)
+admit_check(struct service_rt *rt, struct conn *c, const struct daemon_settings *s)
 {
 	const struct service *svc = rt->svc;
 	struct access_addr addr;
@@ -126,7 +127,8 @@ admit_check(struct service_rt *rt, struct conn *c, int max_children)
 	time_t now;
 	struct access_request rq = {
 		.now_ms = loop_now(), .load = -1, .running = (unsigned)rt->running,
-		.children = (unsigned)children_count(), .max_children = max_children,
+		.children = (unsigned)children_count(),
+		.max_children = s ? s->max_children : LIMIT_UNLIMITED,
 	};
 	char host[INET6_ADDRSTRLEN];
 	int port = 0;
@@ -154,6 +156,10 @@ admit_check(struct service_rt *rt, struct conn *c, int max_children)
 	if (why != REFUSED_NONE && c->peer.ss_family == AF_UNSPEC && rq.addr) {
 		memcpy(c->host, host, sizeof(c->host));
 		c->port = port;
+	}
+	if (why != REFUSED_NONE) {
+		rt->refused[why]++;
+		svclog_refused(svc, c->host, c->port, why);
 	}
 	return why;
 }

@@ -11,8 +11,9 @@
 #include "config/config.h"
 #include "base/base.h"
 
-struct service_rt;
 struct conn;
+struct daemon_settings;
+struct service_rt;
 
 /* Embedded in struct service_rt. */
 struct admit {
@@ -25,9 +26,13 @@ struct admit {
 int admit_init(struct service_rt *rt);
 void admit_free(struct service_rt *rt);
 
-/* The checks of access_admit() for connection c; on a cps refusal the
- * service's listeners pause for cps_wait seconds. */
-enum refusal admit_check(struct service_rt *rt, struct conn *c, int max_children);
+/* The single admission point: every connection, wait-mode hand-over,
+ * tcpmux hand-over and internal datagram passes here. The checks of
+ * access_admit(), with the daemon's max_children (s NULL: unlimited); a
+ * refusal is counted in rt->refused and logged as log_on_failure asks, and
+ * on a cps refusal the service's listeners pause for cps_wait seconds.
+ * REFUSED_NONE or why not. */
+enum refusal admit_check(struct service_rt *rt, struct conn *c, const struct daemon_settings *s);
 
 /* Counts c's remote address against per_source while its handler runs (a
  * child, or an internal connection): true when counted, then *src is what

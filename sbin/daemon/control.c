@@ -1,4 +1,5 @@
-/* control: the control socket's server side, see control.h. */
+/* control: the control socket's server side and the commands, see
+ * control.h. */
 #include "autoconf.h"
 
 #include <errno.h>
@@ -11,8 +12,10 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "daemon/control.h"
 #include "base/base.h"
+#include "daemon/control.h"
+#include "daemon/daemon_state.h"
+#include "daemon/service_ctl.h"
 
 struct client {
 	struct watcher w;
@@ -27,9 +30,58 @@ struct client {
 static struct {
 	struct watcher w;
 	char *path;
-	control_fn fn;
+	const struct control_target *to;
 	struct client clients[CONTROL_MAX_CLIENTS];
 } ctl = { .w.fd = -1 };
+
+/* ---- the commands ---- */
+
+static void
+command_reload(struct json *j)
+{
+	struct diag errs;
+	int rc;
+
+	diag_init(&errs);
+	logit(LOG_NOTICE, "reload requested through the control socket");
+	rc = ctl.to->reload(&errs);
+	json_bool(j, "ok", rc == 0);
+	json_int(j, "generation", (long long)ctl.to->st->generation);
+	if (rc == 0)
+		json_string(j, "message", "configuration reloaded");
+	else
+		json_string(j, "error", "configuration not reloaded: the running one is kept");
+	daemon_state_json_errors(j, &errs);
+	diag_free(&errs);
+}
+
+/* Answers one parsed request with one JSON object. */
+static void
+command_run(const struct control_request *rq, struct json *j)
+{
+	char msg[512];
+	int rc;
+
+	json_object_begin(j, NULL);
+	switch (rq->cmd) {
+	case CONTROL_STATUS:
+		json_bool(j, "ok", true);
+		daemon_state_json(ctl.to->st, ctl.to->table, j);
+		break;
+	case CONTROL_RELOAD:
+		command_reload(j);
+		break;
+	default:
+		rc = service_ctl(ctl.to->table, *ctl.to->cfg, rq->cmd, rq->id, rq->seconds, msg,
+				 sizeof(msg));
+		json_bool(j, "ok", rc == 0);
+		json_string(j, rc == 0 ? "message" : "error", msg);
+		break;
+	}
+	json_object_end(j);
+}
+
+/* ---- clients ---- */
 
 static void
 client_close(struct client *c)
@@ -101,7 +153,7 @@ client_answer(struct client *c, const char *fail)
 		json_string(&j, "error", err);
 		json_object_end(&j);
 	} else {
-		ctl.fn(&rq, &j);
+		command_run(&rq, &j);
 	}
 	text = json_text(&j);
 	if (!text) {
@@ -307,7 +359,7 @@ control_bind(const char *path)
 }
 
 int
-control_open(const char *path, control_fn fn)
+control_open(const char *path, const struct control_target *target)
 {
 	ctl.w.fd = control_bind(path);
 	if (ctl.w.fd < 0) {
@@ -315,7 +367,7 @@ control_open(const char *path, control_fn fn)
 		return -1;
 	}
 	ctl.path = strdup(path);
-	ctl.fn = fn;
+	ctl.to = target;
 	ctl.w.fn = control_accept;
 	for (int i = 0; i < CONTROL_MAX_CLIENTS; i++)
 		ctl.clients[i].w.fd = -1;

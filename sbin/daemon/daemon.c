@@ -40,7 +40,6 @@
 #include "daemon/notify.h"
 #include "daemon/pidfile.h"
 #include "daemon/service.h"
-#include "daemon/service_ctl.h"
 #include "daemon/service_reload.h"
 
 /* The heap is trimmed this long (ms) after the last reload. */
@@ -337,53 +336,10 @@ daemon_reload(struct diag *errs)
 
 /* ---- the control socket ---- */
 
-static void
-control_reload(struct json *j)
-{
-	struct diag errs;
-	int rc;
-
-	diag_init(&errs);
-	logit(LOG_NOTICE, "reload requested through the control socket");
-	rc = daemon_reload(&errs);
-	json_bool(j, "ok", rc == 0);
-	json_int(j, "generation", (long long)d.st.generation);
-	if (rc == 0)
-		json_string(j, "message", "configuration reloaded");
-	else
-		json_string(j, "error", "configuration not reloaded: the running one is kept");
-	daemon_state_json_errors(j, &errs);
-	diag_free(&errs);
-}
-
-static void
-control_request(const struct control_request *rq, struct json *j)
-{
-	static const enum service_ctl_op ops[] = {
-		[CONTROL_ENABLE] = SERVICE_CTL_ENABLE, [CONTROL_DISABLE] = SERVICE_CTL_DISABLE,
-		[CONTROL_OPEN] = SERVICE_CTL_OPEN, [CONTROL_CLOSE] = SERVICE_CTL_CLOSE,
-	};
-	char msg[512];
-	int rc;
-
-	json_object_begin(j, NULL);
-	switch (rq->cmd) {
-	case CONTROL_STATUS:
-		json_bool(j, "ok", true);
-		daemon_state_json(&d.st, &d.table, j);
-		break;
-	case CONTROL_RELOAD:
-		control_reload(j);
-		break;
-	default:
-		rc = service_ctl(&d.table, d.cfg, ops[rq->cmd], rq->id, rq->seconds, msg,
-				 sizeof(msg));
-		json_bool(j, "ok", rc == 0);
-		json_string(j, rc == 0 ? "message" : "error", msg);
-		break;
-	}
-	json_object_end(j);
-}
+/* What portierctl's commands act on (control.c). */
+static const struct control_target control_target = {
+	.table = &d.table, .cfg = &d.cfg, .st = &d.st, .reload = daemon_reload,
+};
 
 /* --control-socket, else control_socket of the files; "" is none. */
 static void
@@ -393,7 +349,7 @@ control_start(void)
 						  : d.cfg->settings.control_socket;
 
 	if (path && *path)
-		control_open(path, control_request);
+		control_open(path, &control_target);
 }
 
 static void
