@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <signal.h>
+#include <string.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -12,6 +13,10 @@
 
 #include "config/config.h"
 #include "spawn/spawn_child.h"
+
+/* Not instrumented: ASan cannot tell this stack from a wild pointer, and
+ * says so (into the connection) at every call that does not return. */
+#define CHILD_CODE __attribute__((no_sanitize("address")))
 
 /* The RLIMIT_* of each RLIM_* (config.h). */
 static const int rlimit_resource[RLIM_COUNT] = {
@@ -21,7 +26,7 @@ static const int rlimit_resource[RLIM_COUNT] = {
 };
 
 /* Puts fd on 0, 1 and 2. dup3() clears close-on-exec on the copies. */
-static int
+CHILD_CODE static int
 child_stdio(int fd)
 {
 	for (int i = 0; i < 3; i++)
@@ -32,7 +37,7 @@ child_stdio(int fd)
 }
 
 /* activation = systemd: /dev/null on 0, 1 and 2, the socket on 3. */
-static int
+CHILD_CODE static int
 child_listen_fd(int fd)
 {
 	int null = open("/dev/null", O_RDWR);
@@ -50,7 +55,7 @@ child_listen_fd(int fd)
 }
 
 /* Our pid in decimal after "LISTEN_PID=", written by hand (no stdio). */
-static void
+CHILD_CODE static void
 child_listen_pid(char *entry)
 {
 	char digits[24];
@@ -67,7 +72,7 @@ child_listen_pid(char *entry)
 	*p = '\0';
 }
 
-static int
+CHILD_CODE static int
 child_nonblock_off(int fd)
 {
 	int flags = fcntl(fd, F_GETFL);
@@ -77,7 +82,7 @@ child_nonblock_off(int fd)
 	return fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
 }
 
-static int
+CHILD_CODE static int
 child_limits(const struct spawn_child_args *a)
 {
 	const struct service *svc = a->svc;
@@ -98,7 +103,7 @@ child_limits(const struct spawn_child_args *a)
 
 /* Closes every descriptor from first on, but keep (the report pipe, which
  * is close-on-exec and above first). */
-static int
+CHILD_CODE static int
 child_close_from(unsigned int first, int keep)
 {
 	if ((unsigned int)keep > first && close_range(first, (unsigned int)keep - 1, 0) < 0)
@@ -107,13 +112,17 @@ child_close_from(unsigned int first, int keep)
 }
 
 /* A failed step's name and errno for portierd, then exit 127. */
-__attribute__((noreturn)) static void
+CHILD_CODE __attribute__((noreturn)) static void
 child_fail(const struct spawn_child_args *a, const char *step, int err)
 {
-	struct spawn_report rep = { .step = step, .err = err };
-	/* A pipe with room: cannot fail short of a bug. */
-	ssize_t n = write(a->report, &rep, sizeof(rep));
+	struct spawn_report rep;
+	ssize_t n;
 
+	memset(&rep, 0, sizeof(rep));	/* the padding too */
+	rep.step = step;
+	rep.err = err;
+	/* A pipe with room: cannot fail short of a bug. */
+	n = write(a->report, &rep, sizeof(rep));
 	(void)n;
 	_exit(127);
 }
@@ -122,7 +131,7 @@ child_fail(const struct spawn_child_args *a, const char *step, int err)
 
 /* Order matters: groups while still root, the uid last. portierd has one
  * thread, so libc makes these plain system calls (no broadcast to threads). */
-static void
+CHILD_CODE static void
 child_credentials(const struct spawn_child_args *a)
 {
 	const struct service *svc = a->svc;
@@ -132,7 +141,7 @@ child_credentials(const struct spawn_child_args *a)
 	TRY(a, "setuid", setresuid(svc->uid, svc->uid, svc->uid));
 }
 
-int
+CHILD_CODE int
 spawn_child(void *arg)
 {
 	const struct spawn_child_args *a = arg;
