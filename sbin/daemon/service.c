@@ -159,7 +159,7 @@ conn_local(const struct conn *c, struct sockaddr_storage *ss)
 /* spawn_handler()'s word on a recorded child: it reached exec (started), or
  * a step before failed. */
 static void
-spawn_settled(struct service_rt *rt, struct child *ch, const struct spawn_error *e)
+dispatch_result(struct service_rt *rt, struct child *ch, const struct spawn_error *e)
 {
 	if (e->step) {
 		ch->exec_failed = true;
@@ -222,7 +222,7 @@ dispatch_external(struct service_rt *rt, struct conn *c)
 		listener_pause(c->l, LISTENER_HELD);
 		guard_count(rt);
 	}
-	spawn_settled(rt, ch, &e);
+	dispatch_result(rt, ch, &e);
 }
 
 void
