@@ -20,17 +20,7 @@ defaults {
 	control_socket = ""
 }
 CONF
-pt_conf echo <<CONF
-service echo {
-	socket_type = stream
-	protocol = tcp
-	wait = no
-	port = $PORT
-	bind = { "127.0.0.1" }
-	server = "/bin/echo"
-	server_args = { "served" }
-}
-CONF
+pt_tcp_service echo "$PORT" /bin/echo '"served"'
 
 # fault NAME FIX-COMMAND...: 6 connections over 3 s, then the fix
 fault() {

@@ -14,40 +14,9 @@ N=2000
 
 set -- $(pt_ports 3)
 P_FLOOD=$1 P_PROBE=$2 P_NOISY=$3
-pt_conf flood <<CONF
-service flood {
-	socket_type = stream
-	protocol = tcp
-	wait = no
-	port = $P_FLOOD
-	bind = { "127.0.0.1" }
-	server = "/bin/cat"
-	per_source = 5
-	log_on_success = { PID, EXIT }
-}
-CONF
-pt_conf probe <<CONF
-service probe {
-	socket_type = stream
-	protocol = tcp
-	wait = no
-	port = $P_PROBE
-	bind = { "127.0.0.1" }
-	server = "/bin/echo"
-	server_args = { "pong" }
-}
-CONF
-pt_conf noisy <<CONF
-service noisy {
-	socket_type = stream
-	protocol = tcp
-	wait = no
-	port = $P_NOISY
-	bind = { "127.0.0.1" }
-	server = "/bin/sh"
-	server_args = { "-c", "exec yes 'log line on stderr' >&2" }
-}
-CONF
+pt_tcp_service flood "$P_FLOOD" /bin/cat "" 'per_source = 5' 'log_on_success = { PID, EXIT }'
+pt_tcp_service probe "$P_PROBE" /bin/echo '"pong"'
+pt_tcp_service noisy "$P_NOISY" /bin/sh "\"-c\", \"exec yes 'log line on stderr' >&2\""
 pt_start
 
 before=$(pt_fd_count)

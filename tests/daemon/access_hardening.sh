@@ -16,16 +16,7 @@ ACCESS="python3 $top_srcdir/tests/lib/access.py"
 
 # ---- StrictModes ----
 P_ECHO=$(pt_ports 1)
-pt_conf echo <<CONF
-service echo {
-	socket_type = stream
-	protocol = tcp
-	wait = no
-	port = $P_ECHO
-	bind = { "127.0.0.1" }
-	server = "/bin/echo"
-}
-CONF
+pt_tcp_service echo "$P_ECHO" /bin/echo
 
 refused() {	# REGEX WHAT
 	pt_run && pt_fail "portierd ran with $2"
@@ -64,26 +55,9 @@ done
 touch "$JAIL/marker"
 
 rm "$PT_CONFD/echo.conf"
-svc() {	# name port server args extra
-	pt_conf "$1" <<CONF
-service $1 {
-	socket_type = stream
-	protocol = tcp
-	wait = no
-	port = $2
-	bind = { "127.0.0.1" }
-	server = "$3"
-	server_args = { $4 }
-$5
-}
-CONF
-}
-svc creds "$P_CREDS" "$PT_DIR/handler" '"report"' '
-	user = nobody
-	groups = { "adm", "audio" }'
-svc jail "$P_JAIL" /bin/ls '"-a", "/"' "
-	user = nobody
-	chroot = \"$JAIL\""
+pt_tcp_service creds "$P_CREDS" "$PT_DIR/handler" '"report"' \
+	'user = nobody' 'groups = { "adm", "audio" }'
+pt_tcp_service jail "$P_JAIL" /bin/ls '"-a", "/"' 'user = nobody' "chroot = \"$JAIL\""
 pt_start
 
 $ACCESS conn 127.0.0.1 "$P_CREDS" > "$PT_DIR/creds" || pt_fail "connection to creds"

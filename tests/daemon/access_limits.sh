@@ -12,18 +12,7 @@ set -- $(pt_ports 3)
 P_INST=$1 P_SRC=$2 P_CPS=$3
 
 svc() {	# name port server limits
-	pt_conf "$1" <<CONF
-service $1 {
-	socket_type = stream
-	protocol = tcp
-	wait = no
-	port = $2
-	bind = { "127.0.0.1" }
-	server = "$3"
-	log_on_failure = { HOST }
-$4
-}
-CONF
+	pt_tcp_service "$1" "$2" "$3" "" 'log_on_failure = { HOST }' "$4"
 }
 svc inst "$P_INST" /bin/cat '
 	instances = 3

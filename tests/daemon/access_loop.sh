@@ -21,16 +21,7 @@ defaults {
 	loop_disable = 2
 }
 CONF
-pt_conf loop <<CONF
-service loop {
-	socket_type = dgram
-	protocol = udp
-	wait = yes
-	port = $PORT
-	bind = { "127.0.0.1" }
-	server = "$PT_DIR/flaky"
-}
-CONF
+pt_udp_service loop "$PORT" "$PT_DIR/flaky"
 pt_start
 
 $PT_CLIENT udp 127.0.0.1 "$PORT" ping > "$PT_DIR/reply" 2>&1 &

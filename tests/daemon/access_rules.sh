@@ -15,19 +15,7 @@ set -- $(pt_ports 8)
 P_ONLY=$1 P_SPEC=$2 P_MAPPED=$3 P_V6=$4 P_HOST=$5 P_TIME_IN=$6 P_TIME_OUT=$7 P_BANNER=$8
 
 svc() {	# name port bind-list extra-options
-	pt_conf "$1" <<CONF
-service $1 {
-	socket_type = stream
-	protocol = tcp
-	wait = no
-	port = $2
-	bind = { $3 }
-	server = "/bin/echo"
-	server_args = { "served" }
-	log_on_failure = { HOST }
-$4
-}
-CONF
+	(PT_BIND=$3; pt_tcp_service "$1" "$2" /bin/echo '"served"' 'log_on_failure = { HOST }' "$4")
 }
 BOTH='"127.0.0.1"'
 [ -n "$V6" ] && BOTH='"127.0.0.1", "::1"'

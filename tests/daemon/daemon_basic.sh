@@ -18,21 +18,10 @@ service demo-cat {
 	server = "/bin/cat"
 }
 CONF
-pt_conf report <<CONF
-service report {
-	socket_type = stream
-	protocol = tcp
-	wait = no
-	port = $REPORT
-	bind = { "127.0.0.1" }
-	keepalive = yes
-	nodelay = yes
-	server = "$PT_HANDLER"
-	server_args = { "report", "two words", "\$HOME", "a;b", "'q'", "\"dq\"", "*" }
-	env = { "GREETING=hello world" }
-	passenv = { "PT_PASSED", "PT_UNSET" }
-}
-CONF
+pt_tcp_service report "$REPORT" "$PT_HANDLER" \
+	'"report", "two words", "$HOME", "a;b", "'"'q'"'", "\"dq\"", "*"' \
+	'keepalive = yes' 'nodelay = yes' 'env = { "GREETING=hello world" }' \
+	'passenv = { "PT_PASSED", "PT_UNSET" }'
 
 export PT_PASSED=passed-value
 unset PT_UNSET || true

@@ -10,29 +10,11 @@ BUSY=$1 FREE=$2 ELSEWHERE=$3
 pt_hold_port 127.0.0.1 "$BUSY"
 
 for s in busy:$BUSY free:$FREE; do
-	pt_conf "${s%%:*}" <<CONF
-service ${s%%:*} {
-	socket_type = stream
-	protocol = tcp
-	wait = no
-	port = ${s#*:}
-	bind = { "127.0.0.1" }
-	server = "/bin/cat"
-}
-CONF
+	pt_tcp_service "${s%%:*}" "${s#*:}" /bin/cat
 done
 
 # 192.0.2.1 (TEST-NET-1) is nobody's address, certainly not this host's
-pt_conf elsewhere <<CONF
-service elsewhere {
-	socket_type = stream
-	protocol = tcp
-	wait = no
-	port = $ELSEWHERE
-	bind = { "192.0.2.1", "127.0.0.1" }
-	server = "/bin/cat"
-}
-CONF
+(PT_BIND='"192.0.2.1", "127.0.0.1"'; pt_tcp_service elsewhere "$ELSEWHERE" /bin/cat)
 
 pt_start
 pt_assert_grep "elsewhere: cannot listen on 192\.0\.2\.1 port $ELSEWHERE/tcp: Cannot assign requested address" \

@@ -15,16 +15,7 @@ pt_assert_grep '^portierd [0-9]' "$PT_DIR/out" "--version prints no version"
 [ $? -eq 2 ] || pt_fail "an extra argument does not exit with 2"
 
 PORT=$(pt_ports 1)
-pt_conf good <<CONF
-service good {
-	socket_type = stream
-	protocol = tcp
-	wait = no
-	port = $PORT
-	bind = { "127.0.0.1" }
-	server = "/bin/cat"
-}
-CONF
+pt_tcp_service good "$PORT" /bin/cat
 "$PORTIERD" --check -c "$PT_CONFD" -r "$REGISTRY" > "$PT_DIR/out" 2>&1 ||
 	pt_fail "--check on a valid configuration: exit status $?"
 pt_assert_grep "^good 127\.0\.0\.1:$PORT/tcp" "$PT_DIR/out" "--check does not describe the service"

@@ -12,20 +12,8 @@ defaults {
 	max_children = UNLIMITED
 }
 CONF
-pt_conf flood <<CONF
-service flood {
-	socket_type = stream
-	protocol = tcp
-	wait = no
-	port = $PORT
-	bind = { "127.0.0.1" }
-	server = "/bin/cat"
-	instances = UNLIMITED
-	per_source = UNLIMITED
-	cps = { 0, 0 }
-	log_on_success = { PID, EXIT }
-}
-CONF
+pt_tcp_service flood "$PORT" /bin/cat "" 'instances = UNLIMITED' 'per_source = UNLIMITED' \
+	'cps = { 0, 0 }' 'log_on_success = { PID, EXIT }'
 # the client holds N sockets at once
 [ "$(ulimit -n)" = unlimited ] || [ "$(ulimit -n)" -ge $((N + 100)) ] ||
 	ulimit -n $((N + 100)) 2>/dev/null || pt_skip "cannot open $N descriptors"

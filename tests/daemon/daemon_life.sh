@@ -11,27 +11,8 @@ pt_init
 set -- $(pt_ports 3)
 PORT=$1 SLOW=$2 REPORT=$3
 PIDFILE="$PT_DIR/run/portierd.pid"
-pt_conf cat <<CONF
-service cat {
-	socket_type = stream
-	protocol = tcp
-	wait = no
-	port = $PORT
-	bind = { "127.0.0.1" }
-	server = "/bin/cat"
-}
-CONF
-pt_conf slow <<CONF
-service slow {
-	socket_type = dgram
-	protocol = udp
-	wait = yes
-	port = $SLOW
-	bind = { "127.0.0.1" }
-	server = "$PT_HANDLER"
-	server_args = { "udp", "1500" }
-}
-CONF
+pt_tcp_service cat "$PORT" /bin/cat
+pt_udp_service slow "$SLOW" "$PT_HANDLER" '"udp", "1500"'
 pt_tcp_service report "$REPORT" "$PT_HANDLER" '"report"'
 refused() { ! $PT_CLIENT tcp 127.0.0.1 "$PORT" x > /dev/null 2>&1; }
 

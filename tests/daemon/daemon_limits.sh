@@ -14,35 +14,10 @@ chmod 644 "$PT_DIR/banner" "$PT_DIR/banner_ok"
 EXTRA=
 [ "$(id -u)" -eq 0 ] && getent group adm > /dev/null && EXTRA='groups = {"adm"}'
 
-pt_conf limits <<CONF
-service limits {
-	socket_type = stream
-	protocol = tcp
-	wait = no
-	port = $LIMITS
-	bind = { "127.0.0.1" }
-	server = "$PT_HANDLER"
-	server_args = { "report" }
-	umask = 027
-	nice = 7
-	rlimit_files = 77
-	no_new_privileges = yes
-	$EXTRA
-}
-CONF
-pt_conf banner <<CONF
-service banner {
-	socket_type = stream
-	protocol = tcp
-	wait = no
-	port = $BANNER
-	bind = { "127.0.0.1" }
-	server = "/bin/echo"
-	server_args = { "from the handler" }
-	banner = "$PT_DIR/banner"
-	banner_success = "$PT_DIR/banner_ok"
-}
-CONF
+pt_tcp_service limits "$LIMITS" "$PT_HANDLER" '"report"' 'umask = 027' 'nice = 7' \
+	'rlimit_files = 77' 'no_new_privileges = yes' "$EXTRA"
+pt_tcp_service banner "$BANNER" /bin/echo '"from the handler"' \
+	"banner = \"$PT_DIR/banner\"" "banner_success = \"$PT_DIR/banner_ok\""
 
 JAIL="$PT_DIR/jail"
 if [ "$(id -u)" -eq 0 ]; then
@@ -54,18 +29,7 @@ if [ "$(id -u)" -eq 0 ]; then
 		mkdir -p "$JAIL$(dirname "$lib")"
 		cp "$lib" "$JAIL$lib"
 	done
-	pt_conf chroot <<CONF
-service jailed {
-	socket_type = stream
-	protocol = tcp
-	wait = no
-	port = $CHROOT
-	bind = { "127.0.0.1" }
-	chroot = "$JAIL"
-	server = "/bin/handler"
-	server_args = { "report" }
-}
-CONF
+	pt_tcp_service jailed "$CHROOT" /bin/handler '"report"' "chroot = \"$JAIL\""
 fi
 
 # a descriptor portierd inherits (fd 7) must not reach handlers

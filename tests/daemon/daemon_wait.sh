@@ -16,39 +16,9 @@ defaults {
 	loop_disable = 2
 }
 CONF
-pt_conf loop <<CONF
-service looping {
-	socket_type = dgram
-	protocol = udp
-	wait = yes
-	port = $LOOP
-	bind = { "127.0.0.1" }
-	server = "$PT_HANDLER"
-	server_args = { "exit", "0" }
-}
-CONF
-pt_conf udp <<CONF
-service wait-udp {
-	socket_type = dgram
-	protocol = udp
-	wait = yes
-	port = $UDP
-	bind = { "127.0.0.1" }
-	server = "$PT_HANDLER"
-	server_args = { "udp", "300" }
-}
-CONF
-pt_conf tcp <<CONF
-service wait-tcp {
-	socket_type = stream
-	protocol = tcp
-	wait = yes
-	port = $TCP
-	bind = { "127.0.0.1" }
-	server = "$PT_HANDLER"
-	server_args = { "accept", "300" }
-}
-CONF
+pt_udp_service looping "$LOOP" "$PT_HANDLER" '"exit", "0"'
+pt_udp_service wait-udp "$UDP" "$PT_HANDLER" '"udp", "300"'
+pt_service wait-tcp tcp-wait "$TCP" "$PT_HANDLER" '"accept", "300"'
 pt_start
 
 out=$($PT_CLIENT udp 127.0.0.1 "$UDP" ping-1) || pt_fail "no UDP reply"

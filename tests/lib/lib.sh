@@ -36,6 +36,12 @@
 #   pt_ipv6                 true when ::1 is usable
 #   pt_loopback             PT_HOSTS: 127.0.0.1, and ::1 when usable; PT_BIND:
 #                           the same as a bind list ("127.0.0.1", "::1")
+#   pt_service ID KIND PORT SERVER [ARGS [OPTION...]]   a service ID of KIND
+#                           tcp, tcp-wait or udp on PORT of 127.0.0.1 (of
+#                           PT_BIND when set) that runs SERVER with server_args
+#                           ARGS ('"a", "b"'), with extra option lines
+#   pt_tcp_service ID PORT SERVER [ARGS [OPTION...]]   pt_service ID tcp ...
+#   pt_udp_service ID PORT SERVER [ARGS [OPTION...]]   pt_service ID udp ...
 #   pt_internal ID NAME PORT [OPTION...]   an internal service NAME (echo,
 #                           daytime…) as ID on PORT of 127.0.0.1 (of every
 #                           PT_HOSTS address when PT_BIND is set), with extra
@@ -166,26 +172,51 @@ pt_internal() {
 	} > "$PT_CONFD/$(echo "$id" | tr / _).conf"
 }
 
-# pt_tcp_service ID PORT SERVER [ARGS [OPTION...]]: a nowait TCP service
-# bound to $PT_BIND (127.0.0.1); ARGS is server_args' list as written in the
-# file ('"a", "b"', may be empty), each OPTION one more line of the section.
-pt_tcp_service() {
-	local id=$1 port=$2 server=$3 args=${4:-} opt
+# pt_service ID KIND PORT SERVER [ARGS [OPTION...]]: a section for service
+# ID in $PT_CONFD/ID.conf ('/' in ID becomes '_'), on PORT of $PT_BIND
+# (127.0.0.1). KIND is tcp (stream, nowait), tcp-wait (stream, wait) or udp
+# (dgram, wait). ARGS is server_args' list as written in the file
+# ('"a", "b"'; empty: no server_args), each OPTION one more line. Written
+# with printf: a backslash in ARGS or an OPTION reaches the file as it is.
+pt_service() {
+	local id=$1 kind=$2 port=$3 server=$4 args=${5:-} stype proto waits opt
 
-	shift 3
+	case $kind in
+	tcp)		stype=stream proto=tcp waits=no ;;
+	tcp-wait)	stype=stream proto=tcp waits=yes ;;
+	udp)		stype=dgram proto=udp waits=yes ;;
+	*)		pt_error "pt_service $id: no kind '$kind'" ;;
+	esac
+	shift 4
 	[ $# -gt 0 ] && shift
 	{
-		echo "service $id {"
-		printf '\tsocket_type = stream\n\tprotocol = tcp\n\twait = no\n'
-		echo "	port = $port"
-		echo "	bind = { ${PT_BIND:-\"127.0.0.1\"} }"
-		echo "	server = \"$server\""
-		[ -z "$args" ] || echo "	server_args = { $args }"
+		printf 'service %s {\n' "$id"
+		printf '\tsocket_type = %s\n\tprotocol = %s\n\twait = %s\n' "$stype" "$proto" "$waits"
+		printf '\tport = %s\n' "$port"
+		printf '\tbind = { %s }\n' "${PT_BIND:-\"127.0.0.1\"}"
+		printf '\tserver = "%s"\n' "$server"
+		[ -z "$args" ] || printf '\tserver_args = { %s }\n' "$args"
 		for opt in "$@"; do
-			echo "	$opt"
+			printf '\t%s\n' "$opt"
 		done
-		echo "}"
-	} > "$PT_CONFD/$id.conf"
+		printf '}\n'
+	} > "$PT_CONFD/$(echo "$id" | tr / _).conf"
+}
+
+# pt_tcp_service ID PORT SERVER [ARGS [OPTION...]]: pt_service ID tcp ...
+pt_tcp_service() {
+	local id=$1
+
+	shift
+	pt_service "$id" tcp "$@"
+}
+
+# pt_udp_service ID PORT SERVER [ARGS [OPTION...]]: pt_service ID udp ...
+pt_udp_service() {
+	local id=$1
+
+	shift
+	pt_service "$id" udp "$@"
 }
 
 pt_loopback() {

@@ -30,18 +30,8 @@ for fd in 0, 1, 2:
 s = socket.socket(fileno=3)
 if s.type != socket.SOCK_STREAM: bad.append("fd 3 is not a stream")
 s.sendall(("FAIL: " + ", ".join(bad) if bad else "py ok").encode())'
-pt_conf py <<CONF
-service py-nowait {
-	socket_type = stream
-	protocol = tcp
-	wait = no
-	port = $PY
-	bind = { "127.0.0.1" }
-	activation = systemd
-	server = "$PY3"
-	server_args = { "-c", "$(printf '%s' "$PYCHECK" | sed 's/\\/\\\\/g; s/"/\\"/g')" }
-}
-CONF
+pt_tcp_service py-nowait "$PY" "$PY3" \
+	"\"-c\", \"$(printf '%s' "$PYCHECK" | sed 's/\\/\\\\/g; s/"/\\"/g')\"" 'activation = systemd'
 
 SDH="$top_builddir/tests/sd/sdhandler"
 if [ ! -x "$SDH" ]; then
@@ -53,24 +43,12 @@ if [ ! -x "$SDH" ]; then
 	exit 0
 fi
 
-sd_service() {	# ID PORT TYPE WAIT MODE
-	pt_conf "$1" <<CONF
-service $1 {
-	socket_type = $3
-	protocol = $([ "$3" = stream ] && echo tcp || echo udp)
-	wait = $4
-	port = $2
-	bind = { "127.0.0.1" }
-	activation = systemd
-	env = { "LISTEN_PID=1" }
-	server = "$SDH"
-	server_args = { "$5" }
+sd_service() {	# ID KIND PORT MODE
+	pt_service "$1" "$2" "$3" "$SDH" "\"$4\"" 'activation = systemd' 'env = { "LISTEN_PID=1" }'
 }
-CONF
-}
-sd_service sd-nowait "$NOWAIT" stream no nowait
-sd_service sd-wait-tcp "$WTCP" stream yes wait-tcp
-sd_service sd-wait-udp "$WUDP" dgram yes wait-udp
+sd_service sd-nowait tcp "$NOWAIT" nowait
+sd_service sd-wait-tcp tcp-wait "$WTCP" wait-tcp
+sd_service sd-wait-udp udp "$WUDP" wait-udp
 pt_start
 pt_assert_grep "sd-nowait: LISTEN_PID is set by portierd" "$PT_LOG" \
 	"a configured LISTEN_PID was not refused"
