@@ -185,7 +185,7 @@ void loop_stop(void);
 /* json: a small JSON writer (the control socket's replies) and reader
  * (portierctl reads them back). The writer escapes every string, so a
  * service id or a file name can never break the document; the reader builds
- * a tree with a bounded depth. Pure: no I/O, tested by tests/check_json.c. */
+ * a tree with a bounded depth. Pure: no I/O, tested by tests/unit/check_json.c. */
 
 #define JSON_MAX_DEPTH 16
 
@@ -237,7 +237,7 @@ const char *json_get_str(const struct json_value *v, const char *key, const char
 double json_get_num(const struct json_value *v, const char *key, double fallback);
 
 /* control_proto: the control socket's request lines and durations, pure
- * parsing (tests/check_control.c). One request per connection, one line:
+ * parsing (tests/unit/check_control.c). One request per connection, one line:
  *   status | reload | enable ID | disable ID | open ID SECONDS | close ID
  * portierctl turns a duration ("30s", "15m", "2h", "3d", "1h30m") into the
  * seconds of `open`. */
