@@ -194,7 +194,7 @@ void loop_stop(void);
 /* json: a small JSON writer (the control socket's replies; portierctl reads
  * them back with ctl/ctl_json.c). It escapes every string, so a service id
  * or a file name can never break the document. Pure: no I/O, tested by
- * tests/check_json.c. */
+ * tests/unit/check_json.c. */
 
 /* How deep containers nest, for the writer and portierctl's reader. */
 #define JSON_MAX_DEPTH 16
@@ -221,7 +221,7 @@ void json_bool(struct json *j, const char *key, bool value);
 const char *json_text(const struct json *j);
 
 /* control_proto: the control socket's request lines and durations, pure
- * parsing (tests/check_control.c). One request per connection, one line:
+ * parsing (tests/unit/check_control.c). One request per connection, one line:
  *   status | reload | enable ID | disable ID | open ID SECONDS | close ID
  * portierctl turns a duration ("30s", "15m", "2h", "3d", "1h30m") into the
  * seconds of `open`. */
