@@ -71,12 +71,15 @@ pt_assert_grep '^	bind = \{ "10.0.0.1", "10.0.0.2" \}$' "$OUT" "host list not co
 
 # validated as portierctl check would: a handler that is not there
 mkdir "$PT_DIR/xin"
-printf 'service mine\n{\n\ttype = UNLISTED\n\tport = 9000\n\tsocket_type = stream\n\twait = no\n\tuser = nobody\n\tserver = %s\n}\n' \
+# (not root, naming another user is an error of its own: name ours then)
+user_line="\\tuser = $(id -un)\\n"
+[ "$(id -u)" -eq 0 ] && user_line="\\tuser = nobody\\n"
+printf "service mine\\n{\\n\\ttype = UNLISTED\\n\\tport = 9000\\n\\tsocket_type = stream\\n\\twait = no\\n${user_line}\\tserver = %s\\n}\\n" \
 	"$PT_DIR/no-such-handler" > "$PT_DIR/xin/mine"
 expect 1 --from-xinetd "$PT_DIR/xin"
 pt_assert_grep "no-such-handler: No such file" "$ERR" "a missing server is not found"
 pt_assert_grep 'the result does not load: 1 error' "$ERR" "validation failure not summed up"
-printf 'service mine\n{\n\ttype = UNLISTED\n\tport = 9000\n\tsocket_type = stream\n\twait = no\n\tuser = nobody\n\tserver = %s\n}\n' \
+printf "service mine\\n{\\n\\ttype = UNLISTED\\n\\tport = 9000\\n\\tsocket_type = stream\\n\\twait = no\\n${user_line}\\tserver = %s\\n}\\n" \
 	"$PT_HANDLER" > "$PT_DIR/xin/mine"
 expect 0 --from-xinetd "$PT_DIR/xin"
 
