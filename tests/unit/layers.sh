@@ -2,7 +2,7 @@
 # The layers of sbin/ (docs/architecture.md): a folder may include and call
 # only its own folder and the folders it is allowed below it. Checked on the
 # sources (#include "folder/...") and on the built libraries (nm): a call
-# into a higher layer, or a circle between folders, fails here.
+# into a higher layer, or a circle of calls between any two files, fails here.
 set -u
 src=${top_srcdir:-.}/sbin
 lib=${top_builddir:-.}/sbin
@@ -42,5 +42,24 @@ for f in "${!allowed[@]}"; do
 		[ -z "$calls" ] || { echo "sbin/$f/ calls into $g/: $calls"; rc=1; }
 	done
 done
-[ $rc = 0 ] && echo "layers: every folder includes and calls only the folders below it"
+
+# No circle of calls between any two files, inside a folder or across: the
+# edges "caller callee" of every object file go through tsort(1), which
+# names a loop if there is one.
+for f in "${!allowed[@]}"; do
+	nm -A --defined-only -g "$lib/$f/lib$f.a" |
+		awk -v f="$f" 'NF == 3 { split($1, p, ":"); print $3, f "/" p[2] }'
+done | sort -u > "$tmp/owner"
+for f in "${!allowed[@]}"; do
+	nm -A -u "$lib/$f/lib$f.a" |
+		awk -v f="$f" '{ split($1, p, ":"); print $NF, f "/" p[2] }'
+done | sort -u > "$tmp/uses"
+join "$tmp/uses" "$tmp/owner" | awk '$2 != $3 { print $2, $3 }' | sort -u > "$tmp/edges"
+[ -s "$tmp/edges" ] || { echo "no calls between files found: nm changed?"; exit 99; }
+if ! tsort "$tmp/edges" > /dev/null 2> "$tmp/loop"; then
+	echo "a circle of calls between files:"
+	sed 's/sbin_[a-z]*_lib[a-z]*_a-//g' "$tmp/loop"
+	rc=1
+fi
+[ $rc = 0 ] && echo "layers: every folder includes and calls only the folders below it, no circle of calls between files"
 exit $rc
