@@ -117,16 +117,6 @@ env_put(char **v, size_t *n, char *entry)
 	return 0;
 }
 
-static size_t
-strv_len(char *const *v)
-{
-	size_t n = 0;
-
-	while (v && v[n])
-		n++;
-	return n;
-}
-
 static bool
 listen_reserved(const struct service *svc, const char *name, size_t len)
 {
