@@ -39,7 +39,8 @@ lines out 3
 has out '^echo 7/tcp stream nowait internal$'
 has out '^echo/udp 7/udp dgram wait internal$'
 has out "^cat 127.0.0.1:5555/tcp,\[::1\]:5555/tcp stream nowait user=$user /bin/cat -u 'a b'$"
-[ -s "$tmp/err" ] && fail "a valid configuration wrote to stderr"
+has err '^portierctl check: 4 services \(3 enabled\), 0 errors, 0 warnings$'
+lines err 1
 # Long options and option order do not matter.
 run 0 --registry="$REGISTRY" --confdir "$tmp/ok"
 lines out 3
@@ -74,7 +75,7 @@ has err "^$tmp/bad/b.conf:3: service 'telnet': port: '70000' is not a number fro
 has err "^$tmp/bad/b.conf:2: service 'telnet': server /nonexistent/in.telnetd: No such file or directory$"
 has err "^$tmp/bad/b.conf:8: service 'tftp': wait = no does not work with dgram sockets"
 has err "^$tmp/bad/b.conf:11: service 'echo2': port 7/tcp on all IPv4 addresses is already used by service 'echo'"
-has err '^portierctl check: 5 errors$'
+has err '^portierctl check: 5 errors, 0 warnings: the configuration is not valid$'
 [ -s "$tmp/out" ] && fail "an invalid configuration printed services"
 
 # Warnings do not fail: a disabled service whose handler is not installed,
@@ -107,7 +108,8 @@ has err "^$tmp/warn/README: warning: ignored: the name does not end in .conf$"
 has err "^$tmp/warn/a.conf:5: warning: service 'echo' expired on 2001-01-01 "
 has err "^$tmp/warn/a.conf:9: warning: service 'discard' expires on .*, in (47|48) hours$"
 grep -q chargen "$tmp/err" && fail "a far expiry date was warned about"
-lines err 4
+has err '^portierctl check: 4 services \(3 enabled\), 0 errors, 4 warnings$'
+lines err 5
 
 # The registry is read strictly: its errors fail the check too.
 printf 'myapp 50000/tcp\nbroken line here\n' >"$tmp/local.db"
@@ -137,6 +139,6 @@ has err '-c needs an argument'
 run 2 -c "$tmp/ok" extra
 has err "unexpected argument 'extra'"
 run 0 --help
-has out '^usage: portierctl check \[-c DIR\] \[-r FILE\]\.\.\.$'
+has out '^usage: portierctl check \[-c DIR\] \[-r FILE\]\.\.\. \[--json\]$'
 
 exit $failed

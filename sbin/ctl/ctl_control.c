@@ -137,6 +137,40 @@ ask(const struct control_request *rq, char **raw)
 
 /* ---- status ---- */
 
+/* The table fits a terminal this wide: long ids get a line of their own,
+ * lists and messages wrap. A single word wider than that (a long path)
+ * stays whole. */
+#define STATUS_WIDTH 80
+/* Detail lines under a service (addresses, until, last error). */
+#define STATUS_INDENT 4
+
+/* Writes text from column col and ends the line, breaking before a piece
+ * that would pass STATUS_WIDTH and going on at column indent. Pieces end at
+ * each sep: a comma stays with the piece before it, a blank is where a
+ * line may break and goes. */
+static void
+status_wrap(const char *text, int col, int indent, char sep)
+{
+	const char seps[2] = { sep, '\0' };
+	bool first = true;
+
+	for (const char *p = text; *p; first = false) {
+		size_t n = strcspn(p, seps);
+		int piece = (int)n + (sep != ' ' && p[n]);
+		int join = first || sep != ' ' ? 0 : 1;
+
+		if (!first && col + join + piece > STATUS_WIDTH) {
+			printf("\n%*s", indent, "");
+			col = indent;
+			join = 0;
+		}
+		printf("%*s%.*s", join, "", piece, p);
+		col += join + piece;
+		p += n + (p[n] ? 1 : 0);
+	}
+	putchar('\n');
+}
+
 static void
 print_header(const struct json_value *v)
 {
@@ -155,74 +189,180 @@ print_header(const struct json_value *v)
 	printf("last reload: %s at %s\n", json_get(lr, "ok") && json_get(lr, "ok")->b ?
 	       "ok" : "FAILED", when);
 	for (const struct json_value *e = json_get(lr, "errors") ?
-	     json_get(lr, "errors")->child : NULL; e; e = e->next)
-		printf("  %s\n", e->type == JSON_STRING ? e->str : "?");
+	     json_get(lr, "errors")->child : NULL; e; e = e->next) {
+		printf("  ");
+		status_wrap(e->type == JSON_STRING ? e->str : "?", 2, STATUS_INDENT, ' ');
+	}
 }
 
+/* The strings of array a joined with commas into buf ("" when none). */
 static void
-print_service(const struct json_value *s, int idw)
+join_strings(const struct json_value *a, char *buf, size_t len)
 {
-	const struct json_value *addrs = json_get(s, "addresses"), *ref = json_get(s, "refused");
-	char state[96], refused[256] = "", list[1024] = "";
-	double until = json_get_num(s, "until", 0);
 	size_t used = 0;
 
-	snprintf(state, sizeof(state), "%s", json_get_str(s, "state", "?"));
-	if (until > 0) {
-		size_t n = strlen(state);
+	buf[0] = '\0';
+	for (const struct json_value *e = a ? a->child : NULL; e; e = e->next) {
+		int n = snprintf(buf + used, len - used, "%s%s", used ? "," : "",
+				 e->type == JSON_STRING ? e->str : "?");
 
-		snprintf(state + n, sizeof(state) - n, " until ");
-		n = strlen(state);
-		text_date((time_t)until, false, state + n, sizeof(state) - n);
-	}
-	for (const struct json_value *a = addrs ? addrs->child : NULL; a; a = a->next) {
-		int n = snprintf(list + used, sizeof(list) - used, "%s%s", used ? "," : "",
-				 a->type == JSON_STRING ? a->str : "?");
-
-		if (n < 0 || (size_t)n >= sizeof(list) - used)
+		if (n < 0 || (size_t)n >= len - used)
 			break;
 		used += (size_t)n;
 	}
-	used = 0;
+}
+
+/* "access=2,cps=1": the reasons that refused anything ("" when none). */
+static void
+join_refusals(const struct json_value *ref, char *buf, size_t len)
+{
+	size_t used = 0;
+
+	buf[0] = '\0';
 	for (const struct json_value *r = ref ? ref->child : NULL; r; r = r->next) {
 		int n;
 
 		if (r->type != JSON_NUMBER || r->num == 0)
 			continue;
-		n = snprintf(refused + used, sizeof(refused) - used, "%s%s=%.0f", used ? "," : "",
-			     r->key, r->num);
-		if (n < 0 || (size_t)n >= sizeof(refused) - used)
+		n = snprintf(buf + used, len - used, "%s%s=%.0f", used ? "," : "", r->key, r->num);
+		if (n < 0 || (size_t)n >= len - used)
 			break;
 		used += (size_t)n;
 	}
-	printf("%-*s  %-38s %7.0f %9.0f %8.0f  %s\n", idw, json_get_str(s, "id", "?"), state,
-	       json_get_num(s, "running", 0), json_get_num(s, "accepted", 0),
-	       json_get_num(s, "refused_total", 0), refused[0] ? refused : "-");
-	printf("%-*s    %s\n", idw, "", list[0] ? list : "-");
-	if (json_get_str(s, "last_error", NULL))
-		printf("%-*s    last error: %s\n", idw, "", json_get_str(s, "last_error", ""));
+}
+
+/* Column widths: as wide as the widest value, the id capped so that a
+ * row fits STATUS_WIDTH. */
+struct status_cols {
+	int id, state, running, accepted, refused;
+};
+
+static int
+num_width(double v, int w)
+{
+	int n = snprintf(NULL, 0, "%.0f", v);
+
+	return n > w ? n : w;
+}
+
+static void
+status_widths(const struct json_value *svcs, struct status_cols *c)
+{
+	int idmax = 2, cap;
+
+	*c = (struct status_cols){ 2, 5, 7, 8, 7 };
+	for (const struct json_value *s = svcs ? svcs->child : NULL; s; s = s->next) {
+		int n = (int)strlen(json_get_str(s, "state", "?"));
+
+		c->state = n > c->state ? n : c->state;
+		c->running = num_width(json_get_num(s, "running", 0), c->running);
+		c->accepted = num_width(json_get_num(s, "accepted", 0), c->accepted);
+		c->refused = num_width(json_get_num(s, "refused_total", 0), c->refused);
+	}
+	/* id, state, the three counts, "BY REASON" */
+	cap = STATUS_WIDTH - (2 + c->state + 1 + c->running + 1 + c->accepted + 1 +
+			      c->refused + 2 + 9);
+	/* as wide as the widest id that fits: the others get a line each */
+	for (const struct json_value *s = svcs ? svcs->child : NULL; s; s = s->next) {
+		int n = (int)strlen(json_get_str(s, "id", "?"));
+
+		idmax = n > idmax && n <= cap ? n : idmax;
+	}
+	c->id = idmax;
+}
+
+static void
+print_service(const struct json_value *s, const struct status_cols *c)
+{
+	const char *id = json_get_str(s, "id", "?"), *state = json_get_str(s, "state", "?");
+	double until = json_get_num(s, "until", 0);
+	char list[1024], when[64];
+	int col;
+
+	/* An id wider than its column has the line to itself. */
+	if ((int)strlen(id) > c->id) {
+		printf("%s\n", id);
+		id = "";
+	}
+	col = printf("%-*s  %-*s %*.0f %*.0f %*.0f  ", c->id, id, c->state, state,
+		     c->running, json_get_num(s, "running", 0), c->accepted,
+		     json_get_num(s, "accepted", 0), c->refused, json_get_num(s, "refused_total", 0));
+	join_refusals(json_get(s, "refused"), list, sizeof(list));
+	status_wrap(list[0] ? list : "-", col, STATUS_INDENT, ',');
+	if (until > 0) {
+		text_date((time_t)until, false, when, sizeof(when));
+		printf("%*s%s %s\n", STATUS_INDENT, "", strcmp(state, "expired") ? "until" :
+		       "expired on", when);
+	}
+	join_strings(json_get(s, "addresses"), list, sizeof(list));
+	printf("%*s", STATUS_INDENT, "");
+	status_wrap(list[0] ? list : "-", STATUS_INDENT, STATUS_INDENT, ',');
+	if (json_get_str(s, "last_error", NULL)) {
+		col = printf("%*slast error: ", STATUS_INDENT, "");
+		status_wrap(json_get_str(s, "last_error", ""), col, STATUS_INDENT + 2, ' ');
+	}
 }
 
 static void
 print_status(const struct json_value *v)
 {
 	const struct json_value *svcs = json_get(v, "services");
-	int idw = 2;
+	struct status_cols c;
 
 	print_header(v);
-	for (const struct json_value *s = svcs ? svcs->child : NULL; s; s = s->next) {
-		int n = (int)strlen(json_get_str(s, "id", "?"));
-
-		idw = n > idw ? n : idw;
-	}
-	printf("\n%-*s  %-38s %7s %9s %8s  %s\n", idw, "ID", "STATE", "RUNNING", "ACCEPTED",
-	       "REFUSED", "BY REASON");
-	printf("%-*s    %s\n", idw, "", "ADDRESSES");
+	status_widths(svcs, &c);
+	printf("\n%-*s  %-*s %*s %*s %*s  %s\n", c.id, "ID", c.state, "STATE", c.running,
+	       "RUNNING", c.accepted, "ACCEPTED", c.refused, "REFUSED", "BY REASON");
+	printf("%*s%s\n", STATUS_INDENT, "", "ADDRESSES");
 	for (const struct json_value *s = svcs ? svcs->child : NULL; s; s = s->next)
-		print_service(s, idw);
+		print_service(s, &c);
 }
 
 /* ---- the commands ---- */
+
+#define OPT_SOCKET { "-s, --socket PATH", "portierd's control socket", PORTIER_RUNDIR "/control" }
+#define OPT_HELP { "-h, --help", "this help", NULL }
+
+static const struct ctl_option_help status_options[] = {
+	OPT_SOCKET,
+	{ "--json", "portierd's reply as it is: one JSON object", NULL },
+	OPT_HELP,
+	{ NULL, NULL, NULL },
+};
+
+static const struct ctl_option_help plain_options[] = {
+	OPT_SOCKET,
+	OPT_HELP,
+	{ NULL, NULL, NULL },
+};
+
+static const struct ctl_option_help open_options[] = {
+	OPT_SOCKET,
+	{ "--for DURATION", "how long: 30s, 15m, 2h, 3d, 1h30m (at most 366d)", NULL },
+	OPT_HELP,
+	{ NULL, NULL, NULL },
+};
+
+const struct ctl_help ctl_status_help = {
+	"status", "[-s PATH] [--json]",
+	"the running portierd and its services", status_options,
+};
+const struct ctl_help ctl_reload_help = {
+	"reload", "[-s PATH]", "make portierd read its files again", plain_options,
+};
+const struct ctl_help ctl_enable_help = {
+	"enable", "[-s PATH] ID", "offer a service until the next reload", plain_options,
+};
+const struct ctl_help ctl_disable_help = {
+	"disable", "[-s PATH] ID", "close a service until the next reload", plain_options,
+};
+const struct ctl_help ctl_open_help = {
+	"open", "[-s PATH] ID --for DURATION",
+	"offer a service for a while, then close it", open_options,
+};
+const struct ctl_help ctl_close_help = {
+	"close", "[-s PATH] ID", "end an open period early", plain_options,
+};
 
 /* Common options: -s PATH, --json (status), --for DURATION (open). The
  * remaining arguments (the service id) go to *rest. */
@@ -234,7 +374,7 @@ struct opts {
 };
 
 static int
-parse_opts(int argc, char *argv[], const char *usage, struct opts *o)
+parse_opts(int argc, char *argv[], const struct ctl_help *h, struct opts *o)
 {
 	static const struct option longopts[] = {
 		{ "socket", required_argument, NULL, 's' },
@@ -260,12 +400,10 @@ parse_opts(int argc, char *argv[], const char *usage, struct opts *o)
 			o->dur = optarg;
 			break;
 		case 'h':
-			printf("usage: %s\n", usage);
+			ctl_help(h, stdout);
 			return 0;
 		default:
-			fprintf(stderr, "portierctl %s: bad option '%s'\nusage: %s\n", argv[0],
-				argv[optind - 1], usage);
-			return 2;
+			return ctl_usage_error(h, "bad option '%s'", argv[optind - 1]);
 		}
 	}
 	o->rest = argv + optind;
@@ -314,36 +452,39 @@ run(const struct control_request *rq, bool json)
 }
 
 static int
-ctl_plain(int argc, char *argv[], enum control_cmd cmd, const char *usage)
+ctl_plain(int argc, char *argv[], enum control_cmd cmd, const struct ctl_help *h)
 {
 	struct control_request rq = { .cmd = cmd };
 	struct opts o;
-	int rc = parse_opts(argc, argv, usage, &o);
+	int rc = parse_opts(argc, argv, h, &o);
 
 	if (rc >= 0)
 		return rc;
-	if (o.nrest || o.dur || (o.json && cmd != CONTROL_STATUS)) {
-		fprintf(stderr, "usage: %s\n", usage);
-		return CTL_EXIT_USAGE;
-	}
+	if (o.nrest)
+		return ctl_usage_error(h, "unexpected argument '%s'", o.rest[0]);
+	if (o.dur || (o.json && cmd != CONTROL_STATUS))
+		return ctl_usage_error(h, "%s does not apply", o.dur ? "--for" : "--json");
 	return run(&rq, o.json);
 }
 
 static int
-ctl_service(int argc, char *argv[], enum control_cmd cmd, const char *usage)
+ctl_service(int argc, char *argv[], enum control_cmd cmd, const struct ctl_help *h)
 {
 	struct control_request rq = { .cmd = cmd };
 	const char *err;
 	struct opts o;
-	int rc = parse_opts(argc, argv, usage, &o);
+	int rc = parse_opts(argc, argv, h, &o);
 
 	if (rc >= 0)
 		return rc;
-	if (o.nrest != 1 || o.json || (cmd == CONTROL_OPEN) != !!o.dur ||
-	    strlen(o.rest[0]) > CONTROL_ID_MAX) {
-		fprintf(stderr, "usage: %s\n", usage);
-		return CTL_EXIT_USAGE;
-	}
+	if (o.nrest != 1)
+		return ctl_usage_error(h, "one service ID, please");
+	if (o.json || (cmd != CONTROL_OPEN && o.dur))
+		return ctl_usage_error(h, "%s does not apply", o.json ? "--json" : "--for");
+	if (cmd == CONTROL_OPEN && !o.dur)
+		return ctl_usage_error(h, "for how long? (--for DURATION)");
+	if (strlen(o.rest[0]) > CONTROL_ID_MAX)
+		return ctl_usage_error(h, "a service ID is at most %d bytes", CONTROL_ID_MAX);
 	if (o.dur && control_duration(o.dur, &rq.seconds, &err) < 0) {
 		fprintf(stderr, "portierctl open: '%s': %s\n", o.dur, err);
 		return CTL_EXIT_USAGE;
@@ -355,36 +496,35 @@ ctl_service(int argc, char *argv[], enum control_cmd cmd, const char *usage)
 int
 ctl_status(int argc, char *argv[])
 {
-	return ctl_plain(argc, argv, CONTROL_STATUS, "portierctl status [-s PATH] [--json]");
+	return ctl_plain(argc, argv, CONTROL_STATUS, &ctl_status_help);
 }
 
 int
 ctl_reload(int argc, char *argv[])
 {
-	return ctl_plain(argc, argv, CONTROL_RELOAD, "portierctl reload [-s PATH]");
+	return ctl_plain(argc, argv, CONTROL_RELOAD, &ctl_reload_help);
 }
 
 int
 ctl_enable(int argc, char *argv[])
 {
-	return ctl_service(argc, argv, CONTROL_ENABLE, "portierctl enable [-s PATH] ID");
+	return ctl_service(argc, argv, CONTROL_ENABLE, &ctl_enable_help);
 }
 
 int
 ctl_disable(int argc, char *argv[])
 {
-	return ctl_service(argc, argv, CONTROL_DISABLE, "portierctl disable [-s PATH] ID");
+	return ctl_service(argc, argv, CONTROL_DISABLE, &ctl_disable_help);
 }
 
 int
 ctl_open(int argc, char *argv[])
 {
-	return ctl_service(argc, argv, CONTROL_OPEN,
-			   "portierctl open [-s PATH] ID --for DURATION (30s, 15m, 2h, 3d, 1h30m)");
+	return ctl_service(argc, argv, CONTROL_OPEN, &ctl_open_help);
 }
 
 int
 ctl_close(int argc, char *argv[])
 {
-	return ctl_service(argc, argv, CONTROL_CLOSE, "portierctl close [-s PATH] ID");
+	return ctl_service(argc, argv, CONTROL_CLOSE, &ctl_close_help);
 }
