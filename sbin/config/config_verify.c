@@ -98,7 +98,9 @@ config_verify(const char *dir, const char *const *files, size_t nfiles)
 		rc = 0;
 	for (size_t i = 0; cfg && i < cfg->count; i++)
 		enabled += !cfg->services[i].disabled;
-	/* One line that says how it went, after everything else. */
+	/* One line that says how it went, after everything else (also when
+	 * both go to one file). */
+	fflush(stdout);
 	fprintf(stderr, "portierctl check: ");
 	if (cfg)
 		fprintf(stderr, "%zu service%s (%zu enabled), ", cfg->count,
