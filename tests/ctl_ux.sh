@@ -130,7 +130,9 @@ for c in $commands; do
 	awk '/^options:/ { on = 1; next }
 		on && !/^(  -[a-z], --|      --|  +\(default )/ { bad = 1 } END { exit bad }' "$OUT" ||
 		pt_fail "$c --help: an option line is not one option and its description"
-	awk 'length($0) > 80 { bad = 1 } END { exit bad }' "$OUT" || pt_fail "$c --help: wider than 80 columns"
+	# (but for a default path, which is the build's)
+	awk '!/^ +\(default / && length($0) > 80 { bad = 1 } END { exit bad }' "$OUT" ||
+		pt_fail "$c --help: wider than 80 columns"
 	ctl 2 "$c" --no-such-option
 	pt_assert_grep "^usage: portierctl $c" "$ERR" "$c: a usage error without the usage"
 	[ -s "$OUT" ] && pt_fail "$c: a usage error printed to stdout"

@@ -55,6 +55,9 @@ int ctl_enable(int argc, char *argv[]);
 int ctl_disable(int argc, char *argv[]);
 int ctl_open(int argc, char *argv[]);
 int ctl_close(int argc, char *argv[]);
+struct json_value;
+/* ctl_status.c: a status reply (ok) as the table people read. */
+void ctl_status_print(const struct json_value *v);
 
 /* ctl_list.c: the configuration as data, for list and check --json. */
 struct config;
