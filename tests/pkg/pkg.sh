@@ -102,6 +102,8 @@ PKG_INSTALLED=yes
 timeout 300 dpkg -i "$deb" > "$W/install.log" 2>&1 ||
 	pkg_log_fail "$W/install.log" "dpkg -i $deb"
 dpkg -L portier > "$W/files" || pt_fail "dpkg -L portier after install"
+echo "--- conffiles ---"
+dpkg-query -W -f '${Conffiles}\n' portier
 for f in /usr/sbin/portierd /usr/sbin/portierctl /etc/portier/conf.d \
     /usr/share/doc/portier/examples/conf.d/demo-hello.conf; do
 	grep -qx "$f" "$W/files" || pt_fail "$f is not in the package"
