@@ -76,6 +76,8 @@ tar -xzf "$W/portier-$VERSION.tar.gz" -C "$W/build" || pt_fail "cannot unpack th
 src=$W/build/portier-$VERSION
 cp -R "$top_srcdir/tests/pkg/debian" "$src/" || pt_error "cannot copy tests/pkg/debian"
 chmod -R u+w "$src/debian" && chmod +x "$src/debian/rules"
+(cd "$src" && dpkg-checkbuilddeps) > "$W/builddeps.log" 2>&1 ||
+	pt_skip "$(tail -n 1 "$W/builddeps.log")"
 (cd "$src" && env -i PATH="$PATH" HOME="$W" LC_ALL=C.UTF-8 TMPDIR="${TMPDIR:-/tmp}" \
 	timeout 900 dpkg-buildpackage -us -uc -b -j2) > "$W/build.log" 2>&1 ||
 	pkg_log_fail "$W/build.log" "dpkg-buildpackage"
@@ -86,8 +88,11 @@ changes=$(ls "$W"/build/portier_*.changes)
 if command -v lintian >/dev/null; then
 	timeout 300 lintian --display-info --pedantic --display-experimental --tag-display-limit 0 \
 		"$changes" > "$W/lintian.log" 2>&1
+	rc=$?
 	echo "--- lintian ---"
 	cat "$W/lintian.log"
+	# 0: no error tag, 1: some (they are judged below), else it failed.
+	[ $rc -le 1 ] || pt_fail "lintian exited with status $rc"
 	grep -E '^[EW]: ' "$W/lintian.log" > "$W/lintian.bad"
 	for tag in $PKG_ONLY_TAGS; do
 		grep -vw -- "$tag" "$W/lintian.bad" > "$W/lintian.tmp"
@@ -109,9 +114,11 @@ for f in /usr/sbin/portierd /usr/sbin/portierctl /etc/portier/conf.d \
 	grep -qx "$f" "$W/files" || pt_fail "$f is not in the package"
 done
 
-# The shipped configuration: every example disabled, so valid and silent.
+# The shipped configuration (every example disabled) is valid as installed.
 timeout 10 /usr/sbin/portierd --check > "$W/check.log" 2>&1 ||
 	pkg_log_fail "$W/check.log" "the installed portierd --check"
+echo "--- portierd --check ---"
+cat "$W/check.log"
 
 # The installed daemon on the installed demo, moved to a free port.
 port=$(pt_ports 1)
