@@ -1,10 +1,10 @@
 #!/bin/sh
-# portier as a Debian package: build one from `make dist`'s tarball with the
-# packaging kept in tests/pkg/debian/, install it, run the installed
-# portierd (--check on the shipped conf.d, then a demo service on a free
-# loopback port, talked to and asked for its status), purge it, and check
-# that nothing is left. When lintian is installed, it must report no error
-# or warning that upstream causes.
+# portier as a Debian package: build the source and binary packages from
+# `make dist`'s tarball with the packaging kept in tests/pkg/debian/, install
+# the binary one, run the installed portierd (--check on the shipped conf.d,
+# then a demo service on a free loopback port, talked to and asked for its
+# status), purge it, and check that nothing is left. When lintian is
+# installed, it must report no error or warning that upstream causes.
 #
 # Root only: it installs into this machine. A portier already installed here
 # (by dpkg or not) is left alone: the test skips. The package's unit is
@@ -73,13 +73,16 @@ env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL timeout 300 \
 mv "$top_builddir/portier-$VERSION.tar.gz" "$W/" || pt_fail "no portier-$VERSION.tar.gz"
 mkdir "$W/build"
 tar -xzf "$W/portier-$VERSION.tar.gz" -C "$W/build" || pt_fail "cannot unpack the tarball"
+# The tarball is also the source package's .orig, so that lintian sees the
+# source too (dpkg-buildpackage builds both: no -b).
+ln "$W/portier-$VERSION.tar.gz" "$W/build/portier_$VERSION.orig.tar.gz" || pt_error "ln"
 src=$W/build/portier-$VERSION
 cp -R "$top_srcdir/tests/pkg/debian" "$src/" || pt_error "cannot copy tests/pkg/debian"
 chmod -R u+w "$src/debian" && chmod +x "$src/debian/rules"
 (cd "$src" && dpkg-checkbuilddeps) > "$W/builddeps.log" 2>&1 ||
 	pt_skip "$(tail -n 1 "$W/builddeps.log")"
 (cd "$src" && env -i PATH="$PATH" HOME="$W" LC_ALL=C.UTF-8 TMPDIR="${TMPDIR:-/tmp}" \
-	timeout 900 dpkg-buildpackage -us -uc -b -j2) > "$W/build.log" 2>&1 ||
+	timeout 900 dpkg-buildpackage -us -uc -j2) > "$W/build.log" 2>&1 ||
 	pkg_log_fail "$W/build.log" "dpkg-buildpackage"
 deb=$(ls "$W"/build/portier_*.deb)
 changes=$(ls "$W"/build/portier_*.changes)
