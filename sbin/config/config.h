@@ -45,6 +45,17 @@ void registry_free(struct registry *reg);
 int registry_load(struct registry *reg, const char *path, bool strict, struct diag *d);
 size_t registry_count(const struct registry *reg);
 
+/* registry_paths: the files read when no -r names any (services.db(5)):
+ * the shipped registry, then every *.db of localdir in byte order of
+ * names, skipping what editors and package managers leave behind (as in
+ * conf.d); a missing localdir adds nothing. A NULL-terminated list for
+ * strv_free(), or NULL with the error in d (memory, an unreadable
+ * directory); names not ending in .db are warnings in d. portierd and
+ * every portierctl command that reads the registry use registry_defaults(),
+ * the configured paths: PORTIER_REGISTRY, then PORTIER_REGISTRY_DIR. */
+char **registry_default_paths(const char *shipped, const char *localdir, struct diag *d);
+char **registry_defaults(struct diag *d);
+
 /* Name or alias, case-sensitive as /etc/services is. NULL when absent. */
 const struct reg_entry *registry_lookup_name(const struct registry *reg,
 					     const char *name, enum reg_proto proto);

@@ -113,6 +113,10 @@ struct schema {
 
 int config_schema_init(struct schema *sc);
 void config_schema_free(struct schema *sc);
+/* Names that package managers and editors leave behind (dot files,
+ * *.dpkg-*, *~, *.rpmnew, *.rpmsave, *.orig), skipped quietly in conf.d and
+ * in the registry's services.d. */
+bool config_leftover_name(const char *n);
 /* The *.conf files of dir to read, in byte order; NULL with an error in d
  * when dir cannot be read. */
 char **config_list_dir(const char *dir, size_t *count, struct diag *d);

@@ -499,9 +499,8 @@ out:
 	return buf;
 }
 
-/* Names that package managers and editors leave behind, skipped quietly. */
-static bool
-leftover_name(const char *n)
+bool
+config_leftover_name(const char *n)
 {
 	static const char *const suffixes[] = { "~", ".rpmnew", ".rpmsave", ".orig" };
 	size_t len = strlen(n);
@@ -542,7 +541,7 @@ config_list_dir(const char *dir, size_t *count, struct diag *d)
 		struct stat st;
 		char *path;
 
-		if (leftover_name(de->d_name))
+		if (config_leftover_name(de->d_name))
 			continue;
 		if (asprintf(&path, "%s/%s", dir, de->d_name) < 0) {
 			oom = true;

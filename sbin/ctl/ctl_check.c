@@ -12,7 +12,7 @@
 static const struct ctl_option_help check_options[] = {
 	{ "-c, --confdir DIR", "the configuration to check", PORTIER_CONFDIR },
 	{ "-r, --registry FILE", "a registry file, read strictly; repeat for several",
-	  PORTIER_REGISTRY },
+	  CTL_REGISTRY_DEFAULT },
 	{ "--json", "diagnostics, counts and every service as one JSON object", NULL },
 	{ "-h, --help", "this help", NULL },
 	{ NULL, NULL, NULL },
@@ -67,6 +67,8 @@ ctl_check(int argc, char *argv[])
 		{ NULL, 0, NULL, 0 },
 	};
 	const char **files = calloc((size_t)argc + 1, sizeof(*files));
+	const char *const *regs;
+	char **defaults = NULL;
 	const char *dir = PORTIER_CONFDIR;
 	size_t nfiles = 0;
 	bool json = false;
@@ -105,10 +107,13 @@ ctl_check(int argc, char *argv[])
 		ctl_usage_error(&ctl_check_help, "unexpected argument '%s'", argv[optind]);
 		goto out;
 	}
-	if (!nfiles)
-		files[nfiles++] = PORTIER_REGISTRY;
-	rc = json ? check_json(dir, files, nfiles) : config_verify(dir, files, nfiles);
+	regs = ctl_registries("check", files, &nfiles, &defaults);
+	if (!regs)
+		rc = 1;
+	else
+		rc = json ? check_json(dir, regs, nfiles) : config_verify(dir, regs, nfiles);
 out:
+	strv_free(defaults);
 	free(files);
 	return rc;
 }

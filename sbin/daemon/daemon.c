@@ -98,6 +98,52 @@ diag_log(const struct diag *dg)
 		      dg->items[i].text ? dg->items[i].text : "(out of memory)");
 }
 
+/* The registry files of one load: -r's, or the default ones listed afresh,
+ * so that a reload reads a file added to services.d as it reads conf.d's.
+ * NULL with the error in errs. */
+static char **
+registry_files(const struct daemon_opts *o, struct diag *errs)
+{
+	char **v = NULL;
+
+	if (!o->nregistries)
+		return registry_defaults(errs);
+	for (size_t i = 0; i < o->nregistries; i++) {
+		if (strv_push(&v, o->registries[i]) < 0) {
+			diag_add(errs, DIAG_ERROR, NULL, 0, "out of memory");
+			strv_free(v);
+			return NULL;
+		}
+	}
+	return v;
+}
+
+/* The registry's part of StrictModes. With the defaults, services.d itself
+ * too when it exists: whoever may write it could add a file after this
+ * check and before the load. */
+static int
+registry_secure_check(const struct daemon_opts *o, char *err, size_t len)
+{
+	struct diag dg;
+	char **files;
+	int rc = 0;
+
+	diag_init(&dg);
+	files = registry_files(o, &dg);
+	if (!files) {
+		snprintf(err, len, "%s", dg.count && dg.items[0].text ? dg.items[0].text :
+			 "out of memory");
+		rc = -1;
+	} else if (!o->nregistries && access(PORTIER_REGISTRY_DIR, F_OK) == 0) {
+		rc = access_secure_path(PORTIER_REGISTRY_DIR, err, len);
+	}
+	for (size_t i = 0; rc == 0 && files[i]; i++)
+		rc = access_secure_path(files[i], err, len);
+	strv_free(files);
+	diag_free(&dg);
+	return rc;
+}
+
 /* StrictModes (as sshd): root must not run what another user could have
  * written, so the configuration, the directories above it and the registry
  * must be root's and writable by root alone. */
@@ -108,10 +154,7 @@ daemon_secure_check(const struct daemon_opts *o, char *err, size_t len)
 		return 0;
 	if (access_secure_dir(d.confdir, err, len) < 0)
 		return -1;
-	for (size_t i = 0; i < o->nregistries; i++)
-		if (access_secure_path(o->registries[i], err, len) < 0)
-			return -1;
-	return 0;
+	return registry_secure_check(o, err, len);
 }
 
 static int
@@ -146,13 +189,16 @@ load_files(const struct daemon_opts *o, struct diag *errs)
 {
 	struct registry *reg = registry_new();
 	struct config *cfg;
+	char **files;
 
 	if (!reg) {
 		diag_add(errs, DIAG_ERROR, NULL, 0, "out of memory");
 		return NULL;
 	}
-	for (size_t i = 0; i < o->nregistries; i++)
-		registry_load(reg, o->registries[i], false, errs);
+	files = registry_files(o, errs);
+	for (size_t i = 0; files && files[i]; i++)
+		registry_load(reg, files[i], false, errs);
+	strv_free(files);
 	cfg = config_load_cached(d.confdir, reg, 0, d.cache, errs);
 	registry_free(reg);
 	if (cfg && errs->errors) {
