@@ -21,9 +21,10 @@ if [ -z "${PT_REGISTRY_NS:-}" ]; then
 fi
 
 # cover DIR: an empty tmpfs at DIR, on DIR itself when it exists, else on
-# its nearest existing parent, which must not be one the test needs.
+# its nearest existing parent, which must not be one the test needs (the
+# system's, the build's, the sources', the test's own).
 cover() {
-	local at=$1
+	local at=$1 need
 
 	while [ ! -d "$at" ]; do
 		at=$(dirname "$at")
@@ -32,6 +33,11 @@ cover() {
 	/|/etc|/usr|/usr/share|/usr/lib|/var|/tmp|/run)
 		pt_skip "$1: would hide $at; configure with a prefix whose directories exist" ;;
 	esac
+	for need in "$(cd "$top_builddir" && pwd)" "$(cd "$top_srcdir" && pwd)" "$PT_DIR"; do
+		case $need/ in
+		"$at"/*) pt_skip "$1: would hide $at, which holds $need" ;;
+		esac
+	done
 	mount -t tmpfs -o mode=755 tmpfs "$at" || pt_error "cannot mount a tmpfs on $at"
 	mkdir -p "$1" || pt_error "mkdir $1"
 }
