@@ -253,6 +253,20 @@ static const struct {
 	  "protocol tcp contradicts the /udp of the service id" },
 	{ "service \"e cho\" {\n type = internal\n port = 7\n}\n", 1, "not a valid service id" },
 	{ "service /tcp {\n type = internal\n port = 7\n}\n", 1, "the service id is empty" },
+	/* ids fit the control protocol (CONFIG_ID_MAX); the message shows at
+	 * most that much of one */
+	{ "service \"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\" {\n type = internal\n port = 7\n}\n", 1,
+	  "service 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa...': the service id is longer than 64 characters" },
+	{ "service \"bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb/tcp\" {\n type = internal\n port = 7\n}\n", 1,
+	  "the service id is longer than 64 characters" },
+	/* a quoted token shows at most 32 bytes, printable only: a file may be a
+	 * link to a secret one (libconfuse's messages and the loader's own) */
+	{ "root:$6$saltsaltsaltsalt$hashhashhashhash:19000:0:99999:7:::\n", 1,
+	  "no such option 'root:$6$saltsaltsaltsalt$hashhas...'" },
+	{ "service echo {\n type = internal\n port = \"123456789012345678901234567890123\"\n}\n", 3,
+	  "port: '12345678901234567890123456789012...' is not a number" },
+	{ "service echo {\n type = internal\n socket_type = \"s\\ttream\"\n}\n", 3,
+	  "socket_type: 's?tream' is not one of" },
 	{ "service echo {\n type = internal\n name = \"a b\"\n}\n", 3, "name: 'a b' is not a valid name" },
 	{ "service telnet {\n server = /bin/sh\n user = \"../x\"\n}\n", 3, "user: '../x' is not a valid name" },
 	{ "service echo {\n type = internal\n bind = { 1.2.3 }\n}\n", 3,
@@ -838,6 +852,27 @@ START_TEST(test_cache)
 }
 END_TEST
 
+/* What a diagnostic shows of a token: at most max bytes, then "...", only
+ * printable ASCII. */
+START_TEST(test_quote)
+{
+	char buf[CONFIG_QUOTE_SIZE], small[8];
+
+	ck_assert_str_eq(config_quote("echo", 32, buf, sizeof(buf)), "echo");
+	ck_assert_str_eq(config_quote("", 32, buf, sizeof(buf)), "");
+	ck_assert_str_eq(config_quote(NULL, 32, buf, sizeof(buf)), "(null)");
+	ck_assert_str_eq(config_quote("a\tb\x1b[31m\xc3\xa4\x7f", 32, buf, sizeof(buf)),
+			 "a?b?[31m???");
+	ck_assert_str_eq(config_quote("0123456789", 10, buf, sizeof(buf)), "0123456789");
+	ck_assert_str_eq(config_quote("0123456789x", 10, buf, sizeof(buf)), "0123456789...");
+	ck_assert_str_eq(config_quote("0123456789", 32, small, sizeof(small)), "0123...");
+	ck_assert_str_eq(config_quote_token("abcdefghijklmnopqrstuvwxyz0123456789"),
+			 "abcdefghijklmnopqrstuvwxyz012345...");
+	ck_assert_uint_eq(strlen(config_quote_id("0123456789012345678901234567890123456789"
+						 "01234567890123456789012345")), 64 + 3);
+}
+END_TEST
+
 START_TEST(test_missing_dir)
 {
 	ck_assert_ptr_null(load_dir(tmp_path("nonexistent"), 0));
@@ -1339,6 +1374,7 @@ config_suite(void)
 	tcase_add_test(tc, test_empty_config);
 	tcase_add_test(tc, test_all_errors_in_one_run);
 	tcase_add_test(tc, test_cache);
+	tcase_add_test(tc, test_quote);
 	tcase_add_test(tc, test_duplicate_across_files);
 	tcase_add_test(tc, test_host_checks_of_disabled);
 	tcase_add_test(tc, test_no_fs_checks);

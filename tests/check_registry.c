@@ -192,7 +192,13 @@ static const struct {
 	{ "foo 25/tcp/udp", "unknown protocol 'tcp/udp' (tcp, udp, sctp or dccp)" },
 	{ "foo 25/", "missing protocol after '25/'" },
 	{ "1234 25/tcp", "bad service name '1234' (printable ASCII, not only digits)" },
-	{ "foo 25/tcp b\xc3\xa4r", "bad alias 'b\xc3\xa4r' (printable ASCII, not only digits)" },
+	/* quoted as printable ASCII only (config_quote) */
+	{ "foo 25/tcp b\xc3\xa4r", "bad alias 'b??r' (printable ASCII, not only digits)" },
+	/* a long token is cut: a registry path may lead to a secret file */
+	{ "foo 25/tcp 012345678901234567890123456789012345",
+	  "bad alias '01234567890123456789012345678901...' (printable ASCII, not only digits)" },
+	{ "root:$6$saltsaltsaltsalt$hashhashhashhashhashhash:19000:0:99999:7:::",
+	  "'root:$6$saltsaltsaltsalt$hashhas...': missing PORT/PROTOCOL after the name" },
 	{ "foo 25/tcp 42", "bad alias '42' (printable ASCII, not only digits)" },
 	{ "fo\x01o 25/tcp", "control character 0x01 in line" },
 	{ "foo 25/tcp \x1b[31m", "control character 0x1b in line" },

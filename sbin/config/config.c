@@ -92,7 +92,7 @@ add_service(struct loader *ld, struct config *cfg, bool *bad, const struct build
 		config_build_release(&b);
 		return -1;
 	}
-	snprintf(b.what_buf, sizeof(b.what_buf), "service '%s'", sec->title);
+	snprintf(b.what_buf, sizeof(b.what_buf), "service '%s'", config_quote_id(sec->title));
 	b.what = b.what_buf;
 	apply_section(ld, &b, f, sec);
 	b.s.line = b.sec_at.line;

@@ -237,6 +237,24 @@ const struct service *config_find(const struct config *cfg, const char *id);
  * like snprintf: returns the length the whole line needs. */
 int config_describe(const struct service *svc, char *buf, size_t len);
 
+/* A service id: at most this many characters (the control protocol takes
+ * up to CONTROL_ID_MAX). */
+#define CONFIG_ID_MAX 64
+_Static_assert(CONFIG_ID_MAX <= CONTROL_ID_MAX, "every id must be one portierctl can name");
+
+/* config_report.c: input quoted in a diagnostic: at most max bytes of s,
+ * then "...", each byte that is not printable ASCII as '?'. Returns buf
+ * (len bytes). Files may hold anything, a link to a secret one included:
+ * quote every token with config_quote_token(), every id with
+ * config_quote_id() (shown whole when valid). */
+const char *config_quote(const char *s, size_t max, char *buf, size_t len);
+#define CONFIG_QUOTE_MAX 32
+#define CONFIG_QUOTE_SIZE (CONFIG_ID_MAX + 4)
+#define config_quote_token(s) \
+	config_quote((s), CONFIG_QUOTE_MAX, (char[CONFIG_QUOTE_SIZE]){ 0 }, CONFIG_QUOTE_SIZE)
+#define config_quote_id(s) \
+	config_quote((s), CONFIG_ID_MAX, (char[CONFIG_QUOTE_SIZE]){ 0 }, CONFIG_QUOTE_SIZE)
+
 /* config_verify.c: load the registries (strictly) and dir as portierd would,
  * print every problem to stderr and each enabled service to stdout. 0 when
  * the configuration is valid, 1 otherwise (`portierctl check`, `portierd

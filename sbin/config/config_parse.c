@@ -24,6 +24,7 @@
 
 #define INHERIT_DEFAULT	"{\"\\001inherit\"}"
 #define MAX_FILE_SIZE	(4 << 20)	/* a conf.d file is a few hundred bytes */
+#define PARSE_MSG_MAX	160	/* a message of libconfuse's we cannot take apart */
 
 /* libconfuse keeps no line per option; these are noted while it parses. */
 struct mark {			/* an option's line */
@@ -106,6 +107,43 @@ title_line(cfg_t *root, const char *title)
 	return 0;
 }
 
+/* True when every conversion in fmt is %s. */
+static bool
+only_strings(const char *fmt)
+{
+	for (const char *p = strchr(fmt, '%'); p; p = strchr(p + 2, '%'))
+		if (p[1] != 's')
+			return false;
+	return true;
+}
+
+/* libconfuse's message with each %s in it (a token of the file, mostly)
+ * cut by config_quote_token(): the file may be a link to a secret one.
+ * Version 3.3 formats nothing but %s; should another conversion come, the
+ * message is formatted as it is and cut as a whole. */
+static void
+format_cut(char *msg, size_t len, const char *fmt, va_list ap)
+{
+	char whole[512];
+	size_t n = 0;
+
+	if (!only_strings(fmt)) {
+		vsnprintf(whole, sizeof(whole), fmt, ap);
+		config_quote(whole, PARSE_MSG_MAX, msg, len);
+		return;
+	}
+	msg[0] = '\0';
+	for (const char *p = fmt; *p && n < len; p++) {
+		if (p[0] == '%') {
+			n += (size_t)snprintf(msg + n, len - n, "%s",
+					      config_quote_token(va_arg(ap, const char *)));
+			p++;
+		} else {
+			n += (size_t)snprintf(msg + n, len - n, "%c", *p);
+		}
+	}
+}
+
 static void
 parse_error(cfg_t *cfg, const char *fmt, va_list ap)
 {
@@ -116,9 +154,9 @@ parse_error(cfg_t *cfg, const char *fmt, va_list ap)
 		const char *title = va_arg(ap, const char *);
 
 		snprintf(msg, sizeof(msg), "duplicate service '%s' (first declared at %s:%d)",
-			 title, ps.path, title_line(cfg, title));
+			 config_quote_id(title), ps.path, title_line(cfg, title));
 	} else {
-		vsnprintf(msg, sizeof(msg), fmt, ap);
+		format_cut(msg, sizeof(msg), fmt, ap);
 	}
 	diag_add(ps.d, DIAG_ERROR, cfg ? cfg->filename : NULL, cfg ? cfg->line : 0, "%s", msg);
 }

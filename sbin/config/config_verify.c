@@ -29,10 +29,11 @@ check_expiry(const struct config *cfg, struct diag *d)
 			snprintf(when, sizeof(when), "%lld", (long long)s->expires);
 		if (s->expires <= now)
 			diag_add(d, DIAG_WARNING, s->file, s->line,
-				 "service '%s' expired on %s: portierd will not offer it", s->id, when);
+				 "service '%s' expired on %s: portierd will not offer it",
+				 config_quote_id(s->id), when);
 		else
 			diag_add(d, DIAG_WARNING, s->file, s->line,
-				 "service '%s' expires on %s, in %lld hours", s->id, when,
+				 "service '%s' expires on %s, in %lld hours", config_quote_id(s->id), when,
 				 (long long)(s->expires - now) / 3600);
 	}
 }

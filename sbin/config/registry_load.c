@@ -56,23 +56,24 @@ parse_port_proto(struct load *ld, int line, char *field, unsigned *port, enum re
 	unsigned long v = 0;
 
 	if (!slash) {
-		load_problem(ld, line, "'%s' is not PORT/PROTOCOL (such as 25/tcp)", field);
+		load_problem(ld, line, "'%s' is not PORT/PROTOCOL (such as 25/tcp)",
+			     config_quote_token(field));
 		return -1;
 	}
 	*slash = '\0';
 	if (ndigits == 0 || field[ndigits]) {
-		load_problem(ld, line, "bad port '%s' (a number 0-65535)", field);
+		load_problem(ld, line, "bad port '%s' (a number 0-65535)", config_quote_token(field));
 		return -1;
 	}
 	for (size_t i = 0; i < ndigits && v <= 65535; i++)
 		v = v * 10 + (unsigned long)(field[i] - '0');
 	if (v > 65535) {
-		load_problem(ld, line, "port %s out of range (0-65535)", field);
+		load_problem(ld, line, "port %s out of range (0-65535)", config_quote_token(field));
 		return -1;
 	}
 	*port = (unsigned)v;
 	if (!slash[1]) {
-		load_problem(ld, line, "missing protocol after '%s/'", field);
+		load_problem(ld, line, "missing protocol after '%s/'", config_quote_token(field));
 		return -1;
 	}
 	if (registry_proto_parse(slash + 1, proto) == 0)
@@ -82,7 +83,8 @@ parse_port_proto(struct load *ld, int line, char *field, unsigned *port, enum re
 			ld->ddp_line = line;
 		return 1;
 	}
-	load_problem(ld, line, "unknown protocol '%s' (tcp, udp, sctp or dccp)", slash + 1);
+	load_problem(ld, line, "unknown protocol '%s' (tcp, udp, sctp or dccp)",
+		     config_quote_token(slash + 1));
 	return -1;
 }
 
@@ -154,7 +156,7 @@ conflicts(struct load *ld, int line, char **names, int n, unsigned port, enum re
 		bool redefined = i == 0 && !strcmp(old->e.name, names[0]);
 
 		diag_add(ld->d, redefined && ld->strict ? DIAG_ERROR : DIAG_WARNING, ld->file, line,
-			 "%s/%s redefined as port %u; keeping port %u from %s:%d", names[i],
+			 "%s/%s redefined as port %u; keeping port %u from %s:%d", config_quote_token(names[i]),
 			 registry_proto_name(proto), port, old->e.port, old->e.file, old->e.line);
 		if (redefined)
 			return true;
@@ -248,7 +250,8 @@ load_line(struct load *ld, int line, char *s, size_t len)
 	if (split_line(ld, line, s, len, field, &nfield, &comment) < 0 || nfield == 0)
 		return 0;
 	if (nfield == 1) {
-		load_problem(ld, line, "'%s': missing PORT/PROTOCOL after the name", field[0]);
+		load_problem(ld, line, "'%s': missing PORT/PROTOCOL after the name",
+			     config_quote_token(field[0]));
 		return 0;
 	}
 
@@ -262,7 +265,7 @@ load_line(struct load *ld, int line, char *s, size_t len)
 	for (int i = 1; i < nfield; i++)
 		if (!valid_name(field[i])) {
 			load_problem(ld, line, "bad %s '%s' (printable ASCII, not only digits)",
-				     i == 1 ? "service name" : "alias", field[i]);
+				     i == 1 ? "service name" : "alias", config_quote_token(field[i]));
 			return 0;
 		}
 	if (conflicts(ld, line, field + 1, nfield - 1, port, proto))
