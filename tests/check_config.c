@@ -852,6 +852,49 @@ START_TEST(test_cache)
 }
 END_TEST
 
+/* Writes len bytes (NULs included) to tmpdir/name. */
+static void
+write_bytes(const char *name, const char *bytes, size_t len)
+{
+	int fd = open(tmp_path(name), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, bytes, len), (ssize_t)len);
+	ck_assert_int_eq(close(fd), 0);
+}
+
+/* A NUL byte anywhere is an error at its line, and the file's services are
+ * refused with it: libconfuse would stop there without a word, losing the
+ * rest of a value ("/bin/tr\0ue" loaded as /bin/tr) or of the file. */
+START_TEST(test_nul_byte)
+{
+	static const char in_value[] = "service a {\n server = \"/bin/tr\0ue\"\n port = 5000\n}\n";
+	static const char padded[] = "service b { server = /bin/sh port = 5001 }\n\n\0\0\0\0";
+	static const char in_code[] = "service c {\n server = /bin/sh\n\0 port = 5002\n}\n";
+	struct config_cache *cache = config_cache_new();
+	char conf[4200];
+	struct config *cfg;
+
+	snprintf(conf, sizeof(conf), "%s/conf.d", tmpdir);
+	ck_assert_int_eq(mkdir(conf, 0755), 0);
+	write_file("conf.d/ok.conf", "service ok { server = /bin/sh port = 5003 }\n", 0644);
+	cfg = load_cached(conf, cache);
+	ck_assert_ptr_nonnull(cfg);
+	config_free(cfg);
+	write_bytes("conf.d/a.conf", in_value, sizeof(in_value) - 1);
+	write_bytes("conf.d/b.conf", padded, sizeof(padded) - 1);
+	write_bytes("conf.d/c.conf", in_code, sizeof(in_code) - 1);
+	for (int round = 0; round < 2; round++) {	/* fresh, then through the cache */
+		ck_assert_ptr_null(round ? load_cached(conf, cache) : load_dir(conf, 0));
+		ck_assert_uint_eq(d.errors, 3);
+		expect_in(DIAG_ERROR, tmp_path("conf.d/a.conf"), 2, "a NUL byte: the file is damaged");
+		expect_in(DIAG_ERROR, tmp_path("conf.d/b.conf"), 3, "a NUL byte");
+		expect_in(DIAG_ERROR, tmp_path("conf.d/c.conf"), 3, "a NUL byte");
+	}
+	config_cache_free(cache);
+}
+END_TEST
+
 /* What a diagnostic shows of a token: at most max bytes, then "...", only
  * printable ASCII. */
 START_TEST(test_quote)
@@ -1374,6 +1417,7 @@ config_suite(void)
 	tcase_add_test(tc, test_empty_config);
 	tcase_add_test(tc, test_all_errors_in_one_run);
 	tcase_add_test(tc, test_cache);
+	tcase_add_test(tc, test_nul_byte);
 	tcase_add_test(tc, test_quote);
 	tcase_add_test(tc, test_duplicate_across_files);
 	tcase_add_test(tc, test_host_checks_of_disabled);

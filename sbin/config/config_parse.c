@@ -204,7 +204,8 @@ config_schema_free(struct schema *sc)
 	free(sc->def);
 }
 
-/* Prepares text for libconfuse, which has two blind spots: version 3.3
+/* Prepares text for libconfuse, which has three blind spots: a NUL byte
+ * ends its input without a word, so any NUL is an error here; version 3.3
  * counts a line twice after a `#` or `//` comment and rejects comments
  * inside lists, so comments are blanked out here (their newlines kept); and
  * it takes the end of the file as the end of an open section, so braces
@@ -218,6 +219,13 @@ prescan(char *p, size_t n, const char *file, struct diag *d)
 	for (size_t i = 0; i < n; i++) {
 		char c = p[i], next = i + 1 < n ? p[i + 1] : '\0';
 
+		if (c == '\0') {
+			/* libconfuse would stop at it, silently: in a value the
+			 * rest is lost, elsewhere the rest of the file. */
+			diag_add(d, DIAG_ERROR, file, line, "a NUL byte: the file is damaged "
+				 "or not text (truncated, or zero-filled after a crash?)");
+			return -1;
+		}
 		if (c == '\n')
 			line++;
 		switch (st) {
