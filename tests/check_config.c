@@ -12,6 +12,7 @@
 #include <grp.h>
 #include <netinet/in.h>
 #include <pwd.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -842,7 +843,12 @@ START_TEST(test_cache)
 	ck_assert_ptr_nonnull(cfg);
 	config_free(cfg);
 	ck_assert_int_eq(unlink(a), 0);
-	ck_assert_int_eq(mkdir(a, 0755), 0);	/* no longer a file: skipped */
+	ck_assert_int_eq(mkdir(a, 0755), 0);	/* no longer a file: not read */
+	ck_assert_ptr_null(load_cached(conf, cache));
+	ck_assert_uint_eq(d.errors, 1);
+	expect_in(DIAG_ERROR, a, 0, "not a regular file (a directory), but the running "
+		  "configuration was read from it");
+	ck_assert_int_eq(rmdir(a), 0);		/* removed: its service goes */
 	cfg = load_cached(conf, cache);
 	ck_assert_ptr_nonnull(cfg);
 	ck_assert_ptr_null(config_find(cfg, "a"));
@@ -891,6 +897,88 @@ START_TEST(test_nul_byte)
 		expect_in(DIAG_ERROR, tmp_path("conf.d/b.conf"), 3, "a NUL byte");
 		expect_in(DIAG_ERROR, tmp_path("conf.d/c.conf"), 3, "a NUL byte");
 	}
+	config_cache_free(cache);
+}
+END_TEST
+
+static void
+on_alarm(int sig)
+{
+	(void)sig;
+	_exit(3);	/* the loader blocked: the test fails with status 3 */
+}
+
+/* A *.conf entry that is not a regular file is never opened (a FIFO would
+ * block) and never skipped silently: a warning, and an error when the
+ * running configuration was read from that name, so that a link whose
+ * target vanished cannot take services away at a reload. */
+START_TEST(test_not_regular)
+{
+	struct config_cache *cache = config_cache_new();
+	char conf[4200], tel[4300];
+	struct config *cfg;
+
+	snprintf(conf, sizeof(conf), "%s/conf.d", tmpdir);
+	snprintf(tel, sizeof(tel), "%s/telnet.conf", conf);
+	ck_assert_int_eq(mkdir(conf, 0755), 0);
+	ck_assert_int_eq(mkdir(tmp_path("real"), 0755), 0);
+	write_file("real/telnet.conf", "service telnet { server = /bin/sh port = 2323 }\n", 0644);
+	write_file("conf.d/echo.conf", "service echo { type = internal }\n", 0644);
+	ck_assert_int_eq(symlink(tmp_path("real/telnet.conf"), tel), 0);
+	ck_assert_int_eq(mkfifo(tmp_path("conf.d/fifo.conf"), 0644), 0);
+	ck_assert_int_eq(mkfifo(tmp_path("conf.d/fifo"), 0644), 0);	/* not *.conf: quiet */
+	ck_assert_int_eq(symlink("/dev/null", tmp_path("conf.d/null.conf")), 0);
+	ck_assert_int_eq(symlink(tmp_path("nowhere"), tmp_path("conf.d/gone.conf")), 0);
+	signal(SIGALRM, on_alarm);
+	alarm(20);
+	/* At start (or in check): warnings; a link to a file is a file. */
+	cfg = load_cached(conf, cache);
+	ck_assert_ptr_nonnull(cfg);
+	ck_assert_ptr_nonnull(config_find(cfg, "telnet"));
+	config_free(cfg);
+	ck_assert_uint_eq(d.count, 3);
+	expect_in(DIAG_WARNING, tmp_path("conf.d/fifo.conf"), 0,
+		  "ignored: not a regular file (a FIFO)");
+	expect_in(DIAG_WARNING, tmp_path("conf.d/null.conf"), 0,
+		  "ignored: not a regular file (a device)");
+	expect_in(DIAG_WARNING, tmp_path("conf.d/gone.conf"), 0,
+		  "ignored: not a regular file (a dangling symbolic link)");
+	/* The target vanishes: an error, at every reload until the name is
+	 * fixed or removed; the other entries stay warnings. */
+	ck_assert_int_eq(unlink(tmp_path("real/telnet.conf")), 0);
+	for (int round = 0; round < 2; round++) {
+		ck_assert_ptr_null(load_cached(conf, cache));
+		ck_assert_uint_eq(d.errors, 1);
+		expect_in(DIAG_ERROR, tel, 0, "not a regular file (a dangling symbolic link), but "
+			  "the running configuration was read from it: restore the file, or "
+			  "remove the name to remove what it declared");
+		expect_in(DIAG_WARNING, tmp_path("conf.d/gone.conf"), 0, "dangling symbolic link");
+	}
+	/* Without a cache (portierctl check), nothing is known of a running
+	 * configuration: a warning. */
+	cfg = load_dir(conf, 0);
+	ck_assert_ptr_nonnull(cfg);
+	ck_assert_ptr_null(config_find(cfg, "telnet"));
+	expect_in(DIAG_WARNING, tel, 0, "ignored: not a regular file (a dangling symbolic link)");
+	config_free(cfg);
+	/* Restored, then made a FIFO: the same error, and no blocking. */
+	write_file("real/telnet.conf", "service telnet { server = /bin/sh port = 2323 }\n", 0644);
+	cfg = load_cached(conf, cache);
+	ck_assert_ptr_nonnull(cfg);
+	config_free(cfg);
+	ck_assert_int_eq(unlink(tel), 0);
+	ck_assert_int_eq(mkfifo(tel, 0644), 0);
+	ck_assert_ptr_null(load_cached(conf, cache));
+	expect_in(DIAG_ERROR, tel, 0, "not a regular file (a FIFO), but the running");
+	/* Removed: the admin's choice, its service goes without a word. */
+	ck_assert_int_eq(unlink(tel), 0);
+	cfg = load_cached(conf, cache);
+	ck_assert_ptr_nonnull(cfg);
+	ck_assert_ptr_null(config_find(cfg, "telnet"));
+	ck_assert_ptr_nonnull(config_find(cfg, "echo"));
+	ck_assert_uint_eq(d.errors, 0);
+	config_free(cfg);
+	alarm(0);
 	config_cache_free(cache);
 }
 END_TEST
@@ -1418,6 +1506,7 @@ config_suite(void)
 	tcase_add_test(tc, test_all_errors_in_one_run);
 	tcase_add_test(tc, test_cache);
 	tcase_add_test(tc, test_nul_byte);
+	tcase_add_test(tc, test_not_regular);
 	tcase_add_test(tc, test_quote);
 	tcase_add_test(tc, test_duplicate_across_files);
 	tcase_add_test(tc, test_host_checks_of_disabled);

@@ -205,7 +205,9 @@ config_load_cached(const char *dir, const struct registry *reg, unsigned flags,
 	struct conf_file *files;
 	struct schema sc = { 0 };
 	struct config *cfg;
-	char **paths = config_list_dir(dir, &n, d);
+	size_t nheld;
+	char *const *held = config_cache_held(cache, &nheld);
+	char **paths = config_list_dir(dir, held, nheld, &n, d);
 
 	if (!paths && d->errors > errors0)
 		return NULL;
@@ -226,7 +228,7 @@ config_load_cached(const char *dir, const struct registry *reg, unsigned flags,
 		load_one(&files[i], &sc, cache, d);
 	config_schema_free(&sc);
 	cfg = load_files(files, n, reg, flags, d, errors0);
-	config_cache_keep(cache, files, n);
+	config_cache_keep(cache, files, n, cfg != NULL);
 	return cfg;
 }
 

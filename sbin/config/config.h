@@ -395,7 +395,8 @@ int access_parse_loadavg(const char *buf, double *load1);
  * be owned by root and not writable by group or others (a root-owned sticky
  * directory like /tmp is fine). 0, or -1 with the reason and the fix in err. */
 int access_secure_path(const char *path, char *err, size_t errlen);
-/* The same for a directory, then for every *.conf in it. */
+/* The same for a directory, then for every *.conf in it (a symbolic link
+ * that leads nowhere is left to the loader, which reads nothing from it). */
 int access_secure_dir(const char *dir, char *err, size_t errlen);
 
 #endif

@@ -9,21 +9,16 @@
  * libconfuse's lexer is global state anyway, so parsing is single-threaded. */
 #include "autoconf.h"
 
-#include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "config/config_int.h"
 
 #define INHERIT_DEFAULT	"{\"\\001inherit\"}"
-#define MAX_FILE_SIZE	(4 << 20)	/* a conf.d file is a few hundred bytes */
 #define PARSE_MSG_MAX	160	/* a message of libconfuse's we cannot take apart */
 
 /* libconfuse keeps no line per option; these are noted while it parses. */
@@ -502,123 +497,4 @@ void
 config_pfile_free(struct pfile *pf)
 {
 	free(pf);
-}
-char *
-config_read_file(const char *path, size_t *len, struct diag *d)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	struct stat st;
-	char *buf = NULL;
-	ssize_t n;
-	size_t got = 0;
-
-	if (fd < 0 || fstat(fd, &st) < 0) {
-		diag_add(d, DIAG_ERROR, path, 0, "cannot read: %s", strerror(errno));
-		goto out;
-	}
-	if (st.st_size > MAX_FILE_SIZE) {
-		diag_add(d, DIAG_ERROR, path, 0, "file is larger than %d bytes", MAX_FILE_SIZE);
-		goto out;
-	}
-	buf = malloc((size_t)st.st_size + 1);
-	if (!buf) {
-		diag_add(d, DIAG_ERROR, path, 0, "out of memory");
-		goto out;
-	}
-	while (got < (size_t)st.st_size &&
-	       (n = read(fd, buf + got, (size_t)st.st_size - got)) != 0) {
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			diag_add(d, DIAG_ERROR, path, 0, "read: %s", strerror(errno));
-			free(buf);
-			buf = NULL;
-			goto out;
-		}
-		got += (size_t)n;
-	}
-	buf[got] = '\0';
-	*len = got;
-out:
-	if (fd >= 0)
-		close(fd);
-	return buf;
-}
-
-/* Names that package managers and editors leave behind, skipped quietly. */
-static bool
-leftover_name(const char *n)
-{
-	static const char *const suffixes[] = { "~", ".rpmnew", ".rpmsave", ".orig" };
-	size_t len = strlen(n);
-
-	if (n[0] == '.' || strstr(n, ".dpkg-"))
-		return true;
-	for (size_t i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
-		size_t sl = strlen(suffixes[i]);
-
-		if (len >= sl && !strcmp(n + len - sl, suffixes[i]))
-			return true;
-	}
-	return false;
-}
-
-static int
-cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* The paths of the files to read, in lexical (byte) order. */
-char **
-config_list_dir(const char *dir, size_t *count, struct diag *d)
-{
-	DIR *dp = opendir(dir);
-	struct dirent *de;
-	char **paths = NULL;
-	size_t n = 0;
-	bool oom = false;
-
-	if (!dp) {
-		diag_add(d, DIAG_ERROR, dir, 0, "cannot open directory: %s", strerror(errno));
-		return NULL;
-	}
-	while ((errno = 0, de = readdir(dp))) {
-		size_t len = strlen(de->d_name);
-		struct stat st;
-		char *path;
-
-		if (leftover_name(de->d_name))
-			continue;
-		if (asprintf(&path, "%s/%s", dir, de->d_name) < 0) {
-			oom = true;
-			break;
-		}
-		/* The entry's type saves a stat, except for links (followed). */
-		if (de->d_type != DT_REG && (de->d_type == DT_DIR || stat(path, &st) < 0 ||
-					     !S_ISREG(st.st_mode))) {
-			free(path);	/* subdirectories, dangling links */
-			continue;
-		}
-		if (len < 6 || strcmp(de->d_name + len - 5, ".conf")) {
-			diag_add(d, DIAG_WARNING, path, 0, "ignored: the name does not end in .conf");
-			free(path);
-			continue;
-		}
-		if (!grow(&paths, n, sizeof(char *))) {
-			free(path);
-			oom = true;
-			break;
-		}
-		paths[n++] = path;
-	}
-	if (oom)
-		diag_add(d, DIAG_ERROR, dir, 0, "out of memory");
-	else if (errno)
-		diag_add(d, DIAG_ERROR, dir, 0, "reading the directory: %s", strerror(errno));
-	closedir(dp);
-	if (n)
-		qsort(paths, n, sizeof(char *), cmp_str);
-	*count = n;
-	return paths;
 }
