@@ -15,7 +15,7 @@
 #include "config/registry_int.h"
 
 #define REG_MAX_FILE	(64u << 20)	/* no registry is this large: refuse, do not swap */
-#define REG_READ_GUESS	(64u << 10)	/* first buffer when the size is unknown (a pipe) */
+#define REG_READ_GUESS	(64u << 10)	/* first buffer when the size says 0 (/proc) */
 #define REG_MAX_FIELDS	34		/* name, port/protocol and up to 32 aliases */
 #define SEPARATORS	" \t\r\v\f"
 
@@ -302,16 +302,15 @@ load_buffer(struct load *ld, char *buf, size_t len)
 	return 0;
 }
 
-/* Reads fd to its end into one block, NUL-terminated (a NUL inside is the
- * caller's to find); NULL after "PATH: cannot read: ..." went to d. st_size
- * is a hint: pipes say 0, and a file may grow while we read. One byte more
- * than the size lets read() report the end without a reallocation, another
- * one is for the NUL. */
+/* Reads fd (a regular file) to its end into one block, NUL-terminated (a
+ * NUL inside is the caller's to find); NULL after "PATH: cannot read: ..."
+ * went to d. st_size is a hint: a file may grow while we read, and some
+ * (in /proc) say 0. One byte more than the size lets read() report the end
+ * without a reallocation, another one is for the NUL. */
 static struct block *
 read_all(int fd, const struct stat *st, size_t *len, const char *path, struct diag *d)
 {
-	size_t size = S_ISREG(st->st_mode) && st->st_size > 0 ? (size_t)st->st_size + 2 :
-		      REG_READ_GUESS;
+	size_t size = st->st_size > 0 ? (size_t)st->st_size + 2 : REG_READ_GUESS;
 	struct block *b = NULL, *nb;
 	const char *why;
 	size_t n = 0;
@@ -348,11 +347,13 @@ read_all(int fd, const struct stat *st, size_t *len, const char *path, struct di
 }
 
 /* The whole file, its length in *len, kept with reg; NULL after
- * "PATH: cannot ..." went to d. */
+ * "PATH: cannot ..." went to d. Only a regular file is read: the open does
+ * not wait (O_NONBLOCK), so a FIFO with no writer blocks neither portierd
+ * nor portierctl, and is refused with the rest. */
 static char *
 read_file(struct registry *reg, const char *path, size_t *len, struct diag *d)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	struct block *b = NULL;
 	struct stat st;
 
@@ -361,7 +362,9 @@ read_file(struct registry *reg, const char *path, size_t *len, struct diag *d)
 			 strerror(errno));
 	else if (S_ISDIR(st.st_mode))
 		diag_add(d, DIAG_ERROR, path, 0, "is a directory, not a file");
-	else if (S_ISREG(st.st_mode) && st.st_size > REG_MAX_FILE)
+	else if (!S_ISREG(st.st_mode))
+		diag_add(d, DIAG_ERROR, path, 0, "not a regular file");
+	else if (st.st_size > REG_MAX_FILE)
 		diag_add(d, DIAG_ERROR, path, 0, "cannot read: file too large");
 	else
 		b = read_all(fd, &st, len, path, d);
