@@ -122,6 +122,6 @@ main(int argc, char *argv[])
 	if (!o.nregistries)
 		registries[o.nregistries++] = PORTIER_REGISTRY;
 	if (check)
-		return config_verify(o.confdir, o.registries, o.nregistries);
+		return config_verify(o.confdir, o.registries, o.nregistries, o.insecure_config);
 	return daemon_run(&o);
 }

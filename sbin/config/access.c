@@ -498,3 +498,15 @@ access_secure_dir(const char *dir, char *err, size_t errlen)
 	closedir(d);
 	return rc;
 }
+
+int
+access_secure_config(const char *dir, const char *const *registries, size_t n, char *err,
+		     size_t errlen)
+{
+	if (access_secure_dir(dir, err, errlen) != 0)
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		if (access_secure_path(registries[i], err, errlen) != 0)
+			return -1;
+	return 0;
+}

@@ -258,8 +258,10 @@ const char *config_quote(const char *s, size_t max, char *buf, size_t len);
 /* config_verify.c: load the registries (strictly) and dir as portierd would,
  * print every problem to stderr and each enabled service to stdout. 0 when
  * the configuration is valid, 1 otherwise (`portierctl check`, `portierd
- * --check`). */
-int config_verify(const char *dir, const char *const *registries, size_t nregistries);
+ * --check`). As root and unless insecure (--insecure-config), the files
+ * must also pass portierd's StrictModes (access_secure_config). */
+int config_verify(const char *dir, const char *const *registries, size_t nregistries,
+		  bool insecure);
 
 /* config_value: parsers for the value syntaxes of portier.conf (numbers,
  * addresses, times, sizes). Pure functions of their input: no NSS, no
@@ -398,5 +400,9 @@ int access_secure_path(const char *path, char *err, size_t errlen);
 /* The same for a directory, then for every *.conf in it (a symbolic link
  * that leads nowhere is left to the loader, which reads nothing from it). */
 int access_secure_dir(const char *dir, char *err, size_t errlen);
+/* What portierd checks as root unless --insecure-config: the directory of
+ * conf.d (realpath'd, as the daemon holds it) and every registry. */
+int access_secure_config(const char *dir, const char *const *registries, size_t n,
+			 char *err, size_t errlen);
 
 #endif

@@ -3,10 +3,12 @@
  * problem, and each enabled service resolved. */
 #include "autoconf.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "config/config.h"
 
@@ -60,8 +62,27 @@ check_print(const struct config *cfg)
 	return 0;
 }
 
+/* StrictModes under portierd's conditions (as root, unless insecure) and
+ * on the same paths (the real path of dir), so that the check fails with
+ * the daemon's own words where the daemon would refuse to run. */
+static void
+check_secure(const char *dir, const char *const *files, size_t nfiles, bool insecure,
+	     struct diag *d)
+{
+	char err[PATH_MAX + 256], *real;
+
+	if (geteuid() != 0 || insecure)
+		return;
+	real = realpath(dir, NULL);
+	if (!real)
+		return;		/* the loader says why it cannot be read */
+	if (access_secure_config(real, files, nfiles, err, sizeof(err)) < 0)
+		diag_add(d, DIAG_ERROR, NULL, 0, "%s; portierd would refuse to run", err);
+	free(real);
+}
+
 int
-config_verify(const char *dir, const char *const *files, size_t nfiles)
+config_verify(const char *dir, const char *const *files, size_t nfiles, bool insecure)
 {
 	struct registry *reg = registry_new();
 	struct config *cfg = NULL;
@@ -73,6 +94,7 @@ config_verify(const char *dir, const char *const *files, size_t nfiles)
 		return 1;
 	}
 	diag_init(&d);
+	check_secure(dir, files, nfiles, insecure, &d);
 	for (size_t i = 0; i < nfiles; i++)
 		registry_load(reg, files[i], true, &d);
 	cfg = config_load(dir, reg, 0, &d);

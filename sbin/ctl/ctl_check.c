@@ -2,13 +2,14 @@
 #include "autoconf.h"
 
 #include <getopt.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "config/config.h"
 #include "ctl/ctl.h"
 
-#define CHECK_USAGE "usage: portierctl check [-c DIR] [-r FILE]...\n"
+#define CHECK_USAGE "usage: portierctl check [-c DIR] [-r FILE]... [--insecure-config]\n"
 int
 ctl_check(int argc, char *argv[])
 {
@@ -16,11 +17,13 @@ ctl_check(int argc, char *argv[])
 		{ "confdir", required_argument, NULL, 'c' },
 		{ "registry", required_argument, NULL, 'r' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "insecure-config", no_argument, NULL, 'I' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char **files = calloc((size_t)argc + 1, sizeof(*files));
 	const char *dir = PORTIER_CONFDIR;
 	size_t nfiles = 0;
+	bool insecure = false;
 	int c, rc = 2;
 
 	if (!files) {
@@ -36,6 +39,9 @@ ctl_check(int argc, char *argv[])
 			break;
 		case 'r':
 			files[nfiles++] = optarg;
+			break;
+		case 'I':	/* long only, as portierd's */
+			insecure = true;
 			break;
 		case 'h':
 			fputs(CHECK_USAGE, stdout);
@@ -58,7 +64,7 @@ ctl_check(int argc, char *argv[])
 	}
 	if (!nfiles)
 		files[nfiles++] = PORTIER_REGISTRY;
-	rc = config_verify(dir, files, nfiles);
+	rc = config_verify(dir, files, nfiles, insecure);
 out:
 	free(files);
 	return rc;
