@@ -272,7 +272,9 @@ config_apply_env(struct loader *ld, struct build *b, const struct optdef *o,
 			if (!strncmp(env[k], s, len + 1))
 				break;
 		if (env && env[k] && k >= inherited)
-			config_err(ld, b, v->id, "%s: %.*s is set twice", o->name, (int)len, s);
+			config_err(ld, b, v->id, "%s: %.*s%s is set twice", o->name,
+				   (int)(len < CONFIG_QUOTE_MAX ? len : CONFIG_QUOTE_MAX), s,
+				   len > CONFIG_QUOTE_MAX ? "..." : "");
 		else if (env && env[k] ? replace_string(&env[k], s) < 0 : config_strv_push(f, s) < 0)
 			out_of_memory(ld, b, v);
 	}
@@ -359,7 +361,8 @@ config_apply_cps(struct loader *ld, struct build *b, const struct optdef *o,
 	    cval_int(v->items[1], o->min, o->max, &wait) < 0 || (rate > 0 && wait == 0)) {
 		config_err(ld, b, v->id,
 			   "%s: '%s, %s' is not a rate of 0 (off) or more connections and a wait of 1 to %ld seconds",
-			   o->name, v->items[0], v->items[1], o->max);
+			   o->name, config_quote_token(v->items[0]), config_quote_token(v->items[1]),
+			   o->max);
 		return;
 	}
 	config_store_int(base + o->off, o->size, rate);

@@ -368,7 +368,7 @@ finish_external(struct loader *ld, struct build *b)
 		for (size_t k = 0; s->env && s->env[k]; k++)
 			if (!strncmp(s->env[k], s->passenv[i], len) && s->env[k][len] == '=')
 				config_err(ld, b, O_PASSENV, "%s is set by env and passed by passenv",
-					   s->passenv[i]);
+					   config_quote_token(s->passenv[i]));
 	}
 }
 
