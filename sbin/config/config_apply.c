@@ -227,7 +227,7 @@ config_apply_strlist(struct loader *ld, struct build *b, const struct optdef *o,
 	char ***f = (char ***)(base + o->off);
 
 	if (!v->append) {
-		config_strv_free(*f);
+		strv_free(*f);
 		*f = NULL;
 	}
 	for (size_t i = 0; i < v->n; i++) {
@@ -238,7 +238,7 @@ config_apply_strlist(struct loader *ld, struct build *b, const struct optdef *o,
 				   why);
 			continue;
 		}
-		if (config_strv_push(f, v->items[i]) < 0) {
+		if (strv_push(f, v->items[i]) < 0) {
 			out_of_memory(ld, b, v);
 			return;
 		}
@@ -255,10 +255,10 @@ config_apply_env(struct loader *ld, struct build *b, const struct optdef *o,
 	size_t inherited;
 
 	if (!v->append) {
-		config_strv_free(*f);
+		strv_free(*f);
 		*f = NULL;
 	}
-	inherited = config_strv_len(*f);
+	inherited = strv_len(*f);
 	for (size_t i = 0; i < v->n; i++) {
 		const char *s = v->items[i], *eq = strchr(s, '=');
 		size_t k, len = eq ? (size_t)(eq - s) : 0;
@@ -275,7 +275,7 @@ config_apply_env(struct loader *ld, struct build *b, const struct optdef *o,
 			config_err(ld, b, v->id, "%s: %.*s%s is set twice", o->name,
 				   (int)(len < CONFIG_QUOTE_MAX ? len : CONFIG_QUOTE_MAX), s,
 				   len > CONFIG_QUOTE_MAX ? "..." : "");
-		else if (env && env[k] ? replace_string(&env[k], s) < 0 : config_strv_push(f, s) < 0)
+		else if (env && env[k] ? replace_string(&env[k], s) < 0 : strv_push(f, s) < 0)
 			out_of_memory(ld, b, v);
 	}
 }
