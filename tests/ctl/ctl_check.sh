@@ -45,7 +45,8 @@ pt_lines out 3
 pt_has out '^echo 7/tcp stream nowait internal$'
 pt_has out '^echo/udp 7/udp dgram wait internal$'
 pt_has out "^cat 127.0.0.1:5555/tcp,\[::1\]:5555/tcp stream nowait user=$user /bin/cat -u 'a b'$"
-[ -s "$PT_DIR/err" ] && pt_cmd_fail "a valid configuration wrote to stderr"
+pt_has err '^portierctl check: 4 services \(3 enabled\), 0 errors, 0 warnings$'
+pt_lines err 1
 # Long options and option order do not matter.
 pt_cmd 0 --registry="$REGISTRY" --confdir "$PT_DIR/ok"
 pt_lines out 3
@@ -80,7 +81,7 @@ pt_has err "^$PT_DIR/bad/b.conf:3: service 'telnet': port: '70000' is not a numb
 pt_has err "^$PT_DIR/bad/b.conf:2: service 'telnet': server /nonexistent/in.telnetd: No such file or directory$"
 pt_has err "^$PT_DIR/bad/b.conf:8: service 'tftp': wait = no does not work with dgram sockets"
 pt_has err "^$PT_DIR/bad/b.conf:11: service 'echo2': port 7/tcp on all IPv4 addresses is already used by service 'echo'"
-pt_has err '^portierctl check: 5 errors$'
+pt_has err '^portierctl check: 5 errors, 0 warnings: the configuration is not valid$'
 [ -s "$PT_DIR/out" ] && pt_cmd_fail "an invalid configuration printed services"
 
 # Warnings do not fail: a disabled service whose handler is not installed,
@@ -113,7 +114,8 @@ pt_has err "^$PT_DIR/warn/README: warning: ignored: the name does not end in .co
 pt_has err "^$PT_DIR/warn/a.conf:5: warning: service 'echo' expired on 2001-01-01 "
 pt_has err "^$PT_DIR/warn/a.conf:9: warning: service 'discard' expires on .*, in (47|48) hours$"
 grep -q chargen "$PT_DIR/err" && pt_cmd_fail "a far expiry date was warned about"
-pt_lines err 4
+pt_has err '^portierctl check: 4 services \(3 enabled\), 0 errors, 4 warnings$'
+pt_lines err 5
 
 # The registry is read strictly: its errors fail the check too.
 printf 'myapp 50000/tcp\nbroken line here\n' >"$PT_DIR/local.db"
@@ -205,6 +207,6 @@ pt_has err '-c needs an argument'
 pt_cmd 2 -c "$PT_DIR/ok" extra
 pt_has err "unexpected argument 'extra'"
 pt_cmd 0 --help
-pt_has out '^usage: portierctl check \[-c DIR\] \[-r FILE\]\.\.\. \[--insecure-config\]$'
+pt_has out '^usage: portierctl check \[-c DIR\] \[-r FILE\]\.\.\. \[--json\] \[--insecure-config\]$'
 
 exit $PT_FAILED
