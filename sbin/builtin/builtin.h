@@ -195,6 +195,10 @@ struct service;
 
 /* What the daemon does for tcpmux once a name is matched. */
 struct tcpmux_ops {
+	/* Whether svc, found in the index, is served now (not disabled,
+	 * expired or skipped since the index was built): help lists only
+	 * those, and a request for another one gets "-Service not available". */
+	bool (*serving)(const struct service *svc, void *arg);
 	/* The target service's own admission (access lists, instances,
 	 * per_source, cps): NULL when admitted, else the reason the client
 	 * reads after "-". */
