@@ -562,6 +562,10 @@ daemon_run(const struct daemon_opts *o)
 	if (stdio_ensure() < 0 || daemon_load(o) < 0)
 		goto out;
 	d.pidfile = o->pidfile ? o->pidfile : daemon_pidfile_default(o->foreground);
+	if (d.pidfile && pidfile_prepare(d.pidfile) < 0) {
+		d.pidfile = NULL;
+		goto out;
+	}
 	if (d.pidfile && (other = pidfile_check(d.pidfile)) > 0) {
 		logit(LOG_ERR, "already running as pid %d (pidfile %s)", (int)other, d.pidfile);
 		d.pidfile = NULL;	/* theirs: leave it alone */
