@@ -253,7 +253,7 @@ internal_udp_ready(struct service_rt *rt, struct listener *l)
 {
 	struct udp_ctx u = { .rt = rt, .l = l };
 
-	builtin_udp_serve(rt->svc, l->w.fd, udp_admit, &u);
+	builtin_udp_serve(rt->svc, l->w.fd, listener_udp_own, udp_admit, &u);
 }
 
 void
