@@ -462,14 +462,16 @@ signals_watch(void)
 	return loop_watch(&d.sig, EPOLLIN);
 }
 
-/* portierd's own descriptors (epoll, signalfd, the control socket) come
- * before the listeners: a configuration with more sockets than the limit
- * allows must never leave it without them. They survive daemonize()'s
- * forks: the epoll set and the signalfd are the last child's. */
+/* portierd's own descriptors (epoll, the control socket) come before the
+ * listeners: a configuration with more sockets than the limit allows must
+ * never leave it without them. Both survive daemonize()'s forks. The
+ * signalfd cannot: epoll would wait for it on the queue of the process
+ * that added it, never woken by the daemon's own signals. It is made after
+ * the forks, out of the descriptors daemon_room() keeps free. */
 static int
 daemon_open_own(void)
 {
-	if (loop_init() < 0 || signals_watch() < 0)
+	if (loop_init() < 0)
 		return -1;
 	control_start();
 	return 0;
@@ -568,7 +570,7 @@ daemon_start(const struct daemon_opts *o)
 	if (!o->foreground && daemonize(&ready) < 0)
 		return -1;
 	log_choose(o);
-	if (service_table_start(&d.table) < 0)
+	if (signals_watch() < 0 || service_table_start(&d.table) < 0)
 		return -1;
 	notify_init();
 	if (d.pidfile && pidfile_write(d.pidfile) < 0)
