@@ -9,7 +9,6 @@
 #include "config/config.h"
 #include "daemon/daemon.h"
 #include "base/base.h"
-#include "spawn/spawn.h"
 
 /* -r may be given this many times. */
 #define MAX_REGISTRIES 32
@@ -37,8 +36,7 @@ usage(FILE *fp)
 		"                     %s)\n"
 		"      --check        validate registry and configuration, then exit\n"
 		"                     (as portierctl check)\n"
-		"      --version      the version and the features built in (systemd, journal,\n"
-		"                     concurrent-spawn)\n"
+		"      --version      the version and the features built in (systemd, journal)\n"
 		"\n"
 		"Exit status: 0 stopped by SIGTERM/SIGINT or check passed, 1 failure, 2 usage error.\n",
 		PORTIER_CONFDIR, PORTIER_REGISTRY, PORTIER_RUNDIR "/portierd.pid",
@@ -106,8 +104,7 @@ main(int argc, char *argv[])
 			usage(stdout);
 			return DAEMON_EXIT_OK;
 		case OPT_VERSION:
-			printf("portierd %s\nfeatures: %s %cconcurrent-spawn\n", PACKAGE_VERSION,
-			       sd_features(), spawn_concurrent() ? '+' : '-');
+			printf("portierd %s\nfeatures: %s\n", PACKAGE_VERSION, sd_features());
 			return DAEMON_EXIT_OK;
 		default:
 			usage(stderr);

@@ -30,6 +30,16 @@ void addr_name(const struct sockaddr *sa, int socktype, char *buf, size_t len);
 /* The port of an IPv4 or IPv6 address (host order); 0 for other families. */
 unsigned addr_port(const struct sockaddr *sa);
 
+/* strv: NULL-terminated vectors of strings that own their strings (argv,
+ * environments, lists of names); NULL is the empty vector. */
+size_t strv_len(char *const *v);
+/* Appends a copy of s; -1 when out of memory (v is unchanged but may have
+ * grown). */
+int strv_push(char ***v, const char *s);
+/* A deep copy; NULL for NULL or when out of memory. */
+char **strv_dup(char *const *v);
+void strv_free(char **v);
+
 /* text: values written for people, in one format for both programs. */
 
 /* t as "2026-12-06 15:42:31" in local time, with " +0100" after it when
@@ -131,10 +141,9 @@ int sd_send(const struct iovec *iov, int n);
 /* The sockets passed by the service manager (sd_listen_fds_with_names with
  * the LISTEN_* variables unset): their number, descriptors from 3 on, and
  * *names gets a NULL-terminated array of their names that the caller frees
- * with sd_names_free(). 0 when none were passed or in a build without
+ * with strv_free(). 0 when none were passed or in a build without
  * libsystemd; -1 with errno set when LISTEN_* is malformed. */
 int sd_listen(char ***names);
-void sd_names_free(char **names);
 /* sd_is_socket_inet(fd, AF_UNSPEC, type, listening, port): true when fd is
  * an IPv4 or IPv6 socket of that type on that port (listening, for streams). */
 bool sd_socket_inet(int fd, int type, uint16_t port);
@@ -194,7 +203,7 @@ void loop_stop(void);
 /* json: a small JSON writer (the control socket's replies; portierctl reads
  * them back with ctl/ctl_json.c). It escapes every string, so a service id
  * or a file name can never break the document. Pure: no I/O, tested by
- * tests/check_json.c. */
+ * tests/unit/check_json.c. */
 
 /* How deep containers nest, for the writer and portierctl's reader. */
 #define JSON_MAX_DEPTH 16
@@ -221,7 +230,7 @@ void json_bool(struct json *j, const char *key, bool value);
 const char *json_text(const struct json *j);
 
 /* control_proto: the control socket's request lines and durations, pure
- * parsing (tests/check_control.c). One request per connection, one line:
+ * parsing (tests/unit/check_control.c). One request per connection, one line:
  *   status | reload | enable ID | disable ID | open ID SECONDS | close ID
  * portierctl turns a duration ("30s", "15m", "2h", "3d", "1h30m") into the
  * seconds of `open`. */

@@ -238,10 +238,17 @@ const struct service *config_find(const struct config *cfg, const char *id);
 int config_describe(const struct service *svc, char *buf, size_t len);
 
 /* config_verify.c: load the registries (strictly) and dir as portierd would,
- * print every problem to stderr and each enabled service to stdout. 0 when
- * the configuration is valid, 1 otherwise (`portierctl check`, `portierd
+ * print every problem to stderr, each enabled service to stdout, then a
+ * summary line (services, errors, warnings) to stderr. 0 when the
+ * configuration is valid, 1 otherwise (`portierctl check`, `portierd
  * --check`). */
 int config_verify(const char *dir, const char *const *registries, size_t nregistries);
+/* Its loading half, printing nothing: every problem, and the notices of
+ * services that expire within a week, go to d. The configuration, or NULL
+ * when d holds an error; *reg gets the registry (NULL when out of memory),
+ * which the caller frees after the configuration. */
+struct config *config_verify_load(const char *dir, const char *const *registries,
+				  size_t nregistries, struct registry **reg, struct diag *d);
 
 /* config_value: parsers for the value syntaxes of portier.conf (numbers,
  * addresses, times, sizes). Pure functions of their input: no NSS, no

@@ -225,7 +225,7 @@ config_apply_strlist(struct loader *ld, struct build *b, const struct optdef *o,
 	char ***f = (char ***)(base + o->off);
 
 	if (!v->append) {
-		config_strv_free(*f);
+		strv_free(*f);
 		*f = NULL;
 	}
 	for (size_t i = 0; i < v->n; i++) {
@@ -235,7 +235,7 @@ config_apply_strlist(struct loader *ld, struct build *b, const struct optdef *o,
 			config_err(ld, b, v->id, "%s: '%s' %s", o->name, v->items[i], why);
 			continue;
 		}
-		if (config_strv_push(f, v->items[i]) < 0) {
+		if (strv_push(f, v->items[i]) < 0) {
 			out_of_memory(ld, b, v);
 			return;
 		}
@@ -252,10 +252,10 @@ config_apply_env(struct loader *ld, struct build *b, const struct optdef *o,
 	size_t inherited;
 
 	if (!v->append) {
-		config_strv_free(*f);
+		strv_free(*f);
 		*f = NULL;
 	}
-	inherited = config_strv_len(*f);
+	inherited = strv_len(*f);
 	for (size_t i = 0; i < v->n; i++) {
 		const char *s = v->items[i], *eq = strchr(s, '=');
 		size_t k, len = eq ? (size_t)(eq - s) : 0;
@@ -270,7 +270,7 @@ config_apply_env(struct loader *ld, struct build *b, const struct optdef *o,
 				break;
 		if (env && env[k] && k >= inherited)
 			config_err(ld, b, v->id, "%s: %.*s is set twice", o->name, (int)len, s);
-		else if (env && env[k] ? replace_string(&env[k], s) < 0 : config_strv_push(f, s) < 0)
+		else if (env && env[k] ? replace_string(&env[k], s) < 0 : strv_push(f, s) < 0)
 			out_of_memory(ld, b, v);
 	}
 }

@@ -350,10 +350,10 @@ finish_external(struct loader *ld, struct build *b)
 		return;
 	}
 	base = strrchr(s->server, '/') + 1;
-	if (config_strv_push(&s->argv, *base ? base : s->server) < 0)
+	if (strv_push(&s->argv, *base ? base : s->server) < 0)
 		config_err(ld, b, O_COUNT, "out of memory");
 	for (size_t i = 0; b->server_args && b->server_args[i]; i++)
-		if (config_strv_push(&s->argv, b->server_args[i]) < 0)
+		if (strv_push(&s->argv, b->server_args[i]) < 0)
 			config_err(ld, b, O_COUNT, "out of memory");
 	if (b->own[O_IDLE_TIMEOUT])
 		config_warn(ld, b, O_IDLE_TIMEOUT, "idle_timeout applies to internal TCP services only");

@@ -212,9 +212,5 @@ void config_users_free(struct user_cache *uc);
 int config_cross_check(struct loader *ld, struct config *cfg, bool *bad);
 
 /* config_build.c: string vectors (NULL-terminated) */
-size_t config_strv_len(char *const *v);
-int config_strv_push(char ***v, const char *s);
-char **config_strv_dup(char *const *v);
-void config_strv_free(char **v);
 
 #endif

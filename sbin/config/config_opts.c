@@ -245,7 +245,7 @@ copy_owned(const struct optdef *o, char *dst, const char *src)
 		*d = p ? strdup(p) : NULL;
 		break;
 	case OWNS_STRV:
-		*d = config_strv_dup((char *const *)p);
+		*d = strv_dup((char *const *)p);
 		break;
 	case OWNS_ARRAY:
 	case OWNS_ADDRS:

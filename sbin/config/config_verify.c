@@ -1,6 +1,6 @@
 /* config_verify: what `portierctl check` and `portierd --check` do: load the
  * registry (strictly) and the configuration as portierd would, print every
- * problem, and each enabled service resolved. */
+ * problem, each enabled service resolved, and a one-line summary. */
 #include "autoconf.h"
 
 #include <stdio.h>
@@ -59,33 +59,57 @@ check_print(const struct config *cfg)
 	return 0;
 }
 
+struct config *
+config_verify_load(const char *dir, const char *const *files, size_t nfiles,
+		   struct registry **regp, struct diag *d)
+{
+	struct config *cfg;
+
+	*regp = registry_new();
+	if (!*regp) {
+		diag_add(d, DIAG_ERROR, NULL, 0, "out of memory");
+		return NULL;
+	}
+	for (size_t i = 0; i < nfiles; i++)
+		registry_load(*regp, files[i], true, d);
+	cfg = config_load(dir, *regp, 0, d);
+	if (cfg)
+		check_expiry(cfg, d);
+	if (cfg && d->errors) {		/* the registry's */
+		config_free(cfg);
+		cfg = NULL;
+	}
+	return cfg;
+}
+
 int
 config_verify(const char *dir, const char *const *files, size_t nfiles)
 {
-	struct registry *reg = registry_new();
-	struct config *cfg = NULL;
+	struct registry *reg;
+	struct config *cfg;
 	struct diag d;
+	size_t enabled = 0;
 	int rc = 1;
 
-	if (!reg) {
-		fprintf(stderr, "portierctl check: out of memory\n");
-		return 1;
-	}
 	diag_init(&d);
-	for (size_t i = 0; i < nfiles; i++)
-		registry_load(reg, files[i], true, &d);
-	cfg = config_load(dir, reg, 0, &d);
-	if (cfg)
-		check_expiry(cfg, &d);
+	cfg = config_verify_load(dir, files, nfiles, &reg, &d);
 	diag_print(&d, stderr);
-	if (cfg && !d.errors && check_print(cfg) == 0)
+	if (cfg && check_print(cfg) == 0)
 		rc = 0;
-	if (d.errors)
-		fprintf(stderr, "portierctl check: %zu error%s\n", d.errors,
-			d.errors == 1 ? "" : "s");
+	for (size_t i = 0; cfg && i < cfg->count; i++)
+		enabled += !cfg->services[i].disabled;
+	/* One line that says how it went, after everything else (also when
+	 * both go to one file). */
+	fflush(stdout);
+	fprintf(stderr, "portierctl check: ");
+	if (cfg)
+		fprintf(stderr, "%zu service%s (%zu enabled), ", cfg->count,
+			cfg->count == 1 ? "" : "s", enabled);
+	fprintf(stderr, "%zu error%s, %zu warning%s%s\n", d.errors, d.errors == 1 ? "" : "s",
+		d.count - d.errors, d.count - d.errors == 1 ? "" : "s",
+		cfg ? "" : ": the configuration is not valid");
 	config_free(cfg);
 	registry_free(reg);
 	diag_free(&d);
 	return rc;
 }
-

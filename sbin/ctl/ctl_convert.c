@@ -18,9 +18,23 @@
 #include "convert/convert.h"
 #include "ctl/ctl.h"
 
-#define CONVERT_USAGE \
-	"usage: portierctl convert --from-xinetd PATH | --from-inetd FILE\n" \
-	"                          [--out DIR] [--force] [--no-host-checks] [-r FILE]...\n"
+static const struct ctl_option_help convert_options[] = {
+	{ "--from-xinetd PATH", "xinetd.conf, a file of service entries, or a directory", NULL },
+	{ "--from-inetd FILE", "an inetd.conf", NULL },
+	{ "--out DIR", "write one file per service into DIR", "standard output" },
+	{ "--force", "replace files that exist in DIR", NULL },
+	{ "--no-host-checks", "skip the checks of this host's users and files", NULL },
+	{ "-r, --registry FILE", "a registry file; repeat for several in order",
+	  PORTIER_REGISTRY },
+	{ "-h, --help", "this help", NULL },
+	{ NULL, NULL, NULL },
+};
+
+const struct ctl_help ctl_convert_help = {
+	"convert", "--from-xinetd PATH | --from-inetd FILE\n"
+	"[--out DIR] [--force] [--no-host-checks] [-r FILE]...",
+	"turn an xinetd or inetd configuration into conf.d files", convert_options,
+};
 #define STDOUT_NAME "(standard output)"
 
 /* tcpd and libwrap read these; portier does not */
@@ -214,8 +228,7 @@ done:
 static int
 usage_error(const char *what, const char *arg)
 {
-	fprintf(stderr, "portierctl convert: %s%s\n" CONVERT_USAGE, what, arg);
-	return 2;
+	return ctl_usage_error(&ctl_convert_help, "%s%s", what, arg);
 }
 
 int
@@ -250,7 +263,7 @@ ctl_convert(int argc, char *argv[])
 		case 'n': a.config_flags |= CONFIG_NO_FS_CHECKS; break;
 		case 'r': a.registries[a.nregistries++] = optarg; break;
 		case 'h':
-			fputs(CONVERT_USAGE, stdout);
+			ctl_help(&ctl_convert_help, stdout);
 			free(a.registries);
 			return 0;
 		case ':':

@@ -240,6 +240,6 @@ adopt_sockets(struct service_table *t, const struct config *cfg)
 		return 0;
 	}
 	adopted = adopt_all(t, cfg, n, names);
-	sd_names_free(names);
+	strv_free(names);
 	return adopted;
 }

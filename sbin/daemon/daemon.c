@@ -309,12 +309,7 @@ daemon_reload(struct diag *errs)
 
 	notify_reloading();
 	cfg = reload_load(errs);
-	/* A child on its way to exec reads its service and environment, which
-	 * the reload may free or replace. */
-	if (cfg && spawn_quiesce() < 0) {
-		diag_add(errs, DIAG_ERROR, NULL, 0,
-			 "handlers still on their way to exec after a second");
-	} else if (cfg && service_reload(&d.table, d.cfg, cfg, errs) == 0) {
+	if (cfg && service_reload(&d.table, d.cfg, cfg, errs) == 0) {
 		diag_log(errs);
 		d.cfg = cfg;
 		d.st.generation++;
@@ -530,20 +525,12 @@ daemon_bind(const struct daemon_opts *o)
 static void
 daemon_cleanup(void)
 {
-	/* Not freed under a child still on its way to exec (see reload). */
-	bool starting = spawn_quiesce() < 0;
-
 	notify_exit();
 	control_close();
 	timer_cancel(&d.trim);
 	internal_shutdown();	/* its connections count in the table */
-	if (starting) {
-		logit(LOG_WARNING, "handlers still on their way to exec: the configuration "
-		      "is left in memory");
-	} else {
-		service_reload_free(&d.table);
-		service_table_free(&d.table);
-	}
+	service_reload_free(&d.table);
+	service_table_free(&d.table);
 	if (d.pidfile)
 		pidfile_remove(d.pidfile);
 	if (d.sig.fd > 0) {
@@ -552,11 +539,8 @@ daemon_cleanup(void)
 	}
 	loop_exit();
 	children_free_all();
-	spawn_exit();
-	if (!starting) {
-		config_free(d.cfg);
-		config_cache_free(d.cache);
-	}
+	config_free(d.cfg);
+	config_cache_free(d.cache);
 	free(d.confdir);
 	daemon_state_free(&d.st);
 	memset(&d, 0, sizeof(d));
@@ -608,7 +592,8 @@ daemon_run(const struct daemon_opts *o)
 		d.pidfile = NULL;	/* theirs: leave it alone */
 		goto out;
 	}
-	if (signals_block() < 0 || spawn_init(service_spawn_settled) < 0 || daemon_bind(o) < 0)
+	spawn_init();
+	if (signals_block() < 0 || daemon_bind(o) < 0)
 		goto out;
 	if (daemon_start(o) < 0)
 		goto out;

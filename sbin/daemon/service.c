@@ -118,17 +118,57 @@ spawn_note(struct service_rt *rt, const struct spawn_error *e)
 		svclog_spawn_error(rt->svc, e, held);
 }
 
+/* The address c was reached on: a wildcard listener does not know which of
+ * ours was dialled; a connection handed over by tcpmux (no listener) asks
+ * its socket. */
+static const struct sockaddr *
+conn_local(const struct conn *c, struct sockaddr_storage *ss)
+{
+	socklen_t len = sizeof(*ss);
+
+	if (c->l && !(c->l->wildcard && c->fd != c->l->w.fd))
+		return (const struct sockaddr *)&c->l->addr;
+	memset(ss, 0, sizeof(*ss));
+	if (getsockname(c->fd, (struct sockaddr *)ss, &len) < 0 && c->l)
+		return (const struct sockaddr *)&c->l->addr;
+	return (const struct sockaddr *)ss;
+}
+
+/* spawn_handler()'s word on a recorded child: it reached exec (started), or
+ * a step before failed. */
+static void
+dispatch_result(struct service_rt *rt, struct child *ch, const struct spawn_error *e)
+{
+	if (e->step) {
+		ch->exec_failed = true;
+		rt->refused[REFUSED_SPAWN]++;
+		spawn_note(rt, e);
+		return;
+	}
+	rt->started++;
+	notify_changed();
+	svclog_start(rt->svc, ch->pid, ch->host, ch->port);
+}
+
 static void
 dispatch_external(struct service_rt *rt, struct conn *c)
 {
 	const struct service *svc = rt->svc;
+	struct sockaddr_storage local;
+	struct spawn_request req = {
+		.svc = svc,
+		.fd = c->fd,
+		.listening = c->l && c->fd == c->l->w.fd,
+		.local = conn_local(c, &local),
+		.remote = c->peer.ss_family != AF_UNSPEC ? (const struct sockaddr *)&c->peer : NULL,
+	};
 	struct spawn_error e;
 	struct child *ch;
 	int pidfd = -1;
 	pid_t pid;
 
 	/* A pidfd reports this child's exit alone (children.h). */
-	pid = spawn_handler(svc, &rt->spawn, c, &e,
+	pid = spawn_handler(&rt->spawn, &req, &e,
 			    children_watching(service_child_exited) ? &pidfd : NULL);
 	if (pid < 0) {
 		rt->refused[REFUSED_SPAWN]++;
@@ -158,31 +198,7 @@ dispatch_external(struct service_rt *rt, struct conn *c)
 		listener_pause(c->l, LISTENER_HELD);
 		guard_count(rt);
 	}
-	/* Reports what is known already (with a waiting clone, this child)
-	 * and keeps the settle timer running for children still in flight. */
-	spawn_settle();
-}
-
-/* spawn.c's word on a child: it reached exec (started), or a step before
- * failed. */
-void
-service_spawn_settled(pid_t pid, const struct spawn_error *e)
-{
-	struct child *ch = children_find(pid);
-	struct service_rt *rt;
-
-	if (!ch)
-		return;	/* no record (out of memory): reaped as unknown */
-	rt = ch->rt;
-	if (e->step) {
-		ch->exec_failed = true;
-		rt->refused[REFUSED_SPAWN]++;
-		spawn_note(rt, e);
-		return;
-	}
-	rt->started++;
-	notify_changed();
-	svclog_start(rt->svc, ch->pid, ch->host, ch->port);
+	dispatch_result(rt, ch, &e);
 }
 
 void
@@ -201,8 +217,6 @@ service_child_exited(struct child *ch, int status)
 {
 	struct service_rt *rt = ch->rt;
 
-	/* Its start (or failure to exec) is logged before its exit. */
-	spawn_settle();
 	rt->running--;
 	notify_changed();
 	if (ch->src_held)

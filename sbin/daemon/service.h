@@ -155,8 +155,5 @@ bool service_servable(const struct service *svc);
 void service_dispatch(struct service_rt *rt, struct conn *c);
 /* Called by the reaper for each exited handler of the service. */
 void service_child_exited(struct child *ch, int status);
-/* spawn_init()'s settled function: logs a handler's start, or its failure to
- * exec, and counts it. */
-void service_spawn_settled(pid_t pid, const struct spawn_error *e);
 
 #endif

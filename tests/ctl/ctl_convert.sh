@@ -1,0 +1,95 @@
+#!/bin/bash
+# convert.sh: portierctl convert as a command: the realistic xinetd.d files
+# and inetd.conf samples of tests/ctl/convert converted to standard output and to
+# a directory and loaded; files never overwritten without --force; warnings
+# with FILE:LINE; exit status 0, 1 (input or result invalid), 2 (usage).
+. "${top_srcdir:-../..}/tests/lib/lib.sh"
+pt_init
+
+CTL=${PORTIERCTL:-$top_builddir/sbin/portierctl}
+DATA="$top_srcdir/tests/ctl/convert"
+OUT="$PT_DIR/out"
+ERR="$PT_DIR/err"
+
+run() {
+	"$CTL" convert "$@" -r "$REGISTRY" > "$OUT" 2> "$ERR"
+}
+
+expect() {
+	local want=$1 got
+	shift
+	run "$@"
+	got=$?
+	[ "$got" -eq "$want" ] || { cat "$ERR" >&2; pt_fail "convert $*: exit $got, not $want"; }
+}
+
+# xinetd.conf with its defaults and includedir, to standard output
+expect 0 --from-xinetd "$DATA/xinetd.conf" --no-host-checks
+pt_assert_grep '^# file: 00-defaults.conf$' "$OUT" "no defaults file"
+pt_assert_grep '^service "rsync" \{$' "$OUT" "rsync missing"
+pt_assert_grep '^service "tftp/udp" \{$' "$OUT" "tftp missing"
+pt_assert_grep '^# service "ftp-sensor" \{$' "$OUT" "the SENSOR service is not a comment"
+pt_assert_grep '19 services converted, 1 kept as comments only' "$ERR" "wrong count"
+pt_assert_grep 'the result loads: 19 services' "$ERR" "the result does not load"
+pt_assert_grep 'xinetd.d/ftp:14: warning: service ftp: no_access = 10.0.0.66 .badguys.example' \
+	"$ERR" "a lost attribute is not named with FILE:LINE"
+pt_assert_grep 'xinetd.d/http-forward:10: warning: .*redirect' "$ERR" "redirect not warned about"
+
+# one directory of xinetd.d files, into a directory
+expect 0 --from-xinetd "$DATA/xinetd.d" --no-host-checks --out "$PT_DIR/conf.x"
+[ "$(ls "$PT_DIR/conf.x" | wc -l)" -eq 20 ] || pt_fail "expected 20 files: $(ls "$PT_DIR/conf.x")"
+[ ! -s "$OUT" ] || pt_fail "--out also wrote to standard output"
+pt_assert_grep '^	server_args = \{ "daemon", "--inetd", "--export-all", "--base-path=/srv/git", "/srv/git" \}$' \
+	"$PT_DIR/conf.x/git.conf" "git daemon's arguments"
+pt_assert_grep '^	only_from = \{ "10.0.0.0/8", "192.168.1.10", "192.168.1.11", "192.168.1.12", "127.0.0.1" \}$' \
+	"$PT_DIR/conf.x/mysqlchk.conf" "the health check's only_from"
+pt_assert_grep 'had no instances or per_source limit' "$ERR" "xinetd's unlimited default not reported"
+
+# never overwrite: nothing is written, the existing file stays as it was
+echo "# mine" > "$PT_DIR/conf.x/rsync.conf"
+rm "$PT_DIR/conf.x/git.conf"
+expect 1 --from-xinetd "$DATA/xinetd.d" --no-host-checks --out "$PT_DIR/conf.x"
+pt_assert_grep 'rsync.conf exists \(--force replaces it\)' "$ERR" "the clash is not named"
+pt_assert_grep 'nothing written' "$ERR" "no word that nothing was written"
+[ "$(cat "$PT_DIR/conf.x/rsync.conf")" = "# mine" ] || pt_fail "rsync.conf was overwritten"
+[ ! -e "$PT_DIR/conf.x/git.conf" ] || pt_fail "git.conf was written despite the clash"
+expect 0 --from-xinetd "$DATA/xinetd.d" --no-host-checks --out "$PT_DIR/conf.x" --force
+pt_assert_grep 'server = "/usr/bin/rsync"' "$PT_DIR/conf.x/rsync.conf" "--force did not replace"
+
+# Debian's inetd.conf as update-inetd writes it
+expect 0 --from-inetd "$DATA/inetd.conf" --no-host-checks --out "$PT_DIR/conf.i"
+pt_assert_grep '18 services converted, 1 kept as comments only' "$ERR" "wrong inetd count"
+pt_assert_grep 'inetd.conf:26: warning: service telnet: server tcpd' "$ERR" "tcpd not warned about"
+pt_assert_grep '^	disable = yes$' "$PT_DIR/conf.i/ftp.conf" "#<off># entry not disabled"
+pt_assert_grep '^	server = "/usr/sbin/in.telnetd"$' "$PT_DIR/conf.i/telnet.conf" "tcpd not replaced"
+
+# inetd.conf lines inetd rejects: converted as far as possible, exit 1
+expect 1 --from-inetd "$DATA/inetd-hosts.conf" --no-host-checks
+pt_assert_grep 'inetd-hosts.conf:14: syntax error' "$ERR" "the short line is not reported"
+pt_assert_grep 'inetd-hosts.conf:15: internal service whois unknown' "$ERR" "whois not reported"
+pt_assert_grep '^	bind = \{ "10.0.0.1", "10.0.0.2" \}$' "$OUT" "host list not converted"
+
+# validated as portierctl check would: a handler that is not there
+mkdir "$PT_DIR/xin"
+# (not root, naming another user is an error of its own: name ours then)
+user_line="\\tuser = $(id -un)\\n"
+[ "$(id -u)" -eq 0 ] && user_line="\\tuser = nobody\\n"
+printf "service mine\\n{\\n\\ttype = UNLISTED\\n\\tport = 9000\\n\\tsocket_type = stream\\n\\twait = no\\n${user_line}\\tserver = %s\\n}\\n" \
+	"$PT_DIR/no-such-handler" > "$PT_DIR/xin/mine"
+expect 1 --from-xinetd "$PT_DIR/xin"
+pt_assert_grep "no-such-handler: No such file" "$ERR" "a missing server is not found"
+pt_assert_grep 'the result does not load: 1 error' "$ERR" "validation failure not summed up"
+printf "service mine\\n{\\n\\ttype = UNLISTED\\n\\tport = 9000\\n\\tsocket_type = stream\\n\\twait = no\\n${user_line}\\tserver = %s\\n}\\n" \
+	"$PT_HANDLER" > "$PT_DIR/xin/mine"
+expect 0 --from-xinetd "$PT_DIR/xin"
+
+# usage
+expect 2
+expect 2 --from-xinetd a --from-inetd b
+expect 2 --from-xinetd "$DATA/xinetd.d" --force
+expect 2 --from-xinetd "$DATA/xinetd.d" --bogus
+expect 2 --from-xinetd
+expect 1 --from-inetd "$PT_DIR/nonexistent"
+pt_assert_grep 'nonexistent: No such file or directory' "$ERR" "missing file not reported"
+"$CTL" convert --help | grep -q -- '--from-xinetd PATH' || pt_fail "--help"
+exit 0
