@@ -55,14 +55,16 @@ check_files(const struct daemon_opts *o)
 	int rc;
 
 	if (o->nregistries)
-		return config_verify(o->confdir, o->registries, o->nregistries);
+		return config_verify(o->confdir, o->registries, o->nregistries,
+				     o->insecure_config);
 	diag_init(&d);
 	defaults = registry_defaults(&d);
 	diag_print(&d, stderr);
 	diag_free(&d);
 	if (!defaults)
 		return DAEMON_EXIT_FAIL;
-	rc = config_verify(o->confdir, (const char *const *)defaults, strv_len(defaults));
+	rc = config_verify(o->confdir, (const char *const *)defaults, strv_len(defaults),
+			   o->insecure_config);
 	strv_free(defaults);
 	return rc;
 }

@@ -37,6 +37,7 @@
 #include "daemon/daemon.h"
 #include "daemon/daemon_state.h"
 #include "daemon/internal.h"
+#include "daemon/nofile.h"
 #include "daemon/notify.h"
 #include "daemon/pidfile.h"
 #include "daemon/service.h"
@@ -502,6 +503,39 @@ signals_watch(void)
 	return loop_watch(&d.sig, EPOLLIN);
 }
 
+/* portierd's own descriptors (epoll, the control socket) come before the
+ * listeners: a configuration with more sockets than the limit allows must
+ * never leave it without them. Both survive daemonize()'s forks. The
+ * signalfd cannot: epoll would wait for it on the queue of the process
+ * that added it, never woken by the daemon's own signals. It is made after
+ * the forks, out of the descriptors daemon_room() keeps free. */
+static int
+daemon_open_own(void)
+{
+	if (loop_init() < 0)
+		return -1;
+	control_start();
+	return 0;
+}
+
+/* The sockets the services still need (after those adopted), against
+ * RLIMIT_NOFILE: one line saying what is missing, rather than an error
+ * per socket and a daemon without descriptors. */
+static int
+daemon_room(void)
+{
+	char err[256];
+	size_t sockets = 0;
+
+	for (size_t i = 0; i < d.table.count; i++)
+		if (d.table.rt[i]->state == SERVICE_UNBOUND)
+			sockets += service_naddrs(d.table.rt[i]->svc);
+	if (nofile_room(sockets, err, sizeof(err)) == 0)
+		return 0;
+	logit(LOG_ERR, "%s; refusing to start", err);
+	return -1;
+}
+
 /* Opens every listener. Fails when nothing could be bound although some
  * service wanted to listen, or on any failure with --strict. */
 static int
@@ -509,12 +543,16 @@ daemon_bind(const struct daemon_opts *o)
 {
 	size_t bound, adopted, failed, wanted = 0;
 
+	if (daemon_open_own() < 0)
+		return -1;
 	if (service_table_init(&d.table, d.cfg->services, d.cfg->count, &d.cfg->settings) < 0)
 		return -1;
 	for (size_t i = 0; i < d.table.count; i++)
 		wanted += d.table.rt[i]->state == SERVICE_UNBOUND;
 	/* Sockets from the service manager first: their services bind nothing. */
 	adopted = adopt_sockets(&d.table, d.cfg);
+	if (daemon_room() < 0)
+		return -1;
 	failed = service_table_bind(&d.table, &bound);
 	bound += adopted;
 	if (failed && o->strict) {
@@ -562,10 +600,9 @@ daemon_start(const struct daemon_opts *o)
 	if (!o->foreground && daemonize(&ready) < 0)
 		return -1;
 	log_choose(o);
-	if (loop_init() < 0 || signals_watch() < 0 || service_table_start(&d.table) < 0)
+	if (signals_watch() < 0 || service_table_start(&d.table) < 0)
 		return -1;
 	notify_init();
-	control_start();
 	if (d.pidfile && pidfile_write(d.pidfile) < 0)
 		return -1;
 	if (ready >= 0) {
@@ -592,6 +629,10 @@ daemon_run(const struct daemon_opts *o)
 	if (stdio_ensure() < 0 || daemon_load(o) < 0)
 		goto out;
 	d.pidfile = o->pidfile ? o->pidfile : daemon_pidfile_default(o->foreground);
+	if (d.pidfile && pidfile_prepare(d.pidfile) < 0) {
+		d.pidfile = NULL;
+		goto out;
+	}
 	if (d.pidfile && (other = pidfile_check(d.pidfile)) > 0) {
 		logit(LOG_ERR, "already running as pid %d (pidfile %s)", (int)other, d.pidfile);
 		d.pidfile = NULL;	/* theirs: leave it alone */
