@@ -21,28 +21,40 @@ cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Regular files only, links followed: a directory or a dangling link is
- * not a registry; a FIFO would block the reader. */
 static bool
-local_file(const struct dirent *de, const char *path)
+local_name(const char *name)
 {
-	struct stat st;
+	size_t len = strlen(name), sl = strlen(LOCAL_SUFFIX);
 
-	if (de->d_type == DT_REG)
-		return true;
-	if (de->d_type == DT_DIR)
-		return false;
-	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+	return len > sl && !strcmp(name + len - sl, LOCAL_SUFFIX);
 }
 
-/* A README beside the files is said to be ignored, as in conf.d. */
+/* Regular files only, links followed, none opened here: a FIFO would block
+ * the reader. As in conf.d, a subdirectory is skipped quietly; another
+ * entry named *.db (a dangling link, a FIFO) and a file with another name
+ * (a README) are said to be ignored. */
 static int
-local_add(char ***v, const char *path, size_t len, struct diag *d)
+local_add(char ***v, const struct dirent *de, const char *path, struct diag *d)
 {
-	size_t sl = strlen(LOCAL_SUFFIX);
+	struct stat st;
+	int err = 0;
 
-	if (len <= sl || strcmp(path + strlen(path) - sl, LOCAL_SUFFIX)) {
-		diag_add(d, DIAG_WARNING, path, 0, "ignored: the name does not end in " LOCAL_SUFFIX);
+	if (de->d_type == DT_DIR)
+		return 0;
+	if (de->d_type != DT_REG && stat(path, &st) < 0)
+		err = errno;
+	else if (de->d_type != DT_REG && S_ISDIR(st.st_mode))
+		return 0;
+	if (!local_name(de->d_name)) {
+		if (!err && (de->d_type == DT_REG || S_ISREG(st.st_mode)))
+			diag_add(d, DIAG_WARNING, path, 0,
+				 "ignored: the name does not end in " LOCAL_SUFFIX);
+		return 0;
+	}
+	if (err || (de->d_type != DT_REG && !S_ISREG(st.st_mode))) {
+		diag_add(d, DIAG_WARNING, path, 0, "ignored: not a regular file (%s)",
+			 err == ENOENT ? "a dangling symbolic link" : err ? strerror(err) :
+			 S_ISFIFO(st.st_mode) ? "a FIFO" : "not a file");
 		return 0;
 	}
 	if (strv_push(v, path) < 0) {
@@ -69,7 +81,6 @@ local_files(char ***v, const char *dir, struct diag *d)
 		return -1;
 	}
 	while (rc == 0 && (errno = 0, de = readdir(dp))) {
-		size_t len = strlen(de->d_name);
 		char *path;
 
 		if (config_leftover_name(de->d_name))
@@ -79,8 +90,7 @@ local_files(char ***v, const char *dir, struct diag *d)
 			rc = -1;
 			break;
 		}
-		if (local_file(de, path))
-			rc = local_add(v, path, len, d);
+		rc = local_add(v, de, path, d);
 		free(path);
 	}
 	if (rc == 0 && errno) {

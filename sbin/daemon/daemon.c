@@ -119,51 +119,24 @@ registry_files(const struct daemon_opts *o, struct diag *errs)
 	return v;
 }
 
-/* The registry's part of StrictModes. With the defaults, services.d itself
- * too when it exists: whoever may write it could add a file after this
- * check and before the load. */
-static int
-registry_secure_check(const struct daemon_opts *o, char *err, size_t len)
-{
-	struct diag dg;
-	char **files;
-	int rc = 0;
-
-	diag_init(&dg);
-	files = registry_files(o, &dg);
-	if (!files) {
-		snprintf(err, len, "%s", dg.count && dg.items[0].text ? dg.items[0].text :
-			 "out of memory");
-		rc = -1;
-	} else if (!o->nregistries && access(PORTIER_REGISTRY_DIR, F_OK) == 0) {
-		rc = access_secure_path(PORTIER_REGISTRY_DIR, err, len);
-	}
-	for (size_t i = 0; rc == 0 && files[i]; i++)
-		rc = access_secure_path(files[i], err, len);
-	strv_free(files);
-	diag_free(&dg);
-	return rc;
-}
-
 /* StrictModes (as sshd): root must not run what another user could have
- * written, so the configuration, the directories above it and the registry
- * must be root's and writable by root alone. */
+ * written, so the configuration, the registry files of this load and the
+ * directories above them must be root's and writable by root alone. */
 static int
-daemon_secure_check(const struct daemon_opts *o, char *err, size_t len)
+daemon_secure_check(const struct daemon_opts *o, char *const *files, char *err, size_t len)
 {
 	if (geteuid() != 0 || o->insecure_config)
 		return 0;
-	if (access_secure_dir(d.confdir, err, len) < 0)
-		return -1;
-	return registry_secure_check(o, err, len);
+	return access_secure_config(d.confdir, (const char *const *)files, strv_len(files),
+				    err, len);
 }
 
 static int
-daemon_secure(const struct daemon_opts *o)
+daemon_secure(const struct daemon_opts *o, char *const *files)
 {
 	char err[PATH_MAX + 256];
 
-	if (daemon_secure_check(o, err, sizeof(err)) == 0)
+	if (daemon_secure_check(o, files, err, sizeof(err)) == 0)
 		return 0;
 	logit(LOG_ERR, "%s; refusing to run", err);
 	return -1;
@@ -186,20 +159,17 @@ heap_release(void)
  * only names ports while loading (each service holds its number): its ~3 MB
  * go at once. NULL, with the errors in errs, when the files are not valid. */
 static struct config *
-load_files(const struct daemon_opts *o, struct diag *errs)
+load_files(char *const *files, struct diag *errs)
 {
 	struct registry *reg = registry_new();
 	struct config *cfg;
-	char **files;
 
 	if (!reg) {
 		diag_add(errs, DIAG_ERROR, NULL, 0, "out of memory");
 		return NULL;
 	}
-	files = registry_files(o, errs);
-	for (size_t i = 0; files && files[i]; i++)
+	for (size_t i = 0; files[i]; i++)
 		registry_load(reg, files[i], false, errs);
-	strv_free(files);
 	cfg = config_load_cached(d.confdir, reg, 0, d.cache, errs);
 	registry_free(reg);
 	if (cfg && errs->errors) {
@@ -213,6 +183,7 @@ static int
 daemon_load(const struct daemon_opts *o)
 {
 	struct diag dg;
+	char **files = NULL;
 	int rc = -1;
 
 	diag_init(&dg);
@@ -222,10 +193,15 @@ daemon_load(const struct daemon_opts *o)
 		logerr(LOG_ERR, "%s", o->confdir);
 		goto out;
 	}
-	if (daemon_secure(o) < 0)
+	files = registry_files(o, &dg);
+	if (!files) {
+		diag_log(&dg);
+		goto out;
+	}
+	if (daemon_secure(o, files) < 0)
 		goto out;
 	d.cache = config_cache_new();	/* without one, every reload parses all */
-	d.cfg = load_files(o, &dg);
+	d.cfg = load_files(files, &dg);
 	diag_log(&dg);
 	if (!d.cfg) {
 		logit(LOG_ERR, "%s: configuration invalid: %zu error(s)", o->confdir, dg.errors);
@@ -233,6 +209,7 @@ daemon_load(const struct daemon_opts *o)
 	}
 	rc = 0;
 out:
+	strv_free(files);
 	diag_free(&dg);
 	heap_release();
 	return rc;
@@ -335,12 +312,17 @@ static struct config *
 reload_load(struct diag *errs)
 {
 	char err[PATH_MAX + 256];
+	char **files = registry_files(d.opts, errs);
+	struct config *cfg = NULL;
 
-	if (daemon_secure_check(d.opts, err, sizeof(err)) < 0) {
-		diag_add(errs, DIAG_ERROR, NULL, 0, "%s", err);
+	if (!files)
 		return NULL;
-	}
-	return load_files(d.opts, errs);
+	if (daemon_secure_check(d.opts, files, err, sizeof(err)) < 0)
+		diag_add(errs, DIAG_ERROR, NULL, 0, "%s", err);
+	else
+		cfg = load_files(files, errs);
+	strv_free(files);
+	return cfg;
 }
 
 /* Reads the files again and moves the running services to them (mark and

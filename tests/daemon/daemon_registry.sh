@@ -112,12 +112,15 @@ pt_wait_log 'reload: generation' || pt_fail "no reload"
 out=$($PT_CLIENT tcp 127.0.0.1 "$P2") || pt_fail "pt-more (services.d/more.db) does not answer"
 [ "$out" = more ] || pt_fail "pt-more said '$out'"
 
-# StrictModes: a services.d that others may write could get a file
-# between the check and the load.
+# StrictModes: the files of a services.d that others may write are refused,
+# as portierctl check says.
 chmod o+w "$LOCAL"
 kill -HUP "$PT_PID"
 pt_wait_log 'reload failed' || pt_fail "a world-writable services.d was accepted"
 pt_assert_grep "$LOCAL: writable by others" "$PT_LOG" "no reason given"
+! "$PORTIERCTL" check -c "$PT_CONFD" > "$PT_DIR/check.out" 2>&1 ||
+	pt_fail "check accepts a world-writable services.d"
+pt_assert_grep "$LOCAL: writable by others" "$PT_DIR/check.out" "check gives no reason"
 chmod o-w "$LOCAL"
 pt_answers_local=$($PT_CLIENT tcp 127.0.0.1 "$P1") && [ "$pt_answers_local" = local ] ||
 	pt_fail "pt-local stopped after a refused reload"

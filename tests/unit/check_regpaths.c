@@ -86,6 +86,16 @@ joined(char **v)
 	return buf;
 }
 
+/* The diagnostic that contains text, or NULL. */
+static const char *
+has_diag(const struct diag *d, const char *text)
+{
+	for (size_t i = 0; i < d->count; i++)
+		if (d->items[i].text && strstr(d->items[i].text, text))
+			return d->items[i].text;
+	return NULL;
+}
+
 START_TEST(test_shipped_then_local_in_byte_order)
 {
 	struct diag d;
@@ -106,8 +116,8 @@ START_TEST(test_shipped_then_local_in_byte_order)
 END_TEST
 
 /* What editors and package managers leave behind is skipped quietly, as
- * in conf.d; other files are named in a warning; directories, dangling
- * links and FIFOs are no registry. */
+ * in conf.d, and so are subdirectories; other files, dangling links and
+ * FIFOs are named in a warning, and never opened. */
 START_TEST(test_leftovers_skipped)
 {
 	static const char *const leftovers[] = {
@@ -128,10 +138,14 @@ START_TEST(test_leftovers_skipped)
 	diag_init(&d);
 	v = registry_default_paths(shipped, localdir, &d);
 	ck_assert_str_eq(joined(v), "services.db services.d/local.db");
-	ck_assert_uint_eq(d.count, 1);
+	ck_assert_uint_eq(d.count, 3);
 	ck_assert_uint_eq(d.errors, 0);
-	ck_assert_ptr_nonnull(strstr(d.items[0].text, "services.d/README: warning: ignored: "
-				     "the name does not end in .db"));
+	ck_assert_ptr_nonnull(has_diag(&d, "services.d/README: warning: ignored: "
+				       "the name does not end in .db"));
+	ck_assert_ptr_nonnull(has_diag(&d, "services.d/dangling.db: warning: ignored: "
+				       "not a regular file (a dangling symbolic link)"));
+	ck_assert_ptr_nonnull(has_diag(&d, "services.d/fifo.db: warning: ignored: "
+				       "not a regular file (a FIFO)"));
 	strv_free(v);
 	diag_free(&d);
 }
