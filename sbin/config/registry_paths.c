@@ -1,6 +1,6 @@
 /* registry_paths: which files make the registry when no -r names any
  * (services.db(5)). The shipped file is data, replaced by every upgrade;
- * an admin's names live in files of their own in services.d, which no
+ * an admin's names live in files of their own in services.d, that no
  * package owns, so an upgrade never asks about them. */
 #include "autoconf.h"
 
