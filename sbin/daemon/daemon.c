@@ -314,8 +314,9 @@ daemon_reload(struct diag *errs)
 		d.cfg = cfg;
 		d.st.generation++;
 		daemon_state_reload(&d.st, true, errs);
-		logit(LOG_INFO, "reload: generation %lu, %zu services, %.1f ms", d.st.generation,
-		      cfg->count, (double)(children_clock_us() - t0) / 1e3);
+		log_event(LOG_INFO, LOG_EVENT_RELOADED, "reload: generation %lu, %zu services, "
+			  "%.1f ms", d.st.generation, cfg->count,
+			  (double)(children_clock_us() - t0) / 1e3);
 		reload_trim_later();
 		notify_ready(&d.table);
 		return 0;
@@ -323,8 +324,8 @@ daemon_reload(struct diag *errs)
 	config_free(cfg);
 	diag_log(errs);
 	daemon_state_reload(&d.st, false, errs);
-	logit(LOG_ERR, "reload failed: %zu error(s); the running configuration (generation "
-	      "%lu) is unchanged", errs->errors, d.st.generation);
+	log_event(LOG_ERR, LOG_EVENT_RELOAD_FAILED, "reload failed: %zu error(s); the running "
+		  "configuration (generation %lu) is unchanged", errs->errors, d.st.generation);
 	reload_trim_later();
 	notify_ready(&d.table);
 	return -1;
@@ -363,7 +364,8 @@ on_signal(struct watcher *w, uint32_t events)
 				break;
 			case SIGTERM:
 			case SIGINT:
-				logit(LOG_NOTICE, "SIG%s: shutting down", sigabbrev_np(si[i].ssi_signo));
+				log_event(LOG_NOTICE, LOG_EVENT_STOPPING, "SIG%s: shutting down",
+					  sigabbrev_np(si[i].ssi_signo));
 				loop_stop();
 				break;
 			case SIGHUP:
@@ -597,8 +599,8 @@ daemon_run(const struct daemon_opts *o)
 		goto out;
 	if (daemon_start(o) < 0)
 		goto out;
-	logit(LOG_INFO, "portierd %s started: %zu service(s) configured", PACKAGE_VERSION,
-	      d.cfg->count);
+	log_event(LOG_INFO, LOG_EVENT_STARTED, "portierd %s started: %zu service(s) configured",
+		  PACKAGE_VERSION, d.cfg->count);
 	if (loop_run() == 0)
 		rc = DAEMON_EXIT_OK;
 	notify_stopping();
