@@ -133,6 +133,9 @@ bool log_stream_matches(const char *journal_stream, dev_t dev, ino_t ino);
 bool log_stderr_is_journal(void);
 
 void log_open(const char *ident, enum log_target target, int facility);
+/* 0 when a syslog daemon accepts a connection on _PATH_LOG (/dev/log),
+ * else -1 with errno. */
+int log_syslog_probe(void);
 void log_set_debug(bool on);
 bool log_debug_enabled(void);
 enum log_target log_target(void);

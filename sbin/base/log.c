@@ -3,11 +3,14 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <paths.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -26,6 +29,29 @@ log_open(const char *ident, enum log_target t, int facility)
 	target = t;
 	if (t == LOG_TO_SYSLOG)
 		openlog(ident, LOG_PID | LOG_NDELAY, facility);
+}
+
+/* openlog() says nothing when no syslog daemon listens, and syslog() then
+ * drops every message: connect as glibc does (datagram, else stream). */
+int
+log_syslog_probe(void)
+{
+	static const int types[] = { SOCK_DGRAM, SOCK_STREAM };
+	struct sockaddr_un sa = { .sun_family = AF_UNIX, .sun_path = _PATH_LOG };
+	int fd, rc = -1, err = 0;
+
+	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]) && rc < 0; i++) {
+		fd = socket(AF_UNIX, types[i] | SOCK_CLOEXEC, 0);
+		if (fd < 0)
+			return -1;
+		rc = connect(fd, (struct sockaddr *)&sa, sizeof(sa));
+		err = errno;
+		close(fd);
+		if (rc < 0 && err != EPROTOTYPE)
+			break;
+	}
+	errno = err;
+	return rc;
 }
 
 void

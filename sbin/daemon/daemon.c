@@ -18,6 +18,7 @@
 #ifdef HAVE_MALLOC_TRIM
 #include <malloc.h>
 #endif
+#include <paths.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -243,11 +244,16 @@ daemonize(int *ready_fd)
 	return 0;
 }
 
+/* Before detaching, while stderr is still the caller's: a missing syslog
+ * daemon is said there, once. In the foreground portierd then logs to
+ * stderr; detached, stderr is /dev/null and it stays with syslog, which
+ * glibc tries to reach again for every message. */
 static void
 log_choose(const struct daemon_opts *o)
 {
 	const struct daemon_settings *s = &d.cfg->settings;
 	enum log_target t = o->foreground ? LOG_TO_STDERR : LOG_TO_SYSLOG;
+	bool no_journal = false;
 
 	if (d.journal_stream && sd_available())
 		t = LOG_TO_JOURNAL;	/* started by systemd: its natural target */
@@ -258,12 +264,19 @@ log_choose(const struct daemon_opts *o)
 		t = LOG_TO_SYSLOG;
 	if (t == LOG_TO_JOURNAL && !sd_available()) {
 		t = o->foreground ? LOG_TO_STDERR : LOG_TO_SYSLOG;
-		log_open("portierd", t, s->log_facility ? s->log_facility : LOG_DAEMON);
-		logit(LOG_WARNING, "log = journal: this portierd was built without systemd "
-		      "support; logging to %s instead", t == LOG_TO_STDERR ? "stderr" : "syslog");
-		return;
+		no_journal = true;
+	}
+	if (t == LOG_TO_SYSLOG && log_syslog_probe() < 0) {
+		logit(LOG_WARNING, "syslog unavailable (%s: %s): %s", _PATH_LOG, strerror(errno),
+		      o->foreground ? "logging to stderr instead"
+				    : "messages are lost until a syslog daemon listens there");
+		if (o->foreground)
+			t = LOG_TO_STDERR;
 	}
 	log_open("portierd", t, s->log_facility ? s->log_facility : LOG_DAEMON);
+	if (no_journal)
+		logit(LOG_WARNING, "log = journal: this portierd was built without systemd "
+		      "support; logging to %s instead", t == LOG_TO_STDERR ? "stderr" : "syslog");
 }
 
 /* ---- reload (SIGHUP, portierctl reload) ---- */
@@ -553,9 +566,9 @@ daemon_start(const struct daemon_opts *o)
 {
 	int ready = -1;
 
+	log_choose(o);
 	if (!o->foreground && daemonize(&ready) < 0)
 		return -1;
-	log_choose(o);
 	if (signals_watch() < 0 || service_table_start(&d.table) < 0)
 		return -1;
 	notify_init();
