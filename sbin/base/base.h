@@ -87,7 +87,7 @@ enum log_event {
 	LOG_EVENT_NONE,		/* no MESSAGE_ID */
 	LOG_EVENT_HANDLER_START,
 	LOG_EVENT_HANDLER_EXIT,
-	LOG_EVENT_INTERNAL,	/* an internal service served a connection */
+	LOG_EVENT_INTERNAL,	/* an internal service's connection: start, end, served */
 	LOG_EVENT_REFUSED,
 	LOG_EVENT_SPAWN_FAILED,
 	LOG_EVENT_STARTED,	/* portierd is ready */
