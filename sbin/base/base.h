@@ -80,9 +80,27 @@ void diag_move(struct diag *dst, struct diag *src);
 
 enum log_target { LOG_TO_STDERR, LOG_TO_SYSLOG, LOG_TO_JOURNAL };
 
+/* The kinds of event whose journal entries carry a MESSAGE_ID (a fixed
+ * 128-bit id each, listed in docs/systemd.md), so that `journalctl
+ * MESSAGE_ID=…` finds them whatever the message's words. */
+enum log_event {
+	LOG_EVENT_NONE,		/* no MESSAGE_ID */
+	LOG_EVENT_HANDLER_START,
+	LOG_EVENT_HANDLER_EXIT,
+	LOG_EVENT_INTERNAL,	/* an internal service's connection: start, end, served */
+	LOG_EVENT_REFUSED,
+	LOG_EVENT_SPAWN_FAILED,
+	LOG_EVENT_STARTED,	/* portierd is ready */
+	LOG_EVENT_RELOADED,
+	LOG_EVENT_RELOAD_FAILED,
+	LOG_EVENT_STOPPING,
+	LOG_EVENT_COUNT
+};
+
 /* Structured fields that travel with a message (the journal keeps them as
  * fields, the text targets ignore what the message already says). */
 struct log_fields {
+	enum log_event event;
 	const char *service_id;
 	const char *remote_addr;
 	int remote_port;	/* 0: none */
@@ -93,15 +111,17 @@ struct log_fields {
 };
 
 /* A message as journal fields ("NAME=value" each), for sd_send():
- * MESSAGE, PRIORITY, SYSLOG_IDENTIFIER, then each field of log_fields that
- * is set. */
-#define LOG_RECORD_FIELDS 10
+ * MESSAGE, PRIORITY, SYSLOG_IDENTIFIER, then MESSAGE_ID and each field of
+ * log_fields that is set. */
+#define LOG_RECORD_FIELDS 11
 struct log_record {
 	struct iovec iov[LOG_RECORD_FIELDS];
 	size_t n;
 	char buf[4096];		/* the texts the iovecs point to */
 };
 
+/* The MESSAGE_ID of an event, 32 hex digits; NULL for LOG_EVENT_NONE. */
+const char *log_event_id(enum log_event event);
 /* Fills r from a message and its fields (f may be NULL). Pure: no I/O. */
 void log_record_format(struct log_record *r, int prio, const struct log_fields *f,
 		       const char *msg);
@@ -113,6 +133,9 @@ bool log_stream_matches(const char *journal_stream, dev_t dev, ino_t ino);
 bool log_stderr_is_journal(void);
 
 void log_open(const char *ident, enum log_target target, int facility);
+/* 0 when a syslog daemon accepts a connection on _PATH_LOG (/dev/log),
+ * else -1 with errno. */
+int log_syslog_probe(void);
 void log_set_debug(bool on);
 bool log_debug_enabled(void);
 enum log_target log_target(void);
@@ -121,6 +144,9 @@ void logit(int prio, const char *fmt, ...) __attribute__((format(printf, 2, 3)))
 /* logit plus ": strerror(errno)" */
 void logerr(int prio, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void log_fields(int prio, const struct log_fields *f, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* A message about one of portierd's own events, with its MESSAGE_ID. */
+void log_event(int prio, enum log_event event, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
 #define debug(...) do { if (log_debug_enabled()) logit(LOG_DEBUG, __VA_ARGS__); } while (0)

@@ -18,6 +18,7 @@
 #ifdef HAVE_MALLOC_TRIM
 #include <malloc.h>
 #endif
+#include <paths.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -266,11 +267,16 @@ daemonize(int *ready_fd)
 	return 0;
 }
 
+/* Before detaching, while stderr is still the caller's: a missing syslog
+ * daemon is said there, once. In the foreground portierd then logs to
+ * stderr; detached, stderr is /dev/null and it stays with syslog, which
+ * glibc tries to reach again for every message. */
 static void
 log_choose(const struct daemon_opts *o)
 {
 	const struct daemon_settings *s = &d.cfg->settings;
 	enum log_target t = o->foreground ? LOG_TO_STDERR : LOG_TO_SYSLOG;
+	bool no_journal = false;
 
 	if (d.journal_stream && sd_available())
 		t = LOG_TO_JOURNAL;	/* started by systemd: its natural target */
@@ -281,12 +287,19 @@ log_choose(const struct daemon_opts *o)
 		t = LOG_TO_SYSLOG;
 	if (t == LOG_TO_JOURNAL && !sd_available()) {
 		t = o->foreground ? LOG_TO_STDERR : LOG_TO_SYSLOG;
-		log_open("portierd", t, s->log_facility ? s->log_facility : LOG_DAEMON);
-		logit(LOG_WARNING, "log = journal: this portierd was built without systemd "
-		      "support; logging to %s instead", t == LOG_TO_STDERR ? "stderr" : "syslog");
-		return;
+		no_journal = true;
+	}
+	if (t == LOG_TO_SYSLOG && log_syslog_probe() < 0) {
+		logit(LOG_WARNING, "syslog unavailable (%s: %s): %s", _PATH_LOG, strerror(errno),
+		      o->foreground ? "logging to stderr instead"
+				    : "messages are lost until a syslog daemon listens there");
+		if (o->foreground)
+			t = LOG_TO_STDERR;
 	}
 	log_open("portierd", t, s->log_facility ? s->log_facility : LOG_DAEMON);
+	if (no_journal)
+		logit(LOG_WARNING, "log = journal: this portierd was built without systemd "
+		      "support; logging to %s instead", t == LOG_TO_STDERR ? "stderr" : "syslog");
 }
 
 /* ---- reload (SIGHUP, portierctl reload) ---- */
@@ -342,8 +355,9 @@ daemon_reload(struct diag *errs)
 		d.cfg = cfg;
 		d.st.generation++;
 		daemon_state_reload(&d.st, true, errs);
-		logit(LOG_INFO, "reload: generation %lu, %zu services, %.1f ms", d.st.generation,
-		      cfg->count, (double)(children_clock_us() - t0) / 1e3);
+		log_event(LOG_INFO, LOG_EVENT_RELOADED, "reload: generation %lu, %zu services, "
+			  "%.1f ms", d.st.generation, cfg->count,
+			  (double)(children_clock_us() - t0) / 1e3);
 		reload_trim_later();
 		notify_ready(&d.table);
 		return 0;
@@ -351,8 +365,8 @@ daemon_reload(struct diag *errs)
 	config_free(cfg);
 	diag_log(errs);
 	daemon_state_reload(&d.st, false, errs);
-	logit(LOG_ERR, "reload failed: %zu error(s); the running configuration (generation "
-	      "%lu) is unchanged", errs->errors, d.st.generation);
+	log_event(LOG_ERR, LOG_EVENT_RELOAD_FAILED, "reload failed: %zu error(s); the running "
+		  "configuration (generation %lu) is unchanged", errs->errors, d.st.generation);
 	reload_trim_later();
 	notify_ready(&d.table);
 	return -1;
@@ -391,7 +405,8 @@ on_signal(struct watcher *w, uint32_t events)
 				break;
 			case SIGTERM:
 			case SIGINT:
-				logit(LOG_NOTICE, "SIG%s: shutting down", sigabbrev_np(si[i].ssi_signo));
+				log_event(LOG_NOTICE, LOG_EVENT_STOPPING, "SIG%s: shutting down",
+					  sigabbrev_np(si[i].ssi_signo));
 				loop_stop();
 				break;
 			case SIGHUP:
@@ -579,9 +594,9 @@ daemon_start(const struct daemon_opts *o)
 {
 	int ready = -1;
 
+	log_choose(o);
 	if (!o->foreground && daemonize(&ready) < 0)
 		return -1;
-	log_choose(o);
 	if (signals_watch() < 0 || service_table_start(&d.table) < 0)
 		return -1;
 	notify_init();
@@ -625,8 +640,8 @@ daemon_run(const struct daemon_opts *o)
 		goto out;
 	if (daemon_start(o) < 0)
 		goto out;
-	logit(LOG_INFO, "portierd %s started: %zu service(s) configured", PACKAGE_VERSION,
-	      d.cfg->count);
+	log_event(LOG_INFO, LOG_EVENT_STARTED, "portierd %s started: %zu service(s) configured",
+		  PACKAGE_VERSION, d.cfg->count);
 	if (loop_run() == 0)
 		rc = DAEMON_EXIT_OK;
 	notify_stopping();

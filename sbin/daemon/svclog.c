@@ -77,7 +77,9 @@ void
 svclog_start(const struct service *svc, pid_t pid, const char *host, int port)
 {
 	unsigned m = svc->log_on_success;
-	struct log_fields f = { .service_id = svc->id, .duration_usec = -1 };
+	struct log_fields f = {
+		.event = LOG_EVENT_HANDLER_START, .service_id = svc->id, .duration_usec = -1,
+	};
 	char from[ADDR_NAME_MAX] = "";
 
 	if (!(m & (LOGF_PID | LOGF_HOST)))
@@ -117,7 +119,9 @@ svclog_exit(const struct service *svc, pid_t pid, const char *host, int port, in
 	    long long dur_us)
 {
 	unsigned m = svc->log_on_success;
-	struct log_fields f = { .service_id = svc->id, .duration_usec = -1 };
+	struct log_fields f = {
+		.event = LOG_EVENT_HANDLER_EXIT, .service_id = svc->id, .duration_usec = -1,
+	};
 	char st[64] = "", from[ADDR_NAME_MAX] = "", dur[32] = "";
 	int prio = LOG_INFO;
 
@@ -147,7 +151,9 @@ svclog_internal(const struct service *svc, const char *event, const char *host, 
 		long long dur_us)
 {
 	unsigned m = svc->log_on_success;
-	struct log_fields f = { .service_id = svc->id, .duration_usec = -1 };
+	struct log_fields f = {
+		.event = LOG_EVENT_INTERNAL, .service_id = svc->id, .duration_usec = -1,
+	};
 	char from[ADDR_NAME_MAX] = "", dur[32] = "";
 
 	/* PID and EXIT mean nothing here; HOST and DURATION as for handlers */
@@ -165,7 +171,7 @@ svclog_refused(const struct service *svc, const char *host, int port, enum refus
 {
 	unsigned m = svc->log_on_failure;
 	struct log_fields f = {
-		.service_id = svc->id, .duration_usec = -1,
+		.event = LOG_EVENT_REFUSED, .service_id = svc->id, .duration_usec = -1,
 		.refused_reason = access_refusal_name(why),
 	};
 	char from[ADDR_NAME_MAX] = "", held_text[64] = "";
@@ -199,7 +205,8 @@ void
 svclog_spawn_error(const struct service *svc, const struct spawn_error *e, unsigned held)
 {
 	struct log_fields f = {
-		.service_id = svc->id, .duration_usec = -1, .refused_reason = "spawn",
+		.event = LOG_EVENT_SPAWN_FAILED, .service_id = svc->id, .duration_usec = -1,
+		.refused_reason = "spawn",
 	};
 	char held_text[64] = "";
 

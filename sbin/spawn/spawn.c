@@ -97,6 +97,18 @@ reserved(const char *name, size_t len)
 	return names_have(reserved_env, sizeof(reserved_env) / sizeof(reserved_env[0]), name, len);
 }
 
+/* True when one of the n entries of v is NAME=... */
+static bool
+env_has(char *const *v, size_t n, const char *name)
+{
+	size_t len = strlen(name);
+
+	for (size_t i = 0; i < n; i++)
+		if (!strncmp(v[i], name, len) && v[i][len] == '=')
+			return true;
+	return false;
+}
+
 /* Adds "NAME=value" to v, replacing an earlier entry of the same name. */
 static int
 env_put(char **v, size_t *n, char *entry)
@@ -140,8 +152,8 @@ env_put_static(const struct service *svc, char **v, size_t *n, const char *entry
 int
 spawn_prepare(struct spawn_ctx *ctx, const struct service *svc)
 {
-	/* SERVICE, PROTO, LISTEN_FDS, LISTEN_FDNAMES, a connection's, NULL */
-	size_t cap = strv_len(svc->env) + strv_len(svc->passenv) + 4 + DYN_COUNT + 1;
+	/* PATH, SERVICE, PROTO, LISTEN_FDS, LISTEN_FDNAMES, a connection's, NULL */
+	size_t cap = strv_len(svc->env) + strv_len(svc->passenv) + 5 + DYN_COUNT + 1;
 	char *entry;
 	size_t n = 0;
 
@@ -166,6 +178,10 @@ spawn_prepare(struct spawn_ctx *ctx, const struct service *svc)
 		if (rc < 0)
 			goto oom;
 	}
+	/* passenv = { "PATH" } with no PATH of ours gives the default too. */
+	if (!env_has(ctx->envp, n, "PATH") &&
+	    env_put(ctx->envp, &n, strdup("PATH=" SPAWN_DEFAULT_PATH)) < 0)
+		goto oom;
 	if (asprintf(&entry, "SERVICE=%s", svc->id) < 0 || env_put(ctx->envp, &n, entry) < 0)
 		goto oom;
 	entry = strdup(svc->socktype == SOCK_STREAM ? "PROTO=TCP" : "PROTO=UDP");

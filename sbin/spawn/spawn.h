@@ -50,8 +50,12 @@ struct spawn_request {
  * handlers get the limit portierd was started with. */
 void spawn_init(void);
 
+/* A handler's PATH when neither env nor passenv gives one: systemd's default,
+ * so that a handler can run another program by name. */
+#define SPAWN_DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
 /* Builds envp from env, passenv (read from portierd's environment now),
- * SERVICE and PROTO (and LISTEN_FDS, LISTEN_FDNAMES for systemd activation),
+ * SPAWN_DEFAULT_PATH when neither set PATH, SERVICE and PROTO (and LISTEN_FDS, LISTEN_FDNAMES for systemd activation),
  * with room for a connection's entries. Returns -1 when out of memory. */
 int spawn_prepare(struct spawn_ctx *ctx, const struct service *svc);
 void spawn_release(struct spawn_ctx *ctx);

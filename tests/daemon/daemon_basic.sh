@@ -56,9 +56,11 @@ expect '^sid_is_pid=1$'
 expect '^cwd=/$'
 expect '^SigBlk=0+$'
 expect '^SigIgn=0+$'
-# environment: env, passenv, then the connection's variables; nothing else
+# environment: env, passenv, the default PATH, then the connection's
+# variables; nothing else (tests/daemon/daemon_env.sh: PATH)
 expect '^env:GREETING=hello world$'
 expect '^env:PT_PASSED=passed-value$'
+expect '^env:PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin$'
 expect '^env:SERVICE=report$'
 expect '^env:PROTO=TCP$'
 expect '^env:LOCAL_ADDR=127\.0\.0\.1$'
@@ -70,9 +72,9 @@ expect "^env:TCPLOCALPORT=$REPORT\$"
 expect '^env:TCPREMOTEIP=127\.0\.0\.1$'
 expect '^env:TCPREMOTEPORT=[0-9]+$'
 n=$(grep -c '^env:' "$R")
-[ "$n" -eq 12 ] || pt_fail "handler environment has $n variables, expected 12: $(grep '^env:' "$R")"
+[ "$n" -eq 13 ] || pt_fail "handler environment has $n variables, expected 13: $(grep '^env:' "$R")"
 grep -q '^env:PT_UNSET' "$R" && pt_fail "an unset passenv variable appeared"
-grep -q '^env:PATH=' "$R" && pt_fail "portierd's PATH leaked into the handler"
+[ "$(grep -c '^env:PATH=' "$R")" -eq 1 ] || pt_fail "portierd's PATH leaked into the handler"
 
 # the connection's remote port is the client's, as logged
 port=$(sed -n 's/^env:REMOTE_PORT=//p' "$R")

@@ -3,7 +3,8 @@
 # stderr is the journal's stream (JOURNAL_STREAM), portierd's lines reach
 # the journal with their fields (SERVICE_ID, REMOTE_ADDR, REMOTE_PORT,
 # HANDLER_PID, EXIT_STATUS, DURATION_USEC, REFUSED_REASON), so that
-# `journalctl SERVICE_ID=…` finds them. The test needs no running systemd:
+# `journalctl SERVICE_ID=…` finds them, and each kind of event with its
+# MESSAGE_ID (the table of docs/systemd.md). The test needs no running systemd:
 # it re-runs itself in private mount and PID namespaces with a journald of
 # its own on tmpfs (the host's journal, if any, is never touched). SKIP when
 # the build has no journal support, without root or without journald.
@@ -97,7 +98,27 @@ field "$PT_PID" MESSAGE SERVICE_ID=jdeny | grep -q "jdeny: refused connection fr
 [ "$(field "$PT_PID" SYSLOG_IDENTIFIER SERVICE_ID=jok | head -n 1)" = portierd ] ||
 	pt_fail "SYSLOG_IDENTIFIER"
 grep -q "jok" "$PT_LOG" && pt_fail "log = journal, but lines went to stderr"
+# MESSAGE_ID: start-up, a handler's start and exit, a refusal, a reload
+# (good, then bad), the stop
+jwait "$PT_PID" MESSAGE_ID=509453c49d024f7eb0c7611bd300677b || pt_fail "no MESSAGE_ID of start-up"
+jwait "$PT_PID" MESSAGE_ID=0f20d3c015904264b4f3b7a68e9d50dd SERVICE_ID=jok ||
+	pt_fail "no MESSAGE_ID of jok's handler start"
+jwait "$PT_PID" MESSAGE_ID=016d1b5ee7404e2ebbadfe964b25ebbd SERVICE_ID=jok ||
+	pt_fail "no MESSAGE_ID of jok's handler exit"
+jwait "$PT_PID" MESSAGE_ID=7cae5b880d8746719b3aaa75048c3fe5 SERVICE_ID=jdeny ||
+	pt_fail "no MESSAGE_ID of jdeny's refusal"
+field "$PT_PID" MESSAGE MESSAGE_ID=0f20d3c015904264b4f3b7a68e9d50dd | grep -q '^jok: start pid' ||
+	pt_fail "the start entry's MESSAGE"
+kill -HUP "$PT_PID"
+jwait "$PT_PID" MESSAGE_ID=00819a06c33a4c809d6b941203b12473 || pt_fail "no MESSAGE_ID of a reload"
+echo 'service broken {' > "$PT_CONFD/broken.conf"
+kill -HUP "$PT_PID"
+jwait "$PT_PID" MESSAGE_ID=42d9ec9670004e96bab8ada187745e9e ||
+	pt_fail "no MESSAGE_ID of a failed reload"
+rm "$PT_CONFD/broken.conf"
+pid=$PT_PID
 pt_stop || pt_fail "portierd exited with status $?"
+jwait "$pid" MESSAGE_ID=220c94229d734effaa1480bbbce4be6b || pt_fail "no MESSAGE_ID of the stop"
 
 # 2. No `log`, in the foreground, stderr is "the journal's stream": the
 #    journal is the default.

@@ -49,6 +49,7 @@ END_TEST
 START_TEST(test_every_field)
 {
 	struct log_fields f = {
+		.event = LOG_EVENT_HANDLER_EXIT,
 		.service_id = "telnet", .remote_addr = "192.0.2.7", .remote_port = 40123,
 		.handler_pid = 4242, .exit_status = "status 0", .duration_usec = 1500000,
 		.refused_reason = "per_source",
@@ -56,7 +57,8 @@ START_TEST(test_every_field)
 	struct log_record r;
 
 	log_record_format(&r, LOG_INFO, &f, "telnet: exit pid 4242");
-	ck_assert_uint_eq(r.n, 10);
+	ck_assert_uint_eq(r.n, 11);
+	ck_assert_str_eq(field(&r, "MESSAGE_ID"), "016d1b5ee7404e2ebbadfe964b25ebbd");
 	ck_assert_str_eq(field(&r, "MESSAGE"), "telnet: exit pid 4242");
 	ck_assert_str_eq(field(&r, "PRIORITY"), "6");
 	ck_assert_str_eq(field(&r, "SERVICE_ID"), "telnet");
@@ -78,6 +80,7 @@ START_TEST(test_unset_fields_left_out)
 
 	log_record_format(&r, LOG_NOTICE, &f, "ftp: refused: access");
 	ck_assert_uint_eq(r.n, 5);
+	ck_assert_ptr_null(field(&r, "MESSAGE_ID"));	/* LOG_EVENT_NONE */
 	ck_assert_str_eq(field(&r, "SERVICE_ID"), "ftp");
 	ck_assert_str_eq(field(&r, "REFUSED_REASON"), "access");
 	ck_assert_ptr_null(field(&r, "REMOTE_ADDR"));
@@ -103,6 +106,7 @@ START_TEST(test_longest_message_keeps_fields)
 	/* log.c formats messages into 2,048 bytes: the longest still leaves
 	 * room for every field. */
 	struct log_fields f = {
+		.event = LOG_EVENT_SPAWN_FAILED,
 		.service_id = "a-rather-long-service-identifier/tcp",
 		.remote_addr = "2001:db8:ffff:ffff:ffff:ffff:ffff:ffff", .remote_port = 65535,
 		.handler_pid = 2147483647, .exit_status = "signal SEGV (core dumped)",
@@ -113,9 +117,51 @@ START_TEST(test_longest_message_keeps_fields)
 
 	memset(msg, 'x', sizeof(msg) - 1);
 	log_record_format(&r, LOG_WARNING, &f, msg);
-	ck_assert_uint_eq(r.n, 10);
+	ck_assert_uint_eq(r.n, 11);
+	ck_assert_str_eq(field(&r, "MESSAGE_ID"), "1aa41eb84d1144bd8718117cac18a2e8");
 	ck_assert_uint_eq(r.iov[0].iov_len, strlen("MESSAGE=") + sizeof(msg) - 1);
 	ck_assert_str_eq(field(&r, "DURATION_USEC"), "9223372036854775807");
+}
+END_TEST
+
+/* The ids of docs/systemd.md: journal queries and programs match them, so
+ * they never change. */
+static const struct {
+	enum log_event event;
+	const char *id;
+} message_ids[] = {
+	{ LOG_EVENT_HANDLER_START, "0f20d3c015904264b4f3b7a68e9d50dd" },
+	{ LOG_EVENT_HANDLER_EXIT, "016d1b5ee7404e2ebbadfe964b25ebbd" },
+	{ LOG_EVENT_INTERNAL, "e001f781e5e24ec0863c65e75d8259e7" },
+	{ LOG_EVENT_REFUSED, "7cae5b880d8746719b3aaa75048c3fe5" },
+	{ LOG_EVENT_SPAWN_FAILED, "1aa41eb84d1144bd8718117cac18a2e8" },
+	{ LOG_EVENT_STARTED, "509453c49d024f7eb0c7611bd300677b" },
+	{ LOG_EVENT_RELOADED, "00819a06c33a4c809d6b941203b12473" },
+	{ LOG_EVENT_RELOAD_FAILED, "42d9ec9670004e96bab8ada187745e9e" },
+	{ LOG_EVENT_STOPPING, "220c94229d734effaa1480bbbce4be6b" },
+};
+
+START_TEST(test_message_id)
+{
+	struct log_fields f = { .event = message_ids[_i].event, .duration_usec = -1 };
+	struct log_record r;
+
+	/* every kind has its id, in the record after the three fixed fields */
+	ck_assert_uint_eq(sizeof(message_ids) / sizeof(message_ids[0]), LOG_EVENT_COUNT - 1);
+	log_record_format(&r, LOG_INFO, &f, "an event");
+	ck_assert_uint_eq(r.n, 4);
+	ck_assert_str_eq(field(&r, "MESSAGE_ID"), message_ids[_i].id);
+	ck_assert_str_eq(log_event_id(message_ids[_i].event), message_ids[_i].id);
+	for (size_t j = 0; j < sizeof(message_ids) / sizeof(message_ids[0]); j++)
+		if (j != (size_t)_i)
+			ck_assert_str_ne(message_ids[j].id, message_ids[_i].id);
+}
+END_TEST
+
+START_TEST(test_message_id_none)
+{
+	ck_assert_ptr_null(log_event_id(LOG_EVENT_NONE));
+	ck_assert_ptr_null(log_event_id(LOG_EVENT_COUNT));
 }
 END_TEST
 
@@ -159,6 +205,9 @@ main(void)
 	tcase_add_test(tc, test_unset_fields_left_out);
 	tcase_add_test(tc, test_zero_duration_is_a_value);
 	tcase_add_test(tc, test_longest_message_keeps_fields);
+	tcase_add_loop_test(tc, test_message_id, 0,
+			    sizeof(message_ids) / sizeof(message_ids[0]));
+	tcase_add_test(tc, test_message_id_none);
 	tcase_add_test(tc, test_journal_stream);
 	tcase_add_test(tc, test_stderr_is_journal);
 	suite_add_tcase(s, tc);
