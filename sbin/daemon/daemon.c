@@ -155,6 +155,7 @@ load_files(const struct daemon_opts *o, struct diag *errs)
 		registry_load(reg, o->registries[i], false, errs);
 	cfg = config_load_cached(d.confdir, reg, 0, d.cache, errs);
 	registry_free(reg);
+	config_check_cleartext(cfg, errs);
 	if (cfg && errs->errors) {
 		config_free(cfg);
 		cfg = NULL;
