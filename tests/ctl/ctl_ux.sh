@@ -220,5 +220,9 @@ bash --norc --noprofile -c '
 	[ "$got" = "mux-echo" ] || { echo "disable m<TAB>: $got"; exit 1; }
 	got=$(try "$p" open echo --for "")
 	[ "${got%% *}" = "30s" ] || { echo "open echo --for <TAB>: $got"; exit 1; }
+	got=$(try "$p" audit --fail-on "")
+	[ "$got" = "info warning critical" ] || { echo "audit --fail-on <TAB>: $got"; exit 1; }
+	got=$(try "$p" audit --)
+	[ "$got" = "--json --fail-on --confdir --registry --socket --help" ] || { echo "audit --<TAB>: $got"; exit 1; }
 ' ctl_ux "$BC" "$COMP" "$PT_DIR/portierctl" || pt_fail "bash completion"
 exit 0
