@@ -51,6 +51,11 @@ findings() {
 	audit "$1" --json
 	shift
 	cp "$OUT" "$JS"
+	findings_of "$1"
+}
+
+# findings_of PYTHON: the same on the JSON already in $JS.
+findings_of() {
 	python3 -c "import json, sys
 d = json.load(open(sys.argv[1]))
 f = sorted('%s %s %s %s' % (x['severity'], x['code'], x['port'], x['service'])
@@ -148,10 +153,20 @@ pt_wait_count "'telnet' \\(telnet, clear text\\)" 2 || true
 	pt_fail "portierd did not warn again at the reload"
 
 # ---- with portierd: every finding ----
-pt_ctl open door --for 2s > /dev/null || pt_fail "open door --for 2s"
-T0=$(date +%s)
-audit 1
-[ $(( $(date +%s) - T0 )) -ge 2 ] && pt_skip "the machine is too slow for a 2 s open period"
+# the table and the JSON within the 2 s of the open period: a slow moment
+# of the machine gets two more tries
+for try in 1 2 3; do
+	pt_ctl open door --for 2s > /dev/null || pt_fail "open door --for 2s"
+	T0=$(date +%s.%N)
+	audit 1 --json
+	cp "$OUT" "$JS"
+	audit 1
+	python3 -c 'import sys, time; sys.exit(time.time() - float(sys.argv[1]) >= 1.5)' "$T0" &&
+		break
+	[ "$try" = 3 ] && pt_skip "the machine is too slow for a 2 s open period"
+	pt_wait_count "door: open period ended: closed" "$try" 10 ||
+		pt_fail "the open period did not end"
+done
 pt_assert_grep "^portierd pid $PT_PID; configuration" "$OUT" "no portierd line"
 pt_assert_grep '^tcp +127\.0\.0\.1 +4001 +[0-9]+ +root +portierd +newoak +registered +door +open until ' \
 	"$OUT" "the open door's line"
@@ -164,7 +179,7 @@ pt_assert_grep '^critical  service telnet \(telnet, clear text\) is reachable on
 pt_assert_grep '^info      2049/tcp is nfs; owned by python3$' "$OUT" "the nfs finding in the table"
 pt_assert_grep '^ +fix: ' "$OUT" "no fix lines"
 awk 'length > 120 { exit 1 }' "$OUT" || pt_fail "a line is wider than COLUMNS=120"
-findings 1 '
+findings_of '
 want = ["critical cleartext 23 telnet", "critical port-taken 4005 taken",
         "warning cleartext 110 pop3", "warning not-listening 4004 ghost",
         "warning not-listening 4005 taken", "warning unregistered 40001 None",
@@ -176,7 +191,7 @@ assert d["counts"] == {"info": 2, "warning": 5, "critical": 2}, d["counts"]
 s = {(x["protocol"], x["port"]): x for x in d["sockets"]}
 door = s[("tcp", 4001)]
 assert door["portier"] and door["service"] == "door" and door["state"] == "open", door
-assert 0 < door["until"] - d["time"] <= 2, door
+assert 0 <= door["until"] - d["time"] <= 2, door
 assert ("tcp", 4002) not in s and ("tcp", 4003) not in s and ("tcp", 4004) not in s, s
 nfs = s[("tcp", 2049)]
 assert nfs["command"] == "python3" and nfs["registry_name"] == "nfs" and not nfs["portier"], nfs
@@ -187,7 +202,8 @@ assert "192.0.2.99" in g["text"] or "assign" in g["text"], g
 assert all(x["fix"] for x in d["findings"]), d'
 
 # ---- the open period ends: the door is shut, and nothing is critical ----
-pt_wait_log "door: open period ended: closed" 10 || pt_fail "the open period did not end"
+pt_wait_count "door: open period ended: closed" "$try" 10 ||
+	pt_fail "the open period did not end"
 findings 1 '
 assert not any(x["port"] == 4001 for x in d["sockets"]), d["sockets"]
 assert not any(" open-after-expiry " in x for x in f), f'
