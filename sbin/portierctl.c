@@ -36,6 +36,9 @@ usage(FILE *fp)
 		PORTIER_RUNDIR "/control");
 	for (size_t i = 0; i < NCOMMANDS; i++)
 		fprintf(fp, "  %-8s  %s\n", commands[i].help->name, commands[i].help->summary);
+	fprintf(fp, "\nThe registry (check, convert, list, lookup) unless -r names files:\n"
+		"%s, then every *.db in\n%s, in name order (services.db(5)).\n",
+		PORTIER_REGISTRY, PORTIER_REGISTRY_DIR);
 	fprintf(fp, "\nExit status: 0 success, 1 negative answer, invalid configuration or refused\n"
 		"request, 2 usage error, 3 portierd could not be asked (not running, no access).\n");
 }

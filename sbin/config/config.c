@@ -92,7 +92,7 @@ add_service(struct loader *ld, struct config *cfg, bool *bad, const struct build
 		config_build_release(&b);
 		return -1;
 	}
-	snprintf(b.what_buf, sizeof(b.what_buf), "service '%s'", sec->title);
+	snprintf(b.what_buf, sizeof(b.what_buf), "service '%s'", config_quote_id(sec->title));
 	b.what = b.what_buf;
 	apply_section(ld, &b, f, sec);
 	b.s.line = b.sec_at.line;
@@ -205,7 +205,9 @@ config_load_cached(const char *dir, const struct registry *reg, unsigned flags,
 	struct conf_file *files;
 	struct schema sc = { 0 };
 	struct config *cfg;
-	char **paths = config_list_dir(dir, &n, d);
+	size_t nheld;
+	char *const *held = config_cache_held(cache, &nheld);
+	char **paths = config_list_dir(dir, held, nheld, &n, d);
 
 	if (!paths && d->errors > errors0)
 		return NULL;
@@ -226,7 +228,7 @@ config_load_cached(const char *dir, const struct registry *reg, unsigned flags,
 		load_one(&files[i], &sc, cache, d);
 	config_schema_free(&sc);
 	cfg = load_files(files, n, reg, flags, d, errors0);
-	config_cache_keep(cache, files, n);
+	config_cache_keep(cache, files, n, cfg != NULL);
 	return cfg;
 }
 

@@ -45,6 +45,17 @@ void registry_free(struct registry *reg);
 int registry_load(struct registry *reg, const char *path, bool strict, struct diag *d);
 size_t registry_count(const struct registry *reg);
 
+/* registry_paths: the files read when no -r names any (services.db(5)):
+ * the shipped registry, then every *.db of localdir in byte order of
+ * names, skipping what editors and package managers leave behind (as in
+ * conf.d); a missing localdir adds nothing. A NULL-terminated list for
+ * strv_free(), or NULL with the error in d (memory, an unreadable
+ * directory); names not ending in .db are warnings in d. portierd and
+ * every portierctl command that reads the registry use registry_defaults(),
+ * the configured paths: PORTIER_REGISTRY, then PORTIER_REGISTRY_DIR. */
+char **registry_default_paths(const char *shipped, const char *localdir, struct diag *d);
+char **registry_defaults(struct diag *d);
+
 /* Name or alias, case-sensitive as /etc/services is. NULL when absent. */
 const struct reg_entry *registry_lookup_name(const struct registry *reg,
 					     const char *name, enum reg_proto proto);
@@ -237,18 +248,39 @@ const struct service *config_find(const struct config *cfg, const char *id);
  * like snprintf: returns the length the whole line needs. */
 int config_describe(const struct service *svc, char *buf, size_t len);
 
+/* A service id: at most this many characters (the control protocol takes
+ * up to CONTROL_ID_MAX). */
+#define CONFIG_ID_MAX 64
+_Static_assert(CONFIG_ID_MAX <= CONTROL_ID_MAX, "every id must be one portierctl can name");
+
+/* config_report.c: input quoted in a diagnostic: at most max bytes of s,
+ * then "...", each byte that is not printable ASCII as '?'. Returns buf
+ * (len bytes). Files may hold anything, a link to a secret one included:
+ * quote every token with config_quote_token(), every id with
+ * config_quote_id() (shown whole when valid). */
+const char *config_quote(const char *s, size_t max, char *buf, size_t len);
+#define CONFIG_QUOTE_MAX 32
+#define CONFIG_QUOTE_SIZE (CONFIG_ID_MAX + 4)
+#define config_quote_token(s) \
+	config_quote((s), CONFIG_QUOTE_MAX, (char[CONFIG_QUOTE_SIZE]){ 0 }, CONFIG_QUOTE_SIZE)
+#define config_quote_id(s) \
+	config_quote((s), CONFIG_ID_MAX, (char[CONFIG_QUOTE_SIZE]){ 0 }, CONFIG_QUOTE_SIZE)
+
 /* config_verify.c: load the registries (strictly) and dir as portierd would,
  * print every problem to stderr, each enabled service to stdout, then a
  * summary line (services, errors, warnings) to stderr. 0 when the
  * configuration is valid, 1 otherwise (`portierctl check`, `portierd
- * --check`). */
-int config_verify(const char *dir, const char *const *registries, size_t nregistries);
+ * --check`). As root and unless insecure (--insecure-config), the files
+ * must also pass portierd's StrictModes (access_secure_config). */
+int config_verify(const char *dir, const char *const *registries, size_t nregistries,
+		  bool insecure);
 /* Its loading half, printing nothing: every problem, and the notices of
  * services that expire within a week, go to d. The configuration, or NULL
  * when d holds an error; *reg gets the registry (NULL when out of memory),
  * which the caller frees after the configuration. */
 struct config *config_verify_load(const char *dir, const char *const *registries,
-				  size_t nregistries, struct registry **reg, struct diag *d);
+				  size_t nregistries, bool insecure, struct registry **reg,
+				  struct diag *d);
 
 /* config_cleartext.c: login and mail protocols that carry secrets in clear
  * text (telnet, ftp, rsh/rlogin/rexec, pop3, imap), and who reaches them. */
@@ -401,7 +433,12 @@ int access_parse_loadavg(const char *buf, double *load1);
  * be owned by root and not writable by group or others (a root-owned sticky
  * directory like /tmp is fine). 0, or -1 with the reason and the fix in err. */
 int access_secure_path(const char *path, char *err, size_t errlen);
-/* The same for a directory, then for every *.conf in it. */
+/* The same for a directory, then for every *.conf in it (a symbolic link
+ * that leads nowhere is left to the loader, which reads nothing from it). */
 int access_secure_dir(const char *dir, char *err, size_t errlen);
+/* What portierd checks as root unless --insecure-config: the directory of
+ * conf.d (realpath'd, as the daemon holds it) and every registry. */
+int access_secure_config(const char *dir, const char *const *registries, size_t n,
+			 char *err, size_t errlen);
 
 #endif

@@ -41,7 +41,7 @@ static void
 bad_value(struct loader *ld, struct build *b, const struct optdef *o, const struct optval *v,
 	  const char *s)
 {
-	config_err(ld, b, v->id, "%s: '%s' %s", o->name, s, o->why);
+	config_err(ld, b, v->id, "%s: '%s' %s", o->name, config_quote_token(s), o->why);
 }
 
 static void
@@ -66,7 +66,7 @@ config_apply_int(struct loader *ld, struct build *b, const struct optdef *o,
 
 	if (cval_int(v->items[0], o->min, o->max, &val) < 0) {
 		config_err(ld, b, v->id, "%s: '%s' is not a number from %ld to %ld",
-			   o->name, v->items[0], o->min, o->max);
+			   o->name, config_quote_token(v->items[0]), o->min, o->max);
 		return;
 	}
 	config_store_int(base + o->off, o->size, val);
@@ -134,7 +134,8 @@ config_apply_keyword(struct loader *ld, struct build *b, const struct optdef *o,
 	int val;
 
 	if (!find_word(o, v->items[0], &val, choices, sizeof(choices))) {
-		config_err(ld, b, v->id, "%s: '%s' is not one of: %s", o->name, v->items[0],
+		config_err(ld, b, v->id, "%s: '%s' is not one of: %s", o->name,
+			   config_quote_token(v->items[0]),
 			   choices);
 		return;
 	}
@@ -150,7 +151,7 @@ config_apply_facility(struct loader *ld, struct build *b, const struct optdef *o
 
 	if (f < 0)
 		config_err(ld, b, v->id, "%s: unknown syslog facility '%s'", o->name,
-			   v->items[0]);
+			   config_quote_token(v->items[0]));
 	else
 		config_store_int(base + o->off, o->size, f);
 }
@@ -176,7 +177,7 @@ set_string(struct loader *ld, struct build *b, const struct optdef *o, const str
 	const char *why = o->check(s);
 
 	if (why)
-		config_err(ld, b, v->id, "%s: '%s' %s", o->name, s, why);
+		config_err(ld, b, v->id, "%s: '%s' %s", o->name, config_quote_token(s), why);
 	else if (replace_string(field, s) < 0)
 		out_of_memory(ld, b, v);
 }
@@ -211,7 +212,8 @@ config_apply_control_socket(struct loader *ld, struct build *b, const struct opt
 	const char *s = v->items[0];
 
 	if (*s && s[0] != '/')
-		config_err(ld, b, v->id, "%s: '%s' is not an absolute path", o->name, s);
+		config_err(ld, b, v->id, "%s: '%s' is not an absolute path", o->name,
+			   config_quote_token(s));
 	else if (strlen(s) >= sizeof(((struct sockaddr_un *)0)->sun_path))
 		config_err(ld, b, v->id, "%s: path is too long for a socket", o->name);
 	else if (replace_string((char **)(base + o->off), s) < 0)
@@ -232,7 +234,8 @@ config_apply_strlist(struct loader *ld, struct build *b, const struct optdef *o,
 		const char *why = o->check ? o->check(v->items[i]) : NULL;
 
 		if (why) {
-			config_err(ld, b, v->id, "%s: '%s' %s", o->name, v->items[i], why);
+			config_err(ld, b, v->id, "%s: '%s' %s", o->name, config_quote_token(v->items[i]),
+				   why);
 			continue;
 		}
 		if (strv_push(f, v->items[i]) < 0) {
@@ -269,7 +272,9 @@ config_apply_env(struct loader *ld, struct build *b, const struct optdef *o,
 			if (!strncmp(env[k], s, len + 1))
 				break;
 		if (env && env[k] && k >= inherited)
-			config_err(ld, b, v->id, "%s: %.*s is set twice", o->name, (int)len, s);
+			config_err(ld, b, v->id, "%s: %.*s%s is set twice", o->name,
+				   (int)(len < CONFIG_QUOTE_MAX ? len : CONFIG_QUOTE_MAX), s,
+				   len > CONFIG_QUOTE_MAX ? "..." : "");
 		else if (env && env[k] ? replace_string(&env[k], s) < 0 : strv_push(f, s) < 0)
 			out_of_memory(ld, b, v);
 	}
@@ -356,7 +361,8 @@ config_apply_cps(struct loader *ld, struct build *b, const struct optdef *o,
 	    cval_int(v->items[1], o->min, o->max, &wait) < 0 || (rate > 0 && wait == 0)) {
 		config_err(ld, b, v->id,
 			   "%s: '%s, %s' is not a rate of 0 (off) or more connections and a wait of 1 to %ld seconds",
-			   o->name, v->items[0], v->items[1], o->max);
+			   o->name, config_quote_token(v->items[0]), config_quote_token(v->items[1]),
+			   o->max);
 		return;
 	}
 	config_store_int(base + o->off, o->size, rate);
@@ -390,7 +396,8 @@ resolve_host(struct loader *ld, struct build *b, const struct optdef *o, const s
 		bool hard = !(ld->flags & CONFIG_NO_FS_CHECKS) && !b->s.disabled;
 
 		config_report(ld, b, v->id, hard ? DIAG_ERROR : DIAG_WARNING,
-			      "%s: cannot resolve '%s': %s", o->name, host, gai_strerror(rc));
+			      "%s: cannot resolve '%s': %s", o->name, config_quote_token(host),
+			      gai_strerror(rc));
 		return;
 	}
 	for (ai = res; ai; ai = ai->ai_next) {
@@ -432,7 +439,7 @@ config_apply_addrs(struct loader *ld, struct build *b, const struct optdef *o,
 		switch (cval_addr_rule(v->items[i], &r, &host_bits)) {
 		case CVAL_ADDR_BAD:
 			config_err(ld, b, v->id, "%s: '%s' is not an address, CIDR block or host name",
-				   o->name, v->items[i]);
+				   o->name, config_quote_token(v->items[i]));
 			break;
 		case CVAL_ADDR_HOST:
 			resolve_host(ld, b, o, v, v->items[i], l);
@@ -440,7 +447,7 @@ config_apply_addrs(struct loader *ld, struct build *b, const struct optdef *o,
 		case CVAL_ADDR_OK:
 			if (host_bits)
 				config_warn(ld, b, v->id, "%s: '%s' has bits set beyond /%d; they are ignored",
-					    o->name, v->items[i], r.prefix);
+					    o->name, config_quote_token(v->items[i]), r.prefix);
 			if (push_rule(l, &r) < 0)
 				out_of_memory(ld, b, v);
 			break;
@@ -460,7 +467,7 @@ config_apply_logflags(struct loader *ld, struct build *b, const struct optdef *o
 	for (size_t i = 0; i < v->n; i++) {
 		if (!find_word(o, v->items[i], &bit, choices, sizeof(choices))) {
 			config_err(ld, b, v->id, "%s: '%s' is not one of %s", o->name,
-				   v->items[i], choices);
+				   config_quote_token(v->items[i]), choices);
 			continue;
 		}
 		bits |= (unsigned)bit;
@@ -477,7 +484,7 @@ config_apply_rlimit(struct loader *ld, struct build *b, const struct optdef *o,
 
 	if (cval_rlimit(v->items[0], o->sized, &val) < 0 || val < (rlim_t)o->min) {
 		config_err(ld, b, v->id, "%s: '%s' is not %s of at least %lu, or unlimited",
-			   o->name, v->items[0], o->sized ? "a size (K, M, G suffixes)" : "a number",
+			   o->name, config_quote_token(v->items[0]), o->sized ? "a size (K, M, G suffixes)" : "a number",
 			   (unsigned long)o->min);
 		return;
 	}

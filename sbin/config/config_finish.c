@@ -202,6 +202,11 @@ finish_identity(struct loader *ld, struct build *b)
 		config_err(ld, b, O_COUNT, "the service id is empty");
 		return -1;
 	}
+	if (len > CONFIG_ID_MAX) {
+		config_err(ld, b, O_COUNT, "the service id is longer than %d characters",
+			   CONFIG_ID_MAX);
+		return -1;
+	}
 	for (size_t i = 0; i < base; i++) {
 		if (!isalnum((unsigned char)s->id[i]) && !strchr("._+-@", s->id[i])) {
 			config_err(ld, b, O_COUNT, "not a valid service id: use letters, digits and . _ + - @, then optionally /tcp or /udp");
@@ -252,7 +257,7 @@ finish_port(struct loader *ld, struct build *b)
 						 s->protocol == IPPROTO_UDP ? REG_UDP : REG_TCP);
 		if (!e || e->port == 0 || e->port > 65535) {
 			config_err(ld, b, O_COUNT, "'%s' has no %s port in the registry: set port",
-				   s->name ? s->name : s->id, proto_name(s->protocol));
+				   config_quote_id(s->name ? s->name : s->id), proto_name(s->protocol));
 			return;
 		}
 		s->port = e->port;
@@ -318,7 +323,7 @@ finish_internal(struct loader *ld, struct build *b)
 			break;
 	if (i == sizeof(internal_names) / sizeof(internal_names[0]))
 		config_err(ld, b, O_TYPE, "there is no internal service '%s' (there are echo, discard, daytime, chargen, time and tcpmux)",
-			   s->name ? s->name : s->id);
+			   config_quote_token(s->name ? s->name : s->id));
 	if (s->server)
 		config_err(ld, b, O_SERVER, "an internal service has no server");
 	if (b->server_args)
@@ -363,7 +368,7 @@ finish_external(struct loader *ld, struct build *b)
 		for (size_t k = 0; s->env && s->env[k]; k++)
 			if (!strncmp(s->env[k], s->passenv[i], len) && s->env[k][len] == '=')
 				config_err(ld, b, O_PASSENV, "%s is set by env and passed by passenv",
-					   s->passenv[i]);
+					   config_quote_token(s->passenv[i]));
 	}
 }
 
@@ -383,10 +388,11 @@ creds_groups(struct loader *ld, struct build *b, bool root, const struct user_ca
 
 		if (!g || !g->found) {
 			config_report(ld, b, O_GROUPS, host_level(b), "groups: unknown group '%s'",
-				      s->groups[i]);
+				      config_quote_token(s->groups[i]));
 		} else if (!root && g->gid != getegid() && !has_gid(uc->my_gids, (size_t)uc->nmy, g->gid)) {
 			config_report(ld, b, O_GROUPS, host_level(b),
-				      "groups: portierd is not root and not in group '%s'", s->groups[i]);
+				      "groups: portierd is not root and not in group '%s'",
+				      config_quote_token(s->groups[i]));
 		} else if (add_gid(s, g->gid) < 0) {
 			config_err(ld, b, O_COUNT, "out of memory");
 		}
@@ -408,7 +414,7 @@ creds_root(struct loader *ld, struct build *b, bool check)
 	}
 	if (!u->found) {
 		if (check)
-			config_report(ld, b, O_USER, host_level(b), "unknown user '%s'%s", uname,
+			config_report(ld, b, O_USER, host_level(b), "unknown user '%s'%s", config_quote_token(uname),
 				      s->user ? "" : " (the default user)");
 		return;
 	}
@@ -420,7 +426,8 @@ creds_root(struct loader *ld, struct build *b, bool check)
 		if (g && g->found)
 			s->gid = g->gid;
 		else if (check)
-			config_report(ld, b, O_GROUP, host_level(b), "unknown group '%s'", s->group);
+			config_report(ld, b, O_GROUP, host_level(b), "unknown group '%s'",
+				      config_quote_token(s->group));
 	}
 	for (int i = 0; i < u->ngids; i++)
 		if (add_gid(s, u->gids[i]) < 0)
@@ -473,16 +480,18 @@ creds_user(struct loader *ld, struct build *b, bool check)
 		return;
 	if (s->user && strcmp(s->user, uc->me))
 		config_report(ld, b, O_USER, host_level(b),
-			      "user '%s': portierd is not root: handlers run as %s", s->user, uc->me);
+			      "user '%s': portierd is not root: handlers run as %s", config_quote_token(s->user),
+			      uc->me);
 	if (s->group) {
 		const struct ident *g = ident_lookup(ld, s->group, true);
 
 		if (!g || !g->found)
-			config_report(ld, b, O_GROUP, host_level(b), "unknown group '%s'", s->group);
+			config_report(ld, b, O_GROUP, host_level(b), "unknown group '%s'",
+				      config_quote_token(s->group));
 		else if (g->gid != s->gid)
 			config_report(ld, b, O_GROUP, host_level(b),
 				      "group '%s': portierd is not root: handlers run in its own group",
-				      s->group);
+				      config_quote_token(s->group));
 	}
 	creds_groups(ld, b, false, uc);
 }

@@ -113,9 +113,16 @@ struct schema {
 
 int config_schema_init(struct schema *sc);
 void config_schema_free(struct schema *sc);
-/* The *.conf files of dir to read, in byte order; NULL with an error in d
- * when dir cannot be read. */
-char **config_list_dir(const char *dir, size_t *count, struct diag *d);
+/* config_files.c: names that package managers and editors leave behind
+ * (dot files, *.dpkg-*, *~, *.rpmnew, *.rpmsave, *.orig), skipped quietly
+ * in conf.d and in the registry's services.d. */
+bool config_leftover_name(const char *n);
+/* The *.conf files of dir to read, in byte order; NULL
+ * with an error in d when dir cannot be read. Other *.conf entries are
+ * warnings, or errors when their path is in held (sorted, nheld of them). */
+char **config_list_dir(const char *dir, char *const *held, size_t nheld, size_t *count,
+		       struct diag *d);
+/* A regular file's bytes, NUL-terminated; NULL after saying why in d. */
 char *config_read_file(const char *path, size_t *len, struct diag *d);
 /* Parses text (modified in place) as the file path; NULL after reporting
  * every problem to d. */
@@ -130,8 +137,14 @@ void config_pfile_free(struct pfile *pf);
 struct pfile *config_cache_take(struct config_cache *c, const char *path, const char *text,
 				size_t len);
 /* Ends a load: the cache drops what it held and keeps, from files, those
- * with both text and a parse; the rest is freed. c may be NULL (all freed). */
-void config_cache_keep(struct config_cache *c, struct conf_file *files, size_t n);
+ * with both text and a parse; the rest is freed. c may be NULL (all freed).
+ * loaded: the load succeeded, and files (sorted by path) are from now on
+ * those the running configuration was read from. */
+void config_cache_keep(struct config_cache *c, struct conf_file *files, size_t n,
+		       bool loaded);
+/* The paths the last successful load read sections from, sorted; none
+ * before the first one, or without a cache. */
+char *const *config_cache_held(const struct config_cache *c, size_t *n);
 void config_files_free(struct conf_file *files, size_t n);
 
 /* config_report.c: "FILE:LINE: service 'x': message" for an option of b

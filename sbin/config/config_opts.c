@@ -235,9 +235,14 @@ static int
 copy_owned(const struct optdef *o, char *dst, const char *src)
 {
 	void **d = (void **)(dst + o->off);
-	const void *p = *(void *const *)(src + o->off);
+	const void *p;
 	size_t n;
 
+	/* Only a field that owns something holds a pointer: reading one from
+	 * an int or a bool would be a misaligned load (UBSan says so). */
+	if (o->owns == OWNS_NOTHING)
+		return 0;
+	p = *(void *const *)(src + o->off);
 	switch (o->owns) {
 	case OWNS_NOTHING:
 		return 0;

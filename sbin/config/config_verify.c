@@ -3,10 +3,12 @@
  * problem, each enabled service resolved, and a one-line summary. */
 #include "autoconf.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "config/config.h"
 
@@ -29,10 +31,11 @@ check_expiry(const struct config *cfg, struct diag *d)
 			snprintf(when, sizeof(when), "%lld", (long long)s->expires);
 		if (s->expires <= now)
 			diag_add(d, DIAG_WARNING, s->file, s->line,
-				 "service '%s' expired on %s: portierd will not offer it", s->id, when);
+				 "service '%s' expired on %s: portierd will not offer it",
+				 config_quote_id(s->id), when);
 		else
 			diag_add(d, DIAG_WARNING, s->file, s->line,
-				 "service '%s' expires on %s, in %lld hours", s->id, when,
+				 "service '%s' expires on %s, in %lld hours", config_quote_id(s->id), when,
 				 (long long)(s->expires - now) / 3600);
 	}
 }
@@ -59,12 +62,32 @@ check_print(const struct config *cfg)
 	return 0;
 }
 
+/* StrictModes under portierd's conditions (as root, unless insecure) and
+ * on the same paths (the real path of dir), so that the check fails with
+ * the daemon's own words where the daemon would refuse to run. */
+static void
+check_secure(const char *dir, const char *const *files, size_t nfiles, bool insecure,
+	     struct diag *d)
+{
+	char err[PATH_MAX + 256], *real;
+
+	if (geteuid() != 0 || insecure)
+		return;
+	real = realpath(dir, NULL);
+	if (!real)
+		return;		/* the loader says why it cannot be read */
+	if (access_secure_config(real, files, nfiles, err, sizeof(err)) < 0)
+		diag_add(d, DIAG_ERROR, NULL, 0, "%s; portierd would refuse to run", err);
+	free(real);
+}
+
 struct config *
-config_verify_load(const char *dir, const char *const *files, size_t nfiles,
+config_verify_load(const char *dir, const char *const *files, size_t nfiles, bool insecure,
 		   struct registry **regp, struct diag *d)
 {
 	struct config *cfg;
 
+	check_secure(dir, files, nfiles, insecure, d);
 	*regp = registry_new();
 	if (!*regp) {
 		diag_add(d, DIAG_ERROR, NULL, 0, "out of memory");
@@ -77,7 +100,7 @@ config_verify_load(const char *dir, const char *const *files, size_t nfiles,
 		check_expiry(cfg, d);
 		config_check_cleartext(cfg, d);
 	}
-	if (cfg && d->errors) {		/* the registry's */
+	if (cfg && d->errors) {		/* the registry's, or StrictModes' */
 		config_free(cfg);
 		cfg = NULL;
 	}
@@ -85,7 +108,7 @@ config_verify_load(const char *dir, const char *const *files, size_t nfiles,
 }
 
 int
-config_verify(const char *dir, const char *const *files, size_t nfiles)
+config_verify(const char *dir, const char *const *files, size_t nfiles, bool insecure)
 {
 	struct registry *reg;
 	struct config *cfg;
@@ -94,7 +117,7 @@ config_verify(const char *dir, const char *const *files, size_t nfiles)
 	int rc = 1;
 
 	diag_init(&d);
-	cfg = config_verify_load(dir, files, nfiles, &reg, &d);
+	cfg = config_verify_load(dir, files, nfiles, insecure, &reg, &d);
 	diag_print(&d, stderr);
 	if (cfg && check_print(cfg) == 0)
 		rc = 0;

@@ -47,6 +47,14 @@ int ctl_check(int argc, char *argv[]);
 int ctl_convert(int argc, char *argv[]);
 int ctl_list(int argc, char *argv[]);
 int ctl_lookup(int argc, char *argv[]);
+/* ctl_registry.c: the registry files to read: files[0..*n) when -r named
+ * some, else the default ones (registry_defaults()), which *owned then
+ * holds for strv_free() and *n counts. NULL after printing why (memory,
+ * an unreadable services.d) to stderr; warnings also go there. */
+/* The default search order in the commands' help (two lines). */
+#define CTL_REGISTRY_DEFAULT PORTIER_REGISTRY ",\nthen " PORTIER_REGISTRY_DIR "/*.db"
+const char *const *ctl_registries(const char *cmd, const char **files, size_t *n,
+				  char ***owned);
 /* ctl_control.c: the control socket's client. */
 void ctl_set_socket(const char *path);
 struct control_request;

@@ -22,7 +22,7 @@ static const struct ctl_option_help audit_options[] = {
 	{ "-c, --confdir DIR", "the configuration, when portierd is not running",
 	  PORTIER_CONFDIR },
 	{ "-r, --registry FILE", "a registry file; repeat for several in order",
-	  PORTIER_REGISTRY },
+	  CTL_REGISTRY_DEFAULT },
 	{ "-s, --socket PATH", "portierd's control socket", PORTIER_RUNDIR "/control" },
 	{ "-h, --help", "this help", NULL },
 	{ NULL, NULL, NULL },
@@ -39,7 +39,8 @@ struct audit_opts {
 	bool json;
 	enum audit_severity fail_on;
 	const char *confdir;	/* NULL: portierd's, else PORTIER_CONFDIR */
-	const char **registries;
+	const char **named;		/* -r FILE... */
+	const char *const *registries;	/* those, else the default ones */
 	size_t nregistries;
 };
 
@@ -226,7 +227,7 @@ parse_opts(int argc, char *argv[], struct audit_opts *o)
 			o->confdir = optarg;
 			break;
 		case 'r':
-			o->registries[o->nregistries++] = optarg;
+			o->named[o->nregistries++] = optarg;
 			break;
 		case 's':
 			ctl_set_socket(optarg);
@@ -251,19 +252,20 @@ int
 ctl_audit(int argc, char *argv[])
 {
 	struct audit_opts o = { .fail_on = AUDIT_CRITICAL };
+	char **defaults = NULL;
 	int rc;
 
-	o.registries = calloc((size_t)argc + 1, sizeof(*o.registries));
-	if (!o.registries) {
+	o.named = calloc((size_t)argc + 1, sizeof(*o.named));
+	if (!o.named) {
 		fprintf(stderr, "portierctl audit: out of memory\n");
 		return CTL_EXIT_NO;
 	}
 	rc = parse_opts(argc, argv, &o);
 	if (rc < 0) {
-		if (!o.nregistries)
-			o.registries[o.nregistries++] = PORTIER_REGISTRY;
-		rc = audit_run(&o);
+		o.registries = ctl_registries("audit", o.named, &o.nregistries, &defaults);
+		rc = o.registries ? audit_run(&o) : CTL_EXIT_NO;
 	}
-	free(o.registries);
+	strv_free(defaults);
+	free(o.named);
 	return rc;
 }

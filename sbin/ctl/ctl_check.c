@@ -3,6 +3,7 @@
 #include "autoconf.h"
 
 #include <getopt.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -12,14 +13,15 @@
 static const struct ctl_option_help check_options[] = {
 	{ "-c, --confdir DIR", "the configuration to check", PORTIER_CONFDIR },
 	{ "-r, --registry FILE", "a registry file, read strictly; repeat for several",
-	  PORTIER_REGISTRY },
+	  CTL_REGISTRY_DEFAULT },
 	{ "--json", "diagnostics, counts and every service as one JSON object", NULL },
+	{ "--insecure-config", "as root, skip portierd's file ownership checks", NULL },
 	{ "-h, --help", "this help", NULL },
 	{ NULL, NULL, NULL },
 };
 
 const struct ctl_help ctl_check_help = {
-	"check", "[-c DIR] [-r FILE]... [--json]",
+	"check", "[-c DIR] [-r FILE]... [--json] [--insecure-config]",
 	"validate the registry and the configuration as portierd would load them",
 	check_options,
 };
@@ -27,7 +29,7 @@ const struct ctl_help ctl_check_help = {
 /* { ok, confdir, diagnostics, errors, warnings, services }: stdout stays
  * one document, so nothing goes to stderr. */
 static int
-check_json(const char *dir, const char *const *files, size_t nfiles)
+check_json(const char *dir, const char *const *files, size_t nfiles, bool insecure)
 {
 	struct registry *reg;
 	struct config *cfg;
@@ -37,7 +39,7 @@ check_json(const char *dir, const char *const *files, size_t nfiles)
 
 	diag_init(&d);
 	json_init(&j);
-	cfg = config_verify_load(dir, files, nfiles, &reg, &d);
+	cfg = config_verify_load(dir, files, nfiles, insecure, &reg, &d);
 	json_object_begin(&j, NULL);
 	json_bool(&j, "ok", cfg != NULL);
 	json_string(&j, "confdir", dir);
@@ -64,11 +66,15 @@ ctl_check(int argc, char *argv[])
 		{ "registry", required_argument, NULL, 'r' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "insecure-config", no_argument, NULL, 'I' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char **files = calloc((size_t)argc + 1, sizeof(*files));
+	const char *const *regs;
+	char **defaults = NULL;
 	const char *dir = PORTIER_CONFDIR;
 	size_t nfiles = 0;
+	bool insecure = false;
 	bool json = false;
 	int c, rc = 2;
 
@@ -85,6 +91,9 @@ ctl_check(int argc, char *argv[])
 			break;
 		case 'r':
 			files[nfiles++] = optarg;
+			break;
+		case 'I':	/* long only, as portierd's */
+			insecure = true;
 			break;
 		case 'j':
 			json = true;
@@ -105,10 +114,14 @@ ctl_check(int argc, char *argv[])
 		ctl_usage_error(&ctl_check_help, "unexpected argument '%s'", argv[optind]);
 		goto out;
 	}
-	if (!nfiles)
-		files[nfiles++] = PORTIER_REGISTRY;
-	rc = json ? check_json(dir, files, nfiles) : config_verify(dir, files, nfiles);
+	regs = ctl_registries("check", files, &nfiles, &defaults);
+	if (!regs)
+		rc = 1;
+	else
+		rc = json ? check_json(dir, regs, nfiles, insecure) :
+			    config_verify(dir, regs, nfiles, insecure);
 out:
+	strv_free(defaults);
 	free(files);
 	return rc;
 }

@@ -31,6 +31,31 @@ ctl_set_socket(const char *path)
 	socket_path = path;
 }
 
+/* Only root, or our own user (a portierd run without privileges), may
+ * answer: anyone else who got a socket in its place (a directory others may
+ * write, a wrong -s) could fake a "reload ok" or a status. */
+static int
+check_peer(int fd)
+{
+	struct ucred cred;
+	socklen_t len = sizeof(cred);
+
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0) {
+		fprintf(stderr, "portierctl: %s: SO_PEERCRED: %s\n", socket_path, strerror(errno));
+		return -1;
+	}
+	if (cred.uid == 0 || cred.uid == geteuid())
+		return 0;
+	if (geteuid() == 0)
+		fprintf(stderr, "portierctl: the control socket %s is served by uid %u, not by "
+			"root\n", socket_path, (unsigned)cred.uid);
+	else
+		fprintf(stderr, "portierctl: the control socket %s is served by uid %u, not by "
+			"root or uid %u (portierctl's own)\n", socket_path, (unsigned)cred.uid,
+			(unsigned)geteuid());
+	return -1;
+}
+
 static int
 connect_daemon(void)
 {
@@ -56,6 +81,10 @@ connect_daemon(void)
 			fprintf(stderr, "portierctl: %s: %s\n", socket_path, strerror(err));
 		if (fd >= 0)
 			close(fd);
+		return -1;
+	}
+	if (check_peer(fd) < 0) {
+		close(fd);
 		return -1;
 	}
 	return fd;

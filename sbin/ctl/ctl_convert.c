@@ -25,7 +25,7 @@ static const struct ctl_option_help convert_options[] = {
 	{ "--force", "replace files that exist in DIR", NULL },
 	{ "--no-host-checks", "skip the checks of this host's users and files", NULL },
 	{ "-r, --registry FILE", "a registry file; repeat for several in order",
-	  PORTIER_REGISTRY },
+	  CTL_REGISTRY_DEFAULT },
 	{ "-h, --help", "this help", NULL },
 	{ NULL, NULL, NULL },
 };
@@ -46,7 +46,7 @@ struct convert_args {
 	const char *out;
 	bool force;
 	unsigned config_flags;
-	const char **registries;
+	const char *const *registries;
 	size_t nregistries;
 };
 
@@ -245,10 +245,11 @@ ctl_convert(int argc, char *argv[])
 		{ NULL, 0, NULL, 0 },
 	};
 	struct convert_args a = { 0 };
+	const char **given = calloc((size_t)argc + 1, sizeof(*given));
+	char **defaults = NULL;
 	int c, rc;
 
-	a.registries = calloc((size_t)argc + 1, sizeof(*a.registries));
-	if (!a.registries) {
+	if (!given) {
 		fprintf(stderr, "portierctl convert: out of memory\n");
 		return 1;
 	}
@@ -261,10 +262,10 @@ ctl_convert(int argc, char *argv[])
 		case 'o': a.out = optarg; break;
 		case 'f': a.force = true; break;
 		case 'n': a.config_flags |= CONFIG_NO_FS_CHECKS; break;
-		case 'r': a.registries[a.nregistries++] = optarg; break;
+		case 'r': given[a.nregistries++] = optarg; break;
 		case 'h':
 			ctl_help(&ctl_convert_help, stdout);
-			free(a.registries);
+			free(given);
 			return 0;
 		case ':':
 			rc = usage_error("an argument is missing after ", argv[optind - 1]);
@@ -286,10 +287,10 @@ ctl_convert(int argc, char *argv[])
 		rc = usage_error("--force needs --out", "");
 		goto out;
 	}
-	if (!a.nregistries)
-		a.registries[a.nregistries++] = PORTIER_REGISTRY;
-	rc = convert_run(&a);
+	a.registries = ctl_registries("convert", given, &a.nregistries, &defaults);
+	rc = a.registries ? convert_run(&a) : 1;
 out:
-	free(a.registries);
+	strv_free(defaults);
+	free(given);
 	return rc;
 }

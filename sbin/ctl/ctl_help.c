@@ -24,6 +24,21 @@ print_synopsis(const char *s, int indent, FILE *fp)
 	fprintf(fp, "%s\n", s);
 }
 
+/* Below its option, "(default " and the text, whose '\n's continue it at
+ * the same indentation. */
+static void
+print_default(const char *s, int indent, FILE *fp)
+{
+	const char *nl;
+
+	fprintf(fp, "\n%*s(default ", indent, "");
+	while ((nl = strchr(s, '\n')) != NULL) {
+		fprintf(fp, "%.*s\n%*s", (int)(nl - s), s, indent, "");
+		s = nl + 1;
+	}
+	fprintf(fp, "%s)\n", s);
+}
+
 void
 ctl_usage(const struct ctl_help *h, FILE *fp)
 {
@@ -48,8 +63,9 @@ ctl_help(const struct ctl_help *h, FILE *fp)
 		int n = fprintf(fp, "  %s%-*s  %s", o->option[1] == '-' ? "    " : "",
 				o->option[1] == '-' ? w - 4 : w, o->option, o->what);
 
-		if (o->dflt && n + (int)strlen(o->dflt) + 11 > HELP_WIDTH)
-			fprintf(fp, "\n  %*s  (default %s)\n", w, "", o->dflt);
+		if (o->dflt && (strchr(o->dflt, '\n') ||
+				n + (int)strlen(o->dflt) + 11 > HELP_WIDTH))
+			print_default(o->dflt, w + 4, fp);
 		else if (o->dflt)
 			fprintf(fp, " (default %s)\n", o->dflt);
 		else

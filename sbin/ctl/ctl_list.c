@@ -17,7 +17,7 @@
 static const struct ctl_option_help list_options[] = {
 	{ "-c, --confdir DIR", "the configuration to list", PORTIER_CONFDIR },
 	{ "-r, --registry FILE", "a registry file; repeat for several in order",
-	  PORTIER_REGISTRY },
+	  CTL_REGISTRY_DEFAULT },
 	{ "--json", "the services and the diagnostics as one JSON object", NULL },
 	{ "-h, --help", "this help", NULL },
 	{ NULL, NULL, NULL },
@@ -231,6 +231,8 @@ ctl_list(int argc, char *argv[])
 		{ NULL, 0, NULL, 0 },
 	};
 	const char **files = calloc((size_t)argc + 1, sizeof(*files));
+	const char *const *regs;
+	char **defaults = NULL;
 	const char *dir = PORTIER_CONFDIR;
 	size_t nfiles = 0;
 	bool json = false;
@@ -269,10 +271,10 @@ ctl_list(int argc, char *argv[])
 		ctl_usage_error(&ctl_list_help, "unexpected argument '%s'", argv[optind]);
 		goto out;
 	}
-	if (!nfiles)
-		files[nfiles++] = PORTIER_REGISTRY;
-	rc = list_run(dir, files, nfiles, json);
+	regs = ctl_registries("list", files, &nfiles, &defaults);
+	rc = regs ? list_run(dir, regs, nfiles, json) : 1;
 out:
+	strv_free(defaults);
 	free(files);
 	return rc;
 }

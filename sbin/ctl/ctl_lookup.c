@@ -14,7 +14,7 @@
 
 static const struct ctl_option_help lookup_options[] = {
 	{ "-r, --registry FILE", "a registry file; repeat for several in order",
-	  PORTIER_REGISTRY },
+	  CTL_REGISTRY_DEFAULT },
 	{ "--json", "the matching entries as one JSON object", NULL },
 	{ "-h, --help", "this help", NULL },
 	{ NULL, NULL, NULL },
@@ -182,7 +182,7 @@ lookup_print(const struct matches *m)
 
 /* Loads every file in order; warnings and errors go to stderr. */
 static struct registry *
-lookup_load(const char **files, size_t nfiles)
+lookup_load(const char *const *files, size_t nfiles)
 {
 	struct registry *reg = registry_new();
 	struct diag d;
@@ -242,7 +242,7 @@ lookup_json(const struct query *q, const struct matches *m)
 }
 
 static int
-lookup_run(const char **files, size_t nfiles, const struct query *q, bool json)
+lookup_run(const char *const *files, size_t nfiles, const struct query *q, bool json)
 {
 	struct registry *reg = lookup_load(files, nfiles);
 	struct matches m = { .q = q };
@@ -280,6 +280,8 @@ ctl_lookup(int argc, char *argv[])
 		{ NULL, 0, NULL, 0 },
 	};
 	const char **files = calloc((size_t)argc + 1, sizeof(*files));
+	const char *const *regs;
+	char **defaults = NULL;
 	size_t nfiles = 0;
 	bool json = false;
 	struct query q;
@@ -316,11 +318,11 @@ ctl_lookup(int argc, char *argv[])
 	else if (optind < argc - 1)
 		ctl_usage_error(&ctl_lookup_help, "one NAME, PORT or PORT/PROTO only");
 	else if (lookup_parse(argv[optind], &q) == 0) {
-		if (!nfiles)
-			files[nfiles++] = PORTIER_REGISTRY;
-		rc = lookup_run(files, nfiles, &q, json);
+		regs = ctl_registries("lookup", files, &nfiles, &defaults);
+		rc = regs ? lookup_run(regs, nfiles, &q, json) : 1;
 	}
 out:
+	strv_free(defaults);
 	free(files);
 	return rc;
 }

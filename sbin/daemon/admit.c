@@ -37,9 +37,30 @@ admit_init(struct service_rt *rt)
 	return 0;
 }
 
+/* The end of an interval in which refusal lines were held back: one line
+ * with the count per reason, so that a flood that stops is still reported. */
+static void
+refused_held_report(struct timer *t)
+{
+	struct service_rt *rt = container_of(t, struct service_rt, adm.refused_held);
+
+	for (int why = 0; why < REFUSED_COUNT; why++) {
+		unsigned long n = rt->adm.refused_log[why].suppressed;
+
+		if (n) {
+			svclog_ratelimit_end(&rt->adm.refused_log[why]);
+			svclog_refused_held(rt->svc, why, n);
+		}
+	}
+}
+
 void
 admit_free(struct service_rt *rt)
 {
+	if (rt->adm.refused_held.slot) {
+		timer_cancel(&rt->adm.refused_held);
+		refused_held_report(&rt->adm.refused_held);
+	}
 	timer_cancel(&rt->adm.cps_pause);
 	access_sources_free(rt->adm.sources);
 	rt->adm.sources = NULL;
@@ -159,7 +180,11 @@ admit_check(struct service_rt *rt, struct conn *c, const struct daemon_settings 
 	}
 	if (why != REFUSED_NONE) {
 		rt->refused[why]++;
-		svclog_refused(svc, c->host, c->port, why);
+		if (svclog_refused(svc, c->host, c->port, why, &rt->adm.refused_log[why]) &&
+		    !rt->adm.refused_held.slot) {
+			rt->adm.refused_held.fn = refused_held_report;
+			timer_arm(&rt->adm.refused_held, SVCLOG_INTERVAL_MS);
+		}
 	}
 	return why;
 }

@@ -37,6 +37,7 @@
 #include "daemon/daemon.h"
 #include "daemon/daemon_state.h"
 #include "daemon/internal.h"
+#include "daemon/nofile.h"
 #include "daemon/notify.h"
 #include "daemon/pidfile.h"
 #include "daemon/service.h"
@@ -98,28 +99,44 @@ diag_log(const struct diag *dg)
 		      dg->items[i].text ? dg->items[i].text : "(out of memory)");
 }
 
+/* The registry files of one load: -r's, or the default ones listed afresh,
+ * so that a reload reads a file added to services.d as it reads conf.d's.
+ * NULL with the error in errs. */
+static char **
+registry_files(const struct daemon_opts *o, struct diag *errs)
+{
+	char **v = NULL;
+
+	if (!o->nregistries)
+		return registry_defaults(errs);
+	for (size_t i = 0; i < o->nregistries; i++) {
+		if (strv_push(&v, o->registries[i]) < 0) {
+			diag_add(errs, DIAG_ERROR, NULL, 0, "out of memory");
+			strv_free(v);
+			return NULL;
+		}
+	}
+	return v;
+}
+
 /* StrictModes (as sshd): root must not run what another user could have
- * written, so the configuration, the directories above it and the registry
- * must be root's and writable by root alone. */
+ * written, so the configuration, the registry files of this load and the
+ * directories above them must be root's and writable by root alone. */
 static int
-daemon_secure_check(const struct daemon_opts *o, char *err, size_t len)
+daemon_secure_check(const struct daemon_opts *o, char *const *files, char *err, size_t len)
 {
 	if (geteuid() != 0 || o->insecure_config)
 		return 0;
-	if (access_secure_dir(d.confdir, err, len) < 0)
-		return -1;
-	for (size_t i = 0; i < o->nregistries; i++)
-		if (access_secure_path(o->registries[i], err, len) < 0)
-			return -1;
-	return 0;
+	return access_secure_config(d.confdir, (const char *const *)files, strv_len(files),
+				    err, len);
 }
 
 static int
-daemon_secure(const struct daemon_opts *o)
+daemon_secure(const struct daemon_opts *o, char *const *files)
 {
 	char err[PATH_MAX + 256];
 
-	if (daemon_secure_check(o, err, sizeof(err)) == 0)
+	if (daemon_secure_check(o, files, err, sizeof(err)) == 0)
 		return 0;
 	logit(LOG_ERR, "%s; refusing to run", err);
 	return -1;
@@ -142,7 +159,7 @@ heap_release(void)
  * only names ports while loading (each service holds its number): its ~3 MB
  * go at once. NULL, with the errors in errs, when the files are not valid. */
 static struct config *
-load_files(const struct daemon_opts *o, struct diag *errs)
+load_files(char *const *files, struct diag *errs)
 {
 	struct registry *reg = registry_new();
 	struct config *cfg;
@@ -151,8 +168,8 @@ load_files(const struct daemon_opts *o, struct diag *errs)
 		diag_add(errs, DIAG_ERROR, NULL, 0, "out of memory");
 		return NULL;
 	}
-	for (size_t i = 0; i < o->nregistries; i++)
-		registry_load(reg, o->registries[i], false, errs);
+	for (size_t i = 0; files[i]; i++)
+		registry_load(reg, files[i], false, errs);
 	cfg = config_load_cached(d.confdir, reg, 0, d.cache, errs);
 	registry_free(reg);
 	config_check_cleartext(cfg, errs);
@@ -167,6 +184,7 @@ static int
 daemon_load(const struct daemon_opts *o)
 {
 	struct diag dg;
+	char **files = NULL;
 	int rc = -1;
 
 	diag_init(&dg);
@@ -176,10 +194,15 @@ daemon_load(const struct daemon_opts *o)
 		logerr(LOG_ERR, "%s", o->confdir);
 		goto out;
 	}
-	if (daemon_secure(o) < 0)
+	files = registry_files(o, &dg);
+	if (!files) {
+		diag_log(&dg);
+		goto out;
+	}
+	if (daemon_secure(o, files) < 0)
 		goto out;
 	d.cache = config_cache_new();	/* without one, every reload parses all */
-	d.cfg = load_files(o, &dg);
+	d.cfg = load_files(files, &dg);
 	diag_log(&dg);
 	if (!d.cfg) {
 		logit(LOG_ERR, "%s: configuration invalid: %zu error(s)", o->confdir, dg.errors);
@@ -187,6 +210,7 @@ daemon_load(const struct daemon_opts *o)
 	}
 	rc = 0;
 out:
+	strv_free(files);
 	diag_free(&dg);
 	heap_release();
 	return rc;
@@ -289,12 +313,17 @@ static struct config *
 reload_load(struct diag *errs)
 {
 	char err[PATH_MAX + 256];
+	char **files = registry_files(d.opts, errs);
+	struct config *cfg = NULL;
 
-	if (daemon_secure_check(d.opts, err, sizeof(err)) < 0) {
-		diag_add(errs, DIAG_ERROR, NULL, 0, "%s", err);
+	if (!files)
 		return NULL;
-	}
-	return load_files(d.opts, errs);
+	if (daemon_secure_check(d.opts, files, err, sizeof(err)) < 0)
+		diag_add(errs, DIAG_ERROR, NULL, 0, "%s", err);
+	else
+		cfg = load_files(files, errs);
+	strv_free(files);
+	return cfg;
 }
 
 /* Reads the files again and moves the running services to them (mark and
@@ -457,6 +486,39 @@ signals_watch(void)
 	return loop_watch(&d.sig, EPOLLIN);
 }
 
+/* portierd's own descriptors (epoll, the control socket) come before the
+ * listeners: a configuration with more sockets than the limit allows must
+ * never leave it without them. Both survive daemonize()'s forks. The
+ * signalfd cannot: epoll would wait for it on the queue of the process
+ * that added it, never woken by the daemon's own signals. It is made after
+ * the forks, out of the descriptors daemon_room() keeps free. */
+static int
+daemon_open_own(void)
+{
+	if (loop_init() < 0)
+		return -1;
+	control_start();
+	return 0;
+}
+
+/* The sockets the services still need (after those adopted), against
+ * RLIMIT_NOFILE: one line saying what is missing, rather than an error
+ * per socket and a daemon without descriptors. */
+static int
+daemon_room(void)
+{
+	char err[256];
+	size_t sockets = 0;
+
+	for (size_t i = 0; i < d.table.count; i++)
+		if (d.table.rt[i]->state == SERVICE_UNBOUND)
+			sockets += service_naddrs(d.table.rt[i]->svc);
+	if (nofile_room(sockets, err, sizeof(err)) == 0)
+		return 0;
+	logit(LOG_ERR, "%s; refusing to start", err);
+	return -1;
+}
+
 /* Opens every listener. Fails when nothing could be bound although some
  * service wanted to listen, or on any failure with --strict. */
 static int
@@ -464,12 +526,16 @@ daemon_bind(const struct daemon_opts *o)
 {
 	size_t bound, adopted, failed, wanted = 0;
 
+	if (daemon_open_own() < 0)
+		return -1;
 	if (service_table_init(&d.table, d.cfg->services, d.cfg->count, &d.cfg->settings) < 0)
 		return -1;
 	for (size_t i = 0; i < d.table.count; i++)
 		wanted += d.table.rt[i]->state == SERVICE_UNBOUND;
 	/* Sockets from the service manager first: their services bind nothing. */
 	adopted = adopt_sockets(&d.table, d.cfg);
+	if (daemon_room() < 0)
+		return -1;
 	failed = service_table_bind(&d.table, &bound);
 	bound += adopted;
 	if (failed && o->strict) {
@@ -517,10 +583,9 @@ daemon_start(const struct daemon_opts *o)
 	if (!o->foreground && daemonize(&ready) < 0)
 		return -1;
 	log_choose(o);
-	if (loop_init() < 0 || signals_watch() < 0 || service_table_start(&d.table) < 0)
+	if (signals_watch() < 0 || service_table_start(&d.table) < 0)
 		return -1;
 	notify_init();
-	control_start();
 	if (d.pidfile && pidfile_write(d.pidfile) < 0)
 		return -1;
 	if (ready >= 0) {
@@ -547,6 +612,10 @@ daemon_run(const struct daemon_opts *o)
 	if (stdio_ensure() < 0 || daemon_load(o) < 0)
 		goto out;
 	d.pidfile = o->pidfile ? o->pidfile : daemon_pidfile_default(o->foreground);
+	if (d.pidfile && pidfile_prepare(d.pidfile) < 0) {
+		d.pidfile = NULL;
+		goto out;
+	}
 	if (d.pidfile && (other = pidfile_check(d.pidfile)) > 0) {
 		logit(LOG_ERR, "already running as pid %d (pidfile %s)", (int)other, d.pidfile);
 		d.pidfile = NULL;	/* theirs: leave it alone */

@@ -135,6 +135,16 @@ conn_from(struct conn *c, int fd, struct listener *l, const struct sockaddr *pee
 	c->port = addr_text(peer, c->host, sizeof(c->host));
 }
 
+/* Not disabled (portierctl disable), skipped or expired since the index
+ * was built: help and the hand-over ask the same question. */
+static bool
+mux_serving(const struct service *svc, void *arg)
+{
+	struct service_rt *rt = rt_of(svc);
+
+	return rt && rt->state == SERVICE_TCPMUX && !(svc->expires && time(NULL) >= svc->expires);
+}
+
 static const char *
 mux_admit(const struct service *svc, int fd, const struct sockaddr *peer, socklen_t peerlen,
 	  void *arg)
@@ -144,8 +154,7 @@ mux_admit(const struct service *svc, int fd, const struct sockaddr *peer, sockle
 	enum refusal why;
 	struct conn c;
 
-	/* disabled, skipped or expired since the index was built */
-	if (!rt || rt->state != SERVICE_TCPMUX || (svc->expires && time(NULL) >= svc->expires))
+	if (!rt)
 		return "Service not available";
 	/* l = NULL: the connection came through tcpmux, not a listener of svc */
 	conn_from(&c, fd, NULL, peer, peerlen);
@@ -174,6 +183,7 @@ mux_spawn(const struct service *svc, int fd, const struct sockaddr *peer, sockle
 }
 
 static const struct tcpmux_ops mux_ops = {
+	.serving = mux_serving,
 	.admit = mux_admit,
 	.spawn = mux_spawn,
 	.done = internal_end,
@@ -243,7 +253,7 @@ internal_udp_ready(struct service_rt *rt, struct listener *l)
 {
 	struct udp_ctx u = { .rt = rt, .l = l };
 
-	builtin_udp_serve(rt->svc, l->w.fd, udp_admit, &u);
+	builtin_udp_serve(rt->svc, l->w.fd, listener_udp_own, udp_admit, &u);
 }
 
 void

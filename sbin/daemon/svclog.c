@@ -4,6 +4,7 @@
  * Every line also carries structured fields (log_fields) for the journal. */
 #include "autoconf.h"
 
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -15,23 +16,49 @@
 #include "daemon/svclog.h"
 
 /* At most one "cannot start handler" or "cannot accept" message per service
- * in this many ms; the others are counted and reported with the next one. */
-#define LOG_INTERVAL_MS 10000
-
-/* True when a message may go out now; *held gets the number held back. */
+ * in SVCLOG_INTERVAL_MS, a few refusals per reason; the others are counted
+ * and reported with the next one (or at the interval's end, by the caller).
+ * A flood of refusals from one client would otherwise write a line per
+ * connection (186,800 in 15 s): the status counters stay exact. */
 bool
-svclog_ratelimit(struct ratelimit *rl, unsigned *held)
+svclog_ratelimit_burst(struct ratelimit *rl, unsigned burst, unsigned long *held)
 {
 	uint64_t now = loop_now();
 
-	if (rl->last_ms && now - rl->last_ms < LOG_INTERVAL_MS) {
+	*held = 0;
+	if (rl->last_ms && now - rl->last_ms < SVCLOG_INTERVAL_MS) {
+		if (rl->sent < burst) {
+			rl->sent++;
+			return true;
+		}
 		rl->suppressed++;
 		return false;
 	}
+	*held = svclog_ratelimit_end(rl);
 	rl->last_ms = now ? now : 1;
-	*held = rl->suppressed;
-	rl->suppressed = 0;
+	rl->sent = 1;
 	return true;
+}
+
+bool
+svclog_ratelimit(struct ratelimit *rl, unsigned *held)
+{
+	unsigned long n;
+	bool ok = svclog_ratelimit_burst(rl, 1, &n);
+
+	*held = n > UINT_MAX ? UINT_MAX : (unsigned)n;
+	return ok;
+}
+
+unsigned long
+svclog_ratelimit_end(struct ratelimit *rl)
+{
+	unsigned long n = rl->suppressed;
+
+	rl->suppressed = 0;
+	rl->sent = 0;
+	rl->last_ms = 0;
+	return n;
 }
 
 /* "HOST:PORT" into from when log_on_success or log_on_failure (m) asks for
@@ -132,21 +159,40 @@ svclog_internal(const struct service *svc, const char *event, const char *host, 
 		   from[0] ? " from " : "", from, dur);
 }
 
-void
-svclog_refused(const struct service *svc, const char *host, int port, enum refusal why)
+bool
+svclog_refused(const struct service *svc, const char *host, int port, enum refusal why,
+	       struct ratelimit *rl)
 {
 	unsigned m = svc->log_on_failure;
 	struct log_fields f = {
 		.service_id = svc->id, .duration_usec = -1,
 		.refused_reason = access_refusal_name(why),
 	};
-	char from[ADDR_NAME_MAX] = "";
+	char from[ADDR_NAME_MAX] = "", held_text[64] = "";
+	unsigned long held;
 
 	if (!(m & (LOGF_HOST | LOGF_ATTEMPT)))
-		return;
+		return false;
+	if (!svclog_ratelimit_burst(rl, SVCLOG_REFUSED_BURST, &held))
+		return true;
+	if (held)
+		snprintf(held_text, sizeof(held_text), " (%lu similar messages suppressed)", held);
 	from_text(m, host, port, &f, from, sizeof(from));
-	log_fields(LOG_NOTICE, &f, "%s: refused%s%s: %s", svc->id,
-		   from[0] ? " connection from " : "", from, f.refused_reason);
+	log_fields(LOG_NOTICE, &f, "%s: refused%s%s: %s%s", svc->id,
+		   from[0] ? " connection from " : "", from, f.refused_reason, held_text);
+	return false;
+}
+
+void
+svclog_refused_held(const struct service *svc, enum refusal why, unsigned long n)
+{
+	struct log_fields f = {
+		.service_id = svc->id, .duration_usec = -1,
+		.refused_reason = access_refusal_name(why),
+	};
+
+	log_fields(LOG_NOTICE, &f, "%s: refused: %s: %lu similar messages suppressed", svc->id,
+		   f.refused_reason, n);
 }
 
 void

@@ -1,8 +1,9 @@
 #!/bin/sh
 # portierctl check: a valid conf.d (exit 0, one resolved line per enabled
 # service), an invalid one (exit 1, every error as FILE:LINE on stderr),
-# warnings that do not fail, a strict registry, expiry notices, and usage
-# errors (exit 2). Needs no daemon and no network.
+# warnings that do not fail, a strict registry, expiry notices, NUL bytes,
+# entries that are no regular files, quoted secrets, portierd's StrictModes
+# (as root), and usage errors (exit 2). Needs no daemon and no network.
 set -u
 
 . "${top_srcdir:-../..}/tests/lib/lib.sh"
@@ -10,6 +11,11 @@ pt_cmd_init check
 
 # Handlers run as portierd's user when it is not root, else as nobody.
 if [ "$(id -u)" -eq 0 ]; then user=nobody; else user=$(id -un); fi
+# As root, check applies portierd's StrictModes: the files are root's and
+# 644, and the registry is used from a copy, wherever the source tree lives.
+umask 022
+cp "$REGISTRY" "$PT_DIR/services.db" || pt_error "cannot copy $REGISTRY"
+REGISTRY="$PT_DIR/services.db"
 
 # A valid configuration: the enabled services, resolved, in file order.
 mkdir "$PT_DIR/ok"
@@ -130,6 +136,68 @@ pt_has err "^$PT_DIR/missing.db: cannot open"
 pt_cmd 1 -c "$PT_DIR/missing" -r "$REGISTRY"
 pt_has err "^$PT_DIR/missing: cannot open directory: No such file or directory$"
 
+# A NUL byte fails the check at its line, whatever else the file says
+# (libconfuse would stop there and drop the rest without a word).
+mkdir "$PT_DIR/nul"
+printf 'service tr {\n\tserver = "/bin/tr\000ue"\n\tport = 5555\n}\n' >"$PT_DIR/nul/tr.conf"
+pt_cmd 1 -c "$PT_DIR/nul" -r "$REGISTRY"
+pt_has err "^$PT_DIR/nul/tr.conf:2: a NUL byte: the file is damaged or not text"
+[ -s "$PT_DIR/out" ] && pt_cmd_fail "a file with a NUL byte printed services"
+
+# A *.conf that is no regular file is never opened (a FIFO does not block)
+# and is named; a secret file behind a link shows 32 bytes of its first line.
+mkdir "$PT_DIR/odd"
+cp "$PT_DIR/ok/20-cat.conf" "$PT_DIR/odd/"
+mkfifo "$PT_DIR/odd/fifo.conf"
+ln -s "$PT_DIR/vanished.conf" "$PT_DIR/odd/telnet.conf"
+printf 'root:$6$saltsaltsaltsalt$hashhashhashhashhashhash:19000:0:99999:7:::\n' >"$PT_DIR/shadow"
+chmod 600 "$PT_DIR/shadow"
+timeout 10 "$PORTIERCTL" check -c "$PT_DIR/odd" -r "$REGISTRY" >"$PT_DIR/out" 2>"$PT_DIR/err"
+[ $? -eq 0 ] || pt_cmd_fail "check with a FIFO and a dangling link in conf.d: exit $?"
+pt_has err "^$PT_DIR/odd/fifo.conf: warning: ignored: not a regular file \(a FIFO\)$"
+pt_has err "^$PT_DIR/odd/telnet.conf: warning: ignored: not a regular file \(a dangling symbolic link\)$"
+pt_lines out 1
+ln -s "$PT_DIR/shadow" "$PT_DIR/odd/secret.conf"
+pt_cmd 1 -c "$PT_DIR/odd" -r "$REGISTRY"
+pt_has err "^$PT_DIR/odd/secret.conf:1: no such option 'root:\\\$6\\\$saltsaltsaltsalt\\\$hashhas\.\.\.'$"
+grep -q hashhashhashhash "$PT_DIR/err" && pt_cmd_fail "a secret's first line was quoted in full"
+rm "$PT_DIR/odd/secret.conf"
+
+# A registry that is a FIFO is refused at once (no writer: an open would wait).
+mkfifo "$PT_DIR/fifo.db"
+timeout 10 "$PORTIERCTL" check -c "$PT_DIR/ok" -r "$REGISTRY" -r "$PT_DIR/fifo.db" >"$PT_DIR/out" 2>"$PT_DIR/err"
+[ $? -eq 1 ] || pt_cmd_fail "check with a FIFO registry: exit $? (124: it blocked)"
+pt_has err "^$PT_DIR/fifo.db: not a regular file$"
+
+# As root, what portierd would refuse to run with (StrictModes) fails the
+# check with the daemon's words; --insecure-config turns it off, as for
+# portierd. portierd --check says the same.
+if [ "$(id -u)" -eq 0 ] && id nobody >/dev/null 2>&1; then
+	chmod o+w "$PT_DIR/ok/20-cat.conf"
+	pt_cmd 1 -c "$PT_DIR/ok" -r "$REGISTRY"
+	pt_has err "^$PT_DIR/ok/20-cat.conf: writable by others \(fix: chmod go-w $PT_DIR/ok/20-cat.conf, or run with --insecure-config\); portierd would refuse to run$"
+	[ -s "$PT_DIR/out" ] && pt_cmd_fail "an insecure configuration printed services"
+	pt_cmd 0 -c "$PT_DIR/ok" -r "$REGISTRY" --insecure-config
+	pt_lines out 3
+	"$PORTIERD" --check -c "$PT_DIR/ok" -r "$REGISTRY" >"$PT_DIR/out" 2>"$PT_DIR/err"
+	[ $? -eq 1 ] || pt_cmd_fail "portierd --check on a world-writable file: exit $?"
+	pt_has err "20-cat.conf: writable by others .*; portierd would refuse to run$"
+	"$PORTIERD" --check --insecure-config -c "$PT_DIR/ok" -r "$REGISTRY" >"$PT_DIR/out" 2>"$PT_DIR/err" ||
+		pt_cmd_fail "portierd --check --insecure-config: exit $?"
+	chmod o-w "$PT_DIR/ok/20-cat.conf"
+	chown nobody "$PT_DIR/local.db"
+	pt_cmd 1 -c "$PT_DIR/mine" -r "$REGISTRY" -r "$PT_DIR/local.db"
+	pt_has err "^$PT_DIR/local.db: owned by uid [0-9]+, not root \(fix: chown root $PT_DIR/local.db, or run with --insecure-config\); portierd would refuse to run$"
+	chown root "$PT_DIR/local.db"
+	chmod g+w "$PT_DIR/mine"
+	pt_cmd 1 -c "$PT_DIR/mine" -r "$REGISTRY" -r "$PT_DIR/local.db"
+	pt_has err "^$PT_DIR/mine: writable by its group"
+	chmod g-w "$PT_DIR/mine"
+	pt_cmd 0 -c "$PT_DIR/mine" -r "$REGISTRY" -r "$PT_DIR/local.db"
+else
+	echo "not root (or no user nobody): StrictModes of check not tested"
+fi
+
 # Usage errors: exit 2.
 pt_cmd 2 -x
 pt_has err "unknown option '-x'"
@@ -139,6 +207,6 @@ pt_has err '-c needs an argument'
 pt_cmd 2 -c "$PT_DIR/ok" extra
 pt_has err "unexpected argument 'extra'"
 pt_cmd 0 --help
-pt_has out '^usage: portierctl check \[-c DIR\] \[-r FILE\]\.\.\. \[--json\]$'
+pt_has out '^usage: portierctl check \[-c DIR\] \[-r FILE\]\.\.\. \[--json\] \[--insecure-config\]$'
 
 exit $PT_FAILED

@@ -1,7 +1,8 @@
 #!/bin/sh
 # portierctl status (plain and JSON) after known traffic shows the right
 # counts; SIGUSR1 writes the same state to the log; the control socket
-# refuses a client of another uid (SO_PEERCRED) and portierctl's exit codes;
+# refuses a client of another uid (SO_PEERCRED), portierctl refuses a
+# socket served by another uid, and portierctl's exit codes;
 # a socket whose directories do not exist yet gets them.
 . "${top_srcdir:-../..}/tests/lib/lib.sh"
 pt_init
@@ -66,6 +67,26 @@ if [ "$(id -u)" -eq 0 ] && command -v setpriv > /dev/null && id nobody > /dev/nu
 	pt_assert_grep "permission denied" "$PT_DIR/err" "nobody was not told why"
 	pt_wait_log "control: refused a client of uid $(id -u nobody)" 5 || pt_fail "refusal not logged"
 	grep -q "reload requested" "$PT_LOG" && pt_fail "nobody's reload was carried out"
+	# a socket served by another user: portierctl believes none of it
+	# (the system's python3: nobody may not run a per-user one)
+	[ -x /usr/bin/python3 ] || pt_error "/usr/bin/python3 is needed (package python3)"
+	mkdir "$PT_DIR/fake" && chown nobody "$PT_DIR/fake" || pt_error "mkdir"
+	pt_bg asnobody /usr/bin/python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_UNIX)
+s.bind(sys.argv[1])
+s.listen(4)
+while True:
+    c, _ = s.accept()
+    c.recv(4096)
+    c.sendall(b"{\"ok\": true, \"message\": \"configuration reloaded\"}\n")
+    c.close()' "$PT_DIR/fake/control"
+	for _ in $(seq 50); do [ -S "$PT_DIR/fake/control" ] && break; sleep 0.1; done
+	"$PORTIERCTL" -s "$PT_DIR/fake/control" reload > "$PT_DIR/out" 2> "$PT_DIR/err"; rc=$?
+	[ $rc -eq 3 ] || pt_fail "a reply from nobody's socket: exit $rc"
+	pt_assert_grep "the control socket $PT_DIR/fake/control is served by uid $(id -u nobody), not by root" \
+		"$PT_DIR/err" "nobody's socket: no reason given"
+	grep -q reloaded "$PT_DIR/out" && pt_fail "portierctl believed nobody's reply"
 else
 	echo "not root (or no setpriv/nobody): uid check not run"
 fi

@@ -3,7 +3,8 @@
 # "+Go" and its handler, started as the service's own user, with the octets
 # that followed the request line; an internal service works through it too;
 # an unknown name, an oversized line, a name whose own only_from refuses us,
-# and a silent client are refused.
+# and a silent client are refused; a service disabled at run time is not
+# listed.
 . "${top_srcdir:-../..}/tests/lib/lib.sh"
 pt_init
 BC="python3 $top_srcdir/tests/lib/builtin_client.py"
@@ -62,6 +63,14 @@ $BC tcpmux-refused 127.0.0.1 "$MUX" LOCKED '^-Refused \(access\)\r\n$' ||
 pt_wait_log "locked-mux: refused connection from 127\.0\.0\.1:[0-9]+: access" ||
 	pt_fail "no refusal logged for the tcpmux service"
 $BC silent 127.0.0.1 "$MUX" 1.5 10 || pt_fail "silent client"
+
+# a service disabled at run time is neither listed nor served (issue 19)
+"$PORTIERCTL" -s "$PT_DIR/control" disable echo-mux > /dev/null || pt_fail "disable echo-mux"
+$BC tcpmux-help 127.0.0.1 "$MUX" Cat locked report || pt_fail "help lists a disabled service"
+$BC tcpmux-refused 127.0.0.1 "$MUX" echo '^-Service not available\r\n$' ||
+	pt_fail "a disabled service served through tcpmux"
+"$PORTIERCTL" -s "$PT_DIR/control" enable echo-mux > /dev/null || pt_fail "enable echo-mux"
+$BC tcpmux-help 127.0.0.1 "$MUX" Cat echo locked report || pt_fail "help after enable"
 
 # as root, the handler runs as the service's user, not the tcpmux service's
 # (portierd's) nor the default user

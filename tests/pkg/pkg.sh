@@ -3,7 +3,9 @@
 # `make dist`'s tarball with the packaging kept in tests/pkg/debian/, install
 # the binary one, run the installed portierd (--check on the shipped conf.d,
 # then a demo service on a free loopback port, talked to and asked for its
-# status), purge it, and check that nothing is left. When lintian is
+# status; the registry is data in /usr/share/portier, not a conffile, and a
+# local name in /etc/portier/services.d is seen), purge it, and check that
+# nothing is left. When lintian is
 # installed, it must report no error or warning that upstream causes.
 #
 # Root only: it installs into this machine. A portier already installed here
@@ -44,12 +46,14 @@ VERSION=$(sed -n 's/^VERSION = //p' "$top_builddir/Makefile")
 pt_init
 W=$PT_DIR
 PKG_INSTALLED=no
+PKG_LOCAL_DB=/etc/portier/services.d/pkg-test.db
 had_rundir=no
 [ -e /run/portier ] && had_rundir=yes
 
 # On any exit: stop the installed daemon, then purge the package.
 pkg_cleanup() {
 	[ -n "$PT_PID" ] && kill -KILL "$PT_PID" 2>/dev/null
+	rm -f "$PKG_LOCAL_DB"
 	if [ "$PKG_INSTALLED" = yes ]; then
 		timeout 120 dpkg --purge portier > "$W/purge.log" 2>&1 ||
 			{ echo "ERROR: could not purge portier:" >&2; cat "$W/purge.log" >&2; }
@@ -111,17 +115,32 @@ timeout 300 dpkg -i "$deb" > "$W/install.log" 2>&1 ||
 	pkg_log_fail "$W/install.log" "dpkg -i $deb"
 dpkg -L portier > "$W/files" || pt_fail "dpkg -L portier after install"
 echo "--- conffiles ---"
-dpkg-query -W -f '${Conffiles}\n' portier
+dpkg-query -W -f '${Conffiles}\n' portier | tee "$W/conffiles"
 for f in /usr/sbin/portierd /usr/sbin/portierctl /etc/portier/conf.d \
+    /usr/share/portier/services.db /etc/portier/services.d \
     /usr/share/doc/portier/examples/conf.d/demo-hello.conf; do
 	grep -qx "$f" "$W/files" || pt_fail "$f is not in the package"
 done
+# The registry is data that every upgrade replaces: no conffile prompt.
+! grep -q 'services\.db' "$W/conffiles" || pt_fail "services.db is a conffile"
+! grep -qx /etc/portier/services.db "$W/files" || pt_fail "/etc/portier/services.db is installed"
+[ -z "$(ls -A /etc/portier/services.d)" ] || pt_fail "/etc/portier/services.d is not empty"
 
 # The shipped configuration (every example disabled) is valid as installed.
 timeout 10 /usr/sbin/portierd --check > "$W/check.log" 2>&1 ||
 	pkg_log_fail "$W/check.log" "the installed portierd --check"
 echo "--- portierd --check ---"
 cat "$W/check.log"
+
+# The default registries of the installed programs: the shipped names, and
+# a local name from services.d (removed again before the purge).
+timeout 10 /usr/sbin/portierctl lookup ssh > "$W/lookup.log" 2>&1 ||
+	pkg_log_fail "$W/lookup.log" "the installed portierctl lookup ssh"
+printf 'pkg-test-local 4999/tcp # a local name\n' > "$PKG_LOCAL_DB"
+timeout 10 /usr/sbin/portierctl lookup pkg-test-local > "$W/lookup.log" 2>&1 ||
+	pkg_log_fail "$W/lookup.log" "a name of /etc/portier/services.d"
+pt_assert_grep "^pkg-test-local +4999/tcp" "$W/lookup.log" "lookup of a local name"
+rm -f "$PKG_LOCAL_DB"
 
 # The installed daemon on the installed demo, moved to a free port.
 port=$(pt_ports 1)
@@ -130,7 +149,7 @@ sed "s/^\([[:space:]]*port[[:space:]]*=[[:space:]]*\)10013\$/\1$port/" \
 grep -q "port = $port\$" "$PT_CONFD/demo-hello.conf" ||
 	pt_error "demo-hello.conf has no 'port = 10013' line to move"
 PORTIERD=/usr/sbin/portierd
-REGISTRY=/etc/portier/services.db
+REGISTRY=/usr/share/portier/services.db
 pt_start
 out=$($PT_CLIENT tcp 127.0.0.1 "$port") || pt_fail "no answer from demo-hello on $port"
 case $out in "Hello from portier"*) ;; *) pt_fail "demo-hello said '$out'" ;; esac
@@ -143,7 +162,7 @@ pt_stop || pt_fail "the installed portierd's exit status on SIGTERM"
 PKG_INSTALLED=no
 timeout 120 dpkg --purge portier > "$W/purge.log" 2>&1 ||
 	pkg_log_fail "$W/purge.log" "dpkg --purge portier"
-for f in /etc/portier /usr/sbin/portierd /usr/share/doc/portier; do
+for f in /etc/portier /usr/sbin/portierd /usr/share/portier /usr/share/doc/portier; do
 	[ ! -e "$f" ] || pt_fail "$f is left after purge"
 done
 ! dpkg -L portier >/dev/null 2>&1 || pt_fail "dpkg -L portier works after purge"

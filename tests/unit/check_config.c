@@ -12,6 +12,7 @@
 #include <grp.h>
 #include <netinet/in.h>
 #include <pwd.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -253,6 +254,20 @@ static const struct {
 	  "protocol tcp contradicts the /udp of the service id" },
 	{ "service \"e cho\" {\n type = internal\n port = 7\n}\n", 1, "not a valid service id" },
 	{ "service /tcp {\n type = internal\n port = 7\n}\n", 1, "the service id is empty" },
+	/* ids fit the control protocol (CONFIG_ID_MAX); the message shows at
+	 * most that much of one */
+	{ "service \"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\" {\n type = internal\n port = 7\n}\n", 1,
+	  "service 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa...': the service id is longer than 64 characters" },
+	{ "service \"bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb/tcp\" {\n type = internal\n port = 7\n}\n", 1,
+	  "the service id is longer than 64 characters" },
+	/* a quoted token shows at most 32 bytes, printable only: a file may be a
+	 * link to a secret one (libconfuse's messages and the loader's own) */
+	{ "root:$6$saltsaltsaltsalt$hashhashhashhash:19000:0:99999:7:::\n", 1,
+	  "no such option 'root:$6$saltsaltsaltsalt$hashhas...'" },
+	{ "service echo {\n type = internal\n port = \"123456789012345678901234567890123\"\n}\n", 3,
+	  "port: '12345678901234567890123456789012...' is not a number" },
+	{ "service echo {\n type = internal\n socket_type = \"s\\ttream\"\n}\n", 3,
+	  "socket_type: 's?tream' is not one of" },
 	{ "service echo {\n type = internal\n name = \"a b\"\n}\n", 3, "name: 'a b' is not a valid name" },
 	{ "service telnet {\n server = /bin/sh\n user = \"../x\"\n}\n", 3, "user: '../x' is not a valid name" },
 	{ "service echo {\n type = internal\n bind = { 1.2.3 }\n}\n", 3,
@@ -290,6 +305,10 @@ static const struct {
 	{ "service echo {\n type = internal\n per_source = lots\n}\n", 3, "per_source: 'lots' is neither" },
 	{ "service echo {\n type = internal\n cps = { -1, 10 }\n}\n", 3, "cps: '-1, 10' is not a rate" },
 	{ "service echo {\n type = internal\n cps = { 5, 0 }\n}\n", 3, "cps: '5, 0' is not a rate" },
+	{ "service echo {\n type = internal\n cps = { 5, 123456789012345678901234567890123 }\n}\n", 3,
+	  "cps: '5, 12345678901234567890123456789012...' is not a rate" },
+	{ "service telnet {\n server = /bin/sh\n env = { \"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=1\", \"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=2\" }\n}\n", 3,
+	  "env: AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA... is set twice" },
 	{ "service echo {\n type = internal\n cps = { 5 }\n}\n", 3, "cps: needs exactly two numbers" },
 	{ "service echo {\n type = internal\n cps += { 5, 5 }\n}\n", 3, "cps: needs exactly two numbers" },
 	{ "service echo {\n type = internal\n max_load = -1\n}\n", 3, "max_load: '-1' is not a number of 0 or more" },
@@ -828,13 +847,164 @@ START_TEST(test_cache)
 	ck_assert_ptr_nonnull(cfg);
 	config_free(cfg);
 	ck_assert_int_eq(unlink(a), 0);
-	ck_assert_int_eq(mkdir(a, 0755), 0);	/* no longer a file: skipped */
+	ck_assert_int_eq(mkdir(a, 0755), 0);	/* no longer a file: not read */
+	ck_assert_ptr_null(load_cached(conf, cache));
+	ck_assert_uint_eq(d.errors, 1);
+	expect_in(DIAG_ERROR, a, 0, "not a regular file (a directory), but the running "
+		  "configuration was read from it");
+	ck_assert_int_eq(rmdir(a), 0);		/* removed: its service goes */
 	cfg = load_cached(conf, cache);
 	ck_assert_ptr_nonnull(cfg);
 	ck_assert_ptr_null(config_find(cfg, "a"));
 	config_free(cfg);
 	config_cache_free(cache);
 	config_cache_free(NULL);
+}
+END_TEST
+
+/* Writes len bytes (NULs included) to tmpdir/name. */
+static void
+write_bytes(const char *name, const char *bytes, size_t len)
+{
+	int fd = open(tmp_path(name), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, bytes, len), (ssize_t)len);
+	ck_assert_int_eq(close(fd), 0);
+}
+
+/* A NUL byte anywhere is an error at its line, and the file's services are
+ * refused with it: libconfuse would stop there without a word, losing the
+ * rest of a value ("/bin/tr\0ue" loaded as /bin/tr) or of the file. */
+START_TEST(test_nul_byte)
+{
+	static const char in_value[] = "service a {\n server = \"/bin/tr\0ue\"\n port = 5000\n}\n";
+	static const char padded[] = "service b { server = /bin/sh port = 5001 }\n\n\0\0\0\0";
+	static const char in_code[] = "service c {\n server = /bin/sh\n\0 port = 5002\n}\n";
+	struct config_cache *cache = config_cache_new();
+	char conf[4200];
+	struct config *cfg;
+
+	snprintf(conf, sizeof(conf), "%s/conf.d", tmpdir);
+	ck_assert_int_eq(mkdir(conf, 0755), 0);
+	write_file("conf.d/ok.conf", "service ok { server = /bin/sh port = 5003 }\n", 0644);
+	cfg = load_cached(conf, cache);
+	ck_assert_ptr_nonnull(cfg);
+	config_free(cfg);
+	write_bytes("conf.d/a.conf", in_value, sizeof(in_value) - 1);
+	write_bytes("conf.d/b.conf", padded, sizeof(padded) - 1);
+	write_bytes("conf.d/c.conf", in_code, sizeof(in_code) - 1);
+	for (int round = 0; round < 2; round++) {	/* fresh, then through the cache */
+		ck_assert_ptr_null(round ? load_cached(conf, cache) : load_dir(conf, 0));
+		ck_assert_uint_eq(d.errors, 3);
+		expect_in(DIAG_ERROR, tmp_path("conf.d/a.conf"), 2, "a NUL byte: the file is damaged");
+		expect_in(DIAG_ERROR, tmp_path("conf.d/b.conf"), 3, "a NUL byte");
+		expect_in(DIAG_ERROR, tmp_path("conf.d/c.conf"), 3, "a NUL byte");
+	}
+	config_cache_free(cache);
+}
+END_TEST
+
+static void
+on_alarm(int sig)
+{
+	(void)sig;
+	_exit(3);	/* the loader blocked: the test fails with status 3 */
+}
+
+/* A *.conf entry that is not a regular file is never opened (a FIFO would
+ * block) and never skipped silently: a warning, and an error when the
+ * running configuration was read from that name, so that a link whose
+ * target vanished cannot take services away at a reload. */
+START_TEST(test_not_regular)
+{
+	struct config_cache *cache = config_cache_new();
+	char conf[4200], tel[4300];
+	struct config *cfg;
+
+	snprintf(conf, sizeof(conf), "%s/conf.d", tmpdir);
+	snprintf(tel, sizeof(tel), "%s/telnet.conf", conf);
+	ck_assert_int_eq(mkdir(conf, 0755), 0);
+	ck_assert_int_eq(mkdir(tmp_path("real"), 0755), 0);
+	write_file("real/telnet.conf", "service telnet { server = /bin/sh port = 2323 }\n", 0644);
+	write_file("conf.d/echo.conf", "service echo { type = internal }\n", 0644);
+	ck_assert_int_eq(symlink(tmp_path("real/telnet.conf"), tel), 0);
+	ck_assert_int_eq(mkfifo(tmp_path("conf.d/fifo.conf"), 0644), 0);
+	ck_assert_int_eq(mkfifo(tmp_path("conf.d/fifo"), 0644), 0);	/* not *.conf: quiet */
+	ck_assert_int_eq(symlink("/dev/null", tmp_path("conf.d/null.conf")), 0);
+	ck_assert_int_eq(symlink(tmp_path("nowhere"), tmp_path("conf.d/gone.conf")), 0);
+	signal(SIGALRM, on_alarm);
+	alarm(20);
+	/* At start (or in check): warnings; a link to a file is a file. */
+	cfg = load_cached(conf, cache);
+	ck_assert_ptr_nonnull(cfg);
+	ck_assert_ptr_nonnull(config_find(cfg, "telnet"));
+	config_free(cfg);
+	ck_assert_uint_eq(d.count, 3);
+	expect_in(DIAG_WARNING, tmp_path("conf.d/fifo.conf"), 0,
+		  "ignored: not a regular file (a FIFO)");
+	expect_in(DIAG_WARNING, tmp_path("conf.d/null.conf"), 0,
+		  "ignored: not a regular file (a device)");
+	expect_in(DIAG_WARNING, tmp_path("conf.d/gone.conf"), 0,
+		  "ignored: not a regular file (a dangling symbolic link)");
+	/* The target vanishes: an error, at every reload until the name is
+	 * fixed or removed; the other entries stay warnings. */
+	ck_assert_int_eq(unlink(tmp_path("real/telnet.conf")), 0);
+	for (int round = 0; round < 2; round++) {
+		ck_assert_ptr_null(load_cached(conf, cache));
+		ck_assert_uint_eq(d.errors, 1);
+		expect_in(DIAG_ERROR, tel, 0, "not a regular file (a dangling symbolic link), but "
+			  "the running configuration was read from it: restore the file, or "
+			  "remove the name to remove what it declared");
+		expect_in(DIAG_WARNING, tmp_path("conf.d/gone.conf"), 0, "dangling symbolic link");
+	}
+	/* Without a cache (portierctl check), nothing is known of a running
+	 * configuration: a warning. */
+	cfg = load_dir(conf, 0);
+	ck_assert_ptr_nonnull(cfg);
+	ck_assert_ptr_null(config_find(cfg, "telnet"));
+	expect_in(DIAG_WARNING, tel, 0, "ignored: not a regular file (a dangling symbolic link)");
+	config_free(cfg);
+	/* Restored, then made a FIFO: the same error, and no blocking. */
+	write_file("real/telnet.conf", "service telnet { server = /bin/sh port = 2323 }\n", 0644);
+	cfg = load_cached(conf, cache);
+	ck_assert_ptr_nonnull(cfg);
+	config_free(cfg);
+	ck_assert_int_eq(unlink(tel), 0);
+	ck_assert_int_eq(mkfifo(tel, 0644), 0);
+	ck_assert_ptr_null(load_cached(conf, cache));
+	expect_in(DIAG_ERROR, tel, 0, "not a regular file (a FIFO), but the running");
+	/* Removed: the admin's choice, its service goes without a word. */
+	ck_assert_int_eq(unlink(tel), 0);
+	cfg = load_cached(conf, cache);
+	ck_assert_ptr_nonnull(cfg);
+	ck_assert_ptr_null(config_find(cfg, "telnet"));
+	ck_assert_ptr_nonnull(config_find(cfg, "echo"));
+	ck_assert_uint_eq(d.errors, 0);
+	config_free(cfg);
+	alarm(0);
+	config_cache_free(cache);
+}
+END_TEST
+
+/* What a diagnostic shows of a token: at most max bytes, then "...", only
+ * printable ASCII. */
+START_TEST(test_quote)
+{
+	char buf[CONFIG_QUOTE_SIZE], small[8];
+
+	ck_assert_str_eq(config_quote("echo", 32, buf, sizeof(buf)), "echo");
+	ck_assert_str_eq(config_quote("", 32, buf, sizeof(buf)), "");
+	ck_assert_str_eq(config_quote(NULL, 32, buf, sizeof(buf)), "(null)");
+	ck_assert_str_eq(config_quote("a\tb\x1b[31m\xc3\xa4\x7f", 32, buf, sizeof(buf)),
+			 "a?b?[31m???");
+	ck_assert_str_eq(config_quote("0123456789", 10, buf, sizeof(buf)), "0123456789");
+	ck_assert_str_eq(config_quote("0123456789x", 10, buf, sizeof(buf)), "0123456789...");
+	ck_assert_str_eq(config_quote("0123456789", 32, small, sizeof(small)), "0123...");
+	ck_assert_str_eq(config_quote_token("abcdefghijklmnopqrstuvwxyz0123456789"),
+			 "abcdefghijklmnopqrstuvwxyz012345...");
+	ck_assert_uint_eq(strlen(config_quote_id("0123456789012345678901234567890123456789"
+						 "01234567890123456789012345")), 64 + 3);
 }
 END_TEST
 
@@ -1339,6 +1509,9 @@ config_suite(void)
 	tcase_add_test(tc, test_empty_config);
 	tcase_add_test(tc, test_all_errors_in_one_run);
 	tcase_add_test(tc, test_cache);
+	tcase_add_test(tc, test_nul_byte);
+	tcase_add_test(tc, test_not_regular);
+	tcase_add_test(tc, test_quote);
 	tcase_add_test(tc, test_duplicate_across_files);
 	tcase_add_test(tc, test_host_checks_of_disabled);
 	tcase_add_test(tc, test_no_fs_checks);

@@ -1,4 +1,4 @@
-/* Unit tests for the pidfile module (sbin/pidfile.c). */
+/* Unit tests for the pidfile module (sbin/daemon/pidfile.c, rundir.c). */
 #include "autoconf.h"
 
 #include <check.h>
@@ -166,6 +166,51 @@ START_TEST(test_live_other_program_is_stale)
 }
 END_TEST
 
+/* A directory others may write: nothing is written (rundir.c). */
+START_TEST(test_insecure_dir_refused)
+{
+	char sub[300], tmp[400];
+
+	put("1\n");
+	unlink(path);
+	snprintf(sub, sizeof(sub), "%s/run/portier", dir);
+	ck_assert_int_eq(chmod(sub, 0777), 0);
+	ck_assert_int_eq(pidfile_prepare(path), -1);
+	ck_assert_int_eq(pidfile_write(path), -1);
+	ck_assert_int_ne(access(path, F_OK), 0);
+	snprintf(tmp, sizeof(tmp), "%s.%d.tmp", path, (int)getpid());
+	ck_assert_int_ne(access(tmp, F_OK), 0);
+	ck_assert_int_eq(chmod(sub, 01777), 0);		/* sticky: still its holder */
+	ck_assert_int_eq(pidfile_write(path), -1);
+	ck_assert_int_eq(chmod(sub, 0755), 0);
+	ck_assert_int_eq(pidfile_write(path), 0);
+	ck_assert_int_eq(read_back(), getpid());
+}
+END_TEST
+
+/* The pidfile's name is a link: refused, the target untouched; a
+ * left-over temporary file (or one planted) is replaced, not written
+ * through. */
+START_TEST(test_links_not_followed)
+{
+	char target[300], tmp[400];
+
+	put("1\n");
+	unlink(path);
+	snprintf(target, sizeof(target), "%s/target", dir);
+	ck_assert_int_eq(symlink(target, path), 0);
+	ck_assert_int_eq(pidfile_write(path), -1);
+	ck_assert_int_ne(access(target, F_OK), 0);
+	ck_assert_int_eq(pidfile_check(path), 0);	/* not read through it */
+	ck_assert_int_eq(unlink(path), 0);
+	snprintf(tmp, sizeof(tmp), "%s.%d.tmp", path, (int)getpid());
+	ck_assert_int_eq(symlink(target, tmp), 0);
+	ck_assert_int_eq(pidfile_write(path), 0);
+	ck_assert_int_ne(access(target, F_OK), 0);
+	ck_assert_int_eq(read_back(), getpid());
+}
+END_TEST
+
 int
 main(void)
 {
@@ -178,6 +223,8 @@ main(void)
 	tcase_add_test(tc, test_garbage_and_dead_are_stale);
 	tcase_add_test(tc, test_live_same_program_refuses);
 	tcase_add_test(tc, test_live_other_program_is_stale);
+	tcase_add_test(tc, test_insecure_dir_refused);
+	tcase_add_test(tc, test_links_not_followed);
 	suite_add_tcase(s, tc);
 	return check_run(s);
 }

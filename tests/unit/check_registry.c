@@ -4,10 +4,11 @@
 #include <check.h>
 #include <errno.h>
 #include <ftw.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "config/config.h"
@@ -192,7 +193,13 @@ static const struct {
 	{ "foo 25/tcp/udp", "unknown protocol 'tcp/udp' (tcp, udp, sctp or dccp)" },
 	{ "foo 25/", "missing protocol after '25/'" },
 	{ "1234 25/tcp", "bad service name '1234' (printable ASCII, not only digits)" },
-	{ "foo 25/tcp b\xc3\xa4r", "bad alias 'b\xc3\xa4r' (printable ASCII, not only digits)" },
+	/* quoted as printable ASCII only (config_quote) */
+	{ "foo 25/tcp b\xc3\xa4r", "bad alias 'b??r' (printable ASCII, not only digits)" },
+	/* a long token is cut: a registry path may lead to a secret file */
+	{ "foo 25/tcp 012345678901234567890123456789012345",
+	  "bad alias '01234567890123456789012345678901...' (printable ASCII, not only digits)" },
+	{ "root:$6$saltsaltsaltsalt$hashhashhashhashhashhash:19000:0:99999:7:::",
+	  "'root:$6$saltsaltsaltsalt$hashhas...': missing PORT/PROTOCOL after the name" },
 	{ "foo 25/tcp 42", "bad alias '42' (printable ASCII, not only digits)" },
 	{ "fo\x01o 25/tcp", "control character 0x01 in line" },
 	{ "foo 25/tcp \x1b[31m", "control character 0x1b in line" },
@@ -329,38 +336,68 @@ START_TEST(test_unreadable)
 }
 END_TEST
 
-/* No size to trust (a pipe): the buffer grows while reading, past its
- * first 64 KiB. */
-START_TEST(test_pipe)
+/* A big file: the buffer is sized from the file, all of it is read. */
+START_TEST(test_large_file)
 {
-	struct registry *reg;
-	char path[64];
+	struct registry *reg = registry_new();
+	size_t cap = 10000 * 40, n = 0;
+	char *text = malloc(cap);
+	const char *path;
 	struct diag d;
-	int fds[2];
-	pid_t pid;
 
-	ck_assert_int_eq(pipe(fds), 0);
-	pid = fork();
-	ck_assert_int_ge(pid, 0);
-	if (pid == 0) {
-		FILE *fp = fdopen(fds[1], "w");
-
-		close(fds[0]);
-		for (unsigned port = 1000; port < 11000; port++)
-			fprintf(fp, "svc%u %u/tcp # number %u\n", port, port, port);
-		_exit(fclose(fp) == 0 ? 0 : 1);
-	}
-	close(fds[1]);
-	reg = registry_new();
+	ck_assert_ptr_nonnull(text);
+	for (unsigned port = 1000; port < 11000; port++)
+		n += (size_t)snprintf(text + n, cap - n, "svc%u %u/tcp # number %u\n", port, port,
+				      port);
+	path = write_bytes("large.db", text, n);
+	free(text);
 	diag_init(&d);
-	snprintf(path, sizeof(path), "/proc/self/fd/%d", fds[0]);
 	ck_assert_int_eq(registry_load(reg, path, true, &d), 0);
 	ck_assert_uint_eq(d.count, 0);
 	ck_assert_uint_eq(registry_count(reg), 10000);
 	ck_assert_str_eq(registry_lookup_port(reg, 10999, REG_TCP)->name, "svc10999");
 	ck_assert_str_eq(registry_lookup_name(reg, "svc1000", REG_TCP)->description, "number 1000");
+	registry_free(reg);
+	diag_free(&d);
+}
+END_TEST
+
+static void
+on_alarm(int sig)
+{
+	(void)sig;
+	_exit(3);	/* blocked: the test fails with exit status 3 */
+}
+
+/* Only a regular file is a registry: a FIFO (with no writer, whose open
+ * would wait forever), a pipe, a device are refused, without blocking. */
+START_TEST(test_not_regular)
+{
+	struct registry *reg = registry_new();
+	char fifo[4200], pipepath[64], want[4300];
+	const char *const paths[] = { fifo, pipepath, "/dev/null" };
+	struct diag d;
+	int fds[2];
+
+	snprintf(fifo, sizeof(fifo), "%s/fifo.db", tmpdir);
+	ck_assert_int_eq(mkfifo(fifo, 0644), 0);
+	ck_assert_int_eq(pipe(fds), 0);
+	ck_assert_int_eq(write(fds[1], "smtp 25/tcp\n", 12), 12);
+	snprintf(pipepath, sizeof(pipepath), "/proc/self/fd/%d", fds[0]);
+	signal(SIGALRM, on_alarm);
+	alarm(10);
+	diag_init(&d);
+	for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
+		ck_assert_int_eq(registry_load(reg, paths[i], false, &d), -1);
+		ck_assert_uint_eq(d.errors, i + 1);
+		snprintf(want, sizeof(want), "%s: not a regular file", paths[i]);
+		ck_assert_str_eq(d.items[i].text, want);
+	}
+	alarm(0);
+	ck_assert_uint_eq(registry_count(reg), 0);
 	close(fds[0]);
-	ck_assert_int_eq(waitpid(pid, NULL, 0), pid);
+	close(fds[1]);
+	unlink(fifo);
 	registry_free(reg);
 	diag_free(&d);
 }
@@ -765,7 +802,8 @@ registry_suite(void)
 	tcase_add_test(tc, test_bytes_in_lines);
 	tcase_add_test(tc, test_every_problem_reported);
 	tcase_add_test(tc, test_unreadable);
-	tcase_add_test(tc, test_pipe);
+	tcase_add_test(tc, test_large_file);
+	tcase_add_test(tc, test_not_regular);
 	tcase_add_test(tc, test_empty_file);
 	tcase_add_test(tc, test_aliases);
 	tcase_add_test(tc, test_redefinition_in_file);
