@@ -173,6 +173,7 @@ load_files(char *const *files, struct diag *errs)
 		registry_load(reg, files[i], false, errs);
 	cfg = config_load_cached(d.confdir, reg, 0, d.cache, errs);
 	registry_free(reg);
+	config_check_cleartext(cfg, errs);
 	if (cfg && errs->errors) {
 		config_free(cfg);
 		cfg = NULL;
