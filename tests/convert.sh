@@ -25,10 +25,11 @@ expect() {
 
 # xinetd.conf with its defaults and includedir, to standard output
 expect 0 --from-xinetd "$DATA/xinetd.conf" --no-host-checks
-pt_assert_grep '^# file: 00-defaults.conf$' "$OUT" "no defaults file"
-pt_assert_grep '^service "rsync" \{$' "$OUT" "rsync missing"
-pt_assert_grep '^service "tftp/udp" \{$' "$OUT" "tftp missing"
-pt_assert_grep '^# service "ftp-sensor" \{$' "$OUT" "the SENSOR service is not a comment"
+pt_assert_grep '^# file: xinetd-00-defaults.conf$' "$OUT" "no defaults file"
+pt_assert_grep '^service "xinetd-rsync" \{$' "$OUT" "rsync missing"
+pt_assert_grep '^service "xinetd-tftp/udp" \{$' "$OUT" "tftp missing"
+pt_assert_grep '^	name = "tftp"$' "$OUT" "a prefixed id without its name"
+pt_assert_grep '^# service "xinetd-ftp-sensor" \{$' "$OUT" "the SENSOR service is not a comment"
 pt_assert_grep '19 services converted, 1 kept as comments only' "$ERR" "wrong count"
 pt_assert_grep 'the result loads: 19 services' "$ERR" "the result does not load"
 pt_assert_grep 'xinetd.d/ftp:14: warning: service ftp: no_access = 10.0.0.66 .badguys.example' \
@@ -40,28 +41,28 @@ expect 0 --from-xinetd "$DATA/xinetd.d" --no-host-checks --out "$PT_DIR/conf.x"
 [ "$(ls "$PT_DIR/conf.x" | wc -l)" -eq 20 ] || pt_fail "expected 20 files: $(ls "$PT_DIR/conf.x")"
 [ ! -s "$OUT" ] || pt_fail "--out also wrote to standard output"
 pt_assert_grep '^	server_args = \{ "daemon", "--inetd", "--export-all", "--base-path=/srv/git", "/srv/git" \}$' \
-	"$PT_DIR/conf.x/git.conf" "git daemon's arguments"
+	"$PT_DIR/conf.x/xinetd-git.conf" "git daemon's arguments"
 pt_assert_grep '^	only_from = \{ "10.0.0.0/8", "192.168.1.10", "192.168.1.11", "192.168.1.12", "127.0.0.1" \}$' \
-	"$PT_DIR/conf.x/mysqlchk.conf" "the health check's only_from"
+	"$PT_DIR/conf.x/xinetd-mysqlchk.conf" "the health check's only_from"
 pt_assert_grep 'had no instances or per_source limit' "$ERR" "xinetd's unlimited default not reported"
 
 # never overwrite: nothing is written, the existing file stays as it was
-echo "# mine" > "$PT_DIR/conf.x/rsync.conf"
-rm "$PT_DIR/conf.x/git.conf"
+echo "# mine" > "$PT_DIR/conf.x/xinetd-rsync.conf"
+rm "$PT_DIR/conf.x/xinetd-git.conf"
 expect 1 --from-xinetd "$DATA/xinetd.d" --no-host-checks --out "$PT_DIR/conf.x"
-pt_assert_grep 'rsync.conf exists \(--force replaces it\)' "$ERR" "the clash is not named"
+pt_assert_grep 'xinetd-rsync.conf exists \(--force replaces it\)' "$ERR" "the clash is not named"
 pt_assert_grep 'nothing written' "$ERR" "no word that nothing was written"
-[ "$(cat "$PT_DIR/conf.x/rsync.conf")" = "# mine" ] || pt_fail "rsync.conf was overwritten"
-[ ! -e "$PT_DIR/conf.x/git.conf" ] || pt_fail "git.conf was written despite the clash"
+[ "$(cat "$PT_DIR/conf.x/xinetd-rsync.conf")" = "# mine" ] || pt_fail "rsync.conf was overwritten"
+[ ! -e "$PT_DIR/conf.x/xinetd-git.conf" ] || pt_fail "git.conf was written despite the clash"
 expect 0 --from-xinetd "$DATA/xinetd.d" --no-host-checks --out "$PT_DIR/conf.x" --force
-pt_assert_grep 'server = "/usr/bin/rsync"' "$PT_DIR/conf.x/rsync.conf" "--force did not replace"
+pt_assert_grep 'server = "/usr/bin/rsync"' "$PT_DIR/conf.x/xinetd-rsync.conf" "--force did not replace"
 
 # Debian's inetd.conf as update-inetd writes it
 expect 0 --from-inetd "$DATA/inetd.conf" --no-host-checks --out "$PT_DIR/conf.i"
 pt_assert_grep '18 services converted, 1 kept as comments only' "$ERR" "wrong inetd count"
 pt_assert_grep 'inetd.conf:26: warning: service telnet: server tcpd' "$ERR" "tcpd not warned about"
-pt_assert_grep '^	disable = yes$' "$PT_DIR/conf.i/ftp.conf" "#<off># entry not disabled"
-pt_assert_grep '^	server = "/usr/sbin/in.telnetd"$' "$PT_DIR/conf.i/telnet.conf" "tcpd not replaced"
+pt_assert_grep '^	disable = yes$' "$PT_DIR/conf.i/inetd-ftp.conf" "#<off># entry not disabled"
+pt_assert_grep '^	server = "/usr/sbin/in.telnetd"$' "$PT_DIR/conf.i/inetd-telnet.conf" "tcpd not replaced"
 
 # inetd.conf lines inetd rejects: converted as far as possible, exit 1
 expect 1 --from-inetd "$DATA/inetd-hosts.conf" --no-host-checks

@@ -143,6 +143,20 @@ cv_strv_free(struct cv_strv *s)
 	memset(s, 0, sizeof(*s));
 }
 
+char *
+cv_strv_join(const struct cv_strv *s, const char *sep)
+{
+	char *t = cv_strdup("");
+
+	for (size_t i = 0; i < s->n; i++) {
+		char *more = cv_printf("%s%s%s", t, i ? sep : "", s->v[i]);
+
+		free(t);
+		t = more;
+	}
+	return t;
+}
+
 void
 cv_strv_split(struct cv_strv *s, const char *line)
 {
@@ -229,7 +243,6 @@ cv_svc_free(struct cv_svc *s)
 	free(s->banner);
 	free(s->banner_success);
 	free(s->banner_fail);
-	free(s->log);
 	free(s->log_facility);
 	cv_strv_free(&s->notes);
 	free(s);

@@ -206,6 +206,8 @@ parse_entry(struct ireader *r, const struct iline *il)
 	const char *fam;
 
 	cv_strv_split(&f, il->text);
+	if (f.n == 0)
+		return NULL;	/* read_entries passes no blank entry; be sure */
 	char *colon = strrchr(f.v[0], ':');
 
 	if (colon) {
@@ -314,8 +316,13 @@ read_entries(struct ireader *r, const char *buf)
 			cur.text = NULL;
 		}
 		if (!strncmp(line, UPDATE_INETD_OFF, strlen(UPDATE_INETD_OFF))) {
-			cur.text = cv_strdup(line + strlen(UPDATE_INETD_OFF));
-			cur.off = true;
+			const char *rest = line + strlen(UPDATE_INETD_OFF);
+
+			/* the mark with nothing after it is a comment, as for inetd */
+			if (rest[strspn(rest, " \t")]) {
+				cur.text = cv_strdup(rest);
+				cur.off = true;
+			}
 		} else if (!blank && line[0] != '#') {
 			cur.text = cv_strdup(line);
 			cur.off = false;
@@ -332,20 +339,28 @@ read_entries(struct ireader *r, const char *buf)
 	}
 }
 
-/* Differences that hold for every handler inetd started. */
+/* Differences that hold for every handler inetd started; after cv_finish,
+ * which gives the ids the admin will look for. */
 static void
 summarize(const struct cv_set *set, struct diag *d)
 {
-	size_t handlers = 0;
+	struct cv_strv ids = { 0 };
+	size_t handlers;
+	char *list;
 
 	for (size_t i = 0; i < set->count; i++)
-		handlers += !set->svc[i]->internal && !set->svc[i]->commented;
+		if (!set->svc[i]->internal && !set->svc[i]->commented)
+			cv_strv_push(&ids, set->svc[i]->id);
+	handlers = ids.n;
 	if (!handlers)
 		return;
+	list = cv_strv_join(&ids, ", ");
 	diag_add(d, DIAG_WARNING, NULL, 0,
 		 "%zu service(s) got inetd's environment (less PATH and a few others); "
 		 "portier starts handlers with a clean one (list what they need in passenv "
-		 "or env)", handlers);
+		 "or env): %s", handlers, list);
+	free(list);
+	cv_strv_free(&ids);
 	diag_add(d, DIAG_WARNING, NULL, 0,
 		 "%zu service(s) had no limit on handlers at once under inetd, only 256 "
 		 "starts a minute; portier's defaults are instances = 50, per_source = 10 "
@@ -362,8 +377,8 @@ convert_inetd_buffer(const char *buf, const char *name,
 	size_t before = d->errors;
 
 	read_entries(&r, buf);
-	summarize(&r.set, d);
 	cv_finish(&r.set, o, out, d);
+	summarize(&r.set, d);
 	cv_set_free(&r.set);
 	free(r.defhost);
 	return d->errors > before ? -1 : 0;

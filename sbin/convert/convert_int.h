@@ -77,7 +77,6 @@ struct cv_svc {
 	char *banner_fail;
 	bool keepalive;
 	bool nodelay;
-	char *log;		/* defaults only: "syslog" */
 	char *log_facility;	/* defaults only */
 
 	struct cv_strv notes;	/* comment lines inside the section */
@@ -97,6 +96,8 @@ void cv_strv_remove(struct cv_strv *s, const char *x);
 bool cv_strv_has(const struct cv_strv *s, const char *x);
 void cv_strv_copy(struct cv_strv *dst, const struct cv_strv *src);
 void cv_strv_free(struct cv_strv *s);
+/* "a, b, c" */
+char *cv_strv_join(const struct cv_strv *s, const char *sep);
 /* Splits on blanks (space, tab), as xinetd and inetd do; no quoting. */
 void cv_strv_split(struct cv_strv *s, const char *line);
 const char *cv_basename(const char *path);
@@ -163,7 +164,6 @@ struct xdefs {
 /* Differences that hold for many services: reported once. */
 struct xsummary {
 	size_t no_groups;	/* handlers xinetd gave no supplementary groups */
-	size_t whole_env;	/* handlers that got xinetd's whole environment */
 	size_t unlimited;	/* no instances or per_source limit under xinetd */
 };
 
@@ -189,7 +189,8 @@ struct xst {
 	struct diag *d;
 	bool lenient;		/* disable = yes: xinetd never reads the rest */
 	bool failed;		/* xinetd would disable the service */
-	char *cannot;		/* why portier cannot run it at all */
+	bool rejected;		/* ... for the whole entry (xbad_entry) */
+	struct cv_strv cannot;	/* why portier cannot run it at all */
 	struct cv_strv seen;	/* single-valued attributes already set */
 	struct fold only_from, no_access, log_s, log_f, passenv, env;
 	bool nameinargs;
@@ -215,6 +216,8 @@ void xbad(struct xst *x, const struct xattr *a, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));	/* xinetd rejects it */
 void xbad_entry(struct xst *x, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+void xcannot(struct xst *x, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));	/* portier cannot run it */
 /* convert_xlist.c: the list attributes, and a folded list into the model */
 void xlist_addresses(struct xst *x, const struct xattr *a);
 void xlist_log_flags(struct xst *x, const struct xattr *a);

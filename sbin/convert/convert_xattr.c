@@ -45,7 +45,7 @@ a_socket_type(struct xst *x, const struct xattr *a)
 	else if (!strcmp(v, "dgram"))
 		x->s->socket_type = "dgram";
 	else if (!strcmp(v, "raw") || !strcmp(v, "seqpacket"))
-		x->cannot = cv_printf("socket_type %s: portier serves stream and dgram sockets only", v);
+		xcannot(x, "socket_type %s: portier serves stream and dgram sockets only", v);
 	else
 		xbad(x, a, "bad socket type %s", v);
 }
@@ -58,7 +58,7 @@ a_protocol(struct xst *x, const struct xattr *a)
 	if (!strcmp(v, "tcp") || !strcmp(v, "udp"))
 		x->s->protocol = v[0] == 't' ? "tcp" : "udp";
 	else
-		x->cannot = cv_printf("protocol %s: portier serves tcp and udp only", v);
+		xcannot(x, "protocol %s: portier serves tcp and udp only", v);
 }
 
 static void
@@ -335,7 +335,8 @@ a_log_type(struct xst *x, const struct xattr *a)
 		xlost(x, a, "portier logs every service alike (log and log_facility in the defaults)");
 		return;
 	}
-	set_str(&x->s->log, "syslog");
+	/* Only the facility: where portierd logs (syslog, the journal, stderr
+	 * in the foreground) stays its own choice. */
 	set_str(&x->s->log_facility, a->vals.v[1]);
 	if (a->vals.n == 3 && strcmp(a->vals.v[2], "info"))
 		xlost(x, a, "portier logs connections at its own levels, not all at %s",
@@ -459,7 +460,7 @@ xst_free(struct xst *x)
 	free(x->redirect[0]);
 	free(x->redirect[1]);
 	free(x->bind);
-	free(x->cannot);
+	cv_strv_free(&x->cannot);
 }
 
 static void
