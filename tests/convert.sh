@@ -57,6 +57,61 @@ pt_assert_grep 'nothing written' "$ERR" "no word that nothing was written"
 expect 0 --from-xinetd "$DATA/xinetd.d" --no-host-checks --out "$PT_DIR/conf.x" --force
 pt_assert_grep 'server = "/usr/bin/rsync"' "$PT_DIR/conf.x/xinetd-rsync.conf" "--force did not replace"
 
+# issue 19: --force replaced the target of a symlink planted in DIR; now the
+# link itself is replaced, and without --force it is refused
+echo "secret" > "$PT_DIR/target"
+rm "$PT_DIR/conf.x/xinetd-rsync.conf"
+ln -s "$PT_DIR/target" "$PT_DIR/conf.x/xinetd-rsync.conf"
+expect 1 --from-xinetd "$DATA/xinetd.d" --no-host-checks --out "$PT_DIR/conf.x"
+pt_assert_grep 'xinetd-rsync.conf exists and is a symbolic link' "$ERR" "the planted link is not named"
+[ -L "$PT_DIR/conf.x/xinetd-rsync.conf" ] || pt_fail "the link was replaced without --force"
+expect 0 --from-xinetd "$DATA/xinetd.d" --no-host-checks --out "$PT_DIR/conf.x" --force
+[ "$(cat "$PT_DIR/target")" = "secret" ] || pt_fail "--force wrote through a symlink"
+[ -f "$PT_DIR/conf.x/xinetd-rsync.conf" ] && [ ! -L "$PT_DIR/conf.x/xinetd-rsync.conf" ] ||
+	pt_fail "the symlink was not replaced by a file"
+[ "$(stat -c %a "$PT_DIR/conf.x/xinetd-rsync.conf")" = 644 ] || pt_fail "not mode 0644"
+[ -z "$(ls -A "$PT_DIR/conf.x" | grep -v '^xinetd-.*\.conf$')" ] || pt_fail "files left behind"
+rm "$PT_DIR/conf.x/xinetd-git.conf"
+mkfifo "$PT_DIR/conf.x/xinetd-git.conf"
+expect 1 --from-xinetd "$DATA/xinetd.d" --no-host-checks --out "$PT_DIR/conf.x" --force
+pt_assert_grep 'xinetd-git.conf exists and is not a regular file: never replaced' "$ERR" \
+	"a FIFO at a name is not refused"
+
+# issue 18: converted into a conf.d that ships the examples (telnet.conf:
+# service telnet, disabled), the prefix keeps file names and ids apart
+for from in "xinetd:$DATA/xinetd.d" "inetd:$DATA/inetd.conf"; do
+	dir="$PT_DIR/shipped-${from%%:*}"
+	mkdir "$dir"
+	cp "$top_srcdir"/conf.d/*.conf "$dir"
+	expect 0 --from-${from%%:*} "${from#*:}" --no-host-checks --out "$dir"
+	pt_assert_grep 'the result loads' "$ERR" "${from%%:*}: does not load next to the examples"
+	[ -s "$dir/${from%%:*}-telnet.conf" ] || pt_fail "no ${from%%:*}-telnet.conf"
+	pt_assert_grep '^	name = "telnet"$' "$dir/${from%%:*}-telnet.conf" "telnet's name not kept"
+	cmp -s "$dir/telnet.conf" "$top_srcdir/conf.d/telnet.conf" || pt_fail "telnet.conf changed"
+done
+# --prefix '' for none, another prefix, or an invalid one
+expect 0 --from-inetd "$DATA/inetd.conf" --no-host-checks --prefix ''
+pt_assert_grep '^# file: telnet.conf$' "$OUT" "--prefix '' still prefixes"
+pt_assert_grep '^service "telnet" \{$' "$OUT" "--prefix '' still prefixes the id"
+expect 0 --from-inetd "$DATA/inetd.conf" --no-host-checks --prefix old-
+pt_assert_grep '^# file: old-telnet.conf$' "$OUT" "--prefix old- not used"
+expect 2 --from-inetd "$DATA/inetd.conf" --prefix ../
+expect 2 --from-inetd "$DATA/inetd.conf" --prefix .hidden
+
+# issue 19: the update-inetd mark alone on a line crashed the converter
+printf '#<off># \necho stream tcp nowait root internal\n' > "$PT_DIR/off.conf"
+expect 0 --from-inetd "$PT_DIR/off.conf" --no-host-checks
+pt_assert_grep '1 service converted' "$ERR" "the entry after the mark is lost"
+
+# issue 19: a file that includes itself six times never finished
+mkdir "$PT_DIR/loop"
+for i in 1 2 3 4 5 6; do echo "include self.conf"; done > "$PT_DIR/loop/self.conf"
+timeout 20 "$CTL" convert --from-xinetd "$PT_DIR/loop/self.conf" -r "$REGISTRY" > "$OUT" 2> "$ERR"
+rc=$?
+[ $rc -eq 1 ] || pt_fail "include cycle: exit $rc, not 1"
+[ "$(grep -c 'include cycle' "$ERR")" -eq 1 ] || pt_fail "not one error for the cycle: $(cat "$ERR")"
+pt_assert_grep 'self.conf:1: include cycle: .*self.conf -> .*self.conf' "$ERR" "the cycle is not named"
+
 # Debian's inetd.conf as update-inetd writes it
 expect 0 --from-inetd "$DATA/inetd.conf" --no-host-checks --out "$PT_DIR/conf.i"
 pt_assert_grep '18 services converted, 1 kept as comments only' "$ERR" "wrong inetd count"
