@@ -482,6 +482,12 @@ START_TEST(test_id_made_valid)
 	ck_assert(has("service \"my_svc\" {\n"));
 	ck_assert(has("\tname = \"my!svc\"\n"));
 	ck_assert_uint_eq(load("my_svc")->port, 9000);
+	reset();
+	/* xinetd's id, when it becomes the id, is made valid too */
+	xconv(SVC("ftp", "\tid = ftp!in\n\tbind = 10.0.0.1\n")
+	      SVC("ftp", "\tid = ftp!out\n\tbind = 192.0.2.1\n"));
+	ck_assert_str_eq(load("ftp_out")->name, "ftp");
+	loads_clean();
 }
 END_TEST
 

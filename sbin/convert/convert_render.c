@@ -99,27 +99,37 @@ same_socket(const struct cv_svc *a, const struct cv_svc *b,
 	return true;
 }
 
+/* id, made valid when the service is to be loaded */
+static char *
+valid_id(const struct cv_svc *s, char *id)
+{
+	if (!s->commented)
+		id_sanitize(id);
+	return id;
+}
+
 static void
 assign_id(struct cv_set *set, struct cv_svc *s)
 {
-	char *id = natural_id(s);
+	char *id = valid_id(s, natural_id(s));
 
-	if (!s->commented)
-		id_sanitize(id);
-
-	if (id_taken(set, id) && s->xid && !id_taken(set, s->xid)) {
+	if (id_taken(set, id) && s->xid) {
 		/* xinetd's id told the entries apart: keep it */
-		free(id);
-		id = cv_strdup(s->xid);
+		char *xid = valid_id(s, cv_strdup(s->xid));
+
+		if (id_taken(set, xid)) {
+			free(xid);
+		} else {
+			free(id);
+			id = xid;
+		}
 	}
 	for (int n = 2; id_taken(set, id); n++) {
 		free(id);
 		if (!strcmp(svc_proto(s), "udp"))
-			id = cv_printf("%s-%d/udp", s->name, n);
+			id = valid_id(s, cv_printf("%s-%d/udp", s->name, n));
 		else
-			id = cv_printf("%s-%d", s->name, n);
-		if (!s->commented)
-			id_sanitize(id);
+			id = valid_id(s, cv_printf("%s-%d", s->name, n));
 	}
 	s->id = id;
 }
