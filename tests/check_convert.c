@@ -510,6 +510,15 @@ START_TEST(test_user_group)
 }
 END_TEST
 
+START_TEST(test_user_group_invalid)
+{
+	ck_assert_int_eq(xconv("service ftp\n{\n\tsocket_type = stream\n\twait = no\n"
+			       "\tuser = /bin/x\n\tgroup = a/b\n\tserver = /bin/x\n}\n"), -1);
+	ck_assert(erred("service ftp: user: no user can be named /bin/x"));
+	ck_assert(erred("service ftp: group: no group can be named a/b"));
+}
+END_TEST
+
 START_TEST(test_groups)
 {
 	xconv(SVC("ftp", "\tgroups = yes\n") SVC("telnet", "\tgroups = no\n") SVC("finger", ""));
@@ -1667,6 +1676,20 @@ START_TEST(test_inetd_port_number_and_tcpmux)
 }
 END_TEST
 
+/* a field missing: the server in the user's place (found by mutating the
+ * fixtures); inetd finds no such user and skips the line */
+START_TEST(test_inetd_user_invalid)
+{
+	ck_assert_int_eq(iconv_("telnet stream tcp nowait /usr/sbin/tcpd /usr/sbin/in.telnetd\n"
+				"ftp stream tcp nowait root. /usr/sbin/in.ftpd in.ftpd\n"
+				"echo stream tcp nowait root internal\n"), -1);
+	ck_assert(erred("inetd.conf:1: service telnet: user /usr/sbin/tcpd: no user"));
+	ck_assert(erred("inetd.conf:2: service ftp: user root.: no user"));
+	ck_assert_uint_eq(out.count, 1);
+	loads_clean();
+}
+END_TEST
+
 START_TEST(test_inetd_syntax)
 {
 	ck_assert_int_eq(iconv_("ftp stream tcp nowait root\n"
@@ -1740,6 +1763,7 @@ convert_suite(void)
 	add(x, test_required_user_server);
 	add(x, test_disabled_entry_is_lenient);
 	add(x, test_user_group);
+	add(x, test_user_group_invalid);
 	add(x, test_groups);
 	add(x, test_server_args_split);
 	add(x, test_server_args_empty);
@@ -1821,6 +1845,7 @@ convert_suite(void)
 	add(i, test_inetd_relative_server);
 	add(i, test_inetd_unsupported);
 	add(i, test_inetd_port_number_and_tcpmux);
+	add(i, test_inetd_user_invalid);
 	add(i, test_inetd_syntax);
 	add(i, test_inetd_file);
 	suite_add_tcase(s, i);

@@ -256,6 +256,15 @@ parse_entry(struct ireader *r, const struct iline *il)
 		s->commented = true;
 	parse_wait(r, s, f.v[3]);
 	parse_user(s, f.v[4]);
+	if (!*s->user || strchr(s->user, '/') || (s->group && (!*s->group || strchr(s->group, '/')))) {
+		/* inetd looks the names up when it reads the line */
+		diag_add(r->d, DIAG_ERROR, r->file, il->line,
+			 "service %s: user %s: no user or group has that name (inetd skips "
+			 "the line)", s->name, f.v[4]);
+		cv_svc_free(s);
+		s = NULL;
+		goto out;
+	}
 	host_binds(r, s, hosts, fam && *fam ? fam : NULL);
 	if (!strcmp(f.v[5], "internal")) {
 		if (!cv_is_builtin(s->name)) {

@@ -79,16 +79,24 @@ a_disable(struct xst *x, const struct xattr *a)
 		x->s->disable = v;
 }
 
+/* xinetd looks the name up when it reads the entry; one with a slash can
+ * exist on no system (and portier refuses it). */
 static void
 a_user(struct xst *x, const struct xattr *a)
 {
-	set_str(&x->s->user, a->vals.v[0]);
+	if (strchr(a->vals.v[0], '/'))
+		xbad(x, a, "no user can be named %s", a->vals.v[0]);
+	else
+		set_str(&x->s->user, a->vals.v[0]);
 }
 
 static void
 a_group(struct xst *x, const struct xattr *a)
 {
-	set_str(&x->s->group, a->vals.v[0]);
+	if (strchr(a->vals.v[0], '/'))
+		xbad(x, a, "no group can be named %s", a->vals.v[0]);
+	else
+		set_str(&x->s->group, a->vals.v[0]);
 }
 
 static void
