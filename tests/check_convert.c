@@ -449,7 +449,8 @@ START_TEST(test_disabled_entry_incomplete)
 			       "service b\n{\n\tdisable = yes\n\ttype = UNLISTED\n" BODY "}\n"
 			       SVC("ftp", "")), 0);
 	ck_assert(warned("service a: server is missing (the entry is disabled; kept as comments)"));
-	ck_assert(warned("service b: type UNLISTED needs a port (the entry is disabled; kept as comments)"));
+	ck_assert(warned("service b: type UNLISTED needs a port (the entry is disabled; "
+			 "kept as comments)"));
 	ck_assert(has("# service \"a\" {"));
 	ck_assert(has("# service \"b\" {"));
 	ck_assert_uint_eq(out.commented, 2);

@@ -135,6 +135,13 @@ parse_user(struct cv_svc *s, const char *field)
 	s->group = cv_strdup(sep + 1);
 }
 
+/* A name a user or group can have (portier refuses the others). */
+static bool
+name_ok(const char *s)
+{
+	return *s && !strchr(s, '/');
+}
+
 /* server argv0 args... with tcpd replaced by the daemon it would run */
 static void
 parse_server(struct ireader *r, struct cv_svc *s, struct cv_strv *f, size_t first)
@@ -256,7 +263,7 @@ parse_entry(struct ireader *r, const struct iline *il)
 		s->commented = true;
 	parse_wait(r, s, f.v[3]);
 	parse_user(s, f.v[4]);
-	if (!*s->user || strchr(s->user, '/') || (s->group && (!*s->group || strchr(s->group, '/')))) {
+	if (!name_ok(s->user) || (s->group && !name_ok(s->group))) {
 		/* inetd looks the names up when it reads the line */
 		diag_add(r->d, DIAG_ERROR, r->file, il->line,
 			 "service %s: user %s: no user or group has that name (inetd skips "
