@@ -913,6 +913,11 @@ START_TEST(test_bind_interface)
 	ck_assert(has("\tbind = { \"127.0.0.1\" }\n"));
 	ck_assert(has("\tbind = { \"::1\" }\n"));
 	ck_assert(warned("bind = gateway.example: a host name"));
+	/* portier binds addresses only: kept as comments, never widened */
+	ck_assert(has("# service \"finger\" {"));
+	ck_assert(has("#\t# kept as comments: bind gateway.example is not an address"));
+	ck_assert_uint_eq(out.commented, 1);
+	loads_clean();
 }
 END_TEST
 
@@ -1582,6 +1587,8 @@ START_TEST(test_inetd_host_name)
 	ck_assert(has("\tbind = { \"gateway.example\" }\n"));
 	ck_assert(warned("service echo: host gateway.example: inetd bound every address the "
 			 "name resolved to at start; give portier those addresses"));
+	ck_assert_uint_eq(out.commented, 1);
+	loads_clean();
 }
 END_TEST
 

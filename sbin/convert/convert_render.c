@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "config/config.h"
 #include "convert/convert.h"
 #include "convert/convert_int.h"
 
@@ -227,7 +228,21 @@ defaults_empty(const struct cv_svc *s)
 static void
 check_loadable(struct cv_svc *s, struct diag *d)
 {
-	if (s->commented || s->internal || !s->server || s->server[0] == '/')
+	struct sockaddr_storage ss;
+
+	if (s->commented)
+		return;
+	for (size_t i = 0; i < s->bind.n; i++) {
+		if (cval_bind_addr(s->bind.v[i], &ss) < 0) {
+			/* said where it was read; binding every address instead
+			 * would open the service wider than it was */
+			s->commented = true;
+			cv_note(s, "kept as comments: bind %s is not an address, and "
+				"portier binds addresses only", s->bind.v[i]);
+			return;
+		}
+	}
+	if (s->internal || !s->server || s->server[0] == '/')
 		return;
 	s->commented = true;
 	cv_lost(s, d, s->file, s->line, "server %s: not an absolute path, which portier "
