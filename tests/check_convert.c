@@ -350,6 +350,28 @@ START_TEST(test_tcpmux_types)
 }
 END_TEST
 
+/* found by a generator of random entries: each loaded after "0 errors" */
+START_TEST(test_tcpmux_wait_and_defaults_bind_host)
+{
+	ck_assert_int_eq(xconv(SVC("plus", "\ttype = TCPMUXPLUS\n") "service w\n{\n"
+			       "\ttype = TCPMUXPLUS\n\tsocket_type = stream\n\twait = yes\n"
+			       "\tuser = nobody\n\tserver = /bin/cat\n}\n"), 0);
+	ck_assert(warned("service w: tcpmux: portier runs tcpmux services on TCP streams"));
+	ck_assert_uint_eq(out.commented, 1);
+	ck_assert(load("plus")->tcpmux);
+	loads_clean();
+	reset();
+	/* the defaults' host name goes to the services, not the defaults */
+	ck_assert_int_eq(xconv("defaults\n{\n\tbind = gateway.example\n\tinstances = 7\n}\n"
+			       SVC("ftp", "") SVC("telnet", "\tbind = 127.0.0.1\n")), 0);
+	ck_assert(warned("defaults: bind = gateway.example: a host name"));
+	ck_assert(has("# service \"ftp\" {"));
+	ck_assert_uint_eq(load("telnet")->instances, 7);
+	ck_assert_uint_eq(out.commented, 1);
+	loads_clean();
+}
+END_TEST
+
 START_TEST(test_type_rpc)
 {
 	xconv(SVC("rstatd", "\ttype = RPC\n\trpc_version = 2-4\n"));
@@ -1761,6 +1783,7 @@ convert_suite(void)
 	add(x, test_unlisted_needs_port);
 	add(x, test_unlisted_with_port);
 	add(x, test_tcpmux_types);
+	add(x, test_tcpmux_wait_and_defaults_bind_host);
 	add(x, test_type_rpc);
 	add(x, test_type_bad);
 	add(x, test_socket_type_raw);

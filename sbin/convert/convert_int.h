@@ -156,6 +156,7 @@ struct xdefs {
 	int v6only;		/* -1 unset */
 	bool cps_set;
 	bool bind_set;
+	char *bind_host;	/* the defaults' bind, a host name: each service's */
 	int groups;		/* -1 unset */
 	bool instances_set;
 	bool per_source_set;

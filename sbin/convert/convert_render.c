@@ -242,6 +242,14 @@ check_loadable(struct cv_svc *s, struct diag *d)
 			return;
 		}
 	}
+	if (s->tcpmux && (s->wait == 1 || strcmp(svc_proto(s), "tcp") ||
+			  (s->socket_type && strcmp(s->socket_type, "stream")))) {
+		/* the multiplexer accepts the connection before the server runs */
+		s->commented = true;
+		cv_lost(s, d, s->file, s->line, "tcpmux: portier runs tcpmux services on "
+			"TCP streams with wait = no only; kept as comments");
+		return;
+	}
 	if (s->internal || !s->server || s->server[0] == '/')
 		return;
 	s->commented = true;

@@ -492,7 +492,15 @@ xattr_defaults(const struct xentry *e, struct xdefs *defs, struct diag *d)
 	x.only_from.own = x.no_access.own = x.log_s.own = x.log_f.own = x.passenv.own = true;
 	map_all(&x);
 	store_lists(&x);
-	if (x.bind) {
+	if (x.bind && !cvv_is_address(x.bind)) {
+		/* Not in the defaults: each service that takes it is kept as
+		 * comments (final_bind), none binds every address instead. */
+		cv_lost(x.s, d, e->file, x.bind_line, "bind = %s: a host name; xinetd bound "
+			"the address it resolved to at start, portier binds addresses only: "
+			"every service without its own bind is kept as comments (give portier "
+			"the address)", x.bind);
+		defs->bind_host = cv_strdup(x.bind);
+	} else if (x.bind) {
 		cv_strv_push(&x.s->bind, x.bind);
 		defs->bind_set = true;
 	}

@@ -268,6 +268,10 @@ final_bind(struct xst *x)
 	}
 	if (x->defs->bind_set)
 		return;
+	if (x->defs->bind_host) {
+		cv_strv_push(&s->bind, x->defs->bind_host);
+		return;
+	}
 	if (x->ipv4 && !x->ipv6) {
 		cv_strv_push(&s->bind, "0.0.0.0");
 		cv_note(s, "bind 0.0.0.0: flags IPv4 (xinetd listened on IPv4 only)");

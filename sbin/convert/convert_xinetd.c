@@ -528,6 +528,7 @@ convert_entries(struct xreader *r, const struct convert_opts *o,
 	cv_finish(&set, o, out, d);
 	summarize_env(&set, d);
 	cv_set_free(&set);
+	free(defs.bind_host);
 	cv_strv_free(&defs.disabled);
 	cv_strv_free(&defs.enabled);
 	for (size_t i = 0; i < r->n; i++)
