@@ -1720,6 +1720,29 @@ START_TEST(test_inetd_user_invalid)
 }
 END_TEST
 
+/* found by a generator of random lines: each loaded after "0 errors" */
+START_TEST(test_inetd_wait_and_socket)
+{
+	ck_assert_int_eq(iconv_("tftp dgram udp nowait nobody /usr/sbin/in.tftpd in.tftpd\n"
+				"echo dgram udp nowait root internal\n"
+				"daytime stream tcp wait root internal\n"), 0);
+	ck_assert(warned("service tftp: wait = no on a datagram socket: portier gives the socket "
+			 "to one handler at a time (wait = yes); inetd started one per datagram"));
+	ck_assert(load("tftp/udp")->wait);
+	ck_assert(load("echo/udp")->wait);
+	ck_assert(!load("daytime")->wait);
+	loads_clean();
+	reset();
+	ck_assert_int_eq(iconv_("ftp dgram tcp nowait root /usr/sbin/in.ftpd in.ftpd\n"
+				"tcpmux dgram udp wait root internal\n"
+				"echo stream tcp nowait root internal\n"), -1);
+	ck_assert(erred("service ftp: socket type dgram does not fit protocol tcp"));
+	ck_assert(erred("internal service tcpmux unknown"));
+	ck_assert_uint_eq(out.count, 1);
+	loads_clean();
+}
+END_TEST
+
 START_TEST(test_inetd_syntax)
 {
 	ck_assert_int_eq(iconv_("ftp stream tcp nowait root\n"
@@ -1877,6 +1900,7 @@ convert_suite(void)
 	add(i, test_inetd_unsupported);
 	add(i, test_inetd_port_number_and_tcpmux);
 	add(i, test_inetd_user_invalid);
+	add(i, test_inetd_wait_and_socket);
 	add(i, test_inetd_syntax);
 	add(i, test_inetd_file);
 	suite_add_tcase(s, i);

@@ -142,6 +142,26 @@ name_ok(const char *s)
 	return *s && !strchr(s, '/');
 }
 
+/* What inetd checks when it reads the line (and then skips it). */
+static bool
+entry_valid(struct ireader *r, const struct cv_svc *s, const char *user)
+{
+	if (!name_ok(s->user) || (s->group && !name_ok(s->group))) {
+		diag_add(r->d, DIAG_ERROR, r->file, s->line,
+			 "service %s: user %s: no user or group has that name (inetd skips "
+			 "the line)", s->name, user);
+		return false;
+	}
+	if (s->socket_type && s->protocol &&
+	    !strcmp(s->socket_type, "dgram") != !strcmp(s->protocol, "udp")) {
+		diag_add(r->d, DIAG_ERROR, r->file, s->line,
+			 "service %s: socket type %s does not fit protocol %s (inetd cannot "
+			 "open the socket)", s->name, s->socket_type, s->protocol);
+		return false;
+	}
+	return true;
+}
+
 /* server argv0 args... with tcpd replaced by the daemon it would run */
 static void
 parse_server(struct ireader *r, struct cv_svc *s, struct cv_strv *f, size_t first)
@@ -263,18 +283,14 @@ parse_entry(struct ireader *r, const struct iline *il)
 		s->commented = true;
 	parse_wait(r, s, f.v[3]);
 	parse_user(s, f.v[4]);
-	if (!name_ok(s->user) || (s->group && !name_ok(s->group))) {
-		/* inetd looks the names up when it reads the line */
-		diag_add(r->d, DIAG_ERROR, r->file, il->line,
-			 "service %s: user %s: no user or group has that name (inetd skips "
-			 "the line)", s->name, f.v[4]);
+	if (!entry_valid(r, s, f.v[4])) {
 		cv_svc_free(s);
 		s = NULL;
 		goto out;
 	}
 	host_binds(r, s, hosts, fam && *fam ? fam : NULL);
 	if (!strcmp(f.v[5], "internal")) {
-		if (!cv_is_builtin(s->name)) {
+		if (!cv_builtin_ok(s)) {
 			diag_add(r->d, DIAG_ERROR, r->file, il->line,
 				 "internal service %s unknown (inetd skips the line)", s->name);
 			cv_svc_free(s);
@@ -290,6 +306,7 @@ parse_entry(struct ireader *r, const struct iline *il)
 	} else {
 		parse_server(r, s, &f, 5);
 	}
+	cv_fit_wait(s, r->d, "inetd");
 out:
 	free(hosts);
 	cv_strv_free(&f);

@@ -103,10 +103,13 @@ void cv_strv_split(struct cv_strv *s, const char *line);
 const char *cv_basename(const char *path);
 char *cv_slurp(const char *path);
 bool cv_is_builtin(const char *name);
+bool cv_builtin_ok(const struct cv_svc *s);
 
 /* convert.c: the model */
 struct cv_svc *cv_svc_new(const char *name, const char *file, int line);
 void cv_svc_free(struct cv_svc *s);
+/* wait as portier takes it, said when it differs from the old daemon's. */
+void cv_fit_wait(struct cv_svc *s, struct diag *d, const char *daemon);
 /* A comment line in the section (printf format) */
 void cv_note(struct cv_svc *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* A comment line plus the same text as a FILE:LINE warning. */

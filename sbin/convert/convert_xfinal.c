@@ -115,7 +115,7 @@ final_internal(struct xst *x)
 			"portier has no such service (use `portierctl status`)", s->name);
 		return;
 	}
-	if (!cv_is_builtin(s->name)) {
+	if (!cv_builtin_ok(s)) {
 		xbad_entry(x, "no such internal service %s", s->name);
 		return;
 	}
@@ -281,29 +281,6 @@ final_bind(struct xst *x)
 	}
 }
 
-/* portier hands a datagram socket to one handler at a time; an internal
- * service answers datagrams itself and a stream one never waits. */
-static void
-final_wait(struct xst *x)
-{
-	struct cv_svc *s = x->s;
-	bool dgram = s->socket_type && !strcmp(s->socket_type, "dgram");
-
-	if (s->wait < 0 || s->wait == dgram)
-		return;
-	if (s->internal) {
-		cv_note(s, "wait = %s: internal %s services take wait = %s in portier (the "
-			"same service)", s->wait ? "yes" : "no", s->socket_type,
-			dgram ? "yes" : "no");
-		s->wait = dgram;
-	} else if (dgram) {
-		cv_lost(s, x->d, x->e->file, x->e->line,
-			"wait = no on a datagram socket: portier gives the socket to one "
-			"handler at a time (wait = yes); xinetd started one per datagram");
-		s->wait = 1;
-	}
-}
-
 static void
 final_defaults(struct xst *x, struct xsummary *sum)
 {
@@ -402,7 +379,7 @@ xfinal_service(struct xst *x, struct xsummary *sum)
 		else if (x->nameinargs && s->server && !s->internal)
 			final_nameinargs(x);
 		final_bind(x);
-		final_wait(x);
+		cv_fit_wait(s, x->d, "xinetd");
 		final_env(x);
 		final_precedence(x);
 		if (!(x->rejected && x->lenient))
