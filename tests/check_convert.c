@@ -1788,6 +1788,9 @@ convert_suite(void)
 	tcase_add_checked_fixture(x, setup, teardown);
 	tcase_add_checked_fixture(v, setup, teardown);
 	tcase_add_checked_fixture(f, setup, teardown);
+	/* every fixture converted and loaded twice, 1024 includes read: more
+	 * than Check's 4 s in a sanitizer build on a busy machine */
+	tcase_set_timeout(f, 60);
 	tcase_add_checked_fixture(i, setup, teardown);
 	tcase_add_checked_fixture(w, wsetup, wteardown);
 
