@@ -7,20 +7,19 @@
 #include "ctl/ctl.h"
 
 static const struct {
-	const char *name;
 	int (*run)(int argc, char *argv[]);
-	const char *usage;
+	const struct ctl_help *help;
 } commands[] = {
-	{ "check", ctl_check, "check [-c DIR] [-r FILE]...      validate registry and configuration" },
-	{ "convert", ctl_convert, "convert --from-xinetd PATH | --from-inetd FILE [--out DIR] [--force]\n"
-	  "                                   turn an xinetd or inetd configuration into conf.d files" },
-	{ "lookup", ctl_lookup, "lookup NAME|PORT|PORT/PROTO [-r FILE]...  search the registry" },
-	{ "status", ctl_status, "status [--json]                  the running portierd and its services" },
-	{ "reload", ctl_reload, "reload                           make portierd read its files again" },
-	{ "enable", ctl_enable, "enable ID                        offer a service until the next reload" },
-	{ "disable", ctl_disable, "disable ID                       close a service until the next reload" },
-	{ "open", ctl_open, "open ID --for DURATION           offer a service for a while (30s, 2h, 3d)" },
-	{ "close", ctl_close, "close ID                         end an open period early" },
+	{ ctl_check, &ctl_check_help },
+	{ ctl_convert, &ctl_convert_help },
+	{ ctl_list, &ctl_list_help },
+	{ ctl_lookup, &ctl_lookup_help },
+	{ ctl_status, &ctl_status_help },
+	{ ctl_reload, &ctl_reload_help },
+	{ ctl_enable, &ctl_enable_help },
+	{ ctl_disable, &ctl_disable_help },
+	{ ctl_open, &ctl_open_help },
+	{ ctl_close, &ctl_close_help },
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -28,11 +27,17 @@ static const struct {
 static void
 usage(FILE *fp)
 {
-	fprintf(fp, "usage: portierctl [-s PATH] COMMAND [OPTIONS]\n       portierctl --help | --version\n\n"
-		"  -s, --socket PATH  portierd's control socket (default %s)\n\ncommands:\n",
+	fprintf(fp, "usage: portierctl [-s PATH] COMMAND [OPTIONS]\n"
+		"       portierctl COMMAND --help\n"
+		"       portierctl --help | --version\n\n"
+		"  -s, --socket PATH  portierd's control socket\n"
+		"                     (default %s)\n\ncommands:\n",
 		PORTIER_RUNDIR "/control");
 	for (size_t i = 0; i < NCOMMANDS; i++)
-		fprintf(fp, "  %s\n", commands[i].usage);
+		fprintf(fp, "  %-8s  %s\n", commands[i].help->name, commands[i].help->summary);
+	fprintf(fp, "\nThe registry (check, convert, list, lookup) unless -r names files:\n"
+		"%s, then every *.db in\n%s, in name order (services.db(5)).\n",
+		PORTIER_REGISTRY, PORTIER_REGISTRY_DIR);
 	fprintf(fp, "\nExit status: 0 success, 1 negative answer, invalid configuration or refused\n"
 		"request, 2 usage error, 3 portierd could not be asked (not running, no access).\n");
 }
@@ -59,7 +64,7 @@ main(int argc, char *argv[])
 		return 0;
 	}
 	for (size_t i = 0; i < NCOMMANDS; i++)
-		if (!strcmp(argv[1], commands[i].name))
+		if (!strcmp(argv[1], commands[i].help->name))
 			return commands[i].run(argc - 1, argv + 1);
 	fprintf(stderr, "portierctl: unknown command '%s' (try --help)\n", argv[1]);
 	return 2;

@@ -9,7 +9,6 @@
 #include "config/config.h"
 #include "daemon/daemon.h"
 #include "base/base.h"
-#include "spawn/spawn.h"
 
 /* -r may be given this many times. */
 #define MAX_REGISTRIES 32
@@ -26,7 +25,9 @@ usage(FILE *fp)
 		"  -f, --foreground   stay attached, log to stderr (the journal when stderr\n"
 		"                     is the journal's), no pidfile unless -p\n"
 		"  -c, --confdir DIR  service files (default %s)\n"
-		"  -r, --registry FILE  port registry, repeatable (default %s)\n"
+		"  -r, --registry FILE  port registry, repeatable; by default\n"
+		"                     %s, then every *.db\n"
+		"                     in %s, in name order\n"
 		"  -p, --pidfile FILE pidfile (default %s when root and detaching)\n"
 		"  -d, --debug        log debug messages\n"
 		"      --strict       exit when any address cannot be bound\n"
@@ -37,12 +38,35 @@ usage(FILE *fp)
 		"                     %s)\n"
 		"      --check        validate registry and configuration, then exit\n"
 		"                     (as portierctl check)\n"
-		"      --version      the version and the features built in (systemd, journal,\n"
-		"                     concurrent-spawn)\n"
+		"      --version      the version and the features built in (systemd, journal)\n"
 		"\n"
 		"Exit status: 0 stopped by SIGTERM/SIGINT or check passed, 1 failure, 2 usage error.\n",
-		PORTIER_CONFDIR, PORTIER_REGISTRY, PORTIER_RUNDIR "/portierd.pid",
+		PORTIER_CONFDIR, PORTIER_REGISTRY, PORTIER_REGISTRY_DIR,
+		PORTIER_RUNDIR "/portierd.pid",
 		PORTIER_RUNDIR "/control");
+}
+
+/* --check: the registry files that -r named, else the default ones. */
+static int
+check_files(const struct daemon_opts *o)
+{
+	char **defaults;
+	struct diag d;
+	int rc;
+
+	if (o->nregistries)
+		return config_verify(o->confdir, o->registries, o->nregistries,
+				     o->insecure_config);
+	diag_init(&d);
+	defaults = registry_defaults(&d);
+	diag_print(&d, stderr);
+	diag_free(&d);
+	if (!defaults)
+		return DAEMON_EXIT_FAIL;
+	rc = config_verify(o->confdir, (const char *const *)defaults, strv_len(defaults),
+			   o->insecure_config);
+	strv_free(defaults);
+	return rc;
 }
 
 int
@@ -106,8 +130,7 @@ main(int argc, char *argv[])
 			usage(stdout);
 			return DAEMON_EXIT_OK;
 		case OPT_VERSION:
-			printf("portierd %s\nfeatures: %s %cconcurrent-spawn\n", PACKAGE_VERSION,
-			       sd_features(), spawn_concurrent() ? '+' : '-');
+			printf("portierd %s\nfeatures: %s\n", PACKAGE_VERSION, sd_features());
 			return DAEMON_EXIT_OK;
 		default:
 			usage(stderr);
@@ -119,9 +142,7 @@ main(int argc, char *argv[])
 		usage(stderr);
 		return DAEMON_EXIT_USAGE;
 	}
-	if (!o.nregistries)
-		registries[o.nregistries++] = PORTIER_REGISTRY;
 	if (check)
-		return config_verify(o.confdir, o.registries, o.nregistries);
+		return check_files(&o);
 	return daemon_run(&o);
 }

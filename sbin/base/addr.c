@@ -4,6 +4,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "base/base.h"
 
@@ -40,12 +41,19 @@ addr_text(const struct sockaddr *sa, char *buf, size_t len)
 	return 0;
 }
 
+int
+addr_join(const char *host, int port, char *buf, size_t len)
+{
+	return snprintf(buf, len, strchr(host, ':') ? "[%s]:%d" : "%s:%d", host, port);
+}
+
 void
 addr_name(const struct sockaddr *sa, int socktype, char *buf, size_t len)
 {
 	char host[INET6_ADDRSTRLEN];
 	int port = addr_text(sa, host, sizeof(host));
+	int n = addr_join(host, port, buf, len);
 
-	snprintf(buf, len, sa->sa_family == AF_INET6 ? "[%s]:%d/%s" : "%s:%d/%s", host, port,
-		 socktype == SOCK_STREAM ? "tcp" : "udp");
+	if (n >= 0 && (size_t)n < len)
+		snprintf(buf + n, len - (size_t)n, "/%s", socktype == SOCK_STREAM ? "tcp" : "udp");
 }

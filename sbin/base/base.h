@@ -23,10 +23,22 @@
 /* Formats sa as "1.2.3.4" / "::1" into buf (a v4-mapped address reads as
  * IPv4); returns the port (host order). */
 int addr_text(const struct sockaddr *sa, char *buf, size_t len);
+/* host (addr_text's) and port as "1.2.3.4:80" or "[::1]:53"; like snprintf. */
+int addr_join(const char *host, int port, char *buf, size_t len);
 /* A socket's name: "1.2.3.4:80/tcp", "[::1]:53/udp". */
 void addr_name(const struct sockaddr *sa, int socktype, char *buf, size_t len);
 /* The port of an IPv4 or IPv6 address (host order); 0 for other families. */
 unsigned addr_port(const struct sockaddr *sa);
+
+/* strv: NULL-terminated vectors of strings that own their strings (argv,
+ * environments, lists of names); NULL is the empty vector. */
+size_t strv_len(char *const *v);
+/* Appends a copy of s; -1 when out of memory (v is unchanged but may have
+ * grown). */
+int strv_push(char ***v, const char *s);
+/* A deep copy; NULL for NULL or when out of memory. */
+char **strv_dup(char *const *v);
+void strv_free(char **v);
 
 /* text: values written for people, in one format for both programs. */
 
@@ -68,9 +80,27 @@ void diag_move(struct diag *dst, struct diag *src);
 
 enum log_target { LOG_TO_STDERR, LOG_TO_SYSLOG, LOG_TO_JOURNAL };
 
+/* The kinds of event whose journal entries carry a MESSAGE_ID (a fixed
+ * 128-bit id each, listed in docs/systemd.md), so that `journalctl
+ * MESSAGE_ID=…` finds them whatever the message's words. */
+enum log_event {
+	LOG_EVENT_NONE,		/* no MESSAGE_ID */
+	LOG_EVENT_HANDLER_START,
+	LOG_EVENT_HANDLER_EXIT,
+	LOG_EVENT_INTERNAL,	/* an internal service's connection: start, end, served */
+	LOG_EVENT_REFUSED,
+	LOG_EVENT_SPAWN_FAILED,
+	LOG_EVENT_STARTED,	/* portierd is ready */
+	LOG_EVENT_RELOADED,
+	LOG_EVENT_RELOAD_FAILED,
+	LOG_EVENT_STOPPING,
+	LOG_EVENT_COUNT
+};
+
 /* Structured fields that travel with a message (the journal keeps them as
  * fields, the text targets ignore what the message already says). */
 struct log_fields {
+	enum log_event event;
 	const char *service_id;
 	const char *remote_addr;
 	int remote_port;	/* 0: none */
@@ -81,15 +111,17 @@ struct log_fields {
 };
 
 /* A message as journal fields ("NAME=value" each), for sd_send():
- * MESSAGE, PRIORITY, SYSLOG_IDENTIFIER, then each field of log_fields that
- * is set. */
-#define LOG_RECORD_FIELDS 10
+ * MESSAGE, PRIORITY, SYSLOG_IDENTIFIER, then MESSAGE_ID and each field of
+ * log_fields that is set. */
+#define LOG_RECORD_FIELDS 11
 struct log_record {
 	struct iovec iov[LOG_RECORD_FIELDS];
 	size_t n;
 	char buf[4096];		/* the texts the iovecs point to */
 };
 
+/* The MESSAGE_ID of an event, 32 hex digits; NULL for LOG_EVENT_NONE. */
+const char *log_event_id(enum log_event event);
 /* Fills r from a message and its fields (f may be NULL). Pure: no I/O. */
 void log_record_format(struct log_record *r, int prio, const struct log_fields *f,
 		       const char *msg);
@@ -101,6 +133,9 @@ bool log_stream_matches(const char *journal_stream, dev_t dev, ino_t ino);
 bool log_stderr_is_journal(void);
 
 void log_open(const char *ident, enum log_target target, int facility);
+/* 0 when a syslog daemon accepts a connection on _PATH_LOG (/dev/log),
+ * else -1 with errno. */
+int log_syslog_probe(void);
 void log_set_debug(bool on);
 bool log_debug_enabled(void);
 enum log_target log_target(void);
@@ -109,6 +144,9 @@ void logit(int prio, const char *fmt, ...) __attribute__((format(printf, 2, 3)))
 /* logit plus ": strerror(errno)" */
 void logerr(int prio, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void log_fields(int prio, const struct log_fields *f, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* A message about one of portierd's own events, with its MESSAGE_ID. */
+void log_event(int prio, enum log_event event, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
 #define debug(...) do { if (log_debug_enabled()) logit(LOG_DEBUG, __VA_ARGS__); } while (0)
@@ -129,10 +167,9 @@ int sd_send(const struct iovec *iov, int n);
 /* The sockets passed by the service manager (sd_listen_fds_with_names with
  * the LISTEN_* variables unset): their number, descriptors from 3 on, and
  * *names gets a NULL-terminated array of their names that the caller frees
- * with sd_names_free(). 0 when none were passed or in a build without
+ * with strv_free(). 0 when none were passed or in a build without
  * libsystemd; -1 with errno set when LISTEN_* is malformed. */
 int sd_listen(char ***names);
-void sd_names_free(char **names);
 /* sd_is_socket_inet(fd, AF_UNSPEC, type, listening, port): true when fd is
  * an IPv4 or IPv6 socket of that type on that port (listening, for streams). */
 bool sd_socket_inet(int fd, int type, uint16_t port);
@@ -192,7 +229,7 @@ void loop_stop(void);
 /* json: a small JSON writer (the control socket's replies; portierctl reads
  * them back with ctl/ctl_json.c). It escapes every string, so a service id
  * or a file name can never break the document. Pure: no I/O, tested by
- * tests/check_json.c. */
+ * tests/unit/check_json.c. */
 
 /* How deep containers nest, for the writer and portierctl's reader. */
 #define JSON_MAX_DEPTH 16
@@ -219,7 +256,7 @@ void json_bool(struct json *j, const char *key, bool value);
 const char *json_text(const struct json *j);
 
 /* control_proto: the control socket's request lines and durations, pure
- * parsing (tests/check_control.c). One request per connection, one line:
+ * parsing (tests/unit/check_control.c). One request per connection, one line:
  *   status | reload | enable ID | disable ID | open ID SECONDS | close ID
  * portierctl turns a duration ("30s", "15m", "2h", "3d", "1h30m") into the
  * seconds of `open`. */

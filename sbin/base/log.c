@@ -3,11 +3,14 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <paths.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -28,6 +31,29 @@ log_open(const char *ident, enum log_target t, int facility)
 		openlog(ident, LOG_PID | LOG_NDELAY, facility);
 }
 
+/* openlog() says nothing when no syslog daemon listens, and syslog() then
+ * drops every message: connect as glibc does (datagram, else stream). */
+int
+log_syslog_probe(void)
+{
+	static const int types[] = { SOCK_DGRAM, SOCK_STREAM };
+	struct sockaddr_un sa = { .sun_family = AF_UNIX, .sun_path = _PATH_LOG };
+	int fd, rc = -1, err = 0;
+
+	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]) && rc < 0; i++) {
+		fd = socket(AF_UNIX, types[i] | SOCK_CLOEXEC, 0);
+		if (fd < 0)
+			return -1;
+		rc = connect(fd, (struct sockaddr *)&sa, sizeof(sa));
+		err = errno;
+		close(fd);
+		if (rc < 0 && err != EPROTOTYPE)
+			break;
+	}
+	errno = err;
+	return rc;
+}
+
 void
 log_set_debug(bool on)
 {
@@ -44,6 +70,26 @@ enum log_target
 log_target(void)
 {
 	return target;
+}
+
+/* Made once (uuid4) and never changed: programs and journal queries match
+ * them. docs/systemd.md lists them. */
+static const char *const event_ids[LOG_EVENT_COUNT] = {
+	[LOG_EVENT_HANDLER_START] = "0f20d3c015904264b4f3b7a68e9d50dd",
+	[LOG_EVENT_HANDLER_EXIT] = "016d1b5ee7404e2ebbadfe964b25ebbd",
+	[LOG_EVENT_INTERNAL] = "e001f781e5e24ec0863c65e75d8259e7",
+	[LOG_EVENT_REFUSED] = "7cae5b880d8746719b3aaa75048c3fe5",
+	[LOG_EVENT_SPAWN_FAILED] = "1aa41eb84d1144bd8718117cac18a2e8",
+	[LOG_EVENT_STARTED] = "509453c49d024f7eb0c7611bd300677b",
+	[LOG_EVENT_RELOADED] = "00819a06c33a4c809d6b941203b12473",
+	[LOG_EVENT_RELOAD_FAILED] = "42d9ec9670004e96bab8ada187745e9e",
+	[LOG_EVENT_STOPPING] = "220c94229d734effaa1480bbbce4be6b",
+};
+
+const char *
+log_event_id(enum log_event event)
+{
+	return (unsigned)event < LOG_EVENT_COUNT ? event_ids[event] : NULL;
 }
 
 /* Appends "NAME=value" to r; a field that does not fit is left out. */
@@ -79,6 +125,8 @@ log_record_format(struct log_record *r, int prio, const struct log_fields *f,
 	record_add(r, "SYSLOG_IDENTIFIER=%s", log_ident);
 	if (!f)
 		return;
+	if (log_event_id(f->event))
+		record_add(r, "MESSAGE_ID=%s", log_event_id(f->event));
 	/* Only what is known: an empty field would match nothing useful
 	 * and cost space in every entry. */
 	if (f->service_id)
@@ -196,5 +244,16 @@ log_fields(int prio, const struct log_fields *f, const char *fmt, ...)
 
 	va_start(ap, fmt);
 	log_vemit(prio, f, NULL, fmt, ap);
+	va_end(ap);
+}
+
+void
+log_event(int prio, enum log_event event, const char *fmt, ...)
+{
+	struct log_fields f = { .event = event, .duration_usec = -1 };
+	va_list ap;
+
+	va_start(ap, fmt);
+	log_vemit(prio, &f, NULL, fmt, ap);
 	va_end(ap);
 }

@@ -46,14 +46,6 @@ sd_listen(char ***names)
 	return n;
 }
 
-void
-sd_names_free(char **names)
-{
-	for (size_t i = 0; names && names[i]; i++)
-		free(names[i]);
-	free(names);
-}
-
 bool
 sd_socket_inet(int fd, int type, uint16_t port)
 {
@@ -99,12 +91,6 @@ sd_listen(char ***names)
 {
 	*names = NULL;
 	return 0;
-}
-
-void
-sd_names_free(char **names)
-{
-	free(names);
 }
 
 bool

@@ -462,7 +462,8 @@ udp_reply(enum builtin_kind kind, size_t n, const char **out)
 }
 
 void
-builtin_udp_serve(const struct service *svc, int fd, builtin_admit_fn admit, void *arg)
+builtin_udp_serve(const struct service *svc, int fd, builtin_own_fn own,
+		  builtin_admit_fn admit, void *arg)
 {
 	enum builtin_kind kind = builtin_kind(svc->name);
 	int i;
@@ -486,11 +487,18 @@ builtin_udp_serve(const struct service *svc, int fd, builtin_admit_fn admit, voi
 			continue;	/* cannot happen for UDP; never echo a part */
 		/* Policy first, then the rate, and only then admission, whose
 		 * refusals are logged: a spoofed flood is dropped before it can
-		 * flood the log too. */
+		 * flood the log too. A source that is one of our own sockets
+		 * never spends a token: the rate is per address, and a loop
+		 * spoofed from 127.0.0.1 would starve every real client there. */
 		unsigned sport = addr_port((struct sockaddr *)&src);
 
 		if (!builtin_udp_port_ok(kind, sport)) {
 			debug("%s: request from port %u dropped (loop guard)", svc->id, sport);
+			continue;
+		}
+		if (own && own((struct sockaddr *)&src)) {
+			debug("%s: request from our own port %u dropped (loop guard)", svc->id,
+			      sport);
 			continue;
 		}
 		if (!builtin_rl_allow(&udp_rl, (struct sockaddr *)&src, loop_now())) {

@@ -162,11 +162,17 @@ typedef enum builtin_admit (*builtin_admit_fn)(const struct service *svc,
 					       const struct sockaddr *src,
 					       socklen_t srclen, void *arg);
 
+/* Whether src is an address and port the daemon itself serves over UDP
+ * (a reply would start a loop between two of its services). */
+typedef bool (*builtin_own_fn)(const struct sockaddr *src);
+
 /* The UDP socket fd of internal service svc is readable: answers up to
  * BUILTIN_UDP_BATCH datagrams. Requests from a loop-prone source port or
- * over the per-source rate are dropped before admit is asked; those admit
- * refuses get no reply either. */
-void builtin_udp_serve(const struct service *svc, int fd, builtin_admit_fn admit, void *arg);
+ * from an address own says is the daemon's (NULL: none) are dropped before
+ * they spend the per-source rate; those over the rate are dropped before
+ * admit is asked; those admit refuses get no reply either. */
+void builtin_udp_serve(const struct service *svc, int fd, builtin_own_fn own,
+		       builtin_admit_fn admit, void *arg);
 
 /* Every open internal connection, builtin.c's and tcpmux.c's, is on one
  * list: it counts against BUILTIN_MAX_CONNS, and shutdown closes them all
@@ -195,6 +201,10 @@ struct service;
 
 /* What the daemon does for tcpmux once a name is matched. */
 struct tcpmux_ops {
+	/* Whether svc, found in the index, is served now (not disabled,
+	 * expired or skipped since the index was built): help lists only
+	 * those, and a request for another one gets "-Service not available". */
+	bool (*serving)(const struct service *svc, void *arg);
 	/* The target service's own admission (access lists, instances,
 	 * per_source, cps): NULL when admitted, else the reason the client
 	 * reads after "-". */

@@ -174,7 +174,13 @@ mux_reply(struct mux_conn *c, const char *text)
 	mux_flush(c);
 }
 
-/* "help": every name, one per line (RFC 1078), then close. */
+static bool
+mux_serving(const struct mux_conn *c, const struct service *svc)
+{
+	return !c->ops->serving || c->ops->serving(svc, c->arg);
+}
+
+/* "help": every name served now, one per line (RFC 1078), then close. */
 static void
 mux_help(struct mux_conn *c)
 {
@@ -189,6 +195,9 @@ mux_help(struct mux_conn *c)
 	}
 	for (i = 0; i < index_len; i++) {
 		size_t n = strlen(index_svc[i]->name);
+
+		if (!mux_serving(c, index_svc[i]))
+			continue;
 
 		memcpy(c->out + o, index_svc[i]->name, n);
 		memcpy(c->out + o + n, "\r\n", 2);
@@ -238,7 +247,7 @@ mux_line(struct mux_conn *c)
 		return;
 	}
 	svc = tcpmux_lookup(c->req.line);
-	if (!svc) {
+	if (!svc || !mux_serving(c, svc)) {
 		debug("tcpmux fd %d: unknown service '%s'", c->w.fd, c->req.line);
 		mux_reply(c, "-Service not available\r\n");
 		return;

@@ -333,6 +333,24 @@ access_sources_size(const struct access_sources *t)
 
 /* Admission ------------------------------------------------------------ */
 
+static const char *const refusal_names[REFUSED_COUNT] = {
+	[REFUSED_NONE] = "none",
+	[REFUSED_ACCESS] = "access",
+	[REFUSED_TIME] = "time",
+	[REFUSED_INSTANCES] = "instances",
+	[REFUSED_PER_SOURCE] = "per_source",
+	[REFUSED_CPS] = "cps",
+	[REFUSED_LOAD] = "load",
+	[REFUSED_CHILDREN] = "children",
+	[REFUSED_SPAWN] = "spawn",
+};
+
+const char *
+access_refusal_name(enum refusal r)
+{
+	return r < REFUSED_COUNT ? refusal_names[r] : "?";
+}
+
 static bool
 limit_reached(int limit, unsigned current)
 {
@@ -437,7 +455,10 @@ access_secure_path(const char *path, char *err, size_t errlen)
 	return rc;
 }
 
-/* The directory's chain is checked once. An entry that is no symbolic
+/* The directory's chain is checked once. A symbolic link that leads
+ * nowhere is the loader's to report (a warning, or an error when the
+ * running configuration came from it): refusing to start for it here would
+ * make a lost file worse than a removed one. An entry that is no symbolic
  * link has that chain above it, so its own lstat(2) is all it needs (one
  * system call instead of a realpath and a stat per directory: 1,000 files
  * took 12 ms); a symbolic link gets its whole chain checked. */
@@ -469,9 +490,23 @@ access_secure_dir(const char *dir, char *err, size_t errlen)
 		}
 		if (lstat(path, &st) == 0 && !S_ISLNK(st.st_mode))
 			rc = secure_stat(path, &st, true, err, errlen);
+		else if (stat(path, &st) != 0 && (errno == ENOENT || errno == ELOOP))
+			continue;	/* leads nowhere: nothing is read (config_files.c) */
 		else	/* the whole chain: a link may point elsewhere */
 			rc = access_secure_path(path, err, errlen);
 	}
 	closedir(d);
 	return rc;
+}
+
+int
+access_secure_config(const char *dir, const char *const *registries, size_t n, char *err,
+		     size_t errlen)
+{
+	if (access_secure_dir(dir, err, errlen) != 0)
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		if (access_secure_path(registries[i], err, errlen) != 0)
+			return -1;
+	return 0;
 }

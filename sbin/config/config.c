@@ -10,7 +10,6 @@
  * the new items. */
 #include "autoconf.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,34 +26,18 @@ apply_section(struct loader *ld, struct build *b, const struct conf_file *f,
 	for (size_t i = 0; i < sec->count; i++) {
 		const struct popt *o = &f->pf->opts[sec->first + i];
 		struct optval val = {
-			.id = o->id, .name = config_opt_name(o->id), .items = o->items,
+			.id = o->id, .name = config_opt(o->id)->name, .items = o->items,
 			.n = o->n, .append = o->append,
 		};
 
 		b->at[o->id] = (struct origin){ f->path, o->line };
 		b->own[o->id] = true;
-		if (o->earlier && !config_opt_is_list(o->id))
+		if (o->earlier && !config_opt(o->id)->list)
 			/* libconfuse keeps the last; the first would be lost unseen. */
 			config_err(ld, b, o->id, "%s is set twice (also at line %d)", val.name,
 				   o->earlier);
 		config_opt_apply(ld, b, &val);
 	}
-}
-
-void
-config_report(struct loader *ld, struct build *b, enum opt_id id, enum diag_level lvl,
-	      const char *fmt, ...)
-{
-	const struct origin *o = id < O_COUNT && b->at[id].file ? &b->at[id] : &b->sec_at;
-	char msg[768];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	diag_add(ld->d, lvl, o->file, o->line, "%s: %s", b->what, msg);
-	if (lvl == DIAG_ERROR)
-		b->bad = true;
 }
 
 void
@@ -109,7 +92,7 @@ add_service(struct loader *ld, struct config *cfg, bool *bad, const struct build
 		config_build_release(&b);
 		return -1;
 	}
-	snprintf(b.what_buf, sizeof(b.what_buf), "service '%s'", sec->title);
+	snprintf(b.what_buf, sizeof(b.what_buf), "service '%s'", config_quote_id(sec->title));
 	b.what = b.what_buf;
 	apply_section(ld, &b, f, sec);
 	b.s.line = b.sec_at.line;
@@ -222,7 +205,9 @@ config_load_cached(const char *dir, const struct registry *reg, unsigned flags,
 	struct conf_file *files;
 	struct schema sc = { 0 };
 	struct config *cfg;
-	char **paths = config_list_dir(dir, &n, d);
+	size_t nheld;
+	char *const *held = config_cache_held(cache, &nheld);
+	char **paths = config_list_dir(dir, held, nheld, &n, d);
 
 	if (!paths && d->errors > errors0)
 		return NULL;
@@ -243,7 +228,7 @@ config_load_cached(const char *dir, const struct registry *reg, unsigned flags,
 		load_one(&files[i], &sc, cache, d);
 	config_schema_free(&sc);
 	cfg = load_files(files, n, reg, flags, d, errors0);
-	config_cache_keep(cache, files, n);
+	config_cache_keep(cache, files, n, cfg != NULL);
 	return cfg;
 }
 

@@ -45,6 +45,17 @@ void registry_free(struct registry *reg);
 int registry_load(struct registry *reg, const char *path, bool strict, struct diag *d);
 size_t registry_count(const struct registry *reg);
 
+/* registry_paths: the files read when no -r names any (services.db(5)):
+ * the shipped registry, then every *.db of localdir in byte order of
+ * names, skipping what editors and package managers leave behind (as in
+ * conf.d); a missing localdir adds nothing. A NULL-terminated list for
+ * strv_free(), or NULL with the error in d (memory, an unreadable
+ * directory); names not ending in .db are warnings in d. portierd and
+ * every portierctl command that reads the registry use registry_defaults(),
+ * the configured paths: PORTIER_REGISTRY, then PORTIER_REGISTRY_DIR. */
+char **registry_default_paths(const char *shipped, const char *localdir, struct diag *d);
+char **registry_defaults(struct diag *d);
+
 /* Name or alias, case-sensitive as /etc/services is. NULL when absent. */
 const struct reg_entry *registry_lookup_name(const struct registry *reg,
 					     const char *name, enum reg_proto proto);
@@ -237,15 +248,44 @@ const struct service *config_find(const struct config *cfg, const char *id);
  * like snprintf: returns the length the whole line needs. */
 int config_describe(const struct service *svc, char *buf, size_t len);
 
+/* A service id: at most this many characters (the control protocol takes
+ * up to CONTROL_ID_MAX). */
+#define CONFIG_ID_MAX 64
+_Static_assert(CONFIG_ID_MAX <= CONTROL_ID_MAX, "every id must be one portierctl can name");
+
+/* config_report.c: input quoted in a diagnostic: at most max bytes of s,
+ * then "...", each byte that is not printable ASCII as '?'. Returns buf
+ * (len bytes). Files may hold anything, a link to a secret one included:
+ * quote every token with config_quote_token(), every id with
+ * config_quote_id() (shown whole when valid). */
+const char *config_quote(const char *s, size_t max, char *buf, size_t len);
+#define CONFIG_QUOTE_MAX 32
+#define CONFIG_QUOTE_SIZE (CONFIG_ID_MAX + 4)
+#define config_quote_token(s) \
+	config_quote((s), CONFIG_QUOTE_MAX, (char[CONFIG_QUOTE_SIZE]){ 0 }, CONFIG_QUOTE_SIZE)
+#define config_quote_id(s) \
+	config_quote((s), CONFIG_ID_MAX, (char[CONFIG_QUOTE_SIZE]){ 0 }, CONFIG_QUOTE_SIZE)
+
 /* config_verify.c: load the registries (strictly) and dir as portierd would,
- * print every problem to stderr and each enabled service to stdout. 0 when
- * the configuration is valid, 1 otherwise (`portierctl check`, `portierd
- * --check`). */
-int config_verify(const char *dir, const char *const *registries, size_t nregistries);
+ * print every problem to stderr, each enabled service to stdout, then a
+ * summary line (services, errors, warnings) to stderr. 0 when the
+ * configuration is valid, 1 otherwise (`portierctl check`, `portierd
+ * --check`). As root and unless insecure (--insecure-config), the files
+ * must also pass portierd's StrictModes (access_secure_config). */
+int config_verify(const char *dir, const char *const *registries, size_t nregistries,
+		  bool insecure);
+/* Its loading half, printing nothing: every problem, and the notices of
+ * services that expire within a week, go to d. The configuration, or NULL
+ * when d holds an error; *reg gets the registry (NULL when out of memory),
+ * which the caller frees after the configuration. */
+struct config *config_verify_load(const char *dir, const char *const *registries,
+				  size_t nregistries, bool insecure, struct registry **reg,
+				  struct diag *d);
 
 /* config_value: parsers for the value syntaxes of portier.conf (numbers,
  * addresses, times, sizes). Pure functions of their input: no NSS, no
- * files, so the unit tests can drive every branch. Used by config.c only. */
+ * files, so the unit tests can drive every branch. Used by the option
+ * converters (config_apply.c) and by whoever reads an address back. */
 
 /* Decimal integer in [min, max]. 0, or -1 when s is not one. */
 int cval_int(const char *s, long min, long max, long *out);
@@ -281,8 +321,6 @@ int cval_time_window(const char *s, struct time_window *w);
 int cval_rlimit(const char *s, bool sized, rlim_t *out);
 /* Octal, 0 to 0777. */
 int cval_umask(const char *s, mode_t *out);
-/* One log_on_success / log_on_failure keyword: its LOGF_* bit, or 0. */
-unsigned cval_logflag(const char *s);
 /* syslog facility name ("daemon", "local3"): LOG_* value, or -1. */
 int cval_facility(const char *s);
 /* An environment variable name: [A-Za-z_][A-Za-z0-9_]* */
@@ -294,7 +332,7 @@ bool cval_env_name(const char *s, size_t len);
  * updates in its per-service runtime. */
 
 /* Why a connection was not served: counted per service (service_rt.refused)
- * and logged under log_on_failure with service_refusal_name(). */
+ * and logged under log_on_failure with access_refusal_name(). */
 enum refusal {
 	REFUSED_NONE,
 	REFUSED_ACCESS,		/* only_from / no_access */
@@ -307,6 +345,9 @@ enum refusal {
 	REFUSED_SPAWN,		/* the handler could not be started (the daemon's own) */
 	REFUSED_COUNT
 };
+
+/* The refusal's name in logs and status ("access", "per_source"...). */
+const char *access_refusal_name(enum refusal r);
 
 /* A remote address in canonical form: IPv4-mapped IPv6 is IPv4, unused bytes
  * are zero, so that two equal addresses compare equal with memcmp. */
@@ -375,7 +416,12 @@ int access_parse_loadavg(const char *buf, double *load1);
  * be owned by root and not writable by group or others (a root-owned sticky
  * directory like /tmp is fine). 0, or -1 with the reason and the fix in err. */
 int access_secure_path(const char *path, char *err, size_t errlen);
-/* The same for a directory, then for every *.conf in it. */
+/* The same for a directory, then for every *.conf in it (a symbolic link
+ * that leads nowhere is left to the loader, which reads nothing from it). */
 int access_secure_dir(const char *dir, char *err, size_t errlen);
+/* What portierd checks as root unless --insecure-config: the directory of
+ * conf.d (realpath'd, as the daemon holds it) and every registry. */
+int access_secure_config(const char *dir, const char *const *registries, size_t n,
+			 char *err, size_t errlen);
 
 #endif

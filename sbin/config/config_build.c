@@ -1,6 +1,6 @@
-/* config_build: the struct service being put together: the built-in
- * defaults every service starts from, deep copies of the defaults section's
- * template, and freeing. */
+/* config_build: freeing the struct service being put together, and string
+ * vectors. Its built-in defaults and the copies of the defaults section's
+ * template are made from the option table (config_opts.c). */
 #include "autoconf.h"
 
 #include <stdlib.h>
@@ -8,119 +8,10 @@
 
 #include "config/config_int.h"
 
-/* Safe defaults, documented in portier.conf(5). */
-#define DEF_INSTANCES		50
-#define DEF_PER_SOURCE		10
-#define DEF_CPS_RATE		50
-#define DEF_CPS_WAIT		10
-#define DEF_LOG_ON_SUCCESS	(LOGF_PID | LOGF_HOST | LOGF_DURATION | LOGF_EXIT)
-#define DEF_LOG_ON_FAILURE	LOGF_HOST
-#define DEF_IDLE_TIMEOUT	300
-#define DEF_MAX_CHILDREN	512
-#define DEF_LOOP_LIMIT		40
-#define DEF_LOOP_DISABLE	600
-#define DEF_USER		"nobody"
-
-void
-config_settings_init(struct daemon_settings *st)
-{
-	memset(st, 0, sizeof(*st));
-	st->default_user = strdup(DEF_USER);
-	st->log = LOG_TO_SYSLOG;
-	st->log_facility = LOG_DAEMON;
-	st->max_children = DEF_MAX_CHILDREN;
-	st->control_socket = strdup(PORTIER_RUNDIR "/control");
-	st->loop_limit = DEF_LOOP_LIMIT;
-	st->loop_disable = DEF_LOOP_DISABLE;
-}
-
-void
-config_build_init(struct build *b, const char *what)
-{
-	struct service *s = &b->s;
-
-	memset(b, 0, sizeof(*b));
-	snprintf(b->what_buf, sizeof(b->what_buf), "%s", what);
-	b->what = b->what_buf;
-	s->instances = DEF_INSTANCES;
-	s->per_source = DEF_PER_SOURCE;
-	s->cps_rate = DEF_CPS_RATE;
-	s->cps_wait = DEF_CPS_WAIT;
-	s->log_on_success = DEF_LOG_ON_SUCCESS;
-	s->log_on_failure = DEF_LOG_ON_FAILURE;
-	s->idle_timeout = DEF_IDLE_TIMEOUT;
-	s->activation = ACTIVATION_INETD;
-	s->uid = (uid_t)-1;
-	s->gid = (gid_t)-1;
-}
-
-static void *
-memdup(const void *p, size_t n)
-{
-	void *q;
-
-	if (!p || n == 0)
-		return NULL;
-	q = malloc(n);
-	if (q)
-		memcpy(q, p, n);
-	return q;
-}
-
-static int
-dupstr(char **dst, const char *src)
-{
-	*dst = src ? strdup(src) : NULL;
-	return src && !*dst ? -1 : 0;
-}
-
-int
-config_build_copy(struct build *dst, const struct build *src)
-{
-	const struct service *a = &src->s;
-	struct service *s = &dst->s;
-	int rc = 0;
-
-	/* The scalars first, then every owned pointer replaced by a copy. */
-	*s = *a;
-	memcpy(dst->at, src->at, sizeof(dst->at));
-	memset(dst->own, 0, sizeof(dst->own));
-	s->id = s->name = s->file = s->server = s->user = s->group = s->user_name = NULL;
-	s->chroot = s->banner = s->banner_success = s->banner_fail = NULL;
-	rc |= dupstr(&s->user, a->user);
-	rc |= dupstr(&s->group, a->group);
-	rc |= dupstr(&s->server, a->server);
-	rc |= dupstr(&s->chroot, a->chroot);
-	rc |= dupstr(&s->banner, a->banner);
-	rc |= dupstr(&s->banner_success, a->banner_success);
-	rc |= dupstr(&s->banner_fail, a->banner_fail);
-	s->groups = config_strv_dup(a->groups);
-	s->env = config_strv_dup(a->env);
-	s->passenv = config_strv_dup(a->passenv);
-	dst->server_args = config_strv_dup(src->server_args);
-	s->argv = NULL;
-	s->gids = NULL;
-	s->ngids = 0;
-	s->bind = memdup(a->bind, a->nbind * sizeof(*a->bind));
-	s->only_from.rules = memdup(a->only_from.rules,
-				    a->only_from.count * sizeof(struct addr_rule));
-	s->no_access.rules = memdup(a->no_access.rules,
-				    a->no_access.count * sizeof(struct addr_rule));
-	s->access_times = memdup(a->access_times,
-				 a->naccess_times * sizeof(struct time_window));
-	if ((a->groups && !s->groups) || (a->env && !s->env) ||
-	    (a->passenv && !s->passenv) || (src->server_args && !dst->server_args) ||
-	    (a->nbind && !s->bind) || (a->only_from.count && !s->only_from.rules) ||
-	    (a->no_access.count && !s->no_access.rules) ||
-	    (a->naccess_times && !s->access_times))
-		rc = -1;
-	return rc;
-}
-
 void
 config_build_release(struct build *b)
 {
-	config_strv_free(b->server_args);
+	strv_free(b->server_args);
 	b->server_args = NULL;
 }
 
@@ -134,12 +25,12 @@ config_service_clear(struct service *s)
 	free(s->user);
 	free(s->group);
 	free(s->user_name);
-	config_strv_free(s->groups);
+	strv_free(s->groups);
 	free(s->gids);
 	free(s->server);
-	config_strv_free(s->argv);
-	config_strv_free(s->env);
-	config_strv_free(s->passenv);
+	strv_free(s->argv);
+	strv_free(s->env);
+	strv_free(s->passenv);
 	free(s->only_from.rules);
 	free(s->no_access.rules);
 	free(s->access_times);
@@ -148,57 +39,4 @@ config_service_clear(struct service *s)
 	free(s->banner_success);
 	free(s->banner_fail);
 	memset(s, 0, sizeof(*s));
-}
-
-size_t
-config_strv_len(char *const *v)
-{
-	size_t n = 0;
-
-	while (v && v[n])
-		n++;
-	return n;
-}
-
-int
-config_strv_push(char ***v, const char *s)
-{
-	size_t n = config_strv_len(*v);
-	char **nv = realloc(*v, (n + 2) * sizeof(char *));
-
-	if (!nv)
-		return -1;
-	*v = nv;
-	nv[n] = strdup(s);
-	nv[n + 1] = NULL;
-	return nv[n] ? 0 : -1;
-}
-
-char **
-config_strv_dup(char *const *v)
-{
-	size_t n = config_strv_len(v);
-	char **nv;
-
-	if (!v)
-		return NULL;
-	nv = calloc(n + 1, sizeof(char *));
-	if (!nv)
-		return NULL;
-	for (size_t i = 0; i < n; i++) {
-		nv[i] = strdup(v[i]);
-		if (!nv[i]) {
-			config_strv_free(nv);
-			return NULL;
-		}
-	}
-	return nv;
-}
-
-void
-config_strv_free(char **v)
-{
-	for (size_t i = 0; v && v[i]; i++)
-		free(v[i]);
-	free(v);
 }

@@ -17,6 +17,11 @@
 struct config_cache {
 	struct conf_file *files;	/* sorted by path; each has text and pf */
 	size_t n;
+	/* The files that the last load that succeeded was read from (those
+	 * with a section), sorted: a name among them that is no longer a
+	 * regular file is an error (config_files.c). */
+	char **held;
+	size_t nheld;
 };
 
 struct config_cache *
@@ -36,13 +41,31 @@ config_files_free(struct conf_file *files, size_t n)
 	free(files);
 }
 
+static void
+held_free(struct config_cache *c)
+{
+	for (size_t i = 0; i < c->nheld; i++)
+		free(c->held[i]);
+	free(c->held);
+	c->held = NULL;
+	c->nheld = 0;
+}
+
 void
 config_cache_free(struct config_cache *c)
 {
 	if (!c)
 		return;
 	config_files_free(c->files, c->n);
+	held_free(c);
 	free(c);
+}
+
+char *const *
+config_cache_held(const struct config_cache *c, size_t *n)
+{
+	*n = c ? c->nheld : 0;
+	return c ? c->held : NULL;
 }
 
 static int
@@ -73,8 +96,34 @@ config_cache_take(struct config_cache *c, const char *path, const char *text, si
 	return pf;
 }
 
+/* Notes the files a successful load was read from (files is sorted by
+ * path). Out of memory, the old set stays: it errs on the side of errors. */
+static void
+held_note(struct config_cache *c, const struct conf_file *files, size_t n)
+{
+	char **held = calloc(n + 1, sizeof(*held));
+	size_t k = 0;
+
+	if (!held)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		if (!files[i].pf || !files[i].pf->nsecs)
+			continue;
+		if (!(held[k] = strdup(files[i].path))) {
+			while (k > 0)
+				free(held[--k]);
+			free(held);
+			return;
+		}
+		k++;
+	}
+	held_free(c);
+	c->held = held;
+	c->nheld = k;
+}
+
 void
-config_cache_keep(struct config_cache *c, struct conf_file *files, size_t n)
+config_cache_keep(struct config_cache *c, struct conf_file *files, size_t n, bool loaded)
 {
 	size_t k = 0;
 
@@ -82,6 +131,8 @@ config_cache_keep(struct config_cache *c, struct conf_file *files, size_t n)
 		config_files_free(files, n);
 		return;
 	}
+	if (loaded)
+		held_note(c, files, n);
 	config_files_free(c->files, c->n);
 	for (size_t i = 0; i < n; i++) {
 		if (files[i].text && files[i].pf) {

@@ -54,7 +54,8 @@ check_ids(struct loader *ld, struct config *cfg, bool *bad)
 		if (strcmp(a->id, b->id))
 			continue;
 		diag_add(ld->d, DIAG_ERROR, b->file, b->line,
-			 "duplicate service '%s' (first declared at %s:%d)", b->id, a->file, a->line);
+			 "duplicate service '%s' (first declared at %s:%d)", config_quote_id(b->id), a->file,
+			 a->line);
 		bad[cfg->by_id[i]] = true;
 	}
 	return 0;
@@ -164,7 +165,7 @@ report_conflict(struct loader *ld, const struct config *cfg, const struct endpoi
 
 	if (sa == sb) {
 		diag_add(ld->d, DIAG_ERROR, sa->file, sa->line,
-			 "service '%s': bind: %s and %s overlap", sa->id,
+			 "service '%s': bind: %s and %s overlap", config_quote_id(sa->id),
 			 endpoint_str(cfg, a, x, sizeof(x)), endpoint_str(cfg, b, y, sizeof(y)));
 		return;
 	}
@@ -172,8 +173,8 @@ report_conflict(struct loader *ld, const struct config *cfg, const struct endpoi
 	sb = &cfg->services[later->svc];
 	diag_add(ld->d, DIAG_ERROR, sb->file, sb->line,
 		 "service '%s': port %u/%s on %s is already used by service '%s' on %s (%s:%d)",
-		 sb->id, sb->port, sb->protocol == IPPROTO_UDP ? "udp" : "tcp",
-		 endpoint_str(cfg, later, x, sizeof(x)), sa->id,
+		 config_quote_id(sb->id), sb->port, sb->protocol == IPPROTO_UDP ? "udp" : "tcp",
+		 endpoint_str(cfg, later, x, sizeof(x)), config_quote_id(sa->id),
 		 endpoint_str(cfg, first, y, sizeof(y)), sa->file, sa->line);
 }
 
@@ -282,14 +283,14 @@ check_tcpmux(struct loader *ld, const struct config *cfg, const bool *bad)
 		if (!strcasecmp(a->name, b->name))
 			diag_add(ld->d, DIAG_ERROR, b->file, b->line,
 				 "service '%s': tcpmux name '%s' is already used by service '%s' (%s:%d)",
-				 b->id, b->name, a->id, a->file, a->line);
+				 config_quote_id(b->id), config_quote_id(b->name), config_quote_id(a->id), a->file, a->line);
 	}
 	if (n && !server) {
 		const struct service *s = &cfg->services[idx[0]];
 
 		diag_add(ld->d, DIAG_WARNING, s->file, s->line,
 			 "service '%s': tcpmux = yes, but no internal tcpmux service is enabled",
-			 s->id);
+			 config_quote_id(s->id));
 	}
 	free(idx);
 	return 0;

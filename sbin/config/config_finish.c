@@ -8,7 +8,6 @@
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <grp.h>
 #include <netinet/in.h>
 #include <pwd.h>
@@ -19,7 +18,6 @@
 #include <unistd.h>
 
 #include "config/config_int.h"
-#include "config/nss_apart.h"
 
 #define MAX_GROUPS	1024	/* more supplementary groups than any sane user has */
 
@@ -97,71 +95,35 @@ group_list(const char *name, gid_t gid, int *n)
 	return NULL;
 }
 
-/* What a lookup of a user or group finds. */
-struct ident_found {
-	bool found;
-	uid_t uid;
-	gid_t gid;
-	int ngids;
-	gid_t gids[MAX_GROUPS];
-};
-
-/* By name, else by number. */
+/* By name, else by number. In the daemon itself: the NSS modules this
+ * loads (libnss_systemd, sssd's) stay mapped for its life. */
 static void
-resolve_here(const void *arg, void *out)
+resolve(struct ident *e)
 {
-	const struct ident *e = arg;
-	struct ident_found *f = out;
 	unsigned long num;
 
-	memset(f, 0, sizeof(*f));
 	if (e->group) {
 		struct group *gr = getgrnam(e->name);
 
 		if (!gr && numeric(e->name, &num))
 			gr = getgrgid((gid_t)num);
 		if (gr) {
-			f->found = true;
-			f->gid = gr->gr_gid;
+			e->found = true;
+			e->gid = gr->gr_gid;
 		}
 		return;
 	}
 
 	struct passwd *pw = getpwnam(e->name);
-	gid_t *g;
 
 	if (!pw && numeric(e->name, &num))
 		pw = getpwuid((uid_t)num);
-	if (!pw)
-		return;
-	f->found = true;
-	f->uid = pw->pw_uid;
-	f->gid = pw->pw_gid;
-	g = group_list(pw->pw_name, pw->pw_gid, &f->ngids);
-	if (g && f->ngids <= MAX_GROUPS)
-		memcpy(f->gids, g, (size_t)f->ngids * sizeof(gid_t));
-	else
-		f->ngids = 0;
-	free(g);
-}
-
-static void
-resolve(struct ident *e)
-{
-	struct ident_found *f = malloc(sizeof(*f));
-
-	if (!f)
-		return;
-	if (nss_apart(resolve_here, e, f, sizeof(*f)) < 0)
-		resolve_here(e, f);
-	e->found = f->found;
-	e->uid = f->uid;
-	e->gid = f->gid;
-	if (f->found && !e->group && f->ngids > 0 &&
-	    (e->gids = malloc((size_t)f->ngids * sizeof(gid_t))))
-		memcpy(e->gids, f->gids, (size_t)f->ngids * sizeof(gid_t));
-	e->ngids = e->gids ? f->ngids : 0;
-	free(f);
+	if (pw) {
+		e->found = true;
+		e->uid = pw->pw_uid;
+		e->gid = pw->pw_gid;
+		e->gids = group_list(pw->pw_name, pw->pw_gid, &e->ngids);
+	}
 }
 
 static struct user_cache *
@@ -240,6 +202,11 @@ finish_identity(struct loader *ld, struct build *b)
 		config_err(ld, b, O_COUNT, "the service id is empty");
 		return -1;
 	}
+	if (len > CONFIG_ID_MAX) {
+		config_err(ld, b, O_COUNT, "the service id is longer than %d characters",
+			   CONFIG_ID_MAX);
+		return -1;
+	}
 	for (size_t i = 0; i < base; i++) {
 		if (!isalnum((unsigned char)s->id[i]) && !strchr("._+-@", s->id[i])) {
 			config_err(ld, b, O_COUNT, "not a valid service id: use letters, digits and . _ + - @, then optionally /tcp or /udp");
@@ -290,7 +257,7 @@ finish_port(struct loader *ld, struct build *b)
 						 s->protocol == IPPROTO_UDP ? REG_UDP : REG_TCP);
 		if (!e || e->port == 0 || e->port > 65535) {
 			config_err(ld, b, O_COUNT, "'%s' has no %s port in the registry: set port",
-				   s->name ? s->name : s->id, proto_name(s->protocol));
+				   config_quote_id(s->name ? s->name : s->id), proto_name(s->protocol));
 			return;
 		}
 		s->port = e->port;
@@ -342,7 +309,7 @@ warn_process_options(struct loader *ld, struct build *b)
 	for (size_t i = 0; i < sizeof(ids) / sizeof(ids[0]); i++)
 		if (b->own[ids[i]])
 			config_warn(ld, b, ids[i], "%s has no effect on an internal service",
-				    config_opt_name(ids[i]));
+				    config_opt(ids[i])->name);
 }
 
 static void
@@ -356,7 +323,7 @@ finish_internal(struct loader *ld, struct build *b)
 			break;
 	if (i == sizeof(internal_names) / sizeof(internal_names[0]))
 		config_err(ld, b, O_TYPE, "there is no internal service '%s' (there are echo, discard, daytime, chargen, time and tcpmux)",
-			   s->name ? s->name : s->id);
+			   config_quote_token(s->name ? s->name : s->id));
 	if (s->server)
 		config_err(ld, b, O_SERVER, "an internal service has no server");
 	if (b->server_args)
@@ -388,10 +355,10 @@ finish_external(struct loader *ld, struct build *b)
 		return;
 	}
 	base = strrchr(s->server, '/') + 1;
-	if (config_strv_push(&s->argv, *base ? base : s->server) < 0)
+	if (strv_push(&s->argv, *base ? base : s->server) < 0)
 		config_err(ld, b, O_COUNT, "out of memory");
 	for (size_t i = 0; b->server_args && b->server_args[i]; i++)
-		if (config_strv_push(&s->argv, b->server_args[i]) < 0)
+		if (strv_push(&s->argv, b->server_args[i]) < 0)
 			config_err(ld, b, O_COUNT, "out of memory");
 	if (b->own[O_IDLE_TIMEOUT])
 		config_warn(ld, b, O_IDLE_TIMEOUT, "idle_timeout applies to internal TCP services only");
@@ -401,7 +368,7 @@ finish_external(struct loader *ld, struct build *b)
 		for (size_t k = 0; s->env && s->env[k]; k++)
 			if (!strncmp(s->env[k], s->passenv[i], len) && s->env[k][len] == '=')
 				config_err(ld, b, O_PASSENV, "%s is set by env and passed by passenv",
-					   s->passenv[i]);
+					   config_quote_token(s->passenv[i]));
 	}
 }
 
@@ -421,10 +388,11 @@ creds_groups(struct loader *ld, struct build *b, bool root, const struct user_ca
 
 		if (!g || !g->found) {
 			config_report(ld, b, O_GROUPS, host_level(b), "groups: unknown group '%s'",
-				      s->groups[i]);
+				      config_quote_token(s->groups[i]));
 		} else if (!root && g->gid != getegid() && !has_gid(uc->my_gids, (size_t)uc->nmy, g->gid)) {
 			config_report(ld, b, O_GROUPS, host_level(b),
-				      "groups: portierd is not root and not in group '%s'", s->groups[i]);
+				      "groups: portierd is not root and not in group '%s'",
+				      config_quote_token(s->groups[i]));
 		} else if (add_gid(s, g->gid) < 0) {
 			config_err(ld, b, O_COUNT, "out of memory");
 		}
@@ -446,7 +414,7 @@ creds_root(struct loader *ld, struct build *b, bool check)
 	}
 	if (!u->found) {
 		if (check)
-			config_report(ld, b, O_USER, host_level(b), "unknown user '%s'%s", uname,
+			config_report(ld, b, O_USER, host_level(b), "unknown user '%s'%s", config_quote_token(uname),
 				      s->user ? "" : " (the default user)");
 		return;
 	}
@@ -458,7 +426,8 @@ creds_root(struct loader *ld, struct build *b, bool check)
 		if (g && g->found)
 			s->gid = g->gid;
 		else if (check)
-			config_report(ld, b, O_GROUP, host_level(b), "unknown group '%s'", s->group);
+			config_report(ld, b, O_GROUP, host_level(b), "unknown group '%s'",
+				      config_quote_token(s->group));
 	}
 	for (int i = 0; i < u->ngids; i++)
 		if (add_gid(s, u->gids[i]) < 0)
@@ -469,29 +438,14 @@ creds_root(struct loader *ld, struct build *b, bool check)
 		creds_groups(ld, b, true, ld->users);
 }
 
-/* The name of the user portierd runs as ("" when it has none). */
-static void
-my_name_here(const void *arg, void *out)
-{
-	struct passwd *pw = getpwuid(geteuid());
-	char *name = out;
-
-	(void)arg;
-	name[0] = '\0';
-	if (pw && strlen(pw->pw_name) < 256)
-		strcpy(name, pw->pw_name);
-}
-
 static int
 whoami(struct user_cache *uc)
 {
-	char name[256];
+	struct passwd *pw = getpwuid(geteuid());
 	int n = getgroups(0, NULL);
 
-	if (nss_apart(my_name_here, NULL, name, sizeof(name)) < 0)
-		my_name_here(NULL, name);
-	if (name[0])
-		uc->me = strdup(name);
+	if (pw)
+		uc->me = strdup(pw->pw_name);
 	else if (asprintf(&uc->me, "%lu", (unsigned long)geteuid()) < 0)
 		uc->me = NULL;
 	if (n < 0 || !uc->me)
@@ -526,16 +480,18 @@ creds_user(struct loader *ld, struct build *b, bool check)
 		return;
 	if (s->user && strcmp(s->user, uc->me))
 		config_report(ld, b, O_USER, host_level(b),
-			      "user '%s': portierd is not root: handlers run as %s", s->user, uc->me);
+			      "user '%s': portierd is not root: handlers run as %s", config_quote_token(s->user),
+			      uc->me);
 	if (s->group) {
 		const struct ident *g = ident_lookup(ld, s->group, true);
 
 		if (!g || !g->found)
-			config_report(ld, b, O_GROUP, host_level(b), "unknown group '%s'", s->group);
+			config_report(ld, b, O_GROUP, host_level(b), "unknown group '%s'",
+				      config_quote_token(s->group));
 		else if (g->gid != s->gid)
 			config_report(ld, b, O_GROUP, host_level(b),
 				      "group '%s': portierd is not root: handlers run in its own group",
-				      s->group);
+				      config_quote_token(s->group));
 	}
 	creds_groups(ld, b, false, uc);
 }
@@ -548,13 +504,13 @@ check_file(struct loader *ld, struct build *b, enum opt_id id, const char *path,
 	struct stat st;
 
 	if (stat(path, &st) < 0)
-		config_report(ld, b, id, host_level(b), "%s %s: %s", config_opt_name(id), path,
+		config_report(ld, b, id, host_level(b), "%s %s: %s", config_opt(id)->name, path,
 			      strerror(errno));
 	else if ((st.st_mode & S_IFMT) != type)
-		config_report(ld, b, id, host_level(b), "%s %s is not a %s", config_opt_name(id),
+		config_report(ld, b, id, host_level(b), "%s %s is not a %s", config_opt(id)->name,
 			      path, type == S_IFDIR ? "directory" : "regular file");
 	else if (access(path, mode) < 0)
-		config_report(ld, b, id, host_level(b), "%s %s is not %s", config_opt_name(id),
+		config_report(ld, b, id, host_level(b), "%s %s is not %s", config_opt(id)->name,
 			      path, mode == X_OK ? "executable" : "readable");
 	else
 		return true;

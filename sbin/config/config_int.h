@@ -1,4 +1,4 @@
-/* config_int: what config.c, config_opts.c and config_finish.c share.
+/* config_int: what the config_*.c files share.
  * Not for other modules: they see config.h only. */
 #ifndef PORTIER_CONFIG_INT_H
 #define PORTIER_CONFIG_INT_H
@@ -113,9 +113,16 @@ struct schema {
 
 int config_schema_init(struct schema *sc);
 void config_schema_free(struct schema *sc);
-/* The *.conf files of dir to read, in byte order; NULL with an error in d
- * when dir cannot be read. */
-char **config_list_dir(const char *dir, size_t *count, struct diag *d);
+/* config_files.c: names that package managers and editors leave behind
+ * (dot files, *.dpkg-*, *~, *.rpmnew, *.rpmsave, *.orig), skipped quietly
+ * in conf.d and in the registry's services.d. */
+bool config_leftover_name(const char *n);
+/* The *.conf files of dir to read, in byte order; NULL
+ * with an error in d when dir cannot be read. Other *.conf entries are
+ * warnings, or errors when their path is in held (sorted, nheld of them). */
+char **config_list_dir(const char *dir, char *const *held, size_t nheld, size_t *count,
+		       struct diag *d);
+/* A regular file's bytes, NUL-terminated; NULL after saying why in d. */
 char *config_read_file(const char *path, size_t *len, struct diag *d);
 /* Parses text (modified in place) as the file path; NULL after reporting
  * every problem to d. */
@@ -130,32 +137,84 @@ void config_pfile_free(struct pfile *pf);
 struct pfile *config_cache_take(struct config_cache *c, const char *path, const char *text,
 				size_t len);
 /* Ends a load: the cache drops what it held and keeps, from files, those
- * with both text and a parse; the rest is freed. c may be NULL (all freed). */
-void config_cache_keep(struct config_cache *c, struct conf_file *files, size_t n);
+ * with both text and a parse; the rest is freed. c may be NULL (all freed).
+ * loaded: the load succeeded, and files (sorted by path) are from now on
+ * those the running configuration was read from. */
+void config_cache_keep(struct config_cache *c, struct conf_file *files, size_t n,
+		       bool loaded);
+/* The paths the last successful load read sections from, sorted; none
+ * before the first one, or without a cache. */
+char *const *config_cache_held(const struct config_cache *c, size_t *n);
 void config_files_free(struct conf_file *files, size_t n);
 
-/* config.c */
+/* config_report.c: "FILE:LINE: service 'x': message" for an option of b
+ * (where it was set; O_COUNT or unset: the section's brace). Below every
+ * other file of the module. */
 void config_report(struct loader *ld, struct build *b, enum opt_id id,
 		   enum diag_level lvl, const char *fmt, ...)
 	__attribute__((format(printf, 5, 6)));
 #define config_err(ld, b, id, ...) config_report(ld, b, id, DIAG_ERROR, __VA_ARGS__)
 #define config_warn(ld, b, id, ...) config_report(ld, b, id, DIAG_WARNING, __VA_ARGS__)
 
-/* config_build.c */
-/* The built-in defaults every service starts from. */
+/* config_build.c: frees of the service being put together. */
+void config_build_release(struct build *b);
+void config_service_clear(struct service *s);
+
+/* config_opts.c: the option table, one row per option. */
+struct optdef;
+/* Converts v into the field at base + o->off; base is the struct build of
+ * the section, or the loader's daemon_settings (o->daemon). */
+typedef void opt_apply_fn(struct loader *ld, struct build *b, const struct optdef *o,
+			  char *base, const struct optval *v);
+/* One word of a list or scalar: NULL when fine, else what is wrong. */
+typedef const char *opt_check_fn(const char *s);
+struct opt_word {
+	const char *word;
+	int val;
+};
+
+/* What a field holds that a service copied from the defaults must not
+ * share with them. */
+enum opt_owns { OWNS_NOTHING, OWNS_STRING, OWNS_STRV, OWNS_ARRAY, OWNS_ADDRS };
+
+struct optdef {
+	const char *name;
+	unsigned scope;		/* IN_SERVICE, IN_DEFAULTS, IN_BOTH */
+	bool list;
+	bool daemon;		/* stored in struct daemon_settings, else in struct build */
+	size_t off, size;	/* the field: offset into that struct and size */
+	enum opt_owns owns;	/* what it points to */
+	size_t elem;		/* OWNS_ARRAY, OWNS_ADDRS: the size of an element */
+	size_t aux;		/* its companion ("nice_set", cps's wait, a count); 0: none
+				 * (offset 0 holds the id or default_user) */
+	long min, max;		/* the range of a number */
+	long def, def2;		/* built-in defaults of the field and of aux */
+	const char *defstr;	/* built-in default of a string */
+	bool sized;		/* rlimit: K, M, G suffixes allowed */
+	const struct opt_word *words;	/* keywords, NULL-terminated */
+	const char *why;	/* "is not a boolean (yes or no)": said of a bad value */
+	opt_check_fn *check;	/* each word of a string or list */
+	opt_apply_fn *apply;	/* converts the value into the field */
+};
+
+/* The row of id; every id has one (tests/check_config_opts.c). */
+const struct optdef *config_opt(enum opt_id id);
+/* The built-in defaults every service starts from, and the daemon's. */
 void config_build_init(struct build *b, const char *what);
 /* Deep copy of the inheritable part of src (the defaults) into dst. */
 int config_build_copy(struct build *dst, const struct build *src);
-void config_build_release(struct build *b);
 void config_settings_init(struct daemon_settings *st);
-void config_service_clear(struct service *s);
-
-/* config_opts.c */
-const char *config_opt_name(enum opt_id id);
-bool config_opt_is_list(enum opt_id id);
-unsigned config_opt_scope(enum opt_id id);
 /* Converts and checks one value into b (or ld->settings). */
 void config_opt_apply(struct loader *ld, struct build *b, const struct optval *v);
+
+/* config_apply.c: the converters of the rows, one per kind of value. */
+opt_apply_fn config_apply_bool, config_apply_int, config_apply_limit, config_apply_float,
+	config_apply_umask, config_apply_time, config_apply_keyword, config_apply_facility,
+	config_apply_string, config_apply_user, config_apply_control_socket,
+	config_apply_strlist, config_apply_env, config_apply_bind, config_apply_cps,
+	config_apply_addrs, config_apply_logflags, config_apply_rlimit, config_apply_windows;
+/* A number or keyword into a bool or int-sized field. */
+void config_store_int(void *field, size_t size, long val);
 
 /* config_finish.c: derived values and host checks for one service. */
 void config_finish(struct loader *ld, struct build *b);
@@ -166,9 +225,5 @@ void config_users_free(struct user_cache *uc);
 int config_cross_check(struct loader *ld, struct config *cfg, bool *bad);
 
 /* config_build.c: string vectors (NULL-terminated) */
-size_t config_strv_len(char *const *v);
-int config_strv_push(char ***v, const char *s);
-char **config_strv_dup(char *const *v);
-void config_strv_free(char **v);
 
 #endif

@@ -1,604 +1,317 @@
-/* config_opts: the options of the service and defaults sections: their
- * names, their built-in defaults, and the conversion of each written value
- * into struct service. Values that need the host (users, files) are checked
- * later, in config_finish.c, once everything is known. */
+/* config_opts: the options of the service and defaults sections, one row
+ * each in opts[]: name, the sections that allow it, the field it is stored
+ * in, its range and built-in default (portier.conf(5)), what is wrong with
+ * a bad value, and the converter of its kind of value (config_apply.c),
+ * which knows no option by name. The built-in defaults, and the copy of
+ * the defaults section each service starts from, are made from the rows.
+ * Values that need the host (users, files) are checked later, in
+ * config_finish.c, once everything is known. */
 #include "autoconf.h"
 
 #include <limits.h>
-#include <netdb.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
-#include <sys/un.h>
+#include <syslog.h>
 
 #include "config/config_int.h"
 #include "config/config.h"
 
-typedef void apply_fn(struct loader *ld, struct build *b, const struct optval *v);
+static opt_check_fn check_name, check_regname, check_path, check_env_name;
 
-static apply_fn apply_bool, apply_int, apply_limit, apply_keyword, apply_string,
-	apply_path, apply_bind, apply_strlist, apply_env, apply_cps, apply_max_load,
-	apply_addrs, apply_logflags, apply_umask, apply_rlimit, apply_expires,
-	apply_access_times, apply_facility, apply_control_socket;
+/* Where a row's value goes: a field of struct build (the service), or of
+ * struct daemon_settings; AUX names the companion field. */
+#define SVC(f)	.off = offsetof(struct build, s.f), .size = sizeof(((struct build *)0)->s.f)
+#define BLD(f)	.off = offsetof(struct build, f), .size = sizeof(((struct build *)0)->f)
+#define AUX(f)	.aux = offsetof(struct build, s.f)
+#define DMN(f)	.daemon = true, .off = offsetof(struct daemon_settings, f), \
+		.size = sizeof(((struct daemon_settings *)0)->f)
+#define DAUX(f)	.aux = offsetof(struct daemon_settings, f)
+/* Fields that own memory: copied, not shared, by a service from defaults. */
+#define STR(f)	SVC(f), .owns = OWNS_STRING
+#define STRV(f)	SVC(f), .owns = OWNS_STRV
+#define ARR(f, n) SVC(f), AUX(n), .owns = OWNS_ARRAY, .elem = sizeof(*((struct build *)0)->s.f)
+#define ADDRS(f) SVC(f), .owns = OWNS_ADDRS, .elem = sizeof(struct addr_rule)
 
-static const struct optdef {
-	const char *name;
-	bool list;
-	unsigned scope;
-	apply_fn *apply;
-} opts[O_COUNT] = {
-	[O_DISABLE] = { "disable", false, IN_BOTH, apply_bool },
-	[O_TYPE] = { "type", false, IN_BOTH, apply_keyword },
-	[O_SOCKET_TYPE] = { "socket_type", false, IN_BOTH, apply_keyword },
-	[O_PROTOCOL] = { "protocol", false, IN_BOTH, apply_keyword },
-	[O_WAIT] = { "wait", false, IN_BOTH, apply_bool },
-	[O_PORT] = { "port", false, IN_SERVICE, apply_int },
-	[O_BIND] = { "bind", true, IN_BOTH, apply_bind },
-	[O_USER] = { "user", false, IN_BOTH, apply_string },
-	[O_GROUP] = { "group", false, IN_BOTH, apply_string },
-	[O_SERVER] = { "server", false, IN_BOTH, apply_path },
-	[O_SERVER_ARGS] = { "server_args", true, IN_BOTH, apply_strlist },
-	[O_ENV] = { "env", true, IN_BOTH, apply_env },
-	[O_PASSENV] = { "passenv", true, IN_BOTH, apply_strlist },
-	[O_INSTANCES] = { "instances", false, IN_BOTH, apply_limit },
-	[O_PER_SOURCE] = { "per_source", false, IN_BOTH, apply_limit },
-	[O_CPS] = { "cps", true, IN_BOTH, apply_cps },
-	[O_MAX_LOAD] = { "max_load", false, IN_BOTH, apply_max_load },
-	[O_ONLY_FROM] = { "only_from", true, IN_BOTH, apply_addrs },
-	[O_NO_ACCESS] = { "no_access", true, IN_BOTH, apply_addrs },
-	[O_LOG_ON_SUCCESS] = { "log_on_success", true, IN_BOTH, apply_logflags },
-	[O_LOG_ON_FAILURE] = { "log_on_failure", true, IN_BOTH, apply_logflags },
-	[O_NICE] = { "nice", false, IN_BOTH, apply_int },
-	[O_UMASK] = { "umask", false, IN_BOTH, apply_umask },
-	[O_RLIMIT_AS] = { "rlimit_as", false, IN_BOTH, apply_rlimit },
-	[O_RLIMIT_CPU] = { "rlimit_cpu", false, IN_BOTH, apply_rlimit },
-	[O_RLIMIT_DATA] = { "rlimit_data", false, IN_BOTH, apply_rlimit },
-	[O_RLIMIT_FILES] = { "rlimit_files", false, IN_BOTH, apply_rlimit },
-	[O_RLIMIT_NPROC] = { "rlimit_nproc", false, IN_BOTH, apply_rlimit },
-	[O_RLIMIT_STACK] = { "rlimit_stack", false, IN_BOTH, apply_rlimit },
-	[O_RLIMIT_CORE] = { "rlimit_core", false, IN_BOTH, apply_rlimit },
-	[O_CHROOT] = { "chroot", false, IN_BOTH, apply_path },
-	[O_BANNER] = { "banner", false, IN_BOTH, apply_path },
-	[O_BANNER_SUCCESS] = { "banner_success", false, IN_BOTH, apply_path },
-	[O_BANNER_FAIL] = { "banner_fail", false, IN_BOTH, apply_path },
-	[O_EXPIRES] = { "expires", false, IN_BOTH, apply_expires },
-	[O_ACCESS_TIMES] = { "access_times", true, IN_BOTH, apply_access_times },
-	[O_LISTEN_BACKLOG] = { "listen_backlog", false, IN_BOTH, apply_int },
-	[O_KEEPALIVE] = { "keepalive", false, IN_BOTH, apply_bool },
-	[O_NODELAY] = { "nodelay", false, IN_BOTH, apply_bool },
-	[O_ACTIVATION] = { "activation", false, IN_BOTH, apply_keyword },
-	[O_NAME] = { "name", false, IN_SERVICE, apply_string },
-	[O_TCPMUX] = { "tcpmux", false, IN_BOTH, apply_bool },
-	[O_IDLE_TIMEOUT] = { "idle_timeout", false, IN_BOTH, apply_int },
-	[O_GROUPS] = { "groups", true, IN_BOTH, apply_strlist },
-	[O_NO_NEW_PRIVILEGES] = { "no_new_privileges", false, IN_BOTH, apply_bool },
-	[O_LOG] = { "log", false, IN_DEFAULTS, apply_keyword },
-	[O_LOG_FACILITY] = { "log_facility", false, IN_DEFAULTS, apply_facility },
-	[O_MAX_CHILDREN] = { "max_children", false, IN_DEFAULTS, apply_limit },
-	[O_CONTROL_SOCKET] = { "control_socket", false, IN_DEFAULTS, apply_control_socket },
-	[O_LOOP_LIMIT] = { "loop_limit", false, IN_DEFAULTS, apply_int },
-	[O_LOOP_DISABLE] = { "loop_disable", false, IN_DEFAULTS, apply_int },
+static const struct opt_word type_words[] = { { "internal", 1 }, { NULL, 0 } };
+static const struct opt_word socktype_words[] = {
+	{ "stream", SOCK_STREAM }, { "dgram", SOCK_DGRAM }, { NULL, 0 },
+};
+static const struct opt_word protocol_words[] = {
+	{ "tcp", IPPROTO_TCP }, { "udp", IPPROTO_UDP }, { NULL, 0 },
+};
+static const struct opt_word activation_words[] = {
+	{ "inetd", ACTIVATION_INETD }, { "systemd", ACTIVATION_SYSTEMD }, { NULL, 0 },
+};
+static const struct opt_word log_words[] = {
+	{ "syslog", LOG_TO_SYSLOG }, { "stderr", LOG_TO_STDERR }, { "journal", LOG_TO_JOURNAL },
+	{ NULL, 0 },
+};
+/* As in xinetd: a failed attempt has no process, a success no attempt. */
+static const struct opt_word success_words[] = {
+	{ "PID", LOGF_PID }, { "HOST", LOGF_HOST }, { "USERID", LOGF_USERID },
+	{ "EXIT", LOGF_EXIT }, { "DURATION", LOGF_DURATION }, { NULL, 0 },
+};
+static const struct opt_word failure_words[] = {
+	{ "HOST", LOGF_HOST }, { "USERID", LOGF_USERID }, { "ATTEMPT", LOGF_ATTEMPT },
+	{ NULL, 0 },
 };
 
-const char *
-config_opt_name(enum opt_id id)
-{
-	return opts[id].name;
-}
+#define NOT_BOOL	"is not a boolean (yes or no)"
+#define NOT_LIMIT	"is neither a number of at least 1 nor UNLIMITED"
+/* Without 3 descriptors the handler has no stdin, stdout, stderr; with 0
+ * of the others it cannot even exec. A core limit of 0 is how one says
+ * "no core files". */
+#define RLIMIT(f, m, sz) \
+	SVC(rlimit[f]), .min = m, .sized = sz, .apply = config_apply_rlimit
 
-bool
-config_opt_is_list(enum opt_id id)
-{
-	return opts[id].list;
-}
-
-unsigned
-config_opt_scope(enum opt_id id)
-{
-	return opts[id].scope;
-}
-
-/* Every option's field, looked up by id so that one handler serves many. */
-static bool *
-bool_field(struct build *b, enum opt_id id)
-{
-	switch (id) {
-	case O_DISABLE: return &b->s.disabled;
-	case O_WAIT: return &b->s.wait;
-	case O_KEEPALIVE: return &b->s.keepalive;
-	case O_NODELAY: return &b->s.nodelay;
-	case O_TCPMUX: return &b->s.tcpmux;
-	default: return &b->s.no_new_privileges;
-	}
-}
-
-static char **
-string_field(struct build *b, enum opt_id id)
-{
-	switch (id) {
-	case O_USER: return &b->s.user;
-	case O_GROUP: return &b->s.group;
-	case O_NAME: return &b->s.name;
-	case O_SERVER: return &b->s.server;
-	case O_CHROOT: return &b->s.chroot;
-	case O_BANNER: return &b->s.banner;
-	case O_BANNER_SUCCESS: return &b->s.banner_success;
-	default: return &b->s.banner_fail;
-	}
-}
-
-static char ***
-strlist_field(struct build *b, enum opt_id id)
-{
-	switch (id) {
-	case O_SERVER_ARGS: return &b->server_args;
-	case O_PASSENV: return &b->s.passenv;
-	case O_ENV: return &b->s.env;
-	default: return &b->s.groups;
-	}
-}
-
-static void
-apply_bool(struct loader *ld, struct build *b, const struct optval *v)
-{
-	if (cval_bool(v->items[0], bool_field(b, v->id)) < 0)
-		config_err(ld, b, v->id, "%s: '%s' is not a boolean (yes or no)",
-			   v->name, v->items[0]);
-}
-
-static void
-apply_int(struct loader *ld, struct build *b, const struct optval *v)
-{
-	static const struct { enum opt_id id; long min, max; } ranges[] = {
-		{ O_PORT, 1, 65535 }, { O_NICE, -20, 19 }, { O_LISTEN_BACKLOG, 0, 65535 },
-		{ O_IDLE_TIMEOUT, 1, 86400 * 365 }, { O_LOOP_LIMIT, 1, INT_MAX },
-		{ O_LOOP_DISABLE, 1, INT_MAX },
-	};
-	long min = 0, max = 0, val;
-	size_t i;
-
-	for (i = 0; i < sizeof(ranges) / sizeof(ranges[0]); i++)
-		if (ranges[i].id == v->id)
-			break;
-	min = ranges[i].min;
-	max = ranges[i].max;
-	if (cval_int(v->items[0], min, max, &val) < 0) {
-		config_err(ld, b, v->id, "%s: '%s' is not a number from %ld to %ld",
-			   v->name, v->items[0], min, max);
-		return;
-	}
-	switch (v->id) {
-	case O_PORT: b->s.port = (unsigned)val; break;
-	case O_NICE: b->s.nice = (int)val; b->s.nice_set = true; break;
-	case O_LISTEN_BACKLOG: b->s.listen_backlog = (int)val; break;
-	case O_IDLE_TIMEOUT: b->s.idle_timeout = (int)val; break;
-	case O_LOOP_LIMIT: ld->settings.loop_limit = (int)val; break;
-	default: ld->settings.loop_disable = (int)val; break;
-	}
-}
-
-static void
-apply_limit(struct loader *ld, struct build *b, const struct optval *v)
-{
-	int *f = v->id == O_INSTANCES ? &b->s.instances :
-		 v->id == O_PER_SOURCE ? &b->s.per_source : &ld->settings.max_children;
-
-	if (cval_limit(v->items[0], f) < 0)
-		config_err(ld, b, v->id, "%s: '%s' is neither a number of at least 1 nor UNLIMITED",
-			   v->name, v->items[0]);
-}
-
-static void
-apply_keyword(struct loader *ld, struct build *b, const struct optval *v)
-{
-	static const struct { enum opt_id id; const char *word; int val; } words[] = {
-		{ O_TYPE, "internal", 1 },
-		{ O_SOCKET_TYPE, "stream", SOCK_STREAM }, { O_SOCKET_TYPE, "dgram", SOCK_DGRAM },
-		{ O_PROTOCOL, "tcp", IPPROTO_TCP }, { O_PROTOCOL, "udp", IPPROTO_UDP },
-		{ O_ACTIVATION, "inetd", ACTIVATION_INETD },
-		{ O_ACTIVATION, "systemd", ACTIVATION_SYSTEMD },
-		{ O_LOG, "syslog", LOG_TO_SYSLOG }, { O_LOG, "stderr", LOG_TO_STDERR },
-		{ O_LOG, "journal", LOG_TO_JOURNAL },
-	};
-	char choices[64] = "";
-
-	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
-		if (words[i].id != v->id)
-			continue;
-		if (strcasecmp(v->items[0], words[i].word)) {
-			size_t n = strlen(choices);
-
-			snprintf(choices + n, sizeof(choices) - n, "%s%s", n ? ", " : "",
-				 words[i].word);
-			continue;
-		}
-		switch (v->id) {
-		case O_TYPE: b->s.internal = true; break;
-		case O_SOCKET_TYPE: b->s.socktype = words[i].val; break;
-		case O_PROTOCOL: b->s.protocol = words[i].val; break;
-		case O_ACTIVATION: b->s.activation = words[i].val; break;
-		default:
-			ld->settings.log = words[i].val;
-			ld->settings.log_set = true;
-			break;
-		}
-		return;
-	}
-	config_err(ld, b, v->id, "%s: '%s' is not one of: %s", v->name, v->items[0], choices);
-}
-
-static int
-replace_string(char **f, const char *s)
-{
-	char *n = strdup(s);
-
-	if (!n)
-		return -1;
-	free(*f);
-	*f = n;
-	return 0;
-}
-
-static void
-apply_string(struct loader *ld, struct build *b, const struct optval *v)
-{
-	const char *s = v->items[0];
-
+static const struct optdef opts[O_COUNT] = {
+	[O_DISABLE] = { "disable", IN_BOTH, false, SVC(disabled), .why = NOT_BOOL,
+			.apply = config_apply_bool },
+	[O_TYPE] = { "type", IN_BOTH, false, SVC(internal), .words = type_words,
+		     .apply = config_apply_keyword },
+	[O_SOCKET_TYPE] = { "socket_type", IN_BOTH, false, SVC(socktype), .words = socktype_words,
+			    .apply = config_apply_keyword },
+	[O_PROTOCOL] = { "protocol", IN_BOTH, false, SVC(protocol), .words = protocol_words,
+			 .apply = config_apply_keyword },
+	[O_WAIT] = { "wait", IN_BOTH, false, SVC(wait), .why = NOT_BOOL,
+		     .apply = config_apply_bool },
+	[O_PORT] = { "port", IN_SERVICE, false, SVC(port), .min = 1, .max = 65535,
+		     .apply = config_apply_int },
+	[O_BIND] = { "bind", IN_BOTH, true, ARR(bind, nbind),
+		     .why = "is not an IPv4 or IPv6 address", .apply = config_apply_bind },
+	/* In defaults, `user` is whom services without one run as. */
+	[O_USER] = { "user", IN_BOTH, false, STR(user), .defstr = "nobody", .check = check_name,
+		     .apply = config_apply_user },
+	[O_GROUP] = { "group", IN_BOTH, false, STR(group), .check = check_name,
+		      .apply = config_apply_string },
+	[O_SERVER] = { "server", IN_BOTH, false, STR(server), .check = check_path,
+		       .apply = config_apply_string },
+	[O_SERVER_ARGS] = { "server_args", IN_BOTH, true, BLD(server_args), .owns = OWNS_STRV,
+			    .apply = config_apply_strlist },
+	/* NAME=value; a name given again replaces what was inherited. */
+	[O_ENV] = { "env", IN_BOTH, true, STRV(env), .why = "is not NAME=value",
+		    .apply = config_apply_env },
+	[O_PASSENV] = { "passenv", IN_BOTH, true, STRV(passenv), .check = check_env_name,
+			.apply = config_apply_strlist },
+	[O_INSTANCES] = { "instances", IN_BOTH, false, SVC(instances), .def = 50, .why = NOT_LIMIT,
+			  .apply = config_apply_limit },
+	[O_PER_SOURCE] = { "per_source", IN_BOTH, false, SVC(per_source), .def = 10,
+			   .why = NOT_LIMIT, .apply = config_apply_limit },
+	/* { RATE, SECONDS }: the rate into cps_rate, the wait into cps_wait. */
+	[O_CPS] = { "cps", IN_BOTH, true, SVC(cps_rate), AUX(cps_wait), .min = 0, .max = 86400,
+		    .def = 50, .def2 = 10, .apply = config_apply_cps },
+	[O_MAX_LOAD] = { "max_load", IN_BOTH, false, SVC(max_load),
+			 .why = "is not a number of 0 or more", .apply = config_apply_float },
+	[O_ONLY_FROM] = { "only_from", IN_BOTH, true, ADDRS(only_from), AUX(only_from_set),
+			  .apply = config_apply_addrs },
+	[O_NO_ACCESS] = { "no_access", IN_BOTH, true, ADDRS(no_access), .apply = config_apply_addrs },
+	[O_LOG_ON_SUCCESS] = { "log_on_success", IN_BOTH, true, SVC(log_on_success),
+			       .def = LOGF_PID | LOGF_HOST | LOGF_DURATION | LOGF_EXIT,
+			       .words = success_words, .apply = config_apply_logflags },
+	[O_LOG_ON_FAILURE] = { "log_on_failure", IN_BOTH, true, SVC(log_on_failure),
+			       .def = LOGF_HOST, .words = failure_words,
+			       .apply = config_apply_logflags },
+	[O_NICE] = { "nice", IN_BOTH, false, SVC(nice), AUX(nice_set), .min = -20, .max = 19,
+		     .apply = config_apply_int },
+	[O_UMASK] = { "umask", IN_BOTH, false, SVC(umask), AUX(umask_set),
+		      .why = "is not an octal mode from 000 to 777", .apply = config_apply_umask },
+	[O_RLIMIT_AS] = { "rlimit_as", IN_BOTH, false, RLIMIT(RLIM_AS, 1, true) },
+	[O_RLIMIT_CPU] = { "rlimit_cpu", IN_BOTH, false, RLIMIT(RLIM_CPU, 1, false) },
+	[O_RLIMIT_DATA] = { "rlimit_data", IN_BOTH, false, RLIMIT(RLIM_DATA, 1, true) },
+	[O_RLIMIT_FILES] = { "rlimit_files", IN_BOTH, false, RLIMIT(RLIM_FILES, 3, false) },
+	[O_RLIMIT_NPROC] = { "rlimit_nproc", IN_BOTH, false, RLIMIT(RLIM_NPROC, 1, false) },
+	[O_RLIMIT_STACK] = { "rlimit_stack", IN_BOTH, false, RLIMIT(RLIM_STACK, 1, true) },
+	[O_RLIMIT_CORE] = { "rlimit_core", IN_BOTH, false, RLIMIT(RLIM_CORE, 0, true) },
+	[O_CHROOT] = { "chroot", IN_BOTH, false, STR(chroot), .check = check_path,
+		       .apply = config_apply_string },
+	[O_BANNER] = { "banner", IN_BOTH, false, STR(banner), .check = check_path,
+		       .apply = config_apply_string },
+	[O_BANNER_SUCCESS] = { "banner_success", IN_BOTH, false, STR(banner_success),
+			       .check = check_path, .apply = config_apply_string },
+	[O_BANNER_FAIL] = { "banner_fail", IN_BOTH, false, STR(banner_fail), .check = check_path,
+			    .apply = config_apply_string },
+	[O_EXPIRES] = { "expires", IN_BOTH, false, SVC(expires),
+			.why = "is not an ISO 8601 time (2026-12-01T18:00:00Z, +02:00, or local)",
+			.apply = config_apply_time },
+	[O_ACCESS_TIMES] = { "access_times", IN_BOTH, true, ARR(access_times, naccess_times),
+			     .why = "is not HH:MM-HH:MM", .apply = config_apply_windows },
+	[O_LISTEN_BACKLOG] = { "listen_backlog", IN_BOTH, false, SVC(listen_backlog), .min = 0,
+			       .max = 65535, .apply = config_apply_int },
+	[O_KEEPALIVE] = { "keepalive", IN_BOTH, false, SVC(keepalive), .why = NOT_BOOL,
+			  .apply = config_apply_bool },
+	[O_NODELAY] = { "nodelay", IN_BOTH, false, SVC(nodelay), .why = NOT_BOOL,
+			.apply = config_apply_bool },
+	[O_ACTIVATION] = { "activation", IN_BOTH, false, SVC(activation), .def = ACTIVATION_INETD,
+			   .words = activation_words, .apply = config_apply_keyword },
 	/* Registry names may hold a slash ("cl/1"); user and group names not. */
-	if (!*s || strpbrk(s, v->id == O_NAME ? " \t\n" : " \t\n/")) {
-		config_err(ld, b, v->id, "%s: '%s' is not a valid name", v->name, s);
-		return;
-	}
-	if (v->id == O_USER && b->is_defaults) {
-		/* In defaults, `user` is whom services without one run as. */
-		ld->default_user_at = b->at[O_USER];
-		b->at[O_USER].file = NULL;
-		if (replace_string(&ld->settings.default_user, s) < 0)
-			config_err(ld, b, v->id, "out of memory");
-		return;
-	}
-	if (replace_string(string_field(b, v->id), s) < 0)
-		config_err(ld, b, v->id, "out of memory");
-}
+	[O_NAME] = { "name", IN_SERVICE, false, STR(name), .check = check_regname,
+		     .apply = config_apply_string },
+	[O_TCPMUX] = { "tcpmux", IN_BOTH, false, SVC(tcpmux), .why = NOT_BOOL,
+		       .apply = config_apply_bool },
+	[O_IDLE_TIMEOUT] = { "idle_timeout", IN_BOTH, false, SVC(idle_timeout), .min = 1,
+			     .max = 86400 * 365, .def = 300, .apply = config_apply_int },
+	[O_GROUPS] = { "groups", IN_BOTH, true, STRV(groups), .check = check_name,
+		       .apply = config_apply_strlist },
+	[O_NO_NEW_PRIVILEGES] = { "no_new_privileges", IN_BOTH, false, SVC(no_new_privileges),
+				  .why = NOT_BOOL, .apply = config_apply_bool },
+	/* The defaults section's own: the daemon's settings. */
+	[O_LOG] = { "log", IN_DEFAULTS, false, DMN(log), DAUX(log_set), .def = LOG_TO_SYSLOG,
+		    .words = log_words, .apply = config_apply_keyword },
+	[O_LOG_FACILITY] = { "log_facility", IN_DEFAULTS, false, DMN(log_facility),
+			     .def = LOG_DAEMON, .apply = config_apply_facility },
+	[O_MAX_CHILDREN] = { "max_children", IN_DEFAULTS, false, DMN(max_children), .def = 512,
+			     .why = NOT_LIMIT, .apply = config_apply_limit },
+	[O_CONTROL_SOCKET] = { "control_socket", IN_DEFAULTS, false, DMN(control_socket),
+			       .defstr = PORTIER_RUNDIR "/control",
+			       .apply = config_apply_control_socket },
+	/* Wait-mode restarts per minute before the loop guard trips, and the
+	 * seconds a looping service then stays disabled. */
+	[O_LOOP_LIMIT] = { "loop_limit", IN_DEFAULTS, false, DMN(loop_limit), .min = 1,
+			   .max = INT_MAX, .def = 40, .apply = config_apply_int },
+	[O_LOOP_DISABLE] = { "loop_disable", IN_DEFAULTS, false, DMN(loop_disable), .min = 1,
+			     .max = INT_MAX, .def = 600, .apply = config_apply_int },
+};
 
-static void
-apply_path(struct loader *ld, struct build *b, const struct optval *v)
+const struct optdef *
+config_opt(enum opt_id id)
 {
-	if (v->items[0][0] != '/') {
-		config_err(ld, b, v->id, "%s: '%s' is not an absolute path", v->name, v->items[0]);
-		return;
+	return &opts[id];
+}
+
+/* The defaults of the rows stored in base (struct build or settings). */
+static void
+init_rows(char *base, bool daemon)
+{
+	for (size_t i = 0; i < O_COUNT; i++) {
+		const struct optdef *o = &opts[i];
+
+		if (o->daemon != daemon)
+			continue;
+		if (o->def)
+			config_store_int(base + o->off, o->size, o->def);
+		if (o->def2)
+			config_store_int(base + o->aux, sizeof(int), o->def2);
+		if (o->defstr && daemon)
+			*(char **)(base + o->off) = strdup(o->defstr);
 	}
-	if (replace_string(string_field(b, v->id), v->items[0]) < 0)
-		config_err(ld, b, v->id, "out of memory");
 }
 
-static void
-apply_control_socket(struct loader *ld, struct build *b, const struct optval *v)
+void
+config_settings_init(struct daemon_settings *st)
 {
-	const char *s = v->items[0];
-
-	if (*s && s[0] != '/')
-		config_err(ld, b, v->id, "%s: '%s' is not an absolute path", v->name, s);
-	else if (strlen(s) >= sizeof(((struct sockaddr_un *)0)->sun_path))
-		config_err(ld, b, v->id, "%s: path is too long for a socket", v->name);
-	else if (replace_string(&ld->settings.control_socket, s) < 0)
-		config_err(ld, b, v->id, "out of memory");
+	memset(st, 0, sizeof(*st));
+	init_rows((char *)st, true);
+	st->default_user = strdup(opts[O_USER].defstr);
 }
 
-static void
-apply_facility(struct loader *ld, struct build *b, const struct optval *v)
+void
+config_build_init(struct build *b, const char *what)
 {
-	int f = cval_facility(v->items[0]);
-
-	if (f < 0)
-		config_err(ld, b, v->id, "%s: unknown syslog facility '%s'", v->name, v->items[0]);
-	else
-		ld->settings.log_facility = f;
+	memset(b, 0, sizeof(*b));
+	snprintf(b->what_buf, sizeof(b->what_buf), "%s", what);
+	b->what = b->what_buf;
+	init_rows((char *)b, false);
+	b->s.uid = (uid_t)-1;
+	b->s.gid = (gid_t)-1;
 }
 
-/* Grows *arr (of *n elements of size sz) by one zeroed element. */
 static void *
-push_elem(void *arr, size_t *n, size_t sz)
+memdup(const void *p, size_t n)
 {
-	char *p = realloc(*(void **)arr, (*n + 1) * sz);
+	void *q;
 
-	if (!p)
+	if (!p || n == 0)
 		return NULL;
-	*(void **)arr = p;
-	memset(p + *n * sz, 0, sz);
-	return p + (*n)++ * sz;
+	q = malloc(n);
+	if (q)
+		memcpy(q, p, n);
+	return q;
 }
 
-static void
-apply_bind(struct loader *ld, struct build *b, const struct optval *v)
-{
-	if (!v->append) {
-		free(b->s.bind);
-		b->s.bind = NULL;
-		b->s.nbind = 0;
-	}
-	for (size_t i = 0; i < v->n; i++) {
-		struct sockaddr_storage ss;
-		struct sockaddr_storage *p;
-
-		if (cval_bind_addr(v->items[i], &ss) < 0) {
-			config_err(ld, b, v->id, "bind: '%s' is not an IPv4 or IPv6 address",
-				   v->items[i]);
-			continue;
-		}
-		p = push_elem(&b->s.bind, &b->s.nbind, sizeof(*p));
-		if (!p) {
-			config_err(ld, b, v->id, "out of memory");
-			return;
-		}
-		*p = ss;
-	}
-}
-
-static void
-apply_strlist(struct loader *ld, struct build *b, const struct optval *v)
-{
-	char ***f = strlist_field(b, v->id);
-
-	if (!v->append) {
-		config_strv_free(*f);
-		*f = NULL;
-	}
-	for (size_t i = 0; i < v->n; i++) {
-		const char *s = v->items[i];
-
-		if (v->id == O_PASSENV && !cval_env_name(s, strlen(s))) {
-			config_err(ld, b, v->id, "passenv: '%s' is not a variable name", s);
-			continue;
-		}
-		if (v->id == O_GROUPS && (!*s || strpbrk(s, " \t\n/"))) {
-			config_err(ld, b, v->id, "groups: '%s' is not a valid name", s);
-			continue;
-		}
-		if (config_strv_push(f, s) < 0) {
-			config_err(ld, b, v->id, "out of memory");
-			return;
-		}
-	}
-}
-
-/* env: NAME=value. A name given again replaces what was inherited, but
- * twice in one assignment is a mistake. */
-static void
-apply_env(struct loader *ld, struct build *b, const struct optval *v)
-{
-	size_t inherited;
-
-	if (!v->append) {
-		config_strv_free(b->s.env);
-		b->s.env = NULL;
-	}
-	inherited = config_strv_len(b->s.env);
-	for (size_t i = 0; i < v->n; i++) {
-		const char *s = v->items[i], *eq = strchr(s, '=');
-		size_t k, len = eq ? (size_t)(eq - s) : 0;
-
-		if (!eq || !cval_env_name(s, len)) {
-			config_err(ld, b, v->id, "env: '%s' is not NAME=value", s);
-			continue;
-		}
-		for (k = 0; b->s.env && b->s.env[k]; k++)
-			if (!strncmp(b->s.env[k], s, len + 1))
-				break;
-		if (b->s.env && b->s.env[k] && k >= inherited) {
-			config_err(ld, b, v->id, "env: %.*s is set twice", (int)len, s);
-		} else if (b->s.env && b->s.env[k]) {
-			if (replace_string(&b->s.env[k], s) < 0)
-				config_err(ld, b, v->id, "out of memory");
-		} else if (config_strv_push(&b->s.env, s) < 0) {
-			config_err(ld, b, v->id, "out of memory");
-		}
-	}
-}
-
-static void
-apply_cps(struct loader *ld, struct build *b, const struct optval *v)
-{
-	long rate, wait;
-
-	if (v->append || v->n != 2) {
-		config_err(ld, b, v->id, "cps: needs exactly two numbers: cps = { RATE, SECONDS }");
-		return;
-	}
-	if (cval_int(v->items[0], 0, INT_MAX, &rate) < 0 ||
-	    cval_int(v->items[1], 0, 86400, &wait) < 0 || (rate > 0 && wait == 0)) {
-		config_err(ld, b, v->id,
-			   "cps: '%s, %s' is not a rate of 0 (off) or more connections and a wait of 1 to 86400 seconds",
-			   v->items[0], v->items[1]);
-		return;
-	}
-	b->s.cps_rate = (int)rate;
-	b->s.cps_wait = (int)wait;
-}
-
-static void
-apply_max_load(struct loader *ld, struct build *b, const struct optval *v)
-{
-	if (cval_float(v->items[0], &b->s.max_load) < 0)
-		config_err(ld, b, v->id, "max_load: '%s' is not a number of 0 or more",
-			   v->items[0]);
-}
-
+/* Replaces the pointer that dst shares with src by a copy of what it
+ * points to (NULL when that fails: -1). */
 static int
-push_rule(struct addr_list *l, const struct addr_rule *r)
+copy_owned(const struct optdef *o, char *dst, const char *src)
 {
-	struct addr_rule *p = push_elem(&l->rules, &l->count, sizeof(*r));
+	void **d = (void **)(dst + o->off);
+	const void *p;
+	size_t n;
 
-	if (!p)
-		return -1;
-	*p = *r;
-	return 0;
+	/* Only a field that owns something holds a pointer: reading one from
+	 * an int or a bool would be a misaligned load (UBSan says so). */
+	if (o->owns == OWNS_NOTHING)
+		return 0;
+	p = *(void *const *)(src + o->off);
+	switch (o->owns) {
+	case OWNS_NOTHING:
+		return 0;
+	case OWNS_STRING:
+		*d = p ? strdup(p) : NULL;
+		break;
+	case OWNS_STRV:
+		*d = strv_dup((char *const *)p);
+		break;
+	case OWNS_ARRAY:
+	case OWNS_ADDRS:
+		n = o->owns == OWNS_ADDRS ? ((const struct addr_list *)(src + o->off))->count
+					  : *(const size_t *)(src + o->aux);
+		*d = memdup(p, n * o->elem);
+		return n && !*d ? -1 : 0;
+	}
+	return p && !*d ? -1 : 0;
 }
 
-/* A host name becomes one rule per address, resolved now, once: the
- * daemon never does DNS in the accept path. */
-static void
-resolve_host(struct loader *ld, struct build *b, const struct optval *v,
-	     const char *host, struct addr_list *l)
+int
+config_build_copy(struct build *dst, const struct build *src)
 {
-	struct addrinfo hints = { .ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM };
-	struct addrinfo *res, *ai;
-	int rc = getaddrinfo(host, NULL, &hints, &res);
+	struct service *s = &dst->s;
+	int rc = 0;
 
-	if (rc != 0) {
-		bool hard = !(ld->flags & CONFIG_NO_FS_CHECKS) && !b->s.disabled;
-
-		config_report(ld, b, v->id, hard ? DIAG_ERROR : DIAG_WARNING,
-			      "%s: cannot resolve '%s': %s", v->name, host, gai_strerror(rc));
-		return;
-	}
-	for (ai = res; ai; ai = ai->ai_next) {
-		struct sockaddr_storage ss = { 0 };
-		struct addr_rule r = { .family = ai->ai_family };
-
-		memcpy(&ss, ai->ai_addr, ai->ai_addrlen);
-		if (ai->ai_family == AF_INET) {
-			memcpy(r.addr, &((struct sockaddr_in *)&ss)->sin_addr, 4);
-			r.prefix = 32;
-		} else if (ai->ai_family == AF_INET6) {
-			memcpy(r.addr, &((struct sockaddr_in6 *)&ss)->sin6_addr, 16);
-			r.prefix = 128;
-		} else {
-			continue;
-		}
-		if (push_rule(l, &r) < 0) {
-			config_err(ld, b, v->id, "out of memory");
-			break;
-		}
-	}
-	freeaddrinfo(res);
+	/* The scalars first, then every owned pointer replaced by a copy:
+	 * of every one, even after a failure, so that none is shared. */
+	*s = src->s;
+	memcpy(dst->at, src->at, sizeof(dst->at));
+	memset(dst->own, 0, sizeof(dst->own));
+	for (size_t i = 0; i < O_COUNT; i++)
+		if (!opts[i].daemon)
+			rc |= copy_owned(&opts[i], (char *)dst, (const char *)src);
+	/* What the loader derives is the service's own. */
+	s->id = s->file = s->user_name = NULL;
+	s->argv = NULL;
+	s->gids = NULL;
+	s->ngids = 0;
+	return rc;
 }
 
-static void
-apply_addrs(struct loader *ld, struct build *b, const struct optval *v)
+static const char *
+check_name(const char *s)
 {
-	struct addr_list *l = v->id == O_ONLY_FROM ? &b->s.only_from : &b->s.no_access;
-
-	if (!v->append) {
-		free(l->rules);
-		l->rules = NULL;
-		l->count = 0;
-	}
-	if (v->id == O_ONLY_FROM)
-		b->s.only_from_set = true;
-	for (size_t i = 0; i < v->n; i++) {
-		struct addr_rule r;
-		bool host_bits;
-
-		switch (cval_addr_rule(v->items[i], &r, &host_bits)) {
-		case CVAL_ADDR_BAD:
-			config_err(ld, b, v->id, "%s: '%s' is not an address, CIDR block or host name",
-				   v->name, v->items[i]);
-			break;
-		case CVAL_ADDR_HOST:
-			resolve_host(ld, b, v, v->items[i], l);
-			break;
-		case CVAL_ADDR_OK:
-			if (host_bits)
-				config_warn(ld, b, v->id, "%s: '%s' has bits set beyond /%d; they are ignored",
-					    v->name, v->items[i], r.prefix);
-			if (push_rule(l, &r) < 0)
-				config_err(ld, b, v->id, "out of memory");
-			break;
-		}
-	}
+	return !*s || strpbrk(s, " \t\n/") ? "is not a valid name" : NULL;
 }
 
-static void
-apply_logflags(struct loader *ld, struct build *b, const struct optval *v)
+static const char *
+check_regname(const char *s)
 {
-	/* As in xinetd: a failed attempt has no process, a success no attempt. */
-	bool success = v->id == O_LOG_ON_SUCCESS;
-	unsigned allowed = success ? LOGF_PID | LOGF_HOST | LOGF_USERID | LOGF_EXIT | LOGF_DURATION
-				   : LOGF_HOST | LOGF_USERID | LOGF_ATTEMPT;
-	unsigned *f = success ? &b->s.log_on_success : &b->s.log_on_failure;
-	unsigned bits = v->append ? *f : 0;
-
-	for (size_t i = 0; i < v->n; i++) {
-		unsigned bit = cval_logflag(v->items[i]);
-
-		if (!(bit & allowed)) {
-			config_err(ld, b, v->id, "%s: '%s' is not one of %s", v->name, v->items[i],
-				   success ? "PID, HOST, USERID, EXIT, DURATION"
-					   : "HOST, USERID, ATTEMPT");
-			continue;
-		}
-		bits |= bit;
-	}
-	*f = bits;
+	return !*s || strpbrk(s, " \t\n") ? "is not a valid name" : NULL;
 }
 
-static void
-apply_umask(struct loader *ld, struct build *b, const struct optval *v)
+static const char *
+check_path(const char *s)
 {
-	if (cval_umask(v->items[0], &b->s.umask) < 0)
-		config_err(ld, b, v->id, "umask: '%s' is not an octal mode from 000 to 777",
-			   v->items[0]);
-	else
-		b->s.umask_set = true;
+	return s[0] != '/' ? "is not an absolute path" : NULL;
 }
 
-static void
-apply_rlimit(struct loader *ld, struct build *b, const struct optval *v)
+static const char *
+check_env_name(const char *s)
 {
-	int r = (int)(v->id - O_RLIMIT_AS);
-	bool sized = r == RLIM_AS || r == RLIM_DATA || r == RLIM_STACK || r == RLIM_CORE;
-	/* Without 3 descriptors the handler has no stdin, stdout, stderr;
-	 * with 0 of the others it cannot even exec. A core limit of 0 is how
-	 * one says "no core files". */
-	rlim_t min = r == RLIM_FILES ? 3 : r == RLIM_CORE ? 0 : 1;
-	rlim_t val;
-
-	if (cval_rlimit(v->items[0], sized, &val) < 0 || val < min) {
-		config_err(ld, b, v->id, "%s: '%s' is not %s of at least %lu, or unlimited",
-			   v->name, v->items[0], sized ? "a size (K, M, G suffixes)" : "a number",
-			   (unsigned long)min);
-		return;
-	}
-	b->s.rlimit[r].set = true;
-	b->s.rlimit[r].value = val;
-}
-
-static void
-apply_expires(struct loader *ld, struct build *b, const struct optval *v)
-{
-	if (cval_time(v->items[0], &b->s.expires) < 0)
-		config_err(ld, b, v->id,
-			   "expires: '%s' is not an ISO 8601 time (2026-12-01T18:00:00Z, +02:00, or local)",
-			   v->items[0]);
-}
-
-static void
-apply_access_times(struct loader *ld, struct build *b, const struct optval *v)
-{
-	if (!v->append) {
-		free(b->s.access_times);
-		b->s.access_times = NULL;
-		b->s.naccess_times = 0;
-	}
-	for (size_t i = 0; i < v->n; i++) {
-		struct time_window w, *p;
-
-		if (cval_time_window(v->items[i], &w) < 0) {
-			config_err(ld, b, v->id, "access_times: '%s' is not HH:MM-HH:MM", v->items[i]);
-			continue;
-		}
-		p = push_elem(&b->s.access_times, &b->s.naccess_times, sizeof(w));
-		if (!p) {
-			config_err(ld, b, v->id, "out of memory");
-			return;
-		}
-		*p = w;
-	}
+	return !cval_env_name(s, strlen(s)) ? "is not a variable name" : NULL;
 }
 
 void
 config_opt_apply(struct loader *ld, struct build *b, const struct optval *v)
 {
-	opts[v->id].apply(ld, b, v);
+	const struct optdef *o = &opts[v->id];
+
+	o->apply(ld, b, o, o->daemon ? (char *)&ld->settings : (char *)b, v);
 }

@@ -9,21 +9,17 @@
  * libconfuse's lexer is global state anyway, so parsing is single-threaded. */
 #include "autoconf.h"
 
-#include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "config/config_int.h"
 
 #define INHERIT_DEFAULT	"{\"\\001inherit\"}"
-#define MAX_FILE_SIZE	(4 << 20)	/* a conf.d file is a few hundred bytes */
+#define PARSE_MSG_MAX	160	/* a message of libconfuse's we cannot take apart */
 
 /* libconfuse keeps no line per option; these are noted while it parses. */
 struct mark {			/* an option's line */
@@ -106,6 +102,43 @@ title_line(cfg_t *root, const char *title)
 	return 0;
 }
 
+/* True when every conversion in fmt is %s. */
+static bool
+only_strings(const char *fmt)
+{
+	for (const char *p = strchr(fmt, '%'); p; p = strchr(p + 2, '%'))
+		if (p[1] != 's')
+			return false;
+	return true;
+}
+
+/* libconfuse's message with each %s in it (a token of the file, mostly)
+ * cut by config_quote_token(): the file may be a link to a secret one.
+ * Version 3.3 formats nothing but %s; should another conversion come, the
+ * message is formatted as it is and cut as a whole. */
+static void
+format_cut(char *msg, size_t len, const char *fmt, va_list ap)
+{
+	char whole[512];
+	size_t n = 0;
+
+	if (!only_strings(fmt)) {
+		vsnprintf(whole, sizeof(whole), fmt, ap);
+		config_quote(whole, PARSE_MSG_MAX, msg, len);
+		return;
+	}
+	msg[0] = '\0';
+	for (const char *p = fmt; *p && n < len; p++) {
+		if (p[0] == '%') {
+			n += (size_t)snprintf(msg + n, len - n, "%s",
+					      config_quote_token(va_arg(ap, const char *)));
+			p++;
+		} else {
+			n += (size_t)snprintf(msg + n, len - n, "%c", *p);
+		}
+	}
+}
+
 static void
 parse_error(cfg_t *cfg, const char *fmt, va_list ap)
 {
@@ -116,9 +149,9 @@ parse_error(cfg_t *cfg, const char *fmt, va_list ap)
 		const char *title = va_arg(ap, const char *);
 
 		snprintf(msg, sizeof(msg), "duplicate service '%s' (first declared at %s:%d)",
-			 title, ps.path, title_line(cfg, title));
+			 config_quote_id(title), ps.path, title_line(cfg, title));
 	} else {
-		vsnprintf(msg, sizeof(msg), fmt, ap);
+		format_cut(msg, sizeof(msg), fmt, ap);
 	}
 	diag_add(ps.d, DIAG_ERROR, cfg ? cfg->filename : NULL, cfg ? cfg->line : 0, "%s", msg);
 }
@@ -132,11 +165,11 @@ section_opts(unsigned scope, enum opt_id *ids)
 	if (!o)
 		return NULL;
 	for (int id = 0; id < O_COUNT; id++) {
-		const char *name = config_opt_name(id);
+		const char *name = config_opt(id)->name;
 
-		if (!(config_opt_scope(id) & scope))
+		if (!(config_opt(id)->scope & scope))
 			continue;
-		if (config_opt_is_list(id))
+		if (config_opt(id)->list)
 			o[n] = (cfg_opt_t)CFG_STR_LIST(name, INHERIT_DEFAULT, CFGF_NONE);
 		else
 			o[n] = (cfg_opt_t)CFG_STR(name, NULL, CFGF_NODEFAULT);
@@ -166,7 +199,8 @@ config_schema_free(struct schema *sc)
 	free(sc->def);
 }
 
-/* Prepares text for libconfuse, which has two blind spots: version 3.3
+/* Prepares text for libconfuse, which has three blind spots: a NUL byte
+ * ends its input without a word, so any NUL is an error here; version 3.3
  * counts a line twice after a `#` or `//` comment and rejects comments
  * inside lists, so comments are blanked out here (their newlines kept); and
  * it takes the end of the file as the end of an open section, so braces
@@ -180,6 +214,13 @@ prescan(char *p, size_t n, const char *file, struct diag *d)
 	for (size_t i = 0; i < n; i++) {
 		char c = p[i], next = i + 1 < n ? p[i + 1] : '\0';
 
+		if (c == '\0') {
+			/* libconfuse would stop at it, silently: in a value the
+			 * rest is lost, elsewhere the rest of the file. */
+			diag_add(d, DIAG_ERROR, file, line, "a NUL byte: the file is damaged "
+				 "or not text (truncated, or zero-filled after a crash?)");
+			return -1;
+		}
 		if (c == '\n')
 			line++;
 		switch (st) {
@@ -303,7 +344,7 @@ static void
 flat_opt(struct flat *fl, const cfg_opt_t *o, enum opt_id id, const struct run *r, int line,
 	 int idx)
 {
-	bool list = config_opt_is_list(id);
+	bool list = config_opt(id)->list;
 	size_t skip = 0;
 	struct popt *po;
 
@@ -456,123 +497,4 @@ void
 config_pfile_free(struct pfile *pf)
 {
 	free(pf);
-}
-char *
-config_read_file(const char *path, size_t *len, struct diag *d)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	struct stat st;
-	char *buf = NULL;
-	ssize_t n;
-	size_t got = 0;
-
-	if (fd < 0 || fstat(fd, &st) < 0) {
-		diag_add(d, DIAG_ERROR, path, 0, "cannot read: %s", strerror(errno));
-		goto out;
-	}
-	if (st.st_size > MAX_FILE_SIZE) {
-		diag_add(d, DIAG_ERROR, path, 0, "file is larger than %d bytes", MAX_FILE_SIZE);
-		goto out;
-	}
-	buf = malloc((size_t)st.st_size + 1);
-	if (!buf) {
-		diag_add(d, DIAG_ERROR, path, 0, "out of memory");
-		goto out;
-	}
-	while (got < (size_t)st.st_size &&
-	       (n = read(fd, buf + got, (size_t)st.st_size - got)) != 0) {
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			diag_add(d, DIAG_ERROR, path, 0, "read: %s", strerror(errno));
-			free(buf);
-			buf = NULL;
-			goto out;
-		}
-		got += (size_t)n;
-	}
-	buf[got] = '\0';
-	*len = got;
-out:
-	if (fd >= 0)
-		close(fd);
-	return buf;
-}
-
-/* Names that package managers and editors leave behind, skipped quietly. */
-static bool
-leftover_name(const char *n)
-{
-	static const char *const suffixes[] = { "~", ".rpmnew", ".rpmsave", ".orig" };
-	size_t len = strlen(n);
-
-	if (n[0] == '.' || strstr(n, ".dpkg-"))
-		return true;
-	for (size_t i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
-		size_t sl = strlen(suffixes[i]);
-
-		if (len >= sl && !strcmp(n + len - sl, suffixes[i]))
-			return true;
-	}
-	return false;
-}
-
-static int
-cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* The paths of the files to read, in lexical (byte) order. */
-char **
-config_list_dir(const char *dir, size_t *count, struct diag *d)
-{
-	DIR *dp = opendir(dir);
-	struct dirent *de;
-	char **paths = NULL;
-	size_t n = 0;
-	bool oom = false;
-
-	if (!dp) {
-		diag_add(d, DIAG_ERROR, dir, 0, "cannot open directory: %s", strerror(errno));
-		return NULL;
-	}
-	while ((errno = 0, de = readdir(dp))) {
-		size_t len = strlen(de->d_name);
-		struct stat st;
-		char *path;
-
-		if (leftover_name(de->d_name))
-			continue;
-		if (asprintf(&path, "%s/%s", dir, de->d_name) < 0) {
-			oom = true;
-			break;
-		}
-		/* The entry's type saves a stat, except for links (followed). */
-		if (de->d_type != DT_REG && (de->d_type == DT_DIR || stat(path, &st) < 0 ||
-					     !S_ISREG(st.st_mode))) {
-			free(path);	/* subdirectories, dangling links */
-			continue;
-		}
-		if (len < 6 || strcmp(de->d_name + len - 5, ".conf")) {
-			diag_add(d, DIAG_WARNING, path, 0, "ignored: the name does not end in .conf");
-			free(path);
-			continue;
-		}
-		if (!grow(&paths, n, sizeof(char *))) {
-			free(path);
-			oom = true;
-			break;
-		}
-		paths[n++] = path;
-	}
-	if (oom)
-		diag_add(d, DIAG_ERROR, dir, 0, "out of memory");
-	else if (errno)
-		diag_add(d, DIAG_ERROR, dir, 0, "reading the directory: %s", strerror(errno));
-	closedir(dp);
-	if (n)
-		qsort(paths, n, sizeof(char *), cmp_str);
-	*count = n;
-	return paths;
 }

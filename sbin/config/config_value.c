@@ -396,20 +396,6 @@ cval_umask(const char *s, mode_t *out)
 	return 0;
 }
 
-unsigned
-cval_logflag(const char *s)
-{
-	static const struct { const char *name; unsigned bit; } flags[] = {
-		{ "PID", LOGF_PID }, { "HOST", LOGF_HOST }, { "USERID", LOGF_USERID },
-		{ "EXIT", LOGF_EXIT }, { "DURATION", LOGF_DURATION }, { "ATTEMPT", LOGF_ATTEMPT },
-	};
-
-	for (size_t i = 0; i < sizeof(flags) / sizeof(flags[0]); i++)
-		if (!strcasecmp(s, flags[i].name))
-			return flags[i].bit;
-	return 0;
-}
-
 int
 cval_facility(const char *s)
 {

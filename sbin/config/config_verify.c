@@ -1,12 +1,14 @@
 /* config_verify: what `portierctl check` and `portierd --check` do: load the
  * registry (strictly) and the configuration as portierd would, print every
- * problem, and each enabled service resolved. */
+ * problem, each enabled service resolved, and a one-line summary. */
 #include "autoconf.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "config/config.h"
 
@@ -29,10 +31,11 @@ check_expiry(const struct config *cfg, struct diag *d)
 			snprintf(when, sizeof(when), "%lld", (long long)s->expires);
 		if (s->expires <= now)
 			diag_add(d, DIAG_WARNING, s->file, s->line,
-				 "service '%s' expired on %s: portierd will not offer it", s->id, when);
+				 "service '%s' expired on %s: portierd will not offer it",
+				 config_quote_id(s->id), when);
 		else
 			diag_add(d, DIAG_WARNING, s->file, s->line,
-				 "service '%s' expires on %s, in %lld hours", s->id, when,
+				 "service '%s' expires on %s, in %lld hours", config_quote_id(s->id), when,
 				 (long long)(s->expires - now) / 3600);
 	}
 }
@@ -59,33 +62,77 @@ check_print(const struct config *cfg)
 	return 0;
 }
 
-int
-config_verify(const char *dir, const char *const *files, size_t nfiles)
+/* StrictModes under portierd's conditions (as root, unless insecure) and
+ * on the same paths (the real path of dir), so that the check fails with
+ * the daemon's own words where the daemon would refuse to run. */
+static void
+check_secure(const char *dir, const char *const *files, size_t nfiles, bool insecure,
+	     struct diag *d)
 {
-	struct registry *reg = registry_new();
-	struct config *cfg = NULL;
+	char err[PATH_MAX + 256], *real;
+
+	if (geteuid() != 0 || insecure)
+		return;
+	real = realpath(dir, NULL);
+	if (!real)
+		return;		/* the loader says why it cannot be read */
+	if (access_secure_config(real, files, nfiles, err, sizeof(err)) < 0)
+		diag_add(d, DIAG_ERROR, NULL, 0, "%s; portierd would refuse to run", err);
+	free(real);
+}
+
+struct config *
+config_verify_load(const char *dir, const char *const *files, size_t nfiles, bool insecure,
+		   struct registry **regp, struct diag *d)
+{
+	struct config *cfg;
+
+	check_secure(dir, files, nfiles, insecure, d);
+	*regp = registry_new();
+	if (!*regp) {
+		diag_add(d, DIAG_ERROR, NULL, 0, "out of memory");
+		return NULL;
+	}
+	for (size_t i = 0; i < nfiles; i++)
+		registry_load(*regp, files[i], true, d);
+	cfg = config_load(dir, *regp, 0, d);
+	if (cfg)
+		check_expiry(cfg, d);
+	if (cfg && d->errors) {		/* the registry's, or StrictModes' */
+		config_free(cfg);
+		cfg = NULL;
+	}
+	return cfg;
+}
+
+int
+config_verify(const char *dir, const char *const *files, size_t nfiles, bool insecure)
+{
+	struct registry *reg;
+	struct config *cfg;
 	struct diag d;
+	size_t enabled = 0;
 	int rc = 1;
 
-	if (!reg) {
-		fprintf(stderr, "portierctl check: out of memory\n");
-		return 1;
-	}
 	diag_init(&d);
-	for (size_t i = 0; i < nfiles; i++)
-		registry_load(reg, files[i], true, &d);
-	cfg = config_load(dir, reg, 0, &d);
-	if (cfg)
-		check_expiry(cfg, &d);
+	cfg = config_verify_load(dir, files, nfiles, insecure, &reg, &d);
 	diag_print(&d, stderr);
-	if (cfg && !d.errors && check_print(cfg) == 0)
+	if (cfg && check_print(cfg) == 0)
 		rc = 0;
-	if (d.errors)
-		fprintf(stderr, "portierctl check: %zu error%s\n", d.errors,
-			d.errors == 1 ? "" : "s");
+	for (size_t i = 0; cfg && i < cfg->count; i++)
+		enabled += !cfg->services[i].disabled;
+	/* One line that says how it went, after everything else (also when
+	 * both go to one file). */
+	fflush(stdout);
+	fprintf(stderr, "portierctl check: ");
+	if (cfg)
+		fprintf(stderr, "%zu service%s (%zu enabled), ", cfg->count,
+			cfg->count == 1 ? "" : "s", enabled);
+	fprintf(stderr, "%zu error%s, %zu warning%s%s\n", d.errors, d.errors == 1 ? "" : "s",
+		d.count - d.errors, d.count - d.errors == 1 ? "" : "s",
+		cfg ? "" : ": the configuration is not valid");
 	config_free(cfg);
 	registry_free(reg);
 	diag_free(&d);
 	return rc;
 }
-

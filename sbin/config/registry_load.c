@@ -15,7 +15,7 @@
 #include "config/registry_int.h"
 
 #define REG_MAX_FILE	(64u << 20)	/* no registry is this large: refuse, do not swap */
-#define REG_READ_GUESS	(64u << 10)	/* first buffer when the size is unknown (a pipe) */
+#define REG_READ_GUESS	(64u << 10)	/* first buffer when the size says 0 (/proc) */
 #define REG_MAX_FIELDS	34		/* name, port/protocol and up to 32 aliases */
 #define SEPARATORS	" \t\r\v\f"
 
@@ -56,23 +56,24 @@ parse_port_proto(struct load *ld, int line, char *field, unsigned *port, enum re
 	unsigned long v = 0;
 
 	if (!slash) {
-		load_problem(ld, line, "'%s' is not PORT/PROTOCOL (such as 25/tcp)", field);
+		load_problem(ld, line, "'%s' is not PORT/PROTOCOL (such as 25/tcp)",
+			     config_quote_token(field));
 		return -1;
 	}
 	*slash = '\0';
 	if (ndigits == 0 || field[ndigits]) {
-		load_problem(ld, line, "bad port '%s' (a number 0-65535)", field);
+		load_problem(ld, line, "bad port '%s' (a number 0-65535)", config_quote_token(field));
 		return -1;
 	}
 	for (size_t i = 0; i < ndigits && v <= 65535; i++)
 		v = v * 10 + (unsigned long)(field[i] - '0');
 	if (v > 65535) {
-		load_problem(ld, line, "port %s out of range (0-65535)", field);
+		load_problem(ld, line, "port %s out of range (0-65535)", config_quote_token(field));
 		return -1;
 	}
 	*port = (unsigned)v;
 	if (!slash[1]) {
-		load_problem(ld, line, "missing protocol after '%s/'", field);
+		load_problem(ld, line, "missing protocol after '%s/'", config_quote_token(field));
 		return -1;
 	}
 	if (registry_proto_parse(slash + 1, proto) == 0)
@@ -82,7 +83,8 @@ parse_port_proto(struct load *ld, int line, char *field, unsigned *port, enum re
 			ld->ddp_line = line;
 		return 1;
 	}
-	load_problem(ld, line, "unknown protocol '%s' (tcp, udp, sctp or dccp)", slash + 1);
+	load_problem(ld, line, "unknown protocol '%s' (tcp, udp, sctp or dccp)",
+		     config_quote_token(slash + 1));
 	return -1;
 }
 
@@ -154,7 +156,7 @@ conflicts(struct load *ld, int line, char **names, int n, unsigned port, enum re
 		bool redefined = i == 0 && !strcmp(old->e.name, names[0]);
 
 		diag_add(ld->d, redefined && ld->strict ? DIAG_ERROR : DIAG_WARNING, ld->file, line,
-			 "%s/%s redefined as port %u; keeping port %u from %s:%d", names[i],
+			 "%s/%s redefined as port %u; keeping port %u from %s:%d", config_quote_token(names[i]),
 			 registry_proto_name(proto), port, old->e.port, old->e.file, old->e.line);
 		if (redefined)
 			return true;
@@ -248,7 +250,8 @@ load_line(struct load *ld, int line, char *s, size_t len)
 	if (split_line(ld, line, s, len, field, &nfield, &comment) < 0 || nfield == 0)
 		return 0;
 	if (nfield == 1) {
-		load_problem(ld, line, "'%s': missing PORT/PROTOCOL after the name", field[0]);
+		load_problem(ld, line, "'%s': missing PORT/PROTOCOL after the name",
+			     config_quote_token(field[0]));
 		return 0;
 	}
 
@@ -262,7 +265,7 @@ load_line(struct load *ld, int line, char *s, size_t len)
 	for (int i = 1; i < nfield; i++)
 		if (!valid_name(field[i])) {
 			load_problem(ld, line, "bad %s '%s' (printable ASCII, not only digits)",
-				     i == 1 ? "service name" : "alias", field[i]);
+				     i == 1 ? "service name" : "alias", config_quote_token(field[i]));
 			return 0;
 		}
 	if (conflicts(ld, line, field + 1, nfield - 1, port, proto))
@@ -299,16 +302,15 @@ load_buffer(struct load *ld, char *buf, size_t len)
 	return 0;
 }
 
-/* Reads fd to its end into one block, NUL-terminated (a NUL inside is the
- * caller's to find); NULL after "PATH: cannot read: ..." went to d. st_size
- * is a hint: pipes say 0, and a file may grow while we read. One byte more
- * than the size lets read() report the end without a reallocation, another
- * one is for the NUL. */
+/* Reads fd (a regular file) to its end into one block, NUL-terminated (a
+ * NUL inside is the caller's to find); NULL after "PATH: cannot read: ..."
+ * went to d. st_size is a hint: a file may grow while we read, and some
+ * (in /proc) say 0. One byte more than the size lets read() report the end
+ * without a reallocation, another one is for the NUL. */
 static struct block *
 read_all(int fd, const struct stat *st, size_t *len, const char *path, struct diag *d)
 {
-	size_t size = S_ISREG(st->st_mode) && st->st_size > 0 ? (size_t)st->st_size + 2 :
-		      REG_READ_GUESS;
+	size_t size = st->st_size > 0 ? (size_t)st->st_size + 2 : REG_READ_GUESS;
 	struct block *b = NULL, *nb;
 	const char *why;
 	size_t n = 0;
@@ -345,11 +347,13 @@ read_all(int fd, const struct stat *st, size_t *len, const char *path, struct di
 }
 
 /* The whole file, its length in *len, kept with reg; NULL after
- * "PATH: cannot ..." went to d. */
+ * "PATH: cannot ..." went to d. Only a regular file is read: the open does
+ * not wait (O_NONBLOCK), so a FIFO with no writer blocks neither portierd
+ * nor portierctl, and is refused with the rest. */
 static char *
 read_file(struct registry *reg, const char *path, size_t *len, struct diag *d)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	struct block *b = NULL;
 	struct stat st;
 
@@ -358,7 +362,9 @@ read_file(struct registry *reg, const char *path, size_t *len, struct diag *d)
 			 strerror(errno));
 	else if (S_ISDIR(st.st_mode))
 		diag_add(d, DIAG_ERROR, path, 0, "is a directory, not a file");
-	else if (S_ISREG(st.st_mode) && st.st_size > REG_MAX_FILE)
+	else if (!S_ISREG(st.st_mode))
+		diag_add(d, DIAG_ERROR, path, 0, "not a regular file");
+	else if (st.st_size > REG_MAX_FILE)
 		diag_add(d, DIAG_ERROR, path, 0, "cannot read: file too large");
 	else
 		b = read_all(fd, &st, len, path, d);

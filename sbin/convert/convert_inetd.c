@@ -390,8 +390,8 @@ summarize(const struct cv_set *set, struct diag *d)
 	list = cv_strv_join(&ids, ", ");
 	diag_add(d, DIAG_WARNING, NULL, 0,
 		 "%zu service(s) got inetd's environment (less PATH and a few others); "
-		 "portier starts handlers with a clean one (list what they need in passenv "
-		 "or env): %s", handlers, list);
+		 "portier starts handlers with a clean one, PATH aside (list what they "
+		 "need in passenv or env): %s", handlers, list);
 	free(list);
 	cv_strv_free(&ids);
 	diag_add(d, DIAG_WARNING, NULL, 0,

@@ -496,8 +496,8 @@ summarize_env(const struct cv_set *set, struct diag *d)
 	list = cv_strv_join(&ids, ", ");
 	diag_add(d, DIAG_WARNING, NULL, 0,
 		 "%zu service(s) had no passenv: xinetd passed them its whole "
-		 "environment; portier starts handlers with a clean one (list what "
-		 "they need in passenv or env): %s", ids.n, list);
+		 "environment; portier starts handlers with a clean one, PATH aside "
+		 "(list what they need in passenv or env): %s", ids.n, list);
 	free(list);
 	cv_strv_free(&ids);
 }

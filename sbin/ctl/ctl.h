@@ -7,14 +7,54 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 /* Exit codes of the control commands (status, reload, enable, disable,
  * open, close); 0, 1 and 2 as above, 3: portierd could not be asked. */
 enum { CTL_EXIT_OK = 0, CTL_EXIT_NO = 1, CTL_EXIT_USAGE = 2, CTL_EXIT_DAEMON = 3 };
 
+/* A command's help, next to the code that parses its options:
+ * `portierctl COMMAND --help` prints it whole, a usage error its synopsis
+ * only, `portierctl --help` the name and summary of each. */
+struct ctl_option_help {
+	const char *option;	/* "-c, --confdir DIR" */
+	const char *what;	/* one line */
+	const char *dflt;	/* the default, or NULL */
+};
+
+struct ctl_help {
+	const char *name;	/* "check" */
+	const char *synopsis;	/* after "portierctl NAME"; '\n' continues it */
+	const char *summary;	/* one line, for portierctl --help */
+	const struct ctl_option_help *options;	/* ends with { NULL } */
+};
+
+/* ctl_help.c */
+/* "usage: portierctl NAME SYNOPSIS" */
+void ctl_usage(const struct ctl_help *h, FILE *fp);
+/* The usage, the summary, then one line per option. */
+void ctl_help(const struct ctl_help *h, FILE *fp);
+/* The usage to stderr after "portierctl NAME: " and the message;
+ * returns CTL_EXIT_USAGE. */
+int ctl_usage_error(const struct ctl_help *h, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+extern const struct ctl_help ctl_check_help, ctl_convert_help, ctl_list_help,
+	ctl_lookup_help, ctl_status_help, ctl_reload_help, ctl_enable_help,
+	ctl_disable_help, ctl_open_help, ctl_close_help;
+
 int ctl_check(int argc, char *argv[]);
 int ctl_convert(int argc, char *argv[]);
+int ctl_list(int argc, char *argv[]);
 int ctl_lookup(int argc, char *argv[]);
+/* ctl_registry.c: the registry files to read: files[0..*n) when -r named
+ * some, else the default ones (registry_defaults()), which *owned then
+ * holds for strv_free() and *n counts. NULL after printing why (memory,
+ * an unreadable services.d) to stderr; warnings also go there. */
+/* The default search order in the commands' help (two lines). */
+#define CTL_REGISTRY_DEFAULT PORTIER_REGISTRY ",\nthen " PORTIER_REGISTRY_DIR "/*.db"
+const char *const *ctl_registries(const char *cmd, const char **files, size_t *n,
+				  char ***owned);
 /* ctl_control.c: the control socket's client. */
 void ctl_set_socket(const char *path);
 int ctl_status(int argc, char *argv[]);
@@ -23,6 +63,24 @@ int ctl_enable(int argc, char *argv[]);
 int ctl_disable(int argc, char *argv[]);
 int ctl_open(int argc, char *argv[]);
 int ctl_close(int argc, char *argv[]);
+struct json_value;
+/* ctl_status.c: a status reply (ok) as the table people read. */
+void ctl_status_print(const struct json_value *v);
+
+/* ctl_list.c: the configuration as data, for list and check --json. */
+struct config;
+struct json;
+struct diag;
+/* Every service of cfg (NULL: none) as the array "services", each with
+ * its state ("enabled", "disabled", "expired", "tcpmux-only"), file:line,
+ * protocol, port and addresses. */
+void ctl_services_json(struct json *j, const struct config *cfg);
+/* d as the array "diagnostics" of { level, text } and the counts
+ * "errors" and "warnings". */
+void ctl_diag_json(struct json *j, const struct diag *d);
+/* Writes the finished document and a newline to stdout; -1 when out of
+ * memory (reported). */
+int ctl_json_print(const struct json *j, const char *cmd);
 
 /* ctl_json: the JSON reader for the control socket's replies (portierd
  * only writes JSON, with base/json.c, and does not link this). It builds a

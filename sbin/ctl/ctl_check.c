@@ -1,26 +1,81 @@
-/* portierctl check: the command line of config_verify(). */
+/* portierctl check: the command line of config_verify(), and the same
+ * result as one JSON document. */
 #include "autoconf.h"
 
 #include <getopt.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "config/config.h"
 #include "ctl/ctl.h"
 
-#define CHECK_USAGE "usage: portierctl check [-c DIR] [-r FILE]...\n"
+static const struct ctl_option_help check_options[] = {
+	{ "-c, --confdir DIR", "the configuration to check", PORTIER_CONFDIR },
+	{ "-r, --registry FILE", "a registry file, read strictly; repeat for several",
+	  CTL_REGISTRY_DEFAULT },
+	{ "--json", "diagnostics, counts and every service as one JSON object", NULL },
+	{ "--insecure-config", "as root, skip portierd's file ownership checks", NULL },
+	{ "-h, --help", "this help", NULL },
+	{ NULL, NULL, NULL },
+};
+
+const struct ctl_help ctl_check_help = {
+	"check", "[-c DIR] [-r FILE]... [--json] [--insecure-config]",
+	"validate the registry and the configuration as portierd would load them",
+	check_options,
+};
+
+/* { ok, confdir, diagnostics, errors, warnings, services }: stdout stays
+ * one document, so nothing goes to stderr. */
+static int
+check_json(const char *dir, const char *const *files, size_t nfiles, bool insecure)
+{
+	struct registry *reg;
+	struct config *cfg;
+	struct diag d;
+	struct json j;
+	int rc;
+
+	diag_init(&d);
+	json_init(&j);
+	cfg = config_verify_load(dir, files, nfiles, insecure, &reg, &d);
+	json_object_begin(&j, NULL);
+	json_bool(&j, "ok", cfg != NULL);
+	json_string(&j, "confdir", dir);
+	json_array_begin(&j, "registries");
+	for (size_t i = 0; i < nfiles; i++)
+		json_string(&j, NULL, files[i]);
+	json_array_end(&j);
+	ctl_diag_json(&j, &d);
+	ctl_services_json(&j, cfg);
+	json_object_end(&j);
+	rc = ctl_json_print(&j, "check") < 0 || !cfg ? 1 : 0;
+	json_free(&j);
+	config_free(cfg);
+	registry_free(reg);
+	diag_free(&d);
+	return rc;
+}
+
 int
 ctl_check(int argc, char *argv[])
 {
 	static const struct option longopts[] = {
 		{ "confdir", required_argument, NULL, 'c' },
 		{ "registry", required_argument, NULL, 'r' },
+		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "insecure-config", no_argument, NULL, 'I' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char **files = calloc((size_t)argc + 1, sizeof(*files));
+	const char *const *regs;
+	char **defaults = NULL;
 	const char *dir = PORTIER_CONFDIR;
 	size_t nfiles = 0;
+	bool insecure = false;
+	bool json = false;
 	int c, rc = 2;
 
 	if (!files) {
@@ -37,29 +92,36 @@ ctl_check(int argc, char *argv[])
 		case 'r':
 			files[nfiles++] = optarg;
 			break;
+		case 'I':	/* long only, as portierd's */
+			insecure = true;
+			break;
+		case 'j':
+			json = true;
+			break;
 		case 'h':
-			fputs(CHECK_USAGE, stdout);
+			ctl_help(&ctl_check_help, stdout);
 			rc = 0;
 			goto out;
 		case ':':
-			fprintf(stderr, "portierctl check: %s needs an argument\n" CHECK_USAGE,
-				argv[optind - 1]);
+			ctl_usage_error(&ctl_check_help, "%s needs an argument", argv[optind - 1]);
 			goto out;
 		default:
-			fprintf(stderr, "portierctl check: unknown option '%s'\n" CHECK_USAGE,
-				argv[optind - 1]);
+			ctl_usage_error(&ctl_check_help, "unknown option '%s'", argv[optind - 1]);
 			goto out;
 		}
 	}
 	if (optind < argc) {
-		fprintf(stderr, "portierctl check: unexpected argument '%s'\n" CHECK_USAGE,
-			argv[optind]);
+		ctl_usage_error(&ctl_check_help, "unexpected argument '%s'", argv[optind]);
 		goto out;
 	}
-	if (!nfiles)
-		files[nfiles++] = PORTIER_REGISTRY;
-	rc = config_verify(dir, files, nfiles);
+	regs = ctl_registries("check", files, &nfiles, &defaults);
+	if (!regs)
+		rc = 1;
+	else
+		rc = json ? check_json(dir, regs, nfiles, insecure) :
+			    config_verify(dir, regs, nfiles, insecure);
 out:
+	strv_free(defaults);
 	free(files);
 	return rc;
 }

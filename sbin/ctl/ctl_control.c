@@ -29,6 +29,31 @@ ctl_set_socket(const char *path)
 	socket_path = path;
 }
 
+/* Only root, or our own user (a portierd run without privileges), may
+ * answer: anyone else who got a socket in its place (a directory others may
+ * write, a wrong -s) could fake a "reload ok" or a status. */
+static int
+check_peer(int fd)
+{
+	struct ucred cred;
+	socklen_t len = sizeof(cred);
+
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0) {
+		fprintf(stderr, "portierctl: %s: SO_PEERCRED: %s\n", socket_path, strerror(errno));
+		return -1;
+	}
+	if (cred.uid == 0 || cred.uid == geteuid())
+		return 0;
+	if (geteuid() == 0)
+		fprintf(stderr, "portierctl: the control socket %s is served by uid %u, not by "
+			"root\n", socket_path, (unsigned)cred.uid);
+	else
+		fprintf(stderr, "portierctl: the control socket %s is served by uid %u, not by "
+			"root or uid %u (portierctl's own)\n", socket_path, (unsigned)cred.uid,
+			(unsigned)geteuid());
+	return -1;
+}
+
 static int
 connect_daemon(void)
 {
@@ -54,6 +79,10 @@ connect_daemon(void)
 			fprintf(stderr, "portierctl: %s: %s\n", socket_path, strerror(err));
 		if (fd >= 0)
 			close(fd);
+		return -1;
+	}
+	if (check_peer(fd) < 0) {
+		close(fd);
 		return -1;
 	}
 	return fd;
@@ -135,94 +164,51 @@ ask(const struct control_request *rq, char **raw)
 	return v;
 }
 
-/* ---- status ---- */
-
-static void
-print_header(const struct json_value *v)
-{
-	const struct json_value *lr = json_get(v, "last_reload");
-	long up = (long)json_get_num(v, "uptime", 0);
-	char when[64] = "";
-
-	printf("portierd pid %.0f, up %ldd %02ld:%02ld:%02ld, configuration generation %.0f\n",
-	       json_get_num(v, "pid", 0), up / 86400, up / 3600 % 24, up / 60 % 60, up % 60,
-	       json_get_num(v, "generation", 0));
-	if (!lr || lr->type != JSON_OBJECT) {
-		printf("last reload: none\n");
-		return;
-	}
-	text_date((time_t)json_get_num(lr, "time", 0), false, when, sizeof(when));
-	printf("last reload: %s at %s\n", json_get(lr, "ok") && json_get(lr, "ok")->b ?
-	       "ok" : "FAILED", when);
-	for (const struct json_value *e = json_get(lr, "errors") ?
-	     json_get(lr, "errors")->child : NULL; e; e = e->next)
-		printf("  %s\n", e->type == JSON_STRING ? e->str : "?");
-}
-
-static void
-print_service(const struct json_value *s, int idw)
-{
-	const struct json_value *addrs = json_get(s, "addresses"), *ref = json_get(s, "refused");
-	char state[96], refused[256] = "", list[1024] = "";
-	double until = json_get_num(s, "until", 0);
-	size_t used = 0;
-
-	snprintf(state, sizeof(state), "%s", json_get_str(s, "state", "?"));
-	if (until > 0) {
-		size_t n = strlen(state);
-
-		snprintf(state + n, sizeof(state) - n, " until ");
-		n = strlen(state);
-		text_date((time_t)until, false, state + n, sizeof(state) - n);
-	}
-	for (const struct json_value *a = addrs ? addrs->child : NULL; a; a = a->next) {
-		int n = snprintf(list + used, sizeof(list) - used, "%s%s", used ? "," : "",
-				 a->type == JSON_STRING ? a->str : "?");
-
-		if (n < 0 || (size_t)n >= sizeof(list) - used)
-			break;
-		used += (size_t)n;
-	}
-	used = 0;
-	for (const struct json_value *r = ref ? ref->child : NULL; r; r = r->next) {
-		int n;
-
-		if (r->type != JSON_NUMBER || r->num == 0)
-			continue;
-		n = snprintf(refused + used, sizeof(refused) - used, "%s%s=%.0f", used ? "," : "",
-			     r->key, r->num);
-		if (n < 0 || (size_t)n >= sizeof(refused) - used)
-			break;
-		used += (size_t)n;
-	}
-	printf("%-*s  %-38s %7.0f %9.0f %8.0f  %s\n", idw, json_get_str(s, "id", "?"), state,
-	       json_get_num(s, "running", 0), json_get_num(s, "accepted", 0),
-	       json_get_num(s, "refused_total", 0), refused[0] ? refused : "-");
-	printf("%-*s    %s\n", idw, "", list[0] ? list : "-");
-	if (json_get_str(s, "last_error", NULL))
-		printf("%-*s    last error: %s\n", idw, "", json_get_str(s, "last_error", ""));
-}
-
-static void
-print_status(const struct json_value *v)
-{
-	const struct json_value *svcs = json_get(v, "services");
-	int idw = 2;
-
-	print_header(v);
-	for (const struct json_value *s = svcs ? svcs->child : NULL; s; s = s->next) {
-		int n = (int)strlen(json_get_str(s, "id", "?"));
-
-		idw = n > idw ? n : idw;
-	}
-	printf("\n%-*s  %-38s %7s %9s %8s  %s\n", idw, "ID", "STATE", "RUNNING", "ACCEPTED",
-	       "REFUSED", "BY REASON");
-	printf("%-*s    %s\n", idw, "", "ADDRESSES");
-	for (const struct json_value *s = svcs ? svcs->child : NULL; s; s = s->next)
-		print_service(s, idw);
-}
-
 /* ---- the commands ---- */
+
+#define OPT_SOCKET { "-s, --socket PATH", "portierd's control socket", PORTIER_RUNDIR "/control" }
+#define OPT_HELP { "-h, --help", "this help", NULL }
+
+static const struct ctl_option_help status_options[] = {
+	OPT_SOCKET,
+	{ "--json", "portierd's reply as it is: one JSON object", NULL },
+	OPT_HELP,
+	{ NULL, NULL, NULL },
+};
+
+static const struct ctl_option_help plain_options[] = {
+	OPT_SOCKET,
+	OPT_HELP,
+	{ NULL, NULL, NULL },
+};
+
+static const struct ctl_option_help open_options[] = {
+	OPT_SOCKET,
+	{ "--for DURATION", "how long: 30s, 15m, 2h, 3d, 1h30m (at most 366d)", NULL },
+	OPT_HELP,
+	{ NULL, NULL, NULL },
+};
+
+const struct ctl_help ctl_status_help = {
+	"status", "[-s PATH] [--json]",
+	"the running portierd and its services", status_options,
+};
+const struct ctl_help ctl_reload_help = {
+	"reload", "[-s PATH]", "make portierd read its files again", plain_options,
+};
+const struct ctl_help ctl_enable_help = {
+	"enable", "[-s PATH] ID", "offer a service until the next reload", plain_options,
+};
+const struct ctl_help ctl_disable_help = {
+	"disable", "[-s PATH] ID", "close a service until the next reload", plain_options,
+};
+const struct ctl_help ctl_open_help = {
+	"open", "[-s PATH] ID --for DURATION",
+	"offer a service for a while, then close it", open_options,
+};
+const struct ctl_help ctl_close_help = {
+	"close", "[-s PATH] ID", "end an open period early", plain_options,
+};
 
 /* Common options: -s PATH, --json (status), --for DURATION (open). The
  * remaining arguments (the service id) go to *rest. */
@@ -234,7 +220,7 @@ struct opts {
 };
 
 static int
-parse_opts(int argc, char *argv[], const char *usage, struct opts *o)
+parse_opts(int argc, char *argv[], const struct ctl_help *h, struct opts *o)
 {
 	static const struct option longopts[] = {
 		{ "socket", required_argument, NULL, 's' },
@@ -260,12 +246,10 @@ parse_opts(int argc, char *argv[], const char *usage, struct opts *o)
 			o->dur = optarg;
 			break;
 		case 'h':
-			printf("usage: %s\n", usage);
+			ctl_help(h, stdout);
 			return 0;
 		default:
-			fprintf(stderr, "portierctl %s: bad option '%s'\nusage: %s\n", argv[0],
-				argv[optind - 1], usage);
-			return 2;
+			return ctl_usage_error(h, "bad option '%s'", argv[optind - 1]);
 		}
 	}
 	o->rest = argv + optind;
@@ -303,7 +287,7 @@ run(const struct control_request *rq, bool json)
 		putchar('\n');
 		rc = json_get(v, "ok") && json_get(v, "ok")->b ? CTL_EXIT_OK : CTL_EXIT_NO;
 	} else if (rq->cmd == CONTROL_STATUS && json_get(v, "ok") && json_get(v, "ok")->b) {
-		print_status(v);
+		ctl_status_print(v);
 		rc = CTL_EXIT_OK;
 	} else {
 		rc = report(v);
@@ -314,36 +298,39 @@ run(const struct control_request *rq, bool json)
 }
 
 static int
-ctl_plain(int argc, char *argv[], enum control_cmd cmd, const char *usage)
+ctl_plain(int argc, char *argv[], enum control_cmd cmd, const struct ctl_help *h)
 {
 	struct control_request rq = { .cmd = cmd };
 	struct opts o;
-	int rc = parse_opts(argc, argv, usage, &o);
+	int rc = parse_opts(argc, argv, h, &o);
 
 	if (rc >= 0)
 		return rc;
-	if (o.nrest || o.dur || (o.json && cmd != CONTROL_STATUS)) {
-		fprintf(stderr, "usage: %s\n", usage);
-		return CTL_EXIT_USAGE;
-	}
+	if (o.nrest)
+		return ctl_usage_error(h, "unexpected argument '%s'", o.rest[0]);
+	if (o.dur || (o.json && cmd != CONTROL_STATUS))
+		return ctl_usage_error(h, "%s does not apply", o.dur ? "--for" : "--json");
 	return run(&rq, o.json);
 }
 
 static int
-ctl_service(int argc, char *argv[], enum control_cmd cmd, const char *usage)
+ctl_service(int argc, char *argv[], enum control_cmd cmd, const struct ctl_help *h)
 {
 	struct control_request rq = { .cmd = cmd };
 	const char *err;
 	struct opts o;
-	int rc = parse_opts(argc, argv, usage, &o);
+	int rc = parse_opts(argc, argv, h, &o);
 
 	if (rc >= 0)
 		return rc;
-	if (o.nrest != 1 || o.json || (cmd == CONTROL_OPEN) != !!o.dur ||
-	    strlen(o.rest[0]) > CONTROL_ID_MAX) {
-		fprintf(stderr, "usage: %s\n", usage);
-		return CTL_EXIT_USAGE;
-	}
+	if (o.nrest != 1)
+		return ctl_usage_error(h, "one service ID, please");
+	if (o.json || (cmd != CONTROL_OPEN && o.dur))
+		return ctl_usage_error(h, "%s does not apply", o.json ? "--json" : "--for");
+	if (cmd == CONTROL_OPEN && !o.dur)
+		return ctl_usage_error(h, "for how long? (--for DURATION)");
+	if (strlen(o.rest[0]) > CONTROL_ID_MAX)
+		return ctl_usage_error(h, "a service ID is at most %d bytes", CONTROL_ID_MAX);
 	if (o.dur && control_duration(o.dur, &rq.seconds, &err) < 0) {
 		fprintf(stderr, "portierctl open: '%s': %s\n", o.dur, err);
 		return CTL_EXIT_USAGE;
@@ -355,36 +342,35 @@ ctl_service(int argc, char *argv[], enum control_cmd cmd, const char *usage)
 int
 ctl_status(int argc, char *argv[])
 {
-	return ctl_plain(argc, argv, CONTROL_STATUS, "portierctl status [-s PATH] [--json]");
+	return ctl_plain(argc, argv, CONTROL_STATUS, &ctl_status_help);
 }
 
 int
 ctl_reload(int argc, char *argv[])
 {
-	return ctl_plain(argc, argv, CONTROL_RELOAD, "portierctl reload [-s PATH]");
+	return ctl_plain(argc, argv, CONTROL_RELOAD, &ctl_reload_help);
 }
 
 int
 ctl_enable(int argc, char *argv[])
 {
-	return ctl_service(argc, argv, CONTROL_ENABLE, "portierctl enable [-s PATH] ID");
+	return ctl_service(argc, argv, CONTROL_ENABLE, &ctl_enable_help);
 }
 
 int
 ctl_disable(int argc, char *argv[])
 {
-	return ctl_service(argc, argv, CONTROL_DISABLE, "portierctl disable [-s PATH] ID");
+	return ctl_service(argc, argv, CONTROL_DISABLE, &ctl_disable_help);
 }
 
 int
 ctl_open(int argc, char *argv[])
 {
-	return ctl_service(argc, argv, CONTROL_OPEN,
-			   "portierctl open [-s PATH] ID --for DURATION (30s, 15m, 2h, 3d, 1h30m)");
+	return ctl_service(argc, argv, CONTROL_OPEN, &ctl_open_help);
 }
 
 int
 ctl_close(int argc, char *argv[])
 {
-	return ctl_service(argc, argv, CONTROL_CLOSE, "portierctl close [-s PATH] ID");
+	return ctl_service(argc, argv, CONTROL_CLOSE, &ctl_close_help);
 }

@@ -18,10 +18,25 @@
 #include "convert/convert.h"
 #include "ctl/ctl.h"
 
-#define CONVERT_USAGE \
-	"usage: portierctl convert --from-xinetd PATH | --from-inetd FILE\n" \
-	"                          [--out DIR] [--force] [--prefix P] [--no-host-checks]\n" \
-	"                          [-r FILE]...\n"
+static const struct ctl_option_help convert_options[] = {
+	{ "--from-xinetd PATH", "xinetd.conf, a file of service entries, or a directory", NULL },
+	{ "--from-inetd FILE", "an inetd.conf", NULL },
+	{ "--out DIR", "write one file per service into DIR", "standard output" },
+	{ "--force", "replace files that exist in DIR", NULL },
+	{ "--prefix P", "before every file name and service id; '' for none",
+	  "xinetd- or inetd-" },
+	{ "--no-host-checks", "skip the checks of this host's users and files", NULL },
+	{ "-r, --registry FILE", "a registry file; repeat for several in order",
+	  CTL_REGISTRY_DEFAULT },
+	{ "-h, --help", "this help", NULL },
+	{ NULL, NULL, NULL },
+};
+
+const struct ctl_help ctl_convert_help = {
+	"convert", "--from-xinetd PATH | --from-inetd FILE\n"
+	"[--out DIR] [--force] [--prefix P] [--no-host-checks] [-r FILE]...",
+	"turn an xinetd or inetd configuration into conf.d files", convert_options,
+};
 #define STDOUT_NAME "(standard output)"
 
 /* tcpd and libwrap read these; portier does not */
@@ -34,7 +49,7 @@ struct convert_args {
 	const char *prefix;	/* NULL: the converter's own */
 	bool force;
 	unsigned config_flags;
-	const char **registries;
+	const char *const *registries;
 	size_t nregistries;
 };
 
@@ -166,8 +181,7 @@ done:
 static int
 usage_error(const char *what, const char *arg)
 {
-	fprintf(stderr, "portierctl convert: %s%s\n" CONVERT_USAGE, what, arg);
-	return 2;
+	return ctl_usage_error(&ctl_convert_help, "%s%s", what, arg);
 }
 
 int
@@ -185,10 +199,11 @@ ctl_convert(int argc, char *argv[])
 		{ NULL, 0, NULL, 0 },
 	};
 	struct convert_args a = { 0 };
+	const char **given = calloc((size_t)argc + 1, sizeof(*given));
+	char **defaults = NULL;
 	int c, rc;
 
-	a.registries = calloc((size_t)argc + 1, sizeof(*a.registries));
-	if (!a.registries) {
+	if (!given) {
 		fprintf(stderr, "portierctl convert: out of memory\n");
 		return 1;
 	}
@@ -202,10 +217,10 @@ ctl_convert(int argc, char *argv[])
 		case 'f': a.force = true; break;
 		case 'p': a.prefix = optarg; break;
 		case 'n': a.config_flags |= CONFIG_NO_FS_CHECKS; break;
-		case 'r': a.registries[a.nregistries++] = optarg; break;
+		case 'r': given[a.nregistries++] = optarg; break;
 		case 'h':
-			fputs(CONVERT_USAGE, stdout);
-			free(a.registries);
+			ctl_help(&ctl_convert_help, stdout);
+			free(given);
 			return 0;
 		case ':':
 			rc = usage_error("an argument is missing after ", argv[optind - 1]);
@@ -232,10 +247,10 @@ ctl_convert(int argc, char *argv[])
 		rc = usage_error("--force needs --out", "");
 		goto out;
 	}
-	if (!a.nregistries)
-		a.registries[a.nregistries++] = PORTIER_REGISTRY;
-	rc = convert_run(&a);
+	a.registries = ctl_registries("convert", given, &a.nregistries, &defaults);
+	rc = a.registries ? convert_run(&a) : 1;
 out:
-	free(a.registries);
+	strv_free(defaults);
+	free(given);
 	return rc;
 }

@@ -1,5 +1,6 @@
 /* portierctl lookup: search the registry by name, alias, port or
- * port/protocol and print one aligned line per matching entry. */
+ * port/protocol and print one aligned line per matching entry under a
+ * header, or the entries as JSON. */
 #include "autoconf.h"
 
 #include <getopt.h>
@@ -11,7 +12,19 @@
 #include "ctl/ctl.h"
 #include "config/config.h"
 
-#define LOOKUP_USAGE "usage: portierctl lookup NAME|PORT|PORT/PROTO [-r FILE]...\n"
+static const struct ctl_option_help lookup_options[] = {
+	{ "-r, --registry FILE", "a registry file; repeat for several in order",
+	  CTL_REGISTRY_DEFAULT },
+	{ "--json", "the matching entries as one JSON object", NULL },
+	{ "-h, --help", "this help", NULL },
+	{ NULL, NULL, NULL },
+};
+
+const struct ctl_help ctl_lookup_help = {
+	"lookup", "NAME|PORT|PORT/PROTO [-r FILE]... [--json]",
+	"search the registry by name, alias, port or port/protocol",
+	lookup_options,
+};
 
 struct query {
 	const char *text;
@@ -131,11 +144,12 @@ lookup_class(const struct reg_entry *e)
 	return registry_port_class_name(registry_port_class(e->port));
 }
 
-/* One line per entry, columns as wide as their widest value. */
+/* A header, then one line per entry, columns as wide as their widest
+ * value. */
 static void
 lookup_print(const struct matches *m)
 {
-	int wname = 0, wport = 0, wclass = 0, walias = 0;
+	int wname = 4, wport = 4, wclass = 5, walias = 7;
 	char port[32];
 
 	for (size_t i = 0; i < m->n; i++) {
@@ -151,6 +165,8 @@ lookup_print(const struct matches *m)
 		n = lookup_alias_width(e);
 		walias = n > walias ? n : walias;
 	}
+	printf("%-*s  %-*s  %-*s  %-*s  DESCRIPTION\n", wname, "NAME", wport, "PORT",
+	       wclass, "CLASS", walias, "ALIASES");
 	for (size_t i = 0; i < m->n; i++) {
 		const struct reg_entry *e = m->v[i];
 
@@ -166,7 +182,7 @@ lookup_print(const struct matches *m)
 
 /* Loads every file in order; warnings and errors go to stderr. */
 static struct registry *
-lookup_load(const char **files, size_t nfiles)
+lookup_load(const char *const *files, size_t nfiles)
 {
 	struct registry *reg = registry_new();
 	struct diag d;
@@ -189,8 +205,44 @@ lookup_load(const char **files, size_t nfiles)
 	return reg;
 }
 
+/* { query, entries: [{ name, port, protocol, class, aliases,
+ * description, file, line }] } */
 static int
-lookup_run(const char **files, size_t nfiles, const struct query *q)
+lookup_json(const struct query *q, const struct matches *m)
+{
+	struct json j;
+	int rc;
+
+	json_init(&j);
+	json_object_begin(&j, NULL);
+	json_string(&j, "query", q->text);
+	json_array_begin(&j, "entries");
+	for (size_t i = 0; i < m->n; i++) {
+		const struct reg_entry *e = m->v[i];
+
+		json_object_begin(&j, NULL);
+		json_string(&j, "name", e->name);
+		json_int(&j, "port", e->port);
+		json_string(&j, "protocol", registry_proto_name(e->proto));
+		json_string(&j, "class", lookup_class(e));
+		json_array_begin(&j, "aliases");
+		for (size_t k = 0; e->aliases[k]; k++)
+			json_string(&j, NULL, e->aliases[k]);
+		json_array_end(&j);
+		json_string(&j, "description", e->description);
+		json_string(&j, "file", e->file);
+		json_int(&j, "line", e->line);
+		json_object_end(&j);
+	}
+	json_array_end(&j);
+	json_object_end(&j);
+	rc = ctl_json_print(&j, "lookup");
+	json_free(&j);
+	return rc;
+}
+
+static int
+lookup_run(const char *const *files, size_t nfiles, const struct query *q, bool json)
 {
 	struct registry *reg = lookup_load(files, nfiles);
 	struct matches m = { .q = q };
@@ -199,15 +251,20 @@ lookup_run(const char **files, size_t nfiles, const struct query *q)
 	if (!reg)
 		return 1;
 	lookup_find(reg, &m);
-	if (m.oom)
+	if (m.oom) {
 		fprintf(stderr, "portierctl lookup: out of memory\n");
-	else if (!m.n)
+		goto out;
+	}
+	if (!m.n)
 		fprintf(stderr, "portierctl lookup: %s: no such %s in the registry\n", q->text,
 			q->by_port ? "port" : "name or alias");
-	else {
+	/* JSON answers a miss too (no entries), with the same exit status. */
+	if (json && lookup_json(q, &m) < 0)
+		goto out;
+	if (m.n && !json)
 		lookup_print(&m);
-		rc = 0;
-	}
+	rc = m.n ? 0 : 1;
+out:
 	free(m.v);
 	registry_free(reg);
 	return rc;
@@ -218,11 +275,15 @@ ctl_lookup(int argc, char *argv[])
 {
 	static const struct option longopts[] = {
 		{ "registry", required_argument, NULL, 'r' },
+		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char **files = calloc((size_t)argc + 1, sizeof(*files));
+	const char *const *regs;
+	char **defaults = NULL;
 	size_t nfiles = 0;
+	bool json = false;
 	struct query q;
 	int c, rc = 2;
 
@@ -237,30 +298,31 @@ ctl_lookup(int argc, char *argv[])
 		case 'r':
 			files[nfiles++] = optarg;
 			break;
+		case 'j':
+			json = true;
+			break;
 		case 'h':
-			fputs(LOOKUP_USAGE, stdout);
+			ctl_help(&ctl_lookup_help, stdout);
 			rc = 0;
 			goto out;
 		case ':':
-			fprintf(stderr, "portierctl lookup: %s needs a FILE\n" LOOKUP_USAGE,
-				argv[optind - 1]);
+			ctl_usage_error(&ctl_lookup_help, "%s needs a FILE", argv[optind - 1]);
 			goto out;
 		default:
-			fprintf(stderr, "portierctl lookup: unknown option '%s'\n" LOOKUP_USAGE,
-				argv[optind - 1]);
+			ctl_usage_error(&ctl_lookup_help, "unknown option '%s'", argv[optind - 1]);
 			goto out;
 		}
 	}
 	if (optind == argc)
-		fputs("portierctl lookup: what to look up?\n" LOOKUP_USAGE, stderr);
+		ctl_usage_error(&ctl_lookup_help, "what to look up?");
 	else if (optind < argc - 1)
-		fputs("portierctl lookup: one NAME, PORT or PORT/PROTO only\n" LOOKUP_USAGE, stderr);
+		ctl_usage_error(&ctl_lookup_help, "one NAME, PORT or PORT/PROTO only");
 	else if (lookup_parse(argv[optind], &q) == 0) {
-		if (!nfiles)
-			files[nfiles++] = PORTIER_REGISTRY;
-		rc = lookup_run(files, nfiles, &q);
+		regs = ctl_registries("lookup", files, &nfiles, &defaults);
+		rc = regs ? lookup_run(regs, nfiles, &q, json) : 1;
 	}
 out:
+	strv_free(defaults);
 	free(files);
 	return rc;
 }

@@ -16,6 +16,7 @@
 #include "daemon/listener.h"
 #include "base/base.h"
 #include "daemon/service.h"
+#include "daemon/svclog.h"
 
 /* The load average is read at most this often (ms): /proc/loadavg changes
  * every 5 s, and a flood must not cost a file read per connection. */
@@ -36,9 +37,30 @@ admit_init(struct service_rt *rt)
 	return 0;
 }
 
+/* The end of an interval in which refusal lines were held back: one line
+ * with the count per reason, so that a flood that stops is still reported. */
+static void
+refused_held_report(struct timer *t)
+{
+	struct service_rt *rt = container_of(t, struct service_rt, adm.refused_held);
+
+	for (int why = 0; why < REFUSED_COUNT; why++) {
+		unsigned long n = rt->adm.refused_log[why].suppressed;
+
+		if (n) {
+			svclog_ratelimit_end(&rt->adm.refused_log[why]);
+			svclog_refused_held(rt->svc, why, n);
+		}
+	}
+}
+
 void
 admit_free(struct service_rt *rt)
 {
+	if (rt->adm.refused_held.slot) {
+		timer_cancel(&rt->adm.refused_held);
+		refused_held_report(&rt->adm.refused_held);
+	}
 	timer_cancel(&rt->adm.cps_pause);
 	access_sources_free(rt->adm.sources);
 	rt->adm.sources = NULL;
@@ -118,7 +140,7 @@ peek_sender(const struct conn *c, struct access_addr *a, char *host, size_t host
 }
 
 enum refusal
-admit_check(struct service_rt *rt, struct conn *c, int max_children)
+admit_check(struct service_rt *rt, struct conn *c, const struct daemon_settings *s)
 {
 	const struct service *svc = rt->svc;
 	struct access_addr addr;
@@ -126,7 +148,8 @@ admit_check(struct service_rt *rt, struct conn *c, int max_children)
 	time_t now;
 	struct access_request rq = {
 		.now_ms = loop_now(), .load = -1, .running = (unsigned)rt->running,
-		.children = (unsigned)children_count(), .max_children = max_children,
+		.children = (unsigned)children_count(),
+		.max_children = s ? s->max_children : LIMIT_UNLIMITED,
 	};
 	char host[INET6_ADDRSTRLEN];
 	int port = 0;
@@ -154,6 +177,14 @@ admit_check(struct service_rt *rt, struct conn *c, int max_children)
 	if (why != REFUSED_NONE && c->peer.ss_family == AF_UNSPEC && rq.addr) {
 		memcpy(c->host, host, sizeof(c->host));
 		c->port = port;
+	}
+	if (why != REFUSED_NONE) {
+		rt->refused[why]++;
+		if (svclog_refused(svc, c->host, c->port, why, &rt->adm.refused_log[why]) &&
+		    !rt->adm.refused_held.slot) {
+			rt->adm.refused_held.fn = refused_held_report;
+			timer_arm(&rt->adm.refused_held, SVCLOG_INTERVAL_MS);
+		}
 	}
 	return why;
 }

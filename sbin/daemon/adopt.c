@@ -56,27 +56,20 @@ addr_equal(const struct sockaddr_storage *a, const struct sockaddr_storage *b)
 				  &((const struct sockaddr_in6 *)b)->sin6_addr);
 }
 
-static int
-host_text(const struct sockaddr_storage *ss, char *buf, size_t len)
-{
-	char host[INET6_ADDRSTRLEN];
-	int port = addr_text((const struct sockaddr *)ss, host, sizeof(host));
-
-	return snprintf(buf, len, ss->ss_family == AF_INET6 ? "[%s]:%d" : "%s:%d", host, port);
-}
-
 void
 adopt_describe(const struct adopt_sock *s, char *buf, size_t len)
 {
-	char where[INET6_ADDRSTRLEN + 16];
+	char host[INET6_ADDRSTRLEN], where[ADDR_NAME_MAX];
 	struct sockaddr_storage a;
+	int port;
 
 	if (!inet_family(s->family)) {
 		snprintf(buf, len, "a socket of address family %d (not IPv4 or IPv6)", s->family);
 		return;
 	}
 	addr_canonical(&s->addr, &a);
-	host_text(&a, where, sizeof(where));
+	port = addr_text((const struct sockaddr *)&a, host, sizeof(host));
+	addr_join(host, port, where, sizeof(where));
 	snprintf(buf, len, "a %s socket%s on %s", type_name(s->socktype),
 		 s->socktype == SOCK_STREAM && !s->listening ? " (not listening)" : "", where);
 }
@@ -247,6 +240,6 @@ adopt_sockets(struct service_table *t, const struct config *cfg)
 		return 0;
 	}
 	adopted = adopt_all(t, cfg, n, names);
-	sd_names_free(names);
+	strv_free(names);
 	return adopted;
 }

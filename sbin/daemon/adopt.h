@@ -3,7 +3,7 @@
  * name is a service's id serves that service, which then binds nothing of
  * its own; a socket that does not fit its service, or whose name matches no
  * service, is logged and closed. The fit is decided by adopt_fits(), which is
- * pure (tests/check_adopt.c); the descriptors come from sd.c. */
+ * pure (tests/unit/check_adopt.c); the descriptors come from sd.c. */
 #ifndef PORTIER_ADOPT_H
 #define PORTIER_ADOPT_H
 

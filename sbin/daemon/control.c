@@ -1,7 +1,9 @@
-/* control: the control socket's server side, see control.h. */
+/* control: the control socket's server side and the commands, see
+ * control.h. */
 #include "autoconf.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,8 +13,11 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "daemon/control.h"
 #include "base/base.h"
+#include "daemon/control.h"
+#include "daemon/daemon_state.h"
+#include "daemon/rundir.h"
+#include "daemon/service_ctl.h"
 
 struct client {
 	struct watcher w;
@@ -27,9 +32,58 @@ struct client {
 static struct {
 	struct watcher w;
 	char *path;
-	control_fn fn;
+	const struct control_target *to;
 	struct client clients[CONTROL_MAX_CLIENTS];
 } ctl = { .w.fd = -1 };
+
+/* ---- the commands ---- */
+
+static void
+command_reload(struct json *j)
+{
+	struct diag errs;
+	int rc;
+
+	diag_init(&errs);
+	logit(LOG_NOTICE, "reload requested through the control socket");
+	rc = ctl.to->reload(&errs);
+	json_bool(j, "ok", rc == 0);
+	json_int(j, "generation", (long long)ctl.to->st->generation);
+	if (rc == 0)
+		json_string(j, "message", "configuration reloaded");
+	else
+		json_string(j, "error", "configuration not reloaded: the running one is kept");
+	daemon_state_json_errors(j, &errs);
+	diag_free(&errs);
+}
+
+/* Answers one parsed request with one JSON object. */
+static void
+command_run(const struct control_request *rq, struct json *j)
+{
+	char msg[512];
+	int rc;
+
+	json_object_begin(j, NULL);
+	switch (rq->cmd) {
+	case CONTROL_STATUS:
+		json_bool(j, "ok", true);
+		daemon_state_json(ctl.to->st, ctl.to->table, j);
+		break;
+	case CONTROL_RELOAD:
+		command_reload(j);
+		break;
+	default:
+		rc = service_ctl(ctl.to->table, *ctl.to->cfg, rq->cmd, rq->id, rq->seconds, msg,
+				 sizeof(msg));
+		json_bool(j, "ok", rc == 0);
+		json_string(j, rc == 0 ? "message" : "error", msg);
+		break;
+	}
+	json_object_end(j);
+}
+
+/* ---- clients ---- */
 
 static void
 client_close(struct client *c)
@@ -101,7 +155,7 @@ client_answer(struct client *c, const char *fail)
 		json_string(&j, "error", err);
 		json_object_end(&j);
 	} else {
-		ctl.fn(&rq, &j);
+		command_run(&rq, &j);
 	}
 	text = json_text(&j);
 	if (!text) {
@@ -246,76 +300,63 @@ clear_stale(const struct sockaddr_un *sa)
 }
 
 /* The socket's directory and those above it are created (0755) when
- * missing: a build with the default prefix has its runstatedir under
- * /usr/local/var, which nothing else creates. Failures show at bind(). */
-static void
-make_dir(const char *path)
-{
-	char dir[sizeof(((struct sockaddr_un *)0)->sun_path)];
-	char *slash;
-
-	snprintf(dir, sizeof(dir), "%s", path);
-	slash = strrchr(dir, '/');
-	if (!slash || slash == dir)
-		return;
-	*slash = '\0';
-	for (char *p = dir + 1;; p++) {
-		if (*p && *p != '/')
-			continue;
-		char c = *p;
-
-		*p = '\0';
-		if (mkdir(dir, 0755) < 0 && errno != EEXIST)
-			debug("control: mkdir %s: %s", dir, strerror(errno));
-		*p = c;
-		if (!c)
-			break;
-	}
-}
-
+ * missing (a build with the default prefix has its runstatedir under
+ * /usr/local/var, which nothing else creates), then checked: in a
+ * directory others may write, they could put their own socket in our
+ * place, and portierctl would talk to it. */
 static int
-control_bind(const char *path)
+control_bind(const char *path, char *err, size_t errlen)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	mode_t old;
 	int fd, rc;
 
 	if (strlen(path) >= sizeof(sa.sun_path)) {
-		errno = ENAMETOOLONG;
+		snprintf(err, errlen, "%s", strerror(ENAMETOOLONG));
 		return -1;
 	}
 	strcpy(sa.sun_path, path);
-	make_dir(path);
-	if (clear_stale(&sa) < 0)
+	if (rundir_prepare(path, err, errlen) < 0)
 		return -1;
+	if (clear_stale(&sa) < 0) {
+		snprintf(err, errlen, "%s", strerror(errno));
+		return -1;
+	}
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (fd < 0)
+	if (fd < 0) {
+		snprintf(err, errlen, "socket: %s", strerror(errno));
 		return -1;
-	old = umask(0177);	/* 0600 from the start: no window for others */
+	}
+	/* 0600 from the start: no window for others, and no chmod(2), which
+	 * would follow a link put in the socket's place after bind(2). */
+	old = umask(0177);
 	rc = bind(fd, (struct sockaddr *)&sa, sizeof(sa));
 	umask(old);
-	if (rc < 0 || chmod(path, 0600) < 0 || listen(fd, CONTROL_MAX_CLIENTS) < 0) {
-		int err = errno;
+	if (rc < 0 || listen(fd, CONTROL_MAX_CLIENTS) < 0) {
+		int e = errno;
 
 		close(fd);
 		if (rc == 0)
 			unlink(path);
-		errno = err;
+		snprintf(err, errlen, "%s: %s", rc < 0 ? "bind" : "listen", strerror(e));
 		return -1;
 	}
 	return fd;
 }
 
 int
-control_open(const char *path, control_fn fn)
+control_open(const char *path, const struct control_target *target)
 {
-	ctl.w.fd = control_bind(path);
+	char err[PATH_MAX + 256];
+
+	ctl.w.fd = control_bind(path, err, sizeof(err));
 	if (ctl.w.fd < 0) {
-		logerr(LOG_WARNING, "control socket %s: not available", path);
+		logit(LOG_ERR, "control socket %s: not available: %s; portierd runs without it",
+		      path, err);
 		return -1;
 	}
 	ctl.path = strdup(path);
-	ctl.fn = fn;
+	ctl.to = target;
 	ctl.w.fn = control_accept;
 	for (int i = 0; i < CONTROL_MAX_CLIENTS; i++)
 		ctl.clients[i].w.fd = -1;

@@ -18,6 +18,7 @@
 #ifdef HAVE_MALLOC_TRIM
 #include <malloc.h>
 #endif
+#include <paths.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,10 +38,10 @@
 #include "daemon/daemon.h"
 #include "daemon/daemon_state.h"
 #include "daemon/internal.h"
+#include "daemon/nofile.h"
 #include "daemon/notify.h"
 #include "daemon/pidfile.h"
 #include "daemon/service.h"
-#include "daemon/service_ctl.h"
 #include "daemon/service_reload.h"
 
 /* The heap is trimmed this long (ms) after the last reload. */
@@ -99,28 +100,44 @@ diag_log(const struct diag *dg)
 		      dg->items[i].text ? dg->items[i].text : "(out of memory)");
 }
 
+/* The registry files of one load: -r's, or the default ones listed afresh,
+ * so that a reload reads a file added to services.d as it reads conf.d's.
+ * NULL with the error in errs. */
+static char **
+registry_files(const struct daemon_opts *o, struct diag *errs)
+{
+	char **v = NULL;
+
+	if (!o->nregistries)
+		return registry_defaults(errs);
+	for (size_t i = 0; i < o->nregistries; i++) {
+		if (strv_push(&v, o->registries[i]) < 0) {
+			diag_add(errs, DIAG_ERROR, NULL, 0, "out of memory");
+			strv_free(v);
+			return NULL;
+		}
+	}
+	return v;
+}
+
 /* StrictModes (as sshd): root must not run what another user could have
- * written, so the configuration, the directories above it and the registry
- * must be root's and writable by root alone. */
+ * written, so the configuration, the registry files of this load and the
+ * directories above them must be root's and writable by root alone. */
 static int
-daemon_secure_check(const struct daemon_opts *o, char *err, size_t len)
+daemon_secure_check(const struct daemon_opts *o, char *const *files, char *err, size_t len)
 {
 	if (geteuid() != 0 || o->insecure_config)
 		return 0;
-	if (access_secure_dir(d.confdir, err, len) < 0)
-		return -1;
-	for (size_t i = 0; i < o->nregistries; i++)
-		if (access_secure_path(o->registries[i], err, len) < 0)
-			return -1;
-	return 0;
+	return access_secure_config(d.confdir, (const char *const *)files, strv_len(files),
+				    err, len);
 }
 
 static int
-daemon_secure(const struct daemon_opts *o)
+daemon_secure(const struct daemon_opts *o, char *const *files)
 {
 	char err[PATH_MAX + 256];
 
-	if (daemon_secure_check(o, err, sizeof(err)) == 0)
+	if (daemon_secure_check(o, files, err, sizeof(err)) == 0)
 		return 0;
 	logit(LOG_ERR, "%s; refusing to run", err);
 	return -1;
@@ -143,7 +160,7 @@ heap_release(void)
  * only names ports while loading (each service holds its number): its ~3 MB
  * go at once. NULL, with the errors in errs, when the files are not valid. */
 static struct config *
-load_files(const struct daemon_opts *o, struct diag *errs)
+load_files(char *const *files, struct diag *errs)
 {
 	struct registry *reg = registry_new();
 	struct config *cfg;
@@ -152,8 +169,8 @@ load_files(const struct daemon_opts *o, struct diag *errs)
 		diag_add(errs, DIAG_ERROR, NULL, 0, "out of memory");
 		return NULL;
 	}
-	for (size_t i = 0; i < o->nregistries; i++)
-		registry_load(reg, o->registries[i], false, errs);
+	for (size_t i = 0; files[i]; i++)
+		registry_load(reg, files[i], false, errs);
 	cfg = config_load_cached(d.confdir, reg, 0, d.cache, errs);
 	registry_free(reg);
 	if (cfg && errs->errors) {
@@ -167,6 +184,7 @@ static int
 daemon_load(const struct daemon_opts *o)
 {
 	struct diag dg;
+	char **files = NULL;
 	int rc = -1;
 
 	diag_init(&dg);
@@ -176,10 +194,15 @@ daemon_load(const struct daemon_opts *o)
 		logerr(LOG_ERR, "%s", o->confdir);
 		goto out;
 	}
-	if (daemon_secure(o) < 0)
+	files = registry_files(o, &dg);
+	if (!files) {
+		diag_log(&dg);
+		goto out;
+	}
+	if (daemon_secure(o, files) < 0)
 		goto out;
 	d.cache = config_cache_new();	/* without one, every reload parses all */
-	d.cfg = load_files(o, &dg);
+	d.cfg = load_files(files, &dg);
 	diag_log(&dg);
 	if (!d.cfg) {
 		logit(LOG_ERR, "%s: configuration invalid: %zu error(s)", o->confdir, dg.errors);
@@ -187,6 +210,7 @@ daemon_load(const struct daemon_opts *o)
 	}
 	rc = 0;
 out:
+	strv_free(files);
 	diag_free(&dg);
 	heap_release();
 	return rc;
@@ -243,11 +267,16 @@ daemonize(int *ready_fd)
 	return 0;
 }
 
+/* Before detaching, while stderr is still the caller's: a missing syslog
+ * daemon is said there, once. In the foreground portierd then logs to
+ * stderr; detached, stderr is /dev/null and it stays with syslog, which
+ * glibc tries to reach again for every message. */
 static void
 log_choose(const struct daemon_opts *o)
 {
 	const struct daemon_settings *s = &d.cfg->settings;
 	enum log_target t = o->foreground ? LOG_TO_STDERR : LOG_TO_SYSLOG;
+	bool no_journal = false;
 
 	if (d.journal_stream && sd_available())
 		t = LOG_TO_JOURNAL;	/* started by systemd: its natural target */
@@ -258,12 +287,19 @@ log_choose(const struct daemon_opts *o)
 		t = LOG_TO_SYSLOG;
 	if (t == LOG_TO_JOURNAL && !sd_available()) {
 		t = o->foreground ? LOG_TO_STDERR : LOG_TO_SYSLOG;
-		log_open("portierd", t, s->log_facility ? s->log_facility : LOG_DAEMON);
-		logit(LOG_WARNING, "log = journal: this portierd was built without systemd "
-		      "support; logging to %s instead", t == LOG_TO_STDERR ? "stderr" : "syslog");
-		return;
+		no_journal = true;
+	}
+	if (t == LOG_TO_SYSLOG && log_syslog_probe() < 0) {
+		logit(LOG_WARNING, "syslog unavailable (%s: %s): %s", _PATH_LOG, strerror(errno),
+		      o->foreground ? "logging to stderr instead"
+				    : "messages are lost until a syslog daemon listens there");
+		if (o->foreground)
+			t = LOG_TO_STDERR;
 	}
 	log_open("portierd", t, s->log_facility ? s->log_facility : LOG_DAEMON);
+	if (no_journal)
+		logit(LOG_WARNING, "log = journal: this portierd was built without systemd "
+		      "support; logging to %s instead", t == LOG_TO_STDERR ? "stderr" : "syslog");
 }
 
 /* ---- reload (SIGHUP, portierctl reload) ---- */
@@ -289,12 +325,17 @@ static struct config *
 reload_load(struct diag *errs)
 {
 	char err[PATH_MAX + 256];
+	char **files = registry_files(d.opts, errs);
+	struct config *cfg = NULL;
 
-	if (daemon_secure_check(d.opts, err, sizeof(err)) < 0) {
-		diag_add(errs, DIAG_ERROR, NULL, 0, "%s", err);
+	if (!files)
 		return NULL;
-	}
-	return load_files(d.opts, errs);
+	if (daemon_secure_check(d.opts, files, err, sizeof(err)) < 0)
+		diag_add(errs, DIAG_ERROR, NULL, 0, "%s", err);
+	else
+		cfg = load_files(files, errs);
+	strv_free(files);
+	return cfg;
 }
 
 /* Reads the files again and moves the running services to them (mark and
@@ -309,18 +350,14 @@ daemon_reload(struct diag *errs)
 
 	notify_reloading();
 	cfg = reload_load(errs);
-	/* A child on its way to exec reads its service and environment, which
-	 * the reload may free or replace. */
-	if (cfg && spawn_quiesce() < 0) {
-		diag_add(errs, DIAG_ERROR, NULL, 0,
-			 "handlers still on their way to exec after a second");
-	} else if (cfg && service_reload(&d.table, d.cfg, cfg, errs) == 0) {
+	if (cfg && service_reload(&d.table, d.cfg, cfg, errs) == 0) {
 		diag_log(errs);
 		d.cfg = cfg;
 		d.st.generation++;
 		daemon_state_reload(&d.st, true, errs);
-		logit(LOG_INFO, "reload: generation %lu, %zu services, %.1f ms", d.st.generation,
-		      cfg->count, (double)(children_clock_us() - t0) / 1e3);
+		log_event(LOG_INFO, LOG_EVENT_RELOADED, "reload: generation %lu, %zu services, "
+			  "%.1f ms", d.st.generation, cfg->count,
+			  (double)(children_clock_us() - t0) / 1e3);
 		reload_trim_later();
 		notify_ready(&d.table);
 		return 0;
@@ -328,8 +365,8 @@ daemon_reload(struct diag *errs)
 	config_free(cfg);
 	diag_log(errs);
 	daemon_state_reload(&d.st, false, errs);
-	logit(LOG_ERR, "reload failed: %zu error(s); the running configuration (generation "
-	      "%lu) is unchanged", errs->errors, d.st.generation);
+	log_event(LOG_ERR, LOG_EVENT_RELOAD_FAILED, "reload failed: %zu error(s); the running "
+		  "configuration (generation %lu) is unchanged", errs->errors, d.st.generation);
 	reload_trim_later();
 	notify_ready(&d.table);
 	return -1;
@@ -337,53 +374,10 @@ daemon_reload(struct diag *errs)
 
 /* ---- the control socket ---- */
 
-static void
-control_reload(struct json *j)
-{
-	struct diag errs;
-	int rc;
-
-	diag_init(&errs);
-	logit(LOG_NOTICE, "reload requested through the control socket");
-	rc = daemon_reload(&errs);
-	json_bool(j, "ok", rc == 0);
-	json_int(j, "generation", (long long)d.st.generation);
-	if (rc == 0)
-		json_string(j, "message", "configuration reloaded");
-	else
-		json_string(j, "error", "configuration not reloaded: the running one is kept");
-	daemon_state_json_errors(j, &errs);
-	diag_free(&errs);
-}
-
-static void
-control_request(const struct control_request *rq, struct json *j)
-{
-	static const enum service_ctl_op ops[] = {
-		[CONTROL_ENABLE] = SERVICE_CTL_ENABLE, [CONTROL_DISABLE] = SERVICE_CTL_DISABLE,
-		[CONTROL_OPEN] = SERVICE_CTL_OPEN, [CONTROL_CLOSE] = SERVICE_CTL_CLOSE,
-	};
-	char msg[512];
-	int rc;
-
-	json_object_begin(j, NULL);
-	switch (rq->cmd) {
-	case CONTROL_STATUS:
-		json_bool(j, "ok", true);
-		daemon_state_json(&d.st, &d.table, j);
-		break;
-	case CONTROL_RELOAD:
-		control_reload(j);
-		break;
-	default:
-		rc = service_ctl(&d.table, d.cfg, ops[rq->cmd], rq->id, rq->seconds, msg,
-				 sizeof(msg));
-		json_bool(j, "ok", rc == 0);
-		json_string(j, rc == 0 ? "message" : "error", msg);
-		break;
-	}
-	json_object_end(j);
-}
+/* What portierctl's commands act on (control.c). */
+static const struct control_target control_target = {
+	.table = &d.table, .cfg = &d.cfg, .st = &d.st, .reload = daemon_reload,
+};
 
 /* --control-socket, else control_socket of the files; "" is none. */
 static void
@@ -393,7 +387,7 @@ control_start(void)
 						  : d.cfg->settings.control_socket;
 
 	if (path && *path)
-		control_open(path, control_request);
+		control_open(path, &control_target);
 }
 
 static void
@@ -411,7 +405,8 @@ on_signal(struct watcher *w, uint32_t events)
 				break;
 			case SIGTERM:
 			case SIGINT:
-				logit(LOG_NOTICE, "SIG%s: shutting down", sigabbrev_np(si[i].ssi_signo));
+				log_event(LOG_NOTICE, LOG_EVENT_STOPPING, "SIG%s: shutting down",
+					  sigabbrev_np(si[i].ssi_signo));
 				loop_stop();
 				break;
 			case SIGHUP:
@@ -505,6 +500,39 @@ signals_watch(void)
 	return loop_watch(&d.sig, EPOLLIN);
 }
 
+/* portierd's own descriptors (epoll, the control socket) come before the
+ * listeners: a configuration with more sockets than the limit allows must
+ * never leave it without them. Both survive daemonize()'s forks. The
+ * signalfd cannot: epoll would wait for it on the queue of the process
+ * that added it, never woken by the daemon's own signals. It is made after
+ * the forks, out of the descriptors daemon_room() keeps free. */
+static int
+daemon_open_own(void)
+{
+	if (loop_init() < 0)
+		return -1;
+	control_start();
+	return 0;
+}
+
+/* The sockets the services still need (after those adopted), against
+ * RLIMIT_NOFILE: one line saying what is missing, rather than an error
+ * per socket and a daemon without descriptors. */
+static int
+daemon_room(void)
+{
+	char err[256];
+	size_t sockets = 0;
+
+	for (size_t i = 0; i < d.table.count; i++)
+		if (d.table.rt[i]->state == SERVICE_UNBOUND)
+			sockets += service_naddrs(d.table.rt[i]->svc);
+	if (nofile_room(sockets, err, sizeof(err)) == 0)
+		return 0;
+	logit(LOG_ERR, "%s; refusing to start", err);
+	return -1;
+}
+
 /* Opens every listener. Fails when nothing could be bound although some
  * service wanted to listen, or on any failure with --strict. */
 static int
@@ -512,12 +540,16 @@ daemon_bind(const struct daemon_opts *o)
 {
 	size_t bound, adopted, failed, wanted = 0;
 
+	if (daemon_open_own() < 0)
+		return -1;
 	if (service_table_init(&d.table, d.cfg->services, d.cfg->count, &d.cfg->settings) < 0)
 		return -1;
 	for (size_t i = 0; i < d.table.count; i++)
 		wanted += d.table.rt[i]->state == SERVICE_UNBOUND;
 	/* Sockets from the service manager first: their services bind nothing. */
 	adopted = adopt_sockets(&d.table, d.cfg);
+	if (daemon_room() < 0)
+		return -1;
 	failed = service_table_bind(&d.table, &bound);
 	bound += adopted;
 	if (failed && o->strict) {
@@ -536,20 +568,12 @@ daemon_bind(const struct daemon_opts *o)
 static void
 daemon_cleanup(void)
 {
-	/* Not freed under a child still on its way to exec (see reload). */
-	bool starting = spawn_quiesce() < 0;
-
 	notify_exit();
 	control_close();
 	timer_cancel(&d.trim);
 	internal_shutdown();	/* its connections count in the table */
-	if (starting) {
-		logit(LOG_WARNING, "handlers still on their way to exec: the configuration "
-		      "is left in memory");
-	} else {
-		service_reload_free(&d.table);
-		service_table_free(&d.table);
-	}
+	service_reload_free(&d.table);
+	service_table_free(&d.table);
 	if (d.pidfile)
 		pidfile_remove(d.pidfile);
 	if (d.sig.fd > 0) {
@@ -558,11 +582,8 @@ daemon_cleanup(void)
 	}
 	loop_exit();
 	children_free_all();
-	spawn_exit();
-	if (!starting) {
-		config_free(d.cfg);
-		config_cache_free(d.cache);
-	}
+	config_free(d.cfg);
+	config_cache_free(d.cache);
 	free(d.confdir);
 	daemon_state_free(&d.st);
 	memset(&d, 0, sizeof(d));
@@ -573,13 +594,12 @@ daemon_start(const struct daemon_opts *o)
 {
 	int ready = -1;
 
+	log_choose(o);
 	if (!o->foreground && daemonize(&ready) < 0)
 		return -1;
-	log_choose(o);
-	if (loop_init() < 0 || signals_watch() < 0 || service_table_start(&d.table) < 0)
+	if (signals_watch() < 0 || service_table_start(&d.table) < 0)
 		return -1;
 	notify_init();
-	control_start();
 	if (d.pidfile && pidfile_write(d.pidfile) < 0)
 		return -1;
 	if (ready >= 0) {
@@ -606,17 +626,22 @@ daemon_run(const struct daemon_opts *o)
 	if (stdio_ensure() < 0 || daemon_load(o) < 0)
 		goto out;
 	d.pidfile = o->pidfile ? o->pidfile : daemon_pidfile_default(o->foreground);
+	if (d.pidfile && pidfile_prepare(d.pidfile) < 0) {
+		d.pidfile = NULL;
+		goto out;
+	}
 	if (d.pidfile && (other = pidfile_check(d.pidfile)) > 0) {
 		logit(LOG_ERR, "already running as pid %d (pidfile %s)", (int)other, d.pidfile);
 		d.pidfile = NULL;	/* theirs: leave it alone */
 		goto out;
 	}
-	if (signals_block() < 0 || spawn_init(service_spawn_settled) < 0 || daemon_bind(o) < 0)
+	spawn_init();
+	if (signals_block() < 0 || daemon_bind(o) < 0)
 		goto out;
 	if (daemon_start(o) < 0)
 		goto out;
-	logit(LOG_INFO, "portierd %s started: %zu service(s) configured", PACKAGE_VERSION,
-	      d.cfg->count);
+	log_event(LOG_INFO, LOG_EVENT_STARTED, "portierd %s started: %zu service(s) configured",
+		  PACKAGE_VERSION, d.cfg->count);
 	if (loop_run() == 0)
 		rc = DAEMON_EXIT_OK;
 	notify_stopping();

@@ -20,7 +20,7 @@ struct daemon_opts {
 	bool strict;		/* any bind failure is fatal */
 	bool insecure_config;	/* as root, accept files others could have written */
 	const char *confdir;
-	const char **registries;	/* at least one */
+	const char **registries;	/* none: registry_defaults(), listed at each load */
 	size_t nregistries;
 	const char *pidfile;	/* NULL: the default (see daemon_pidfile_default) */
 	const char *control_socket;	/* NULL: control_socket of the files; "": none */

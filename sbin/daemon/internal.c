@@ -1,6 +1,8 @@
 /* internal: accounting, logging and tcpmux hand-over for the internal
- * services, between service.c (admission) and builtin.c/tcpmux.c (the
- * bytes). See internal.h. */
+ * services, between service.c (the accept path) and builtin.c/tcpmux.c (the
+ * bytes). Below service.c: it admits through admit.c and hands a tcpmux
+ * connection back through the dispatch function service.c gives it. See
+ * internal.h. */
 #include "autoconf.h"
 
 #include <stdio.h>
@@ -29,6 +31,7 @@ struct internal_conn {
 	int port;
 	bool src_held;			/* src counts against per_source (admit.c) */
 	struct access_addr src;
+	internal_dispatch_fn *dispatch;	/* a tcpmux request's named service */
 };
 
 static struct service_table *table;
@@ -67,7 +70,7 @@ rt_of(const struct service *svc)
 }
 
 static struct internal_conn *
-internal_begin(struct service_rt *rt, const struct conn *c)
+internal_begin(struct service_rt *rt, const struct conn *c, internal_dispatch_fn *dispatch)
 {
 	struct internal_conn *ic = malloc(sizeof(*ic));
 
@@ -77,6 +80,7 @@ internal_begin(struct service_rt *rt, const struct conn *c)
 		return NULL;
 	}
 	ic->rt = rt;
+	ic->dispatch = dispatch;
 	ic->start_us = children_clock_us();
 	memcpy(ic->host, c->host, sizeof(ic->host));
 	ic->port = c->port;
@@ -102,7 +106,7 @@ internal_end(void *arg)
 	struct internal_conn *ic = arg;
 
 	internal_release(ic);
-	svclog_internal(ic->rt, "end", ic->host, ic->port,
+	svclog_internal(ic->rt->svc, "end", ic->host, ic->port,
 		     (long long)(children_clock_us() - ic->start_us));
 	free(ic);
 }
@@ -131,6 +135,16 @@ conn_from(struct conn *c, int fd, struct listener *l, const struct sockaddr *pee
 	c->port = addr_text(peer, c->host, sizeof(c->host));
 }
 
+/* Not disabled (portierctl disable), skipped or expired since the index
+ * was built: help and the hand-over ask the same question. */
+static bool
+mux_serving(const struct service *svc, void *arg)
+{
+	struct service_rt *rt = rt_of(svc);
+
+	return rt && rt->state == SERVICE_TCPMUX && !(svc->expires && time(NULL) >= svc->expires);
+}
+
 static const char *
 mux_admit(const struct service *svc, int fd, const struct sockaddr *peer, socklen_t peerlen,
 	  void *arg)
@@ -140,18 +154,15 @@ mux_admit(const struct service *svc, int fd, const struct sockaddr *peer, sockle
 	enum refusal why;
 	struct conn c;
 
-	/* disabled, skipped or expired since the index was built */
-	if (!rt || rt->state != SERVICE_TCPMUX || (svc->expires && time(NULL) >= svc->expires))
+	if (!rt)
 		return "Service not available";
 	/* l = NULL: the connection came through tcpmux, not a listener of svc */
 	conn_from(&c, fd, NULL, peer, peerlen);
 	rt->accepted++;
-	why = service_admit(rt, &c);
+	why = admit_check(rt, &c, table->settings);
 	if (why == REFUSED_NONE)
 		return NULL;
-	rt->refused[why]++;
-	svclog_refused(rt, &c, why);
-	snprintf(reason, sizeof(reason), "Refused (%s)", service_refusal_name(why));
+	snprintf(reason, sizeof(reason), "Refused (%s)", access_refusal_name(why));
 	return reason;
 }
 
@@ -159,18 +170,20 @@ static void
 mux_spawn(const struct service *svc, int fd, const struct sockaddr *peer, socklen_t peerlen,
 	  void *arg)
 {
+	struct internal_conn *ic = arg;
 	struct service_rt *rt = rt_of(svc);
 	struct conn c;
 
 	conn_from(&c, fd, NULL, peer, peerlen);
 	if (rt)
-		service_dispatch(rt, &c);
+		ic->dispatch(rt, &c);
 	/* the handler has its own copy (an internal service took it: -1) */
 	if (c.fd >= 0 && close(c.fd) < 0)
 		logerr(LOG_ERR, "%s: close", svc->id);
 }
 
 static const struct tcpmux_ops mux_ops = {
+	.serving = mux_serving,
 	.admit = mux_admit,
 	.spawn = mux_spawn,
 	.done = internal_end,
@@ -179,10 +192,10 @@ static const struct tcpmux_ops mux_ops = {
 /* ---- dispatch ---- */
 
 void
-internal_dispatch(struct service_rt *rt, struct conn *c)
+internal_dispatch(struct service_rt *rt, struct conn *c, internal_dispatch_fn *dispatch)
 {
 	const struct service *svc = rt->svc;
-	struct internal_conn *ic = internal_begin(rt, c);
+	struct internal_conn *ic = internal_begin(rt, c, dispatch);
 	int fd = c->fd;
 
 	c->fd = -1;
@@ -195,16 +208,16 @@ internal_dispatch(struct service_rt *rt, struct conn *c)
 			internal_drop(ic);
 			return;
 		}
-		svclog_internal(rt, "start", c->host, c->port, -1);
+		svclog_internal(svc, "start", c->host, c->port, -1);
 		return;
 	}
 	switch (builtin_tcp_start(svc, fd, internal_end, ic)) {
 	case BUILTIN_STARTED:
-		svclog_internal(rt, "start", c->host, c->port, -1);
+		svclog_internal(svc, "start", c->host, c->port, -1);
 		break;
 	case BUILTIN_FINISHED:
 		internal_release(ic);
-		svclog_internal(rt, "served", c->host, c->port, -1);
+		svclog_internal(svc, "served", c->host, c->port, -1);
 		free(ic);
 		break;
 	case BUILTIN_REFUSED:
@@ -222,20 +235,16 @@ static enum builtin_admit
 udp_admit(const struct service *svc, const struct sockaddr *src, socklen_t srclen, void *arg)
 {
 	struct udp_ctx *u = arg;
-	enum refusal why;
 	struct conn c;
 
 	conn_from(&c, u->l->w.fd, u->l, src, srclen);
 	u->rt->accepted++;
-	why = service_admit(u->rt, &c);
-	if (why != REFUSED_NONE) {
-		u->rt->refused[why]++;
-		svclog_refused(u->rt, &c, why);
+	if (admit_check(u->rt, &c, table->settings) != REFUSED_NONE) {
 		/* cps paused the socket: the rest waits in it until it resumes */
 		return u->l->paused ? BUILTIN_DENY_STOP : BUILTIN_DENY;
 	}
 	u->rt->started++;
-	svclog_internal(u->rt, "served", c.host, c.port, -1);
+	svclog_internal(svc, "served", c.host, c.port, -1);
 	return BUILTIN_ADMIT;
 }
 
@@ -244,7 +253,7 @@ internal_udp_ready(struct service_rt *rt, struct listener *l)
 {
 	struct udp_ctx u = { .rt = rt, .l = l };
 
-	builtin_udp_serve(rt->svc, l->w.fd, udp_admit, &u);
+	builtin_udp_serve(rt->svc, l->w.fd, listener_udp_own, udp_admit, &u);
 }
 
 void

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <ifaddrs.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <stdio.h>
@@ -11,10 +12,17 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "config/config.h"
 #include "daemon/listener.h"
 #include "base/base.h"
 
 #define SOMAXCONN_PATH "/proc/sys/net/core/somaxconn"
+/* The open UDP sockets, hashed by port (listener_udp_own). */
+#define OWN_BUCKETS 256
+/* The host's addresses are read again at most this often (ms). */
+#define LOCAL_ADDRS_MS 1000
+
+static struct listener *own_udp[OWN_BUCKETS];
 
 static int
 listener_somaxconn(void)
@@ -122,6 +130,102 @@ listener_prebind(int fd, int family, int socktype)
 	return 0;
 }
 
+/* ---- portierd's own UDP addresses ---- */
+
+static void
+own_add(struct listener *l)
+{
+	struct listener **b = &own_udp[addr_port((struct sockaddr *)&l->addr) % OWN_BUCKETS];
+
+	l->own_next = *b;
+	*b = l;
+}
+
+static void
+own_del(struct listener *l)
+{
+	struct listener **p = &own_udp[addr_port((struct sockaddr *)&l->addr) % OWN_BUCKETS];
+
+	while (*p && *p != l)
+		p = &(*p)->own_next;
+	if (*p)
+		*p = l->own_next;
+}
+
+static socklen_t
+sockaddr_len(const struct sockaddr *sa)
+{
+	return sa->sa_family == AF_INET6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
+}
+
+/* Whether a is one of the host's addresses: the loopback nets, or an
+ * address of an interface (read again after LOCAL_ADDRS_MS, so that a
+ * flood of spoofed datagrams costs one getifaddrs() a second). */
+static bool
+addr_is_local(const struct access_addr *a)
+{
+	static struct access_addr *addrs;
+	static size_t naddrs;
+	static uint64_t read_ms;
+	static const uint8_t v6_loopback[16] = { [15] = 1 };
+	uint64_t now = loop_now();
+
+	if ((a->family == AF_INET && a->addr[0] == 127) ||
+	    (a->family == AF_INET6 && !memcmp(a->addr, v6_loopback, 16)))
+		return true;
+	if (!read_ms || now - read_ms >= LOCAL_ADDRS_MS) {
+		struct ifaddrs *ifs, *i;
+		size_t n = 0;
+
+		read_ms = now ? now : 1;
+		naddrs = 0;
+		if (getifaddrs(&ifs) < 0) {
+			logerr(LOG_WARNING, "getifaddrs");
+			return true;	/* unknown: answering is the risk */
+		}
+		for (i = ifs; i; i = i->ifa_next)
+			n++;
+		free(addrs);
+		addrs = calloc(n ? n : 1, sizeof(*addrs));
+		for (i = ifs; addrs && i; i = i->ifa_next)
+			if (i->ifa_addr && access_addr_from_sockaddr(i->ifa_addr,
+				sockaddr_len(i->ifa_addr), &addrs[naddrs]) == 0)
+				naddrs++;
+		freeifaddrs(ifs);
+		if (!addrs)
+			return true;
+	}
+	for (size_t k = 0; k < naddrs; k++)
+		if (!memcmp(&addrs[k], a, sizeof(*a)))
+			return true;
+	return false;
+}
+
+bool
+listener_udp_own(const struct sockaddr *src)
+{
+	unsigned port = addr_port(src);
+	struct access_addr a, own;
+
+	if (access_addr_from_sockaddr(src, sockaddr_len(src), &a) < 0)
+		return false;
+	for (struct listener *l = own_udp[port % OWN_BUCKETS]; l; l = l->own_next) {
+		if (addr_port((struct sockaddr *)&l->addr) != port)
+			continue;
+		if (l->wildcard) {
+			if (addr_is_local(&a))
+				return true;
+			continue;
+		}
+		if (access_addr_from_sockaddr((struct sockaddr *)&l->addr, l->addrlen, &own) == 0 &&
+		    !memcmp(&own, &a, sizeof(a)))
+			return true;
+	}
+	return false;
+}
+
+/* ---- opening and closing ---- */
+
 struct listener *
 listener_open(const struct sockaddr *sa, socklen_t len, int socktype,
 	      const struct listener_opts *o)
@@ -197,6 +301,8 @@ listener_close(struct listener *l)
 		return;
 	loop_unwatch(&l->w);
 	timer_cancel(&l->retry);
+	if (l->started && l->socktype == SOCK_DGRAM)
+		own_del(l);
 	if (close(l->w.fd) < 0)
 		logerr(LOG_ERR, "close %s", l->name);
 	free(l);
@@ -243,6 +349,8 @@ int
 listener_start(struct listener *l, watcher_fn fn)
 {
 	l->w.fn = fn;
+	if (!l->started && l->socktype == SOCK_DGRAM)
+		own_add(l);
 	l->started = true;
 	if (!l->paused && loop_watch(&l->w, EPOLLIN) < 0)
 		return -1;

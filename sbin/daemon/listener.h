@@ -41,6 +41,7 @@ struct listener {
 	struct timer retry;	/* LISTENER_RETRY */
 	struct service_rt *rt;	/* owner */
 	struct listener *next;	/* owner's list */
+	struct listener *own_next;	/* UDP, once started: the list of its port */
 	char name[LISTENER_NAME_MAX];
 };
 
@@ -69,6 +70,12 @@ void listener_close(struct listener *l);
 /* Orders identities (socket type, family, port, address): <0, 0 or >0 as
  * (socktype, sa) sorts before, with or after l's. Reload sorts by it. */
 int listener_compare(int socktype, const struct sockaddr *sa, const struct listener *l);
+
+/* Whether src (a datagram's source) is an address and port of one of
+ * portierd's own started UDP sockets, a wildcard one standing for every
+ * local address. An internal service that answered it would talk to another
+ * one (or to itself) for ever, and a spoofed source can ask for just that. */
+bool listener_udp_own(const struct sockaddr *src);
 
 /* Registers fn for readiness; watching begins unless a pause reason is set. */
 int listener_start(struct listener *l, watcher_fn fn);

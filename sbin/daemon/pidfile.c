@@ -13,6 +13,7 @@
 
 #include "base/base.h"
 #include "daemon/pidfile.h"
+#include "daemon/rundir.h"
 
 static pid_t
 pidfile_read(const char *path)
@@ -21,7 +22,8 @@ pidfile_read(const char *path)
 	ssize_t n;
 	long v;
 	char *end;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* not through a link, and never blocked on a FIFO */
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
 
 	if (fd < 0)
 		return 0;
@@ -74,30 +76,28 @@ pidfile_check(const char *path)
 	return pid;
 }
 
-/* mkdir -p for the directory part of path. */
-static int
-make_parent(const char *path)
+int
+pidfile_prepare(const char *path)
 {
-	char dir[PATH_MAX];
-	char *slash;
+	char err[PATH_MAX + 256];
 
-	if (snprintf(dir, sizeof(dir), "%s", path) >= (int)sizeof(dir))
-		return -1;
-	slash = strrchr(dir, '/');
-	if (!slash || slash == dir)
+	if (rundir_prepare(path, err, sizeof(err)) == 0)
 		return 0;
-	*slash = '\0';
-	for (char *p = dir + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(dir, 0755) < 0 && errno != EEXIST)
-			return -1;
-		*p = '/';
-	}
-	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
-		return -1;
-	return 0;
+	logit(LOG_ERR, "pidfile %s: %s; refusing to start", path, err);
+	return -1;
+}
+
+/* The temporary file is ours alone: O_EXCL, never through a link, and a
+ * left-over of a crash (or a name planted before us) is removed first. */
+static int
+open_tmp(const char *tmp)
+{
+	int flags = O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW;
+	int fd = open(tmp, flags, 0644);
+
+	if (fd < 0 && errno == EEXIST && unlink(tmp) == 0)
+		fd = open(tmp, flags, 0644);
+	return fd;
 }
 
 int
@@ -110,11 +110,9 @@ pidfile_write(const char *path)
 		logit(LOG_ERR, "pidfile %s: name too long", path);
 		return -1;
 	}
-	if (make_parent(path) < 0) {
-		logerr(LOG_ERR, "pidfile %s: cannot create its directory", path);
+	if (pidfile_prepare(path) < 0)
 		return -1;
-	}
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
+	fd = open_tmp(tmp);
 	if (fd < 0) {
 		logerr(LOG_ERR, "pidfile %s", tmp);
 		return -1;
@@ -126,6 +124,8 @@ pidfile_write(const char *path)
 		unlink(tmp);
 		return -1;
 	}
+	/* rename() replaces whatever has the name, a link included, and
+	 * never writes through it. */
 	if (close(fd) < 0 || rename(tmp, path) < 0) {
 		logerr(LOG_ERR, "pidfile %s", path);
 		unlink(tmp);

@@ -34,24 +34,6 @@
 
 static const struct daemon_settings *settings;
 
-static const char *const refusal_names[REFUSED_COUNT] = {
-	[REFUSED_NONE] = "none",
-	[REFUSED_ACCESS] = "access",
-	[REFUSED_TIME] = "time",
-	[REFUSED_INSTANCES] = "instances",
-	[REFUSED_PER_SOURCE] = "per_source",
-	[REFUSED_CPS] = "cps",
-	[REFUSED_LOAD] = "load",
-	[REFUSED_CHILDREN] = "children",
-	[REFUSED_SPAWN] = "spawn",
-};
-
-const char *
-service_refusal_name(enum refusal r)
-{
-	return r < REFUSED_COUNT ? refusal_names[r] : "?";
-}
-
 bool
 service_servable(const struct service *svc)
 {
@@ -100,15 +82,6 @@ guard_count(struct service_rt *rt)
 
 /* ---- admission and dispatch ---- */
 
-enum refusal
-service_admit(struct service_rt *rt, struct conn *c)
-{
-	/* The access module (only_from, no_access, access_times, instances,
-	 * per_source, cps, max_load, max_children) decides here:
-	 * every connection and every wait-mode hand-over passes this point. */
-	return admit_check(rt, c, settings ? settings->max_children : LIMIT_UNLIMITED);
-}
-
 static void accept_retry(struct timer *t);
 
 /* No process could be created: rest the listener instead of failing again
@@ -133,29 +106,73 @@ service_note(struct service_rt *rt, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* The last failure to start a handler, for status. */
+/* The last failure to start a handler: for status, and to the log (at
+ * most one line per service and interval). */
 static void
 spawn_note(struct service_rt *rt, const struct spawn_error *e)
 {
+	unsigned held;
+
 	service_note(rt, "%s %s: %s", e->step, rt->svc->server, strerror(e->err));
+	if (svclog_ratelimit(&rt->exec_log, &held))
+		svclog_spawn_error(rt->svc, e, held);
+}
+
+/* The address c was reached on: a wildcard listener does not know which of
+ * ours was dialled; a connection handed over by tcpmux (no listener) asks
+ * its socket. */
+static const struct sockaddr *
+conn_local(const struct conn *c, struct sockaddr_storage *ss)
+{
+	socklen_t len = sizeof(*ss);
+
+	if (c->l && !(c->l->wildcard && c->fd != c->l->w.fd))
+		return (const struct sockaddr *)&c->l->addr;
+	memset(ss, 0, sizeof(*ss));
+	if (getsockname(c->fd, (struct sockaddr *)ss, &len) < 0 && c->l)
+		return (const struct sockaddr *)&c->l->addr;
+	return (const struct sockaddr *)ss;
+}
+
+/* spawn_handler()'s word on a recorded child: it reached exec (started), or
+ * a step before failed. */
+static void
+dispatch_result(struct service_rt *rt, struct child *ch, const struct spawn_error *e)
+{
+	if (e->step) {
+		ch->exec_failed = true;
+		rt->refused[REFUSED_SPAWN]++;
+		spawn_note(rt, e);
+		return;
+	}
+	rt->started++;
+	notify_changed();
+	svclog_start(rt->svc, ch->pid, ch->host, ch->port);
 }
 
 static void
 dispatch_external(struct service_rt *rt, struct conn *c)
 {
 	const struct service *svc = rt->svc;
+	struct sockaddr_storage local;
+	struct spawn_request req = {
+		.svc = svc,
+		.fd = c->fd,
+		.listening = c->l && c->fd == c->l->w.fd,
+		.local = conn_local(c, &local),
+		.remote = c->peer.ss_family != AF_UNSPEC ? (const struct sockaddr *)&c->peer : NULL,
+	};
 	struct spawn_error e;
 	struct child *ch;
 	int pidfd = -1;
 	pid_t pid;
 
 	/* A pidfd reports this child's exit alone (children.h). */
-	pid = spawn_handler(svc, &rt->spawn, c, &e,
+	pid = spawn_handler(&rt->spawn, &req, &e,
 			    children_watching(service_child_exited) ? &pidfd : NULL);
 	if (pid < 0) {
 		rt->refused[REFUSED_SPAWN]++;
 		spawn_note(rt, &e);
-		svclog_spawn_error(rt, &e);
 		spawn_backoff(c->l);
 		return;
 	}
@@ -181,40 +198,16 @@ dispatch_external(struct service_rt *rt, struct conn *c)
 		listener_pause(c->l, LISTENER_HELD);
 		guard_count(rt);
 	}
-	/* Reports what is known already (with a waiting clone, this child)
-	 * and keeps the settle timer running for children still in flight. */
-	spawn_settle();
-}
-
-/* spawn.c's word on a child: it reached exec (started), or a step before
- * failed. */
-void
-service_spawn_settled(pid_t pid, const struct spawn_error *e)
-{
-	struct child *ch = children_find(pid);
-	struct service_rt *rt;
-
-	if (!ch)
-		return;	/* no record (out of memory): reaped as unknown */
-	rt = ch->rt;
-	if (e->step) {
-		ch->exec_failed = true;
-		rt->refused[REFUSED_SPAWN]++;
-		spawn_note(rt, e);
-		svclog_spawn_error(rt, e);
-		return;
-	}
-	rt->started++;
-	notify_changed();
-	svclog_start(rt, ch);
+	dispatch_result(rt, ch, &e);
 }
 
 void
 service_dispatch(struct service_rt *rt, struct conn *c)
 {
-	/* type = internal: served in the loop (internal.c), which takes c->fd */
+	/* type = internal: served in the loop (internal.c), which takes c->fd;
+	 * tcpmux hands its named service's connection back to us */
 	if (rt->svc->internal)
-		internal_dispatch(rt, c);
+		internal_dispatch(rt, c, service_dispatch);
 	else
 		dispatch_external(rt, c);
 }
@@ -224,8 +217,6 @@ service_child_exited(struct child *ch, int status)
 {
 	struct service_rt *rt = ch->rt;
 
-	/* Its start (or failure to exec) is logged before its exit. */
-	spawn_settle();
 	rt->running--;
 	notify_changed();
 	if (ch->src_held)
@@ -233,7 +224,8 @@ service_child_exited(struct child *ch, int status)
 	if (ch->held)
 		listener_resume(ch->held, LISTENER_HELD);
 	if (!ch->exec_failed)
-		svclog_exit(rt, ch, status);
+		svclog_exit(rt->svc, ch->pid, ch->host, ch->port, status,
+			    (long long)(children_clock_us() - ch->start_us));
 }
 
 /* ---- the accept path ---- */
@@ -243,16 +235,12 @@ service_connection(struct service_rt *rt, struct listener *l, int fd,
 		   struct sockaddr_storage *peer, socklen_t peerlen)
 {
 	struct conn c = { .fd = fd, .l = l, .peerlen = peerlen };
-	enum refusal why;
 
 	memcpy(&c.peer, peer, peerlen);
 	c.port = addr_text((struct sockaddr *)peer, c.host, sizeof(c.host));
 	rt->accepted++;
 	banner_send(&rt->banner, fd, rt->svc->id);
-	why = service_admit(rt, &c);
-	if (why != REFUSED_NONE) {
-		rt->refused[why]++;
-		svclog_refused(rt, &c, why);
+	if (admit_check(rt, &c, settings) != REFUSED_NONE) {
 		banner_send(&rt->banner_fail, fd, rt->svc->id);
 	} else {
 		banner_send(&rt->banner_success, fd, rt->svc->id);
@@ -341,13 +329,9 @@ static void
 service_handoff(struct service_rt *rt, struct listener *l)
 {
 	struct conn c = { .fd = l->w.fd, .l = l };
-	enum refusal why;
 
 	c.peer.ss_family = AF_UNSPEC;
-	why = service_admit(rt, &c);
-	if (why != REFUSED_NONE) {
-		rt->refused[why]++;
-		svclog_refused(rt, &c, why);
+	if (admit_check(rt, &c, settings) != REFUSED_NONE) {
 		handoff_drop(l);
 		return;
 	}

@@ -1,7 +1,7 @@
 /* service: the runtime side of a configured service. One struct service_rt
  * per `struct service` of the configuration holds its listeners, its running
- * handlers and its counters. Every connection goes through service_admit()
- * (the single admission point: access rules and limits) and then
+ * handlers and its counters. Every connection goes through admit_check()
+ * (admit.h, the single admission point: access rules and limits) and then
  * service_dispatch() (an external handler via spawn.c, or a built-in). */
 #ifndef PORTIER_SERVICE_H
 #define PORTIER_SERVICE_H
@@ -16,6 +16,7 @@
 #include "config/config.h"
 #include "daemon/admit.h"
 #include "daemon/banner.h"
+#include "daemon/svclog.h"
 #include "base/base.h"
 #include "spawn/spawn.h"
 
@@ -43,12 +44,6 @@ struct conn {
 	socklen_t peerlen;
 	char host[INET6_ADDRSTRLEN];	/* the peer as text, "" when unknown; never a DNS name */
 	int port;
-};
-
-/* At most one message per interval, then a count of what was held back. */
-struct ratelimit {
-	uint64_t last_ms;
-	unsigned suppressed;
 };
 
 struct service_rt {
@@ -94,8 +89,6 @@ struct service_table {
 	const struct daemon_settings *settings;
 	struct service_retired *retired;	/* service_reload.c */
 };
-
-const char *service_refusal_name(enum refusal r);
 
 /* What the files say about svc now: DISABLED, SKIPPED, EXPIRED, TCPMUX, or
  * UNBOUND for a service that wants its listeners. */
@@ -157,15 +150,10 @@ void service_close_listeners(struct service_rt *rt);
 /* Whether this build can serve svc; false logs why at debug level. */
 bool service_servable(const struct service *svc);
 
-/* The single admission point for a connection: REFUSED_NONE or why not. */
-enum refusal service_admit(struct service_rt *rt, struct conn *c);
 /* Serves an admitted connection; the caller closes c->fd (nowait) unless
  * an internal service took it, which sets c->fd to -1. */
 void service_dispatch(struct service_rt *rt, struct conn *c);
 /* Called by the reaper for each exited handler of the service. */
 void service_child_exited(struct child *ch, int status);
-/* spawn_init()'s settled function: logs a handler's start, or its failure to
- * exec, and counts it. */
-void service_spawn_settled(pid_t pid, const struct spawn_error *e);
 
 #endif

@@ -176,7 +176,7 @@ ctl_disable(struct service_rt *rt, bool close_only, char *msg, size_t len)
 }
 
 int
-service_ctl(struct service_table *t, const struct config *cfg, enum service_ctl_op op,
+service_ctl(struct service_table *t, const struct config *cfg, enum control_cmd cmd,
 	    const char *id, unsigned long seconds, char *msg, size_t len)
 {
 	const struct service *svc = config_find(cfg, id);
@@ -186,16 +186,20 @@ service_ctl(struct service_table *t, const struct config *cfg, enum service_ctl_
 		snprintf(msg, len, "no service '%s'", id);
 		return -1;
 	}
-	switch (op) {
-	case SERVICE_CTL_ENABLE:
+	switch (cmd) {
+	case CONTROL_ENABLE:
 		return ctl_enable(t->rt[i], 0, msg, len);
-	case SERVICE_CTL_OPEN:
+	case CONTROL_OPEN:
 		return ctl_enable(t->rt[i], seconds ? seconds : 1, msg, len);
-	case SERVICE_CTL_DISABLE:
+	case CONTROL_DISABLE:
 		return ctl_disable(t->rt[i], false, msg, len);
-	case SERVICE_CTL_CLOSE:
+	case CONTROL_CLOSE:
 		return ctl_disable(t->rt[i], true, msg, len);
+	case CONTROL_STATUS:
+	case CONTROL_RELOAD:
+		break;
 	}
+	snprintf(msg, len, "not a service command");
 	return -1;
 }
 
@@ -229,7 +233,7 @@ service_json(const struct service_rt *rt, struct json *j)
 	json_int(j, "accepted", (long long)rt->accepted);
 	json_object_begin(j, "refused");
 	for (int r = REFUSED_NONE + 1; r < REFUSED_COUNT; r++) {
-		json_int(j, service_refusal_name(r), (long long)rt->refused[r]);
+		json_int(j, access_refusal_name(r), (long long)rt->refused[r]);
 		total += rt->refused[r];
 	}
 	json_object_end(j);
@@ -284,7 +288,7 @@ service_ctl_log(const struct service_table *t)
 		for (int k = REFUSED_NONE + 1; k < REFUSED_COUNT; k++) {
 			if (!rt->refused[k])
 				continue;
-			snprintf(n, sizeof(n), "%s=%lu", service_refusal_name(k), rt->refused[k]);
+			snprintf(n, sizeof(n), "%s=%lu", access_refusal_name(k), rt->refused[k]);
 			text_add(&r, n);
 		}
 		if (until) {

@@ -7,20 +7,17 @@
 
 #include <stddef.h>
 
+#include "base/base.h"
+
 struct config;
 struct json;
 struct service_table;
 
-enum service_ctl_op {
-	SERVICE_CTL_ENABLE,
-	SERVICE_CTL_OPEN,	/* enable until now + seconds */
-	SERVICE_CTL_DISABLE,
-	SERVICE_CTL_CLOSE,	/* end an open period early */
-};
-
-/* Applies op to the service id of cfg (t is cfg's table). Returns 0 with a
- * message for the admin in msg, or -1 with the error in msg. */
-int service_ctl(struct service_table *t, const struct config *cfg, enum service_ctl_op op,
+/* Applies a service command of the control protocol (CONTROL_ENABLE,
+ * CONTROL_OPEN until now + seconds, CONTROL_DISABLE, CONTROL_CLOSE: an open
+ * period ends early) to the service id of cfg (t is cfg's table). Returns 0
+ * with a message for the admin in msg, or -1 with the error in msg. */
+int service_ctl(struct service_table *t, const struct config *cfg, enum control_cmd cmd,
 		const char *id, unsigned long seconds, char *msg, size_t len);
 
 /* A "services" array member: one object per service. */

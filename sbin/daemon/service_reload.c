@@ -18,6 +18,7 @@
 #include "base/base.h"
 #include "daemon/internal.h"
 #include "daemon/listener.h"
+#include "daemon/nofile.h"
 #include "daemon/service.h"
 #include "daemon/service_reload.h"
 
@@ -172,6 +173,33 @@ plan_sockets(struct plan *p, size_t i, struct diag *errs)
 		p->ls[p->nls++] = l;
 	}
 	return 0;
+}
+
+/* The sockets the new configuration opens (those it keeps cost nothing)
+ * against RLIMIT_NOFILE, before the first is opened: a reload that could
+ * not open them all is refused with one line that says why. */
+static int
+plan_room(struct plan *p, struct diag *errs)
+{
+	size_t sockets = 0;
+	char err[256];
+
+	for (size_t i = 0; i < p->cfg->count; i++) {
+		const struct service *svc = &p->cfg->services[i];
+
+		if (service_state_of(svc) != SERVICE_UNBOUND)
+			continue;
+		for (size_t a = 0; a < service_naddrs(svc); a++) {
+			struct sockaddr_storage ss;
+
+			service_addr(svc, a, &ss);
+			sockets += !old_socket(p, svc->socktype, &ss);
+		}
+	}
+	if (nofile_room(sockets, err, sizeof(err)) == 0)
+		return 0;
+	diag_add(errs, DIAG_ERROR, NULL, 0, "%s", err);
+	return -1;
 }
 
 static int
@@ -359,6 +387,8 @@ service_reload(struct service_table *t, struct config *old, const struct config 
 		diag_add(errs, DIAG_ERROR, NULL, 0, "out of memory");
 		goto out;
 	}
+	if (plan_room(&p, errs) < 0)
+		goto out;
 	for (i = 0; i < cfg->count; i++) {
 		if (plan_service(&p, i, errs) < 0) {
 			p.first[i + 1] = p.nls;

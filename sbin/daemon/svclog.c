@@ -4,6 +4,7 @@
  * Every line also carries structured fields (log_fields) for the journal. */
 #include "autoconf.h"
 
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -12,57 +13,93 @@
 #include "spawn/spawn.h"
 #include "config/config.h"
 #include "base/base.h"
-#include "daemon/service.h"
 #include "daemon/svclog.h"
 
 /* At most one "cannot start handler" or "cannot accept" message per service
- * in this many ms; the others are counted and reported with the next one. */
-#define LOG_INTERVAL_MS 10000
-
-/* True when a message may go out now; *held gets the number held back. */
+ * in SVCLOG_INTERVAL_MS, a few refusals per reason; the others are counted
+ * and reported with the next one (or at the interval's end, by the caller).
+ * A flood of refusals from one client would otherwise write a line per
+ * connection (186,800 in 15 s): the status counters stay exact. */
 bool
-svclog_ratelimit(struct ratelimit *rl, unsigned *held)
+svclog_ratelimit_burst(struct ratelimit *rl, unsigned burst, unsigned long *held)
 {
 	uint64_t now = loop_now();
 
-	if (rl->last_ms && now - rl->last_ms < LOG_INTERVAL_MS) {
+	*held = 0;
+	if (rl->last_ms && now - rl->last_ms < SVCLOG_INTERVAL_MS) {
+		if (rl->sent < burst) {
+			rl->sent++;
+			return true;
+		}
 		rl->suppressed++;
 		return false;
 	}
+	*held = svclog_ratelimit_end(rl);
 	rl->last_ms = now ? now : 1;
-	*held = rl->suppressed;
-	rl->suppressed = 0;
+	rl->sent = 1;
 	return true;
 }
 
-static void
-host_text(char *buf, size_t len, const char *host, int port)
+bool
+svclog_ratelimit(struct ratelimit *rl, unsigned *held)
 {
-	if (strchr(host, ':'))
-		snprintf(buf, len, "[%s]:%d", host, port);
-	else
-		snprintf(buf, len, "%s:%d", host, port);
+	unsigned long n;
+	bool ok = svclog_ratelimit_burst(rl, 1, &n);
+
+	*held = n > UINT_MAX ? UINT_MAX : (unsigned)n;
+	return ok;
+}
+
+unsigned long
+svclog_ratelimit_end(struct ratelimit *rl)
+{
+	unsigned long n = rl->suppressed;
+
+	rl->suppressed = 0;
+	rl->sent = 0;
+	rl->last_ms = 0;
+	return n;
+}
+
+/* "HOST:PORT" into from when log_on_success or log_on_failure (m) asks for
+ * the host and it is known, with the journal's fields. */
+static void
+from_text(unsigned m, const char *host, int port, struct log_fields *f, char *from, size_t len)
+{
+	if (!(m & LOGF_HOST) || !host[0])
+		return;
+	f->remote_addr = host;
+	f->remote_port = port;
+	addr_join(host, port, from, len);
 }
 
 void
-svclog_start(struct service_rt *rt, const struct child *ch)
+svclog_start(const struct service *svc, pid_t pid, const char *host, int port)
 {
-	unsigned m = rt->svc->log_on_success;
-	struct log_fields f = { .service_id = rt->svc->id, .duration_usec = -1 };
-	char from[INET6_ADDRSTRLEN + 16] = "";
+	unsigned m = svc->log_on_success;
+	struct log_fields f = {
+		.event = LOG_EVENT_HANDLER_START, .service_id = svc->id, .duration_usec = -1,
+	};
+	char from[ADDR_NAME_MAX] = "";
 
 	if (!(m & (LOGF_PID | LOGF_HOST)))
 		return;
 	if (m & LOGF_PID)
-		f.handler_pid = ch->pid;
-	if ((m & LOGF_HOST) && ch->host[0]) {
-		f.remote_addr = ch->host;
-		f.remote_port = ch->port;
-		host_text(from, sizeof(from), ch->host, ch->port);
-	}
-	log_fields(LOG_INFO, &f, "%s: start%s%.0d%s%s", rt->svc->id,
+		f.handler_pid = pid;
+	from_text(m, host, port, &f, from, sizeof(from));
+	log_fields(LOG_INFO, &f, "%s: start%s%.0d%s%s", svc->id,
 		   f.handler_pid ? " pid " : "", f.handler_pid,
 		   from[0] ? " from " : "", from);
+}
+
+/* " duration 1.250s" when m asks for it and dur_us is known. */
+static void
+dur_text(unsigned m, long long dur_us, struct log_fields *f, char *buf, size_t len)
+{
+	if (!(m & LOGF_DURATION) || dur_us < 0)
+		return;
+	f->duration_usec = dur_us;
+	snprintf(buf, len, " duration %lld.%03llds", dur_us / 1000000, dur_us / 1000 % 1000);
 }
 
 static void
@@ -78,11 +115,14 @@ status_text(char *buf, size_t len, int status)
 }
 
 void
-svclog_exit(struct service_rt *rt, const struct child *ch, int status)
+svclog_exit(const struct service *svc, pid_t pid, const char *host, int port, int status,
+	    long long dur_us)
 {
-	unsigned m = rt->svc->log_on_success;
-	struct log_fields f = { .service_id = rt->svc->id, .duration_usec = -1 };
-	char st[64] = "", from[INET6_ADDRSTRLEN + 16] = "", dur[32] = "";
+	unsigned m = svc->log_on_success;
+	struct log_fields f = {
+		.event = LOG_EVENT_HANDLER_EXIT, .service_id = svc->id, .duration_usec = -1,
+	};
+	char st[64] = "", from[ADDR_NAME_MAX] = "", dur[32] = "";
 	int prio = LOG_INFO;
 
 	/* A crash is worth a line whatever log_on_success says. */
@@ -97,86 +137,85 @@ svclog_exit(struct service_rt *rt, const struct child *ch, int status)
 	if (m & LOGF_EXIT)
 		f.exit_status = st;
 	if (m & LOGF_PID)
-		f.handler_pid = ch->pid;
-	if ((m & LOGF_HOST) && ch->host[0]) {
-		f.remote_addr = ch->host;
-		f.remote_port = ch->port;
-		host_text(from, sizeof(from), ch->host, ch->port);
-	}
-	if (m & LOGF_DURATION) {
-		f.duration_usec = children_clock_us() - ch->start_us;
-		snprintf(dur, sizeof(dur), " duration %lld.%03llds", f.duration_usec / 1000000,
-			 f.duration_usec / 1000 % 1000);
-	}
-	log_fields(prio, &f, "%s: exit%s%.0d%s%s%s%s%s", rt->svc->id,
+		f.handler_pid = pid;
+	from_text(m, host, port, &f, from, sizeof(from));
+	dur_text(m, dur_us, &f, dur, sizeof(dur));
+	log_fields(prio, &f, "%s: exit%s%.0d%s%s%s%s%s", svc->id,
 		   f.handler_pid ? " pid " : "", f.handler_pid,
 		   from[0] ? " from " : "", from, f.exit_status ? " " : "",
 		   f.exit_status ? st : "", dur);
 }
 
 void
-svclog_internal(struct service_rt *rt, const char *event, const char *host, int port,
+svclog_internal(const struct service *svc, const char *event, const char *host, int port,
 		long long dur_us)
 {
-	unsigned m = rt->svc->log_on_success;
-	struct log_fields f = { .service_id = rt->svc->id, .duration_usec = -1 };
-	char from[INET6_ADDRSTRLEN + 16] = "", dur[32] = "";
+	unsigned m = svc->log_on_success;
+	struct log_fields f = {
+		.event = LOG_EVENT_INTERNAL, .service_id = svc->id, .duration_usec = -1,
+	};
+	char from[ADDR_NAME_MAX] = "", dur[32] = "";
 
 	/* PID and EXIT mean nothing here; HOST and DURATION as for handlers */
-	if ((m & LOGF_HOST) && host[0]) {
-		f.remote_addr = host;
-		f.remote_port = port;
-		host_text(from, sizeof(from), host, port);
-	}
-	if ((m & LOGF_DURATION) && dur_us >= 0) {
-		f.duration_usec = dur_us;
-		snprintf(dur, sizeof(dur), " duration %lld.%03llds", dur_us / 1000000,
-			 dur_us / 1000 % 1000);
-	}
+	from_text(m, host, port, &f, from, sizeof(from));
+	dur_text(m, dur_us, &f, dur, sizeof(dur));
 	if (!from[0] && !dur[0])
 		return;
-	log_fields(LOG_INFO, &f, "%s: %s internal%s%s%s", rt->svc->id, event,
+	log_fields(LOG_INFO, &f, "%s: %s internal%s%s%s", svc->id, event,
 		   from[0] ? " from " : "", from, dur);
 }
 
-void
-svclog_refused(struct service_rt *rt, const struct conn *c, enum refusal why)
+bool
+svclog_refused(const struct service *svc, const char *host, int port, enum refusal why,
+	       struct ratelimit *rl)
 {
-	unsigned m = rt->svc->log_on_failure;
+	unsigned m = svc->log_on_failure;
 	struct log_fields f = {
-		.service_id = rt->svc->id, .duration_usec = -1,
-		.refused_reason = service_refusal_name(why),
+		.event = LOG_EVENT_REFUSED, .service_id = svc->id, .duration_usec = -1,
+		.refused_reason = access_refusal_name(why),
 	};
-	char from[INET6_ADDRSTRLEN + 16] = "";
+	char from[ADDR_NAME_MAX] = "", held_text[64] = "";
+	unsigned long held;
 
 	if (!(m & (LOGF_HOST | LOGF_ATTEMPT)))
-		return;
-	if ((m & LOGF_HOST) && c->host[0]) {
-		f.remote_addr = c->host;
-		f.remote_port = c->port;
-		host_text(from, sizeof(from), c->host, c->port);
-	}
-	log_fields(LOG_NOTICE, &f, "%s: refused%s%s: %s", rt->svc->id,
-		   from[0] ? " connection from " : "", from, f.refused_reason);
+		return false;
+	if (!svclog_ratelimit_burst(rl, SVCLOG_REFUSED_BURST, &held))
+		return true;
+	if (held)
+		snprintf(held_text, sizeof(held_text), " (%lu similar messages suppressed)", held);
+	from_text(m, host, port, &f, from, sizeof(from));
+	log_fields(LOG_NOTICE, &f, "%s: refused%s%s: %s%s", svc->id,
+		   from[0] ? " connection from " : "", from, f.refused_reason, held_text);
+	return false;
 }
 
 void
-svclog_spawn_error(struct service_rt *rt, const struct spawn_error *e)
+svclog_refused_held(const struct service *svc, enum refusal why, unsigned long n)
 {
 	struct log_fields f = {
-		.service_id = rt->svc->id, .duration_usec = -1, .refused_reason = "spawn",
+		.service_id = svc->id, .duration_usec = -1,
+		.refused_reason = access_refusal_name(why),
+	};
+
+	log_fields(LOG_NOTICE, &f, "%s: refused: %s: %lu similar messages suppressed", svc->id,
+		   f.refused_reason, n);
+}
+
+void
+svclog_spawn_error(const struct service *svc, const struct spawn_error *e, unsigned held)
+{
+	struct log_fields f = {
+		.event = LOG_EVENT_SPAWN_FAILED, .service_id = svc->id, .duration_usec = -1,
+		.refused_reason = "spawn",
 	};
 	char held_text[64] = "";
-	unsigned held;
 
-	if (!svclog_ratelimit(&rt->exec_log, &held))
-		return;
 	if (held)
 		snprintf(held_text, sizeof(held_text), " (%u similar messages suppressed)", held);
 	if (!strcmp(e->step, "exec"))
-		log_fields(LOG_ERR, &f, "%s: exec %s: %s%s", rt->svc->id, rt->svc->server,
+		log_fields(LOG_ERR, &f, "%s: exec %s: %s%s", svc->id, svc->server,
 			   strerror(e->err), held_text);
 	else
-		log_fields(LOG_ERR, &f, "%s: cannot start %s: %s: %s%s", rt->svc->id,
-			   rt->svc->server, e->step, strerror(e->err), held_text);
+		log_fields(LOG_ERR, &f, "%s: cannot start %s: %s: %s%s", svc->id,
+			   svc->server, e->step, strerror(e->err), held_text);
 }

@@ -9,29 +9,25 @@
 #include <sys/types.h>
 #include <arpa/inet.h>
 #include <stdint.h>
+#include <sys/socket.h>
 
 #include "config/config.h"
 #include "base/base.h"
 
 /* spawn: starting a handler. Everything that needs malloc or NSS (argv, the
  * static environment, uid/gid/groups) is prepared at load time; per connection
- * the parent only formats a few addresses into a slot's fixed buffers and
- * starts the child with clone(CLONE_VM), whose code (spawn_child.c) does
- * nothing but raw system calls before execve(). portierd does not wait for
- * the exec: whether it happened comes later, through spawn_settle(). See
- * docs/architecture.md. */
+ * the parent formats the addresses into the environment and starts the child
+ * with clone(CLONE_VM | CLONE_VFORK): the child runs spawn_child.c on a stack
+ * of its own inside portierd's memory, and portierd sleeps until it has
+ * called execve() or exited, like vfork(). So when spawn_handler() returns,
+ * whether the handler started is known. See docs/architecture.md. */
 
 struct service;
-struct conn;
 
-/* Per-service, built by spawn_prepare(). */
+/* Per service, built by spawn_prepare(). */
 struct spawn_ctx {
-	char **envp;		/* the static part, NULL (a slot adds the rest) */
+	char **envp;		/* the static part, then room for a connection's */
 	size_t nstatic;
-	/* The child's calls that would change nothing (spawn.c's SKIP_*), decided at the service's first connection,
-	 * once portierd's own credentials and limits are final. */
-	unsigned int skip;
-	bool planned;
 };
 
 /* Why a handler did not start: the step that failed and its errno. */
@@ -40,53 +36,42 @@ struct spawn_error {
 	int err;
 };
 
-/* How a child started by spawn_handler() fared: e->step is NULL when it
- * reached execve() (the handler runs), else the step that failed and its
- * errno (the child exits with status 127). */
-typedef void (*spawn_settled_fn)(pid_t pid, const struct spawn_error *e);
+/* One start, built by the daemon for a connection or a hand-over. */
+struct spawn_request {
+	const struct service *svc;
+	int fd;				/* the connection, or the listening socket (wait) */
+	bool listening;			/* fd is a listener handed over: made blocking */
+	const struct sockaddr *local;	/* the address fd was reached on */
+	const struct sockaddr *remote;	/* the peer; NULL when unknown (wait mode) */
+};
 
-/* Once at start-up: the children's stacks and slots, whether credentials can
- * change, and the soft descriptor limit raised to the hard one (at most
- * 65,536) for the children's pidfds; handlers get the limit portierd was
- * started with. settled hears of every child, from spawn_settle(). */
-int spawn_init(spawn_settled_fn settled);
-/* Waits a moment for children still on their way to exec. */
-void spawn_exit(void);
+/* Once at start-up: whether credentials can change, and the soft descriptor
+ * limit raised to the hard one (at most 65,536) for the children's pidfds;
+ * handlers get the limit portierd was started with. */
+void spawn_init(void);
+
+/* A handler's PATH when neither env nor passenv gives one: systemd's default,
+ * so that a handler can run another program by name. */
+#define SPAWN_DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
 /* Builds envp from env, passenv (read from portierd's environment now),
- * SERVICE and PROTO (and LISTEN_FDS, LISTEN_FDNAMES for systemd activation). Returns -1 when out of memory. */
+ * SPAWN_DEFAULT_PATH when neither set PATH, SERVICE and PROTO (and LISTEN_FDS, LISTEN_FDNAMES for systemd activation),
+ * with room for a connection's entries. Returns -1 when out of memory. */
 int spawn_prepare(struct spawn_ctx *ctx, const struct service *svc);
 void spawn_release(struct spawn_ctx *ctx);
 
-/* Starts svc's handler with c->fd on descriptors 0, 1 and 2; with
- * `activation = systemd`, on descriptor 3 with /dev/null on 0-2 and
- * LISTEN_FDS=1, LISTEN_PID (the child's own pid, written by the child) and
- * LISTEN_FDNAMES=svc->id, as sd_listen_fds(3) expects. Returns the pid,
- * or -1 when no process could be created (e says why). The caller may close
- * c->fd at once. Whether the child reached exec is told later, to the
- * settled function, by a spawn_settle() call. With pidfd, *pidfd is the
- * child's pidfd (close-on-exec), or -1 when the kernel or the descriptor
- * limit gave none. */
-pid_t spawn_handler(const struct service *svc, struct spawn_ctx *ctx,
-		    const struct conn *c, struct spawn_error *e, int *pidfd);
-
-/* Reports (to settled) every child that has exec'd or exited since the last
- * call and frees its slot. Call it after recording a new child and before
- * handling a child's exit; it also runs from a timer while children are on
- * their way to exec. */
-void spawn_settle(void);
-
-/* Waits (a second at most) until no child is on its way to exec, settling
- * them: before anything a child reads (its service, its environment) is
- * freed or replaced. -1 when some still are. */
-int spawn_quiesce(void);
-
-/* Whether spawn_handler() returns before the child has exec'd (this
- * architecture has spawn_child.c's raw system calls), for --version. */
-bool spawn_concurrent(void);
-
-/* True when name is one of the variables portierd sets per connection. */
-int spawn_reserved_env(const char *name, size_t len);
+/* Starts r->svc's handler (ctx is its spawn_prepare()) with r->fd on
+ * descriptors 0, 1 and 2; with `activation = systemd`, on descriptor 3 with
+ * /dev/null on 0-2 and LISTEN_FDS=1, LISTEN_PID (the child's own pid) and
+ * LISTEN_FDNAMES=svc->id, as sd_listen_fds(3) expects. Returns the child's
+ * pid with e->step NULL once it has exec'd; when a step before failed, e
+ * says which and its errno, and the child (whose pid is returned too: it
+ * must be reaped) exits with status 127. -1 when no process could be
+ * created (e says why). The caller may close r->fd at once. With pidfd,
+ * *pidfd is the child's pidfd (close-on-exec), or -1 when the kernel or
+ * the descriptor limit gave none. */
+pid_t spawn_handler(struct spawn_ctx *ctx, const struct spawn_request *r,
+		    struct spawn_error *e, int *pidfd);
 
 /* children: the table of running handlers, keyed by pid. Insert, look-up and
  * remove are O(1) (a hash of chained records); records come from a free list

@@ -1,0 +1,42 @@
+#!/bin/sh
+# portierd's bind policy: a service whose port is taken is logged and
+# skipped while the others run; --strict makes any bind failure fatal; no
+# service bound at all is fatal.
+. "${top_srcdir:-../..}/tests/lib/lib.sh"
+pt_init
+
+set -- $(pt_ports 3)
+BUSY=$1 FREE=$2 ELSEWHERE=$3
+pt_hold_port 127.0.0.1 "$BUSY"
+
+for s in busy:$BUSY free:$FREE; do
+	pt_tcp_service "${s%%:*}" "${s#*:}" /bin/cat
+done
+
+# 192.0.2.1 (TEST-NET-1) is nobody's address, certainly not this host's
+(PT_BIND='"192.0.2.1", "127.0.0.1"'; pt_tcp_service elsewhere "$ELSEWHERE" /bin/cat)
+
+pt_start
+pt_assert_grep "elsewhere: cannot listen on 192\.0\.2\.1 port $ELSEWHERE/tcp: Cannot assign requested address" \
+	"$PT_LOG" "an address not on this host was not logged with its reason"
+out=$($PT_CLIENT tcp 127.0.0.1 "$ELSEWHERE" partly) || pt_fail "the service's other address does not answer"
+[ "$out" = partly ] || pt_fail "echo on the service's other address: '$out'"
+pt_assert_grep "busy: cannot listen on 127\.0\.0\.1 port $BUSY/tcp: Address already in use" \
+	"$PT_LOG" "the bind failure was not logged with its reason"
+out=$($PT_CLIENT tcp 127.0.0.1 "$FREE" ok) || pt_fail "the free service does not answer"
+[ "$out" = ok ] || pt_fail "free service echo: '$out'"
+pt_stop || pt_fail "portierd exit status on SIGTERM"
+
+# --strict: the same configuration is refused
+pt_run --strict
+rc=$?
+[ "$rc" -eq 1 ] || pt_fail "--strict with a bind failure: exit status $rc, expected 1"
+pt_assert_grep "strict" "$PT_LOG" "--strict: no message says why portierd stopped"
+
+# nothing bound at all
+rm "$PT_CONFD/free.conf" "$PT_CONFD/elsewhere.conf"
+pt_run
+rc=$?
+[ "$rc" -eq 1 ] || pt_fail "no service bound: exit status $rc, expected 1"
+pt_assert_grep "no service could be bound" "$PT_LOG" "no message for 'nothing bound'"
+exit 0

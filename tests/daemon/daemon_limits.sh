@@ -1,0 +1,65 @@
+#!/bin/sh
+# What a service's settings do to its handler: umask, nice, rlimit_files,
+# no_new_privileges, and the banners; as root also `groups` and `chroot`
+# (the handler and its libraries copied into a directory of the test).
+# Descriptors that portierd itself inherited never reach a handler.
+. "${top_srcdir:-../..}/tests/lib/lib.sh"
+pt_init
+
+set -- $(pt_ports 3)
+LIMITS=$1 BANNER=$2 CHROOT=$3
+printf 'hello banner\n' > "$PT_DIR/banner"
+printf 'welcome\n' > "$PT_DIR/banner_ok"
+chmod 644 "$PT_DIR/banner" "$PT_DIR/banner_ok"
+EXTRA=
+[ "$(id -u)" -eq 0 ] && getent group adm > /dev/null && EXTRA='groups = {"adm"}'
+
+pt_tcp_service limits "$LIMITS" "$PT_HANDLER" '"report"' 'umask = 027' 'nice = 7' \
+	'rlimit_files = 77' 'no_new_privileges = yes' "$EXTRA"
+pt_tcp_service banner "$BANNER" /bin/echo '"from the handler"' \
+	"banner = \"$PT_DIR/banner\"" "banner_success = \"$PT_DIR/banner_ok\""
+
+JAIL="$PT_DIR/jail"
+if [ "$(id -u)" -eq 0 ]; then
+	# the handler and every library it needs, at the same paths
+	mkdir -p "$JAIL/bin"
+	cp "$PT_HANDLER" "$JAIL/bin/handler"
+	: > "$JAIL/PORTIER_JAIL"
+	for lib in $(ldd "$PT_HANDLER" | grep -o '/[^ ]*'); do
+		mkdir -p "$JAIL$(dirname "$lib")"
+		cp "$lib" "$JAIL$lib"
+	done
+	pt_tcp_service jailed "$CHROOT" /bin/handler '"report"' "chroot = \"$JAIL\""
+fi
+
+# a descriptor portierd inherits (fd 7) must not reach handlers
+exec 7> "$PT_DIR/leak"
+pt_start
+exec 7>&-
+
+R="$PT_DIR/report.out"
+$PT_CLIENT tcp 127.0.0.1 "$LIMITS" > "$R" || pt_fail "connection"
+expect() { pt_assert_grep "$1" "$R" "limits: expected '$1'"; }
+expect '^umask=027$'
+expect '^nice=7$'
+expect '^nofile=77/77$'
+expect '^NoNewPrivs=1$'
+expect '^fds=0,1,2,$'
+if [ -n "$EXTRA" ]; then
+	expect "^groups=.*\\b$(getent group adm | cut -d: -f3),"
+fi
+
+out=$($PT_CLIENT tcp 127.0.0.1 "$BANNER") || pt_fail "banner connection"
+[ "$out" = "hello banner
+welcome
+from the handler" ] || pt_fail "banners: got '$out'"
+
+if [ "$(id -u)" -eq 0 ]; then
+	$PT_CLIENT tcp 127.0.0.1 "$CHROOT" > "$R" || pt_fail "chroot connection"
+	expect '^jailed=1$'
+	expect '^cwd=/$'
+	expect "^uid=$(id -u nobody)\$"
+fi
+
+pt_stop || pt_fail "portierd exit status"
+exit 0

@@ -1,0 +1,387 @@
+# lib.sh: the one shell library of the tests: portierd's integration tests
+# (pt_init, then a daemon), its control commands, and portierctl's commands
+# without a daemon (pt_cmd_init). Source it first thing:
+#
+#   . "${top_srcdir:-../..}/tests/lib/lib.sh"
+#
+# Environment (set by Makefile.am's TESTS_ENVIRONMENT): PORTIERD, PORTIERCTL,
+# REGISTRY, top_srcdir, top_builddir. Exit codes follow automake: 0 pass,
+# 1 fail, 77 skip, 99 hard error.
+#
+# Variables after pt_init:
+#   PT_DIR       a fresh temporary directory (removed at exit)
+#   PT_CONFD     $PT_DIR/conf.d, where pt_conf writes
+#   PT_LOG       portierd's log (stderr of the foreground daemon)
+#   PT_PID       the running portierd's pid (after pt_start)
+#   PT_HANDLER   the test handler program (tests/lib/handler.c)
+#   PT_CLIENT    python3 tests/lib/client.py (tcp, udp, flood, freeport, ready)
+#
+# Functions:
+#   pt_init                 temp dir, traps: portierd is always stopped
+#   pt_fail MSG / pt_skip MSG / pt_error MSG   end the test (1 / 77 / 99)
+#   pt_ports N              N free ports (TCP and UDP, 127.0.0.1 and ::1)
+#   pt_conf NAME <<EOF      writes $PT_CONFD/NAME.conf from stdin
+#   pt_start [ARGS]         portierd -f -c $PT_CONFD -r $REGISTRY ARGS in the
+#                           background, logging to $PT_LOG; waits until ready
+#                           (its control socket is in $PT_DIR, never the
+#                           system's; a --control-socket in ARGS wins)
+#   pt_wait_log REGEX [SECS]   until REGEX appears in $PT_LOG (default 10 s)
+#   pt_wait_count REGEX N [SECS]   until N lines of $PT_LOG match REGEX
+#   pt_run [ARGS]           portierd -f … ARGS expected to exit by itself: runs it
+#                           (at most 10 s, then killed: status 124), log to $PT_LOG
+#   pt_stop                 SIGTERM, waits (bounded); returns portierd's status
+#   pt_fd_count [PID]       open descriptors of PID (default $PT_PID)
+#   pt_zombies [PID]        zombie children of PID
+#   pt_wait_zombies [PID]   waits (bounded) until PID has no zombie, echoes count
+#   pt_ipv6                 true when ::1 is usable
+#   pt_loopback             PT_HOSTS: 127.0.0.1, and ::1 when usable; PT_BIND:
+#                           the same as a bind list ("127.0.0.1", "::1")
+#   pt_service ID KIND PORT SERVER [ARGS [OPTION...]]   a service ID of KIND
+#                           tcp, tcp-wait or udp on PORT of 127.0.0.1 (of
+#                           PT_BIND when set) that runs SERVER with server_args
+#                           ARGS ('"a", "b"'), with extra option lines
+#   pt_tcp_service ID PORT SERVER [ARGS [OPTION...]]   pt_service ID tcp ...
+#   pt_udp_service ID PORT SERVER [ARGS [OPTION...]]   pt_service ID udp ...
+#   pt_internal ID NAME PORT [OPTION...]   an internal service NAME (echo,
+#                           daytime…) as ID on PORT of 127.0.0.1 (of every
+#                           PT_HOSTS address when PT_BIND is set), with extra
+#                           option lines
+#   pt_assert_grep REGEX FILE MSG   fail with MSG (and the file) unless it matches
+#   pt_bg CMD [ARGS]        runs CMD in the background, killed at exit
+#   pt_hold_port HOST PORT  a background TCP listener that keeps PORT busy
+#
+# Runtime control (tests/daemon/control_*.sh):
+#   PT_CTL                  the control socket, $PT_DIR/control (after pt_start_ctl)
+#   pt_start_ctl [ARGS]     pt_start, then waits for the control socket
+#   pt_ctl ARGS             portierctl -s $PT_CTL ARGS
+#   pt_echo ID PORT [OPTION...]   an internal echo service ID on 127.0.0.1:PORT
+#   pt_answers PORT         true when 127.0.0.1:PORT echoes
+#
+# portierctl's commands without a daemon (tests/ctl/): a failed check is
+# reported and counted, not fatal, so that one run shows every broken check;
+# the test ends with `exit $PT_FAILED`.
+#   pt_cmd_init COMMAND     temp dir $PT_DIR (removed at exit); COMMAND is the
+#                           portierctl subcommand under test
+#   pt_cmd RC [ARGS]        portierctl COMMAND ARGS must exit with RC; its
+#                           stdout and stderr are in $PT_DIR/out and $PT_DIR/err
+#   pt_has out|err REGEX    a line of the last stdout or stderr matches
+#   pt_lines [out|err] N    the last stdout (by default) or stderr has N lines
+#   pt_cmd_fail MSG         reports MSG and the last output; PT_FAILED=1
+# Every wait is bounded in tries and time.
+
+set -u
+
+: "${top_srcdir:=../..}"
+: "${top_builddir:=../..}"
+: "${PORTIERD:=$top_builddir/sbin/portierd}"
+: "${PORTIERCTL:=$top_builddir/sbin/portierctl}"
+: "${REGISTRY:=$top_srcdir/services.db}"
+PT_HANDLER="$top_builddir/tests/lib/handler"
+PT_CLIENT="python3 $top_srcdir/tests/lib/client.py"
+PT_PID=
+PT_DIR=
+PT_BG=
+PT_CTL=
+PT_CMD=
+PT_FAILED=0
+
+pt_fail() {
+	echo "FAIL: $*" >&2
+	if [ -n "$PT_DIR" ] && [ -s "$PT_DIR/portierd.log" ]; then
+		echo "--- portierd log (last 40 lines) ---" >&2
+		tail -n 40 "$PT_DIR/portierd.log" >&2
+	fi
+	exit 1
+}
+
+pt_skip() {
+	echo "SKIP: $*" >&2
+	exit 77
+}
+
+pt_error() {
+	echo "ERROR: $*" >&2
+	exit 99
+}
+
+pt_cleanup() {
+	for p in $PT_BG; do
+		kill -TERM "$p" 2>/dev/null
+	done
+	if [ -n "$PT_PID" ] && kill -0 "$PT_PID" 2>/dev/null; then
+		kill -TERM "$PT_PID" 2>/dev/null
+		for _ in $(seq 50); do
+			kill -0 "$PT_PID" 2>/dev/null || break
+			sleep 0.1
+		done
+		kill -KILL "$PT_PID" 2>/dev/null
+	fi
+	[ -n "$PT_DIR" ] && rm -rf "$PT_DIR"
+}
+
+# pt_tmpdir: $PT_DIR, removed at exit with whatever the test started.
+pt_tmpdir() {
+	PT_DIR=$(mktemp -d "${TMPDIR:-/tmp}/portier-test.XXXXXX") || pt_error "mktemp"
+	chmod 755 "$PT_DIR"
+	trap pt_cleanup EXIT
+	trap 'exit 99' INT TERM HUP
+}
+
+pt_init() {
+	[ -x "$PORTIERD" ] || pt_error "no portierd at $PORTIERD"
+	[ -x "$PT_HANDLER" ] || pt_error "no test handler at $PT_HANDLER"
+	command -v python3 >/dev/null || pt_skip "python3 is needed"
+	# As root, portierd refuses files that others own or may write
+	# (StrictModes): the test's files are root's and 644, and the registry
+	# is used from a copy, wherever the source tree lives.
+	umask 022
+	pt_tmpdir
+	PT_CONFD="$PT_DIR/conf.d"
+	PT_LOG="$PT_DIR/portierd.log"
+	mkdir "$PT_CONFD"
+	cp "$REGISTRY" "$PT_DIR/services.db" || pt_error "cannot copy $REGISTRY"
+	REGISTRY="$PT_DIR/services.db"
+}
+
+pt_ports() {
+	$PT_CLIENT freeport "${1:-1}" || pt_error "no free port"
+}
+
+pt_conf() {
+	cat > "$PT_CONFD/$1.conf"
+}
+
+pt_ipv6() {
+	python3 -c 'import socket; s = socket.socket(socket.AF_INET6); s.bind(("::1", 0))' 2>/dev/null
+}
+
+pt_internal() {
+	local id=$1 name=$2 port=$3 opt
+
+	shift 3
+	{
+		echo "service $id {"
+		echo "	type = internal"
+		echo "	name = $name"
+		echo "	port = $port"
+		echo "	bind = { ${PT_BIND:-\"127.0.0.1\"} }"
+		for opt in "$@"; do
+			echo "	$opt"
+		done
+		echo "}"
+	} > "$PT_CONFD/$(echo "$id" | tr / _).conf"
+}
+
+# pt_service ID KIND PORT SERVER [ARGS [OPTION...]]: a section for service
+# ID in $PT_CONFD/ID.conf ('/' in ID becomes '_'), on PORT of $PT_BIND
+# (127.0.0.1). KIND is tcp (stream, nowait), tcp-wait (stream, wait) or udp
+# (dgram, wait). ARGS is server_args' list as written in the file
+# ('"a", "b"'; empty: no server_args), each OPTION one more line. Written
+# with printf: a backslash in ARGS or an OPTION reaches the file as it is.
+pt_service() {
+	local id=$1 kind=$2 port=$3 server=$4 args=${5:-} stype proto waits opt
+
+	case $kind in
+	tcp)		stype=stream proto=tcp waits=no ;;
+	tcp-wait)	stype=stream proto=tcp waits=yes ;;
+	udp)		stype=dgram proto=udp waits=yes ;;
+	*)		pt_error "pt_service $id: no kind '$kind'" ;;
+	esac
+	shift 4
+	[ $# -gt 0 ] && shift
+	{
+		printf 'service %s {\n' "$id"
+		printf '\tsocket_type = %s\n\tprotocol = %s\n\twait = %s\n' "$stype" "$proto" "$waits"
+		printf '\tport = %s\n' "$port"
+		printf '\tbind = { %s }\n' "${PT_BIND:-\"127.0.0.1\"}"
+		printf '\tserver = "%s"\n' "$server"
+		[ -z "$args" ] || printf '\tserver_args = { %s }\n' "$args"
+		for opt in "$@"; do
+			printf '\t%s\n' "$opt"
+		done
+		printf '}\n'
+	} > "$PT_CONFD/$(echo "$id" | tr / _).conf"
+}
+
+# pt_tcp_service ID PORT SERVER [ARGS [OPTION...]]: pt_service ID tcp ...
+pt_tcp_service() {
+	local id=$1
+
+	shift
+	pt_service "$id" tcp "$@"
+}
+
+# pt_udp_service ID PORT SERVER [ARGS [OPTION...]]: pt_service ID udp ...
+pt_udp_service() {
+	local id=$1
+
+	shift
+	pt_service "$id" udp "$@"
+}
+
+pt_loopback() {
+	PT_HOSTS=127.0.0.1
+	PT_BIND='"127.0.0.1"'
+	if pt_ipv6; then
+		PT_HOSTS="$PT_HOSTS ::1"
+		PT_BIND="$PT_BIND, \"::1\""
+	fi
+}
+
+pt_wait_log() {
+	local tries=$(( ${2:-10} * 10 ))
+
+	for _ in $(seq "$tries"); do
+		grep -Eq -- "$1" "$PT_LOG" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+pt_wait_count() {
+	local tries=$(( ${3:-10} * 10 ))
+
+	for _ in $(seq "$tries"); do
+		[ "$(grep -Ec -- "$1" "$PT_LOG" 2>/dev/null)" -ge "$2" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+pt_start() {
+	: > "$PT_LOG"
+	"$PORTIERD" -f -c "$PT_CONFD" -r "$REGISTRY" --control-socket "$PT_DIR/control" "$@" \
+		>> "$PT_LOG" 2>&1 &
+	PT_PID=$!
+	for _ in $(seq 100); do
+		grep -q "started" "$PT_LOG" && return 0
+		kill -0 "$PT_PID" 2>/dev/null || pt_fail "portierd exited during start-up"
+		sleep 0.1
+	done
+	pt_fail "portierd not ready after 10 s"
+}
+
+pt_run() {
+	timeout 10 "$PORTIERD" -f -c "$PT_CONFD" -r "$REGISTRY" --control-socket "$PT_DIR/control" \
+		"$@" > "$PT_LOG" 2>&1
+}
+
+pt_stop() {
+	local rc
+
+	[ -n "$PT_PID" ] || return 0
+	kill -TERM "$PT_PID" 2>/dev/null
+	for _ in $(seq 100); do
+		kill -0 "$PT_PID" 2>/dev/null || break
+		sleep 0.1
+	done
+	kill -0 "$PT_PID" 2>/dev/null && pt_fail "portierd did not stop on SIGTERM"
+	wait "$PT_PID"
+	rc=$?
+	PT_PID=
+	return $rc
+}
+
+pt_fd_count() {
+	ls "/proc/${1:-$PT_PID}/fd" | wc -l
+}
+
+pt_zombies() {
+	ps -o stat= --ppid "${1:-$PT_PID}" | grep -c '^Z' || true
+}
+
+pt_wait_zombies() {
+	local n
+
+	for _ in $(seq 50); do
+		n=$(pt_zombies "$@")
+		[ "$n" -eq 0 ] && break
+		sleep 0.1
+	done
+	echo "$n"
+}
+
+pt_assert_grep() {
+	grep -Eq -- "$1" "$2" || { echo "--- $2 ---" >&2; cat "$2" >&2; pt_fail "$3"; }
+}
+
+pt_bg() {
+	"$@" &
+	PT_BG="$PT_BG $!"
+}
+
+pt_hold_port() {
+	pt_bg python3 -c 'import socket, sys, time
+s = socket.socket(socket.AF_INET6 if ":" in sys.argv[1] else socket.AF_INET)
+s.bind((sys.argv[1], int(sys.argv[2])))
+s.listen()
+open(sys.argv[3], "w").close()
+time.sleep(120)' "$1" "$2" "$PT_DIR/held.$2"
+	for _ in $(seq 100); do
+		[ -e "$PT_DIR/held.$2" ] && return 0
+		sleep 0.1
+	done
+	pt_error "could not occupy port $2"
+}
+
+pt_start_ctl() {
+	PT_CTL="$PT_DIR/control"
+	pt_start --control-socket "$PT_CTL" "$@"
+	for _ in $(seq 50); do
+		[ -S "$PT_CTL" ] && return 0
+		sleep 0.1
+	done
+	pt_fail "no control socket at $PT_CTL"
+}
+
+pt_ctl() {
+	"$PORTIERCTL" -s "$PT_CTL" "$@"
+}
+
+pt_echo() {
+	local id=$1 port=$2
+
+	shift 2
+	pt_internal "$id" echo "$port" "$@"
+}
+
+pt_answers() {
+	[ "$($PT_CLIENT tcp 127.0.0.1 "$1" ping 2>/dev/null)" = ping ]
+}
+
+pt_cmd_init() {
+	PT_CMD=$1
+	[ -x "$PORTIERCTL" ] || pt_error "$PORTIERCTL: not built"
+	[ -r "$REGISTRY" ] || pt_error "$REGISTRY: not readable"
+	pt_tmpdir
+	: > "$PT_DIR/out"
+	: > "$PT_DIR/err"
+}
+
+pt_cmd_fail() {
+	echo "FAIL: $*"
+	sed 's/^/  stdout: /' "$PT_DIR/out"
+	sed 's/^/  stderr: /' "$PT_DIR/err"
+	PT_FAILED=1
+}
+
+pt_cmd() {
+	local want=$1 rc
+
+	shift
+	"$PORTIERCTL" "$PT_CMD" "$@" > "$PT_DIR/out" 2> "$PT_DIR/err"
+	rc=$?
+	[ "$rc" = "$want" ] || pt_cmd_fail "$PT_CMD $*: exit $rc, expected $want"
+}
+
+pt_has() {
+	grep -Eq -- "$2" "$PT_DIR/$1" || pt_cmd_fail "$1 has no line matching /$2/"
+}
+
+pt_lines() {
+	local n
+
+	[ $# -eq 1 ] && set -- out "$1"
+	n=$(wc -l < "$PT_DIR/$1")
+	[ "$n" -eq "$2" ] || pt_cmd_fail "$1 has $n lines, expected $2"
+}
