@@ -34,7 +34,7 @@ static const struct ctl_option_help convert_options[] = {
 
 const struct ctl_help ctl_convert_help = {
 	"convert", "--from-xinetd PATH | --from-inetd FILE\n"
-	"[--out DIR] [--force] [--prefix P] [--no-host-checks] [-r FILE]...",
+	"[--out DIR] [--force] [--prefix P] [--no-host-checks]\n[-r FILE]...",
 	"turn an xinetd or inetd configuration into conf.d files", convert_options,
 };
 #define STDOUT_NAME "(standard output)"
