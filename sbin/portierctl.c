@@ -20,6 +20,7 @@ static const struct {
 	{ ctl_disable, &ctl_disable_help },
 	{ ctl_open, &ctl_open_help },
 	{ ctl_close, &ctl_close_help },
+	{ ctl_audit, &ctl_audit_help },
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

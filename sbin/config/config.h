@@ -282,6 +282,23 @@ struct config *config_verify_load(const char *dir, const char *const *registries
 				  size_t nregistries, bool insecure, struct registry **reg,
 				  struct diag *d);
 
+/* config_cleartext.c: login and mail protocols that carry secrets in clear
+ * text (telnet, ftp, rsh/rlogin/rexec, pop3, imap), and who reaches them. */
+bool config_cleartext_name(const char *name);		/* "telnet" */
+bool config_cleartext_port(unsigned port, int protocol);	/* 23, IPPROTO_TCP */
+bool config_cleartext(const struct service *svc);	/* by name or port */
+/* 127.0.0.0/8 or ::1; addr in network byte order (4 or 16 bytes). */
+bool config_addr_loopback(int family, const uint8_t *addr);
+/* Every address, or at least one that is not loopback. */
+bool config_binds_public(const struct service *svc);
+/* only_from and no_access turn nobody away by address. */
+bool config_admits_everyone(const struct service *svc);
+/* only_from lets in loopback addresses and nothing else. */
+bool config_admits_loopback_only(const struct service *svc);
+/* A warning in d ("FILE:LINE: ...") for every enabled clear-text service
+ * on a public address that admits everyone (portierd's loads, check). */
+void config_check_cleartext(const struct config *cfg, struct diag *d);
+
 /* config_value: parsers for the value syntaxes of portier.conf (numbers,
  * addresses, times, sizes). Pure functions of their input: no NSS, no
  * files, so the unit tests can drive every branch. Used by the option

@@ -96,8 +96,10 @@ config_verify_load(const char *dir, const char *const *files, size_t nfiles, boo
 	for (size_t i = 0; i < nfiles; i++)
 		registry_load(*regp, files[i], true, d);
 	cfg = config_load(dir, *regp, 0, d);
-	if (cfg)
+	if (cfg) {
 		check_expiry(cfg, d);
+		config_check_cleartext(cfg, d);
+	}
 	if (cfg && d->errors) {		/* the registry's, or StrictModes' */
 		config_free(cfg);
 		cfg = NULL;

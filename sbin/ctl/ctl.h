@@ -41,7 +41,7 @@ int ctl_usage_error(const struct ctl_help *h, const char *fmt, ...)
 
 extern const struct ctl_help ctl_check_help, ctl_convert_help, ctl_list_help,
 	ctl_lookup_help, ctl_status_help, ctl_reload_help, ctl_enable_help,
-	ctl_disable_help, ctl_open_help, ctl_close_help;
+	ctl_disable_help, ctl_open_help, ctl_close_help, ctl_audit_help;
 
 int ctl_check(int argc, char *argv[]);
 int ctl_convert(int argc, char *argv[]);
@@ -57,6 +57,11 @@ const char *const *ctl_registries(const char *cmd, const char **files, size_t *n
 				  char ***owned);
 /* ctl_control.c: the control socket's client. */
 void ctl_set_socket(const char *path);
+struct control_request;
+/* The parsed reply to rq, or NULL; "portierd is not running" is not
+ * reported (audit goes on without it), other failures are. */
+struct json_value *ctl_ask_quiet(const struct control_request *rq);
+int ctl_audit(int argc, char *argv[]);
 int ctl_status(int argc, char *argv[]);
 int ctl_reload(int argc, char *argv[]);
 int ctl_enable(int argc, char *argv[]);

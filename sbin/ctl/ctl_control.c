@@ -22,6 +22,8 @@
 #define REPLY_TIMEOUT_S 60
 
 static const char *socket_path = PORTIER_RUNDIR "/control";
+/* ctl_ask_quiet(): portierd not running is an answer, not an error. */
+static bool quiet;
 
 void
 ctl_set_socket(const char *path)
@@ -72,10 +74,10 @@ connect_daemon(void)
 	    connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
 		int err = errno;
 
-		if (err == ENOENT || err == ECONNREFUSED)
+		if ((err == ENOENT || err == ECONNREFUSED) && !quiet)
 			fprintf(stderr, "portierctl: portierd is not running (no control socket at "
 				"%s: %s)\n", socket_path, strerror(err));
-		else
+		else if (err != ENOENT && err != ECONNREFUSED)
 			fprintf(stderr, "portierctl: %s: %s\n", socket_path, strerror(err));
 		if (fd >= 0)
 			close(fd);
@@ -161,6 +163,17 @@ ask(const struct control_request *rq, char **raw)
 		text = NULL;
 	}
 	free(text);
+	return v;
+}
+
+struct json_value *
+ctl_ask_quiet(const struct control_request *rq)
+{
+	struct json_value *v;
+
+	quiet = true;
+	v = ask(rq, NULL);
+	quiet = false;
 	return v;
 }
 

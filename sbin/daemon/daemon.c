@@ -41,6 +41,7 @@
 #include "daemon/nofile.h"
 #include "daemon/notify.h"
 #include "daemon/pidfile.h"
+#include "daemon/process.h"
 #include "daemon/service.h"
 #include "daemon/service_reload.h"
 
@@ -67,29 +68,6 @@ daemon_pidfile_default(bool foreground)
 	if (foreground || geteuid() != 0)
 		return NULL;
 	return PORTIER_RUNDIR "/portierd.pid";
-}
-
-/* Descriptors 0-2 must be open, or the first socket would become "stdin" and
- * be handed to handlers by accident. */
-static int
-stdio_ensure(void)
-{
-	for (int fd = 0; fd < 3; fd++) {
-		int n;
-
-		if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
-			continue;
-		n = open("/dev/null", O_RDWR);
-		if (n < 0) {
-			logerr(LOG_ERR, "/dev/null");
-			return -1;
-		}
-		if (n != fd) {
-			close(n);
-			return -1;
-		}
-	}
-	return 0;
 }
 
 static void
@@ -173,6 +151,7 @@ load_files(char *const *files, struct diag *errs)
 		registry_load(reg, files[i], false, errs);
 	cfg = config_load_cached(d.confdir, reg, 0, d.cache, errs);
 	registry_free(reg);
+	config_check_cleartext(cfg, errs);
 	if (cfg && errs->errors) {
 		config_free(cfg);
 		cfg = NULL;
@@ -214,57 +193,6 @@ out:
 	diag_free(&dg);
 	heap_release();
 	return rc;
-}
-
-/* Detaches: fork, new session, fork again (never a session leader, so never a
- * controlling terminal), chdir /, stdio on /dev/null. The first process waits
- * until the daemon reports ready through *ready_fd (or dies), so that its exit
- * status tells whether portierd is running. */
-static int
-daemonize(int *ready_fd)
-{
-	int p[2], null;
-	pid_t pid;
-
-	if (pipe2(p, O_CLOEXEC) < 0) {
-		logerr(LOG_ERR, "pipe");
-		return -1;
-	}
-	pid = fork();
-	if (pid < 0) {
-		logerr(LOG_ERR, "fork");
-		return -1;
-	}
-	if (pid > 0) {
-		char c;
-		ssize_t n;
-
-		close(p[1]);
-		while ((n = read(p[0], &c, 1)) < 0 && errno == EINTR)
-			;
-		if (n != 1)
-			fprintf(stderr, "portierd: failed to start; see the system log\n");
-		_exit(n == 1 ? DAEMON_EXIT_OK : DAEMON_EXIT_FAIL);
-	}
-	close(p[0]);
-	if (setsid() < 0)
-		_exit(DAEMON_EXIT_FAIL);
-	pid = fork();
-	if (pid < 0)
-		_exit(DAEMON_EXIT_FAIL);
-	if (pid > 0)
-		_exit(DAEMON_EXIT_OK);
-	if (chdir("/") < 0)
-		_exit(DAEMON_EXIT_FAIL);
-	null = open("/dev/null", O_RDWR | O_CLOEXEC);
-	if (null < 0)
-		_exit(DAEMON_EXIT_FAIL);
-	for (int fd = 0; fd < 3; fd++)
-		if (dup2(null, fd) < 0)
-			_exit(DAEMON_EXIT_FAIL);
-	close(null);
-	*ready_fd = p[1];
-	return 0;
 }
 
 /* Before detaching, while stderr is still the caller's: a missing syslog
@@ -435,40 +363,12 @@ on_signal(struct watcher *w, uint32_t events)
 		daemon_state_log(&d.st, &d.table);
 }
 
-/* A signal ignored by whoever started us stays ignored in every handler we
- * exec (shells ignore SIGINT and SIGQUIT in background jobs): reset them all
- * once here, so that a child only has to clear its signal mask. */
-static int
-signals_reset(void)
-{
-	/* An all-zero kernel sigaction is SIG_DFL, no flags, empty mask, in
-	 * every architecture's layout; this is larger than any of them. */
-	static const unsigned char dfl[64];
-	struct sigaction sa;
-
-	for (int sig = 1; sig < NSIG; sig++) {
-		if (sig == SIGKILL || sig == SIGSTOP)
-			continue;
-		/* glibc refuses the signals it reserves for itself (between 31
-		 * and SIGRTMIN); portierd never uses them. */
-		if (sig > 31 && sig < SIGRTMIN) {
-			syscall(SYS_rt_sigaction, sig, dfl, NULL, (size_t)(NSIG - 1) / 8);
-			continue;
-		}
-		if (sigaction(sig, NULL, &sa) < 0)
-			continue;
-		if (sa.sa_handler == SIG_IGN && signal(sig, SIG_DFL) == SIG_ERR)
-			return -1;
-	}
-	return 0;
-}
-
 static int
 signals_block(void)
 {
 	sigset_t block;
 
-	if (signals_reset() < 0) {
+	if (process_signals_reset() < 0) {
 		logerr(LOG_ERR, "signal dispositions");
 		return -1;
 	}
@@ -502,7 +402,7 @@ signals_watch(void)
 
 /* portierd's own descriptors (epoll, the control socket) come before the
  * listeners: a configuration with more sockets than the limit allows must
- * never leave it without them. Both survive daemonize()'s forks. The
+ * never leave it without them. Both survive process_daemonize()'s forks. The
  * signalfd cannot: epoll would wait for it on the queue of the process
  * that added it, never woken by the daemon's own signals. It is made after
  * the forks, out of the descriptors daemon_room() keeps free. */
@@ -595,7 +495,7 @@ daemon_start(const struct daemon_opts *o)
 	int ready = -1;
 
 	log_choose(o);
-	if (!o->foreground && daemonize(&ready) < 0)
+	if (!o->foreground && process_daemonize(&ready) < 0)
 		return -1;
 	if (signals_watch() < 0 || service_table_start(&d.table) < 0)
 		return -1;
@@ -623,7 +523,7 @@ daemon_run(const struct daemon_opts *o)
 	d.journal_stream = log_stderr_is_journal();
 	d.opts = o;
 	daemon_state_init(&d.st, NULL);
-	if (stdio_ensure() < 0 || daemon_load(o) < 0)
+	if (process_stdio_ensure() < 0 || daemon_load(o) < 0)
 		goto out;
 	d.pidfile = o->pidfile ? o->pidfile : daemon_pidfile_default(o->foreground);
 	if (d.pidfile && pidfile_prepare(d.pidfile) < 0) {

@@ -80,6 +80,30 @@ spawn_init(void)
 	raise_nofile();
 }
 
+/* A handler gets a process group of its own, so that signals meant for
+ * portierd's group (a terminal's ^C) never reach it. It also needs a session
+ * of its own when portierd has a controlling terminal (started in the
+ * foreground from one): then it cannot open /dev/tty and reach that terminal
+ * (TIOCSTI). Without one, a new session buys nothing and costs much: it is a
+ * new scheduler autogroup, and the child moved into it before exec waits for
+ * a time slice while portierd waits for the child (docs/performance.md: at 8
+ * clients 0.35 of the vfork loop's rate with setsid(), 0.92 with setpgid()).
+ * Asked at the first spawn, once portierd has detached or not. */
+static bool
+needs_session(void)
+{
+	static int ctty = -1;
+
+	if (ctty < 0) {
+		int fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
+
+		ctty = fd >= 0;
+		if (fd >= 0)
+			close(fd);
+	}
+	return ctty;
+}
+
 /* Whether the first len bytes of name are one of the n names. */
 static bool
 names_have(const char *const *names, size_t n, const char *name, size_t len)
@@ -313,6 +337,7 @@ spawn_handler(struct spawn_ctx *ctx, const struct spawn_request *r,
 		.nofile = nofile_raised ? &nofile : NULL,
 		.fd = r->fd,
 		.clear_nonblock = r->listening,
+		.new_session = needs_session(),
 		.set_creds = can_setuid,
 	};
 	int saved = errno, p[2];

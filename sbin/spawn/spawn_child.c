@@ -156,7 +156,10 @@ spawn_child(void *arg)
 	}
 	if (a->clear_nonblock)
 		TRY(a, "fcntl", child_nonblock_off(a->listen_pid ? SPAWN_LISTEN_FD : 0));
-	TRY(a, "setsid", setsid());
+	if (a->new_session)
+		TRY(a, "setsid", setsid());
+	else
+		TRY(a, "setpgid", setpgid(0, 0));
 	/* portierd leaves every disposition at its default and only blocks
 	 * signals (signalfd; SIGPIPE too, since an ignored signal would stay
 	 * ignored across exec): the mask is all there is to undo. */

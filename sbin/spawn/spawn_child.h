@@ -31,6 +31,7 @@ struct spawn_child_args {
 	int fd;				/* the connection (or listener) */
 	int report;			/* a pipe's close-on-exec write end, above SPAWN_LISTEN_FD */
 	bool clear_nonblock;		/* a handed-over listener: make it blocking */
+	bool new_session;		/* setsid(), not only setpgid(): see spawn.c */
 	bool set_creds;			/* portierd is root: change credentials */
 };
 

@@ -51,7 +51,7 @@ out=$($PT_CLIENT tcp 127.0.0.1 "$PORT" detached) || pt_fail "detached: no answer
 [ "$out" = detached ] || pt_fail "detached: echo '$out'"
 R="$PT_DIR/report.out"
 $PT_CLIENT tcp 127.0.0.1 "$REPORT" > "$R" || pt_fail "detached: report connection"
-for want in '^cwd=/$' '^root=/$' '^sid_is_pid=1$' '^SigBlk=0+$' '^SigIgn=0+$' '^fds=0,1,2,$'; do
+for want in '^cwd=/$' '^root=/$' '^pgid_is_pid=1$' '^tty=0$' '^SigBlk=0+$' '^SigIgn=0+$' '^fds=0,1,2,$'; do
 	pt_assert_grep "$want" "$R" "detached: handler report: expected '$want'"
 done
 

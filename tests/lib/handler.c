@@ -32,6 +32,18 @@
 
 extern char **environ;
 
+/* Whether the controlling terminal of the handler's session can be opened. */
+static int
+tty_opens(void)
+{
+	int fd = open("/dev/tty", O_RDWR | O_NOCTTY);
+
+	if (fd < 0)
+		return 0;
+	close(fd);
+	return 1;
+}
+
 static void
 report_fds(void)
 {
@@ -103,6 +115,8 @@ report(int argc, char *argv[])
 	       sockopt(IPPROTO_TCP, TCP_NODELAY));
 	printf("nonblock=%d\n", (fcntl(0, F_GETFL) & O_NONBLOCK) != 0);
 	printf("sid_is_pid=%d\n", getsid(0) == getpid());
+	printf("pgid_is_pid=%d\n", getpgid(0) == getpid());
+	printf("tty=%d\n", tty_opens());
 	printf("cwd=%s\n", getcwd(cwd, sizeof(cwd)) ? cwd : "?");
 	printf("umask=%03o\n", (unsigned)umask(022));
 	errno = 0;

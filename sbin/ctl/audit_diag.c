@@ -1,0 +1,341 @@
+/* audit_diag: the kernel's listening sockets. sock_diag netlink answers in
+ * one dump per family and protocol, filtered by state in the kernel, so a
+ * host with 10,000 sockets costs a few datagrams; /proc/net is read only
+ * where netlink is refused (some containers). */
+#include "autoconf.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/inet_diag.h>
+#include <linux/netlink.h>
+#include <linux/sock_diag.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "ctl/audit.h"
+
+/* Large enough for the kernel's biggest dump datagram (it fills a page
+ * or two per message batch); one recv reads one datagram. */
+#define DIAG_BUF (64 * 1024)
+/* A /proc/net file of a busy host: 150 bytes a socket. */
+#define PROCNET_MAX (64 << 20)
+
+/* TCP_LISTEN for TCP; an unconnected UDP socket is TCP_CLOSE (ss -lu). */
+#define STATE_LISTEN 10
+#define STATE_CLOSE 7
+
+const char *
+audit_proto_name(int protocol)
+{
+	return protocol == IPPROTO_UDP ? "udp" : "tcp";
+}
+
+const char *
+audit_addr_str(const struct audit_sock *k, char *buf, size_t len)
+{
+	if (!inet_ntop(k->family, k->addr, buf, (socklen_t)len))
+		snprintf(buf, len, "?");
+	return buf;
+}
+
+void
+audit_socks_free(struct audit_socks *s)
+{
+	free(s->v);
+	s->v = NULL;
+	s->count = s->cap = 0;
+}
+
+static struct audit_sock *
+socks_add(struct audit_socks *s)
+{
+	if (s->count == s->cap) {
+		size_t cap = s->cap ? s->cap * 2 : 64;
+		struct audit_sock *v = realloc(s->v, cap * sizeof(*v));
+
+		if (!v)
+			return NULL;
+		s->v = v;
+		s->cap = cap;
+	}
+	memset(&s->v[s->count], 0, sizeof(s->v[0]));
+	return &s->v[s->count++];
+}
+
+static int
+diag_one(const struct inet_diag_msg *m, int protocol, struct audit_socks *s)
+{
+	struct audit_sock *k;
+
+	if (m->idiag_family != AF_INET && m->idiag_family != AF_INET6)
+		return 0;
+	/* a connected UDP socket is a client's, not a door */
+	if (protocol == IPPROTO_UDP && m->id.idiag_dport != 0)
+		return 0;
+	k = socks_add(s);
+	if (!k)
+		return -1;
+	k->family = m->idiag_family;
+	k->protocol = protocol;
+	memcpy(k->addr, m->id.idiag_src, k->family == AF_INET ? 4 : 16);
+	k->port = ntohs(m->id.idiag_sport);
+	k->inode = m->idiag_inode;
+	k->uid = m->idiag_uid;
+	return 0;
+}
+
+int
+audit_diag_parse(const void *buf, size_t len, int protocol, struct audit_socks *s)
+{
+	const struct nlmsghdr *h = buf;
+	int n = (int)len;
+
+	for (; NLMSG_OK(h, n); h = NLMSG_NEXT(h, n)) {
+		if (h->nlmsg_type == NLMSG_DONE)
+			return 1;
+		if (h->nlmsg_type == NLMSG_ERROR) {
+			const struct nlmsgerr *e = NLMSG_DATA(h);
+
+			errno = h->nlmsg_len >= NLMSG_LENGTH(sizeof(*e)) && e->error ?
+			    -e->error : EBADMSG;
+			return -1;
+		}
+		if (h->nlmsg_type != SOCK_DIAG_BY_FAMILY ||
+		    h->nlmsg_len < NLMSG_LENGTH(sizeof(struct inet_diag_msg))) {
+			errno = EBADMSG;
+			return -1;
+		}
+		if (diag_one(NLMSG_DATA(h), protocol, s) < 0)
+			return -1;
+	}
+	if (n != 0) {
+		errno = EBADMSG;	/* a truncated message */
+		return -1;
+	}
+	return 0;
+}
+
+static int
+diag_request(int fd, int family, int protocol)
+{
+	struct {
+		struct nlmsghdr h;
+		struct inet_diag_req_v2 r;
+	} rq = {
+		.h = {
+			.nlmsg_len = sizeof(rq),
+			.nlmsg_type = SOCK_DIAG_BY_FAMILY,
+			.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP,
+			.nlmsg_seq = 1,
+		},
+		.r = {
+			.sdiag_family = (uint8_t)family,
+			.sdiag_protocol = (uint8_t)protocol,
+			.idiag_states = 1u << (protocol == IPPROTO_TCP ? STATE_LISTEN : STATE_CLOSE),
+		},
+	};
+	struct sockaddr_nl nl = { .nl_family = AF_NETLINK };
+
+	return sendto(fd, &rq, sizeof(rq), 0, (struct sockaddr *)&nl, sizeof(nl)) ==
+	    (ssize_t)sizeof(rq) ? 0 : -1;
+}
+
+static int
+diag_dump(int fd, int family, int protocol, struct audit_socks *s, char *buf)
+{
+	int rc = 0;
+
+	if (diag_request(fd, family, protocol) < 0)
+		return -1;
+	while (rc == 0) {
+		ssize_t n = recv(fd, buf, DIAG_BUF, 0);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			if (n == 0)
+				errno = EBADMSG;
+			return -1;
+		}
+		rc = audit_diag_parse(buf, (size_t)n, protocol, s);
+	}
+	return rc < 0 ? -1 : 0;
+}
+
+static const struct {
+	int family, protocol;
+	const char *procnet;
+} dumps[] = {
+	{ AF_INET, IPPROTO_TCP, "/proc/net/tcp" },
+	{ AF_INET6, IPPROTO_TCP, "/proc/net/tcp6" },
+	{ AF_INET, IPPROTO_UDP, "/proc/net/udp" },
+	{ AF_INET6, IPPROTO_UDP, "/proc/net/udp6" },
+};
+
+#define NDUMPS (sizeof(dumps) / sizeof(dumps[0]))
+
+/* 0, 1 when netlink is refused (the caller reads /proc/net), -1. */
+static int
+read_netlink(struct audit_socks *s)
+{
+	char *buf;
+	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
+
+	if (fd < 0)
+		return errno == EACCES || errno == EPERM || errno == EPROTONOSUPPORT ||
+		    errno == EAFNOSUPPORT ? 1 : -1;
+	buf = malloc(DIAG_BUF);
+	for (size_t i = 0; buf && i < NDUMPS; i++) {
+		/* IPv6 may be off: its dump fails alone */
+		if (diag_dump(fd, dumps[i].family, dumps[i].protocol, s, buf) < 0 &&
+		    !(dumps[i].family == AF_INET6 && errno == ENOENT)) {
+			int err = errno;
+
+			free(buf);
+			close(fd);
+			errno = err;
+			return err == EACCES || err == EPERM ? 1 : -1;
+		}
+	}
+	close(fd);
+	if (!buf)
+		return -1;
+	free(buf);
+	s->source = "netlink";
+	return 0;
+}
+
+/* 32-bit words as the kernel prints them: %08X of the address's bytes
+ * read as a native integer. */
+static int
+hex_addr(const char *p, int family, uint8_t *addr)
+{
+	int words = family == AF_INET ? 1 : 4;
+
+	for (int i = 0; i < words; i++) {
+		char w[9];
+		uint32_t v;
+		char *end;
+
+		memcpy(w, p + 8 * i, 8);
+		w[8] = '\0';
+		v = (uint32_t)strtoul(w, &end, 16);
+		if (*end)
+			return -1;
+		memcpy(addr + 4 * i, &v, 4);
+	}
+	return 0;
+}
+
+/* "  0: 0100007F:0016 00000000:0000 0A 00000000:00000000 00:00000000
+ * 00000000     0        0 12345 ..." */
+static int
+procnet_line(const char *line, int family, int protocol, struct audit_socks *s)
+{
+	char local[40], remote[40];
+	unsigned lport, rport, st, uid;
+	unsigned long long inode;
+	struct audit_sock *k;
+	size_t alen = family == AF_INET ? 8 : 32;
+
+	if (sscanf(line, " %*d: %39[0-9A-Fa-f]:%x %39[0-9A-Fa-f]:%x %x %*s %*s %*s %u %*u %llu",
+		   local, &lport, remote, &rport, &st, &uid, &inode) != 7 || strlen(local) != alen)
+		return 0;
+	if (st != (protocol == IPPROTO_TCP ? STATE_LISTEN : STATE_CLOSE) ||
+	    (protocol == IPPROTO_UDP && rport))
+		return 0;
+	k = socks_add(s);
+	if (!k)
+		return -1;
+	k->family = family;
+	k->protocol = protocol;
+	if (hex_addr(local, family, k->addr) < 0) {
+		s->count--;
+		return 0;
+	}
+	k->port = lport;
+	k->uid = uid;
+	k->inode = inode;
+	return 0;
+}
+
+int
+audit_procnet_parse(const char *text, int family, int protocol, struct audit_socks *s)
+{
+	const char *p = strchr(text, '\n');	/* the header */
+
+	while (p && *++p) {
+		if (procnet_line(p, family, protocol, s) < 0)
+			return -1;
+		p = strchr(p, '\n');
+	}
+	return 0;
+}
+
+static char *
+slurp(const char *path)
+{
+	size_t len = 0, cap = 1 << 16;
+	char *buf = malloc(cap);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n = 1;
+
+	while (buf && fd >= 0 && n > 0) {
+		if (len + 1 == cap) {
+			char *b = cap < PROCNET_MAX ? realloc(buf, cap * 2) : NULL;
+
+			if (!b)
+				break;
+			buf = b;
+			cap *= 2;
+		}
+		n = read(fd, buf + len, cap - len - 1);
+		if (n > 0)
+			len += (size_t)n;
+	}
+	if (fd >= 0)
+		close(fd);
+	if (!buf || n != 0) {
+		free(buf);
+		return NULL;
+	}
+	buf[len] = '\0';
+	return buf;
+}
+
+static int
+read_procnet(struct audit_socks *s)
+{
+	for (size_t i = 0; i < NDUMPS; i++) {
+		char *text = slurp(dumps[i].procnet);
+		int rc;
+
+		if (!text && dumps[i].family == AF_INET6 && errno == ENOENT)
+			continue;	/* no IPv6 */
+		if (!text)
+			return -1;
+		rc = audit_procnet_parse(text, dumps[i].family, dumps[i].protocol, s);
+		free(text);
+		if (rc < 0)
+			return -1;
+	}
+	s->source = "proc";
+	return 0;
+}
+
+int
+audit_read_sockets(struct audit_socks *s)
+{
+	int rc = read_netlink(s);
+
+	if (rc <= 0)
+		return rc;
+	s->count = 0;	/* what a refused dump left */
+	return read_procnet(s);
+}
