@@ -143,6 +143,20 @@ cv_strv_free(struct cv_strv *s)
 	memset(s, 0, sizeof(*s));
 }
 
+char *
+cv_strv_join(const struct cv_strv *s, const char *sep)
+{
+	char *t = cv_strdup("");
+
+	for (size_t i = 0; i < s->n; i++) {
+		char *more = cv_printf("%s%s%s", t, i ? sep : "", s->v[i]);
+
+		free(t);
+		t = more;
+	}
+	return t;
+}
+
 void
 cv_strv_split(struct cv_strv *s, const char *line)
 {
@@ -229,10 +243,41 @@ cv_svc_free(struct cv_svc *s)
 	free(s->banner);
 	free(s->banner_success);
 	free(s->banner_fail);
-	free(s->log);
 	free(s->log_facility);
 	cv_strv_free(&s->notes);
 	free(s);
+}
+
+/* portier hands a datagram socket to one handler at a time; an internal
+ * service answers datagrams itself and a stream one never waits. */
+void
+cv_fit_wait(struct cv_svc *s, struct diag *d, const char *daemon)
+{
+	bool dgram = s->socket_type && !strcmp(s->socket_type, "dgram");
+
+	if (s->wait < 0 || s->wait == dgram)
+		return;
+	if (s->internal) {
+		cv_note(s, "wait = %s: internal %s services take wait = %s in portier (the "
+			"same service)", s->wait ? "yes" : "no", s->socket_type,
+			dgram ? "yes" : "no");
+		s->wait = dgram;
+	} else if (dgram) {
+		cv_lost(s, d, s->file, s->line,
+			"wait = no on a datagram socket: portier gives the socket to one "
+			"handler at a time (wait = yes); %s started one per datagram", daemon);
+		s->wait = 1;
+	}
+}
+
+/* A built-in service of that name on that socket: tcpmux is TCP only. */
+bool
+cv_builtin_ok(const struct cv_svc *s)
+{
+	bool dgram = (s->socket_type && !strcmp(s->socket_type, "dgram")) ||
+		     (s->protocol && !strcmp(s->protocol, "udp"));
+
+	return cv_is_builtin(s->name) && !(dgram && !strcmp(s->name, "tcpmux"));
 }
 
 void

@@ -7,6 +7,7 @@
 #ifndef PORTIER_CONVERT_H
 #define PORTIER_CONVERT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "base/base.h"
@@ -33,7 +34,17 @@ struct convert_opts {
 	convert_port_fn system_port;	/* /etc/services; NULL: not known */
 	convert_port_fn registry_port;	/* portier's registry; NULL: not known */
 	void *arg;
+	const char *prefix;	/* before every file name and service id; NULL: none */
 };
+
+/* portierctl's default prefixes: converted files and ids never collide with
+ * the files and ids a package ships in conf.d (telnet.conf, service telnet). */
+#define CONVERT_XINETD_PREFIX "xinetd-"
+#define CONVERT_INETD_PREFIX "inetd-"
+
+/* Whether p can start a file name and a service id: letters, digits and
+ * . _ + - @, not starting with a dot (the empty prefix is valid). */
+bool convert_prefix_valid(const char *p);
 
 /* path: xinetd.conf (include and includedir are followed), one file of
  * service entries, or a directory read as xinetd's includedir reads it.
@@ -50,6 +61,13 @@ int convert_inetd_buffer(const char *buf, const char *name,
 			 const struct convert_opts *o, struct convert_out *out,
 			 struct diag *d);
 
+/* Writes every file into dir (created if missing). A name in dir is never
+ * followed: each file is written under a temporary name and renamed over
+ * its name (force: a file or symlink there is replaced, not what it points
+ * to) or linked to it (no force: nothing is ever replaced). Without force,
+ * when any name is taken nothing is written. 0, or -1 with errors in d. */
+int convert_write(const char *dir, const struct convert_out *out, bool force,
+		  struct diag *d);
 /* Every file one after the other, each under a "# file: NAME" line. */
 char *convert_join(const struct convert_out *out);
 /* Rules (non-comment lines) in a hosts.allow/hosts.deny file; 0 when the

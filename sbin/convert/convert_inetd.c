@@ -135,6 +135,33 @@ parse_user(struct cv_svc *s, const char *field)
 	s->group = cv_strdup(sep + 1);
 }
 
+/* A name a user or group can have (portier refuses the others). */
+static bool
+name_ok(const char *s)
+{
+	return *s && !strchr(s, '/');
+}
+
+/* What inetd checks when it reads the line (and then skips it). */
+static bool
+entry_valid(struct ireader *r, const struct cv_svc *s, const char *user)
+{
+	if (!name_ok(s->user) || (s->group && !name_ok(s->group))) {
+		diag_add(r->d, DIAG_ERROR, r->file, s->line,
+			 "service %s: user %s: no user or group has that name (inetd skips "
+			 "the line)", s->name, user);
+		return false;
+	}
+	if (s->socket_type && s->protocol &&
+	    !strcmp(s->socket_type, "dgram") != !strcmp(s->protocol, "udp")) {
+		diag_add(r->d, DIAG_ERROR, r->file, s->line,
+			 "service %s: socket type %s does not fit protocol %s (inetd cannot "
+			 "open the socket)", s->name, s->socket_type, s->protocol);
+		return false;
+	}
+	return true;
+}
+
 /* server argv0 args... with tcpd replaced by the daemon it would run */
 static void
 parse_server(struct ireader *r, struct cv_svc *s, struct cv_strv *f, size_t first)
@@ -206,6 +233,8 @@ parse_entry(struct ireader *r, const struct iline *il)
 	const char *fam;
 
 	cv_strv_split(&f, il->text);
+	if (f.n == 0)
+		return NULL;	/* read_entries passes no blank entry; be sure */
 	char *colon = strrchr(f.v[0], ':');
 
 	if (colon) {
@@ -254,9 +283,14 @@ parse_entry(struct ireader *r, const struct iline *il)
 		s->commented = true;
 	parse_wait(r, s, f.v[3]);
 	parse_user(s, f.v[4]);
+	if (!entry_valid(r, s, f.v[4])) {
+		cv_svc_free(s);
+		s = NULL;
+		goto out;
+	}
 	host_binds(r, s, hosts, fam && *fam ? fam : NULL);
 	if (!strcmp(f.v[5], "internal")) {
-		if (!cv_is_builtin(s->name)) {
+		if (!cv_builtin_ok(s)) {
 			diag_add(r->d, DIAG_ERROR, r->file, il->line,
 				 "internal service %s unknown (inetd skips the line)", s->name);
 			cv_svc_free(s);
@@ -272,6 +306,7 @@ parse_entry(struct ireader *r, const struct iline *il)
 	} else {
 		parse_server(r, s, &f, 5);
 	}
+	cv_fit_wait(s, r->d, "inetd");
 out:
 	free(hosts);
 	cv_strv_free(&f);
@@ -314,8 +349,13 @@ read_entries(struct ireader *r, const char *buf)
 			cur.text = NULL;
 		}
 		if (!strncmp(line, UPDATE_INETD_OFF, strlen(UPDATE_INETD_OFF))) {
-			cur.text = cv_strdup(line + strlen(UPDATE_INETD_OFF));
-			cur.off = true;
+			const char *rest = line + strlen(UPDATE_INETD_OFF);
+
+			/* the mark with nothing after it is a comment, as for inetd */
+			if (rest[strspn(rest, " \t")]) {
+				cur.text = cv_strdup(rest);
+				cur.off = true;
+			}
 		} else if (!blank && line[0] != '#') {
 			cur.text = cv_strdup(line);
 			cur.off = false;
@@ -332,20 +372,28 @@ read_entries(struct ireader *r, const char *buf)
 	}
 }
 
-/* Differences that hold for every handler inetd started. */
+/* Differences that hold for every handler inetd started; after cv_finish,
+ * which gives the ids the admin will look for. */
 static void
 summarize(const struct cv_set *set, struct diag *d)
 {
-	size_t handlers = 0;
+	struct cv_strv ids = { 0 };
+	size_t handlers;
+	char *list;
 
 	for (size_t i = 0; i < set->count; i++)
-		handlers += !set->svc[i]->internal && !set->svc[i]->commented;
+		if (!set->svc[i]->internal && !set->svc[i]->commented)
+			cv_strv_push(&ids, set->svc[i]->id);
+	handlers = ids.n;
 	if (!handlers)
 		return;
+	list = cv_strv_join(&ids, ", ");
 	diag_add(d, DIAG_WARNING, NULL, 0,
 		 "%zu service(s) got inetd's environment (less PATH and a few others); "
-		 "portier starts handlers with a clean one (list what they need in passenv "
-		 "or env)", handlers);
+		 "portier starts handlers with a clean one, PATH aside (list what they "
+		 "need in passenv or env): %s", handlers, list);
+	free(list);
+	cv_strv_free(&ids);
 	diag_add(d, DIAG_WARNING, NULL, 0,
 		 "%zu service(s) had no limit on handlers at once under inetd, only 256 "
 		 "starts a minute; portier's defaults are instances = 50, per_source = 10 "
@@ -362,8 +410,8 @@ convert_inetd_buffer(const char *buf, const char *name,
 	size_t before = d->errors;
 
 	read_entries(&r, buf);
-	summarize(&r.set, d);
 	cv_finish(&r.set, o, out, d);
+	summarize(&r.set, d);
 	cv_set_free(&r.set);
 	free(r.defhost);
 	return d->errors > before ? -1 : 0;

@@ -77,7 +77,6 @@ struct cv_svc {
 	char *banner_fail;
 	bool keepalive;
 	bool nodelay;
-	char *log;		/* defaults only: "syslog" */
 	char *log_facility;	/* defaults only */
 
 	struct cv_strv notes;	/* comment lines inside the section */
@@ -97,15 +96,20 @@ void cv_strv_remove(struct cv_strv *s, const char *x);
 bool cv_strv_has(const struct cv_strv *s, const char *x);
 void cv_strv_copy(struct cv_strv *dst, const struct cv_strv *src);
 void cv_strv_free(struct cv_strv *s);
+/* "a, b, c" */
+char *cv_strv_join(const struct cv_strv *s, const char *sep);
 /* Splits on blanks (space, tab), as xinetd and inetd do; no quoting. */
 void cv_strv_split(struct cv_strv *s, const char *line);
 const char *cv_basename(const char *path);
 char *cv_slurp(const char *path);
 bool cv_is_builtin(const char *name);
+bool cv_builtin_ok(const struct cv_svc *s);
 
 /* convert.c: the model */
 struct cv_svc *cv_svc_new(const char *name, const char *file, int line);
 void cv_svc_free(struct cv_svc *s);
+/* wait as portier takes it, said when it differs from the old daemon's. */
+void cv_fit_wait(struct cv_svc *s, struct diag *d, const char *daemon);
 /* A comment line in the section (printf format) */
 void cv_note(struct cv_svc *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* A comment line plus the same text as a FILE:LINE warning. */
@@ -155,6 +159,7 @@ struct xdefs {
 	int v6only;		/* -1 unset */
 	bool cps_set;
 	bool bind_set;
+	char *bind_host;	/* the defaults' bind, a host name: each service's */
 	int groups;		/* -1 unset */
 	bool instances_set;
 	bool per_source_set;
@@ -163,7 +168,6 @@ struct xdefs {
 /* Differences that hold for many services: reported once. */
 struct xsummary {
 	size_t no_groups;	/* handlers xinetd gave no supplementary groups */
-	size_t whole_env;	/* handlers that got xinetd's whole environment */
 	size_t unlimited;	/* no instances or per_source limit under xinetd */
 };
 
@@ -189,7 +193,8 @@ struct xst {
 	struct diag *d;
 	bool lenient;		/* disable = yes: xinetd never reads the rest */
 	bool failed;		/* xinetd would disable the service */
-	char *cannot;		/* why portier cannot run it at all */
+	bool rejected;		/* ... for the whole entry (xbad_entry) */
+	struct cv_strv cannot;	/* why portier cannot run it at all */
 	struct cv_strv seen;	/* single-valued attributes already set */
 	struct fold only_from, no_access, log_s, log_f, passenv, env;
 	bool nameinargs;
@@ -215,6 +220,8 @@ void xbad(struct xst *x, const struct xattr *a, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));	/* xinetd rejects it */
 void xbad_entry(struct xst *x, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+void xcannot(struct xst *x, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));	/* portier cannot run it */
 /* convert_xlist.c: the list attributes, and a folded list into the model */
 void xlist_addresses(struct xst *x, const struct xattr *a);
 void xlist_log_flags(struct xst *x, const struct xattr *a);

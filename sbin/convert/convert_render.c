@@ -3,10 +3,12 @@
  * libconfuse syntax. */
 #include "autoconf.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "config/config.h"
 #include "convert/convert.h"
 #include "convert/convert_int.h"
 
@@ -29,6 +31,38 @@ natural_id(const struct cv_svc *s)
 	if (!strcmp(svc_proto(s), "udp"))
 		return cv_printf("%s/udp", s->name);
 	return cv_strdup(s->name);
+}
+
+/* A character portier takes in a service id (before a /udp suffix). */
+static bool
+id_char(char c)
+{
+	return isalnum((unsigned char)c) || strchr("._+-@", c);
+}
+
+bool
+convert_prefix_valid(const char *p)
+{
+	if (p[0] == '.')
+		return false;
+	for (; *p; p++)
+		if (!id_char(*p))
+			return false;
+	return true;
+}
+
+/* A name xinetd took (any word) made a valid id: other characters become
+ * '_'; the service then carries `name`, so nothing is lost. */
+static void
+id_sanitize(char *id)
+{
+	size_t len = strlen(id);
+
+	if (len >= 4 && !strcmp(id + len - 4, "/udp"))
+		len -= 4;
+	for (size_t i = 0; i < len; i++)
+		if (!id_char(id[i]))
+			id[i] = '_';
 }
 
 static bool
@@ -66,22 +100,37 @@ same_socket(const struct cv_svc *a, const struct cv_svc *b,
 	return true;
 }
 
+/* id, made valid when the service is to be loaded */
+static char *
+valid_id(const struct cv_svc *s, char *id)
+{
+	if (!s->commented)
+		id_sanitize(id);
+	return id;
+}
+
 static void
 assign_id(struct cv_set *set, struct cv_svc *s)
 {
-	char *id = natural_id(s);
+	char *id = valid_id(s, natural_id(s));
 
-	if (id_taken(set, id) && s->xid && !id_taken(set, s->xid)) {
+	if (id_taken(set, id) && s->xid) {
 		/* xinetd's id told the entries apart: keep it */
-		free(id);
-		id = cv_strdup(s->xid);
+		char *xid = valid_id(s, cv_strdup(s->xid));
+
+		if (id_taken(set, xid)) {
+			free(xid);
+		} else {
+			free(id);
+			id = xid;
+		}
 	}
 	for (int n = 2; id_taken(set, id); n++) {
 		free(id);
 		if (!strcmp(svc_proto(s), "udp"))
-			id = cv_printf("%s-%d/udp", s->name, n);
+			id = valid_id(s, cv_printf("%s-%d/udp", s->name, n));
 		else
-			id = cv_printf("%s-%d", s->name, n);
+			id = valid_id(s, cv_printf("%s-%d", s->name, n));
 	}
 	s->id = id;
 }
@@ -120,13 +169,17 @@ spell_port(struct cv_svc *s, const struct convert_opts *o, struct diag *d)
 		return;
 	sys = o->system_port(s->name, svc_proto(s), o->arg);
 	reg = o->registry_port ? o->registry_port(s->name, svc_proto(s), o->arg) : 0;
-	if (!sys) {
-		if (!s->commented && !reg)
-			diag_add(d, DIAG_WARNING, s->file, s->line,
-				 "service %s: no port given and none in /etc/services or "
-				 "portier's registry for %s/%s", s->name, s->name, svc_proto(s));
-		return;
+	if (!sys && !reg && !s->commented) {
+		/* The old daemon did not start it either; portier would not load it. */
+		s->commented = true;
+		cv_note(s, "no port given and none in /etc/services or portier's registry");
+		diag_add(d, s->disable == 1 ? DIAG_WARNING : DIAG_ERROR, s->file, s->line,
+			 "service %s: no port given and none in /etc/services or "
+			 "portier's registry for %s/%s (kept as comments)", s->name,
+			 s->name, svc_proto(s));
 	}
+	if (!sys)
+		return;
 	if (sys == reg)
 		return;
 	s->port = sys;
@@ -170,10 +223,65 @@ defaults_empty(const struct cv_svc *s)
 	return empty;
 }
 
+/* What the old daemon took but portier cannot load, even disabled: written
+ * as comments, so that output converted without errors always loads. */
+static void
+check_loadable(struct cv_svc *s, struct diag *d)
+{
+	struct sockaddr_storage ss;
+
+	if (s->commented)
+		return;
+	for (size_t i = 0; i < s->bind.n; i++) {
+		if (cval_bind_addr(s->bind.v[i], &ss) < 0) {
+			/* said where it was read; binding every address instead
+			 * would open the service wider than it was */
+			s->commented = true;
+			cv_note(s, "kept as comments: bind %s is not an address, and "
+				"portier binds addresses only", s->bind.v[i]);
+			return;
+		}
+	}
+	if (s->tcpmux && (s->wait == 1 || strcmp(svc_proto(s), "tcp") ||
+			  (s->socket_type && strcmp(s->socket_type, "stream")))) {
+		/* the multiplexer accepts the connection before the server runs */
+		s->commented = true;
+		cv_lost(s, d, s->file, s->line, "tcpmux: portier runs tcpmux services on "
+			"TCP streams with wait = no only; kept as comments");
+		return;
+	}
+	if (s->internal || !s->server || s->server[0] == '/')
+		return;
+	s->commented = true;
+	cv_lost(s, d, s->file, s->line, "server %s: not an absolute path, which portier "
+		"requires (the old daemon ran it from its working directory, /); kept as "
+		"comments: write the full path", s->server);
+}
+
+/* The prefix before every id, so that converted services never share an id
+ * with the services already in conf.d: the service keeps its old name in
+ * `name` (ports, tcpmux and internal services go by the name). */
+static void
+prefix_ids(struct cv_set *set, const char *prefix)
+{
+	if (!prefix || !*prefix)
+		return;
+	for (size_t i = 0; i < set->count; i++) {
+		char *id = cv_printf("%s%s", prefix, set->svc[i]->id);
+
+		free(set->svc[i]->id);
+		set->svc[i]->id = id;
+	}
+}
+
 void
 cv_finish(struct cv_set *set, const struct convert_opts *o,
 	  struct convert_out *out, struct diag *d)
 {
+	const char *prefix = o && o->prefix ? o->prefix : "";
+
+	for (size_t i = 0; i < set->count; i++)
+		check_loadable(set->svc[i], d);
 	/* Live services first: they own the natural identities. */
 	for (size_t i = 0; i < set->count; i++) {
 		struct cv_svc *s = set->svc[i];
@@ -192,9 +300,11 @@ cv_finish(struct cv_set *set, const struct convert_opts *o,
 	for (size_t i = 0; i < set->count; i++)
 		if (!set->svc[i]->id)
 			assign_id(set, set->svc[i]);
+	prefix_ids(set, prefix);
 
 	if (set->defaults && !defaults_empty(set->defaults))
-		cv_out_add(out, cv_strdup(DEFAULTS_FILE), cv_render(set->defaults));
+		cv_out_add(out, cv_printf("%s%s", prefix, DEFAULTS_FILE),
+			   cv_render(set->defaults));
 	for (size_t i = 0; i < set->count; i++) {
 		struct cv_svc *s = set->svc[i];
 
@@ -339,7 +449,6 @@ render_limits(FILE *fp, const struct cv_svc *s)
 		opt_bool(fp, "keepalive", 1);
 	if (s->nodelay)
 		opt_bool(fp, "nodelay", 1);
-	opt_str(fp, "log", s->log);
 	opt_str(fp, "log_facility", s->log_facility);
 }
 

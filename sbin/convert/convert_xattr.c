@@ -45,7 +45,7 @@ a_socket_type(struct xst *x, const struct xattr *a)
 	else if (!strcmp(v, "dgram"))
 		x->s->socket_type = "dgram";
 	else if (!strcmp(v, "raw") || !strcmp(v, "seqpacket"))
-		x->cannot = cv_printf("socket_type %s: portier serves stream and dgram sockets only", v);
+		xcannot(x, "socket_type %s: portier serves stream and dgram sockets only", v);
 	else
 		xbad(x, a, "bad socket type %s", v);
 }
@@ -58,7 +58,7 @@ a_protocol(struct xst *x, const struct xattr *a)
 	if (!strcmp(v, "tcp") || !strcmp(v, "udp"))
 		x->s->protocol = v[0] == 't' ? "tcp" : "udp";
 	else
-		x->cannot = cv_printf("protocol %s: portier serves tcp and udp only", v);
+		xcannot(x, "protocol %s: portier serves tcp and udp only", v);
 }
 
 static void
@@ -79,16 +79,24 @@ a_disable(struct xst *x, const struct xattr *a)
 		x->s->disable = v;
 }
 
+/* xinetd looks the name up when it reads the entry; one with a slash can
+ * exist on no system (and portier refuses it). */
 static void
 a_user(struct xst *x, const struct xattr *a)
 {
-	set_str(&x->s->user, a->vals.v[0]);
+	if (strchr(a->vals.v[0], '/'))
+		xbad(x, a, "no user can be named %s", a->vals.v[0]);
+	else
+		set_str(&x->s->user, a->vals.v[0]);
 }
 
 static void
 a_group(struct xst *x, const struct xattr *a)
 {
-	set_str(&x->s->group, a->vals.v[0]);
+	if (strchr(a->vals.v[0], '/'))
+		xbad(x, a, "no group can be named %s", a->vals.v[0]);
+	else
+		set_str(&x->s->group, a->vals.v[0]);
 }
 
 static void
@@ -335,7 +343,8 @@ a_log_type(struct xst *x, const struct xattr *a)
 		xlost(x, a, "portier logs every service alike (log and log_facility in the defaults)");
 		return;
 	}
-	set_str(&x->s->log, "syslog");
+	/* Only the facility: where portierd logs (syslog, the journal, stderr
+	 * in the foreground) stays its own choice. */
 	set_str(&x->s->log_facility, a->vals.v[1]);
 	if (a->vals.n == 3 && strcmp(a->vals.v[2], "info"))
 		xlost(x, a, "portier logs connections at its own levels, not all at %s",
@@ -459,7 +468,7 @@ xst_free(struct xst *x)
 	free(x->redirect[0]);
 	free(x->redirect[1]);
 	free(x->bind);
-	free(x->cannot);
+	cv_strv_free(&x->cannot);
 }
 
 static void
@@ -483,7 +492,15 @@ xattr_defaults(const struct xentry *e, struct xdefs *defs, struct diag *d)
 	x.only_from.own = x.no_access.own = x.log_s.own = x.log_f.own = x.passenv.own = true;
 	map_all(&x);
 	store_lists(&x);
-	if (x.bind) {
+	if (x.bind && !cvv_is_address(x.bind)) {
+		/* Not in the defaults: each service that takes it is kept as
+		 * comments (final_bind), none binds every address instead. */
+		cv_lost(x.s, d, e->file, x.bind_line, "bind = %s: a host name; xinetd bound "
+			"the address it resolved to at start, portier binds addresses only: "
+			"every service without its own bind is kept as comments (give portier "
+			"the address)", x.bind);
+		defs->bind_host = cv_strdup(x.bind);
+	} else if (x.bind) {
 		cv_strv_push(&x.s->bind, x.bind);
 		defs->bind_set = true;
 	}

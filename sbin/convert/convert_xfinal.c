@@ -111,12 +111,11 @@ final_internal(struct xst *x)
 	struct cv_svc *s = x->s;
 
 	if (in_list(xinetd_own, s->name)) {
-		x->cannot = cv_printf("xinetd's internal %s service reports xinetd's own "
-				      "state; portier has no such service (use `portierctl "
-				      "status`)", s->name);
+		xcannot(x, "xinetd's internal %s service reports xinetd's own state; "
+			"portier has no such service (use `portierctl status`)", s->name);
 		return;
 	}
-	if (!cv_is_builtin(s->name)) {
+	if (!cv_builtin_ok(s)) {
 		xbad_entry(x, "no such internal service %s", s->name);
 		return;
 	}
@@ -137,15 +136,15 @@ final_type(struct xst *x)
 	struct cv_svc *s = x->s;
 
 	if (x->t_rpc)
-		x->cannot = cv_strdup("type RPC: portier does not register RPC services "
-				      "with the portmapper");
+		xcannot(x, "type RPC: portier does not register RPC services with the "
+			"portmapper");
 	else if (x->t_special)
-		x->cannot = cv_strdup("type SPECIAL is reserved for xinetd's own use");
+		xcannot(x, "type SPECIAL is reserved for xinetd's own use");
 	else if (x->sensor)
-		x->cannot = cv_strdup("flags SENSOR: xinetd answers nothing and denies "
-				      "the client every service for deny_time; portier "
-				      "has no sensor (list known offenders in no_access)");
-	if (x->cannot)
+		xcannot(x, "flags SENSOR: xinetd answers nothing and denies the client "
+			"every service for deny_time; portier has no sensor (list known "
+			"offenders in no_access)");
+	if (x->cannot.n)
 		return;
 	if (x->t_internal)
 		final_internal(x);
@@ -175,6 +174,10 @@ final_required(struct xst *x)
 		s->protocol = strcmp(s->socket_type, "dgram") ? "tcp" : "udp";
 	if (!s->socket_type)
 		xbad_entry(x, "socket_type is missing");
+	else if (s->protocol && !strcmp(s->socket_type, "dgram") != !strcmp(s->protocol, "udp"))
+		/* xinetd takes the pair, then cannot open the socket */
+		xbad_entry(x, "socket_type %s does not fit protocol %s", s->socket_type,
+			   s->protocol);
 	if (s->wait < 0)
 		xbad_entry(x, "wait is missing");
 	if (s->internal)
@@ -265,6 +268,10 @@ final_bind(struct xst *x)
 	}
 	if (x->defs->bind_set)
 		return;
+	if (x->defs->bind_host) {
+		cv_strv_push(&s->bind, x->defs->bind_host);
+		return;
+	}
 	if (x->ipv4 && !x->ipv6) {
 		cv_strv_push(&s->bind, "0.0.0.0");
 		cv_note(s, "bind 0.0.0.0: flags IPv4 (xinetd listened on IPv4 only)");
@@ -274,34 +281,10 @@ final_bind(struct xst *x)
 	}
 }
 
-/* portier hands a datagram socket to one handler at a time; an internal
- * service answers datagrams itself and a stream one never waits. */
-static void
-final_wait(struct xst *x)
-{
-	struct cv_svc *s = x->s;
-	bool dgram = s->socket_type && !strcmp(s->socket_type, "dgram");
-
-	if (s->wait < 0 || s->wait == dgram)
-		return;
-	if (s->internal) {
-		cv_note(s, "wait = %s: internal %s services take wait = %s in portier (the "
-			"same service)", s->wait ? "yes" : "no", s->socket_type,
-			dgram ? "yes" : "no");
-		s->wait = dgram;
-	} else if (dgram) {
-		cv_lost(s, x->d, x->e->file, x->e->line,
-			"wait = no on a datagram socket: portier gives the socket to one "
-			"handler at a time (wait = yes); xinetd started one per datagram");
-		s->wait = 1;
-	}
-}
-
 static void
 final_defaults(struct xst *x, struct xsummary *sum)
 {
 	struct cv_svc *s = x->s;
-	const struct cv_svc *def = x->defs->svc;
 	int groups = x->groups >= 0 ? x->groups : x->defs->groups;
 
 	if (s->internal)
@@ -312,8 +295,6 @@ final_defaults(struct xst *x, struct xsummary *sum)
 		sum->unlimited++;
 	if (groups != 1 && x->groups < 0)
 		sum->no_groups++;
-	if (s->passenv.op == CV_NONE && (!def || def->passenv.op == CV_NONE))
-		sum->whole_env++;
 }
 
 /* portier takes a variable once per env list and not also in passenv;
@@ -391,21 +372,28 @@ xfinal_service(struct xst *x, struct xsummary *sum)
 	struct cv_svc *s = x->s;
 
 	final_type(x);
-	if (!x->cannot) {
+	if (!x->cannot.n) {
 		final_required(x);
 		if (x->redirect[0] && !s->internal)
 			final_redirect(x);
 		else if (x->nameinargs && s->server && !s->internal)
 			final_nameinargs(x);
 		final_bind(x);
-		final_wait(x);
+		cv_fit_wait(s, x->d, "xinetd");
 		final_env(x);
 		final_precedence(x);
-		final_defaults(x, sum);
+		if (!(x->rejected && x->lenient))
+			final_defaults(x, sum);
 	}
-	if (x->cannot) {
+	if (x->cannot.n) {
 		s->commented = true;
-		cv_lost(s, x->d, x->e->file, x->e->line, "%s", x->cannot);
+		for (size_t i = 0; i < x->cannot.n; i++)
+			cv_lost(s, x->d, x->e->file, x->e->line, "%s", x->cannot.v[i]);
+	}
+	if (x->rejected && x->lenient && !s->commented) {
+		/* xinetd never read it; portier would refuse it even disabled */
+		s->commented = true;
+		cv_note(s, "kept as comments: disabled, and xinetd would reject it as written");
 	}
 	if (x->failed && s->disable != 1) {
 		s->disable = 1;

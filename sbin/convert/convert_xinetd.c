@@ -14,15 +14,37 @@
 #include "convert/convert.h"
 #include "convert/convert_int.h"
 
-/* include/includedir nesting deeper than this is a loop */
-#define XINETD_MAX_DEPTH 16
+/* Files read in all, includes counted: a bound on includes that repeat
+ * each other without a cycle (a file that includes another twice, which
+ * includes a third twice...). A real xinetd.d has tens. */
+#define XINETD_MAX_FILES 1024
+
+/* A file or directory being read: include and includedir nest. */
+struct xopen {
+	dev_t dev;
+	ino_t ino;
+	char *path;
+};
+
+/* An include that closed a cycle: reported once however often it is met. */
+struct xcycle {
+	dev_t from_dev, to_dev;
+	ino_t from_ino, to_ino;
+};
 
 struct xreader {
 	struct diag *d;
 	struct xentry **ent;
 	size_t n;
 	size_t alloc;
-	int depth;
+	struct xopen *stack;	/* what is being read, outermost first */
+	size_t depth;
+	size_t stack_alloc;
+	struct xcycle *cycles;	/* back edges already reported */
+	size_t ncycles;
+	size_t cycles_alloc;
+	size_t files;		/* files read so far */
+	bool too_many;		/* XINETD_MAX_FILES reported */
 };
 
 /* One buffer, cut into lines, with a cursor. */
@@ -265,27 +287,109 @@ xread_buffer(struct xreader *r, const char *buf, const char *name)
 	lines_free(&l);
 }
 
+/* path (with st) closes a cycle when it is being read already: one error
+ * per include line's edge, naming the files of the cycle in order. */
+static bool
+in_cycle(struct xreader *r, const char *path, const struct stat *st,
+	 const char *from, int line)
+{
+	const struct xopen *top = r->depth ? &r->stack[r->depth - 1] : NULL;
+	size_t i;
+	char *chain;
+
+	for (i = 0; i < r->depth; i++)
+		if (r->stack[i].dev == st->st_dev && r->stack[i].ino == st->st_ino)
+			break;
+	if (i == r->depth)
+		return false;
+	for (size_t k = 0; k < r->ncycles; k++) {
+		const struct xcycle *c = &r->cycles[k];
+
+		if (c->from_dev == top->dev && c->from_ino == top->ino &&
+		    c->to_dev == st->st_dev && c->to_ino == st->st_ino)
+			return true;
+	}
+	r->cycles = cv_grow(r->cycles, &r->cycles_alloc, r->ncycles + 1, sizeof(*r->cycles));
+	r->cycles[r->ncycles++] = (struct xcycle){
+		.from_dev = top->dev, .from_ino = top->ino,
+		.to_dev = st->st_dev, .to_ino = st->st_ino,
+	};
+	chain = cv_strdup(r->stack[i].path);
+	for (size_t k = i + 1; k < r->depth; k++) {
+		char *more = cv_printf("%s -> %s", chain, r->stack[k].path);
+
+		free(chain);
+		chain = more;
+	}
+	diag_add(r->d, DIAG_ERROR, from, line, "include cycle: %s -> %s (not read again)",
+		 chain, path);
+	free(chain);
+	return true;
+}
+
+/* Puts path on the include stack: 0, or -1 when it closes a cycle and is
+ * not to be read again (reported). */
+static int
+xpush(struct xreader *r, const char *path, const struct stat *st, const char *from, int line)
+{
+	if (in_cycle(r, path, st, from, line))
+		return -1;
+	r->stack = cv_grow(r->stack, &r->stack_alloc, r->depth + 1, sizeof(*r->stack));
+	r->stack[r->depth++] = (struct xopen){ st->st_dev, st->st_ino, cv_strdup(path) };
+	return 0;
+}
+
+static void
+xpop(struct xreader *r)
+{
+	free(r->stack[--r->depth].path);
+}
+
+static void
+xread_error(struct xreader *r, const char *path, const char *from, int line)
+{
+	if (line)
+		diag_add(r->d, DIAG_ERROR, from, line, "%s: %s", path, strerror(errno));
+	else
+		diag_add(r->d, DIAG_ERROR, path, 0, "%s", strerror(errno));
+}
+
 static void
 xread_file(struct xreader *r, const char *path, const char *from, int line)
 {
+	struct stat st;
 	char *buf;
 
-	if (r->depth >= XINETD_MAX_DEPTH) {
-		diag_add(r->d, DIAG_ERROR, from, line, "%s: includes nest too deep (a loop?)", path);
+	if (r->files >= XINETD_MAX_FILES) {
+		if (!r->too_many)
+			diag_add(r->d, DIAG_ERROR, from, line, "%s: more than %d files "
+				 "read through include and includedir; the rest is not "
+				 "read (do includes repeat each other?)", path, XINETD_MAX_FILES);
+		r->too_many = true;
 		return;
 	}
-	buf = cv_slurp(path);
-	if (!buf) {
+	if (stat(path, &st) < 0) {
+		xread_error(r, path, from, line);
+		return;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		/* a FIFO would block the reader; a directory is includedir's */
 		if (line)
-			diag_add(r->d, DIAG_ERROR, from, line, "%s: %s", path, strerror(errno));
+			diag_add(r->d, DIAG_ERROR, from, line, "%s: not a regular file", path);
 		else
-			diag_add(r->d, DIAG_ERROR, path, 0, "%s", strerror(errno));
+			diag_add(r->d, DIAG_ERROR, path, 0, "not a regular file");
 		return;
 	}
-	r->depth++;
-	xread_buffer(r, buf, path);
-	r->depth--;
+	if (xpush(r, path, &st, from, line) < 0)
+		return;
+	r->files++;
+	buf = cv_slurp(path);
+	if (!buf)
+		xread_error(r, path, from, line);
+	else
+		xread_buffer(r, buf, path);
 	free(buf);
+	xpop(r);
 }
 
 /* xinetd's includedir: every file whose name has no '.' and does not end in
@@ -308,25 +412,32 @@ static void
 xread_dir(struct xreader *r, const char *dir, const char *from, int line)
 {
 	struct dirent **names;
-	int n = scandir(dir, &names, includedir_filter, c_order);
+	struct stat st;
+	int n;
 
+	if (stat(dir, &st) < 0) {
+		xread_error(r, dir, from, line);
+		return;
+	}
+	if (xpush(r, dir, &st, from, line) < 0)
+		return;
+	n = scandir(dir, &names, includedir_filter, c_order);
 	if (n < 0) {
-		if (line)
-			diag_add(r->d, DIAG_ERROR, from, line, "%s: %s", dir, strerror(errno));
-		else
-			diag_add(r->d, DIAG_ERROR, dir, 0, "%s", strerror(errno));
+		xread_error(r, dir, from, line);
+		xpop(r);
 		return;
 	}
 	for (int i = 0; i < n; i++) {
 		char *path = cv_printf("%s/%s", dir, names[i]->d_name);
-		struct stat st;
+		struct stat fst;
 
-		if (stat(path, &st) == 0 && S_ISREG(st.st_mode))
+		if (stat(path, &fst) == 0 && S_ISREG(fst.st_mode))
 			xread_file(r, path, from, line);
 		free(path);
 		free(names[i]);
 	}
 	free(names);
+	xpop(r);
 }
 
 static void
@@ -355,17 +466,40 @@ summarize(const struct xsummary *sum, struct diag *d)
 			 "%zu service(s) ran without supplementary groups under xinetd "
 			 "(groups = no, its default); portier gives a handler its user's "
 			 "supplementary groups", sum->no_groups);
-	if (sum->whole_env)
-		diag_add(d, DIAG_WARNING, NULL, 0,
-			 "%zu service(s) had no passenv: xinetd passed them its whole "
-			 "environment; portier starts handlers with a clean one (list what "
-			 "they need in passenv or env)", sum->whole_env);
 	if (sum->unlimited)
 		diag_add(d, DIAG_WARNING, NULL, 0,
 			 "%zu service(s) had no instances or per_source limit under xinetd "
 			 "(UNLIMITED, its default); portier's defaults are instances = 50 and "
 			 "per_source = 10 (set them to UNLIMITED in the defaults to keep "
 			 "xinetd's behaviour)", sum->unlimited);
+}
+
+/* After cv_finish, which gives the ids the admin will look for and turns
+ * duplicates into comments. */
+static void
+summarize_env(const struct cv_set *set, struct diag *d)
+{
+	const struct cv_svc *def = set->defaults;
+	struct cv_strv ids = { 0 };
+	char *list;
+
+	if (def && def->passenv.op != CV_NONE)
+		return;
+	for (size_t i = 0; i < set->count; i++) {
+		const struct cv_svc *s = set->svc[i];
+
+		if (!s->commented && !s->internal && s->passenv.op == CV_NONE)
+			cv_strv_push(&ids, s->id);
+	}
+	if (!ids.n)
+		return;
+	list = cv_strv_join(&ids, ", ");
+	diag_add(d, DIAG_WARNING, NULL, 0,
+		 "%zu service(s) had no passenv: xinetd passed them its whole "
+		 "environment; portier starts handlers with a clean one, PATH aside "
+		 "(list what they need in passenv or env): %s", ids.n, list);
+	free(list);
+	cv_strv_free(&ids);
 }
 
 static int
@@ -392,12 +526,16 @@ convert_entries(struct xreader *r, const struct convert_opts *o,
 	summarize(&sum, d);
 	set.defaults = defs.svc;
 	cv_finish(&set, o, out, d);
+	summarize_env(&set, d);
 	cv_set_free(&set);
+	free(defs.bind_host);
 	cv_strv_free(&defs.disabled);
 	cv_strv_free(&defs.enabled);
 	for (size_t i = 0; i < r->n; i++)
 		entry_free(r->ent[i]);
 	free(r->ent);
+	free(r->stack);
+	free(r->cycles);
 	return d->errors > errors_before ? -1 : 0;
 }
 

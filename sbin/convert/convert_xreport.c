@@ -101,8 +101,22 @@ xbad_entry(struct xst *x, const char *fmt, ...)
 	va_end(ap);
 	diag_add(x->d, x->lenient ? DIAG_WARNING : DIAG_ERROR, x->e->file, x->e->line,
 		 "service %s: %s%s", x->s->name, why,
-		 x->lenient ? " (the entry is disabled)" : " (xinetd does not start it)");
+		 x->lenient ? " (the entry is disabled; kept as comments)" :
+		 " (xinetd does not start it)");
 	cv_note(x->s, "xinetd rejects this entry: %s", why);
 	x->failed = true;
+	x->rejected = true;
 	free(why);
+}
+
+/* A reason portier cannot run the service at all; an entry may have
+ * several (socket_type = raw and protocol = sctp), each is said. */
+void
+xcannot(struct xst *x, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	cv_strv_push_own(&x->cannot, cv_vprintf(fmt, ap));
+	va_end(ap);
 }

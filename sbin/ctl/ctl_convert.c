@@ -23,6 +23,8 @@ static const struct ctl_option_help convert_options[] = {
 	{ "--from-inetd FILE", "an inetd.conf", NULL },
 	{ "--out DIR", "write one file per service into DIR", "standard output" },
 	{ "--force", "replace files that exist in DIR", NULL },
+	{ "--prefix P", "before every file name and service id; '' for none",
+	  "xinetd- or inetd-" },
 	{ "--no-host-checks", "skip the checks of this host's users and files", NULL },
 	{ "-r, --registry FILE", "a registry file; repeat for several in order",
 	  CTL_REGISTRY_DEFAULT },
@@ -32,7 +34,7 @@ static const struct ctl_option_help convert_options[] = {
 
 const struct ctl_help ctl_convert_help = {
 	"convert", "--from-xinetd PATH | --from-inetd FILE\n"
-	"[--out DIR] [--force] [--no-host-checks] [-r FILE]...",
+	"[--out DIR] [--force] [--prefix P] [--no-host-checks]\n[-r FILE]...",
 	"turn an xinetd or inetd configuration into conf.d files", convert_options,
 };
 #define STDOUT_NAME "(standard output)"
@@ -44,6 +46,7 @@ struct convert_args {
 	const char *xinetd;
 	const char *inetd;
 	const char *out;
+	const char *prefix;	/* NULL: the converter's own */
 	bool force;
 	unsigned config_flags;
 	const char *const *registries;
@@ -87,71 +90,19 @@ note_hosts_access(struct diag *d)
 	}
 }
 
-static int
-write_file(const char *dir, const struct convert_file *f, bool force)
-{
-	char *path;
-	int fd, rc = 0;
-	size_t len = strlen(f->text), done = 0;
-
-	if (asprintf(&path, "%s/%s", dir, f->name) < 0)
-		return -1;
-	fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | (force ? O_TRUNC : O_EXCL), 0644);
-	if (fd < 0) {
-		fprintf(stderr, "portierctl convert: %s: %s\n", path, strerror(errno));
-		free(path);
-		return -1;
-	}
-	while (done < len) {
-		ssize_t n = write(fd, f->text + done, len - done);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			fprintf(stderr, "portierctl convert: %s: %s\n", path, strerror(errno));
-			rc = -1;
-			break;
-		}
-		done += (size_t)n;
-	}
-	if (close(fd) < 0 && rc == 0) {
-		fprintf(stderr, "portierctl convert: %s: %s\n", path, strerror(errno));
-		rc = -1;
-	}
-	free(path);
-	return rc;
-}
-
-/* Nothing is written when one file is already there (without --force). */
+/* convert_write's messages, each as one of this command's lines */
 static int
 write_all(const char *dir, const struct convert_out *out, bool force)
 {
-	size_t clash = 0;
+	struct diag d;
+	int rc;
 
-	if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
-		fprintf(stderr, "portierctl convert: %s: %s\n", dir, strerror(errno));
-		return -1;
-	}
-	for (size_t i = 0; i < out->count && !force; i++) {
-		char *path;
-		struct stat st;
-
-		if (asprintf(&path, "%s/%s", dir, out->files[i].name) < 0)
-			return -1;
-		if (lstat(path, &st) == 0) {
-			fprintf(stderr, "portierctl convert: %s exists (--force replaces it)\n", path);
-			clash++;
-		}
-		free(path);
-	}
-	if (clash) {
-		fprintf(stderr, "portierctl convert: nothing written\n");
-		return -1;
-	}
-	for (size_t i = 0; i < out->count; i++)
-		if (write_file(dir, &out->files[i], force) < 0)
-			return -1;
-	return 0;
+	diag_init(&d);
+	rc = convert_write(dir, out, force, &d);
+	for (size_t i = 0; i < d.count; i++)
+		fprintf(stderr, "portierctl convert: %s\n", d.items[i].text);
+	diag_free(&d);
+	return rc;
 }
 
 /* Loads what was written, as portierctl check would. */
@@ -184,7 +135,7 @@ static int
 convert_run(const struct convert_args *a)
 {
 	struct registry *reg = registry_new();
-	struct convert_opts o = { system_port, registry_port, reg };
+	struct convert_opts o = { system_port, registry_port, reg, a->prefix };
 	struct convert_out out = { 0 };
 	struct diag d;
 	char *text = NULL;
@@ -197,6 +148,8 @@ convert_run(const struct convert_args *a)
 	diag_init(&d);
 	for (size_t i = 0; i < a->nregistries; i++)
 		registry_load(reg, a->registries[i], true, &d);
+	if (!o.prefix)
+		o.prefix = a->xinetd ? CONVERT_XINETD_PREFIX : CONVERT_INETD_PREFIX;
 	if (a->xinetd)
 		conv = convert_xinetd_path(a->xinetd, &o, &out, &d);
 	else
@@ -239,6 +192,7 @@ ctl_convert(int argc, char *argv[])
 		{ "from-inetd", required_argument, NULL, 'i' },
 		{ "out", required_argument, NULL, 'o' },
 		{ "force", no_argument, NULL, 'f' },
+		{ "prefix", required_argument, NULL, 'p' },
 		{ "no-host-checks", no_argument, NULL, 'n' },
 		{ "registry", required_argument, NULL, 'r' },
 		{ "help", no_argument, NULL, 'h' },
@@ -261,6 +215,7 @@ ctl_convert(int argc, char *argv[])
 		case 'i': a.inetd = optarg; break;
 		case 'o': a.out = optarg; break;
 		case 'f': a.force = true; break;
+		case 'p': a.prefix = optarg; break;
 		case 'n': a.config_flags |= CONFIG_NO_FS_CHECKS; break;
 		case 'r': given[a.nregistries++] = optarg; break;
 		case 'h':
@@ -281,6 +236,11 @@ ctl_convert(int argc, char *argv[])
 	}
 	if (!a.xinetd == !a.inetd) {
 		rc = usage_error("give one of --from-xinetd and --from-inetd", "");
+		goto out;
+	}
+	if (a.prefix && !convert_prefix_valid(a.prefix)) {
+		rc = usage_error("--prefix takes letters, digits and . _ + - @ "
+				 "(not a leading dot): ", a.prefix);
 		goto out;
 	}
 	if (a.force && !a.out) {

@@ -27,11 +27,11 @@ pt_assert_grep "servers:4: warning: service servers:" "$PT_DIR/pristine.err" \
 	"no warning names xinetd's servers service"
 [ "$(ls "$PT_DIR/pristine" | wc -l)" -eq 17 ] || pt_fail "expected 17 files: $(ls "$PT_DIR/pristine")"
 for s in $SERVICES; do
-	[ -s "$PT_DIR/pristine/$s.conf" ] && [ -s "$PT_DIR/pristine/$s-udp.conf" ] ||
-		pt_fail "no $s.conf and $s-udp.conf"
+	[ -s "$PT_DIR/pristine/xinetd-$s.conf" ] && [ -s "$PT_DIR/pristine/xinetd-$s-udp.conf" ] ||
+		pt_fail "no xinetd-$s.conf and xinetd-$s-udp.conf"
 done
-grep -q '^# service "services"' "$PT_DIR/pristine/services.conf" ||
-	pt_fail "services.conf is not all comments"
+grep -q '^# service "xinetd-services"' "$PT_DIR/pristine/xinetd-services.conf" ||
+	pt_fail "xinetd-services.conf is not all comments"
 
 # The Debian files say `user = root`: xinetd runs them only as root.
 [ "$(id -u)" -eq 0 ] ||
