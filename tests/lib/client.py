@@ -2,7 +2,9 @@
 """Test client for portierd's integration tests (standard library only).
 
   client.py freeport [N]            N ports (default 1) free for TCP and UDP on
-                                    both 127.0.0.1 and ::1, one per line
+                                    both 127.0.0.1 and ::1, one per line, at
+                                    random outside the ephemeral range and
+                                    the demo's 10000-10199
   client.py tcp HOST PORT [DATA]    connect, send DATA, half-close, print the
                                     whole reply to stdout
   client.py udp HOST PORT DATA      send one datagram, print the reply
@@ -14,6 +16,7 @@
 Every socket operation has a timeout (TIMEOUT seconds); exit status 0 means
 success, 1 a failed check, 2 a usage error.
 """
+import random
 import selectors
 import socket
 import sys
@@ -26,30 +29,59 @@ def family(host):
     return socket.AF_INET6 if ":" in host else socket.AF_INET
 
 
+# freeport's candidates: never the demo set's ports (conf.d/demo-*.conf,
+# 10007, 10013, 10107, 10113: tests/daemon/daemon_demo.sh runs it as it is)
+# nor the kernel's ephemeral range, where any client's connect() or bind(0)
+# takes its port; at random, so that tests run in parallel (make -j) rarely
+# pick the same one between the check here and portierd's bind.
+PORT_LOW = 1024
+PORT_HIGH = 65535
+DEMO_PORTS = range(10000, 10200)
+
+
+def ephemeral_range():
+    try:
+        with open("/proc/sys/net/ipv4/ip_local_port_range") as f:
+            low, high = (int(x) for x in f.read().split())
+        return range(low, high + 1)
+    except (OSError, ValueError):
+        return range(32768, 61000)
+
+
+def port_candidates():
+    eph = ephemeral_range()
+    rng = random.SystemRandom()
+    for _ in range(2000):
+        port = rng.randint(PORT_LOW, PORT_HIGH)
+        if port not in eph and port not in DEMO_PORTS:
+            yield port
+
+
+def port_free(port):
+    held = []
+    try:
+        for fam, typ, host in ((socket.AF_INET, socket.SOCK_STREAM, "127.0.0.1"),
+                               (socket.AF_INET, socket.SOCK_DGRAM, "127.0.0.1"),
+                               (socket.AF_INET6, socket.SOCK_STREAM, "::1"),
+                               (socket.AF_INET6, socket.SOCK_DGRAM, "::1")):
+            t = socket.socket(fam, typ)
+            held.append(t)
+            t.bind((host, port))
+        return True
+    except OSError:
+        return False
+    finally:
+        for t in held:
+            t.close()
+
+
 def freeport(count):
     found = []
-    for _ in range(200):
+    for port in port_candidates():
         if len(found) == count:
             break
-        held = []
-        try:
-            s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-            s.bind(("127.0.0.1", 0))
-            port = s.getsockname()[1]
-            held.append(s)
-            for fam, typ, host in ((socket.AF_INET, socket.SOCK_DGRAM, "127.0.0.1"),
-                                   (socket.AF_INET6, socket.SOCK_STREAM, "::1"),
-                                   (socket.AF_INET6, socket.SOCK_DGRAM, "::1")):
-                t = socket.socket(fam, typ)
-                held.append(t)
-                t.bind((host, port))
-            if port not in found:
-                found.append(port)
-        except OSError:
-            pass
-        finally:
-            for s in held:
-                s.close()
+        if port not in found and port_free(port):
+            found.append(port)
     if len(found) < count:
         return 1
     for p in found:
