@@ -214,9 +214,10 @@ def udp_sock(host, src_port=0, timeout=2.0):
     return s
 
 
-def udp_ask(host, port, payload, src_port=0, timeout=2.0):
-    """The reply, or None when none came within timeout (loopback answers
-    take milliseconds)."""
+def udp_ask(host, port, payload, src_port=0, timeout=TIMEOUT):
+    """The reply, or None when none came within timeout. Loopback answers
+    take milliseconds: a check that none comes passes a short timeout, one
+    that waits for a reply the long default (a loaded machine is slow)."""
     s = udp_sock(host, src_port, timeout)
     s.sendto(payload, (host, int(port)))
     try:
@@ -272,7 +273,7 @@ def cmd_udp(host, port, kind):
 
 def cmd_udp_loop(host, port, src_port, expect):
     """expect 'none': a request from src_port gets no reply; 'reply': it does."""
-    back = udp_ask(host, port, b"ping", int(src_port), 1.0)
+    back = udp_ask(host, port, b"ping", int(src_port), 1.0 if expect == "none" else TIMEOUT)
     if expect == "none" and back is not None:
         fail("request from port %s got a reply %r" % (src_port, back))
     if expect == "reply" and back is None:
