@@ -246,13 +246,13 @@ pt_loopback() {
 # (status 1). The bound is in wall-clock time, not in tries: on a loaded
 # machine a try itself may take long.
 pt_wait_until() {
-	local secs=${2:-0} end
+	local pt_secs=${2:-0} pt_end
 
-	[ "$secs" -ge "$PT_WAIT_MIN" ] 2>/dev/null || secs=$PT_WAIT_MIN
-	end=$(( $(date +%s) + secs ))
+	[ "$pt_secs" -ge "$PT_WAIT_MIN" ] 2>/dev/null || pt_secs=$PT_WAIT_MIN
+	pt_end=$(( $(date +%s) + pt_secs ))
 	while :; do
 		eval "$1" && return 0
-		[ "$(date +%s)" -lt "$end" ] || return 1
+		[ "$(date +%s)" -lt "$pt_end" ] || return 1
 		sleep 0.1
 	done
 }
