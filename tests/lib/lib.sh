@@ -58,6 +58,10 @@
 #                           option lines
 #   pt_assert_grep REGEX FILE MSG   fail with MSG (and the file) unless it matches
 #   pt_bg CMD [ARGS]        runs CMD in the background, killed at exit
+#   pt_lock NAME [SECS]     waits (bounded, 900 s) for a lock that every test
+#                           run on this machine shares (all build trees: other
+#                           suites may run at once), held until the test exits:
+#                           for what is global (the demo's fixed ports, dpkg)
 #   pt_hold_port HOST PORT  a background TCP listener that keeps PORT busy
 #
 # Runtime control (tests/daemon/control_*.sh):
@@ -321,6 +325,17 @@ pt_assert_grep() {
 pt_bg() {
 	"$@" &
 	PT_BG="$PT_BG $!"
+}
+
+pt_lock() {
+	local secs=${2:-900} file="/tmp/portier-test-$1.lock"
+
+	command -v flock >/dev/null || pt_skip "flock (util-linux) is needed"
+	# readable by all: root's and other users' runs share it
+	[ -e "$file" ] || (umask 0; : >> "$file") 2>/dev/null
+	# fd 9 stays open, and the lock held, until the test's shell exits
+	exec 9< "$file" || pt_error "cannot open $file"
+	flock -w "$secs" 9 || pt_skip "another test run held the $1 lock for $secs s"
 }
 
 pt_hold_port() {

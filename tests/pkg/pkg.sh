@@ -22,6 +22,10 @@ PKG_ONLY_TAGS="initial-upload-closes-no-bugs"
 [ "${PORTIER_PKG_TEST:-}" != skip ] ||
 	pt_skip "PORTIER_PKG_TEST=skip (distcheck: a package build there would repeat this one)"
 [ "$(id -u)" -eq 0 ] || pt_skip "installs a package into this machine: root only"
+# One package test at a time on this machine (other build trees may run
+# their suites at once): from the check that no portier is installed to
+# the purge. The build is in the section too: it is what makes it long.
+pt_lock pkg 1800
 for tool in dpkg dpkg-buildpackage dh fakeroot make; do
 	command -v "$tool" >/dev/null || pt_skip "$tool is not installed (dpkg-dev, debhelper, fakeroot)"
 done
@@ -50,12 +54,26 @@ PKG_LOCAL_DB=/etc/portier/services.d/pkg-test.db
 had_rundir=no
 [ -e /run/portier ] && had_rundir=yes
 
+# pkg_dpkg SECS LOG ARGS...: dpkg ARGS (at most SECS), again while another
+# dpkg or apt on this machine holds dpkg's lock (bounded: 600 s).
+pkg_dpkg() {
+	local secs=$1 log=$2 end=$(( $(date +%s) + 600 ))
+
+	shift 2
+	while :; do
+		timeout "$secs" dpkg "$@" > "$log" 2>&1 && return 0
+		grep -q 'locked by another process' "$log" || return 1
+		[ "$(date +%s)" -lt "$end" ] || return 1
+		sleep 1
+	done
+}
+
 # On any exit: stop the installed daemon, then purge the package.
 pkg_cleanup() {
 	[ -n "$PT_PID" ] && kill -KILL "$PT_PID" 2>/dev/null
 	rm -f "$PKG_LOCAL_DB"
 	if [ "$PKG_INSTALLED" = yes ]; then
-		timeout 120 dpkg --purge portier > "$W/purge.log" 2>&1 ||
+		pkg_dpkg 120 "$W/purge.log" --purge portier ||
 			{ echo "ERROR: could not purge portier:" >&2; cat "$W/purge.log" >&2; }
 	fi
 	pt_cleanup
@@ -111,7 +129,7 @@ else
 fi
 
 PKG_INSTALLED=yes
-timeout 300 dpkg -i "$deb" > "$W/install.log" 2>&1 ||
+pkg_dpkg 300 "$W/install.log" -i "$deb" ||
 	pkg_log_fail "$W/install.log" "dpkg -i $deb"
 dpkg -L portier > "$W/files" || pt_fail "dpkg -L portier after install"
 echo "--- conffiles ---"
@@ -160,7 +178,7 @@ pt_stop || pt_fail "the installed portierd's exit status on SIGTERM"
 
 # Purge, then nothing of the package may be left.
 PKG_INSTALLED=no
-timeout 120 dpkg --purge portier > "$W/purge.log" 2>&1 ||
+pkg_dpkg 120 "$W/purge.log" --purge portier ||
 	pkg_log_fail "$W/purge.log" "dpkg --purge portier"
 for f in /etc/portier /usr/sbin/portierd /usr/share/portier /usr/share/doc/portier; do
 	[ ! -e "$f" ] || pt_fail "$f is left after purge"
