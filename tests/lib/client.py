@@ -16,6 +16,7 @@
 Every socket operation has a timeout (TIMEOUT seconds); exit status 0 means
 success, 1 a failed check, 2 a usage error.
 """
+import os
 import random
 import selectors
 import socket
@@ -75,12 +76,59 @@ def port_free(port):
             t.close()
 
 
+# Ports are free when picked, but portierd binds them later, some only at a
+# reload near the test's end: meanwhile a test run in parallel must not pick
+# them too. A port is reserved by a file here naming the test's temporary
+# directory (PT_DIR); the reservation lasts while that directory exists
+# (lib.sh's cleanup removes both).
+RESERVED = "/tmp/portier-test-ports"
+
+
+def reserve(port, owner):
+    if not owner:
+        return True
+    try:
+        os.mkdir(RESERVED)
+        os.chmod(RESERVED, 0o1777)
+    except FileExistsError:
+        pass
+    path = os.path.join(RESERVED, str(port))
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    except FileExistsError:
+        try:
+            with open(path) as f:
+                holder = f.read().strip()
+        except OSError:
+            return False
+        if holder == owner or os.path.isdir(holder):
+            return holder == owner
+        # the holder's test is over: take the port over (atomic rename)
+        tmp = "%s.%d" % (path, os.getpid())
+        try:
+            with open(tmp, "w") as f:
+                f.write(owner + "\n")
+            os.rename(tmp, path)
+            with open(path) as f:
+                return f.read().strip() == owner
+        except OSError:	# another user's file in the sticky directory
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+            return False
+    with os.fdopen(fd, "w") as f:
+        f.write(owner + "\n")
+    return True
+
+
 def freeport(count):
     found = []
+    owner = os.environ.get("PT_DIR", "")
     for port in port_candidates():
         if len(found) == count:
             break
-        if port not in found and port_free(port):
+        if port not in found and port_free(port) and reserve(port, owner):
             found.append(port)
     if len(found) < count:
         return 1

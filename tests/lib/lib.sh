@@ -23,7 +23,8 @@
 #   pt_fail MSG / pt_skip MSG / pt_error MSG   end the test (1 / 77 / 99)
 #   pt_ports N              N free ports (TCP and UDP, 127.0.0.1 and ::1), at
 #                           random outside the kernel's ephemeral range and the
-#                           demo's 10000-10199 (client.py freeport)
+#                           demo's 10000-10199, reserved against the other tests
+#                           until this one ends (client.py freeport)
 #   pt_conf NAME <<EOF      writes $PT_CONFD/NAME.conf from stdin
 #   pt_start [ARGS]         portierd -f -c $PT_CONFD -r $REGISTRY ARGS in the
 #                           background, logging to $PT_LOG; waits until ready
@@ -133,7 +134,11 @@ pt_cleanup() {
 		done
 		kill -KILL "$PT_PID" 2>/dev/null
 	fi
-	[ -n "$PT_DIR" ] && rm -rf "$PT_DIR"
+	if [ -n "$PT_DIR" ]; then
+		# the ports pt_ports reserved for this test (client.py freeport)
+		grep -lxF -- "$PT_DIR" /tmp/portier-test-ports/* 2>/dev/null | xargs -r rm -f
+		rm -rf "$PT_DIR"
+	fi
 }
 
 # pt_tmpdir: $PT_DIR, removed at exit with whatever the test started.
@@ -161,7 +166,7 @@ pt_init() {
 }
 
 pt_ports() {
-	$PT_CLIENT freeport "${1:-1}" || pt_error "no free port"
+	PT_DIR=$PT_DIR $PT_CLIENT freeport "${1:-1}" || pt_error "no free port"
 }
 
 pt_conf() {
