@@ -3,7 +3,8 @@
 # harnesses: each of FUZZ_TARGETS for FUZZ_SECONDS. Fails when any target
 # crashed, leaked, timed out or ran out of memory. Make passes srcdir,
 # FUZZ_DIR (the build's tests/fuzz), FUZZ_TARGETS, FUZZ_SECONDS, FUZZ_RSS_MB,
-# FUZZ_TIMEOUT and FUZZ_FLAGS (more libFuzzer flags) in the environment.
+# FUZZ_TIMEOUT, FUZZ_FLAGS (more libFuzzer flags) and FUZZ_UBSAN_SUPP (a
+# UBSan suppression file, to go on past a known report) in the environment.
 set -eu
 
 # The last of libFuzzer's status lines: "#RUNS DONE cov: ... exec/s: N ...".
@@ -26,7 +27,10 @@ run_one() {
 	[ -d "$srcdir/tests/fuzz/found/$t" ] && set -- "$@" "$srcdir/tests/fuzz/found/$t"
 	echo "fuzz_$t: ${FUZZ_SECONDS}s, log in $log"
 	rc=0
-	TMPDIR="$work/tmp" UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	# Every UBSan report is fatal unless the suppression file names it.
+	ubsan=print_stacktrace=1:halt_on_error=1
+	[ -z "${FUZZ_UBSAN_SUPP-}" ] || ubsan="$ubsan:suppressions=$FUZZ_UBSAN_SUPP"
+	TMPDIR="$work/tmp" UBSAN_OPTIONS=$ubsan \
 	"$FUZZ_DIR/fuzz_$t" -max_total_time="$FUZZ_SECONDS" \
 		-rss_limit_mb="$FUZZ_RSS_MB" -timeout="$FUZZ_TIMEOUT" \
 		-dict="$srcdir/tests/fuzz/$base.dict" -artifact_prefix="$art/" \
