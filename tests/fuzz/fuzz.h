@@ -35,7 +35,7 @@ char *fuzz_string(const uint8_t *data, size_t size);
 
 /* The converters' look-ups: a fixed table stands for the old system's
  * /etc/services, the shipped registry for portier's. */
-void fuzz_convert_opts(struct convert_opts *o);
+void fuzz_convert_opts(struct convert_opts *o, const char *prefix);
 
 /* The round trip: output a converter wrote with no error must load with the
  * configuration loader (as `portierctl convert` checks it, without host

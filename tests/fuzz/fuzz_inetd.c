@@ -28,7 +28,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char path[4096];
 	int rc;
 
-	fuzz_convert_opts(&o);
+	fuzz_convert_opts(&o, CONVERT_INETD_PREFIX);
 	fuzz_write(dir, "inetd.conf", data, size);
 	snprintf(path, sizeof(path), "%s/inetd.conf", dir);
 	diag_init(&d);

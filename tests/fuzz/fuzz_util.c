@@ -177,8 +177,10 @@ registry_port(const char *name, const char *proto, void *arg)
 }
 
 void
-fuzz_convert_opts(struct convert_opts *o)
+fuzz_convert_opts(struct convert_opts *o, const char *prefix)
 {
+	memset(o, 0, sizeof(*o));
+	o->prefix = prefix;
 	o->system_port = system_port;
 	o->registry_port = registry_port;
 	o->arg = (void *)fuzz_registry();

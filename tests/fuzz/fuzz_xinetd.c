@@ -97,7 +97,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	fuzz_write(dir, parts[part], start, (size_t)(end - start));
 
-	fuzz_convert_opts(&o);
+	fuzz_convert_opts(&o, CONVERT_XINETD_PREFIX);
 	snprintf(path, sizeof(path), "%s/xinetd.conf", dir);
 	diag_init(&d);
 	rc = convert_xinetd_path(path, &o, &out, &d);
