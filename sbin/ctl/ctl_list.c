@@ -230,31 +230,16 @@ ctl_list(int argc, char *argv[])
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char **files = calloc((size_t)argc + 1, sizeof(*files));
 	const char *const *regs;
-	char **defaults = NULL;
-	const char *dir = PORTIER_CONFDIR;
-	size_t nfiles = 0;
-	bool json = false;
+	struct ctl_opts o;
 	int c, rc = CTL_EXIT_USAGE;
 
-	if (!files) {
-		fprintf(stderr, "portierctl list: out of memory\n");
+	if (ctl_opts_begin(&o, "list", argc) < 0)
 		return 1;
-	}
-	optind = 0;	/* GNU getopt: start afresh, argv[0] is "list" */
-	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":c:r:h", longopts, NULL)) != -1) {
+		if (ctl_opts_take(&o, c))
+			continue;
 		switch (c) {
-		case 'c':
-			dir = optarg;
-			break;
-		case 'r':
-			files[nfiles++] = optarg;
-			break;
-		case 'j':
-			json = true;
-			break;
 		case 'h':
 			ctl_help(&ctl_list_help, stdout);
 			rc = 0;
@@ -271,10 +256,9 @@ ctl_list(int argc, char *argv[])
 		ctl_usage_error(&ctl_list_help, "unexpected argument '%s'", argv[optind]);
 		goto out;
 	}
-	regs = ctl_registries("list", files, &nfiles, &defaults);
-	rc = regs ? list_run(dir, regs, nfiles, json) : 1;
+	regs = ctl_opts_registries(&o);
+	rc = regs ? list_run(o.dir, regs, o.nfiles, o.json) : 1;
 out:
-	strv_free(defaults);
-	free(files);
+	ctl_opts_end(&o);
 	return rc;
 }
