@@ -54,6 +54,10 @@ int ctl_show(int argc, char *argv[]);
  * an unreadable services.d) to stderr; warnings also go there. */
 /* The default search order in the commands' help (two lines). */
 #define CTL_REGISTRY_DEFAULT PORTIER_REGISTRY ",\nthen " PORTIER_REGISTRY_DIR "/*.db"
+/* The help line of -r, for the commands that read the registry leniently. */
+#define CTL_HELP_REGISTRY \
+	{ "-r, --registry FILE", "a registry file; repeat for several in order", \
+	  CTL_REGISTRY_DEFAULT }
 const char *const *ctl_registries(const char *cmd, const char **files, size_t *n,
 				  char ***owned);
 /* ctl_opts.c: the options of the commands that read files. A command's
@@ -75,6 +79,20 @@ bool ctl_opts_take(struct ctl_opts *o, int c);
 /* ctl_registries() of what -r named. */
 const char *const *ctl_opts_registries(struct ctl_opts *o);
 void ctl_opts_end(struct ctl_opts *o);
+/* The rows of longopts for -c, -r, --json and --help. */
+#define CTL_OPTS_LONG \
+	{ "confdir", required_argument, NULL, 'c' }, \
+	{ "registry", required_argument, NULL, 'r' }, \
+	{ "json", no_argument, NULL, 'j' }, \
+	{ "help", no_argument, NULL, 'h' }
+/* What getopt_long returned that no command takes itself: 'h' prints h
+ * whole (0), ':' and anything else are usage errors ("-c needs an
+ * argument", "unknown option '-x'"). Returns the exit code. */
+int ctl_opts_stop(const struct ctl_help *h, int c, char *argv[]);
+/* The whole getopt loop of a command whose options are those four only
+ * (list, show): -1 when it goes on with argv[optind..], else the exit code
+ * (after --help or a usage error). */
+int ctl_opts_parse(struct ctl_opts *o, const struct ctl_help *h, int argc, char *argv[]);
 /* ctl_control.c: the control socket's client. */
 void ctl_set_socket(const char *path);
 struct control_request;

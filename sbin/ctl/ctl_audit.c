@@ -21,8 +21,7 @@ static const struct ctl_option_help audit_options[] = {
 	{ "--fail-on LEVEL", "exit 1 on a finding this severe or more", "critical" },
 	{ "-c, --confdir DIR", "the configuration, when portierd is not running",
 	  PORTIER_CONFDIR },
-	{ "-r, --registry FILE", "a registry file; repeat for several in order",
-	  CTL_REGISTRY_DEFAULT },
+	CTL_HELP_REGISTRY,
 	{ "-s, --socket PATH", "portierd's control socket", PORTIER_RUNDIR "/control" },
 	{ "-h, --help", "this help", NULL },
 	{ NULL, NULL, NULL },
@@ -220,15 +219,8 @@ parse_opts(int argc, char *argv[], struct audit_opts *o)
 		case 's':
 			ctl_set_socket(optarg);
 			break;
-		case 'h':
-			ctl_help(&ctl_audit_help, stdout);
-			return CTL_EXIT_OK;
-		case ':':
-			return ctl_usage_error(&ctl_audit_help, "%s needs an argument",
-					       argv[optind - 1]);
 		default:
-			return ctl_usage_error(&ctl_audit_help, "unknown option '%s'",
-					       argv[optind - 1]);
+			return ctl_opts_stop(&ctl_audit_help, c, argv);
 		}
 	}
 	if (optind < argc)

@@ -62,10 +62,7 @@ int
 ctl_check(int argc, char *argv[])
 {
 	static const struct option longopts[] = {
-		{ "confdir", required_argument, NULL, 'c' },
-		{ "registry", required_argument, NULL, 'r' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
+		CTL_OPTS_LONG,
 		{ "insecure-config", no_argument, NULL, 'I' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -79,21 +76,12 @@ ctl_check(int argc, char *argv[])
 	while ((c = getopt_long(argc, argv, ":c:r:h", longopts, NULL)) != -1) {
 		if (ctl_opts_take(&o, c))
 			continue;
-		switch (c) {
-		case 'I':	/* long only, as portierd's */
+		if (c == 'I') {	/* long only, as portierd's */
 			insecure = true;
-			break;
-		case 'h':
-			ctl_help(&ctl_check_help, stdout);
-			rc = 0;
-			goto out;
-		case ':':
-			ctl_usage_error(&ctl_check_help, "%s needs an argument", argv[optind - 1]);
-			goto out;
-		default:
-			ctl_usage_error(&ctl_check_help, "unknown option '%s'", argv[optind - 1]);
-			goto out;
+			continue;
 		}
+		rc = ctl_opts_stop(&ctl_check_help, c, argv);
+		goto out;
 	}
 	if (optind < argc) {
 		ctl_usage_error(&ctl_check_help, "unexpected argument '%s'", argv[optind]);

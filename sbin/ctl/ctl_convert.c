@@ -26,8 +26,7 @@ static const struct ctl_option_help convert_options[] = {
 	{ "--prefix P", "before every file name and service id; '' for none",
 	  "xinetd- or inetd-" },
 	{ "--no-host-checks", "skip the checks of this host's users and files", NULL },
-	{ "-r, --registry FILE", "a registry file; repeat for several in order",
-	  CTL_REGISTRY_DEFAULT },
+	CTL_HELP_REGISTRY,
 	{ "-h, --help", "this help", NULL },
 	{ NULL, NULL, NULL },
 };

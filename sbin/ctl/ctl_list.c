@@ -16,8 +16,7 @@
 
 static const struct ctl_option_help list_options[] = {
 	{ "-c, --confdir DIR", "the configuration to list", PORTIER_CONFDIR },
-	{ "-r, --registry FILE", "a registry file; repeat for several in order",
-	  CTL_REGISTRY_DEFAULT },
+	CTL_HELP_REGISTRY,
 	{ "--json", "the services and the diagnostics as one JSON object", NULL },
 	{ "-h, --help", "this help", NULL },
 	{ NULL, NULL, NULL },
@@ -223,42 +222,17 @@ list_run(const char *dir, const char *const *files, size_t nfiles, bool json)
 int
 ctl_list(int argc, char *argv[])
 {
-	static const struct option longopts[] = {
-		{ "confdir", required_argument, NULL, 'c' },
-		{ "registry", required_argument, NULL, 'r' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	const char *const *regs;
 	struct ctl_opts o;
-	int c, rc = CTL_EXIT_USAGE;
+	int rc;
 
 	if (ctl_opts_begin(&o, "list", argc) < 0)
 		return 1;
-	while ((c = getopt_long(argc, argv, ":c:r:h", longopts, NULL)) != -1) {
-		if (ctl_opts_take(&o, c))
-			continue;
-		switch (c) {
-		case 'h':
-			ctl_help(&ctl_list_help, stdout);
-			rc = 0;
-			goto out;
-		case ':':
-			ctl_usage_error(&ctl_list_help, "%s needs an argument", argv[optind - 1]);
-			goto out;
-		default:
-			ctl_usage_error(&ctl_list_help, "unknown option '%s'", argv[optind - 1]);
-			goto out;
-		}
-	}
-	if (optind < argc) {
-		ctl_usage_error(&ctl_list_help, "unexpected argument '%s'", argv[optind]);
-		goto out;
-	}
-	regs = ctl_opts_registries(&o);
-	rc = regs ? list_run(o.dir, regs, o.nfiles, o.json) : 1;
-out:
+	rc = ctl_opts_parse(&o, &ctl_list_help, argc, argv);
+	if (rc < 0 && optind < argc)
+		rc = ctl_usage_error(&ctl_list_help, "unexpected argument '%s'", argv[optind]);
+	else if (rc < 0)
+		rc = (regs = ctl_opts_registries(&o)) ? list_run(o.dir, regs, o.nfiles, o.json) : 1;
 	ctl_opts_end(&o);
 	return rc;
 }

@@ -13,8 +13,7 @@
 #include "config/config.h"
 
 static const struct ctl_option_help lookup_options[] = {
-	{ "-r, --registry FILE", "a registry file; repeat for several in order",
-	  CTL_REGISTRY_DEFAULT },
+	CTL_HELP_REGISTRY,
 	{ "--json", "the matching entries as one JSON object", NULL },
 	{ "-h, --help", "this help", NULL },
 	{ NULL, NULL, NULL },
@@ -289,18 +288,11 @@ ctl_lookup(int argc, char *argv[])
 	while ((c = getopt_long(argc, argv, ":r:h", longopts, NULL)) != -1) {
 		if (ctl_opts_take(&o, c))
 			continue;
-		switch (c) {
-		case 'h':
-			ctl_help(&ctl_lookup_help, stdout);
-			rc = 0;
-			goto out;
-		case ':':
+		if (c == ':')
 			ctl_usage_error(&ctl_lookup_help, "%s needs a FILE", argv[optind - 1]);
-			goto out;
-		default:
-			ctl_usage_error(&ctl_lookup_help, "unknown option '%s'", argv[optind - 1]);
-			goto out;
-		}
+		else
+			rc = ctl_opts_stop(&ctl_lookup_help, c, argv);
+		goto out;
 	}
 	if (optind == argc)
 		ctl_usage_error(&ctl_lookup_help, "what to look up?");

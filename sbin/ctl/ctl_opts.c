@@ -44,6 +44,33 @@ ctl_opts_take(struct ctl_opts *o, int c)
 	}
 }
 
+int
+ctl_opts_stop(const struct ctl_help *h, int c, char *argv[])
+{
+	if (c == 'h') {
+		ctl_help(h, stdout);
+		return 0;
+	}
+	if (c == ':')
+		return ctl_usage_error(h, "%s needs an argument", argv[optind - 1]);
+	return ctl_usage_error(h, "unknown option '%s'", argv[optind - 1]);
+}
+
+int
+ctl_opts_parse(struct ctl_opts *o, const struct ctl_help *h, int argc, char *argv[])
+{
+	static const struct option longopts[] = {
+		CTL_OPTS_LONG,
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	while ((c = getopt_long(argc, argv, ":c:r:h", longopts, NULL)) != -1)
+		if (!ctl_opts_take(o, c))
+			return ctl_opts_stop(h, c, argv);
+	return -1;
+}
+
 const char *const *
 ctl_opts_registries(struct ctl_opts *o)
 {

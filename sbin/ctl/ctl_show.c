@@ -17,8 +17,7 @@
 
 static const struct ctl_option_help show_options[] = {
 	{ "-c, --confdir DIR", "the configuration to read", PORTIER_CONFDIR },
-	{ "-r, --registry FILE", "a registry file; repeat for several in order",
-	  CTL_REGISTRY_DEFAULT },
+	CTL_HELP_REGISTRY,
 	{ "--json", "the settings and the derived values as one JSON object", NULL },
 	{ "-h, --help", "this help", NULL },
 	{ NULL, NULL, NULL },
@@ -247,46 +246,19 @@ show_run(const struct ctl_opts *o, const char *const *regs, const char *id)
 int
 ctl_show(int argc, char *argv[])
 {
-	static const struct option longopts[] = {
-		{ "confdir", required_argument, NULL, 'c' },
-		{ "registry", required_argument, NULL, 'r' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	const char *const *regs;
 	struct ctl_opts o;
-	int c, rc = CTL_EXIT_USAGE;
+	int rc;
 
 	if (ctl_opts_begin(&o, "show", argc) < 0)
 		return 1;
-	while ((c = getopt_long(argc, argv, ":c:r:h", longopts, NULL)) != -1) {
-		if (ctl_opts_take(&o, c))
-			continue;
-		switch (c) {
-		case 'h':
-			ctl_help(&ctl_show_help, stdout);
-			rc = 0;
-			goto out;
-		case ':':
-			ctl_usage_error(&ctl_show_help, "%s needs an argument", argv[optind - 1]);
-			goto out;
-		default:
-			ctl_usage_error(&ctl_show_help, "unknown option '%s'", argv[optind - 1]);
-			goto out;
-		}
-	}
-	if (optind == argc) {
-		ctl_usage_error(&ctl_show_help, "which service? (portierctl list shows them)");
-		goto out;
-	}
-	if (optind < argc - 1) {
-		ctl_usage_error(&ctl_show_help, "unexpected argument '%s'", argv[optind + 1]);
-		goto out;
-	}
-	regs = ctl_opts_registries(&o);
-	rc = regs ? show_run(&o, regs, argv[optind]) : 1;
-out:
+	rc = ctl_opts_parse(&o, &ctl_show_help, argc, argv);
+	if (rc < 0 && optind == argc)
+		rc = ctl_usage_error(&ctl_show_help, "which service? (portierctl list shows them)");
+	else if (rc < 0 && optind < argc - 1)
+		rc = ctl_usage_error(&ctl_show_help, "unexpected argument '%s'", argv[optind + 1]);
+	else if (rc < 0)
+		rc = (regs = ctl_opts_registries(&o)) ? show_run(&o, regs, argv[optind]) : 1;
 	ctl_opts_end(&o);
 	return rc;
 }
