@@ -14,6 +14,7 @@ static const struct {
 	{ ctl_convert, &ctl_convert_help },
 	{ ctl_list, &ctl_list_help },
 	{ ctl_lookup, &ctl_lookup_help },
+	{ ctl_show, &ctl_show_help },
 	{ ctl_status, &ctl_status_help },
 	{ ctl_reload, &ctl_reload_help },
 	{ ctl_enable, &ctl_enable_help },
@@ -36,7 +37,7 @@ usage(FILE *fp)
 		PORTIER_RUNDIR "/control");
 	for (size_t i = 0; i < NCOMMANDS; i++)
 		fprintf(fp, "  %-8s  %s\n", commands[i].help->name, commands[i].help->summary);
-	fprintf(fp, "\nThe registry (check, convert, list, lookup) unless -r names files:\n"
+	fprintf(fp, "\nThe registry (check, convert, list, lookup, show) unless -r names files:\n"
 		"%s, then every *.db in\n%s, in name order (services.db(5)).\n",
 		PORTIER_REGISTRY, PORTIER_REGISTRY_DIR);
 	fprintf(fp, "\nExit status: 0 success, 1 negative answer, invalid configuration or refused\n"

@@ -32,6 +32,8 @@ apply_section(struct loader *ld, struct build *b, const struct conf_file *f,
 
 		b->at[o->id] = (struct origin){ f->path, o->line };
 		b->own[o->id] = true;
+		b->under[o->id] = o->append ? b->wrote[o->id] : (struct written){ NULL, NULL };
+		b->wrote[o->id] = (struct written){ f->path, o };
 		if (o->earlier && !config_opt(o->id)->list)
 			/* libconfuse keeps the last; the first would be lost unseen. */
 			config_err(ld, b, o->id, "%s is set twice (also at line %d)", val.name,
@@ -97,6 +99,8 @@ add_service(struct loader *ld, struct config *cfg, bool *bad, const struct build
 	apply_section(ld, &b, f, sec);
 	b.s.line = b.sec_at.line;
 	config_finish(ld, &b);
+	if (ld->shown && !strcmp(b.s.id, ld->show_id))
+		config_show_build(ld, &b);
 	bad[cfg->count] = b.bad;
 	cfg->services[cfg->count++] = b.s;
 	config_build_release(&b);
@@ -151,10 +155,11 @@ out:
 
 static struct config *
 load_files(struct conf_file *files, size_t n, const struct registry *reg, unsigned flags,
-	   struct diag *d, size_t errors0)
+	   const char *show_id, struct config_shown *shown, struct diag *d, size_t errors0)
 {
 	struct loader ld = {
 		.reg = reg, .flags = flags, .d = d, .root = geteuid() == 0,
+		.show_id = show_id, .shown = shown,
 	};
 	struct config *cfg = assemble(&ld, files, n);
 
@@ -197,9 +202,12 @@ load_one(struct conf_file *f, const struct schema *sc, struct config_cache *cach
 	}
 }
 
-struct config *
-config_load_cached(const char *dir, const struct registry *reg, unsigned flags,
-		   struct config_cache *cache, struct diag *d)
+/* config_load_cached() that also describes the service show_id into
+ * shown (config_show.c) when shown is not NULL. */
+static struct config *
+load_dir(const char *dir, const struct registry *reg, unsigned flags,
+	 struct config_cache *cache, const char *show_id, struct config_shown *shown,
+	 struct diag *d)
 {
 	size_t errors0 = d->errors, n = 0;
 	struct conf_file *files;
@@ -227,9 +235,24 @@ config_load_cached(const char *dir, const struct registry *reg, unsigned flags,
 	for (size_t i = 0; i < n; i++)
 		load_one(&files[i], &sc, cache, d);
 	config_schema_free(&sc);
-	cfg = load_files(files, n, reg, flags, d, errors0);
+	cfg = load_files(files, n, reg, flags, show_id, shown, d, errors0);
 	config_cache_keep(cache, files, n, cfg != NULL);
 	return cfg;
+}
+
+struct config *
+config_load_cached(const char *dir, const struct registry *reg, unsigned flags,
+		   struct config_cache *cache, struct diag *d)
+{
+	return load_dir(dir, reg, flags, cache, NULL, NULL, d);
+}
+
+struct config *
+config_show(const char *dir, const struct registry *reg, unsigned flags, const char *id,
+	    struct config_shown *shown, struct diag *d)
+{
+	memset(shown, 0, sizeof(*shown));
+	return load_dir(dir, reg, flags, NULL, id, shown, d);
 }
 
 struct config *
@@ -259,7 +282,7 @@ config_load_buffer(const char *buf, const char *name, const struct registry *reg
 	files->pf = config_parse_text(files->path, &sc, text, len, d);
 	free(text);
 	config_schema_free(&sc);
-	cfg = load_files(files, 1, reg, flags, d, errors0);
+	cfg = load_files(files, 1, reg, flags, NULL, NULL, d, errors0);
 	config_files_free(files, 1);
 	return cfg;
 }

@@ -248,6 +248,38 @@ const struct service *config_find(const struct config *cfg, const char *id);
  * like snprintf: returns the length the whole line needs. */
 int config_describe(const struct service *svc, char *buf, size_t len);
 
+/* config_show: one service's settings, each with where its value came
+ * from, for portierctl show. Nothing of it is kept after the load. */
+enum config_from {
+	FROM_SERVICE,		/* written in the service's section */
+	FROM_DEFAULTS,		/* inherited from the defaults section */
+	FROM_BUILTIN,		/* the built-in default (portier.conf(5)) */
+	FROM_DERIVED,		/* worked out by the loader (registry, socket type) */
+};
+
+struct config_setting {
+	const char *name;	/* the option's */
+	char *value;		/* in conf.d syntax ("yes", { "a", "b" }); NULL: not set */
+	enum config_from from;
+	char *file;		/* FROM_SERVICE, FROM_DEFAULTS: where it was written */
+	int line;
+};
+
+/* The service's options in the order of the option table. */
+struct config_shown {
+	struct config_setting *items;
+	size_t count;
+	bool oom;
+};
+
+/* config_load() that also describes the service id into shown (count 0
+ * when there is none). */
+struct config *config_show(const char *dir, const struct registry *reg, unsigned flags,
+			   const char *id, struct config_shown *shown, struct diag *d);
+void config_shown_free(struct config_shown *shown);
+/* The PATH of a handler whose env and passenv give it none (systemd's). */
+#define CONFIG_DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
 /* A service id: at most this many characters (the control protocol takes
  * up to CONTROL_ID_MAX). */
 #define CONFIG_ID_MAX 64

@@ -33,6 +33,12 @@ struct origin {
 	int line;
 };
 
+/* An option as written in a file, for portierctl show (config_show.c). */
+struct written {
+	const char *file;		/* NULL: not written */
+	const struct popt *o;
+};
+
 /* A service while it is being assembled: the public struct plus what the
  * checks need to know about where each value came from. */
 struct build {
@@ -40,6 +46,8 @@ struct build {
 	char **server_args;		/* argv is built from these at the end */
 	struct origin at[O_COUNT];	/* set in the service or in defaults */
 	bool own[O_COUNT];		/* set in this very section */
+	struct written wrote[O_COUNT];	/* the assignment in force */
+	struct written under[O_COUNT];	/* what a `+=` of it appended to */
 	struct origin sec_at;		/* the section's opening brace */
 	const char *what;		/* "service 'echo'" or "defaults" */
 	char what_buf[300];
@@ -48,6 +56,7 @@ struct build {
 };
 
 struct user_cache;
+struct config_shown;
 
 struct loader {
 	const struct registry *reg;
@@ -57,6 +66,8 @@ struct loader {
 	struct daemon_settings settings;
 	struct origin default_user_at;
 	struct user_cache *users;
+	const char *show_id;		/* config_show(): the service to describe */
+	struct config_shown *shown;
 };
 
 /* One value as the option handlers see it: a scalar has n == 1. */
@@ -219,6 +230,10 @@ void config_store_int(void *field, size_t size, long val);
 /* config_finish.c: derived values and host checks for one service. */
 void config_finish(struct loader *ld, struct build *b);
 void config_users_free(struct user_cache *uc);
+
+/* config_show.c: the settings of b, finished, into ld->shown (config.c's
+ * config_show() asks for them). */
+void config_show_build(struct loader *ld, const struct build *b);
 
 /* config_check.c: checks across services (duplicate ids, addresses in
  * use twice, tcpmux names); builds cfg->by_id. -1 when out of memory. */

@@ -272,6 +272,8 @@ config_build_copy(struct build *dst, const struct build *src)
 	 * of every one, even after a failure, so that none is shared. */
 	*s = src->s;
 	memcpy(dst->at, src->at, sizeof(dst->at));
+	memcpy(dst->wrote, src->wrote, sizeof(dst->wrote));
+	memset(dst->under, 0, sizeof(dst->under));
 	memset(dst->own, 0, sizeof(dst->own));
 	for (size_t i = 0; i < O_COUNT; i++)
 		if (!opts[i].daemon)
