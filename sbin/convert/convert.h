@@ -64,7 +64,7 @@ int convert_inetd_buffer(const char *buf, const char *name,
 			 struct diag *d);
 
 /* config_inetd_fn for inetd_compat (config.h): the entries of path, whose
- * bytes are text, each a chunk with the id `portierctl convert --inetd`
+ * bytes are text, each a chunk with the id `portierctl convert --from-inetd`
  * gives it (prefix "inetd-"); ports known by name in /etc/services or reg
  * (NULL: none). Registered by portierd and portierctl. 0, or -1 when out
  * of memory. */
