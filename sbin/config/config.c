@@ -104,6 +104,33 @@ add_service(struct loader *ld, struct config *cfg, bool *bad, const struct build
 	return 0;
 }
 
+/* An entry of inetd_compat: what would refuse a conf.d service (its
+ * server or user missing here) leaves this one out, with warnings, as
+ * inetd skips a line it cannot serve; clashes with other services are
+ * found later, and stay errors. */
+static int
+add_entry(struct loader *ld, struct config *cfg, bool *bad, const struct build *tmpl,
+	  const struct conf_file *f, const struct psec *sec)
+{
+	struct diag *d = ld->d, own;
+	int rc;
+
+	diag_init(&own);
+	ld->d = &own;
+	rc = add_service(ld, cfg, bad, tmpl, f, sec);
+	ld->d = d;
+	if (rc == 0 && own.errors) {
+		struct service *s = &cfg->services[--cfg->count];
+
+		diag_add(&own, DIAG_WARNING, f->path, sec->line, "service '%s' left out",
+			 config_quote_id(s->id));
+		config_service_clear(s);
+		bad[cfg->count] = false;
+	}
+	config_inetd_report(d, &own, f->path);
+	return rc;
+}
+
 /* Converts every parsed file: defaults first, then the services of
  * conf.d, then those of the inetd.conf (inetd_compat), which the defaults
  * name. */
@@ -137,7 +164,8 @@ assemble(struct loader *ld, const struct conf_file *files, size_t n)
 		const struct pfile *pf = f->pf;
 
 		for (size_t k = pf ? pf->ndefaults : 0; pf && k < pf->nsecs; k++)
-			if (add_service(ld, cfg, bad, &tmpl, f, &pf->secs[k]) < 0)
+			if ((i < n ? add_service : add_entry)(ld, cfg, bad, &tmpl, f,
+							      &pf->secs[k]) < 0)
 				goto oom;
 	}
 	if (config_cross_check(ld, cfg, bad) < 0)

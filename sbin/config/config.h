@@ -254,8 +254,9 @@ void config_free(struct config *cfg);
  * conf.d service section by a reader that the program sets: the converter,
  * which sits above config/ (convert/), is its natural one. Every value of
  * such a service, and every problem with it, has the entry's FILE:LINE. An
- * entry the reader cannot convert is a warning and is skipped: a broken
- * line some package wrote must not stop the other services. */
+ * entry the reader cannot convert, or whose service could not run here
+ * (server, user), is left out with warnings: a broken line some package
+ * wrote must not stop the other services. */
 struct config_chunk {
 	char *text;		/* one service section, conf.d syntax */
 	int line;		/* the entry's line in the file */

@@ -23,37 +23,58 @@ config_set_inetd_reader(config_inetd_fn fn)
 	inetd_reader = fn;
 }
 
-/* Moves every item of src to dst, said of path at line (when > 0) and, when
- * demote, as a warning: the reader's errors are entries it skipped, and one
- * broken line some package wrote must not refuse every other service. */
+/* The length of text's "FILE:LINE: " prefix (0 when it has none), the
+ * line in *line. */
+static size_t
+line_prefix(const char *text, int *line)
+{
+	for (const char *p = strchr(text, ':'); p; p = strchr(p + 1, ':')) {
+		size_t digits = strspn(p + 1, "0123456789");
+
+		if (digits && !strncmp(p + 1 + digits, ": ", 2)) {
+			*line = atoi(p + 1);
+			return (size_t)(p - text) + 1 + digits + 2;
+		}
+	}
+	return 0;
+}
+
+/* Moves every item of src to dst. Those said of path are said of its line
+ * at (when > 0), and when demote are warnings: the reader's errors are
+ * entries it left out, and one broken line some package wrote must not
+ * refuse every other service. */
 static void
-relocate(struct diag *dst, struct diag *src, const char *path, int line, bool demote)
+relocate(struct diag *dst, struct diag *src, const char *path, int at, bool demote)
 {
 	size_t plen = strlen(path);
 
 	for (size_t i = 0; i < src->count; i++) {
-		const struct diag_item *it = &src->items[i];
-		const char *msg = it->text ? it->text : "out of memory";
-		enum diag_level level = it->level;
-		int at = 0;
+		struct diag_item *it = &src->items[i];
+		int line = 0;
+		size_t pre = it->text ? line_prefix(it->text, &line) : 0;
+		bool ours = pre > plen && !strncmp(it->text, path, plen) && it->text[plen] == ':';
+		bool demoted = demote && ours && it->level == DIAG_ERROR;
+		char *text;
 
-		if (!strncmp(msg, path, plen) && msg[plen] == ':') {
-			char *end;
-			long l = strtol(msg + plen + 1, &end, 10);
-
-			at = end[0] == ':' && l > 0 && l < INT_MAX ? (int)l : 0;
-			msg = at ? end + 1 : msg + plen + 1;
-			msg += strspn(msg, " ");
+		if (!ours || (!demoted && at <= 0))
+			continue;
+		if (asprintf(&text, "%s:%d: %s%s", path, at > 0 ? at : line,
+			     demoted ? "warning: " : "", it->text + pre) < 0)
+			continue;
+		free(it->text);
+		it->text = text;
+		if (demoted) {
+			it->level = DIAG_WARNING;
+			src->errors--;
 		}
-		if (!strncmp(msg, "warning: ", 9))
-			msg += 9;
-		if (line > 0)
-			at = line;
-		if (demote && level == DIAG_ERROR)
-			level = DIAG_WARNING;
-		diag_add(dst, level, path, at, "%s", msg);
 	}
-	diag_free(src);
+	diag_move(dst, src);
+}
+
+void
+config_inetd_report(struct diag *dst, struct diag *src, const char *path)
+{
+	relocate(dst, src, path, 0, true);
 }
 
 /* Every line of pf is the entry's line. */

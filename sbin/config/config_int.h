@@ -153,6 +153,8 @@ void config_files_free(struct conf_file *files, size_t n);
  * reader (config_set_inetd_reader). Nothing when the option is off, the
  * file is missing or no reader is set; 0, or -1 when out of memory. */
 int config_inetd_files(struct loader *ld, struct conf_file **files, size_t *n);
+/* Moves src's items to dst, each error said of path a warning. */
+void config_inetd_report(struct diag *dst, struct diag *src, const char *path);
 
 /* config_report.c: "FILE:LINE: service 'x': message" for an option of b
  * (where it was set; O_COUNT or unset: the section's brace). Below every

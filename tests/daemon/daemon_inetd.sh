@@ -19,8 +19,8 @@ ui() {
 		{ cat "$PT_DIR/ui.out" >&2; pt_fail "update-inetd $*"; }
 }
 
-set -- $(pt_ports 2)
-P=$1 ECHO=$2
+set -- $(pt_ports 3)
+P=$1 ECHO=$2 GONE=$3
 pt_echo echo "$ECHO"
 pt_conf 00-inetd <<EOF
 defaults {
@@ -66,12 +66,17 @@ ui --enable "$P"
 pt_ctl reload > /dev/null || pt_fail "reload after --enable"
 pt_answers "$P" || pt_fail "the enabled entry does not answer"
 
-# A line no inetd can read: a warning with its line, nothing stops.
+# A line no inetd can read, and an entry whose server is not here (its
+# package removed): warnings with their lines, nothing stops.
 echo "garbage line" >> "$F"
+printf '%s\tstream\ttcp\tnowait\tnobody\t/nonexistent/in.gone\tin.gone\n' "$GONE" >> "$F"
 pt_ctl reload > /dev/null || pt_fail "a broken line refused the reload"
 pt_wait_log "$F:[0-9]+: warning: syntax error" || pt_fail "no warning for the broken line"
+pt_wait_log "$F:[0-9]+: warning: service 'inetd-port-$GONE' left out" ||
+	pt_fail "no warning for the entry without its server"
 pt_answers "$P" || pt_fail "the entry stopped with a broken line beside it"
-sed -i '/^garbage line$/d' "$F"
+pt_answers "$GONE" && pt_fail "the entry without its server answers"
+sed -i '/^garbage line$/d; /in\.gone/d' "$F"
 
 # Removed: gone at the reload, conf.d's service untouched.
 ui --remove "$P"
