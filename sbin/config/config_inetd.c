@@ -109,8 +109,7 @@ read_inetd(struct loader *ld, const char *path, size_t *len)
 	if (access(path, F_OK) < 0 && errno == ENOENT)
 		return NULL;
 	if ((ld->flags & CONFIG_SECURE) && access_secure_path(path, err, sizeof(err)) < 0) {
-		diag_add(ld->d, DIAG_ERROR, NULL, 0, "%s (inetd_conf); portierd would refuse "
-			 "to run", err);
+		diag_add(ld->d, DIAG_ERROR, NULL, 0, "inetd_conf: %s", err);
 		return NULL;
 	}
 	return config_read_file(path, len, ld->d);
