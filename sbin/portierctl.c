@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "config/config.h"
+#include "convert/convert.h"
 #include "ctl/ctl.h"
 
 static const struct {
@@ -47,6 +49,8 @@ usage(FILE *fp)
 int
 main(int argc, char *argv[])
 {
+	/* inetd_compat: check, list and audit read inetd.conf as portierd does. */
+	config_set_inetd_reader(convert_inetd_config);
 	if (argc >= 3 && (!strcmp(argv[1], "-s") || !strcmp(argv[1], "--socket"))) {
 		ctl_set_socket(argv[2]);
 		argv[2] = argv[0];

@@ -53,6 +53,7 @@ config_free(struct config *cfg)
 	free(cfg->by_id);
 	free(cfg->settings.default_user);
 	free(cfg->settings.control_socket);
+	free(cfg->settings.inetd_conf);
 	free(cfg);
 }
 
@@ -107,32 +108,68 @@ add_service(struct loader *ld, struct config *cfg, bool *bad, const struct build
 	return 0;
 }
 
-/* Converts every parsed file: defaults first, then the services. */
+/* An entry of inetd_compat: what would refuse a conf.d service (its
+ * server or user missing here) leaves this one out, with warnings, as
+ * inetd skips a line it cannot serve; clashes with other services are
+ * found later, and stay errors. */
+static int
+add_entry(struct loader *ld, struct config *cfg, bool *bad, const struct build *tmpl,
+	  const struct conf_file *f, const struct psec *sec)
+{
+	struct diag *d = ld->d, own;
+	int rc;
+
+	diag_init(&own);
+	ld->d = &own;
+	rc = add_service(ld, cfg, bad, tmpl, f, sec);
+	ld->d = d;
+	if (rc == 0 && own.errors) {
+		struct service *s = &cfg->services[--cfg->count];
+
+		diag_add(&own, DIAG_WARNING, f->path, sec->line, "service '%s' left out",
+			 config_quote_id(s->id));
+		config_service_clear(s);
+		bad[cfg->count] = false;
+	}
+	config_inetd_report(d, &own, f->path);
+	return rc;
+}
+
+/* Converts every parsed file: defaults first, then the services of
+ * conf.d, then those of the inetd.conf (inetd_compat), which the defaults
+ * name. */
 static struct config *
 assemble(struct loader *ld, const struct conf_file *files, size_t n)
 {
 	struct config *cfg = calloc(1, sizeof(*cfg));
+	struct conf_file *extra = NULL;
+	size_t total = 0, nextra = 0;
 	struct build tmpl;
-	size_t total = 0;
-	bool *bad;
+	bool *bad = NULL;
 
 	config_settings_init(&ld->settings);
 	config_build_init(&tmpl, "defaults");
 	tmpl.is_defaults = true;
 	apply_defaults(ld, &tmpl, files, n);
+	if (ld->settings.inetd_conf && config_inetd_files(ld, &extra, &nextra) < 0)
+		goto oom;
 	for (size_t i = 0; i < n; i++)
 		total += files[i].pf ? files[i].pf->nsecs - files[i].pf->ndefaults : 0;
+	for (size_t i = 0; i < nextra; i++)
+		total += extra[i].pf ? extra[i].pf->nsecs - extra[i].pf->ndefaults : 0;
 	bad = calloc(total + 1, sizeof(bool));
 	if (cfg)
 		cfg->services = calloc(total + 1, sizeof(struct service));
 	if (!cfg || !bad || !cfg->services || !ld->settings.default_user ||
-	    !ld->settings.control_socket)
+	    !ld->settings.control_socket || !ld->settings.inetd_conf)
 		goto oom;
-	for (size_t i = 0; i < n; i++) {
-		const struct pfile *pf = files[i].pf;
+	for (size_t i = 0; i < n + nextra; i++) {
+		const struct conf_file *f = i < n ? &files[i] : &extra[i - n];
+		const struct pfile *pf = f->pf;
 
 		for (size_t k = pf ? pf->ndefaults : 0; pf && k < pf->nsecs; k++)
-			if (add_service(ld, cfg, bad, &tmpl, &files[i], &pf->secs[k]) < 0)
+			if ((i < n ? add_service : add_entry)(ld, cfg, bad, &tmpl, f,
+							      &pf->secs[k]) < 0)
 				goto oom;
 	}
 	if (config_cross_check(ld, cfg, bad) < 0)
@@ -147,6 +184,8 @@ oom:
 out:
 	free(ld->settings.default_user);
 	free(ld->settings.control_socket);
+	free(ld->settings.inetd_conf);
+	config_files_free(extra, nextra);
 	config_service_clear(&tmpl.s);
 	config_build_release(&tmpl);
 	free(bad);

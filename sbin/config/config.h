@@ -195,6 +195,8 @@ struct daemon_settings {
 	char *control_socket;	/* "" disables it */
 	int loop_limit;		/* wait-mode restarts per minute before the loop guard trips */
 	int loop_disable;	/* seconds a looping service stays disabled */
+	bool inetd_compat;	/* read inetd_conf's entries too */
+	char *inetd_conf;	/* "/etc/inetd.conf" */
 };
 
 struct config {
@@ -213,6 +215,10 @@ enum {
 	 * only_from/no_access that does not resolve is a warning instead of
 	 * an error. Syntax and values are still checked. */
 	CONFIG_NO_FS_CHECKS = 1 << 1,
+	/* StrictModes on the files the loader finds by itself (inetd_conf),
+	 * as access_secure_path(): what portierd asks as root unless
+	 * --insecure-config. */
+	CONFIG_SECURE = 1 << 2,
 };
 
 /* Builds the configuration from every *.conf in dir (portier.conf(5)).
@@ -242,6 +248,27 @@ struct config *config_load_buffer(const char *buf, const char *name,
 				  const struct registry *reg, unsigned flags,
 				  struct diag *d);
 void config_free(struct config *cfg);
+
+/* config_inetd.c: inetd_compat (portier.conf(5)). With it, a load reads
+ * the inetd.conf of the defaults section too, each entry turned into one
+ * conf.d service section by a reader that the program sets: the converter,
+ * which sits above config/ (convert/), is its natural one. Every value of
+ * such a service, and every problem with it, has the entry's FILE:LINE. An
+ * entry the reader cannot convert, or whose service could not run here
+ * (server, user), is left out with warnings: a broken line some package
+ * wrote must not stop the other services. */
+struct config_chunk {
+	char *text;		/* one service section, conf.d syntax */
+	int line;		/* the entry's line in the file */
+};
+/* text holds the file path's bytes. *out gets *n chunks (the array and
+ * each text malloc'd); problems go to d, an error for each entry that
+ * gives no chunk. 0, or -1 when out of memory. */
+typedef int (*config_inetd_fn)(const char *text, const char *path,
+			       const struct registry *reg, struct config_chunk **out,
+			       size_t *n, struct diag *d);
+/* Without a reader (the unit tests), inetd_compat reads nothing. */
+void config_set_inetd_reader(config_inetd_fn fn);
 
 const struct service *config_find(const struct config *cfg, const char *id);
 /* "telnet 23/tcp stream nowait user=telnetd /usr/sbin/in.telnetd -h";

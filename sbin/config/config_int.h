@@ -21,7 +21,7 @@ enum opt_id {
 	O_NO_NEW_PRIVILEGES,
 	/* the defaults section's own */
 	O_LOG, O_LOG_FACILITY, O_MAX_CHILDREN, O_CONTROL_SOCKET, O_LOOP_LIMIT,
-	O_LOOP_DISABLE,
+	O_LOOP_DISABLE, O_INETD_COMPAT, O_INETD_CONF,
 	O_COUNT
 };
 
@@ -157,6 +157,15 @@ void config_cache_keep(struct config_cache *c, struct conf_file *files, size_t n
  * before the first one, or without a cache. */
 char *const *config_cache_held(const struct config_cache *c, size_t *n);
 void config_files_free(struct conf_file *files, size_t n);
+
+/* config_inetd.c: with inetd_compat, the entries of the inetd.conf as
+ * parsed files of their own, one per entry, each line of which is the
+ * entry's line (*n of them, to config_files_free), read with the program's
+ * reader (config_set_inetd_reader). Nothing when the option is off, the
+ * file is missing or no reader is set; 0, or -1 when out of memory. */
+int config_inetd_files(struct loader *ld, struct conf_file **files, size_t *n);
+/* Moves src's items to dst, each error said of path a warning. */
+void config_inetd_report(struct diag *dst, struct diag *src, const char *path);
 
 /* config_report.c: "FILE:LINE: service 'x': message" for an option of b
  * (where it was set; O_COUNT or unset: the section's brace). Below every

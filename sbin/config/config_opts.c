@@ -171,6 +171,14 @@ static const struct optdef opts[O_COUNT] = {
 			   .max = INT_MAX, .def = 40, .apply = config_apply_int },
 	[O_LOOP_DISABLE] = { "loop_disable", IN_DEFAULTS, false, DMN(loop_disable), .min = 1,
 			     .max = INT_MAX, .def = 600, .apply = config_apply_int },
+	/* Debian's inet-superserver: the services update-inetd writes. A
+	 * distribution turns it on at build time (--enable-inetd-compat). */
+	[O_INETD_COMPAT] = { "inetd_compat", IN_DEFAULTS, false, DMN(inetd_compat),
+			     .def = PORTIER_INETD_COMPAT, .why = NOT_BOOL,
+			     .apply = config_apply_bool },
+	[O_INETD_CONF] = { "inetd_conf", IN_DEFAULTS, false, DMN(inetd_conf),
+			   .defstr = "/etc/inetd.conf", .check = check_path,
+			   .apply = config_apply_string },
 };
 
 const struct optdef *

@@ -170,9 +170,17 @@ sed "s/^\([[:space:]]*port[[:space:]]*=[[:space:]]*\)10013\$/\1$port/" \
 	/usr/share/doc/portier/examples/conf.d/demo-hello.conf > "$PT_CONFD/demo-hello.conf"
 grep -q "port = $port\$" "$PT_CONFD/demo-hello.conf" ||
 	pt_error "demo-hello.conf has no 'port = 10013' line to move"
+# The distribution build's inetd_compat, on without a word in conf.d: an
+# entry of the test's inetd.conf (inetd_conf moved there, never the
+# machine's /etc/inetd.conf) answers too.
+iport=$(pt_ports 1)
+printf 'defaults {\n\tinetd_conf = "%s"\n}\n' "$PT_DIR/inetd.conf" > "$PT_CONFD/00-inetd.conf"
+printf '%s\tstream\ttcp\tnowait\tnobody\t/bin/cat\tcat\n' "$iport" > "$PT_DIR/inetd.conf"
 PORTIERD=/usr/sbin/portierd
 REGISTRY=/usr/share/portier/services.db
 pt_start
+[ "$($PT_CLIENT tcp 127.0.0.1 "$iport" ping)" = ping ] ||
+	pt_fail "the inetd.conf entry on $iport does not answer: inetd_compat is not on"
 out=$($PT_CLIENT tcp 127.0.0.1 "$port") || pt_fail "no answer from demo-hello on $port"
 case $out in "Hello from portier"*) ;; *) pt_fail "demo-hello said '$out'" ;; esac
 timeout 10 /usr/sbin/portierctl -s "$PT_DIR/control" status > "$W/status.log" 2>&1 ||

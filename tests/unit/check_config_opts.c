@@ -61,7 +61,7 @@ static const struct field fields[] = {
 	SF(nodelay, SCALAR), SF(activation, SCALAR), SF(idle_timeout, SCALAR),
 	DF(default_user, STR), DF(log, SCALAR), DF(log_set, SCALAR), DF(log_facility, SCALAR),
 	DF(max_children, SCALAR), DF(control_socket, STR), DF(loop_limit, SCALAR),
-	DF(loop_disable, SCALAR),
+	DF(loop_disable, SCALAR), DF(inetd_compat, SCALAR), DF(inetd_conf, STR),
 };
 #define NFIELDS (sizeof(fields) / sizeof(fields[0]))
 
@@ -141,6 +141,8 @@ static const struct optcase cases[] = {
 	{ "control_socket", "control_socket = \"/run/x\"", "control_socket", "", FULL, NULL },
 	{ "loop_limit", "loop_limit = 3", "loop_limit", "", FULL, NULL },
 	{ "loop_disable", "loop_disable = 9", "loop_disable", "", FULL, NULL },
+	{ "inetd_compat", "inetd_compat = yes", "inetd_compat", "", FULL, NULL },
+	{ "inetd_conf", "inetd_conf = \"/srv/inetd.conf\"", "inetd_conf", "", FULL, NULL },
 };
 #define NCASES (sizeof(cases) / sizeof(cases[0]))
 
