@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/un.h>
 #include <strings.h>
 
 #include "config/config_int.h"
@@ -112,7 +113,8 @@ collect_endpoints(const struct config *cfg, const bool *bad, size_t *count)
 		const struct service *s = &cfg->services[i];
 		size_t k = s->nbind ? s->nbind : 2;
 
-		if (s->disabled || s->tcpmux || bad[i])
+		/* a unix path is no port: portierd refuses a live socket's path */
+		if (s->disabled || s->tcpmux || s->local || bad[i])
 			continue;
 		if (n + k > cap) {
 			struct endpoint *nv;
@@ -361,7 +363,9 @@ config_describe(const struct service *s, char *buf, size_t len)
 	PUT("%s ", s->id);
 	if (s->tcpmux)
 		PUT("tcpmux:%s", s->name);
-	for (size_t i = 0; !s->tcpmux && i < s->nbind; i++) {
+	if (s->local)
+		PUT("unix:%s", ((const struct sockaddr_un *)&s->bind[0])->sun_path);
+	for (size_t i = 0; !s->tcpmux && !s->local && i < s->nbind; i++) {
 		char a[INET6_ADDRSTRLEN + 8];
 
 		PUT("%s%s:", i ? "," : "", cval_sockaddr_str(&s->bind[i], true, a, sizeof(a)));

@@ -79,7 +79,7 @@ static const struct optdef opts[O_COUNT] = {
 	[O_PORT] = { "port", IN_SERVICE, false, SVC(port), .min = 1, .max = 65535,
 		     .apply = config_apply_int },
 	[O_BIND] = { "bind", IN_BOTH, true, ARR(bind, nbind),
-		     .why = "is not an IPv4 or IPv6 address", .apply = config_apply_bind },
+		     .why = "is not an IPv4 or IPv6 address, nor unix:/absolute/path", .apply = config_apply_bind },
 	/* In defaults, `user` is whom services without one run as. */
 	[O_USER] = { "user", IN_BOTH, false, STR(user), .defstr = "nobody", .check = check_name,
 		     .apply = config_apply_user },
@@ -171,6 +171,19 @@ static const struct optdef opts[O_COUNT] = {
 			   .max = INT_MAX, .def = 40, .apply = config_apply_int },
 	[O_LOOP_DISABLE] = { "loop_disable", IN_DEFAULTS, false, DMN(loop_disable), .min = 1,
 			     .max = INT_MAX, .def = 600, .apply = config_apply_int },
+	/* Unix-domain services (bind = { "unix:/path" }): the socket file's
+	 * mode and owner, and the peers admitted by SO_PEERCRED. */
+	[O_SOCKET_MODE] = { "socket_mode", IN_BOTH, false, SVC(socket_mode), .def = 0660,
+			    .why = "is not an octal mode from 000 to 777",
+			    .apply = config_apply_mode },
+	[O_SOCKET_USER] = { "socket_user", IN_BOTH, false, STR(socket_user), .check = check_name,
+			    .apply = config_apply_string },
+	[O_SOCKET_GROUP] = { "socket_group", IN_BOTH, false, STR(socket_group),
+			     .check = check_name, .apply = config_apply_string },
+	[O_ALLOW_USERS] = { "allow_users", IN_BOTH, true, STRV(allow_users), .check = check_name,
+			    .apply = config_apply_strlist },
+	[O_ALLOW_GROUPS] = { "allow_groups", IN_BOTH, true, STRV(allow_groups),
+			     .check = check_name, .apply = config_apply_strlist },
 };
 
 const struct optdef *
@@ -281,6 +294,9 @@ config_build_copy(struct build *dst, const struct build *src)
 	s->argv = NULL;
 	s->gids = NULL;
 	s->ngids = 0;
+	s->allow_uids = NULL;
+	s->allow_gids = NULL;
+	s->nallow_uids = s->nallow_gids = 0;
 	return rc;
 }
 
