@@ -1,4 +1,5 @@
-/* listener: one listening socket (TCP or UDP, IPv4 or IPv6) and its identity.
+/* listener: one listening socket (TCP or UDP, IPv4 or IPv6, or a unix stream
+ * socket, whose path is its identity) and its identity.
  * The identity (family, socket type, protocol, bound address and port) is kept
  * explicit so that a reload can match new services to open sockets and so that
  * sockets handed over by systemd can be adopted. Only sockets live here: what

@@ -1,7 +1,9 @@
 #!/bin/sh
 # Unix-domain stream services (portier.conf(5), bind = { "unix:/path" }):
 # the handler gets PROTO=UNIX and UNIXREMOTEUID/GID/PID from SO_PEERCRED
-# and none of the TCP variables; the socket file has socket_mode (and, as
+# and none of the TCP variables (also with activation = systemd, the
+# connection on descriptor 3); wait = yes hands over the listening socket;
+# the socket file has socket_mode (and, as
 # root, socket_user/socket_group); a stale socket is replaced, a regular
 # file or a symbolic link at the path is refused; allow_users refuses
 # another uid (as root); a reload keeps the socket (same inode), a reload
@@ -54,8 +56,24 @@ python3 -c 'import socket, sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])'
 unix_service env "$SOCK" 'socket_mode = 0640'
 # wait = yes: the handler gets the listening socket and accepts itself
 ARGS='"accept"' unix_service held "$RUN/held.sock" 'wait = yes'
+# activation = systemd: the connection on descriptor 3, the credentials too
+if [ -x /usr/bin/python3 ]; then
+	cat > "$PT_CONFD/sd.conf" <<EOT
+service sd {
+	bind = { "unix:$RUN/sd.sock" }
+	server = /usr/bin/python3
+	server_args = { "-c", "import os, socket; s = socket.socket(fileno=3); s.sendall(('fds=%s family=%d uid=%s' % (os.environ.get('LISTEN_FDS'), s.family, os.environ.get('UNIXREMOTEUID'))).encode())" }
+	activation = systemd
+}
+EOT
+fi
 pt_start_ctl
 ask "$RUN/held.sock" | grep -q '^accepted pid=' || pt_fail "wait = yes: the handler did not accept"
+if [ -x /usr/bin/python3 ]; then
+	out=$(ask "$RUN/sd.sock")
+	[ "$out" = "fds=1 family=1 uid=$(id -u)" ] || pt_fail "activation = systemd: got '$out'"
+	rm "$PT_CONFD/sd.conf"
+fi
 pt_assert_grep "stale socket" "$PT_LOG" "the stale socket was not replaced"
 [ -S "$SOCK" ] || pt_fail "no socket at $SOCK"
 [ "$(stat -c %a "$SOCK")" = 640 ] || pt_fail "socket_mode 0640: the file is $(stat -c %a "$SOCK")"
