@@ -1546,6 +1546,11 @@ START_TEST(test_unix)
 	ck_assert(!load("service u {\n bind = { \"unix:/0123456789012345678901234567890123456789"
 			"01234567890123456789012345678901234567890123456789012345678901234567890\" }\n"
 			" server = /bin/sh\n}\n", 0));
+	/* one path, two services */
+	ck_assert(!load("service u {\n bind = { \"unix:/run/u.sock\" }\n server = /bin/sh\n}\n"
+			"service v {\n bind = { \"unix:/run/u.sock\" }\n server = /bin/sh\n}\n", 0));
+	ck_assert(has_diag_in(DIAG_ERROR, NAME, 5, "service 'v': unix socket '/run/u.sock' is "
+			      "already used by service 'u'"));
 	/* inherited from defaults, only_from concerns the network services */
 	cfg = load_ok("defaults {\n only_from = { 127.0.0.1 }\n}\n"
 		      "service u {\n bind = { \"unix:/run/u.sock\" }\n server = /bin/sh\n}\n", 0);
