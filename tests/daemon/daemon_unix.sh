@@ -5,7 +5,8 @@
 # connection on descriptor 3); wait = yes hands over the listening socket;
 # the socket file has socket_mode (and, as
 # root, socket_user/socket_group); a stale socket is replaced, a regular
-# file or a symbolic link at the path is refused; allow_users refuses
+# file, a symbolic link or a live socket at the path is refused, two
+# services on one path are a load error; allow_users refuses
 # another uid (as root); a reload keeps the socket (same inode), a reload
 # that drops the service and portierd's exit remove the file.
 . "${top_srcdir:-../..}/tests/lib/lib.sh"
@@ -114,11 +115,27 @@ pt_assert_grep "link.sock: a symbolic link" "$PT_LOG" "a symbolic link was not r
 [ -L "$RUN/link.sock" ] || pt_fail "the symbolic link was removed"
 rm "$PT_CONFD/link.conf"
 
-# A live socket at the path is somebody else's: refused.
+# A live socket at the path is somebody else's: refused, and kept.
+pt_bg python3 -c 'import socket, sys, time
+s = socket.socket(socket.AF_UNIX)
+s.bind(sys.argv[1])
+s.listen()
+time.sleep(60)' "$RUN/live.sock"
+for _ in $(seq 50); do
+	[ -S "$RUN/live.sock" ] && break
+	sleep 0.1
+done
+unix_service live "$RUN/live.sock"
+pt_ctl reload > /dev/null 2>&1
+pt_assert_grep "live.sock: another process listens on it" "$PT_LOG" "a live socket was not refused"
+[ -S "$RUN/live.sock" ] || pt_fail "the live socket was removed"
+rm "$PT_CONFD/live.conf"
+# Two services on one path: a load error.
 unix_service env "$SOCK"
 unix_service env2 "$SOCK"
 pt_ctl reload > /dev/null 2>&1
-pt_assert_grep "another process listens on it" "$PT_LOG" "a live socket was not refused"
+pt_assert_grep "env2.conf:1: service 'env2': unix socket .* is already used by service 'env'" \
+	"$PT_LOG" "two services on one path were accepted"
 rm "$PT_CONFD/env2.conf"
 pt_ctl reload > /dev/null || pt_fail "reload with env alone"
 [ -S "$SOCK" ] || pt_fail "no socket after the reload"
