@@ -79,7 +79,8 @@ static const struct optdef opts[O_COUNT] = {
 	[O_PORT] = { "port", IN_SERVICE, false, SVC(port), .min = 1, .max = 65535,
 		     .apply = config_apply_int },
 	[O_BIND] = { "bind", IN_BOTH, true, ARR(bind, nbind),
-		     .why = "is not an IPv4 or IPv6 address, nor unix:/absolute/path", .apply = config_apply_bind },
+		     .why = "is not an IPv4 or IPv6 address, nor unix:/absolute/path",
+		     .apply = config_apply_bind },
 	/* In defaults, `user` is whom services without one run as. */
 	[O_USER] = { "user", IN_BOTH, false, STR(user), .defstr = "nobody", .check = check_name,
 		     .apply = config_apply_user },

@@ -37,8 +37,8 @@
 enum {
 	DYN_LOCAL_ADDR, DYN_LOCAL_PORT, DYN_REMOTE_ADDR, DYN_REMOTE_PORT,
 	DYN_TCPLOCALIP, DYN_TCPLOCALPORT, DYN_TCPREMOTEIP, DYN_TCPREMOTEPORT,
-	DYN_LISTEN_PID,
-	/* unix sockets use three of the slots above, none of the TCP ones */		/* activation = systemd: the child writes its pid */
+	DYN_LISTEN_PID,		/* activation = systemd: the child writes its pid */
+	/* a unix socket's UNIXREMOTEUID, GID and PID take three of the slots above */
 	DYN_COUNT
 };
 #define DYN_LEN (sizeof("TCPREMOTEIP=") + INET6_ADDRSTRLEN)
