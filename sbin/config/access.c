@@ -343,6 +343,7 @@ static const char *const refusal_names[REFUSED_COUNT] = {
 	[REFUSED_LOAD] = "load",
 	[REFUSED_CHILDREN] = "children",
 	[REFUSED_SPAWN] = "spawn",
+	[REFUSED_USER] = "user",
 };
 
 const char *

@@ -139,6 +139,26 @@ peek_sender(const struct conn *c, struct access_addr *a, char *host, size_t host
 	return 0;
 }
 
+/* allow_users / allow_groups on a unix socket: the peer's uid, or its
+ * primary gid as SO_PEERCRED gives it (supplementary groups are not
+ * seen: reading them from /proc races with the peer's exit). Without
+ * credentials nobody passes a list. */
+static bool
+admit_peer_allowed(const struct service *svc, const struct conn *c)
+{
+	if (!svc->nallow_uids && !svc->nallow_gids && !svc->allow_users && !svc->allow_groups)
+		return true;
+	if (!c->has_cred)
+		return false;
+	for (size_t i = 0; i < svc->nallow_uids; i++)
+		if (svc->allow_uids[i] == c->cred.uid)
+			return true;
+	for (size_t i = 0; i < svc->nallow_gids; i++)
+		if (svc->allow_gids[i] == c->cred.gid)
+			return true;
+	return false;
+}
+
 enum refusal
 admit_check(struct service_rt *rt, struct conn *c, const struct daemon_settings *s)
 {
@@ -169,7 +189,8 @@ admit_check(struct service_rt *rt, struct conn *c, const struct daemon_settings 
 	}
 	if (svc->max_load > 0)
 		rq.load = load_now();
-	why = access_admit(svc, rt->adm.sources, &rt->adm.cps, &rq);
+	why = svc->local && c->fd != (c->l ? c->l->w.fd : -1) && !admit_peer_allowed(svc, c)
+	    ? REFUSED_USER : access_admit(svc, rt->adm.sources, &rt->adm.cps, &rq);
 	if (why == REFUSED_CPS)
 		cps_pause(rt);
 	/* A refused datagram's sender goes to the log (and nowhere else:

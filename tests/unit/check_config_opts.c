@@ -59,6 +59,10 @@ static const struct field fields[] = {
 	SF(chroot, STR), SF(banner, STR), SF(banner_success, STR), SF(banner_fail, STR),
 	SF(expires, SCALAR), SF(listen_backlog, SCALAR), SF(keepalive, SCALAR),
 	SF(nodelay, SCALAR), SF(activation, SCALAR), SF(idle_timeout, SCALAR),
+	SF(local, SCALAR), SF(socket_mode, SCALAR), SF(socket_user, STR), SF(socket_group, STR),
+	SF(socket_uid, SCALAR), SF(socket_gid, SCALAR), SF(allow_users, STRV),
+	SF(allow_groups, STRV), SA(allow_uids, nallow_uids, sizeof(uid_t)),
+	SA(allow_gids, nallow_gids, sizeof(gid_t)),
 	DF(default_user, STR), DF(log, SCALAR), DF(log_set, SCALAR), DF(log_facility, SCALAR),
 	DF(max_children, SCALAR), DF(control_socket, STR), DF(loop_limit, SCALAR),
 	DF(loop_disable, SCALAR), DF(inetd_compat, SCALAR), DF(inetd_conf, STR),
@@ -143,6 +147,13 @@ static const struct optcase cases[] = {
 	{ "loop_disable", "loop_disable = 9", "loop_disable", "", FULL, NULL },
 	{ "inetd_compat", "inetd_compat = yes", "inetd_compat", "", FULL, NULL },
 	{ "inetd_conf", "inetd_conf = \"/srv/inetd.conf\"", "inetd_conf", "", FULL, NULL },
+	/* On this TCP service they are stored (and warned about), not resolved;
+	 * check_config.c loads unix services. */
+	{ "socket_mode", "socket_mode = 0600", "socket_mode", "", FULL, NULL },
+	{ "socket_user", "socket_user = daemon", "socket_user", "", FULL, NULL },
+	{ "socket_group", "socket_group = daemon", "socket_group", "", FULL, NULL },
+	{ "allow_users", "allow_users = { daemon, 0 }", "allow_users", "", FULL, NULL },
+	{ "allow_groups", "allow_groups = { daemon }", "allow_groups", "", FULL, NULL },
 };
 #define NCASES (sizeof(cases) / sizeof(cases[0]))
 
