@@ -1,5 +1,5 @@
 #!/bin/sh
-# make fuzz's run (tests/fuzz/README.md), once Makefile.am has built the
+# make fuzz's run (docs/architecture.md, "Fuzzing"), once Makefile.am has built the
 # harnesses: each of FUZZ_TARGETS for FUZZ_SECONDS. Fails when any target
 # crashed, leaked, timed out or ran out of memory. Make passes srcdir,
 # FUZZ_DIR (the build's tests/fuzz), FUZZ_TARGETS, FUZZ_SECONDS, FUZZ_RSS_MB,
