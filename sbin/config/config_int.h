@@ -22,6 +22,7 @@ enum opt_id {
 	/* the defaults section's own */
 	O_LOG, O_LOG_FACILITY, O_MAX_CHILDREN, O_CONTROL_SOCKET, O_LOOP_LIMIT,
 	O_LOOP_DISABLE,
+	O_RATE, O_PER_SOURCE_RATE, O_ON_LIMIT,
 	O_COUNT
 };
 
@@ -212,7 +213,8 @@ opt_apply_fn config_apply_bool, config_apply_int, config_apply_limit, config_app
 	config_apply_umask, config_apply_time, config_apply_keyword, config_apply_facility,
 	config_apply_string, config_apply_user, config_apply_control_socket,
 	config_apply_strlist, config_apply_env, config_apply_bind, config_apply_cps,
-	config_apply_addrs, config_apply_logflags, config_apply_rlimit, config_apply_windows;
+	config_apply_addrs, config_apply_logflags, config_apply_rlimit, config_apply_windows,
+	config_apply_bucket;
 /* A number or keyword into a bool or int-sized field. */
 void config_store_int(void *field, size_t size, long val);
 

@@ -43,6 +43,9 @@ static const struct opt_word protocol_words[] = {
 static const struct opt_word activation_words[] = {
 	{ "inetd", ACTIVATION_INETD }, { "systemd", ACTIVATION_SYSTEMD }, { NULL, 0 },
 };
+static const struct opt_word on_limit_words[] = {
+	{ "defer", ON_LIMIT_DEFER }, { "refuse", ON_LIMIT_REFUSE }, { NULL, 0 },
+};
 static const struct opt_word log_words[] = {
 	{ "syslog", LOG_TO_SYSLOG }, { "stderr", LOG_TO_STDERR }, { "journal", LOG_TO_JOURNAL },
 	{ NULL, 0 },
@@ -171,6 +174,15 @@ static const struct optdef opts[O_COUNT] = {
 			   .max = INT_MAX, .def = 40, .apply = config_apply_int },
 	[O_LOOP_DISABLE] = { "loop_disable", IN_DEFAULTS, false, DMN(loop_disable), .min = 1,
 			     .max = INT_MAX, .def = 600, .apply = config_apply_int },
+	/* { RATE, BURST }: connections a second (thousandths kept) into the
+	 * field, the burst into aux; no limit unless set. */
+	[O_RATE] = { "rate", IN_BOTH, true, SVC(rate_milli), AUX(rate_burst), .min = 0,
+		     .max = 1000000, .apply = config_apply_bucket },
+	[O_PER_SOURCE_RATE] = { "per_source_rate", IN_BOTH, true, SVC(source_rate_milli),
+				AUX(source_burst), .min = 0, .max = 1000000,
+				.apply = config_apply_bucket },
+	[O_ON_LIMIT] = { "on_limit", IN_BOTH, false, SVC(on_limit), .def = ON_LIMIT_DEFER,
+			 .words = on_limit_words, .apply = config_apply_keyword },
 };
 
 const struct optdef *
