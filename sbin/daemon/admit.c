@@ -273,6 +273,12 @@ queue_release(struct timer *t)
 	uint64_t next = 0, ms;
 	size_t i = 0;
 
+	/* a reload made it a service that cannot take them (disabled, wait
+	 * mode): they end as the queue's overflow does */
+	if (!rt->prepared || rt->svc->wait) {
+		admit_quiesce(rt, false);
+		return;
+	}
 	while (i < rt->adm.nqueued) {
 		struct admit_deferred d = rt->adm.queue[i];
 		struct conn c = { .fd = d.fd, .peerlen = d.peerlen, .rate_passed = true };
