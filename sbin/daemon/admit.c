@@ -369,7 +369,7 @@ admit_check(struct service_rt *rt, struct conn *c, const struct daemon_settings 
 	if (svc->rate_milli > 0)
 		rq.rate = &rt->adm.rate;
 	/* out of memory for a bucket: per_source_rate does not see it */
-	if (rq.addr && rt->adm.source_rates && !c->rate_passed)
+	if (rq.addr && svc->source_rate_milli > 0 && rt->adm.source_rates && !c->rate_passed)
 		rq.source_rate = access_rate_table_get(rt->adm.source_rates, rq.addr);
 	why = access_admit(svc, rt->adm.sources, &rt->adm.cps, &rq);
 	if (why == REFUSED_CPS)
