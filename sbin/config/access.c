@@ -1,5 +1,6 @@
-/* access: address lists, time windows, per-source counts, rate limits and
- * the StrictModes check, see access.h. */
+/* access: address lists, time windows, per-source counts, rate windows,
+ * admission and the StrictModes check, see config.h (token buckets:
+ * access_rate.c). */
 #include "autoconf.h"
 
 #include <dirent.h>
@@ -9,10 +10,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "config/config_int.h"
 #include "config/config.h"
 
 /* ::ffff:0:0/96, the IPv4-mapped block */
@@ -158,66 +159,6 @@ struct access_sources {
 
 enum { SOURCES_MIN_BUCKETS = 16 };
 
-static uint64_t
-rotl(uint64_t x, int b)
-{
-	return (x << b) | (x >> (64 - b));
-}
-
-#define SIPROUND(v0, v1, v2, v3) do { \
-	v0 += v1; v1 = rotl(v1, 13); v1 ^= v0; v0 = rotl(v0, 32); \
-	v2 += v3; v3 = rotl(v3, 16); v3 ^= v2; \
-	v0 += v3; v3 = rotl(v3, 21); v3 ^= v0; \
-	v2 += v1; v1 = rotl(v1, 17); v1 ^= v2; v2 = rotl(v2, 32); \
-} while (0)
-
-/* SipHash-2-4 (Aumasson and Bernstein) of exactly 17 bytes, the size of an
- * access_addr: peers pick their addresses, so the bucket must not be
- * predictable from them or one /64 could chain every entry in one bucket. */
-static uint64_t
-source_hash(const uint64_t key[2], const struct access_addr *a)
-{
-	uint8_t in[24] = { 0 };
-	uint64_t v0 = key[0] ^ 0x736f6d6570736575ULL;
-	uint64_t v1 = key[1] ^ 0x646f72616e646f6dULL;
-	uint64_t v2 = key[0] ^ 0x6c7967656e657261ULL;
-	uint64_t v3 = key[1] ^ 0x7465646279746573ULL;
-	const size_t len = sizeof(a->family) + sizeof(a->addr);
-
-	in[0] = a->family;
-	memcpy(in + 1, a->addr, sizeof(a->addr));
-	in[23] = (uint8_t)len;	/* the last word carries the length in its top byte */
-	for (size_t i = 0; i < sizeof(in); i += 8) {
-		uint64_t m = 0;
-
-		for (int j = 7; j >= 0; j--)
-			m = (m << 8) | in[i + j];
-		v3 ^= m;
-		SIPROUND(v0, v1, v2, v3);
-		SIPROUND(v0, v1, v2, v3);
-		v0 ^= m;
-	}
-	v2 ^= 0xff;
-	for (int i = 0; i < 4; i++)
-		SIPROUND(v0, v1, v2, v3);
-	return v0 ^ v1 ^ v2 ^ v3;
-}
-
-/* Without entropy yet (early boot) a weaker key from the clock and the
- * table's own address still differs per run. */
-static void
-random_key(uint64_t key[2], const void *table)
-{
-	struct timespec ts;
-
-	if (getrandom(key, 2 * sizeof(*key), GRND_NONBLOCK) == (ssize_t)(2 * sizeof(*key)))
-		return;
-	if (clock_gettime(CLOCK_MONOTONIC, &ts) != 0)
-		memset(&ts, 0, sizeof(ts));
-	key[0] = (uint64_t)ts.tv_nsec ^ ((uint64_t)ts.tv_sec << 32);
-	key[1] = (uint64_t)(uintptr_t)table ^ (uint64_t)getpid();
-}
-
 struct access_sources *
 access_sources_new(void)
 {
@@ -231,7 +172,7 @@ access_sources_new(void)
 		return NULL;
 	}
 	t->nbuckets = SOURCES_MIN_BUCKETS;
-	random_key(t->key, t);
+	access_random_key(t->key, t);
 	return t;
 }
 
@@ -255,7 +196,7 @@ access_sources_free(struct access_sources *t)
 static struct source **
 source_slot(const struct access_sources *t, const struct access_addr *a)
 {
-	struct source **p = &t->buckets[source_hash(t->key, a) & (t->nbuckets - 1)];
+	struct source **p = &t->buckets[access_hash(t->key, a) & (t->nbuckets - 1)];
 
 	while (*p && memcmp(&(*p)->addr, a, sizeof(*a)) != 0)
 		p = &(*p)->next;
@@ -283,7 +224,7 @@ sources_grow(struct access_sources *t)
 		struct source *s = t->buckets[i], *next;
 
 		for (; s; s = next) {
-			size_t h = source_hash(t->key, &s->addr) & (n - 1);
+			size_t h = access_hash(t->key, &s->addr) & (n - 1);
 
 			next = s->next;
 			s->next = b[h];
@@ -333,190 +274,6 @@ access_sources_dec(struct access_sources *t, const struct access_addr *a)
 
 size_t
 access_sources_size(const struct access_sources *t)
-{
-	return t->size;
-}
-
-/* Token buckets -------------------------------------------------------- */
-
-/* A token in millionths: a rate of r thousandths a second adds r of them
- * every millisecond. */
-#define TOKEN 1000000ULL
-
-static void
-bucket_fill(struct access_bucket *b, int rate_milli, int burst, uint64_t now_ms)
-{
-	uint64_t full = (uint64_t)(burst > 0 ? burst : 1) * TOKEN;
-	uint64_t rate = (uint64_t)(rate_milli > 0 ? rate_milli : 1);
-
-	if (!b->primed) {
-		b->primed = true;
-		b->tokens = full;
-		b->last_ms = now_ms;
-		return;
-	}
-	if (now_ms > b->last_ms) {
-		uint64_t dt = now_ms - b->last_ms;
-		uint64_t room = full > b->tokens ? full - b->tokens : 0;
-
-		/* saturating: a bucket left alone for days is just full */
-		b->tokens = dt > room / rate ? full : b->tokens + dt * rate;
-		b->last_ms = now_ms;
-	}
-	if (b->tokens > full)	/* a reload lowered the burst */
-		b->tokens = full;
-}
-
-uint64_t
-access_bucket_wait(struct access_bucket *b, int rate_milli, int burst, uint64_t now_ms)
-{
-	uint64_t rate = (uint64_t)(rate_milli > 0 ? rate_milli : 1);
-
-	bucket_fill(b, rate_milli, burst, now_ms);
-	if (b->tokens >= TOKEN)
-		return 0;
-	return (TOKEN - b->tokens + rate - 1) / rate;
-}
-
-bool
-access_bucket_take(struct access_bucket *b, int rate_milli, int burst, uint64_t now_ms)
-{
-	if (access_bucket_wait(b, rate_milli, burst, now_ms) > 0)
-		return false;
-	b->tokens -= TOKEN;
-	return true;
-}
-
-/* The per-source buckets: a hash table with chains, and every entry on a
- * list from the most to the least recently seen, whose tail is evicted. */
-struct rate_entry {
-	struct rate_entry *next;		/* hash chain */
-	struct rate_entry *newer, *older;	/* recency list */
-	struct access_addr key;			/* the /32 or /64 */
-	struct access_bucket bucket;
-};
-
-struct access_rate_table {
-	struct rate_entry **buckets;
-	size_t nbuckets;	/* a power of two, about max / 2 */
-	size_t size, max;
-	struct rate_entry *newest, *oldest;
-	uint64_t key[2];
-};
-
-struct access_rate_table *
-access_rate_table_new(size_t max)
-{
-	struct access_rate_table *t = calloc(1, sizeof(*t));
-
-	if (!t)
-		return NULL;
-	t->max = max ? max : 1;
-	for (t->nbuckets = 1; t->nbuckets < t->max / 2; t->nbuckets *= 2)
-		;
-	t->buckets = calloc(t->nbuckets, sizeof(*t->buckets));
-	if (!t->buckets) {
-		free(t);
-		return NULL;
-	}
-	random_key(t->key, t);
-	return t;
-}
-
-void
-access_rate_table_free(struct access_rate_table *t)
-{
-	if (!t)
-		return;
-	for (struct rate_entry *e = t->newest, *next; e; e = next) {
-		next = e->older;
-		free(e);
-	}
-	free(t->buckets);
-	free(t);
-}
-
-static void
-recency_unlink(struct access_rate_table *t, struct rate_entry *e)
-{
-	if (e->newer)
-		e->newer->older = e->older;
-	else
-		t->newest = e->older;
-	if (e->older)
-		e->older->newer = e->newer;
-	else
-		t->oldest = e->newer;
-	e->newer = e->older = NULL;
-}
-
-static void
-recency_push(struct access_rate_table *t, struct rate_entry *e)
-{
-	e->older = t->newest;
-	e->newer = NULL;
-	if (t->newest)
-		t->newest->newer = e;
-	t->newest = e;
-	if (!t->oldest)
-		t->oldest = e;
-}
-
-static struct rate_entry **
-rate_slot(const struct access_rate_table *t, const struct access_addr *k)
-{
-	struct rate_entry **p = &t->buckets[source_hash(t->key, k) & (t->nbuckets - 1)];
-
-	while (*p && memcmp(&(*p)->key, k, sizeof(*k)) != 0)
-		p = &(*p)->next;
-	return p;
-}
-
-/* The least recently seen entry, out of the table, for reuse. */
-static struct rate_entry *
-rate_evict(struct access_rate_table *t)
-{
-	struct rate_entry *e = t->oldest, **p;
-
-	if (!e)
-		return NULL;
-	p = rate_slot(t, &e->key);
-	*p = e->next;
-	recency_unlink(t, e);
-	t->size--;
-	return e;
-}
-
-struct access_bucket *
-access_rate_table_get(struct access_rate_table *t, const struct access_addr *a)
-{
-	struct access_addr k = *a;
-	struct rate_entry **p, *e;
-
-	/* one host of IPv6 owns a /64: its bucket is the prefix's */
-	if (k.family == AF_INET6)
-		memset(k.addr + 8, 0, 8);
-	p = rate_slot(t, &k);
-	if ((e = *p)) {
-		recency_unlink(t, e);
-		recency_push(t, e);
-		return &e->bucket;
-	}
-	e = t->size >= t->max ? rate_evict(t) : calloc(1, sizeof(*e));
-	if (!e && !(e = rate_evict(t)))
-		return NULL;
-	memset(e, 0, sizeof(*e));
-	e->key = k;
-	p = rate_slot(t, &k);	/* the eviction may have changed the chain */
-	e->next = *p;
-	*p = e;
-	recency_push(t, e);
-	t->size++;
-	return &e->bucket;
-}
-
-size_t
-access_rate_table_size(const struct access_rate_table *t)
 {
 	return t->size;
 }

@@ -186,7 +186,7 @@ struct service {
 	bool nodelay;
 	enum activation activation;
 	int idle_timeout;	/* seconds, internal TCP services */
-	/* Token buckets (access.c): rates in thousandths of a connection per
+	/* Token buckets (access_rate.c): rates in thousandths of a connection per
 	 * second, 0: no limit (the default); bursts in connections. */
 	int rate_milli;		/* `rate`: the whole service */
 	int rate_burst;

@@ -226,6 +226,12 @@ void config_users_free(struct user_cache *uc);
  * use twice, tcpmux names); builds cfg->by_id. -1 when out of memory. */
 int config_cross_check(struct loader *ld, struct config *cfg, bool *bad);
 
+/* access_hash.c: SipHash-2-4 of an address under key (the per-source tables'
+ * bucket), and a random key for one (table: salt when there is no entropy
+ * yet). */
+uint64_t access_hash(const uint64_t key[2], const struct access_addr *a);
+void access_random_key(uint64_t key[2], const void *table);
+
 /* config_build.c: string vectors (NULL-terminated) */
 
 #endif

@@ -69,6 +69,7 @@ status "svc['refuse']['refused']['per_source_rate'] == $REFUSED" \
 n=$(grep -c 'refuse: refused connection from 127\.0\.0\.2:[0-9]*: per_source_rate' "$PT_LOG")
 [ "$n" -ge 1 ] && [ "$n" -le 40 ] || pt_fail "$n refusal lines logged, expected 1 to 40"
 grep 'refuse: refused connection from 127\.0\.0\.3' "$PT_LOG" && pt_fail "127.0.0.3 refused"
+REFUSE_REFUSED=$REFUSED
 
 # the whole service: 60 at once, 5 at once then 20 a second: none refused,
 # the last one after about 2.75 s
@@ -83,4 +84,11 @@ status "svc['whole']['deferred'] > 0" "svc['whole']['refused_total'] == 0" \
 	pt_fail "portierctl status shows no deferred count"
 
 pt_stop || pt_fail "portierd exit status on SIGTERM"
+# rate-limited: the lines written and the counts of those held back add
+# up to every refusal
+held=$(sed -n 's/.*refuse: refused.*[ (]\([0-9][0-9]*\) similar messages suppressed.*/\1/p' "$PT_LOG" |
+	awk '{ s += $1 } END { print s + 0 }')
+n=$(grep -c 'refuse: refused connection from 127\.0\.0\.2:[0-9]*: per_source_rate' "$PT_LOG")
+[ $((n + held)) -eq "$REFUSE_REFUSED" ] ||
+	pt_fail "$n refusal lines + $held suppressed, expected $REFUSE_REFUSED"
 exit 0
