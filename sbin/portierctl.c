@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "config/config.h"
+#include "convert/convert.h"
 #include "ctl/ctl.h"
 
 static const struct {
@@ -14,6 +16,7 @@ static const struct {
 	{ ctl_convert, &ctl_convert_help },
 	{ ctl_list, &ctl_list_help },
 	{ ctl_lookup, &ctl_lookup_help },
+	{ ctl_show, &ctl_show_help },
 	{ ctl_status, &ctl_status_help },
 	{ ctl_reload, &ctl_reload_help },
 	{ ctl_enable, &ctl_enable_help },
@@ -36,7 +39,7 @@ usage(FILE *fp)
 		PORTIER_RUNDIR "/control");
 	for (size_t i = 0; i < NCOMMANDS; i++)
 		fprintf(fp, "  %-8s  %s\n", commands[i].help->name, commands[i].help->summary);
-	fprintf(fp, "\nThe registry (check, convert, list, lookup) unless -r names files:\n"
+	fprintf(fp, "\nThe registry (check, convert, list, lookup, show) unless -r names files:\n"
 		"%s, then every *.db in\n%s, in name order (services.db(5)).\n",
 		PORTIER_REGISTRY, PORTIER_REGISTRY_DIR);
 	fprintf(fp, "\nExit status: 0 success, 1 negative answer, invalid configuration or refused\n"
@@ -46,6 +49,8 @@ usage(FILE *fp)
 int
 main(int argc, char *argv[])
 {
+	/* inetd_compat: check, list and audit read inetd.conf as portierd does. */
+	config_set_inetd_reader(convert_inetd_config);
 	if (argc >= 3 && (!strcmp(argv[1], "-s") || !strcmp(argv[1], "--socket"))) {
 		ctl_set_socket(argv[2]);
 		argv[2] = argv[0];

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "config/config.h"
+#include "convert/convert.h"
 #include "daemon/daemon.h"
 #include "base/base.h"
 
@@ -92,6 +93,8 @@ main(int argc, char *argv[])
 	bool check = false;
 	int c;
 
+	/* inetd_compat: the entries of inetd.conf as the converter reads them. */
+	config_set_inetd_reader(convert_inetd_config);
 	while ((c = getopt_long(argc, argv, "fc:r:p:dh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'f':

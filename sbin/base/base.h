@@ -39,6 +39,10 @@ int strv_push(char ***v, const char *s);
 /* A deep copy; NULL for NULL or when out of memory. */
 char **strv_dup(char *const *v);
 void strv_free(char **v);
+/* Room for need elements of size bytes in the array *arrp (a pointer to the
+ * array's pointer) whose capacity is *cap, doubled from 8: 0, or -1 when out
+ * of memory (the array is unchanged). */
+int array_reserve(void *arrp, size_t *cap, size_t need, size_t size);
 
 /* text: values written for people, in one format for both programs. */
 

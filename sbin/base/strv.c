@@ -1,7 +1,8 @@
 /* strv: NULL-terminated vectors of strings that own their strings (argv,
- * environments, lists of names), see base.h. */
+ * environments, lists of names), and the growth of any array; see base.h. */
 #include "autoconf.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -58,4 +59,28 @@ strv_free(char **v)
 	for (size_t i = 0; v && v[i]; i++)
 		free(v[i]);
 	free(v);
+}
+
+int
+array_reserve(void *arrp, size_t *cap, size_t need, size_t size)
+{
+	void **arr = arrp;
+	size_t n = *cap ? *cap : 8;
+	void *v;
+
+	if (need <= *cap)
+		return 0;
+	while (n < need) {
+		if (n > SIZE_MAX / 2)
+			return -1;
+		n *= 2;
+	}
+	if (n > SIZE_MAX / size)
+		return -1;
+	v = realloc(*arr, n * size);
+	if (!v)
+		return -1;
+	*arr = v;
+	*cap = n;
+	return 0;
 }

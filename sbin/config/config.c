@@ -32,6 +32,8 @@ apply_section(struct loader *ld, struct build *b, const struct conf_file *f,
 
 		b->at[o->id] = (struct origin){ f->path, o->line };
 		b->own[o->id] = true;
+		b->under[o->id] = o->append ? b->wrote[o->id] : (struct written){ NULL, NULL };
+		b->wrote[o->id] = (struct written){ f->path, o };
 		if (o->earlier && !config_opt(o->id)->list)
 			/* libconfuse keeps the last; the first would be lost unseen. */
 			config_err(ld, b, o->id, "%s is set twice (also at line %d)", val.name,
@@ -51,6 +53,7 @@ config_free(struct config *cfg)
 	free(cfg->by_id);
 	free(cfg->settings.default_user);
 	free(cfg->settings.control_socket);
+	free(cfg->settings.inetd_conf);
 	free(cfg);
 }
 
@@ -97,38 +100,76 @@ add_service(struct loader *ld, struct config *cfg, bool *bad, const struct build
 	apply_section(ld, &b, f, sec);
 	b.s.line = b.sec_at.line;
 	config_finish(ld, &b);
+	if (ld->shown && !strcmp(b.s.id, ld->show_id))
+		config_show_build(ld, &b);
 	bad[cfg->count] = b.bad;
 	cfg->services[cfg->count++] = b.s;
 	config_build_release(&b);
 	return 0;
 }
 
-/* Converts every parsed file: defaults first, then the services. */
+/* An entry of inetd_compat: what would refuse a conf.d service (its
+ * server or user missing here) leaves this one out, with warnings, as
+ * inetd skips a line it cannot serve; clashes with other services are
+ * found later, and stay errors. */
+static int
+add_entry(struct loader *ld, struct config *cfg, bool *bad, const struct build *tmpl,
+	  const struct conf_file *f, const struct psec *sec)
+{
+	struct diag *d = ld->d, own;
+	int rc;
+
+	diag_init(&own);
+	ld->d = &own;
+	rc = add_service(ld, cfg, bad, tmpl, f, sec);
+	ld->d = d;
+	if (rc == 0 && own.errors) {
+		struct service *s = &cfg->services[--cfg->count];
+
+		diag_add(&own, DIAG_WARNING, f->path, sec->line, "service '%s' left out",
+			 config_quote_id(s->id));
+		config_service_clear(s);
+		bad[cfg->count] = false;
+	}
+	config_inetd_report(d, &own, f->path);
+	return rc;
+}
+
+/* Converts every parsed file: defaults first, then the services of
+ * conf.d, then those of the inetd.conf (inetd_compat), which the defaults
+ * name. */
 static struct config *
 assemble(struct loader *ld, const struct conf_file *files, size_t n)
 {
 	struct config *cfg = calloc(1, sizeof(*cfg));
+	struct conf_file *extra = NULL;
+	size_t total = 0, nextra = 0;
 	struct build tmpl;
-	size_t total = 0;
-	bool *bad;
+	bool *bad = NULL;
 
 	config_settings_init(&ld->settings);
 	config_build_init(&tmpl, "defaults");
 	tmpl.is_defaults = true;
 	apply_defaults(ld, &tmpl, files, n);
+	if (ld->settings.inetd_conf && config_inetd_files(ld, &extra, &nextra) < 0)
+		goto oom;
 	for (size_t i = 0; i < n; i++)
 		total += files[i].pf ? files[i].pf->nsecs - files[i].pf->ndefaults : 0;
+	for (size_t i = 0; i < nextra; i++)
+		total += extra[i].pf ? extra[i].pf->nsecs - extra[i].pf->ndefaults : 0;
 	bad = calloc(total + 1, sizeof(bool));
 	if (cfg)
 		cfg->services = calloc(total + 1, sizeof(struct service));
 	if (!cfg || !bad || !cfg->services || !ld->settings.default_user ||
-	    !ld->settings.control_socket)
+	    !ld->settings.control_socket || !ld->settings.inetd_conf)
 		goto oom;
-	for (size_t i = 0; i < n; i++) {
-		const struct pfile *pf = files[i].pf;
+	for (size_t i = 0; i < n + nextra; i++) {
+		const struct conf_file *f = i < n ? &files[i] : &extra[i - n];
+		const struct pfile *pf = f->pf;
 
 		for (size_t k = pf ? pf->ndefaults : 0; pf && k < pf->nsecs; k++)
-			if (add_service(ld, cfg, bad, &tmpl, &files[i], &pf->secs[k]) < 0)
+			if ((i < n ? add_service : add_entry)(ld, cfg, bad, &tmpl, f,
+							      &pf->secs[k]) < 0)
 				goto oom;
 	}
 	if (config_cross_check(ld, cfg, bad) < 0)
@@ -143,6 +184,8 @@ oom:
 out:
 	free(ld->settings.default_user);
 	free(ld->settings.control_socket);
+	free(ld->settings.inetd_conf);
+	config_files_free(extra, nextra);
 	config_service_clear(&tmpl.s);
 	config_build_release(&tmpl);
 	free(bad);
@@ -151,10 +194,11 @@ out:
 
 static struct config *
 load_files(struct conf_file *files, size_t n, const struct registry *reg, unsigned flags,
-	   struct diag *d, size_t errors0)
+	   const char *show_id, struct config_shown *shown, struct diag *d, size_t errors0)
 {
 	struct loader ld = {
 		.reg = reg, .flags = flags, .d = d, .root = geteuid() == 0,
+		.show_id = show_id, .shown = shown,
 	};
 	struct config *cfg = assemble(&ld, files, n);
 
@@ -197,9 +241,12 @@ load_one(struct conf_file *f, const struct schema *sc, struct config_cache *cach
 	}
 }
 
-struct config *
-config_load_cached(const char *dir, const struct registry *reg, unsigned flags,
-		   struct config_cache *cache, struct diag *d)
+/* config_load_cached() that also describes the service show_id into
+ * shown (config_show.c) when shown is not NULL. */
+static struct config *
+load_dir(const char *dir, const struct registry *reg, unsigned flags,
+	 struct config_cache *cache, const char *show_id, struct config_shown *shown,
+	 struct diag *d)
 {
 	size_t errors0 = d->errors, n = 0;
 	struct conf_file *files;
@@ -227,9 +274,24 @@ config_load_cached(const char *dir, const struct registry *reg, unsigned flags,
 	for (size_t i = 0; i < n; i++)
 		load_one(&files[i], &sc, cache, d);
 	config_schema_free(&sc);
-	cfg = load_files(files, n, reg, flags, d, errors0);
+	cfg = load_files(files, n, reg, flags, show_id, shown, d, errors0);
 	config_cache_keep(cache, files, n, cfg != NULL);
 	return cfg;
+}
+
+struct config *
+config_load_cached(const char *dir, const struct registry *reg, unsigned flags,
+		   struct config_cache *cache, struct diag *d)
+{
+	return load_dir(dir, reg, flags, cache, NULL, NULL, d);
+}
+
+struct config *
+config_show(const char *dir, const struct registry *reg, unsigned flags, const char *id,
+	    struct config_shown *shown, struct diag *d)
+{
+	memset(shown, 0, sizeof(*shown));
+	return load_dir(dir, reg, flags, NULL, id, shown, d);
 }
 
 struct config *
@@ -259,7 +321,7 @@ config_load_buffer(const char *buf, const char *name, const struct registry *reg
 	files->pf = config_parse_text(files->path, &sc, text, len, d);
 	free(text);
 	config_schema_free(&sc);
-	cfg = load_files(files, 1, reg, flags, d, errors0);
+	cfg = load_files(files, 1, reg, flags, NULL, NULL, d, errors0);
 	config_files_free(files, 1);
 	return cfg;
 }

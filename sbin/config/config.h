@@ -205,6 +205,8 @@ struct daemon_settings {
 	char *control_socket;	/* "" disables it */
 	int loop_limit;		/* wait-mode restarts per minute before the loop guard trips */
 	int loop_disable;	/* seconds a looping service stays disabled */
+	bool inetd_compat;	/* read inetd_conf's entries too */
+	char *inetd_conf;	/* "/etc/inetd.conf" */
 };
 
 struct config {
@@ -223,6 +225,10 @@ enum {
 	 * only_from/no_access that does not resolve is a warning instead of
 	 * an error. Syntax and values are still checked. */
 	CONFIG_NO_FS_CHECKS = 1 << 1,
+	/* StrictModes on the files the loader finds by itself (inetd_conf),
+	 * as access_secure_path(): what portierd asks as root unless
+	 * --insecure-config. */
+	CONFIG_SECURE = 1 << 2,
 };
 
 /* Builds the configuration from every *.conf in dir (portier.conf(5)).
@@ -253,10 +259,63 @@ struct config *config_load_buffer(const char *buf, const char *name,
 				  struct diag *d);
 void config_free(struct config *cfg);
 
+/* config_inetd.c: inetd_compat (portier.conf(5)). With it, a load reads
+ * the inetd.conf of the defaults section too, each entry turned into one
+ * conf.d service section by a reader that the program sets: the converter,
+ * which sits above config/ (convert/), is its natural one. Every value of
+ * such a service, and every problem with it, has the entry's FILE:LINE. An
+ * entry the reader cannot convert, or whose service could not run here
+ * (server, user), is left out with warnings: a broken line some package
+ * wrote must not stop the other services. */
+struct config_chunk {
+	char *text;		/* one service section, conf.d syntax */
+	int line;		/* the entry's line in the file */
+};
+/* text holds the file path's bytes. *out gets *n chunks (the array and
+ * each text malloc'd); problems go to d, an error for each entry that
+ * gives no chunk. 0, or -1 when out of memory. */
+typedef int (*config_inetd_fn)(const char *text, const char *path,
+			       const struct registry *reg, struct config_chunk **out,
+			       size_t *n, struct diag *d);
+/* Without a reader (the unit tests), inetd_compat reads nothing. */
+void config_set_inetd_reader(config_inetd_fn fn);
+
 const struct service *config_find(const struct config *cfg, const char *id);
 /* "telnet 23/tcp stream nowait user=telnetd /usr/sbin/in.telnetd -h";
  * like snprintf: returns the length the whole line needs. */
 int config_describe(const struct service *svc, char *buf, size_t len);
+
+/* config_show: one service's settings, each with where its value came
+ * from, for portierctl show. Nothing of it is kept after the load. */
+enum config_from {
+	FROM_SERVICE,		/* written in the service's section */
+	FROM_DEFAULTS,		/* inherited from the defaults section */
+	FROM_BUILTIN,		/* the built-in default (portier.conf(5)) */
+	FROM_DERIVED,		/* worked out by the loader (registry, socket type) */
+};
+
+struct config_setting {
+	const char *name;	/* the option's */
+	char *value;		/* in conf.d syntax ("yes", { "a", "b" }); NULL: not set */
+	enum config_from from;
+	char *file;		/* FROM_SERVICE, FROM_DEFAULTS: where it was written */
+	int line;
+};
+
+/* The service's options in the order of the option table. */
+struct config_shown {
+	struct config_setting *items;
+	size_t count;
+	bool oom;
+};
+
+/* config_load() that also describes the service id into shown (count 0
+ * when there is none). */
+struct config *config_show(const char *dir, const struct registry *reg, unsigned flags,
+			   const char *id, struct config_shown *shown, struct diag *d);
+void config_shown_free(struct config_shown *shown);
+/* The PATH of a handler whose env and passenv give it none (systemd's). */
+#define CONFIG_DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
 /* A service id: at most this many characters (the control protocol takes
  * up to CONTROL_ID_MAX). */

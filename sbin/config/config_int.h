@@ -21,7 +21,7 @@ enum opt_id {
 	O_NO_NEW_PRIVILEGES,
 	/* the defaults section's own */
 	O_LOG, O_LOG_FACILITY, O_MAX_CHILDREN, O_CONTROL_SOCKET, O_LOOP_LIMIT,
-	O_LOOP_DISABLE,
+	O_LOOP_DISABLE, O_INETD_COMPAT, O_INETD_CONF,
 	O_RATE, O_PER_SOURCE_RATE, O_ON_LIMIT,
 	O_COUNT
 };
@@ -34,6 +34,12 @@ struct origin {
 	int line;
 };
 
+/* An option as written in a file, for portierctl show (config_show.c). */
+struct written {
+	const char *file;		/* NULL: not written */
+	const struct popt *o;
+};
+
 /* A service while it is being assembled: the public struct plus what the
  * checks need to know about where each value came from. */
 struct build {
@@ -41,6 +47,8 @@ struct build {
 	char **server_args;		/* argv is built from these at the end */
 	struct origin at[O_COUNT];	/* set in the service or in defaults */
 	bool own[O_COUNT];		/* set in this very section */
+	struct written wrote[O_COUNT];	/* the assignment in force */
+	struct written under[O_COUNT];	/* what a `+=` of it appended to */
 	struct origin sec_at;		/* the section's opening brace */
 	const char *what;		/* "service 'echo'" or "defaults" */
 	char what_buf[300];
@@ -49,6 +57,7 @@ struct build {
 };
 
 struct user_cache;
+struct config_shown;
 
 struct loader {
 	const struct registry *reg;
@@ -58,6 +67,8 @@ struct loader {
 	struct daemon_settings settings;
 	struct origin default_user_at;
 	struct user_cache *users;
+	const char *show_id;		/* config_show(): the service to describe */
+	struct config_shown *shown;
 };
 
 /* One value as the option handlers see it: a scalar has n == 1. */
@@ -148,6 +159,15 @@ void config_cache_keep(struct config_cache *c, struct conf_file *files, size_t n
 char *const *config_cache_held(const struct config_cache *c, size_t *n);
 void config_files_free(struct conf_file *files, size_t n);
 
+/* config_inetd.c: with inetd_compat, the entries of the inetd.conf as
+ * parsed files of their own, one per entry, each line of which is the
+ * entry's line (*n of them, to config_files_free), read with the program's
+ * reader (config_set_inetd_reader). Nothing when the option is off, the
+ * file is missing or no reader is set; 0, or -1 when out of memory. */
+int config_inetd_files(struct loader *ld, struct conf_file **files, size_t *n);
+/* Moves src's items to dst, each error said of path a warning. */
+void config_inetd_report(struct diag *dst, struct diag *src, const char *path);
+
 /* config_report.c: "FILE:LINE: service 'x': message" for an option of b
  * (where it was set; O_COUNT or unset: the section's brace). Below every
  * other file of the module. */
@@ -221,6 +241,10 @@ void config_store_int(void *field, size_t size, long val);
 /* config_finish.c: derived values and host checks for one service. */
 void config_finish(struct loader *ld, struct build *b);
 void config_users_free(struct user_cache *uc);
+
+/* config_show.c: the settings of b, finished, into ld->shown (config.c's
+ * config_show() asks for them). */
+void config_show_build(struct loader *ld, const struct build *b);
 
 /* config_check.c: checks across services (duplicate ids, addresses in
  * use twice, tcpmux names); builds cfg->by_id. -1 when out of memory. */

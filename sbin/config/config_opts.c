@@ -174,6 +174,14 @@ static const struct optdef opts[O_COUNT] = {
 			   .max = INT_MAX, .def = 40, .apply = config_apply_int },
 	[O_LOOP_DISABLE] = { "loop_disable", IN_DEFAULTS, false, DMN(loop_disable), .min = 1,
 			     .max = INT_MAX, .def = 600, .apply = config_apply_int },
+	/* Debian's inet-superserver: the services update-inetd writes. A
+	 * distribution turns it on at build time (--enable-inetd-compat). */
+	[O_INETD_COMPAT] = { "inetd_compat", IN_DEFAULTS, false, DMN(inetd_compat),
+			     .def = PORTIER_INETD_COMPAT, .why = NOT_BOOL,
+			     .apply = config_apply_bool },
+	[O_INETD_CONF] = { "inetd_conf", IN_DEFAULTS, false, DMN(inetd_conf),
+			   .defstr = "/etc/inetd.conf", .check = check_path,
+			   .apply = config_apply_string },
 	/* { RATE, BURST }: connections a second (thousandths kept) into the
 	 * field, the burst into aux; no limit unless set. */
 	[O_RATE] = { "rate", IN_BOTH, true, SVC(rate_milli), AUX(rate_burst), .min = 0,
@@ -284,6 +292,8 @@ config_build_copy(struct build *dst, const struct build *src)
 	 * of every one, even after a failure, so that none is shared. */
 	*s = src->s;
 	memcpy(dst->at, src->at, sizeof(dst->at));
+	memcpy(dst->wrote, src->wrote, sizeof(dst->wrote));
+	memset(dst->under, 0, sizeof(dst->under));
 	memset(dst->own, 0, sizeof(dst->own));
 	for (size_t i = 0; i < O_COUNT; i++)
 		if (!opts[i].daemon)

@@ -56,7 +56,12 @@ check_print(const struct config *cfg)
 			return -1;
 		}
 		config_describe(s, line, (size_t)n + 1);
-		printf("%s\n", line);
+		/* A conf.d service is found by its id; an inetd_compat entry
+		 * is in another file, named here. */
+		if (cfg->settings.inetd_compat && !strcmp(s->file, cfg->settings.inetd_conf))
+			printf("%s (%s:%d)\n", line, s->file, s->line);
+		else
+			printf("%s\n", line);
 		free(line);
 	}
 	return 0;
@@ -95,7 +100,7 @@ config_verify_load(const char *dir, const char *const *files, size_t nfiles, boo
 	}
 	for (size_t i = 0; i < nfiles; i++)
 		registry_load(*regp, files[i], true, d);
-	cfg = config_load(dir, *regp, 0, d);
+	cfg = config_load(dir, *regp, geteuid() == 0 && !insecure ? CONFIG_SECURE : 0, d);
 	if (cfg) {
 		check_expiry(cfg, d);
 		config_check_cleartext(cfg, d);

@@ -152,15 +152,8 @@ registry_bind(struct registry *reg, const char *name, struct node *node)
 int
 registry_append(struct registry *reg, struct node *node)
 {
-	if (reg->count == reg->alloc) {
-		size_t n = reg->alloc ? reg->alloc * 2 : 1024;
-		struct node **v = realloc(reg->order, n * sizeof(*v));
-
-		if (!v)
-			return -1;
-		reg->order = v;
-		reg->alloc = n;
-	}
+	if (array_reserve(&reg->order, &reg->alloc, reg->count + 1, sizeof(*reg->order)) < 0)
+		return -1;
 	node->seq = reg->count;
 	reg->order[reg->count++] = node;
 	return 0;

@@ -73,18 +73,9 @@ cv_printf(const char *fmt, ...)
 void *
 cv_grow(void *arr, size_t *alloc, size_t need, size_t size)
 {
-	size_t n = *alloc ? *alloc : 8;
-	void *v;
-
-	if (need <= *alloc)
-		return arr;
-	while (n < need)
-		n *= 2;
-	v = realloc(arr, n * size);
-	if (!v)
+	if (array_reserve(&arr, alloc, need, size) < 0)
 		cv_oom();
-	*alloc = n;
-	return v;
+	return arr;
 }
 
 void

@@ -11,10 +11,12 @@
 #include <stddef.h>
 
 #include "base/base.h"
+#include "config/config.h"
 
 struct convert_file {
 	char *name;		/* file name inside conf.d: "echo.conf" */
 	char *text;		/* its complete contents */
+	int line;		/* where its section comes from in the source */
 };
 
 struct convert_out {
@@ -60,6 +62,14 @@ int convert_inetd_path(const char *path, const struct convert_opts *o,
 int convert_inetd_buffer(const char *buf, const char *name,
 			 const struct convert_opts *o, struct convert_out *out,
 			 struct diag *d);
+
+/* config_inetd_fn for inetd_compat (config.h): the entries of path, whose
+ * bytes are text, each a chunk with the id `portierctl convert --from-inetd`
+ * gives it (prefix "inetd-"); ports known by name in /etc/services or reg
+ * (NULL: none). Registered by portierd and portierctl. 0, or -1 when out
+ * of memory. */
+int convert_inetd_config(const char *text, const char *path, const struct registry *reg,
+			 struct config_chunk **chunks, size_t *n, struct diag *d);
 
 /* Writes every file into dir (created if missing). A name in dir is never
  * followed: each file is written under a temporary name and renamed over

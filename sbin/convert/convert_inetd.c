@@ -8,6 +8,8 @@
 #include "autoconf.h"
 
 #include <errno.h>
+#include <netdb.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -401,20 +403,30 @@ summarize(const struct cv_set *set, struct diag *d)
 		 "defaults to keep inetd's behaviour)", handlers);
 }
 
-int
-convert_inetd_buffer(const char *buf, const char *name,
-		     const struct convert_opts *o, struct convert_out *out,
-		     struct diag *d)
+/* summary: for a migration; a load (inetd_compat) leaves it out, as it
+ * would repeat at every reload. */
+static int
+inetd_read(const char *buf, const char *name, const struct convert_opts *o,
+	   struct convert_out *out, struct diag *d, bool summary)
 {
 	struct ireader r = { .file = name, .d = d, .defhost = cv_strdup("*") };
 	size_t before = d->errors;
 
 	read_entries(&r, buf);
 	cv_finish(&r.set, o, out, d);
-	summarize(&r.set, d);
+	if (summary)
+		summarize(&r.set, d);
 	cv_set_free(&r.set);
 	free(r.defhost);
 	return d->errors > before ? -1 : 0;
+}
+
+int
+convert_inetd_buffer(const char *buf, const char *name,
+		     const struct convert_opts *o, struct convert_out *out,
+		     struct diag *d)
+{
+	return inetd_read(buf, name, o, out, d, true);
 }
 
 int
@@ -431,4 +443,52 @@ convert_inetd_path(const char *path, const struct convert_opts *o,
 	rc = convert_inetd_buffer(buf, path, o, out, d);
 	free(buf);
 	return rc;
+}
+
+/* The port the old daemon found in /etc/services. */
+static unsigned
+system_port(const char *name, const char *proto, void *arg)
+{
+	struct servent *se = getservbyname(name, proto);
+
+	(void)arg;
+	return se ? ntohs((unsigned short)se->s_port) : 0;
+}
+
+static unsigned
+registry_port(const char *name, const char *proto, void *arg)
+{
+	const struct reg_entry *e;
+
+	if (!arg)
+		return 0;
+	e = registry_lookup_name(arg, name, strcmp(proto, "udp") ? REG_TCP : REG_UDP);
+	return e ? e->port : 0;
+}
+
+int
+convert_inetd_config(const char *text, const char *path, const struct registry *reg,
+		     struct config_chunk **chunks, size_t *n, struct diag *d)
+{
+	struct convert_opts o = {
+		.system_port = system_port, .registry_port = registry_port,
+		.arg = (void *)reg, .prefix = CONVERT_INETD_PREFIX,
+	};
+	struct convert_out out = { 0 };
+
+	*n = 0;
+	inetd_read(text, path, &o, &out, d, false);
+	*chunks = calloc(out.count + 1, sizeof(**chunks));
+	if (!*chunks) {
+		convert_out_free(&out);
+		return -1;
+	}
+	for (size_t i = 0; i < out.count; i++) {
+		(*chunks)[i].text = out.files[i].text;
+		(*chunks)[i].line = out.files[i].line;
+		out.files[i].text = NULL;
+	}
+	*n = out.count;
+	convert_out_free(&out);
+	return 0;
 }

@@ -310,6 +310,7 @@ cv_finish(struct cv_set *set, const struct convert_opts *o,
 
 		spell_port(s, o, d);
 		cv_out_add(out, file_name(out, s->id), cv_render(s));
+		out->files[out->count - 1].line = s->line;
 		if (s->commented)
 			out->commented++;
 		else

@@ -41,20 +41,58 @@ int ctl_usage_error(const struct ctl_help *h, const char *fmt, ...)
 
 extern const struct ctl_help ctl_check_help, ctl_convert_help, ctl_list_help,
 	ctl_lookup_help, ctl_status_help, ctl_reload_help, ctl_enable_help,
-	ctl_disable_help, ctl_open_help, ctl_close_help, ctl_audit_help;
+	ctl_disable_help, ctl_open_help, ctl_close_help, ctl_audit_help, ctl_show_help;
 
 int ctl_check(int argc, char *argv[]);
 int ctl_convert(int argc, char *argv[]);
 int ctl_list(int argc, char *argv[]);
 int ctl_lookup(int argc, char *argv[]);
+int ctl_show(int argc, char *argv[]);
 /* ctl_registry.c: the registry files to read: files[0..*n) when -r named
  * some, else the default ones (registry_defaults()), which *owned then
  * holds for strv_free() and *n counts. NULL after printing why (memory,
  * an unreadable services.d) to stderr; warnings also go there. */
 /* The default search order in the commands' help (two lines). */
 #define CTL_REGISTRY_DEFAULT PORTIER_REGISTRY ",\nthen " PORTIER_REGISTRY_DIR "/*.db"
+/* The help line of -r, for the commands that read the registry leniently. */
+#define CTL_HELP_REGISTRY \
+	{ "-r, --registry FILE", "a registry file; repeat for several in order", \
+	  CTL_REGISTRY_DEFAULT }
 const char *const *ctl_registries(const char *cmd, const char **files, size_t *n,
 				  char ***owned);
+/* ctl_opts.c: the options of the commands that read files. A command's
+ * getopt_long loop hands each option to ctl_opts_take() first; longopts
+ * give --confdir 'c', --registry 'r', --json 'j'. */
+struct ctl_opts {
+	const char *cmd;	/* "list", for messages */
+	const char *dir;	/* -c, else PORTIER_CONFDIR */
+	const char **files;	/* -r, in order */
+	size_t nfiles;
+	bool json;
+	char **defaults;	/* owned by ctl_opts_registries() */
+};
+/* Starts getopt afresh for argv (argv[0] the command); -1 after saying
+ * "out of memory". */
+int ctl_opts_begin(struct ctl_opts *o, const char *cmd, int argc);
+/* Stores the option c (with optarg) when it is one of the above. */
+bool ctl_opts_take(struct ctl_opts *o, int c);
+/* ctl_registries() of what -r named. */
+const char *const *ctl_opts_registries(struct ctl_opts *o);
+void ctl_opts_end(struct ctl_opts *o);
+/* The rows of longopts for -c, -r, --json and --help. */
+#define CTL_OPTS_LONG \
+	{ "confdir", required_argument, NULL, 'c' }, \
+	{ "registry", required_argument, NULL, 'r' }, \
+	{ "json", no_argument, NULL, 'j' }, \
+	{ "help", no_argument, NULL, 'h' }
+/* What getopt_long returned that no command takes itself: 'h' prints h
+ * whole (0), ':' and anything else are usage errors ("-c needs an
+ * argument", "unknown option '-x'"). Returns the exit code. */
+int ctl_opts_stop(const struct ctl_help *h, int c, char *argv[]);
+/* The whole getopt loop of a command whose options are those four only
+ * (list, show): -1 when it goes on with argv[optind..], else the exit code
+ * (after --help or a usage error). */
+int ctl_opts_parse(struct ctl_opts *o, const struct ctl_help *h, int argc, char *argv[]);
 /* ctl_control.c: the control socket's client. */
 void ctl_set_socket(const char *path);
 struct control_request;

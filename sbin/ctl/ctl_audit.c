@@ -21,8 +21,7 @@ static const struct ctl_option_help audit_options[] = {
 	{ "--fail-on LEVEL", "exit 1 on a finding this severe or more", "critical" },
 	{ "-c, --confdir DIR", "the configuration, when portierd is not running",
 	  PORTIER_CONFDIR },
-	{ "-r, --registry FILE", "a registry file; repeat for several in order",
-	  CTL_REGISTRY_DEFAULT },
+	CTL_HELP_REGISTRY,
 	{ "-s, --socket PATH", "portierd's control socket", PORTIER_RUNDIR "/control" },
 	{ "-h, --help", "this help", NULL },
 	{ NULL, NULL, NULL },
@@ -36,12 +35,9 @@ const struct ctl_help ctl_audit_help = {
 };
 
 struct audit_opts {
-	bool json;
+	struct ctl_opts c;	/* c.dir NULL: portierd's, else PORTIER_CONFDIR */
 	enum audit_severity fail_on;
-	const char *confdir;	/* NULL: portierd's, else PORTIER_CONFDIR */
-	const char **named;		/* -r FILE... */
-	const char *const *registries;	/* those, else the default ones */
-	size_t nregistries;
+	const char *const *registries;	/* -r FILE..., else the default ones */
 };
 
 /* What portierd said: its pid, confdir and each service's state. */
@@ -110,7 +106,7 @@ load_config(const struct audit_opts *o, const char *dir, struct registry *reg,
 	struct diag d;
 
 	diag_init(&d);
-	for (size_t i = 0; i < o->nregistries; i++)
+	for (size_t i = 0; i < o->c.nfiles; i++)
 		registry_load(reg, o->registries[i], false, &d);
 	cfg = config_load(dir, reg, CONFIG_NO_FS_CHECKS, &d);
 	if (!cfg)
@@ -146,7 +142,7 @@ audit_report(const struct audit_opts *o, struct audit_input *in, const char *dir
 	}
 	r.failed = failed(&f, o->fail_on);
 	rc = r.failed ? CTL_EXIT_NO : CTL_EXIT_OK;
-	if (o->json) {
+	if (o->c.json) {
 		if (audit_print_json(&r) < 0)
 			rc = CTL_EXIT_NO;
 	} else {
@@ -163,7 +159,7 @@ audit_run(const struct audit_opts *o)
 	struct audit_input in = { .socks = &socks, .now = time(NULL) };
 	struct registry *reg = registry_new();
 	struct audit_daemon dm;
-	const char *dir = o->confdir;
+	const char *dir = o->c.dir;
 	char note[512] = "";
 	int rc = CTL_EXIT_NO;
 
@@ -211,36 +207,20 @@ parse_opts(int argc, char *argv[], struct audit_opts *o)
 	};
 	int c;
 
-	optind = 0;	/* GNU getopt: start afresh, argv[0] is "audit" */
-	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":c:r:s:h", longopts, NULL)) != -1) {
+		if (ctl_opts_take(&o->c, c))
+			continue;
 		switch (c) {
-		case 'j':
-			o->json = true;
-			break;
 		case 'f':
 			if (audit_severity_parse(optarg, &o->fail_on) < 0)
 				return ctl_usage_error(&ctl_audit_help, "--fail-on: '%s' is not "
 						       "info, warning or critical", optarg);
 			break;
-		case 'c':
-			o->confdir = optarg;
-			break;
-		case 'r':
-			o->named[o->nregistries++] = optarg;
-			break;
 		case 's':
 			ctl_set_socket(optarg);
 			break;
-		case 'h':
-			ctl_help(&ctl_audit_help, stdout);
-			return CTL_EXIT_OK;
-		case ':':
-			return ctl_usage_error(&ctl_audit_help, "%s needs an argument",
-					       argv[optind - 1]);
 		default:
-			return ctl_usage_error(&ctl_audit_help, "unknown option '%s'",
-					       argv[optind - 1]);
+			return ctl_opts_stop(&ctl_audit_help, c, argv);
 		}
 	}
 	if (optind < argc)
@@ -252,20 +232,16 @@ int
 ctl_audit(int argc, char *argv[])
 {
 	struct audit_opts o = { .fail_on = AUDIT_CRITICAL };
-	char **defaults = NULL;
 	int rc;
 
-	o.named = calloc((size_t)argc + 1, sizeof(*o.named));
-	if (!o.named) {
-		fprintf(stderr, "portierctl audit: out of memory\n");
+	if (ctl_opts_begin(&o.c, "audit", argc) < 0)
 		return CTL_EXIT_NO;
-	}
+	o.c.dir = NULL;		/* portierd's, when it runs */
 	rc = parse_opts(argc, argv, &o);
 	if (rc < 0) {
-		o.registries = ctl_registries("audit", o.named, &o.nregistries, &defaults);
+		o.registries = ctl_opts_registries(&o.c);
 		rc = o.registries ? audit_run(&o) : CTL_EXIT_NO;
 	}
-	strv_free(defaults);
-	free(o.named);
+	ctl_opts_end(&o.c);
 	return rc;
 }

@@ -62,66 +62,38 @@ int
 ctl_check(int argc, char *argv[])
 {
 	static const struct option longopts[] = {
-		{ "confdir", required_argument, NULL, 'c' },
-		{ "registry", required_argument, NULL, 'r' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
+		CTL_OPTS_LONG,
 		{ "insecure-config", no_argument, NULL, 'I' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char **files = calloc((size_t)argc + 1, sizeof(*files));
 	const char *const *regs;
-	char **defaults = NULL;
-	const char *dir = PORTIER_CONFDIR;
-	size_t nfiles = 0;
+	struct ctl_opts o;
 	bool insecure = false;
-	bool json = false;
 	int c, rc = 2;
 
-	if (!files) {
-		fprintf(stderr, "portierctl check: out of memory\n");
+	if (ctl_opts_begin(&o, "check", argc) < 0)
 		return 1;
-	}
-	optind = 0;	/* GNU getopt: start afresh, argv[0] is "check" */
-	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":c:r:h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'c':
-			dir = optarg;
-			break;
-		case 'r':
-			files[nfiles++] = optarg;
-			break;
-		case 'I':	/* long only, as portierd's */
+		if (ctl_opts_take(&o, c))
+			continue;
+		if (c == 'I') {	/* long only, as portierd's */
 			insecure = true;
-			break;
-		case 'j':
-			json = true;
-			break;
-		case 'h':
-			ctl_help(&ctl_check_help, stdout);
-			rc = 0;
-			goto out;
-		case ':':
-			ctl_usage_error(&ctl_check_help, "%s needs an argument", argv[optind - 1]);
-			goto out;
-		default:
-			ctl_usage_error(&ctl_check_help, "unknown option '%s'", argv[optind - 1]);
-			goto out;
+			continue;
 		}
+		rc = ctl_opts_stop(&ctl_check_help, c, argv);
+		goto out;
 	}
 	if (optind < argc) {
 		ctl_usage_error(&ctl_check_help, "unexpected argument '%s'", argv[optind]);
 		goto out;
 	}
-	regs = ctl_registries("check", files, &nfiles, &defaults);
+	regs = ctl_opts_registries(&o);
 	if (!regs)
 		rc = 1;
 	else
-		rc = json ? check_json(dir, regs, nfiles, insecure) :
-			    config_verify(dir, regs, nfiles, insecure);
+		rc = o.json ? check_json(o.dir, regs, o.nfiles, insecure) :
+			      config_verify(o.dir, regs, o.nfiles, insecure);
 out:
-	strv_free(defaults);
-	free(files);
+	ctl_opts_end(&o);
 	return rc;
 }

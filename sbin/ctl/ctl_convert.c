@@ -26,8 +26,7 @@ static const struct ctl_option_help convert_options[] = {
 	{ "--prefix P", "before every file name and service id; '' for none",
 	  "xinetd- or inetd-" },
 	{ "--no-host-checks", "skip the checks of this host's users and files", NULL },
-	{ "-r, --registry FILE", "a registry file; repeat for several in order",
-	  CTL_REGISTRY_DEFAULT },
+	CTL_HELP_REGISTRY,
 	{ "-h, --help", "this help", NULL },
 	{ NULL, NULL, NULL },
 };
@@ -199,17 +198,14 @@ ctl_convert(int argc, char *argv[])
 		{ NULL, 0, NULL, 0 },
 	};
 	struct convert_args a = { 0 };
-	const char **given = calloc((size_t)argc + 1, sizeof(*given));
-	char **defaults = NULL;
+	struct ctl_opts o;
 	int c, rc;
 
-	if (!given) {
-		fprintf(stderr, "portierctl convert: out of memory\n");
+	if (ctl_opts_begin(&o, "convert", argc) < 0)
 		return 1;
-	}
-	optind = 0;	/* GNU getopt: start afresh, argv[0] is "convert" */
-	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":r:h", longopts, NULL)) != -1) {
+		if (ctl_opts_take(&o, c))
+			continue;
 		switch (c) {
 		case 'x': a.xinetd = optarg; break;
 		case 'i': a.inetd = optarg; break;
@@ -217,10 +213,9 @@ ctl_convert(int argc, char *argv[])
 		case 'f': a.force = true; break;
 		case 'p': a.prefix = optarg; break;
 		case 'n': a.config_flags |= CONFIG_NO_FS_CHECKS; break;
-		case 'r': given[a.nregistries++] = optarg; break;
 		case 'h':
 			ctl_help(&ctl_convert_help, stdout);
-			free(given);
+			ctl_opts_end(&o);
 			return 0;
 		case ':':
 			rc = usage_error("an argument is missing after ", argv[optind - 1]);
@@ -247,10 +242,10 @@ ctl_convert(int argc, char *argv[])
 		rc = usage_error("--force needs --out", "");
 		goto out;
 	}
-	a.registries = ctl_registries("convert", given, &a.nregistries, &defaults);
+	a.registries = ctl_opts_registries(&o);
+	a.nregistries = o.nfiles;
 	rc = a.registries ? convert_run(&a) : 1;
 out:
-	strv_free(defaults);
-	free(given);
+	ctl_opts_end(&o);
 	return rc;
 }

@@ -16,8 +16,7 @@
 
 static const struct ctl_option_help list_options[] = {
 	{ "-c, --confdir DIR", "the configuration to list", PORTIER_CONFDIR },
-	{ "-r, --registry FILE", "a registry file; repeat for several in order",
-	  CTL_REGISTRY_DEFAULT },
+	CTL_HELP_REGISTRY,
 	{ "--json", "the services and the diagnostics as one JSON object", NULL },
 	{ "-h, --help", "this help", NULL },
 	{ NULL, NULL, NULL },
@@ -223,58 +222,17 @@ list_run(const char *dir, const char *const *files, size_t nfiles, bool json)
 int
 ctl_list(int argc, char *argv[])
 {
-	static const struct option longopts[] = {
-		{ "confdir", required_argument, NULL, 'c' },
-		{ "registry", required_argument, NULL, 'r' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char **files = calloc((size_t)argc + 1, sizeof(*files));
 	const char *const *regs;
-	char **defaults = NULL;
-	const char *dir = PORTIER_CONFDIR;
-	size_t nfiles = 0;
-	bool json = false;
-	int c, rc = CTL_EXIT_USAGE;
+	struct ctl_opts o;
+	int rc;
 
-	if (!files) {
-		fprintf(stderr, "portierctl list: out of memory\n");
+	if (ctl_opts_begin(&o, "list", argc) < 0)
 		return 1;
-	}
-	optind = 0;	/* GNU getopt: start afresh, argv[0] is "list" */
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":c:r:h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'c':
-			dir = optarg;
-			break;
-		case 'r':
-			files[nfiles++] = optarg;
-			break;
-		case 'j':
-			json = true;
-			break;
-		case 'h':
-			ctl_help(&ctl_list_help, stdout);
-			rc = 0;
-			goto out;
-		case ':':
-			ctl_usage_error(&ctl_list_help, "%s needs an argument", argv[optind - 1]);
-			goto out;
-		default:
-			ctl_usage_error(&ctl_list_help, "unknown option '%s'", argv[optind - 1]);
-			goto out;
-		}
-	}
-	if (optind < argc) {
-		ctl_usage_error(&ctl_list_help, "unexpected argument '%s'", argv[optind]);
-		goto out;
-	}
-	regs = ctl_registries("list", files, &nfiles, &defaults);
-	rc = regs ? list_run(dir, regs, nfiles, json) : 1;
-out:
-	strv_free(defaults);
-	free(files);
+	rc = ctl_opts_parse(&o, &ctl_list_help, argc, argv);
+	if (rc < 0 && optind < argc)
+		rc = ctl_usage_error(&ctl_list_help, "unexpected argument '%s'", argv[optind]);
+	else if (rc < 0)
+		rc = (regs = ctl_opts_registries(&o)) ? list_run(o.dir, regs, o.nfiles, o.json) : 1;
+	ctl_opts_end(&o);
 	return rc;
 }

@@ -13,8 +13,7 @@
 #include "config/config.h"
 
 static const struct ctl_option_help lookup_options[] = {
-	{ "-r, --registry FILE", "a registry file; repeat for several in order",
-	  CTL_REGISTRY_DEFAULT },
+	CTL_HELP_REGISTRY,
 	{ "--json", "the matching entries as one JSON object", NULL },
 	{ "-h, --help", "this help", NULL },
 	{ NULL, NULL, NULL },
@@ -279,50 +278,31 @@ ctl_lookup(int argc, char *argv[])
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char **files = calloc((size_t)argc + 1, sizeof(*files));
 	const char *const *regs;
-	char **defaults = NULL;
-	size_t nfiles = 0;
-	bool json = false;
+	struct ctl_opts o;
 	struct query q;
 	int c, rc = 2;
 
-	if (!files) {
-		fprintf(stderr, "portierctl lookup: out of memory\n");
+	if (ctl_opts_begin(&o, "lookup", argc) < 0)
 		return 1;
-	}
-	optind = 0;	/* GNU getopt: start afresh, argv[0] is "lookup" */
-	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":r:h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'r':
-			files[nfiles++] = optarg;
-			break;
-		case 'j':
-			json = true;
-			break;
-		case 'h':
-			ctl_help(&ctl_lookup_help, stdout);
-			rc = 0;
-			goto out;
-		case ':':
+		if (ctl_opts_take(&o, c))
+			continue;
+		if (c == ':')
 			ctl_usage_error(&ctl_lookup_help, "%s needs a FILE", argv[optind - 1]);
-			goto out;
-		default:
-			ctl_usage_error(&ctl_lookup_help, "unknown option '%s'", argv[optind - 1]);
-			goto out;
-		}
+		else
+			rc = ctl_opts_stop(&ctl_lookup_help, c, argv);
+		goto out;
 	}
 	if (optind == argc)
 		ctl_usage_error(&ctl_lookup_help, "what to look up?");
 	else if (optind < argc - 1)
 		ctl_usage_error(&ctl_lookup_help, "one NAME, PORT or PORT/PROTO only");
 	else if (lookup_parse(argv[optind], &q) == 0) {
-		regs = ctl_registries("lookup", files, &nfiles, &defaults);
-		rc = regs ? lookup_run(regs, nfiles, &q, json) : 1;
+		regs = ctl_opts_registries(&o);
+		rc = regs ? lookup_run(regs, o.nfiles, &q, o.json) : 1;
 	}
 out:
-	strv_free(defaults);
-	free(files);
+	ctl_opts_end(&o);
 	return rc;
 }

@@ -1,5 +1,5 @@
 /* ctl_registry: the registry files of the commands that read it (check,
- * convert, list, lookup): those -r named, else the default search order
+ * convert, list, lookup, show, audit): those -r named, else the default search order
  * of config/ (registry_defaults()), the one portierd reads. */
 #include "autoconf.h"
 

@@ -149,7 +149,9 @@ load_files(char *const *files, struct diag *errs)
 	}
 	for (size_t i = 0; files[i]; i++)
 		registry_load(reg, files[i], false, errs);
-	cfg = config_load_cached(d.confdir, reg, 0, d.cache, errs);
+	/* StrictModes on inetd_conf too, found while loading. */
+	cfg = config_load_cached(d.confdir, reg, geteuid() == 0 && !d.opts->insecure_config ?
+				 CONFIG_SECURE : 0, d.cache, errs);
 	registry_free(reg);
 	config_check_cleartext(cfg, errs);
 	if (cfg && errs->errors) {

@@ -224,6 +224,8 @@ service_json(const struct service_rt *rt, struct json *j)
 	json_object_begin(j, NULL);
 	json_string(j, "id", rt->svc->id);
 	json_string(j, "state", state);
+	json_string(j, "file", rt->svc->file);
+	json_int(j, "line", rt->svc->line);
 	if (until)
 		json_int(j, "until", (long long)until);
 	else

@@ -52,7 +52,7 @@ void spawn_init(void);
 
 /* A handler's PATH when neither env nor passenv gives one: systemd's default,
  * so that a handler can run another program by name. */
-#define SPAWN_DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+#define SPAWN_DEFAULT_PATH CONFIG_DEFAULT_PATH
 
 /* Builds envp from env, passenv (read from portierd's environment now),
  * SPAWN_DEFAULT_PATH when neither set PATH, SERVICE and PROTO (and LISTEN_FDS, LISTEN_FDNAMES for systemd activation),

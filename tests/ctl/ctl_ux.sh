@@ -120,7 +120,7 @@ json "$OUT" 'assert d["entries"] == [], d'
 
 # ---- --help of every command, usage errors ----
 commands=$("$CTL" --help | awk '/^commands:/ { on = 1; next } on && /^  [a-z]/ { print $1 }')
-[ "$(echo $commands)" = "check convert list lookup status reload enable disable open close audit" ] ||
+[ "$(echo $commands)" = "check convert list lookup show status reload enable disable open close audit" ] ||
 	pt_fail "portierctl --help lists: $(echo $commands)"
 for c in $commands; do
 	ctl 0 "$c" --help
@@ -209,9 +209,9 @@ bash --norc --noprofile -c '
 	}
 	p=$3
 	got=$(try "$p" "")
-	[ "$got" = "check convert list lookup status reload enable disable open close audit" ] || { echo "portierctl <TAB>: $got"; exit 1; }
+	[ "$got" = "check convert list lookup show status reload enable disable open close audit" ] || { echo "portierctl <TAB>: $got"; exit 1; }
 	got=$(try "$p" -s /x "")
-	[ "$got" = "check convert list lookup status reload enable disable open close audit" ] || { echo "portierctl -s PATH <TAB>: $got"; exit 1; }
+	[ "$got" = "check convert list lookup show status reload enable disable open close audit" ] || { echo "portierctl -s PATH <TAB>: $got"; exit 1; }
 	got=$(try "$p" lo)
 	[ "$got" = "lookup" ] || { echo "portierctl lo<TAB>: $got"; exit 1; }
 	got=$(try "$p" list --)
@@ -222,6 +222,8 @@ bash --norc --noprofile -c '
 	[ "$got" = "echo old-echo mux-echo telnet" ] || { echo "enable <TAB>: $got"; exit 1; }
 	got=$(try "$p" disable m)
 	[ "$got" = "mux-echo" ] || { echo "disable m<TAB>: $got"; exit 1; }
+	got=$(try "$p" show o)
+	[ "$got" = "old-echo" ] || { echo "show o<TAB>: $got"; exit 1; }
 	got=$(try "$p" open echo --for "")
 	[ "${got%% *}" = "30s" ] || { echo "open echo --for <TAB>: $got"; exit 1; }
 	got=$(try "$p" audit --fail-on "")

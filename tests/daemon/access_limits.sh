@@ -36,9 +36,15 @@ $ACCESS limit per_source 127.0.0.1 "$P_SRC" 2 127.0.0.2 || pt_fail "per_source =
 pt_assert_grep 'src: refused connection from 127\.0\.0\.1:[0-9]+: per_source' "$PT_LOG" \
 	"per_source refusal not logged"
 
-$ACCESS cps 127.0.0.1 "$P_CPS" 4 2
-rc=$?
-[ $rc -eq 77 ] && pt_skip "this machine is too slow for a 1-second window"
+# 5 connections must fit in one second: on a loaded machine, try again once
+# the pause (2 s) and the window (1 s) of the last try are surely over
+for try in 1 2 3 4 5; do
+	$ACCESS cps 127.0.0.1 "$P_CPS" 4 2
+	rc=$?
+	[ $rc -eq 77 ] || break
+	sleep 3
+done
+[ $rc -eq 77 ] && pt_skip "this machine is too slow for a 1-second window ($try tries)"
 [ $rc -eq 0 ] || pt_fail "cps = { 4, 2 }"
 pt_assert_grep 'rate: refused connection from 127\.0\.0\.1:[0-9]+: cps' "$PT_LOG" \
 	"cps refusal not logged"

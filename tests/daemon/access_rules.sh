@@ -30,11 +30,12 @@ svc mapped "$P_MAPPED" '"127.0.0.1"' 'only_from = { "::ffff:127.0.0.3" }'
 svc v6 "$P_V6" "$BOTH" 'no_access = { "::1/128" }'
 svc host "$P_HOST" '"127.0.0.1"' 'only_from = { "localhost" }'
 
-# Windows around the local time: one holds now (two minutes either side),
-# the other starts in 5 minutes and ends in 10.
+# Windows around the local time: one holds now (from two minutes ago to
+# 30 minutes ahead: a loaded machine may take long to get there), the other
+# starts in 45 minutes and ends in 50 (windows across midnight are valid).
 hhmm() { date -d "@$(( $(date +%s) + $1 * 60 ))" +%H:%M; }
-svc time-in "$P_TIME_IN" '"127.0.0.1"' "access_times = { \"$(hhmm -2)-$(hhmm 2)\" }"
-svc time-out "$P_TIME_OUT" '"127.0.0.1"' "access_times = { \"$(hhmm 5)-$(hhmm 10)\" }"
+svc time-in "$P_TIME_IN" '"127.0.0.1"' "access_times = { \"$(hhmm -2)-$(hhmm 30)\" }"
+svc time-out "$P_TIME_OUT" '"127.0.0.1"' "access_times = { \"$(hhmm 45)-$(hhmm 50)\" }"
 
 printf 'Welcome to portier\r\n' > "$PT_DIR/banner"
 printf 'access granted\r\n' > "$PT_DIR/banner.ok"

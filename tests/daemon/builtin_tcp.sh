@@ -56,11 +56,7 @@ pt_assert_grep "echo: start internal from 127\.0\.0\.1:[0-9]+" "$PT_LOG" "no sta
 pt_wait_log "echo: end internal from 127\.0\.0\.1:[0-9]+ duration" || pt_fail "no end line"
 pt_assert_grep "daytime: served internal from 127\.0\.0\.1:[0-9]+" "$PT_LOG" "no daytime line"
 # every connection is closed again
-for _ in $(seq 50); do
-	[ "$(pt_fd_count)" -le "$fds0" ] && break
-	sleep 0.1
-done
-[ "$(pt_fd_count)" -le "$fds0" ] || pt_fail "$(pt_fd_count) descriptors open, $fds0 at start"
+pt_wait_until '[ "$(pt_fd_count)" -le "$fds0" ]' || pt_fail "$(pt_fd_count) descriptors open, $fds0 at start"
 
 pt_stop || pt_fail "portierd exit status"
 exit 0

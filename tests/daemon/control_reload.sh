@@ -27,6 +27,8 @@ while time.time() < end and not os.path.exists(stop):
         s.shutdown(socket.SHUT_WR)
         if s.recv(16) == b"x":
             ok += 1
+            if ok == 1:
+                open(stop + ".running", "w").close()
         else:
             fail += 1
         s.close()
@@ -36,7 +38,8 @@ while time.time() < end and not os.path.exists(stop):
 print("ok", ok, "fail", fail)
 PY
 LOOP=$!
-sleep 0.3
+# the reloads begin once the loop has been served (python may start slowly)
+pt_wait_until '[ -e "$PT_DIR/stop.running" ] || ! kill -0 "$LOOP" 2>/dev/null'
 for i in $(seq 20); do
 	# a setting changes each time: the socket must stay all the same
 	pt_echo keep "$KEEP" "instances = $((50 + i))" "cps = { 0, 0 }"

@@ -81,7 +81,7 @@ while True:
     c.recv(4096)
     c.sendall(b"{\"ok\": true, \"message\": \"configuration reloaded\"}\n")
     c.close()' "$PT_DIR/fake/control"
-	for _ in $(seq 50); do [ -S "$PT_DIR/fake/control" ] && break; sleep 0.1; done
+	pt_wait_until '[ -S "$PT_DIR/fake/control" ]'
 	"$PORTIERCTL" -s "$PT_DIR/fake/control" reload > "$PT_DIR/out" 2> "$PT_DIR/err"; rc=$?
 	[ $rc -eq 3 ] || pt_fail "a reply from nobody's socket: exit $rc"
 	pt_assert_grep "the control socket $PT_DIR/fake/control is served by uid $(id -u nobody), not by root" \

@@ -34,11 +34,8 @@ os.waitpid(pid, 0)
 ' "$PT_LOG" "$PORTIERD" -f -c "$PT_CONFD" -r "$REGISTRY" --control-socket "$PT_DIR/control" &
 PY=$!
 PT_BG="$PT_BG $PY"
-for _ in $(seq 100); do
-	grep -q started "$PT_LOG" && break
-	sleep 0.1
-done
-grep -q started "$PT_LOG" || pt_fail "portierd under a terminal not ready after 10 s: $(cat "$PT_LOG")"
+pt_wait_until 'grep -q started "$PT_LOG"' ||
+	pt_fail "portierd under a terminal not ready after $PT_WAIT_MIN s: $(cat "$PT_LOG")"
 PT_PID=$(pgrep -P "$PY" -x portierd) || pt_error "no portierd under the pty"
 # field 7 of /proc/PID/stat: the controlling terminal (0: none)
 tty_nr=$(sed 's/^.*) //' "/proc/$PT_PID/stat" | cut -d' ' -f5)
@@ -50,11 +47,7 @@ pt_assert_grep '^sid_is_pid=1$' "$R" "the handler has no session of its own unde
 pt_assert_grep '^tty=0$' "$R" "the handler can open portierd's terminal"
 
 kill -TERM "$PT_PID"
-for _ in $(seq 100); do
-	kill -0 "$PT_PID" 2>/dev/null || break
-	sleep 0.1
-done
-kill -0 "$PT_PID" 2>/dev/null && pt_fail "portierd did not stop on SIGTERM"
+pt_wait_until '! kill -0 "$PT_PID" 2>/dev/null' || pt_fail "portierd did not stop on SIGTERM"
 PT_PID=
 wait "$PY"
 exit 0

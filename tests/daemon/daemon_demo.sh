@@ -6,7 +6,11 @@
 . "${top_srcdir:-../..}/tests/lib/lib.sh"
 pt_init
 
-python3 - 2>/dev/null <<'PY' || pt_skip "the demo ports 10013/10007/10107/10113 are in use"
+# The demo's ports are fixed: one demo at a time on this machine (other
+# build trees may run their suites at once), and pt_ports never picks them.
+pt_lock demo
+demo_ports_free() {
+	python3 - 2>/dev/null <<'PY'
 import socket
 for fam, typ, host in ((socket.AF_INET, socket.SOCK_STREAM, "127.0.0.1"),
                        (socket.AF_INET, socket.SOCK_DGRAM, "127.0.0.1")):
@@ -17,6 +21,8 @@ for fam, typ, host in ((socket.AF_INET, socket.SOCK_STREAM, "127.0.0.1"),
         s.bind((host, port))
         s.close()
 PY
+}
+pt_wait_until demo_ports_free 60 || pt_skip "the demo ports 10013/10007/10107/10113 are in use"
 PT_CONFD="$top_srcdir/conf.d"
 pt_start
 

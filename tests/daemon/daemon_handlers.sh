@@ -25,6 +25,7 @@ $PT_CLIENT tcp 127.0.0.1 "$SEGV" > /dev/null || pt_fail "connection to crash"
 pt_wait_log "crash: exit pid [0-9]+ .*signal SEGV" || pt_fail "SIGSEGV not logged"
 
 chmod a-x "$PT_DIR/handler-copy"
+t0=$(date +%s)
 for i in 1 2 3; do
 	$PT_CLIENT tcp 127.0.0.1 "$NOEXEC" > "$PT_DIR/noexec.out" ||
 		pt_fail "connection $i to a non-executable handler"
@@ -33,7 +34,10 @@ done
 pt_wait_log "noexec: exec $PT_DIR/handler-copy: Permission denied" ||
 	pt_fail "exec failure not logged"
 n=$(grep -c 'noexec: exec' "$PT_LOG")
-[ "$n" -eq 1 ] || pt_fail "3 exec failures within 10 s logged $n times (rate limit)"
+# one line per 10 s: a loaded machine may have taken longer for the three
+secs=$(( $(date +%s) - t0 ))
+[ "$n" -le $(( 1 + secs / 10 )) ] ||
+	pt_fail "3 exec failures within $secs s logged $n times (rate limit: one per 10 s)"
 grep -q 'noexec: exit pid' "$PT_LOG" && pt_fail "an exec failure was also logged as an exit"
 grep -q 'noexec: start' "$PT_LOG" && pt_fail "an exec failure was logged as a start"
 

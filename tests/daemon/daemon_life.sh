@@ -27,11 +27,18 @@ pt_stop || pt_fail "SIGTERM: exit status not 0"
 refused || pt_fail "SIGTERM: the listener is still open"
 wait "$client" || pt_fail "the running handler was killed with portierd"
 [ "$(cat "$PT_DIR/late.out")" = "udp:late" ] || pt_fail "the running handler did not finish its reply"
+# the handler holds the UDP port until it exits, just after its reply: the
+# next start needs the port (a loaded machine may not have run its exit yet)
+udp_free() {
+	python3 -c 'import socket, sys
+socket.socket(socket.AF_INET, socket.SOCK_DGRAM).bind(("127.0.0.1", int(sys.argv[1])))' "$SLOW" 2>/dev/null
+}
+pt_wait_until udp_free || pt_fail "the handler did not release $SLOW/udp"
 
 # SIGINT
 pt_start
 kill -INT "$PT_PID"
-for _ in $(seq 100); do kill -0 "$PT_PID" 2>/dev/null || break; sleep 0.1; done
+pt_wait_until '! kill -0 "$PT_PID" 2>/dev/null' || pt_fail "SIGINT: still running"
 wait "$PT_PID"
 rc=$?
 PT_PID=
@@ -64,11 +71,9 @@ pt_assert_grep "already running as pid $PT_PID" "$PT_DIR/second.log" \
 [ "$(cat "$PIDFILE")" = "$PT_PID" ] || pt_fail "second instance touched the pidfile"
 
 kill -TERM "$PT_PID"
-for _ in $(seq 100); do kill -0 "$PT_PID" 2>/dev/null || break; sleep 0.1; done
-kill -0 "$PT_PID" 2>/dev/null && pt_fail "detached: still running after SIGTERM"
+pt_wait_until '! kill -0 "$PT_PID" 2>/dev/null' || pt_fail "detached: still running after SIGTERM"
 PT_PID=
-for _ in $(seq 50); do [ -e "$PIDFILE" ] || break; sleep 0.1; done
-[ -e "$PIDFILE" ] && pt_fail "detached: pidfile left behind"
+pt_wait_until '[ ! -e "$PIDFILE" ]' || pt_fail "detached: pidfile left behind"
 
 # stale pidfiles: a dead pid, and a live process that is not portierd
 sh -c 'echo $$' > "$PIDFILE"

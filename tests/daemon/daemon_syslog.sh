@@ -54,11 +54,7 @@ n=$(grep -c "syslog unavailable (/dev/log: .*): messages are lost until a syslog
 [ "$n" -eq 1 ] || pt_fail "detaching: syslog's absence said $n times: $(cat "$ERR")"
 out=$($PT_CLIENT tcp 127.0.0.1 "$PORT") || pt_fail "the detached portierd does not answer"
 kill -TERM "$pid"
-for _ in $(seq 100); do
-	kill -0 "$pid" 2>/dev/null || break
-	sleep 0.1
-done
-kill -0 "$pid" 2>/dev/null && pt_fail "the detached portierd did not stop"
+pt_wait_until '! kill -0 "$pid" 2>/dev/null' || pt_fail "the detached portierd did not stop"
 
 # 3. With a syslog daemon on /dev/log (root, in the namespace only).
 [ -n "${PT_SYSLOG_NS:-}" ] || exit 0
@@ -68,19 +64,12 @@ s.bind("/dev/log")
 out = open(sys.argv[1], "ab", buffering=0)
 while True:
 	out.write(s.recv(65536) + b"\n")' "$PT_DIR/syslog"
-for _ in $(seq 100); do
-	[ -S /dev/log ] && break
-	sleep 0.1
-done
-[ -S /dev/log ] || pt_error "the test's syslog daemon did not start"
+pt_wait_until '[ -S /dev/log ]' || pt_error "the test's syslog daemon did not start"
 : > "$PT_LOG"
 "$PORTIERD" -f -c "$PT_CONFD" -r "$REGISTRY" --control-socket "" >> "$PT_LOG" 2>&1 &
 PT_PID=$!
-for _ in $(seq 100); do
-	grep -q "portierd 0.1.0 started" "$PT_DIR/syslog" 2>/dev/null && break
-	sleep 0.1
-done
-grep -q "portierd 0.1.0 started" "$PT_DIR/syslog" || pt_fail "nothing reached the syslog daemon"
+pt_wait_until 'grep -q "portierd 0.1.0 started" "$PT_DIR/syslog" 2>/dev/null' ||
+	pt_fail "nothing reached the syslog daemon"
 pt_stop || pt_fail "portierd exited with status $?"
 grep -q "syslog unavailable" "$PT_LOG" && pt_fail "syslog unavailable said with a syslog daemon"
 grep -q "started" "$PT_LOG" && pt_fail "with a syslog daemon, lines went to stderr"

@@ -145,6 +145,8 @@ def cps(host, port, rate, wait):
         if not read_all(s):
             fail("cps: connection %d of %d not served" % (i + 1, rate))
         s.close()
+    # the pause, if any, begins after this moment
+    tripped = time.monotonic()
     s = connect(host, port)
     out = read_all(s)
     s.close()
@@ -154,11 +156,18 @@ def cps(host, port, rate, wait):
         sys.exit(77)
     if out:
         fail("cps: connection %d served beyond the rate %d" % (rate + 1, rate))
-    # Paused: the kernel queues the next one, nobody answers it yet.
+    # Paused: the kernel queues the next one, nobody answers it yet. An
+    # answer is a failure only while the pause cannot be over (a loaded
+    # machine may reach this line late).
     s = connect(host, port)
-    if read_all(s, timeout=0.5) is not None:
-        fail("cps: a connection was served while the service was paused")
-    out = read_all(s, timeout=wait + TIMEOUT)
+    out = read_all(s, timeout=0.5)
+    if out is not None:
+        if time.monotonic() - tripped < wait:
+            fail("cps: a connection was served while the service was paused")
+        print("access.py: cps: more than %d s passed: the pause was not checked" % wait,
+              file=sys.stderr)
+    else:
+        out = read_all(s, timeout=wait + TIMEOUT)
     s.close()
     if not out:
         fail("cps: the service did not resume after %d s" % wait)

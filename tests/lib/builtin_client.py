@@ -214,9 +214,10 @@ def udp_sock(host, src_port=0, timeout=2.0):
     return s
 
 
-def udp_ask(host, port, payload, src_port=0, timeout=2.0):
-    """The reply, or None when none came within timeout (loopback answers
-    take milliseconds)."""
+def udp_ask(host, port, payload, src_port=0, timeout=TIMEOUT):
+    """The reply, or None when none came within timeout. Loopback answers
+    take milliseconds: a check that none comes passes a short timeout, one
+    that waits for a reply the long default (a loaded machine is slow)."""
     s = udp_sock(host, src_port, timeout)
     s.sendto(payload, (host, int(port)))
     try:
@@ -272,7 +273,7 @@ def cmd_udp(host, port, kind):
 
 def cmd_udp_loop(host, port, src_port, expect):
     """expect 'none': a request from src_port gets no reply; 'reply': it does."""
-    back = udp_ask(host, port, b"ping", int(src_port), 1.0)
+    back = udp_ask(host, port, b"ping", int(src_port), 1.0 if expect == "none" else TIMEOUT)
     if expect == "none" and back is not None:
         fail("request from port %s got a reply %r" % (src_port, back))
     if expect == "reply" and back is None:
@@ -351,11 +352,11 @@ def cmd_echo_flood(host, port, mib, pid, limit_kib, dport):
         peak = max(peak, rss_kib(pid))
     peak = max(peak, rss_kib(pid))
     # other services, and other echo clients, still answer while it is stuck
-    d = tcp(host, int(dport), timeout=5)
+    d = tcp(host, int(dport), timeout=TIMEOUT)
     data = recv_all(d)
     d.close()
     check_daytime(data)
-    e = tcp(host, int(port), timeout=5)
+    e = tcp(host, int(port), timeout=TIMEOUT)
     probe = os.urandom(1000)
     if echo_stream(e, probe) != probe:
         fail("echo to another client differs during the flood")
@@ -435,7 +436,7 @@ def cmd_silent(host, port, min_s, max_s):
 def cmd_refused(host, port):
     """The connection is closed at once without an octet (admission said no);
     an admitted echo client would wait for input instead."""
-    s = tcp(host, int(port), timeout=3)
+    s = tcp(host, int(port), timeout=TIMEOUT)
     try:
         data = recv_all(s)
     except ConnectionResetError:
@@ -459,7 +460,7 @@ def cmd_per_source(host, port, limit):
     for i, s in enumerate(held):
         if not echo_once(s, b"held %d\n" % i):
             fail("connection %d of %d not served" % (i + 1, limit))
-    extra = tcp(host, int(port), timeout=3)
+    extra = tcp(host, int(port), timeout=TIMEOUT)
     try:
         data = extra.recv(100)
     except (ConnectionResetError, socket.timeout) as e:
@@ -470,7 +471,7 @@ def cmd_per_source(host, port, limit):
     held.pop().close()
     # the slot is free once portierd has seen the close: retry briefly
     for _ in range(50):
-        s = tcp(host, int(port), timeout=3)
+        s = tcp(host, int(port), timeout=TIMEOUT)
         try:
             if echo_once(s, b"again\n"):
                 s.close()

@@ -2,7 +2,9 @@
 """Test client for portierd's integration tests (standard library only).
 
   client.py freeport [N]            N ports (default 1) free for TCP and UDP on
-                                    both 127.0.0.1 and ::1, one per line
+                                    both 127.0.0.1 and ::1, one per line, at
+                                    random outside the ephemeral range and
+                                    the demo's 10000-10199
   client.py tcp HOST PORT [DATA]    connect, send DATA, half-close, print the
                                     whole reply to stdout
   client.py udp HOST PORT DATA      send one datagram, print the reply
@@ -14,6 +16,8 @@
 Every socket operation has a timeout (TIMEOUT seconds); exit status 0 means
 success, 1 a failed check, 2 a usage error.
 """
+import os
+import random
 import selectors
 import socket
 import sys
@@ -26,30 +30,106 @@ def family(host):
     return socket.AF_INET6 if ":" in host else socket.AF_INET
 
 
+# freeport's candidates: never the demo set's ports (conf.d/demo-*.conf,
+# 10007, 10013, 10107, 10113: tests/daemon/daemon_demo.sh runs it as it is)
+# nor the kernel's ephemeral range, where any client's connect() or bind(0)
+# takes its port; at random, so that tests run in parallel (make -j) rarely
+# pick the same one between the check here and portierd's bind.
+PORT_LOW = 1024
+PORT_HIGH = 65535
+DEMO_PORTS = range(10000, 10200)
+
+
+def ephemeral_range():
+    try:
+        with open("/proc/sys/net/ipv4/ip_local_port_range") as f:
+            low, high = (int(x) for x in f.read().split())
+        return range(low, high + 1)
+    except (OSError, ValueError):
+        return range(32768, 61000)
+
+
+def port_candidates():
+    eph = ephemeral_range()
+    rng = random.SystemRandom()
+    for _ in range(2000):
+        port = rng.randint(PORT_LOW, PORT_HIGH)
+        if port not in eph and port not in DEMO_PORTS:
+            yield port
+
+
+def port_free(port):
+    held = []
+    try:
+        for fam, typ, host in ((socket.AF_INET, socket.SOCK_STREAM, "127.0.0.1"),
+                               (socket.AF_INET, socket.SOCK_DGRAM, "127.0.0.1"),
+                               (socket.AF_INET6, socket.SOCK_STREAM, "::1"),
+                               (socket.AF_INET6, socket.SOCK_DGRAM, "::1")):
+            t = socket.socket(fam, typ)
+            held.append(t)
+            t.bind((host, port))
+        return True
+    except OSError:
+        return False
+    finally:
+        for t in held:
+            t.close()
+
+
+# Ports are free when picked, but portierd binds them later, some only at a
+# reload near the test's end: meanwhile a test run in parallel must not pick
+# them too. A port is reserved by a file here naming the test's temporary
+# directory (PT_DIR); the reservation lasts while that directory exists
+# (lib.sh's cleanup removes both).
+RESERVED = "/tmp/portier-test-ports"
+
+
+def reserve(port, owner):
+    if not owner:
+        return True
+    try:
+        os.mkdir(RESERVED)
+        os.chmod(RESERVED, 0o1777)
+    except FileExistsError:
+        pass
+    path = os.path.join(RESERVED, str(port))
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    except FileExistsError:
+        try:
+            with open(path) as f:
+                holder = f.read().strip()
+        except OSError:
+            return False
+        if holder == owner or os.path.isdir(holder):
+            return holder == owner
+        # the holder's test is over: take the port over (atomic rename)
+        tmp = "%s.%d" % (path, os.getpid())
+        try:
+            with open(tmp, "w") as f:
+                f.write(owner + "\n")
+            os.rename(tmp, path)
+            with open(path) as f:
+                return f.read().strip() == owner
+        except OSError:	# another user's file in the sticky directory
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+            return False
+    with os.fdopen(fd, "w") as f:
+        f.write(owner + "\n")
+    return True
+
+
 def freeport(count):
     found = []
-    for _ in range(200):
+    owner = os.environ.get("PT_DIR", "")
+    for port in port_candidates():
         if len(found) == count:
             break
-        held = []
-        try:
-            s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-            s.bind(("127.0.0.1", 0))
-            port = s.getsockname()[1]
-            held.append(s)
-            for fam, typ, host in ((socket.AF_INET, socket.SOCK_DGRAM, "127.0.0.1"),
-                                   (socket.AF_INET6, socket.SOCK_STREAM, "::1"),
-                                   (socket.AF_INET6, socket.SOCK_DGRAM, "::1")):
-                t = socket.socket(fam, typ)
-                held.append(t)
-                t.bind((host, port))
-            if port not in found:
-                found.append(port)
-        except OSError:
-            pass
-        finally:
-            for s in held:
-                s.close()
+        if port not in found and port_free(port) and reserve(port, owner):
+            found.append(port)
     if len(found) < count:
         return 1
     for p in found:

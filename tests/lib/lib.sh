@@ -13,22 +13,33 @@
 #   PT_CONFD     $PT_DIR/conf.d, where pt_conf writes
 #   PT_LOG       portierd's log (stderr of the foreground daemon)
 #   PT_PID       the running portierd's pid (after pt_start)
+#   PT_READY     the time (seconds since the epoch) pt_start saw portierd ready:
+#                windows a test measures (expires, open --for) start here
 #   PT_HANDLER   the test handler program (tests/lib/handler.c)
 #   PT_CLIENT    python3 tests/lib/client.py (tcp, udp, flood, freeport, ready)
 #
 # Functions:
 #   pt_init                 temp dir, traps: portierd is always stopped
 #   pt_fail MSG / pt_skip MSG / pt_error MSG   end the test (1 / 77 / 99)
-#   pt_ports N              N free ports (TCP and UDP, 127.0.0.1 and ::1)
+#   pt_ports N              N free ports (TCP and UDP, 127.0.0.1 and ::1), at
+#                           random outside the kernel's ephemeral range and the
+#                           demo's 10000-10199, reserved against the other tests
+#                           until this one ends (client.py freeport)
 #   pt_conf NAME <<EOF      writes $PT_CONFD/NAME.conf from stdin
 #   pt_start [ARGS]         portierd -f -c $PT_CONFD -r $REGISTRY ARGS in the
 #                           background, logging to $PT_LOG; waits until ready
 #                           (its control socket is in $PT_DIR, never the
 #                           system's; a --control-socket in ARGS wins)
-#   pt_wait_log REGEX [SECS]   until REGEX appears in $PT_LOG (default 10 s)
+#   pt_wait_until 'COMMAND' [SECS]   until COMMAND (eval'd) succeeds
+#   pt_wait_log REGEX [SECS]   until REGEX appears in $PT_LOG
 #   pt_wait_count REGEX N [SECS]   until N lines of $PT_LOG match REGEX
+#                           Each wait polls every 0.1 s and returns as soon as
+#                           the thing happened; SECS bounds a thing that must
+#                           happen, so it is never less than PT_WAIT_MIN (30 s):
+#                           a loaded machine is slow, a broken daemon is not
+#                           helped by waiting less.
 #   pt_run [ARGS]           portierd -f … ARGS expected to exit by itself: runs it
-#                           (at most 10 s, then killed: status 124), log to $PT_LOG
+#                           (at most 30 s, then killed: status 124), log to $PT_LOG
 #   pt_stop                 SIGTERM, waits (bounded); returns portierd's status
 #   pt_fd_count [PID]       open descriptors of PID (default $PT_PID)
 #   pt_zombies [PID]        zombie children of PID
@@ -48,6 +59,10 @@
 #                           option lines
 #   pt_assert_grep REGEX FILE MSG   fail with MSG (and the file) unless it matches
 #   pt_bg CMD [ARGS]        runs CMD in the background, killed at exit
+#   pt_lock NAME [SECS]     waits (bounded, 900 s) for a lock that every test
+#                           run on this machine shares (all build trees: other
+#                           suites may run at once), held until the test exits:
+#                           for what is global (the demo's fixed ports, dpkg)
 #   pt_hold_port HOST PORT  a background TCP listener that keeps PORT busy
 #
 # Runtime control (tests/daemon/control_*.sh):
@@ -79,11 +94,14 @@ set -u
 PT_HANDLER="$top_builddir/tests/lib/handler"
 PT_CLIENT="python3 $top_srcdir/tests/lib/client.py"
 PT_PID=
+PT_READY=
 PT_DIR=
 PT_BG=
 PT_CTL=
 PT_CMD=
 PT_FAILED=0
+# The least bound of a wait for something that must happen (pt_wait_until).
+PT_WAIT_MIN=30
 
 pt_fail() {
 	echo "FAIL: $*" >&2
@@ -116,7 +134,11 @@ pt_cleanup() {
 		done
 		kill -KILL "$PT_PID" 2>/dev/null
 	fi
-	[ -n "$PT_DIR" ] && rm -rf "$PT_DIR"
+	if [ -n "$PT_DIR" ]; then
+		# the ports pt_ports reserved for this test (client.py freeport)
+		grep -lxF -- "$PT_DIR" /tmp/portier-test-ports/* 2>/dev/null | xargs -r rm -f
+		rm -rf "$PT_DIR"
+	fi
 }
 
 # pt_tmpdir: $PT_DIR, removed at exit with whatever the test started.
@@ -144,7 +166,7 @@ pt_init() {
 }
 
 pt_ports() {
-	$PT_CLIENT freeport "${1:-1}" || pt_error "no free port"
+	PT_DIR=$PT_DIR $PT_CLIENT freeport "${1:-1}" || pt_error "no free port"
 }
 
 pt_conf() {
@@ -228,41 +250,48 @@ pt_loopback() {
 	fi
 }
 
-pt_wait_log() {
-	local tries=$(( ${2:-10} * 10 ))
+# pt_wait_until 'COMMAND' [SECS]: polls COMMAND (eval'd) every 0.1 s until
+# it succeeds (status 0) or max(SECS, PT_WAIT_MIN) seconds have passed
+# (status 1). The bound is in wall-clock time, not in tries: on a loaded
+# machine a try itself may take long.
+pt_wait_until() {
+	local pt_secs=${2:-0} pt_end
 
-	for _ in $(seq "$tries"); do
-		grep -Eq -- "$1" "$PT_LOG" 2>/dev/null && return 0
+	[ "$pt_secs" -ge "$PT_WAIT_MIN" ] 2>/dev/null || pt_secs=$PT_WAIT_MIN
+	pt_end=$(( $(date +%s) + pt_secs ))
+	while :; do
+		eval "$1" && return 0
+		[ "$(date +%s)" -lt "$pt_end" ] || return 1
 		sleep 0.1
 	done
-	return 1
+}
+
+pt_wait_log() {
+	local pt_re=$1
+
+	pt_wait_until 'grep -Eq -- "$pt_re" "$PT_LOG" 2>/dev/null' "${2:-}"
 }
 
 pt_wait_count() {
-	local tries=$(( ${3:-10} * 10 ))
+	local pt_re=$1 pt_n=$2
 
-	for _ in $(seq "$tries"); do
-		[ "$(grep -Ec -- "$1" "$PT_LOG" 2>/dev/null)" -ge "$2" ] && return 0
-		sleep 0.1
-	done
-	return 1
+	pt_wait_until '[ "$(grep -Ec -- "$pt_re" "$PT_LOG" 2>/dev/null)" -ge "$pt_n" ]' "${3:-}"
 }
 
 pt_start() {
 	: > "$PT_LOG"
+	PT_READY=
 	"$PORTIERD" -f -c "$PT_CONFD" -r "$REGISTRY" --control-socket "$PT_DIR/control" "$@" \
 		>> "$PT_LOG" 2>&1 &
 	PT_PID=$!
-	for _ in $(seq 100); do
-		grep -q "started" "$PT_LOG" && return 0
-		kill -0 "$PT_PID" 2>/dev/null || pt_fail "portierd exited during start-up"
-		sleep 0.1
-	done
-	pt_fail "portierd not ready after 10 s"
+	pt_wait_until 'grep -q "started" "$PT_LOG" || ! kill -0 "$PT_PID" 2>/dev/null' ||
+		pt_fail "portierd not ready after $PT_WAIT_MIN s"
+	grep -q "started" "$PT_LOG" || pt_fail "portierd exited during start-up"
+	PT_READY=$(date +%s)
 }
 
 pt_run() {
-	timeout 10 "$PORTIERD" -f -c "$PT_CONFD" -r "$REGISTRY" --control-socket "$PT_DIR/control" \
+	timeout 30 "$PORTIERD" -f -c "$PT_CONFD" -r "$REGISTRY" --control-socket "$PT_DIR/control" \
 		"$@" > "$PT_LOG" 2>&1
 }
 
@@ -271,11 +300,8 @@ pt_stop() {
 
 	[ -n "$PT_PID" ] || return 0
 	kill -TERM "$PT_PID" 2>/dev/null
-	for _ in $(seq 100); do
-		kill -0 "$PT_PID" 2>/dev/null || break
-		sleep 0.1
-	done
-	kill -0 "$PT_PID" 2>/dev/null && pt_fail "portierd did not stop on SIGTERM"
+	pt_wait_until '! kill -0 "$PT_PID" 2>/dev/null' ||
+		pt_fail "portierd did not stop on SIGTERM"
 	wait "$PT_PID"
 	rc=$?
 	PT_PID=
@@ -291,14 +317,10 @@ pt_zombies() {
 }
 
 pt_wait_zombies() {
-	local n
+	local pt_n pt_zpid=${1:-$PT_PID}
 
-	for _ in $(seq 50); do
-		n=$(pt_zombies "$@")
-		[ "$n" -eq 0 ] && break
-		sleep 0.1
-	done
-	echo "$n"
+	pt_wait_until 'pt_n=$(pt_zombies "$pt_zpid"); [ "$pt_n" -eq 0 ]'
+	echo "$pt_n"
 }
 
 pt_assert_grep() {
@@ -310,28 +332,33 @@ pt_bg() {
 	PT_BG="$PT_BG $!"
 }
 
+pt_lock() {
+	local secs=${2:-900} file="/tmp/portier-test-$1.lock"
+
+	command -v flock >/dev/null || pt_skip "flock (util-linux) is needed"
+	# readable by all: root's and other users' runs share it
+	[ -e "$file" ] || (umask 0; : >> "$file") 2>/dev/null
+	# fd 9 stays open, and the lock held, until the test's shell exits
+	exec 9< "$file" || pt_error "cannot open $file"
+	flock -w "$secs" 9 || pt_skip "another test run held the $1 lock for $secs s"
+}
+
 pt_hold_port() {
+	local pt_held="$PT_DIR/held.$2"
+
 	pt_bg python3 -c 'import socket, sys, time
 s = socket.socket(socket.AF_INET6 if ":" in sys.argv[1] else socket.AF_INET)
 s.bind((sys.argv[1], int(sys.argv[2])))
 s.listen()
 open(sys.argv[3], "w").close()
 time.sleep(120)' "$1" "$2" "$PT_DIR/held.$2"
-	for _ in $(seq 100); do
-		[ -e "$PT_DIR/held.$2" ] && return 0
-		sleep 0.1
-	done
-	pt_error "could not occupy port $2"
+	pt_wait_until '[ -e "$pt_held" ]' || pt_error "could not occupy port $2"
 }
 
 pt_start_ctl() {
 	PT_CTL="$PT_DIR/control"
 	pt_start --control-socket "$PT_CTL" "$@"
-	for _ in $(seq 50); do
-		[ -S "$PT_CTL" ] && return 0
-		sleep 0.1
-	done
-	pt_fail "no control socket at $PT_CTL"
+	pt_wait_until '[ -S "$PT_CTL" ]' || pt_fail "no control socket at $PT_CTL"
 }
 
 pt_ctl() {

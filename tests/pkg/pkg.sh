@@ -22,10 +22,18 @@ PKG_ONLY_TAGS="initial-upload-closes-no-bugs"
 [ "${PORTIER_PKG_TEST:-}" != skip ] ||
 	pt_skip "PORTIER_PKG_TEST=skip (distcheck: a package build there would repeat this one)"
 [ "$(id -u)" -eq 0 ] || pt_skip "installs a package into this machine: root only"
+# One package test at a time on this machine (other build trees may run
+# their suites at once): from the check that no portier is installed to
+# the purge. The build is in the section too: it is what makes it long.
+pt_lock pkg 1800
 for tool in dpkg dpkg-buildpackage dh fakeroot make; do
 	command -v "$tool" >/dev/null || pt_skip "$tool is not installed (dpkg-dev, debhelper, fakeroot)"
 done
-if dpkg-query -W -f '${db:Status-Status}\n' portier 2>/dev/null | grep -qv '^not-installed$'; then
+pkg_installed() {
+	dpkg-query -W -f '${db:Status-Status}\n' portier 2>/dev/null | grep -qv '^not-installed$'
+}
+# a package test of a suite without the lock may be about to purge its own
+if ! pt_wait_until '! pkg_installed' 120; then
 	pt_skip "a portier package is installed here: not touching it"
 fi
 for f in /usr/sbin/portierd /usr/sbin/portierctl /etc/portier /usr/share/doc/portier; do
@@ -50,12 +58,26 @@ PKG_LOCAL_DB=/etc/portier/services.d/pkg-test.db
 had_rundir=no
 [ -e /run/portier ] && had_rundir=yes
 
+# pkg_dpkg SECS LOG ARGS...: dpkg ARGS (at most SECS), again while another
+# dpkg or apt on this machine holds dpkg's lock (bounded: 600 s).
+pkg_dpkg() {
+	local secs=$1 log=$2 end=$(( $(date +%s) + 600 ))
+
+	shift 2
+	while :; do
+		timeout "$secs" dpkg "$@" > "$log" 2>&1 && return 0
+		grep -q 'locked by another process' "$log" || return 1
+		[ "$(date +%s)" -lt "$end" ] || return 1
+		sleep 1
+	done
+}
+
 # On any exit: stop the installed daemon, then purge the package.
 pkg_cleanup() {
 	[ -n "$PT_PID" ] && kill -KILL "$PT_PID" 2>/dev/null
 	rm -f "$PKG_LOCAL_DB"
 	if [ "$PKG_INSTALLED" = yes ]; then
-		timeout 120 dpkg --purge portier > "$W/purge.log" 2>&1 ||
+		pkg_dpkg 120 "$W/purge.log" --purge portier ||
 			{ echo "ERROR: could not purge portier:" >&2; cat "$W/purge.log" >&2; }
 	fi
 	pt_cleanup
@@ -111,7 +133,7 @@ else
 fi
 
 PKG_INSTALLED=yes
-timeout 300 dpkg -i "$deb" > "$W/install.log" 2>&1 ||
+pkg_dpkg 300 "$W/install.log" -i "$deb" ||
 	pkg_log_fail "$W/install.log" "dpkg -i $deb"
 dpkg -L portier > "$W/files" || pt_fail "dpkg -L portier after install"
 echo "--- conffiles ---"
@@ -148,9 +170,17 @@ sed "s/^\([[:space:]]*port[[:space:]]*=[[:space:]]*\)10013\$/\1$port/" \
 	/usr/share/doc/portier/examples/conf.d/demo-hello.conf > "$PT_CONFD/demo-hello.conf"
 grep -q "port = $port\$" "$PT_CONFD/demo-hello.conf" ||
 	pt_error "demo-hello.conf has no 'port = 10013' line to move"
+# The distribution build's inetd_compat, on without a word in conf.d: an
+# entry of the test's inetd.conf (inetd_conf moved there, never the
+# machine's /etc/inetd.conf) answers too.
+iport=$(pt_ports 1)
+printf 'defaults {\n\tinetd_conf = "%s"\n}\n' "$PT_DIR/inetd.conf" > "$PT_CONFD/00-inetd.conf"
+printf '%s\tstream\ttcp\tnowait\tnobody\t/bin/cat\tcat\n' "$iport" > "$PT_DIR/inetd.conf"
 PORTIERD=/usr/sbin/portierd
 REGISTRY=/usr/share/portier/services.db
 pt_start
+[ "$($PT_CLIENT tcp 127.0.0.1 "$iport" ping)" = ping ] ||
+	pt_fail "the inetd.conf entry on $iport does not answer: inetd_compat is not on"
 out=$($PT_CLIENT tcp 127.0.0.1 "$port") || pt_fail "no answer from demo-hello on $port"
 case $out in "Hello from portier"*) ;; *) pt_fail "demo-hello said '$out'" ;; esac
 timeout 10 /usr/sbin/portierctl -s "$PT_DIR/control" status > "$W/status.log" 2>&1 ||
@@ -160,7 +190,7 @@ pt_stop || pt_fail "the installed portierd's exit status on SIGTERM"
 
 # Purge, then nothing of the package may be left.
 PKG_INSTALLED=no
-timeout 120 dpkg --purge portier > "$W/purge.log" 2>&1 ||
+pkg_dpkg 120 "$W/purge.log" --purge portier ||
 	pkg_log_fail "$W/purge.log" "dpkg --purge portier"
 for f in /etc/portier /usr/sbin/portierd /usr/share/portier /usr/share/doc/portier; do
 	[ ! -e "$f" ] || pt_fail "$f is left after purge"

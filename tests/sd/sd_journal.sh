@@ -32,11 +32,7 @@ for d in /run/systemd/journal /run/log /var/log/journal; do
 	mount -t tmpfs tmpfs "$d" || pt_error "cannot mount a tmpfs on $d"
 done
 pt_bg "$JOURNALD"
-for _ in $(seq 100); do
-	[ -S /run/systemd/journal/socket ] && break
-	sleep 0.1
-done
-[ -S /run/systemd/journal/socket ] || pt_error "journald did not start"
+pt_wait_until '[ -S /run/systemd/journal/socket ]' || pt_error "journald did not start"
 
 set -- $(pt_ports 2)
 OK=$1 DENY=$2
@@ -46,11 +42,11 @@ pt_tcp_service jdeny "$DENY" /bin/echo "" 'only_from = { "192.0.2.1" }'
 jwait() {	# PID MATCH...: until journalctl _PID=PID MATCH… finds an entry
 	pid=$1
 	shift
-	for _ in $(seq 100); do
-		[ -n "$(journalctl --no-pager -q -o cat "_PID=$pid" "$@" 2>/dev/null)" ] && return 0
+	end=$(( $(date +%s) + PT_WAIT_MIN ))
+	until [ -n "$(journalctl --no-pager -q -o cat "_PID=$pid" "$@" 2>/dev/null)" ]; do
+		[ "$(date +%s)" -lt "$end" ] || return 1
 		sleep 0.1
 	done
-	return 1
 }
 
 # field PID NAME MATCH…: the values of NAME in the entries that match

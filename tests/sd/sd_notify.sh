@@ -23,19 +23,13 @@ receiver() {	# SECONDS
 	rm -f "$SOCK" "$MSGS"
 	: > "$MSGS"
 	pt_bg python3 "$top_srcdir/tests/sd/notify_recv.py" "$SOCK" "$MSGS" "$1"
-	for _ in $(seq 50); do
-		[ -S "$SOCK" ] && return 0
-		sleep 0.1
-	done
-	pt_error "the notify receiver did not start"
+	pt_wait_until '[ -S "$SOCK" ]' || pt_error "the notify receiver did not start"
 }
 
-wait_msg() {	# REGEX [SECS]
-	for _ in $(seq $(( ${2:-10} * 10 ))); do
-		grep -Eq -- "$1" "$MSGS" && return 0
-		sleep 0.1
-	done
-	return 1
+wait_msg() {	# REGEX [SECS]: bounded as pt_wait_until is
+	local msg_re=$1
+
+	pt_wait_until 'grep -Eq -- "$msg_re" "$MSGS"' "${2:-}"
 }
 
 line_of() {	# REGEX: the line number of its first match
@@ -75,10 +69,7 @@ wait_msg '^READY=1' || pt_fail "no READY=1 in the second run"
 kill -HUP "$PT_PID"
 pt_wait_log 'reload: generation 2' || pt_fail "SIGHUP did not reload"
 wait_msg '^RELOADING=1' 5 || { cat "$MSGS" >&2; pt_fail "no RELOADING=1 at the reload"; }
-for _ in $(seq 50); do
-	[ "$(grep -c '^READY=1' "$MSGS")" -ge 2 ] && break
-	sleep 0.1
-done
+pt_wait_until '[ "$(grep -c "^READY=1" "$MSGS")" -ge 2 ]'
 reloading=$(line_of '^RELOADING=1')
 again=$(grep -En '^READY=1' "$MSGS" | sed -n 2p | cut -d: -f1)
 [ -n "$again" ] && [ "$reloading" -lt "$again" ] ||

@@ -23,11 +23,7 @@ SOCK="$PT_DIR/notify"
 MSGS="$PT_DIR/messages"
 : > "$MSGS"
 pt_bg python3 "$top_srcdir/tests/sd/notify_recv.py" "$SOCK" "$MSGS" 30
-for _ in $(seq 50); do
-	[ -S "$SOCK" ] && break
-	sleep 0.1
-done
-[ -S "$SOCK" ] || pt_error "the notify receiver did not start"
+pt_wait_until '[ -S "$SOCK" ]' || pt_error "the notify receiver did not start"
 
 export LISTEN_FDS=1 LISTEN_PID=1 NOTIFY_SOCKET="$SOCK"
 pt_start

@@ -61,7 +61,7 @@ static const struct field fields[] = {
 	SF(nodelay, SCALAR), SF(activation, SCALAR), SF(idle_timeout, SCALAR),
 	DF(default_user, STR), DF(log, SCALAR), DF(log_set, SCALAR), DF(log_facility, SCALAR),
 	DF(max_children, SCALAR), DF(control_socket, STR), DF(loop_limit, SCALAR),
-	DF(loop_disable, SCALAR),
+	DF(loop_disable, SCALAR), DF(inetd_compat, SCALAR), DF(inetd_conf, STR),
 	SF(rate_milli, SCALAR), SF(rate_burst, SCALAR), SF(source_rate_milli, SCALAR),
 	SF(source_burst, SCALAR), SF(on_limit, SCALAR),
 };
@@ -143,6 +143,8 @@ static const struct optcase cases[] = {
 	{ "control_socket", "control_socket = \"/run/x\"", "control_socket", "", FULL, NULL },
 	{ "loop_limit", "loop_limit = 3", "loop_limit", "", FULL, NULL },
 	{ "loop_disable", "loop_disable = 9", "loop_disable", "", FULL, NULL },
+	{ "inetd_compat", "inetd_compat = yes", "inetd_compat", "", FULL, NULL },
+	{ "inetd_conf", "inetd_conf = \"/srv/inetd.conf\"", "inetd_conf", "", FULL, NULL },
 	{ "rate", "rate = { 2.5, 4 }", "rate_milli rate_burst", "", FULL, NULL },
 	{ "per_source_rate", "per_source_rate = { 1, 3 }", "source_rate_milli source_burst", "",
 	  FULL, NULL },

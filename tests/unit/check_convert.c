@@ -1753,6 +1753,71 @@ START_TEST(test_inetd_syntax)
 }
 END_TEST
 
+/* inetd_compat: the entries come into a load through the reader, each
+ * service and each message with the entry's FILE:LINE; a disabled entry is a
+ * disabled service; a broken line is a warning and stops nothing. */
+START_TEST(test_inetd_compat_load)
+{
+	char dir[] = "/tmp/check-inetd.XXXXXX", path[64], conf[160], want[96];
+	FILE *fp;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/inetd.conf", dir);
+	fp = fopen(path, "w");
+	ck_assert_ptr_nonnull(fp);
+	fputs("# comment\n"
+	      "echo stream tcp nowait root internal\n"
+	      "#<off># 4001\tstream\ttcp\tnowait\tnobody\t/bin/cat\tcat\n"
+	      "garbage line\n"
+	      "\n"
+	      "4002 stream tcp nowait nobody /bin/cat cat -n\n", fp);
+	ck_assert_int_eq(fclose(fp), 0);
+	snprintf(conf, sizeof(conf), "defaults {\n\tinetd_compat = yes\n\tinetd_conf = \"%s\"\n}\n",
+		 path);
+
+	config_set_inetd_reader(convert_inetd_config);
+	cfg = config_load_buffer(conf, "00.conf", reg, CONFIG_NO_FS_CHECKS, &d);
+	config_set_inetd_reader(NULL);
+	ck_assert_msg(cfg, "%s", d.count ? d.items[0].text : "no diagnostic");
+	ck_assert_int_eq(cfg->count, 3);
+	ck_assert_str_eq(config_find(cfg, "inetd-echo")->file, path);
+	ck_assert_int_eq(config_find(cfg, "inetd-echo")->line, 2);
+	ck_assert(config_find(cfg, "inetd-port-4001")->disabled);
+	ck_assert_int_eq(config_find(cfg, "inetd-port-4001")->line, 3);
+	ck_assert_int_eq(config_find(cfg, "inetd-port-4002")->line, 6);
+	ck_assert_str_eq(config_find(cfg, "inetd-port-4002")->argv[1], "-n");
+	ck_assert_int_eq(d.errors, 0);
+	snprintf(want, sizeof(want), "%s:4: warning: syntax error", path);
+	ck_assert(said(DIAG_WARNING, want));
+	/* The migration's summary is not repeated at every load. */
+	ck_assert(!said(DIAG_WARNING, "environment"));
+	config_free(cfg);
+
+	/* Without a reader, or off: conf.d alone. */
+	cfg = config_load_buffer(conf, "00.conf", reg, CONFIG_NO_FS_CHECKS, &d);
+	ck_assert_ptr_nonnull(cfg);
+	ck_assert_int_eq(cfg->count, 0);
+	config_free(cfg);
+	snprintf(conf, sizeof(conf), "defaults {\n\tinetd_conf = \"%s\"\n}\n", path);
+	config_set_inetd_reader(convert_inetd_config);
+	cfg = config_load_buffer(conf, "00.conf", reg, CONFIG_NO_FS_CHECKS, &d);
+	config_set_inetd_reader(NULL);
+	ck_assert_ptr_nonnull(cfg);
+	/* the build's default: --enable-inetd-compat */
+	ck_assert_int_eq(cfg->count, PORTIER_INETD_COMPAT ? 3 : 0);
+	config_free(cfg);
+	snprintf(conf, sizeof(conf), "defaults {\n\tinetd_compat = no\n\tinetd_conf = \"%s\"\n}\n",
+		 path);
+	config_set_inetd_reader(convert_inetd_config);
+	cfg = config_load_buffer(conf, "00.conf", reg, CONFIG_NO_FS_CHECKS, &d);
+	config_set_inetd_reader(NULL);
+	ck_assert_ptr_nonnull(cfg);
+	ck_assert_int_eq(cfg->count, 0);
+	unlink(path);
+	rmdir(dir);
+}
+END_TEST
+
 START_TEST(test_inetd_file)
 {
 	char *path = data_path("inetd.conf");
@@ -1906,6 +1971,7 @@ convert_suite(void)
 	add(i, test_inetd_wait_and_socket);
 	add(i, test_inetd_syntax);
 	add(i, test_inetd_file);
+	add(i, test_inetd_compat_load);
 	suite_add_tcase(s, i);
 
 	add(w, test_write_symlink);
