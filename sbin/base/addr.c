@@ -5,6 +5,7 @@
 #include <netinet/in.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/un.h>
 
 #include "base/base.h"
 
@@ -51,9 +52,14 @@ void
 addr_name(const struct sockaddr *sa, int socktype, char *buf, size_t len)
 {
 	char host[INET6_ADDRSTRLEN];
-	int port = addr_text(sa, host, sizeof(host));
-	int n = addr_join(host, port, buf, len);
+	int port, n;
 
+	if (sa->sa_family == AF_UNIX) {
+		snprintf(buf, len, "unix:%s", ((const struct sockaddr_un *)sa)->sun_path);
+		return;
+	}
+	port = addr_text(sa, host, sizeof(host));
+	n = addr_join(host, port, buf, len);
 	if (n >= 0 && (size_t)n < len)
 		snprintf(buf + n, len - (size_t)n, "/%s", socktype == SOCK_STREAM ? "tcp" : "udp");
 }

@@ -25,7 +25,7 @@
 int addr_text(const struct sockaddr *sa, char *buf, size_t len);
 /* host (addr_text's) and port as "1.2.3.4:80" or "[::1]:53"; like snprintf. */
 int addr_join(const char *host, int port, char *buf, size_t len);
-/* A socket's name: "1.2.3.4:80/tcp", "[::1]:53/udp". */
+/* A socket's name: "1.2.3.4:80/tcp", "[::1]:53/udp", "unix:/run/x.sock". */
 void addr_name(const struct sockaddr *sa, int socktype, char *buf, size_t len);
 /* The port of an IPv4 or IPv6 address (host order); 0 for other families. */
 unsigned addr_port(const struct sockaddr *sa);

@@ -290,6 +290,7 @@ static const char *const refusal_names[REFUSED_COUNT] = {
 	[REFUSED_LOAD] = "load",
 	[REFUSED_CHILDREN] = "children",
 	[REFUSED_SPAWN] = "spawn",
+	[REFUSED_USER] = "user",
 	[REFUSED_RATE] = "rate",
 	[REFUSED_SOURCE_RATE] = "per_source_rate",
 };

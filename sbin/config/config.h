@@ -193,6 +193,21 @@ struct service {
 	int source_rate_milli;	/* `per_source_rate`: per /32 or /64 */
 	int source_burst;
 	enum on_limit on_limit;
+
+	/* A unix-domain stream service: bind[0] is its one AF_UNIX path, port
+	 * and protocol are 0, and only_from gives way to allow_users/groups. */
+	bool local;
+	mode_t socket_mode;	/* the socket file's mode (0660) */
+	char *socket_user;	/* the socket file's owner; NULL: portierd's */
+	char *socket_group;	/* its group; NULL: socket_user's, else portierd's */
+	uid_t socket_uid;	/* resolved; (uid_t)-1: left as created */
+	gid_t socket_gid;
+	char **allow_users;	/* peers admitted by uid; both NULL: everyone */
+	char **allow_groups;	/* by the peer's primary gid (SO_PEERCRED) */
+	uid_t *allow_uids;	/* resolved */
+	size_t nallow_uids;
+	gid_t *allow_gids;
+	size_t nallow_gids;
 };
 
 /* Daemon-wide settings: the `defaults` section's own options. */
@@ -389,12 +404,14 @@ enum cval_addr { CVAL_ADDR_OK, CVAL_ADDR_HOST, CVAL_ADDR_BAD };
  * bits beyond the prefix (they are cleared). */
 enum cval_addr cval_addr_rule(const char *s, struct addr_rule *r, bool *host_bits);
 /* A numeric address to bind (an IPv6 scope "%eth0" is allowed); the port
- * is left 0. ::ffff:a.b.c.d becomes IPv4. */
+ * is left 0. ::ffff:a.b.c.d becomes IPv4. "unix:/path" is an AF_UNIX
+ * address (absolute, shorter than sun_path). */
 int cval_bind_addr(const char *s, struct sockaddr_storage *ss);
 /* An IPv4-mapped IPv6 address (::ffff:a.b.c.d) made IPv4 in place, port
  * kept: the form the configuration holds addresses in. */
 void cval_sockaddr_unmap(struct sockaddr_storage *ss);
-/* The address of ss as text, "[v6]" bracketed when bracket is set. */
+/* The address of ss as text, "[v6]" bracketed when bracket is set;
+ * "unix:/path" for a unix socket. */
 const char *cval_sockaddr_str(const struct sockaddr_storage *ss, bool bracket,
 			      char *buf, size_t len);
 
@@ -429,6 +446,7 @@ enum refusal {
 	REFUSED_LOAD,		/* max_load */
 	REFUSED_CHILDREN,	/* daemon-wide max_children */
 	REFUSED_SPAWN,		/* the handler could not be started (the daemon's own) */
+	REFUSED_USER,		/* allow_users / allow_groups (unix sockets) */
 	REFUSED_RATE,		/* `rate`: the service's bucket is empty */
 	REFUSED_SOURCE_RATE,	/* `per_source_rate`: the source's bucket is empty */
 	REFUSED_COUNT

@@ -27,6 +27,12 @@ config_service_clear(struct service *s)
 	free(s->user_name);
 	strv_free(s->groups);
 	free(s->gids);
+	free(s->socket_user);
+	free(s->socket_group);
+	strv_free(s->allow_users);
+	strv_free(s->allow_groups);
+	free(s->allow_uids);
+	free(s->allow_gids);
 	free(s->server);
 	strv_free(s->argv);
 	strv_free(s->env);

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/un.h>
 #include <strings.h>
 
 #include "config/config_int.h"
@@ -112,7 +113,8 @@ collect_endpoints(const struct config *cfg, const bool *bad, size_t *count)
 		const struct service *s = &cfg->services[i];
 		size_t k = s->nbind ? s->nbind : 2;
 
-		if (s->disabled || s->tcpmux || bad[i])
+		/* a unix path is no port: portierd refuses a live socket's path */
+		if (s->disabled || s->tcpmux || s->local || bad[i])
 			continue;
 		if (n + k > cap) {
 			struct endpoint *nv;
@@ -296,11 +298,54 @@ check_tcpmux(struct loader *ld, const struct config *cfg, const bool *bad)
 	return 0;
 }
 
+static const char *
+unix_path(const struct service *s)
+{
+	return ((const struct sockaddr_un *)&s->bind[0])->sun_path;
+}
+
+static int
+cmp_unix(const void *a, const void *b, void *base)
+{
+	const struct service *v = base;
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+	int c = strcmp(unix_path(&v[x]), unix_path(&v[y]));
+
+	return c ? c : (x > y) - (x < y);
+}
+
+/* Two unix services on one path: the second would find the first's live
+ * socket there. (The same file under two spellings is not seen.) */
+static int
+check_unix(struct loader *ld, const struct config *cfg, const bool *bad)
+{
+	size_t *idx = malloc((cfg->count + 1) * sizeof(size_t)), n = 0;
+
+	if (!idx)
+		return -1;
+	for (size_t i = 0; i < cfg->count; i++)
+		if (cfg->services[i].local && !cfg->services[i].disabled && !bad[i])
+			idx[n++] = i;
+	qsort_r(idx, n, sizeof(size_t), cmp_unix, cfg->services);
+	for (size_t i = 1; i < n; i++) {
+		const struct service *a = &cfg->services[idx[i - 1]], *b = &cfg->services[idx[i]];
+		char q[sizeof(((struct sockaddr_un *)0)->sun_path) + 4];
+
+		if (!strcmp(unix_path(a), unix_path(b)))
+			diag_add(ld->d, DIAG_ERROR, b->file, b->line,
+				 "service '%s': unix socket '%s' is already used by service '%s' (%s:%d)",
+				 config_quote_id(b->id), config_quote(unix_path(b), sizeof(q) - 4,
+				 q, sizeof(q)), config_quote_id(a->id), a->file, a->line);
+	}
+	free(idx);
+	return 0;
+}
+
 int
 config_cross_check(struct loader *ld, struct config *cfg, bool *bad)
 {
 	if (check_ids(ld, cfg, bad) < 0 || check_addresses(ld, cfg, bad) < 0 ||
-	    check_tcpmux(ld, cfg, bad) < 0)
+	    check_tcpmux(ld, cfg, bad) < 0 || check_unix(ld, cfg, bad) < 0)
 		return -1;
 	return 0;
 }
@@ -361,7 +406,9 @@ config_describe(const struct service *s, char *buf, size_t len)
 	PUT("%s ", s->id);
 	if (s->tcpmux)
 		PUT("tcpmux:%s", s->name);
-	for (size_t i = 0; !s->tcpmux && i < s->nbind; i++) {
+	if (s->local)
+		PUT("unix:%s", ((const struct sockaddr_un *)&s->bind[0])->sun_path);
+	for (size_t i = 0; !s->tcpmux && !s->local && i < s->nbind; i++) {
 		char a[INET6_ADDRSTRLEN + 8];
 
 		PUT("%s%s:", i ? "," : "", cval_sockaddr_str(&s->bind[i], true, a, sizeof(a)));

@@ -542,6 +542,125 @@ finish_files(struct loader *ld, struct build *b)
 		check_file(ld, b, O_BANNER_FAIL, s->banner_fail, S_IFREG, R_OK);
 }
 
+/* ---- unix-domain services ---- */
+
+static bool
+binds_unix(const struct service *s)
+{
+	for (size_t i = 0; i < s->nbind; i++)
+		if (s->bind[i].ss_family == AF_UNIX)
+			return true;
+	return false;
+}
+
+/* A name or number of the list into ids: unknown ones are reported. */
+static void
+unix_ids(struct loader *ld, struct build *b, enum opt_id id, char **names, bool group,
+	 void *ids, size_t *n)
+{
+	for (size_t i = 0; names && names[i]; i++) {
+		const struct ident *e = ident_lookup(ld, names[i], group);
+
+		if (!e) {
+			config_err(ld, b, O_COUNT, "out of memory");
+			return;
+		}
+		if (!e->found) {
+			if (!(ld->flags & CONFIG_NO_FS_CHECKS))
+				config_report(ld, b, id, host_level(b), "unknown %s '%s'",
+					      group ? "group" : "user", config_quote_token(names[i]));
+			continue;
+		}
+		if (group)
+			((gid_t *)ids)[(*n)++] = e->gid;
+		else
+			((uid_t *)ids)[(*n)++] = e->uid;
+	}
+}
+
+static void
+unix_owner(struct loader *ld, struct build *b)
+{
+	struct service *s = &b->s;
+	size_t nu = strv_len(s->allow_users), ng = strv_len(s->allow_groups);
+	size_t one = 0;
+
+	s->socket_uid = (uid_t)-1;
+	s->socket_gid = (gid_t)-1;
+	if (s->socket_user) {
+		uid_t u = (uid_t)-1;
+
+		unix_ids(ld, b, O_SOCKET_USER, (char *[]){ s->socket_user, NULL }, false, &u, &one);
+		if (one) {
+			s->socket_uid = u;
+			s->socket_gid = ident_lookup(ld, s->socket_user, false)->gid;
+		}
+	}
+	one = 0;
+	if (s->socket_group)
+		unix_ids(ld, b, O_SOCKET_GROUP, (char *[]){ s->socket_group, NULL }, true,
+			 &s->socket_gid, &one);
+	s->allow_uids = calloc(nu + 1, sizeof(uid_t));
+	s->allow_gids = calloc(ng + 1, sizeof(gid_t));
+	if (!s->allow_uids || !s->allow_gids) {
+		config_err(ld, b, O_COUNT, "out of memory");
+		return;
+	}
+	unix_ids(ld, b, O_ALLOW_USERS, s->allow_users, false, s->allow_uids, &s->nallow_uids);
+	unix_ids(ld, b, O_ALLOW_GROUPS, s->allow_groups, true, s->allow_gids, &s->nallow_gids);
+}
+
+/* bind = { "unix:/path" }: one path alone, a stream, no port, no
+ * protocol, no address rules. */
+static void
+finish_unix(struct loader *ld, struct build *b, int suffix)
+{
+	struct service *s = &b->s;
+
+	s->local = true;
+	if (s->nbind != 1)
+		config_err(ld, b, O_BIND, "a unix socket stands alone in bind");
+	if (suffix)
+		config_err(ld, b, O_COUNT, "a unix service's id has no /tcp or /udp");
+	if (b->at[O_PROTOCOL].file)
+		config_err(ld, b, O_PROTOCOL, "a unix service has no protocol");
+	if (b->at[O_SOCKET_TYPE].file && s->socktype != SOCK_STREAM)
+		config_err(ld, b, O_SOCKET_TYPE, "unix services are stream services");
+	if (b->at[O_PORT].file)
+		config_err(ld, b, O_PORT, "a unix service has no port");
+	if (s->tcpmux)
+		config_err(ld, b, O_TCPMUX, "a unix service cannot be reached through tcpmux");
+	if (s->internal)
+		config_err(ld, b, O_TYPE, "internal services listen on TCP and UDP only");
+	/* Inherited from defaults they concern the network services. */
+	if (b->own[O_ONLY_FROM])
+		config_err(ld, b, O_ONLY_FROM, "only_from does not apply to a unix socket: "
+			   "use allow_users or allow_groups");
+	if (b->own[O_NO_ACCESS])
+		config_err(ld, b, O_NO_ACCESS, "no_access does not apply to a unix socket: "
+			   "use allow_users or allow_groups");
+	s->socktype = SOCK_STREAM;
+	s->protocol = 0;
+	s->port = 0;
+	if (!b->at[O_WAIT].file)
+		s->wait = false;
+	if (s->wait && (s->allow_users || s->allow_groups))
+		config_err(ld, b, s->allow_users ? O_ALLOW_USERS : O_ALLOW_GROUPS,
+			   "allow_users and allow_groups need wait = no: in wait mode the "
+			   "handler accepts, and portierd never sees the peer");
+	unix_owner(ld, b);
+}
+
+/* The unix options, written in a network service's own section. */
+static void
+warn_unix_options(struct loader *ld, struct build *b)
+{
+	for (enum opt_id id = O_SOCKET_MODE; id <= O_ALLOW_GROUPS; id++)
+		if (b->own[id])
+			config_warn(ld, b, id, "%s applies to unix sockets only",
+				    config_opt(id)->name);
+}
+
 void
 config_finish(struct loader *ld, struct build *b)
 {
@@ -550,7 +669,12 @@ config_finish(struct loader *ld, struct build *b)
 
 	if (suffix < 0)
 		return;
-	finish_transport(ld, b, suffix);
+	if (binds_unix(&b->s)) {
+		finish_unix(ld, b, suffix);
+	} else {
+		warn_unix_options(ld, b);
+		finish_transport(ld, b, suffix);
+	}
 	if (b->s.internal) {
 		finish_internal(ld, b);
 		return;

@@ -82,7 +82,8 @@ static const struct optdef opts[O_COUNT] = {
 	[O_PORT] = { "port", IN_SERVICE, false, SVC(port), .min = 1, .max = 65535,
 		     .apply = config_apply_int },
 	[O_BIND] = { "bind", IN_BOTH, true, ARR(bind, nbind),
-		     .why = "is not an IPv4 or IPv6 address", .apply = config_apply_bind },
+		     .why = "is not an IPv4 or IPv6 address, nor unix:/absolute/path",
+		     .apply = config_apply_bind },
 	/* In defaults, `user` is whom services without one run as. */
 	[O_USER] = { "user", IN_BOTH, false, STR(user), .defstr = "nobody", .check = check_name,
 		     .apply = config_apply_user },
@@ -182,6 +183,19 @@ static const struct optdef opts[O_COUNT] = {
 	[O_INETD_CONF] = { "inetd_conf", IN_DEFAULTS, false, DMN(inetd_conf),
 			   .defstr = "/etc/inetd.conf", .check = check_path,
 			   .apply = config_apply_string },
+	/* Unix-domain services (bind = { "unix:/path" }): the socket file's
+	 * mode and owner, and the peers admitted by SO_PEERCRED. */
+	[O_SOCKET_MODE] = { "socket_mode", IN_BOTH, false, SVC(socket_mode), .def = 0660,
+			    .why = "is not an octal mode from 000 to 777",
+			    .apply = config_apply_mode },
+	[O_SOCKET_USER] = { "socket_user", IN_BOTH, false, STR(socket_user), .check = check_name,
+			    .apply = config_apply_string },
+	[O_SOCKET_GROUP] = { "socket_group", IN_BOTH, false, STR(socket_group),
+			     .check = check_name, .apply = config_apply_string },
+	[O_ALLOW_USERS] = { "allow_users", IN_BOTH, true, STRV(allow_users), .check = check_name,
+			    .apply = config_apply_strlist },
+	[O_ALLOW_GROUPS] = { "allow_groups", IN_BOTH, true, STRV(allow_groups),
+			     .check = check_name, .apply = config_apply_strlist },
 	/* { RATE, BURST }: connections a second (thousandths kept) into the
 	 * field, the burst into aux; no limit unless set. */
 	[O_RATE] = { "rate", IN_BOTH, true, SVC(rate_milli), AUX(rate_burst), .min = 0,
@@ -303,6 +317,9 @@ config_build_copy(struct build *dst, const struct build *src)
 	s->argv = NULL;
 	s->gids = NULL;
 	s->ngids = 0;
+	s->allow_uids = NULL;
+	s->allow_gids = NULL;
+	s->nallow_uids = s->nallow_gids = 0;
 	return rc;
 }
 

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/un.h>
 #include <strings.h>
 #include <syslog.h>
 
@@ -162,6 +163,20 @@ cval_addr_rule(const char *s, struct addr_rule *r, bool *host_bits)
 	return CVAL_ADDR_OK;
 }
 
+/* "unix:/path": absolute, and short enough for sun_path with its NUL. */
+static int
+cval_unix_path(const char *path, struct sockaddr_storage *ss)
+{
+	struct sockaddr_un *un = (struct sockaddr_un *)ss;
+	size_t len = strlen(path);
+
+	if (path[0] != '/' || len >= sizeof(un->sun_path) || path[len - 1] == '/')
+		return -1;
+	un->sun_family = AF_UNIX;
+	memcpy(un->sun_path, path, len + 1);
+	return 0;
+}
+
 int
 cval_bind_addr(const char *s, struct sockaddr_storage *ss)
 {
@@ -172,6 +187,8 @@ cval_bind_addr(const char *s, struct sockaddr_storage *ss)
 	struct addrinfo *res;
 
 	memset(ss, 0, sizeof(*ss));
+	if (!strncmp(s, "unix:", 5))
+		return cval_unix_path(s + 5, ss);
 	if (!strchr(s, ':')) {
 		/* inet_pton, not getaddrinfo: that would take "10.1" too. */
 		if (inet_pton(AF_INET, s, &s4.sin_addr) != 1)
@@ -208,6 +225,10 @@ cval_sockaddr_str(const struct sockaddr_storage *ss, bool bracket, char *buf, si
 	char a[INET6_ADDRSTRLEN];
 	const void *p;
 
+	if (ss->ss_family == AF_UNIX) {
+		snprintf(buf, len, "unix:%s", ((const struct sockaddr_un *)ss)->sun_path);
+		return buf;
+	}
 	if (ss->ss_family == AF_INET)
 		p = &((const struct sockaddr_in *)ss)->sin_addr;
 	else

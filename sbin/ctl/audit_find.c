@@ -159,11 +159,12 @@ find_state(const struct audit_input *in, const char *id)
 	return NULL;
 }
 
-/* Offered according to the files: enabled, not expired, a port of its own. */
+/* Offered according to the files: enabled, not expired, a port of its own
+ * (a unix socket is none: the audit reads network sockets only). */
 static bool
 declared_on(const struct service *s, time_t now)
 {
-	return !s->disabled && !s->tcpmux && (!s->expires || s->expires > now);
+	return !s->disabled && !s->tcpmux && !s->local && (!s->expires || s->expires > now);
 }
 
 static bool

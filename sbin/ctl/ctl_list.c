@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/un.h>
 #include <time.h>
 
 #include "config/config.h"
@@ -57,7 +58,9 @@ list_listen(const struct service *s, char *buf, size_t len)
 #define PUT(...) (n += (size_t)snprintf(n < len ? buf + n : NULL, n < len ? len - n : 0, __VA_ARGS__))
 	if (s->tcpmux)
 		PUT("tcpmux:%s", s->name);
-	for (size_t i = 0; !s->tcpmux && i < s->nbind; i++) {
+	if (s->local)
+		PUT("unix:%s", ((const struct sockaddr_un *)&s->bind[0])->sun_path);
+	for (size_t i = 0; !s->tcpmux && !s->local && i < s->nbind; i++) {
 		char a[INET6_ADDRSTRLEN + 8];
 
 		PUT("%s%s:%u/%s", i ? "," : "", cval_sockaddr_str(&s->bind[i], true, a, sizeof(a)),
@@ -77,7 +80,7 @@ ctl_services_json(struct json *j, const struct config *cfg)
 	json_array_begin(j, "services");
 	for (size_t i = 0; cfg && i < cfg->count; i++) {
 		const struct service *s = &cfg->services[i];
-		char a[INET6_ADDRSTRLEN + 8];
+		char a[INET6_ADDRSTRLEN + 112];
 
 		json_object_begin(j, NULL);
 		json_string(j, "id", s->id);

@@ -336,6 +336,26 @@ peek_sender(const struct conn *c, struct access_addr *a, char *host, size_t host
 	return 0;
 }
 
+/* allow_users / allow_groups on a unix socket: the peer's uid, or its
+ * primary gid as SO_PEERCRED gives it (supplementary groups are not
+ * seen: reading them from /proc races with the peer's exit). Without
+ * credentials nobody passes a list. */
+static bool
+admit_peer_allowed(const struct service *svc, const struct conn *c)
+{
+	if (!svc->nallow_uids && !svc->nallow_gids && !svc->allow_users && !svc->allow_groups)
+		return true;
+	if (!c->has_cred)
+		return false;
+	for (size_t i = 0; i < svc->nallow_uids; i++)
+		if (svc->allow_uids[i] == c->cred.uid)
+			return true;
+	for (size_t i = 0; i < svc->nallow_gids; i++)
+		if (svc->allow_gids[i] == c->cred.gid)
+			return true;
+	return false;
+}
+
 enum refusal
 admit_check(struct service_rt *rt, struct conn *c, const struct daemon_settings *s)
 {
@@ -366,12 +386,20 @@ admit_check(struct service_rt *rt, struct conn *c, const struct daemon_settings 
 	}
 	if (svc->max_load > 0)
 		rq.load = load_now();
-	if (svc->rate_milli > 0)
-		rq.rate = &rt->adm.rate;
-	/* out of memory for a bucket: per_source_rate does not see it */
-	if (rq.addr && svc->source_rate_milli > 0 && rt->adm.source_rates && !c->rate_passed)
-		rq.source_rate = access_rate_table_get(rt->adm.source_rates, rq.addr);
-	why = access_admit(svc, rt->adm.sources, &rt->adm.cps, &rq);
+	/* allow_users/allow_groups is an access rule, as only_from is: it
+	 * comes before the token buckets, so that a peer it refuses takes no
+	 * token that an allowed one would have had. */
+	if (svc->local && c->fd != (c->l ? c->l->w.fd : -1) && !admit_peer_allowed(svc, c)) {
+		why = REFUSED_USER;
+	} else {
+		if (svc->rate_milli > 0)
+			rq.rate = &rt->adm.rate;
+		/* out of memory for a bucket: per_source_rate does not see it */
+		if (rq.addr && svc->source_rate_milli > 0 && rt->adm.source_rates &&
+		    !c->rate_passed)
+			rq.source_rate = access_rate_table_get(rt->adm.source_rates, rq.addr);
+		why = access_admit(svc, rt->adm.sources, &rt->adm.cps, &rq);
+	}
 	if (why == REFUSED_CPS)
 		cps_pause(rt);
 	/* what admit_rate_defer() could not stop before it came (a datagram,

@@ -9,11 +9,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/epoll.h>
+#include <sys/stat.h>
+#include <sys/un.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "config/config.h"
 #include "daemon/listener.h"
+#include "daemon/rundir.h"
 #include "base/base.h"
 
 #define SOMAXCONN_PATH "/proc/sys/net/core/somaxconn"
@@ -56,6 +59,13 @@ addr_is_wildcard(const struct sockaddr *sa)
 static void
 listener_identify(struct listener *l)
 {
+	if (l->addr.ss_family == AF_UNIX) {
+		l->family = AF_UNIX;
+		l->protocol = 0;
+		l->wildcard = false;
+		addr_name((struct sockaddr *)&l->addr, l->socktype, l->name, sizeof(l->name));
+		return;
+	}
 	l->family = l->addr.ss_family;
 	l->protocol = l->socktype == SOCK_STREAM ? IPPROTO_TCP : IPPROTO_UDP;
 	l->wildcard = addr_is_wildcard((struct sockaddr *)&l->addr);
@@ -82,6 +92,8 @@ listener_configure(struct listener *l, const struct listener_opts *o)
 		return 0;
 	/* Linux copies these from the listening socket to every accepted
 	 * one, which saves two system calls per connection. */
+	if (l->family == AF_UNIX)
+		return 0;
 	if (set_int_opt(l->w.fd, SOL_SOCKET, SO_KEEPALIVE, o->keepalive) < 0)
 		return -1;
 	return set_int_opt(l->w.fd, IPPROTO_TCP, TCP_NODELAY, o->nodelay);
@@ -260,6 +272,150 @@ fail:
 	return NULL;
 }
 
+/* ---- unix sockets ---- */
+
+/* What stands at path when bind() says EADDRINUSE: a socket nobody
+ * accepts on is removed (0); anything else is refused (-1, err). The
+ * directory is root's (or ours) and closed to others (rundir), so nobody
+ * else can swap the file between the lstat() and the unlink(). */
+static int
+unix_stale(const struct sockaddr_un *un, char *err, size_t errlen)
+{
+	struct stat st;
+	int fd, rc;
+
+	if (lstat(un->sun_path, &st) < 0) {
+		if (errno == ENOENT)
+			return 0;
+		snprintf(err, errlen, "%s: %s", un->sun_path, strerror(errno));
+		return -1;
+	}
+	if (S_ISLNK(st.st_mode) || !S_ISSOCK(st.st_mode)) {
+		snprintf(err, errlen, "%s: %s, not a socket: refusing to replace it (fix: remove "
+			 "it, or choose another path)", un->sun_path,
+			 S_ISLNK(st.st_mode) ? "a symbolic link" : "a file");
+		return -1;
+	}
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (fd < 0) {
+		snprintf(err, errlen, "socket: %s", strerror(errno));
+		return -1;
+	}
+	rc = connect(fd, (const struct sockaddr *)un, sizeof(*un));
+	if (rc == 0 || errno != ECONNREFUSED) {
+		snprintf(err, errlen, "%s: %s", un->sun_path, rc == 0 || errno == EAGAIN ?
+			 "another process listens on it" : strerror(errno));
+		close(fd);
+		return -1;
+	}
+	close(fd);
+	if (unlink(un->sun_path) < 0 && errno != ENOENT) {
+		snprintf(err, errlen, "%s: unlink: %s", un->sun_path, strerror(errno));
+		return -1;
+	}
+	logit(LOG_NOTICE, "%s: a stale socket (nobody listened on it): replaced", un->sun_path);
+	return 0;
+}
+
+/* bind() under a umask that gives o->mode from the first moment, so the
+ * file is never more open than asked; one retry after a stale socket. */
+static int
+unix_bind(int fd, const struct sockaddr_un *un, const struct listener_opts *o, char *err,
+	  size_t errlen)
+{
+	for (int attempt = 0; attempt < 2; attempt++) {
+		mode_t old = umask(~o->mode & 0777);
+		int rc = bind(fd, (const struct sockaddr *)un, sizeof(*un)), e = errno;
+
+		umask(old);
+		if (rc == 0)
+			return 0;
+		if (e != EADDRINUSE || attempt) {
+			snprintf(err, errlen, "bind %s: %s", un->sun_path, strerror(e));
+			return -1;
+		}
+		if (unix_stale(un, err, errlen) < 0)
+			return -1;
+	}
+	return -1;
+}
+
+/* The owner, on the file we just made (never through a link), and its
+ * inode, so that closing removes our file and no other. */
+static int
+unix_own(struct listener *l, const struct listener_opts *o, char *err, size_t errlen)
+{
+	const char *path = ((struct sockaddr_un *)&l->addr)->sun_path;
+	struct stat st;
+
+	if ((o->uid != (uid_t)-1 || o->gid != (gid_t)-1) &&
+	    fchownat(AT_FDCWD, path, o->uid, o->gid, AT_SYMLINK_NOFOLLOW) < 0) {
+		snprintf(err, errlen, "chown %s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (lstat(path, &st) < 0 || !S_ISSOCK(st.st_mode)) {
+		snprintf(err, errlen, "%s: gone after bind", path);
+		return -1;
+	}
+	l->dev = st.st_dev;
+	l->ino = st.st_ino;
+	return 0;
+}
+
+static void
+unix_remove(struct listener *l)
+{
+	const char *path = ((struct sockaddr_un *)&l->addr)->sun_path;
+	struct stat st;
+
+	if (l->adopted || !l->ino || lstat(path, &st) < 0)
+		return;
+	if (S_ISSOCK(st.st_mode) && st.st_dev == l->dev && st.st_ino == l->ino &&
+	    unlink(path) < 0)
+		logerr(LOG_ERR, "unlink %s", path);
+}
+
+struct listener *
+listener_open_unix(const char *path, const struct listener_opts *o, char *err, size_t errlen)
+{
+	struct sockaddr_un un = { .sun_family = AF_UNIX };
+	struct listener *l = NULL;
+	int fd = -1;
+
+	if (strlen(path) >= sizeof(un.sun_path)) {
+		snprintf(err, errlen, "%.64s...: name too long", path);
+		return NULL;
+	}
+	memcpy(un.sun_path, path, strlen(path) + 1);
+	if (rundir_prepare(path, err, errlen) < 0)
+		return NULL;
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 || !(l = listener_new(fd, SOCK_STREAM))) {
+		snprintf(err, errlen, "socket: %s", strerror(errno));
+		goto fail;
+	}
+	memcpy(&l->addr, &un, sizeof(un));
+	l->addrlen = sizeof(un);
+	listener_identify(l);
+	if (unix_bind(fd, &un, o, err, errlen) < 0)
+		goto fail;
+	if (unix_own(l, o, err, errlen) < 0) {
+		unlink(path);
+		goto fail;
+	}
+	if (listen(fd, listener_backlog(o)) < 0 || listener_configure(l, o) < 0) {
+		snprintf(err, errlen, "listen %s: %s", path, strerror(errno));
+		unix_remove(l);
+		goto fail;
+	}
+	return l;
+fail:
+	if (fd >= 0)
+		close(fd);
+	free(l);
+	return NULL;
+}
+
 struct listener *
 listener_adopt(int fd)
 {
@@ -303,6 +459,8 @@ listener_close(struct listener *l)
 	timer_cancel(&l->retry);
 	if (l->started && l->socktype == SOCK_DGRAM)
 		own_del(l);
+	if (l->family == AF_UNIX)
+		unix_remove(l);
 	if (close(l->w.fd) < 0)
 		logerr(LOG_ERR, "close %s", l->name);
 	free(l);
@@ -316,6 +474,9 @@ listener_compare(int socktype, const struct sockaddr *sa, const struct listener 
 		return socktype < l->socktype ? -1 : 1;
 	if (sa->sa_family != l->family)
 		return sa->sa_family < l->family ? -1 : 1;
+	if (sa->sa_family == AF_UNIX)
+		return strcmp(((const struct sockaddr_un *)sa)->sun_path,
+			      ((const struct sockaddr_un *)&l->addr)->sun_path);
 	if (sa->sa_family == AF_INET) {
 		const struct sockaddr_in *a = (const struct sockaddr_in *)sa;
 		const struct sockaddr_in *b = (const struct sockaddr_in *)&l->addr;

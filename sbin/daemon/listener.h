@@ -1,4 +1,5 @@
-/* listener: one listening socket (TCP or UDP, IPv4 or IPv6) and its identity.
+/* listener: one listening socket (TCP or UDP, IPv4 or IPv6, or a unix stream
+ * socket, whose path is its identity) and its identity.
  * The identity (family, socket type, protocol, bound address and port) is kept
  * explicit so that a reload can match new services to open sockets and so that
  * sockets handed over by systemd can be adopted. Only sockets live here: what
@@ -23,12 +24,13 @@ enum {
 	LISTENER_RATE = 1 << 4,		/* `rate`, on_limit = defer: no token yet (admit.c) */
 };
 
-#define LISTENER_NAME_MAX ADDR_NAME_MAX
+/* "unix:" and a sun_path are longer than any IP address and port. */
+#define LISTENER_NAME_MAX (ADDR_NAME_MAX > 114 ? ADDR_NAME_MAX : 114)
 
 struct listener {
 	struct watcher w;	/* w.fd is the socket */
 	/* identity */
-	int family;		/* AF_INET or AF_INET6 */
+	int family;		/* AF_INET, AF_INET6 or AF_UNIX (its path is the identity) */
 	int socktype;		/* SOCK_STREAM or SOCK_DGRAM */
 	int protocol;		/* IPPROTO_TCP or IPPROTO_UDP */
 	struct sockaddr_storage addr;	/* as bound, port included */
@@ -44,6 +46,8 @@ struct listener {
 	struct listener *next;	/* owner's list */
 	struct listener *own_next;	/* UDP, once started: the list of its port */
 	char name[LISTENER_NAME_MAX];
+	dev_t dev;		/* AF_UNIX: the socket file we made, removed only if */
+	ino_t ino;		/* it is still this one */
 };
 
 struct listener_opts {
@@ -51,12 +55,21 @@ struct listener_opts {
 	bool nonblock;		/* nowait: accepted in batches from the loop */
 	bool keepalive;		/* inherited by accepted connections */
 	bool nodelay;
+	mode_t mode;		/* AF_UNIX: the socket file's mode, */
+	uid_t uid;		/* owner and group ((uid_t)-1: portierd's) */
+	gid_t gid;
 };
 
 /* Creates, configures and binds a socket for sa (and listens, for streams).
  * Returns NULL with errno set; nothing is logged. */
 struct listener *listener_open(const struct sockaddr *sa, socklen_t len, int socktype,
 			       const struct listener_opts *o);
+/* A unix stream socket at path: the directory checked as rundir does,
+ * a stale socket replaced (nobody accepts on it), anything else at path
+ * refused; the file made with o->mode, then given o->uid/o->gid. NULL with
+ * the reason in err. */
+struct listener *listener_open_unix(const char *path, const struct listener_opts *o,
+				    char *err, size_t errlen);
 /* Wraps an already bound socket (LISTEN_FDS); its identity is read from the
  * kernel. The descriptor becomes close-on-exec. NULL with errno set. */
 struct listener *listener_adopt(int fd);

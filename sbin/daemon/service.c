@@ -161,6 +161,7 @@ dispatch_external(struct service_rt *rt, struct conn *c)
 		.listening = c->l && c->fd == c->l->w.fd,
 		.local = conn_local(c, &local),
 		.remote = c->peer.ss_family != AF_UNSPEC ? (const struct sockaddr *)&c->peer : NULL,
+		.cred = c->has_cred ? &c->cred : NULL,
 	};
 	struct spawn_error e;
 	struct child *ch;
@@ -255,7 +256,22 @@ service_connection(struct service_rt *rt, struct listener *l, int fd,
 	struct conn c = { .fd = fd, .l = l, .peerlen = peerlen };
 
 	memcpy(&c.peer, peer, peerlen);
-	c.port = addr_text((struct sockaddr *)peer, c.host, sizeof(c.host));
+	if (l->family == AF_UNIX) {
+		socklen_t len = sizeof(c.cred);
+
+		/* The peer is whoever connected: no address, its credentials. */
+		c.has_cred = getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &c.cred, &len) == 0;
+		if (!c.has_cred)
+			logerr(LOG_ERR, "%s: SO_PEERCRED", rt->svc->id);
+		if (c.has_cred)
+			snprintf(c.host, sizeof(c.host), "uid=%u,pid=%d", (unsigned)c.cred.uid,
+				 (int)c.cred.pid);
+		else
+			snprintf(c.host, sizeof(c.host), "unix");
+		c.peer.ss_family = AF_UNSPEC;
+	} else {
+		c.port = addr_text((struct sockaddr *)peer, c.host, sizeof(c.host));
+	}
 	c.deferrable = true;
 	rt->accepted++;
 	banner_send(&rt->banner, fd, rt->svc->id);

@@ -42,8 +42,11 @@ struct conn {
 	struct listener *l;		/* NULL: handed over by tcpmux */
 	struct sockaddr_storage peer;	/* ss_family AF_UNSPEC when unknown (wait mode) */
 	socklen_t peerlen;
-	char host[INET6_ADDRSTRLEN];	/* the peer as text, "" when unknown; never a DNS name */
+	char host[INET6_ADDRSTRLEN];	/* the peer as text, "" when unknown; never a DNS name;
+					 * "uid=N,pid=N" on a unix socket */
 	int port;
+	struct ucred cred;		/* a unix socket's peer (SO_PEERCRED) */
+	bool has_cred;
 	/* per_source_rate, on_limit = defer (admit.c): an accepted connection
 	 * may wait in the service's queue (deferrable); admit_check() then
 	 * takes it (deferred, fd -1); let through, its source's token is

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/un.h>
 #include <sys/socket.h>
 
 #include "config/config.h"
@@ -118,7 +119,7 @@ sockaddr_set_port(struct sockaddr_storage *ss, unsigned port)
 {
 	if (ss->ss_family == AF_INET6)
 		((struct sockaddr_in6 *)ss)->sin6_port = htons(port);
-	else
+	else if (ss->ss_family == AF_INET)
 		((struct sockaddr_in *)ss)->sin_port = htons(port);
 }
 
@@ -151,6 +152,9 @@ service_listener_opts(const struct service *svc, struct listener_opts *o)
 	o->nonblock = !svc->wait;
 	o->keepalive = svc->keepalive;
 	o->nodelay = svc->nodelay;
+	o->mode = svc->socket_mode;
+	o->uid = svc->local ? svc->socket_uid : (uid_t)-1;
+	o->gid = svc->local ? svc->socket_gid : (gid_t)-1;
 }
 
 struct listener *
@@ -164,6 +168,15 @@ service_listener_open(const struct service *svc, const struct sockaddr_storage *
 	char host[INET6_ADDRSTRLEN];
 
 	service_listener_opts(svc, &o);
+	if (ss->ss_family == AF_UNIX) {
+		char why[200];
+
+		l = listener_open_unix(((const struct sockaddr_un *)ss)->sun_path, &o, why,
+				       sizeof(why));
+		if (!l)
+			snprintf(err, errlen, "cannot listen on unix socket %s", why);
+		return l;
+	}
 	l = listener_open((const struct sockaddr *)ss, len, svc->socktype, &o);
 	if (l)
 		return l;

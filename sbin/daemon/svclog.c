@@ -61,7 +61,7 @@ svclog_ratelimit_end(struct ratelimit *rl)
 	return n;
 }
 
-/* "HOST:PORT" into from when log_on_success or log_on_failure (m) asks for
+/* "HOST:PORT" (a unix peer: HOST) into from when log_on_success or log_on_failure (m) asks for
  * the host and it is known, with the journal's fields. */
 static void
 from_text(unsigned m, const char *host, int port, struct log_fields *f, char *from, size_t len)
@@ -70,7 +70,11 @@ from_text(unsigned m, const char *host, int port, struct log_fields *f, char *fr
 		return;
 	f->remote_addr = host;
 	f->remote_port = port;
-	addr_join(host, port, from, len);
+	/* a unix socket's peer has no port: "uid=N,pid=N" alone */
+	if (port)
+		addr_join(host, port, from, len);
+	else
+		snprintf(from, len, "%s", host);
 }
 
 void

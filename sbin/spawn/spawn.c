@@ -38,6 +38,7 @@ enum {
 	DYN_LOCAL_ADDR, DYN_LOCAL_PORT, DYN_REMOTE_ADDR, DYN_REMOTE_PORT,
 	DYN_TCPLOCALIP, DYN_TCPLOCALPORT, DYN_TCPREMOTEIP, DYN_TCPREMOTEPORT,
 	DYN_LISTEN_PID,		/* activation = systemd: the child writes its pid */
+	/* a unix socket's UNIXREMOTEUID, GID and PID take three of the slots above */
 	DYN_COUNT
 };
 #define DYN_LEN (sizeof("TCPREMOTEIP=") + INET6_ADDRSTRLEN)
@@ -45,6 +46,7 @@ enum {
 static const char *const reserved_env[] = {
 	"SERVICE", "PROTO", "LOCAL_ADDR", "LOCAL_PORT", "REMOTE_ADDR", "REMOTE_PORT",
 	"TCPLOCALIP", "TCPLOCALPORT", "TCPREMOTEIP", "TCPREMOTEPORT",
+	"UNIXREMOTEUID", "UNIXREMOTEGID", "UNIXREMOTEPID",
 };
 
 /* activation = systemd: set for the handler by portierd. */
@@ -208,7 +210,9 @@ spawn_prepare(struct spawn_ctx *ctx, const struct service *svc)
 		goto oom;
 	if (asprintf(&entry, "SERVICE=%s", svc->id) < 0 || env_put(ctx->envp, &n, entry) < 0)
 		goto oom;
-	entry = strdup(svc->socktype == SOCK_STREAM ? "PROTO=TCP" : "PROTO=UDP");
+	/* unixserver's PROTO=UNIX for a unix socket (UCSPI) */
+	entry = strdup(svc->local ? "PROTO=UNIX" : svc->socktype == SOCK_STREAM ? "PROTO=TCP"
+									: "PROTO=UDP");
 	if (env_put(ctx->envp, &n, entry) < 0)
 		goto oom;
 	/* LISTEN_PID is per process: spawn_env() and the child write it. */
@@ -243,9 +247,19 @@ spawn_env(struct spawn_ctx *ctx, const struct spawn_request *r, char dyn[DYN_COU
 	const struct service *svc = r->svc;
 	char **v = ctx->envp + ctx->nstatic;
 	char laddr[INET6_ADDRSTRLEN], raddr[INET6_ADDRSTRLEN];
-	int lport = addr_text(r->local, laddr, sizeof(laddr)), rport;
+	int lport, rport;
 	size_t n = 0;
 
+	if (svc->local) {
+		/* unixserver's names: the peer's credentials, from SO_PEERCRED */
+		if (r->cred) {
+			snprintf(dyn[n++], DYN_LEN, "UNIXREMOTEUID=%u", (unsigned)r->cred->uid);
+			snprintf(dyn[n++], DYN_LEN, "UNIXREMOTEGID=%u", (unsigned)r->cred->gid);
+			snprintf(dyn[n++], DYN_LEN, "UNIXREMOTEPID=%d", (int)r->cred->pid);
+		}
+		goto done;
+	}
+	lport = addr_text(r->local, laddr, sizeof(laddr));
 	snprintf(dyn[n++], DYN_LEN, "LOCAL_ADDR=%s", laddr);
 	snprintf(dyn[n++], DYN_LEN, "LOCAL_PORT=%d", lport);
 	if (r->remote) {
@@ -260,6 +274,7 @@ spawn_env(struct spawn_ctx *ctx, const struct spawn_request *r, char dyn[DYN_COU
 			snprintf(dyn[n++], DYN_LEN, "TCPREMOTEPORT=%d", rport);
 		}
 	}
+done:
 	/* Room for any pid; the child overwrites the digits. */
 	if (svc->activation == ACTIVATION_SYSTEMD)
 		snprintf(dyn[n++], DYN_LEN, "%s0", SPAWN_LISTEN_PID_PREFIX);

@@ -43,6 +43,7 @@ struct spawn_request {
 	bool listening;			/* fd is a listener handed over: made blocking */
 	const struct sockaddr *local;	/* the address fd was reached on */
 	const struct sockaddr *remote;	/* the peer; NULL when unknown (wait mode) */
+	const struct ucred *cred;	/* a unix socket's peer (SO_PEERCRED); NULL: unknown */
 };
 
 /* Once at start-up: whether credentials can change, and the soft descriptor

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/un.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <syslog.h>
@@ -1498,6 +1499,75 @@ START_TEST(test_inapplicable_options)
 }
 END_TEST
 
+/* bind = { "unix:/path" }: no port, no protocol, a stream; the unix
+ * options resolved; what cannot apply is an error at its line. */
+START_TEST(test_unix)
+{
+	struct config *cfg = load_ok(
+		"service local {\n bind = { \"unix:/run/portier/local.sock\" }\n server = /bin/sh\n"
+		" socket_user = 0\n socket_group = 0\n allow_users = { 0, 1 }\n"
+		" allow_groups = { 0 }\n}\n"
+		"service tcp {\n port = 7000\n server = /bin/sh\n socket_mode = 0600\n}\n", 0);
+	const struct service *s = find(cfg, "local");
+	const struct sockaddr_un *un = (const struct sockaddr_un *)&s->bind[0];
+	char text[512];
+
+	ck_assert(s->local && s->nbind == 1 && un->sun_family == AF_UNIX);
+	ck_assert_str_eq(un->sun_path, "/run/portier/local.sock");
+	ck_assert(s->port == 0 && s->protocol == 0 && s->socktype == SOCK_STREAM && !s->wait);
+	ck_assert_uint_eq(s->socket_mode, 0660);
+	ck_assert(s->socket_uid == 0 && s->socket_gid == 0);
+	ck_assert_uint_eq(s->nallow_uids, 2);
+	ck_assert(s->allow_uids[0] == 0 && s->allow_uids[1] == 1);
+	ck_assert(s->nallow_gids == 1 && s->allow_gids[0] == 0);
+	config_describe(s, text, sizeof(text));
+	ck_assert_msg(strstr(text, "local unix:/run/portier/local.sock stream nowait"), "%s", text);
+	expect_warning(12, "service 'tcp': socket_mode applies to unix sockets only");
+	ck_assert(!find(cfg, "tcp")->local);
+	config_free(cfg);
+
+	static const struct {
+		const char *opt;
+		const char *msg;
+	} wrong[] = {
+		{ "bind = { \"unix:/a.sock\", 127.0.0.1 }", "a unix socket stands alone in bind" },
+		{ "port = 7000", "a unix service has no port" },
+		{ "protocol = tcp", "a unix service has no protocol" },
+		{ "socket_type = dgram", "unix services are stream services" },
+		{ "only_from = { 127.0.0.1 }", "only_from does not apply to a unix socket" },
+		{ "no_access = { 10.0.0.1 }", "no_access does not apply to a unix socket" },
+		{ "tcpmux = yes", "a unix service cannot be reached through tcpmux" },
+		{ "wait = yes\n allow_users = { 0 }", "allow_users and allow_groups need wait = no" },
+		{ "allow_users = { no-such-user-pt }", "unknown user 'no-such-user-pt'" },
+	};
+	for (size_t i = 0; i < sizeof(wrong) / sizeof(wrong[0]); i++) {
+		char conf[512];
+
+		snprintf(conf, sizeof(conf), "service u {\n bind = { \"unix:/run/u.sock\" }\n"
+			 " server = /bin/sh\n %s\n}\n", wrong[i].opt);
+		ck_assert_msg(!load(conf, 0), "accepted: %s", wrong[i].opt);
+		ck_assert_msg(has_diag_in(DIAG_ERROR, NAME, strchr(wrong[i].opt, '\n') ? 5 : 4, wrong[i].msg) ||
+			      has_diag_in(DIAG_ERROR, NAME, 2, wrong[i].msg), "%s: no error '%s'",
+			      wrong[i].opt, wrong[i].msg);
+	}
+	/* relative, too long, a directory */
+	ck_assert(!load("service u {\n bind = { \"unix:run/u.sock\" }\n server = /bin/sh\n}\n", 0));
+	ck_assert(!load("service u {\n bind = { \"unix:/run/\" }\n server = /bin/sh\n}\n", 0));
+	ck_assert(!load("service u {\n bind = { \"unix:/0123456789012345678901234567890123456789"
+			"01234567890123456789012345678901234567890123456789012345678901234567890\" }\n"
+			" server = /bin/sh\n}\n", 0));
+	/* one path, two services */
+	ck_assert(!load("service u {\n bind = { \"unix:/run/u.sock\" }\n server = /bin/sh\n}\n"
+			"service v {\n bind = { \"unix:/run/u.sock\" }\n server = /bin/sh\n}\n", 0));
+	ck_assert(has_diag_in(DIAG_ERROR, NAME, 5, "service 'v': unix socket '/run/u.sock' is "
+			      "already used by service 'u'"));
+	/* inherited from defaults, only_from concerns the network services */
+	cfg = load_ok("defaults {\n only_from = { 127.0.0.1 }\n}\n"
+		      "service u {\n bind = { \"unix:/run/u.sock\" }\n server = /bin/sh\n}\n", 0);
+	config_free(cfg);
+}
+END_TEST
+
 static Suite *
 config_suite(void)
 {
@@ -1535,6 +1605,7 @@ config_suite(void)
 	tcase_add_test(tc, test_sockaddr_unmap);
 	tcase_add_test(tc, test_tcpmux);
 	tcase_add_test(tc, test_inapplicable_options);
+	tcase_add_test(tc, test_unix);
 	suite_add_tcase(s, tc);
 	return s;
 }
