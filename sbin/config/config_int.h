@@ -59,7 +59,26 @@ struct build {
 	bool bad;			/* an error was reported for it */
 };
 
-struct user_cache;
+/* Users and groups looked up once per load: services share a few users,
+ * and each NSS lookup may read /etc/passwd again. */
+struct ident {
+	char *name;
+	bool group;		/* a group, else a user */
+	bool found;
+	uid_t uid;		/* a user's */
+	gid_t gid;		/* a user's primary group, or the group's */
+	gid_t *gids;		/* a user's getgrouplist(name, gid) */
+	int ngids;
+};
+
+struct user_cache {
+	struct ident **v;	/* pointers: an entry stays put as the cache grows */
+	size_t n;
+	char *me;		/* the current user's name (not root) */
+	gid_t *my_gids;
+	int nmy;
+};
+
 struct config_shown;
 
 struct loader {
@@ -243,6 +262,12 @@ void config_store_int(void *field, size_t size, long val);
 
 /* config_finish.c: derived values and host checks for one service. */
 void config_finish(struct loader *ld, struct build *b);
+
+/* config_users.c: ld's user cache (NULL when out of memory), created on
+ * first use; a name's entry, NULL when out of memory, else found says
+ * whether it exists. */
+struct user_cache *config_users(struct loader *ld);
+const struct ident *config_ident(struct loader *ld, const char *name, bool group);
 void config_users_free(struct user_cache *uc);
 
 /* config_show.c: the settings of b, finished, into ld->shown (config.c's
