@@ -1,5 +1,6 @@
-/* access: address lists, time windows, per-source counts, rate limits and
- * the StrictModes check, see access.h. */
+/* access: address lists, time windows, per-source counts, rate windows,
+ * admission and the StrictModes check, see config.h (token buckets:
+ * access_rate.c). */
 #include "autoconf.h"
 
 #include <dirent.h>
@@ -9,10 +10,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "config/config_int.h"
 #include "config/config.h"
 
 /* ::ffff:0:0/96, the IPv4-mapped block */
@@ -158,51 +159,6 @@ struct access_sources {
 
 enum { SOURCES_MIN_BUCKETS = 16 };
 
-static uint64_t
-rotl(uint64_t x, int b)
-{
-	return (x << b) | (x >> (64 - b));
-}
-
-#define SIPROUND(v0, v1, v2, v3) do { \
-	v0 += v1; v1 = rotl(v1, 13); v1 ^= v0; v0 = rotl(v0, 32); \
-	v2 += v3; v3 = rotl(v3, 16); v3 ^= v2; \
-	v0 += v3; v3 = rotl(v3, 21); v3 ^= v0; \
-	v2 += v1; v1 = rotl(v1, 17); v1 ^= v2; v2 = rotl(v2, 32); \
-} while (0)
-
-/* SipHash-2-4 (Aumasson and Bernstein) of exactly 17 bytes, the size of an
- * access_addr: peers pick their addresses, so the bucket must not be
- * predictable from them or one /64 could chain every entry in one bucket. */
-static uint64_t
-source_hash(const uint64_t key[2], const struct access_addr *a)
-{
-	uint8_t in[24] = { 0 };
-	uint64_t v0 = key[0] ^ 0x736f6d6570736575ULL;
-	uint64_t v1 = key[1] ^ 0x646f72616e646f6dULL;
-	uint64_t v2 = key[0] ^ 0x6c7967656e657261ULL;
-	uint64_t v3 = key[1] ^ 0x7465646279746573ULL;
-	const size_t len = sizeof(a->family) + sizeof(a->addr);
-
-	in[0] = a->family;
-	memcpy(in + 1, a->addr, sizeof(a->addr));
-	in[23] = (uint8_t)len;	/* the last word carries the length in its top byte */
-	for (size_t i = 0; i < sizeof(in); i += 8) {
-		uint64_t m = 0;
-
-		for (int j = 7; j >= 0; j--)
-			m = (m << 8) | in[i + j];
-		v3 ^= m;
-		SIPROUND(v0, v1, v2, v3);
-		SIPROUND(v0, v1, v2, v3);
-		v0 ^= m;
-	}
-	v2 ^= 0xff;
-	for (int i = 0; i < 4; i++)
-		SIPROUND(v0, v1, v2, v3);
-	return v0 ^ v1 ^ v2 ^ v3;
-}
-
 struct access_sources *
 access_sources_new(void)
 {
@@ -216,16 +172,7 @@ access_sources_new(void)
 		return NULL;
 	}
 	t->nbuckets = SOURCES_MIN_BUCKETS;
-	/* Without entropy yet (early boot) a weaker key from the clock and
-	 * the table's own address still differs per run. */
-	if (getrandom(t->key, sizeof(t->key), GRND_NONBLOCK) != (ssize_t)sizeof(t->key)) {
-		struct timespec ts;
-
-		if (clock_gettime(CLOCK_MONOTONIC, &ts) != 0)
-			memset(&ts, 0, sizeof(ts));
-		t->key[0] = (uint64_t)ts.tv_nsec ^ ((uint64_t)ts.tv_sec << 32);
-		t->key[1] = (uint64_t)(uintptr_t)t ^ (uint64_t)getpid();
-	}
+	access_random_key(t->key, t);
 	return t;
 }
 
@@ -249,7 +196,7 @@ access_sources_free(struct access_sources *t)
 static struct source **
 source_slot(const struct access_sources *t, const struct access_addr *a)
 {
-	struct source **p = &t->buckets[source_hash(t->key, a) & (t->nbuckets - 1)];
+	struct source **p = &t->buckets[access_hash(t->key, a) & (t->nbuckets - 1)];
 
 	while (*p && memcmp(&(*p)->addr, a, sizeof(*a)) != 0)
 		p = &(*p)->next;
@@ -277,7 +224,7 @@ sources_grow(struct access_sources *t)
 		struct source *s = t->buckets[i], *next;
 
 		for (; s; s = next) {
-			size_t h = source_hash(t->key, &s->addr) & (n - 1);
+			size_t h = access_hash(t->key, &s->addr) & (n - 1);
 
 			next = s->next;
 			s->next = b[h];
@@ -344,6 +291,8 @@ static const char *const refusal_names[REFUSED_COUNT] = {
 	[REFUSED_CHILDREN] = "children",
 	[REFUSED_SPAWN] = "spawn",
 	[REFUSED_USER] = "user",
+	[REFUSED_RATE] = "rate",
+	[REFUSED_SOURCE_RATE] = "per_source_rate",
 };
 
 const char *
@@ -375,9 +324,22 @@ access_admit(const struct service *svc, struct access_sources *sources,
 		return REFUSED_PER_SOURCE;
 	if (svc->max_load > 0 && rq->load >= 0 && rq->load > svc->max_load)
 		return REFUSED_LOAD;
+	if (svc->source_rate_milli > 0 && rq->source_rate &&
+	    access_bucket_wait(rq->source_rate, svc->source_rate_milli, svc->source_burst,
+			       rq->now_ms) > 0)
+		return REFUSED_SOURCE_RATE;
+	if (svc->rate_milli > 0 && rq->rate &&
+	    access_bucket_wait(rq->rate, svc->rate_milli, svc->rate_burst, rq->now_ms) > 0)
+		return REFUSED_RATE;
 	if (svc->cps_rate > 0 && cps &&
 	    access_rate_hit(cps, (unsigned)svc->cps_rate, 1000, rq->now_ms))
 		return REFUSED_CPS;
+	/* admitted: both buckets hold a token (just checked) */
+	if (svc->source_rate_milli > 0 && rq->source_rate)
+		access_bucket_take(rq->source_rate, svc->source_rate_milli, svc->source_burst,
+				   rq->now_ms);
+	if (svc->rate_milli > 0 && rq->rate)
+		access_bucket_take(rq->rate, svc->rate_milli, svc->rate_burst, rq->now_ms);
 	return REFUSED_NONE;
 }
 

@@ -115,6 +115,9 @@ struct rlimit_opt {
 	rlim_t value;		/* RLIM_INFINITY for "unlimited" */
 };
 
+/* on_limit: what a connection over `rate` or `per_source_rate` gets. */
+enum on_limit { ON_LIMIT_DEFER, ON_LIMIT_REFUSE };
+
 struct service {
 	char *id;		/* the section title: unique identity */
 	char *name;		/* registry name: `name`, or id minus /tcp or /udp */
@@ -183,6 +186,13 @@ struct service {
 	bool nodelay;
 	enum activation activation;
 	int idle_timeout;	/* seconds, internal TCP services */
+	/* Token buckets (access_rate.c): rates in thousandths of a connection per
+	 * second, 0: no limit (the default); bursts in connections. */
+	int rate_milli;		/* `rate`: the whole service */
+	int rate_burst;
+	int source_rate_milli;	/* `per_source_rate`: per /32 or /64 */
+	int source_burst;
+	enum on_limit on_limit;
 
 	/* A unix-domain stream service: bind[0] is its one AF_UNIX path, port
 	 * and protocol are 0, and only_from gives way to allow_users/groups. */
@@ -437,6 +447,8 @@ enum refusal {
 	REFUSED_CHILDREN,	/* daemon-wide max_children */
 	REFUSED_SPAWN,		/* the handler could not be started (the daemon's own) */
 	REFUSED_USER,		/* allow_users / allow_groups (unix sockets) */
+	REFUSED_RATE,		/* `rate`: the service's bucket is empty */
+	REFUSED_SOURCE_RATE,	/* `per_source_rate`: the source's bucket is empty */
 	REFUSED_COUNT
 };
 
@@ -484,6 +496,36 @@ int access_sources_inc(struct access_sources *t, const struct access_addr *a);
 void access_sources_dec(struct access_sources *t, const struct access_addr *a);
 size_t access_sources_size(const struct access_sources *t);	/* addresses */
 
+/* A token bucket on the monotonic clock: it holds up to `burst` tokens,
+ * gains rate_milli thousandths of a token per second, and a connection
+ * takes one. Kept in millionths of a token, so that any rate from 0.001 to
+ * 1,000,000 a second refills by exact integer steps every millisecond. */
+struct access_bucket {
+	uint64_t tokens;	/* millionths */
+	uint64_t last_ms;	/* monotonic ms of the last refill */
+	bool primed;		/* used once: a new bucket starts full */
+};
+
+/* Milliseconds until b holds a token at now_ms (0: it holds one now). */
+uint64_t access_bucket_wait(struct access_bucket *b, int rate_milli, int burst,
+			    uint64_t now_ms);
+/* Takes a token: true, or false when b holds none (nothing taken). */
+bool access_bucket_take(struct access_bucket *b, int rate_milli, int burst, uint64_t now_ms);
+
+/* The per-source buckets of per_source_rate: keyed by the source's /32
+ * (IPv4) or /64 (IPv6: one host's addresses), with the random-keyed hash
+ * of the per-source table, at most max entries: a new source evicts the
+ * one seen least recently (which comes back, if ever, with a full bucket). */
+struct access_rate_table;
+
+struct access_rate_table *access_rate_table_new(size_t max);
+void access_rate_table_free(struct access_rate_table *t);
+/* a's bucket (made full when new), now the most recently seen; NULL only
+ * when out of memory with nothing to evict. Valid until the next call. */
+struct access_bucket *access_rate_table_get(struct access_rate_table *t,
+					    const struct access_addr *a);
+size_t access_rate_table_size(const struct access_rate_table *t);
+
 /* One connection asking to be handled. */
 struct access_request {
 	const struct access_addr *addr;	/* NULL: not known (skips address checks) */
@@ -493,13 +535,16 @@ struct access_request {
 	unsigned running;		/* handlers of this service now */
 	unsigned children;		/* handlers of every service now */
 	int max_children;		/* LIMIT_UNLIMITED or > 0 */
+	struct access_bucket *source_rate;	/* the source's; NULL: skip per_source_rate */
+	struct access_bucket *rate;	/* the service's; NULL: skip rate */
 };
 
 /* REFUSED_NONE or why not. Every check in a fixed order: address, time,
- * children, instances,
- * per_source, load, then cps, which counts the connections that passed the
- * others (handler starts). Only the cps state changes; the caller counts the
- * source with access_sources_inc() once the handler runs. */
+ * children, instances, per_source, load, per_source_rate, rate, then cps,
+ * which counts the connections that passed the others (handler starts).
+ * The buckets lose the token of an admitted connection only (a source held
+ * back spends none of the service's); the cps state changes too; the caller
+ * counts the source with access_sources_inc() once the handler runs. */
 enum refusal access_admit(const struct service *svc, struct access_sources *sources,
 				struct access_rate *cps, const struct access_request *rq);
 

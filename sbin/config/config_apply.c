@@ -501,3 +501,31 @@ config_apply_rlimit(struct loader *ld, struct build *b, const struct optdef *o,
 	f->value = val;
 }
 
+
+/* { RATE, BURST }: RATE connections a second, up to three decimals (0.5:
+ * one every two seconds; 0: no limit), kept in thousandths; BURST, at
+ * least 1 with a rate, the connections that may come at once. */
+void
+config_apply_bucket(struct loader *ld, struct build *b, const struct optdef *o,
+		    char *base, const struct optval *v)
+{
+	double rate;
+	long burst;
+
+	if (v->append || v->n != 2) {
+		config_err(ld, b, v->id, "%s: needs exactly two numbers: %s = { RATE, BURST }",
+			   o->name, o->name);
+		return;
+	}
+	if (cval_float(v->items[0], &rate) < 0 || rate > o->max ||
+	    (rate > 0 && rate < 0.001) ||
+	    cval_int(v->items[1], o->min, o->max, &burst) < 0 || (rate > 0 && burst == 0)) {
+		config_err(ld, b, v->id,
+			   "%s: '%s, %s' is not a rate of 0 (off) or 0.001 to %ld connections a second and a burst of 1 to %ld",
+			   o->name, config_quote_token(v->items[0]), config_quote_token(v->items[1]),
+			   o->max, o->max);
+		return;
+	}
+	config_store_int(base + o->off, o->size, (long)(rate * 1000 + 0.5));
+	config_store_int(base + o->aux, sizeof(int), burst);
+}

@@ -8,7 +8,6 @@
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
-#include <grp.h>
 #include <netinet/in.h>
 #include <pwd.h>
 #include <stdio.h>
@@ -19,147 +18,9 @@
 
 #include "config/config_int.h"
 
-#define MAX_GROUPS	1024	/* more supplementary groups than any sane user has */
-
 static const char *const internal_names[] = {
 	"echo", "discard", "daytime", "chargen", "time", "tcpmux",
 };
-
-/* Users and groups looked up once per load: services share a few users,
- * and each NSS lookup may read /etc/passwd again. */
-struct ident {
-	char *name;
-	bool group;		/* a group, else a user */
-	bool found;
-	uid_t uid;		/* a user's */
-	gid_t gid;		/* a user's primary group, or the group's */
-	gid_t *gids;		/* a user's getgrouplist(name, gid) */
-	int ngids;
-};
-
-struct user_cache {
-	struct ident **v;	/* pointers: an entry stays put as the cache grows */
-	size_t n;
-	char *me;		/* the current user's name (not root) */
-	gid_t *my_gids;
-	int nmy;
-};
-
-void
-config_users_free(struct user_cache *uc)
-{
-	if (!uc)
-		return;
-	for (size_t i = 0; i < uc->n; i++) {
-		free(uc->v[i]->name);
-		free(uc->v[i]->gids);
-		free(uc->v[i]);
-	}
-	free(uc->v);
-	free(uc->me);
-	free(uc->my_gids);
-	free(uc);
-}
-
-static bool
-numeric(const char *s, unsigned long *v)
-{
-	char *end;
-
-	if (!isdigit((unsigned char)*s))
-		return false;
-	errno = 0;
-	*v = strtoul(s, &end, 10);
-	return !*end && errno == 0;
-}
-
-static gid_t *
-group_list(const char *name, gid_t gid, int *n)
-{
-	int cap = 32;
-	gid_t *g = NULL;
-
-	for (int tries = 0; tries < 4; tries++) {
-		gid_t *ng = realloc(g, (size_t)cap * sizeof(gid_t));
-
-		if (!ng)
-			break;
-		g = ng;
-		*n = cap;
-		if (getgrouplist(name, gid, g, n) >= 0)
-			return g;
-		cap = *n > cap && *n <= MAX_GROUPS ? *n : cap * 2;
-	}
-	free(g);
-	*n = 0;
-	return NULL;
-}
-
-/* By name, else by number. In the daemon itself: the NSS modules this
- * loads (libnss_systemd, sssd's) stay mapped for its life. */
-static void
-resolve(struct ident *e)
-{
-	unsigned long num;
-
-	if (e->group) {
-		struct group *gr = getgrnam(e->name);
-
-		if (!gr && numeric(e->name, &num))
-			gr = getgrgid((gid_t)num);
-		if (gr) {
-			e->found = true;
-			e->gid = gr->gr_gid;
-		}
-		return;
-	}
-
-	struct passwd *pw = getpwnam(e->name);
-
-	if (!pw && numeric(e->name, &num))
-		pw = getpwuid((uid_t)num);
-	if (pw) {
-		e->found = true;
-		e->uid = pw->pw_uid;
-		e->gid = pw->pw_gid;
-		e->gids = group_list(pw->pw_name, pw->pw_gid, &e->ngids);
-	}
-}
-
-static struct user_cache *
-cache(struct loader *ld)
-{
-	if (!ld->users)
-		ld->users = calloc(1, sizeof(*ld->users));
-	return ld->users;
-}
-
-/* NULL when out of memory; else an entry whose found says if it exists. */
-static const struct ident *
-ident_lookup(struct loader *ld, const char *name, bool group)
-{
-	struct user_cache *uc = cache(ld);
-	struct ident *e, **v;
-
-	if (!uc)
-		return NULL;
-	for (size_t i = 0; i < uc->n; i++)
-		if (uc->v[i]->group == group && !strcmp(uc->v[i]->name, name))
-			return uc->v[i];
-	v = realloc(uc->v, (uc->n + 1) * sizeof(*v));
-	if (!v)
-		return NULL;
-	uc->v = v;
-	e = calloc(1, sizeof(*e));
-	if (!e || !(e->name = strdup(name))) {
-		free(e);
-		return NULL;
-	}
-	v[uc->n++] = e;
-	e->group = group;
-	resolve(e);
-	return e;
-}
 
 static bool
 has_gid(const gid_t *g, size_t n, gid_t gid)
@@ -384,7 +245,7 @@ creds_groups(struct loader *ld, struct build *b, bool root, const struct user_ca
 	struct service *s = &b->s;
 
 	for (size_t i = 0; s->groups && s->groups[i]; i++) {
-		const struct ident *g = ident_lookup(ld, s->groups[i], true);
+		const struct ident *g = config_ident(ld, s->groups[i], true);
 
 		if (!g || !g->found) {
 			config_report(ld, b, O_GROUPS, host_level(b), "groups: unknown group '%s'",
@@ -404,7 +265,7 @@ creds_root(struct loader *ld, struct build *b, bool check)
 {
 	struct service *s = &b->s;
 	const char *uname = s->user ? s->user : ld->settings.default_user;
-	const struct ident *u = ident_lookup(ld, uname, false);
+	const struct ident *u = config_ident(ld, uname, false);
 
 	if (!s->user)
 		b->at[O_USER] = ld->default_user_at;	/* report where it was set */
@@ -421,7 +282,7 @@ creds_root(struct loader *ld, struct build *b, bool check)
 	s->uid = u->uid;
 	s->gid = u->gid;
 	if (s->group) {
-		const struct ident *g = ident_lookup(ld, s->group, true);
+		const struct ident *g = config_ident(ld, s->group, true);
 
 		if (g && g->found)
 			s->gid = g->gid;
@@ -461,7 +322,7 @@ static void
 creds_user(struct loader *ld, struct build *b, bool check)
 {
 	struct service *s = &b->s;
-	struct user_cache *uc = cache(ld);
+	struct user_cache *uc = config_users(ld);
 
 	if (!uc || (!uc->me && whoami(uc) < 0)) {
 		config_err(ld, b, O_COUNT, "cannot find out who portierd runs as: %s", strerror(errno));
@@ -483,7 +344,7 @@ creds_user(struct loader *ld, struct build *b, bool check)
 			      "user '%s': portierd is not root: handlers run as %s", config_quote_token(s->user),
 			      uc->me);
 	if (s->group) {
-		const struct ident *g = ident_lookup(ld, s->group, true);
+		const struct ident *g = config_ident(ld, s->group, true);
 
 		if (!g || !g->found)
 			config_report(ld, b, O_GROUP, host_level(b), "unknown group '%s'",
@@ -559,7 +420,7 @@ unix_ids(struct loader *ld, struct build *b, enum opt_id id, char **names, bool 
 	 void *ids, size_t *n)
 {
 	for (size_t i = 0; names && names[i]; i++) {
-		const struct ident *e = ident_lookup(ld, names[i], group);
+		const struct ident *e = config_ident(ld, names[i], group);
 
 		if (!e) {
 			config_err(ld, b, O_COUNT, "out of memory");
@@ -593,7 +454,7 @@ unix_owner(struct loader *ld, struct build *b)
 		unix_ids(ld, b, O_SOCKET_USER, (char *[]){ s->socket_user, NULL }, false, &u, &one);
 		if (one) {
 			s->socket_uid = u;
-			s->socket_gid = ident_lookup(ld, s->socket_user, false)->gid;
+			s->socket_gid = config_ident(ld, s->socket_user, false)->gid;
 		}
 	}
 	one = 0;

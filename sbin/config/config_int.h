@@ -24,6 +24,8 @@ enum opt_id {
 	O_LOOP_DISABLE, O_INETD_COMPAT, O_INETD_CONF,
 	/* unix-domain services */
 	O_SOCKET_MODE, O_SOCKET_USER, O_SOCKET_GROUP, O_ALLOW_USERS, O_ALLOW_GROUPS,
+	/* token buckets */
+	O_RATE, O_PER_SOURCE_RATE, O_ON_LIMIT,
 	O_COUNT
 };
 
@@ -57,7 +59,26 @@ struct build {
 	bool bad;			/* an error was reported for it */
 };
 
-struct user_cache;
+/* Users and groups looked up once per load: services share a few users,
+ * and each NSS lookup may read /etc/passwd again. */
+struct ident {
+	char *name;
+	bool group;		/* a group, else a user */
+	bool found;
+	uid_t uid;		/* a user's */
+	gid_t gid;		/* a user's primary group, or the group's */
+	gid_t *gids;		/* a user's getgrouplist(name, gid) */
+	int ngids;
+};
+
+struct user_cache {
+	struct ident **v;	/* pointers: an entry stays put as the cache grows */
+	size_t n;
+	char *me;		/* the current user's name (not root) */
+	gid_t *my_gids;
+	int nmy;
+};
+
 struct config_shown;
 
 struct loader {
@@ -234,12 +255,19 @@ opt_apply_fn config_apply_bool, config_apply_int, config_apply_limit, config_app
 	config_apply_umask, config_apply_mode, config_apply_time, config_apply_keyword,
 	config_apply_facility, config_apply_string, config_apply_user, config_apply_control_socket,
 	config_apply_strlist, config_apply_env, config_apply_bind, config_apply_cps,
-	config_apply_addrs, config_apply_logflags, config_apply_rlimit, config_apply_windows;
+	config_apply_addrs, config_apply_logflags, config_apply_rlimit, config_apply_windows,
+	config_apply_bucket;
 /* A number or keyword into a bool or int-sized field. */
 void config_store_int(void *field, size_t size, long val);
 
 /* config_finish.c: derived values and host checks for one service. */
 void config_finish(struct loader *ld, struct build *b);
+
+/* config_users.c: ld's user cache (NULL when out of memory), created on
+ * first use; a name's entry, NULL when out of memory, else found says
+ * whether it exists. */
+struct user_cache *config_users(struct loader *ld);
+const struct ident *config_ident(struct loader *ld, const char *name, bool group);
 void config_users_free(struct user_cache *uc);
 
 /* config_show.c: the settings of b, finished, into ld->shown (config.c's
@@ -249,6 +277,12 @@ void config_show_build(struct loader *ld, const struct build *b);
 /* config_check.c: checks across services (duplicate ids, addresses in
  * use twice, tcpmux names); builds cfg->by_id. -1 when out of memory. */
 int config_cross_check(struct loader *ld, struct config *cfg, bool *bad);
+
+/* access_hash.c: SipHash-2-4 of an address under key (the per-source tables'
+ * bucket), and a random key for one (table: salt when there is no entropy
+ * yet). */
+uint64_t access_hash(const uint64_t key[2], const struct access_addr *a);
+void access_random_key(uint64_t key[2], const void *table);
 
 /* config_build.c: string vectors (NULL-terminated) */
 

@@ -43,6 +43,9 @@ static const struct opt_word protocol_words[] = {
 static const struct opt_word activation_words[] = {
 	{ "inetd", ACTIVATION_INETD }, { "systemd", ACTIVATION_SYSTEMD }, { NULL, 0 },
 };
+static const struct opt_word on_limit_words[] = {
+	{ "defer", ON_LIMIT_DEFER }, { "refuse", ON_LIMIT_REFUSE }, { NULL, 0 },
+};
 static const struct opt_word log_words[] = {
 	{ "syslog", LOG_TO_SYSLOG }, { "stderr", LOG_TO_STDERR }, { "journal", LOG_TO_JOURNAL },
 	{ NULL, 0 },
@@ -193,6 +196,15 @@ static const struct optdef opts[O_COUNT] = {
 			    .apply = config_apply_strlist },
 	[O_ALLOW_GROUPS] = { "allow_groups", IN_BOTH, true, STRV(allow_groups),
 			     .check = check_name, .apply = config_apply_strlist },
+	/* { RATE, BURST }: connections a second (thousandths kept) into the
+	 * field, the burst into aux; no limit unless set. */
+	[O_RATE] = { "rate", IN_BOTH, true, SVC(rate_milli), AUX(rate_burst), .min = 0,
+		     .max = 1000000, .apply = config_apply_bucket },
+	[O_PER_SOURCE_RATE] = { "per_source_rate", IN_BOTH, true, SVC(source_rate_milli),
+				AUX(source_burst), .min = 0, .max = 1000000,
+				.apply = config_apply_bucket },
+	[O_ON_LIMIT] = { "on_limit", IN_BOTH, false, SVC(on_limit), .def = ON_LIMIT_DEFER,
+			 .words = on_limit_words, .apply = config_apply_keyword },
 };
 
 const struct optdef *

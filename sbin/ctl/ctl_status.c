@@ -167,6 +167,9 @@ print_service(const struct json_value *s, const struct status_cols *c)
 		printf("%*s%s %s\n", STATUS_INDENT, "", strcmp(state, "expired") ? "until" :
 		       "expired on", when);
 	}
+	/* held back by rate or per_source_rate, then served or refused */
+	if (json_get_num(s, "deferred", 0) > 0)
+		printf("%*sdeferred %.0f\n", STATUS_INDENT, "", json_get_num(s, "deferred", 0));
 	join_strings(json_get(s, "addresses"), list, sizeof(list));
 	printf("%*s", STATUS_INDENT, "");
 	status_wrap(list[0] ? list : "-", STATUS_INDENT, STATUS_INDENT, ',');

@@ -21,6 +21,24 @@
 /* The load average is read at most this often (ms): /proc/loadavg changes
  * every 5 s, and a flood must not cost a file read per connection. */
 #define LOAD_READ_MS 1000
+/* per_source_rate: the sources whose buckets a service keeps. A new one
+ * beyond that evicts the source seen least recently, whose bucket is full
+ * again if it comes back (about 300 KiB per service at most). */
+#define RATE_SOURCES_MAX 4096
+/* on_limit = defer: accepted connections a service holds while their
+ * sources are over per_source_rate, and how many of them one source may
+ * hold (so that one flood cannot fill the queue for every other source);
+ * past either, the connection is refused. Each holds a descriptor. */
+#define DEFER_QUEUE_MAX 64
+#define DEFER_SOURCE_MAX 16
+
+/* A connection waiting for its source's next token. */
+struct admit_deferred {
+	int fd;
+	struct sockaddr_storage peer;
+	socklen_t peerlen;
+	struct access_addr src;		/* the /32 or /64 */
+};
 
 int
 admit_init(struct service_rt *rt)
@@ -28,12 +46,18 @@ admit_init(struct service_rt *rt)
 	const struct service *svc = rt->svc;
 
 	/* Wait mode has one handler for every peer: nothing to count. */
-	if (!svc->wait && !(rt->adm.sources = access_sources_new()))
+	if (!svc->wait && !rt->adm.sources && !(rt->adm.sources = access_sources_new()))
+		return -1;
+	if (svc->source_rate_milli > 0 && !rt->adm.source_rates &&
+	    !(rt->adm.source_rates = access_rate_table_new(RATE_SOURCES_MAX)))
 		return -1;
 	if (svc->wait && svc->socktype == SOCK_STREAM &&
 	    (svc->only_from_set || svc->no_access.count))
 		logit(LOG_WARNING, "%s: only_from/no_access cannot be applied to a wait-mode "
 		      "stream service (its handler accepts the connections)", svc->id);
+	if (svc->wait && !svc->internal && svc->source_rate_milli > 0)
+		logit(LOG_WARNING, "%s: per_source_rate cannot be applied to a wait-mode "
+		      "service (its handler serves every source); rate can", svc->id);
 	return 0;
 }
 
@@ -62,8 +86,13 @@ admit_free(struct service_rt *rt)
 		refused_held_report(&rt->adm.refused_held);
 	}
 	timer_cancel(&rt->adm.cps_pause);
+	admit_quiesce(rt, false);
 	access_sources_free(rt->adm.sources);
 	rt->adm.sources = NULL;
+	access_rate_table_free(rt->adm.source_rates);
+	rt->adm.source_rates = NULL;
+	free(rt->adm.queue);
+	rt->adm.queue = NULL;
 }
 
 /* The 1-minute load average, cached; -1 when it cannot be read. */
@@ -119,6 +148,174 @@ cps_pause(struct service_rt *rt)
 		listener_pause(l, LISTENER_LIMIT);
 	rt->adm.cps_pause.fn = cps_resume;
 	timer_arm(&rt->adm.cps_pause, (uint64_t)svc->cps_wait * 1000);
+}
+
+/* ---- rate: the whole service ---- */
+
+static void
+rate_resume(struct timer *t)
+{
+	struct service_rt *rt = container_of(t, struct service_rt, adm.rate_pause);
+
+	for (struct listener *l = rt->listeners; l; l = l->next)
+		listener_resume(l, LISTENER_RATE);
+}
+
+static void
+rate_pause(struct service_rt *rt, uint64_t ms)
+{
+	for (struct listener *l = rt->listeners; l; l = l->next)
+		listener_pause(l, LISTENER_RATE);
+	rt->adm.rate_pause.fn = rate_resume;
+	timer_arm(&rt->adm.rate_pause, ms);
+}
+
+/* Milliseconds until the service's next token (0: one is there). */
+static uint64_t
+rate_wait(struct service_rt *rt)
+{
+	const struct service *svc = rt->svc;
+
+	if (svc->rate_milli <= 0)
+		return 0;
+	return access_bucket_wait(&rt->adm.rate, svc->rate_milli, svc->rate_burst, loop_now());
+}
+
+bool
+admit_rate_defer(struct service_rt *rt)
+{
+	uint64_t ms;
+
+	if (rt->svc->on_limit != ON_LIMIT_DEFER || !(ms = rate_wait(rt)))
+		return false;
+	rt->deferred++;
+	rate_pause(rt, ms);
+	return true;
+}
+
+/* ---- per_source_rate: the queue of deferred connections ---- */
+
+static void queue_release(struct timer *t);
+
+/* Arms the queue's timer to fire within ms (sooner if it already would). */
+static void
+queue_arm(struct service_rt *rt, uint64_t ms)
+{
+	struct timer *t = &rt->adm.queue_timer;
+
+	if (t->slot && t->when <= loop_now() + ms)
+		return;
+	t->fn = queue_release;
+	timer_arm(t, ms);
+}
+
+/* Takes c into the queue: false when it (or its source's share) is full. */
+static bool
+queue_push(struct service_rt *rt, struct conn *c, const struct access_addr *a, uint64_t ms)
+{
+	struct admit_deferred *d;
+	struct access_addr k = *a;
+	size_t mine = 0;
+
+	if (!rt->adm.serve || rt->adm.nqueued >= DEFER_QUEUE_MAX)
+		return false;
+	if (k.family == AF_INET6)
+		memset(k.addr + 8, 0, 8);
+	for (size_t i = 0; i < rt->adm.nqueued; i++)
+		mine += !memcmp(&rt->adm.queue[i].src, &k, sizeof(k));
+	if (mine >= DEFER_SOURCE_MAX)
+		return false;
+	if (!rt->adm.queue &&
+	    !(rt->adm.queue = calloc(DEFER_QUEUE_MAX, sizeof(*rt->adm.queue))))
+		return false;
+	d = &rt->adm.queue[rt->adm.nqueued++];
+	d->fd = c->fd;
+	d->peer = c->peer;
+	d->peerlen = c->peerlen;
+	d->src = k;
+	queue_arm(rt, ms);
+	return true;
+}
+
+static void
+queue_remove(struct service_rt *rt, size_t i)
+{
+	struct admit *a = &rt->adm;
+
+	memmove(&a->queue[i], &a->queue[i + 1], (a->nqueued - i - 1) * sizeof(*a->queue));
+	a->nqueued--;
+}
+
+/* Milliseconds until d's source has a token (0: taken for it now). */
+static uint64_t
+queue_token(struct service_rt *rt, const struct admit_deferred *d)
+{
+	const struct service *svc = rt->svc;
+	struct access_bucket *b;
+	uint64_t ms;
+
+	/* per_source_rate gone with a reload: nothing holds it back */
+	if (svc->source_rate_milli <= 0 || !rt->adm.source_rates ||
+	    !(b = access_rate_table_get(rt->adm.source_rates, &d->src)))
+		return 0;
+	ms = access_bucket_wait(b, svc->source_rate_milli, svc->source_burst, loop_now());
+	if (!ms)
+		access_bucket_take(b, svc->source_rate_milli, svc->source_burst, loop_now());
+	return ms;
+}
+
+/* Lets through, oldest first, every held connection whose source has a
+ * token again (and while the service has one, for `rate`). */
+static void
+queue_release(struct timer *t)
+{
+	struct service_rt *rt = container_of(t, struct service_rt, adm.queue_timer);
+	uint64_t next = 0, ms;
+	size_t i = 0;
+
+	/* a reload made it a service that cannot take them (disabled, wait
+	 * mode): they end as the queue's overflow does */
+	if (!rt->prepared || rt->svc->wait) {
+		admit_quiesce(rt, false);
+		return;
+	}
+	while (i < rt->adm.nqueued) {
+		struct admit_deferred d = rt->adm.queue[i];
+		struct conn c = { .fd = d.fd, .peerlen = d.peerlen, .rate_passed = true };
+
+		/* the service's own token first: nobody goes before it */
+		if ((ms = rate_wait(rt))) {
+			next = !next || ms < next ? ms : next;
+			break;
+		}
+		if ((ms = queue_token(rt, &d))) {
+			next = !next || ms < next ? ms : next;
+			i++;
+			continue;
+		}
+		queue_remove(rt, i);
+		memcpy(&c.peer, &d.peer, d.peerlen);
+		c.port = addr_text((struct sockaddr *)&c.peer, c.host, sizeof(c.host));
+		rt->adm.serve(rt, &c);
+	}
+	if (rt->adm.nqueued)
+		queue_arm(rt, next ? next : 1);
+}
+
+void
+admit_quiesce(struct service_rt *rt, bool keep)
+{
+	if (keep)
+		return;
+	timer_cancel(&rt->adm.rate_pause);
+	for (struct listener *l = rt->listeners; l; l = l->next)
+		listener_resume(l, LISTENER_RATE);
+	timer_cancel(&rt->adm.queue_timer);
+	for (size_t i = 0; i < rt->adm.nqueued; i++) {
+		close(rt->adm.queue[i].fd);
+		rt->refused[REFUSED_SOURCE_RATE]++;
+	}
+	rt->adm.nqueued = 0;
 }
 
 /* Wait-mode datagrams: the sender of the next one, without consuming it. */
@@ -189,10 +386,34 @@ admit_check(struct service_rt *rt, struct conn *c, const struct daemon_settings 
 	}
 	if (svc->max_load > 0)
 		rq.load = load_now();
-	why = svc->local && c->fd != (c->l ? c->l->w.fd : -1) && !admit_peer_allowed(svc, c)
-	    ? REFUSED_USER : access_admit(svc, rt->adm.sources, &rt->adm.cps, &rq);
+	/* allow_users/allow_groups is an access rule, as only_from is: it
+	 * comes before the token buckets, so that a peer it refuses takes no
+	 * token that an allowed one would have had. */
+	if (svc->local && c->fd != (c->l ? c->l->w.fd : -1) && !admit_peer_allowed(svc, c)) {
+		why = REFUSED_USER;
+	} else {
+		if (svc->rate_milli > 0)
+			rq.rate = &rt->adm.rate;
+		/* out of memory for a bucket: per_source_rate does not see it */
+		if (rq.addr && svc->source_rate_milli > 0 && rt->adm.source_rates &&
+		    !c->rate_passed)
+			rq.source_rate = access_rate_table_get(rt->adm.source_rates, rq.addr);
+		why = access_admit(svc, rt->adm.sources, &rt->adm.cps, &rq);
+	}
 	if (why == REFUSED_CPS)
 		cps_pause(rt);
+	/* what admit_rate_defer() could not stop before it came (a datagram,
+	 * a tcpmux hand-over): the rest waits */
+	if (why == REFUSED_RATE && svc->on_limit == ON_LIMIT_DEFER)
+		rate_pause(rt, rate_wait(rt) ? rate_wait(rt) : 1);
+	if (why == REFUSED_SOURCE_RATE && svc->on_limit == ON_LIMIT_DEFER && c->deferrable &&
+	    queue_push(rt, c, rq.addr, access_bucket_wait(rq.source_rate, svc->source_rate_milli,
+							   svc->source_burst, rq.now_ms))) {
+		c->deferred = true;
+		c->fd = -1;
+		rt->deferred++;
+		return why;
+	}
 	/* A refused datagram's sender goes to the log (and nowhere else:
 	 * the handler of an admitted one serves every sender). */
 	if (why != REFUSED_NONE && c->peer.ss_family == AF_UNSPEC && rq.addr) {

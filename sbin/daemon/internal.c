@@ -253,6 +253,8 @@ internal_udp_ready(struct service_rt *rt, struct listener *l)
 {
 	struct udp_ctx u = { .rt = rt, .l = l };
 
+	if (admit_rate_defer(rt))
+		return;	/* paused: the datagrams wait in the socket */
 	builtin_udp_serve(rt->svc, l->w.fd, listener_udp_own, udp_admit, &u);
 }
 

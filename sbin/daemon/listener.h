@@ -21,6 +21,7 @@ enum {
 	LISTENER_GUARD = 1 << 1,	/* loop guard tripped (service.c) */
 	LISTENER_RETRY = 1 << 2,	/* accept ran out of descriptors: retry later */
 	LISTENER_LIMIT = 1 << 3,	/* a connection limit is reached (access) */
+	LISTENER_RATE = 1 << 4,		/* `rate`, on_limit = defer: no token yet (admit.c) */
 };
 
 /* "unix:" and a sun_path are longer than any IP address and port. */

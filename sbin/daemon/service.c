@@ -231,6 +231,24 @@ service_child_exited(struct child *ch, int status)
 
 /* ---- the accept path ---- */
 
+/* Admission, then the handler or banner_fail; also for a connection that
+ * waited for its source's token (admit.c). */
+static void
+service_serve(struct service_rt *rt, struct conn *c)
+{
+	if (admit_check(rt, c, settings) != REFUSED_NONE) {
+		if (c->deferred)
+			return;	/* admit.c holds it */
+		banner_send(&rt->banner_fail, c->fd, rt->svc->id);
+	} else {
+		banner_send(&rt->banner_success, c->fd, rt->svc->id);
+		service_dispatch(rt, c);
+	}
+	/* The handler has its own copy; an internal service took c->fd (-1). */
+	if (c->fd >= 0 && close(c->fd) < 0)
+		logerr(LOG_ERR, "%s: close", rt->svc->id);
+}
+
 static void
 service_connection(struct service_rt *rt, struct listener *l, int fd,
 		   struct sockaddr_storage *peer, socklen_t peerlen)
@@ -254,17 +272,10 @@ service_connection(struct service_rt *rt, struct listener *l, int fd,
 	} else {
 		c.port = addr_text((struct sockaddr *)peer, c.host, sizeof(c.host));
 	}
+	c.deferrable = true;
 	rt->accepted++;
 	banner_send(&rt->banner, fd, rt->svc->id);
-	if (admit_check(rt, &c, settings) != REFUSED_NONE) {
-		banner_send(&rt->banner_fail, fd, rt->svc->id);
-	} else {
-		banner_send(&rt->banner_success, fd, rt->svc->id);
-		service_dispatch(rt, &c);
-	}
-	/* The handler has its own copy; an internal service took c.fd (-1). */
-	if (c.fd >= 0 && close(c.fd) < 0)
-		logerr(LOG_ERR, "%s: close", rt->svc->id);
+	service_serve(rt, &c);
 }
 
 static void
@@ -292,7 +303,7 @@ static void
 service_accept(struct service_rt *rt, struct listener *l)
 {
 	/* A connection may pause the listener (a limit reached): stop then. */
-	for (int i = 0; i < ACCEPT_BATCH && !l->paused; i++) {
+	for (int i = 0; i < ACCEPT_BATCH && !l->paused && !admit_rate_defer(rt); i++) {
 		struct sockaddr_storage peer;
 		socklen_t len = sizeof(peer);
 		unsigned held;
@@ -347,6 +358,8 @@ service_handoff(struct service_rt *rt, struct listener *l)
 	struct conn c = { .fd = l->w.fd, .l = l };
 
 	c.peer.ss_family = AF_UNSPEC;
+	if (admit_rate_defer(rt))
+		return;	/* paused: what woke us waits in the socket */
 	if (admit_check(rt, &c, settings) != REFUSED_NONE) {
 		handoff_drop(l);
 		return;
@@ -430,6 +443,7 @@ expiry_fire(struct timer *t)
 int
 service_rt_start(struct service_rt *rt)
 {
+	rt->adm.serve = service_serve;
 	for (struct listener *l = rt->listeners; l; l = l->next)
 		if (!l->started && listener_start(l, service_ready) < 0)
 			return -1;

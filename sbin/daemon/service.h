@@ -47,6 +47,11 @@ struct conn {
 	int port;
 	struct ucred cred;		/* a unix socket's peer (SO_PEERCRED) */
 	bool has_cred;
+	/* per_source_rate, on_limit = defer (admit.c): an accepted connection
+	 * may wait in the service's queue (deferrable); admit_check() then
+	 * takes it (deferred, fd -1); let through, its source's token is
+	 * already taken (rate_passed). */
+	bool deferrable, deferred, rate_passed;
 };
 
 struct service_rt {
@@ -59,6 +64,7 @@ struct service_rt {
 	unsigned long started;		/* handlers started */
 	unsigned long accepted;		/* connections accepted (nowait) */
 	unsigned long refused[REFUSED_COUNT];
+	unsigned long deferred;		/* held back by rate or per_source_rate (admit.c) */
 	struct ratelimit exec_log;	/* "exec failed" messages */
 	struct ratelimit accept_log;	/* "cannot accept" messages */
 	/* wait-mode loop guard: starts in the current one-minute window */

@@ -49,6 +49,9 @@ state_text(const struct service_rt *rt, time_t *until)
 		*until = timer_date(&rt->adm.cps_pause);
 		return "paused-by-cps";
 	}
+	/* a token is at most a few seconds away: no date */
+	if (rt->adm.rate_pause.slot)
+		return "paused-by-rate";
 	if (rt->open_until) {
 		*until = rt->open_until;
 		return "open";
@@ -240,6 +243,7 @@ service_json(const struct service_rt *rt, struct json *j)
 	}
 	json_object_end(j);
 	json_int(j, "refused_total", (long long)total);
+	json_int(j, "deferred", (long long)rt->deferred);
 	json_string(j, "last_error", rt->last_error[0] ? rt->last_error : NULL);
 	json_object_end(j);
 }
@@ -297,9 +301,10 @@ service_ctl_log(const struct service_table *t)
 			text_date(until, true, when + 7, sizeof(when) - 7);
 			memcpy(when, " until ", 7);
 		}
-		logit(LOG_INFO, "state: %s %s%s %s running %d accepted %lu refused %s%s%s",
+		snprintf(n, sizeof(n), " deferred %lu", rt->deferred);
+		logit(LOG_INFO, "state: %s %s%s %s running %d accepted %lu refused %s%s%s%s",
 		      rt->svc->id, state, when, addrs[0] ? addrs : "-", rt->running, rt->accepted,
-		      refused[0] ? refused : "0", rt->last_error[0] ? " last error: " : "",
-		      rt->last_error);
+		      refused[0] ? refused : "0", rt->deferred ? n : "",
+		      rt->last_error[0] ? " last error: " : "", rt->last_error);
 	}
 }

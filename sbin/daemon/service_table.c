@@ -29,7 +29,7 @@ service_rt_prepare(struct service_rt *rt)
 	if (rt->prepared)
 		return 0;
 	if ((!svc->internal && spawn_prepare(&rt->spawn, svc) < 0) ||
-	    (!rt->adm.sources && admit_init(rt) < 0)) {
+	    admit_init(rt) < 0) {
 		logit(LOG_ERR, "%s: out of memory", svc->id);
 		return -1;
 	}
@@ -68,6 +68,7 @@ service_rt_quiesce(struct service_rt *rt, bool keep_cps)
 	timer_cancel(&rt->open_timer);
 	if (!keep_cps)
 		timer_cancel(&rt->adm.cps_pause);
+	admit_quiesce(rt, keep_cps);
 	rt->open_until = 0;
 	rt->guard_starts = 0;
 	for (struct listener *l = rt->listeners; l; l = l->next)

@@ -16,6 +16,14 @@
                                        N connections from one source, LIMIT of
                                        them served; meanwhile a service on
                                        PROBE_PORT answers every probe in 1 s
+  access.py srcflood HOST PORT N SRC PROBE_SRC
+                                       N connections at once from SRC while
+                                       PROBE_SRC makes one request every 50 ms;
+                                       prints what each source got and the
+                                       probes' 99th percentile (ms)
+  access.py burst HOST PORT N          N connections at once; prints how many
+                                       were served and refused, and the
+                                       seconds until the last one ended
   access.py fault HOST PORT PID SECS N CMD...
                                        N connections over SECS seconds while
                                        portierd (PID) cannot serve them; prints
@@ -228,6 +236,84 @@ def flood(host, port, n, lim, probe_port):
     print("ok flood %d served %d refused" % (ok, refused))
 
 
+def src_probe_loop(host, port, src, stop, times, errors):
+    while not stop.is_set():
+        t = time.monotonic()
+        try:
+            s = connect(host, port, src, timeout=2.0)
+            out = read_all(s, timeout=2.0)
+            s.close()
+            if not out:
+                errors.append("probe refused or unanswered")
+        except OSError as e:
+            errors.append("probe: %s" % e)
+        times.append(time.monotonic() - t)
+        time.sleep(0.05)
+
+
+def many(host, port, n, src, deadline):
+    """N non-blocking connections at once; (served, refused, seconds until
+    the last ended). Served: an answer, then EOF; refused: EOF first."""
+    sel = selectors.DefaultSelector()
+    start = time.monotonic()
+    ok = refused = 0
+    last = start
+    socks = []
+    try:
+        for i in range(n):
+            s = socket.socket(family(host), socket.SOCK_STREAM)
+            if src:
+                s.bind((src, 0))
+            s.setblocking(False)
+            s.connect_ex((host, port))
+            socks.append(s)
+            sel.register(s, selectors.EVENT_READ)
+        end = time.monotonic() + deadline
+        while ok + refused < n and time.monotonic() < end:
+            for key, ev in sel.select(timeout=1):
+                s = key.fileobj
+                try:
+                    b = s.recv(64)
+                except OSError:
+                    b = b""
+                sel.unregister(s)
+                last = time.monotonic()
+                if b:
+                    ok += 1
+                else:
+                    refused += 1
+    finally:
+        for s in socks:
+            s.close()
+    return ok, refused, last - start
+
+
+def srcflood(host, port, n, src, probe_src):
+    stop = threading.Event()
+    times, errors = [], []
+    probe = threading.Thread(target=src_probe_loop,
+                             args=(host, port, probe_src, stop, times, errors))
+    probe.start()
+    try:
+        time.sleep(0.2)
+        ok, refused, secs = many(host, port, n, src, 30)
+        time.sleep(0.5)
+    finally:
+        stop.set()
+        probe.join()
+    times.sort()
+    p99 = times[min(len(times) - 1, int(len(times) * 0.99))] * 1000 if times else -1
+    print("served %d refused %d of %d; probes %d p99 %.1f ms errors %d" %
+          (ok, refused, n, len(times), p99, len(errors)))
+    if errors:
+        print("first probe error: %s" % errors[0])
+
+
+def burst(host, port, n):
+    ok, refused, secs = many(host, port, n, None, 30)
+    print("served %d refused %d seconds %.2f" % (ok, refused, secs))
+
+
 def cpu_ticks(pid):
     with open("/proc/%d/stat" % pid) as f:
         fields = f.read().rsplit(")", 1)[1].split()
@@ -270,6 +356,10 @@ def main(argv):
             cps(a[0], int(a[1]), int(a[2]), int(a[3]))
         elif cmd == "flood" and len(a) == 5:
             flood(a[0], int(a[1]), int(a[2]), int(a[3]), int(a[4]))
+        elif cmd == "srcflood" and len(a) == 5:
+            srcflood(a[0], int(a[1]), int(a[2]), a[3], a[4])
+        elif cmd == "burst" and len(a) == 3:
+            burst(a[0], int(a[1]), int(a[2]))
         elif cmd == "fault" and len(a) >= 6:
             fault(a[0], int(a[1]), int(a[2]), float(a[3]), int(a[4]), a[5:])
         else:

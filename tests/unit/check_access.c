@@ -477,6 +477,154 @@ START_TEST(admit_each_reason)
 }
 END_TEST
 
+/* 2 a second, burst 3, on a made-up clock: full at first, then one token
+ * every 500 ms, never more than the burst, and the wait until the next. */
+START_TEST(bucket_arithmetic)
+{
+	struct access_bucket b = { 0 };
+
+	for (int i = 0; i < 3; i++)
+		ck_assert(access_bucket_take(&b, 2000, 3, 0));
+	ck_assert(!access_bucket_take(&b, 2000, 3, 0));
+	ck_assert_uint_eq(access_bucket_wait(&b, 2000, 3, 0), 500);
+	ck_assert_uint_eq(access_bucket_wait(&b, 2000, 3, 499), 1);
+	ck_assert(!access_bucket_take(&b, 2000, 3, 499));
+	ck_assert(access_bucket_take(&b, 2000, 3, 500));
+	ck_assert(!access_bucket_take(&b, 2000, 3, 999));
+	/* a long rest fills it to the burst, not beyond */
+	ck_assert_uint_eq(access_bucket_wait(&b, 2000, 3, 86400000ULL * 365), 0);
+	for (int i = 0; i < 3; i++)
+		ck_assert(access_bucket_take(&b, 2000, 3, 86400000ULL * 365));
+	ck_assert(!access_bucket_take(&b, 2000, 3, 86400000ULL * 365));
+}
+END_TEST
+
+/* A fraction of a connection a second (0.001 to 0.5) refills exactly, and
+ * a clock that does not move adds nothing. */
+START_TEST(bucket_slow_and_fast)
+{
+	struct access_bucket b = { 0 }, f = { 0 };
+
+	ck_assert(access_bucket_take(&b, 500, 1, 10));
+	ck_assert_uint_eq(access_bucket_wait(&b, 500, 1, 10), 2000);
+	ck_assert(!access_bucket_take(&b, 500, 1, 2009));
+	ck_assert(access_bucket_take(&b, 500, 1, 2010));
+	ck_assert(!access_bucket_take(&b, 500, 1, 2010));
+	b = (struct access_bucket){ 0 };
+	ck_assert(access_bucket_take(&b, 1, 1, 5));
+	ck_assert_uint_eq(access_bucket_wait(&b, 1, 1, 5), 1000000);
+	/* a million a second: a thousand each millisecond */
+	for (int i = 0; i < 1000; i++)
+		ck_assert(access_bucket_take(&f, 1000000000, 1000, 7));
+	ck_assert(!access_bucket_take(&f, 1000000000, 1000, 7));
+	for (int i = 0; i < 1000; i++)
+		ck_assert(access_bucket_take(&f, 1000000000, 1000, 8));
+	/* a burst lowered (a reload) caps what the bucket holds */
+	ck_assert(access_bucket_take(&f, 1000000000, 1, 100));
+	ck_assert(!access_bucket_take(&f, 1000000000, 1, 100));
+}
+END_TEST
+
+/* Keyed by /32 and /64; the least recently seen goes first when full. */
+START_TEST(rate_table_keys_and_eviction)
+{
+	struct access_rate_table *t = access_rate_table_new(3);
+	struct access_addr a = addr("192.0.2.1"), b = addr("192.0.2.2");
+	struct access_addr c = addr("2001:db8::1"), c2 = addr("2001:db8::ffff:1");
+	struct access_addr d = addr("2001:db8:0:1::1");
+	struct access_bucket *ba;
+
+	ck_assert_ptr_nonnull(t);
+	ba = access_rate_table_get(t, &a);
+	ck_assert(access_bucket_take(ba, 1000, 1, 0));
+	ck_assert(!access_bucket_take(access_rate_table_get(t, &a), 1000, 1, 0));
+	/* another /32 has a bucket of its own */
+	ck_assert(access_bucket_take(access_rate_table_get(t, &b), 1000, 1, 0));
+	/* one /64: one bucket */
+	ck_assert(access_bucket_take(access_rate_table_get(t, &c), 1000, 1, 0));
+	ck_assert(!access_bucket_take(access_rate_table_get(t, &c2), 1000, 1, 0));
+	ck_assert_uint_eq(access_rate_table_size(t), 3);
+	/* a seen again: b is now the oldest, and d evicts it */
+	ck_assert(!access_bucket_take(access_rate_table_get(t, &a), 1000, 1, 0));
+	ck_assert(access_bucket_take(access_rate_table_get(t, &d), 1000, 1, 0));
+	ck_assert_uint_eq(access_rate_table_size(t), 3);
+	ck_assert(!access_bucket_take(access_rate_table_get(t, &a), 1000, 1, 0));
+	/* b comes back full (and evicts c, the oldest now) */
+	ck_assert(access_bucket_take(access_rate_table_get(t, &b), 1000, 1, 0));
+	ck_assert(access_bucket_take(access_rate_table_get(t, &c2), 1000, 1, 0));
+	ck_assert_uint_eq(access_rate_table_size(t), 3);
+	access_rate_table_free(t);
+}
+END_TEST
+
+/* Many sources through a small table: bounded, every lookup found. */
+START_TEST(rate_table_bounded)
+{
+	struct access_rate_table *t = access_rate_table_new(64);
+
+	for (unsigned i = 0; i < 5000; i++) {
+		struct access_addr a = { .family = AF_INET };
+
+		memcpy(a.addr, &i, sizeof(i));
+		ck_assert_ptr_nonnull(access_rate_table_get(t, &a));
+		ck_assert_uint_le(access_rate_table_size(t), 64);
+	}
+	ck_assert_uint_eq(access_rate_table_size(t), 64);
+	access_rate_table_free(t);
+}
+END_TEST
+
+/* per_source_rate then rate come after load and before cps; a refused
+ * connection takes no token from either bucket. */
+START_TEST(admit_rates)
+{
+	static const char *const na[] = { "127.0.0.3", NULL };
+	struct access_bucket svcb = { 0 }, srcb = { 0 }, other = { 0 };
+	struct access_rate cps = { 0, 0 };
+	struct access_addr a = addr("127.0.0.2"), bad = addr("127.0.0.3");
+	struct access_request rq = request(&a);
+
+	no_access(na);
+	svc.rate_milli = 3000;
+	svc.rate_burst = 3;
+	svc.source_rate_milli = 1000;
+	svc.source_burst = 2;
+	svc.cps_rate = 100;
+	svc.cps_wait = 1;
+	rq.rate = &svcb;
+	rq.source_rate = &srcb;
+	ck_assert_int_eq(access_admit(&svc, NULL, &cps, &rq), REFUSED_NONE);
+	ck_assert_int_eq(access_admit(&svc, NULL, &cps, &rq), REFUSED_NONE);
+	ck_assert_int_eq(access_admit(&svc, NULL, &cps, &rq), REFUSED_SOURCE_RATE);
+	ck_assert_int_eq(access_admit(&svc, NULL, &cps, &rq), REFUSED_SOURCE_RATE);
+	/* another source: its own bucket, the service's last token */
+	rq.source_rate = &other;
+	ck_assert_int_eq(access_admit(&svc, NULL, &cps, &rq), REFUSED_NONE);
+	ck_assert_int_eq(access_admit(&svc, NULL, &cps, &rq), REFUSED_RATE);
+	/* an address refusal comes first and costs nothing */
+	rq.addr = &bad;
+	rq.now_ms += 1000;
+	for (int i = 0; i < 10; i++)
+		ck_assert_int_eq(access_admit(&svc, NULL, &cps, &rq), REFUSED_ACCESS);
+	rq.addr = &a;
+	ck_assert_int_eq(access_admit(&svc, NULL, &cps, &rq), REFUSED_NONE);
+	/* held back by its source's bucket: the service keeps its tokens */
+	rq.source_rate = &srcb;
+	ck_assert_int_eq(access_admit(&svc, NULL, &cps, &rq), REFUSED_NONE);
+	ck_assert_int_eq(access_admit(&svc, NULL, &cps, &rq), REFUSED_SOURCE_RATE);
+	ck_assert_uint_eq(access_bucket_wait(&svcb, 3000, 3, rq.now_ms), 0);
+	/* no bucket given (an unknown source): that check is skipped */
+	rq.source_rate = NULL;
+	ck_assert_int_eq(access_admit(&svc, NULL, &cps, &rq), REFUSED_NONE);
+	ck_assert_int_eq(access_admit(&svc, NULL, &cps, &rq), REFUSED_RATE);
+	/* the cps window (since the clock moved) counts only what the
+	 * buckets let through */
+	ck_assert_uint_eq(cps.count, 3);
+	ck_assert_str_eq(access_refusal_name(REFUSED_RATE), "rate");
+	ck_assert_str_eq(access_refusal_name(REFUSED_SOURCE_RATE), "per_source_rate");
+}
+END_TEST
+
 START_TEST(admit_cps_counts_admitted_only)
 {
 	static const char *const na[] = { "127.0.0.2", NULL };
@@ -690,6 +838,11 @@ access_suite(void)
 	tcase_add_test(tc, sources_many);
 	tcase_add_test(tc, admit_each_reason);
 	tcase_add_test(tc, admit_cps_counts_admitted_only);
+	tcase_add_test(tc, bucket_arithmetic);
+	tcase_add_test(tc, bucket_slow_and_fast);
+	tcase_add_test(tc, rate_table_keys_and_eviction);
+	tcase_add_test(tc, rate_table_bounded);
+	tcase_add_test(tc, admit_rates);
 	tcase_add_test(tc, admit_unlimited);
 	tcase_add_test(tc, loadavg);
 	suite_add_tcase(s, tc);

@@ -66,6 +66,8 @@ static const struct field fields[] = {
 	DF(default_user, STR), DF(log, SCALAR), DF(log_set, SCALAR), DF(log_facility, SCALAR),
 	DF(max_children, SCALAR), DF(control_socket, STR), DF(loop_limit, SCALAR),
 	DF(loop_disable, SCALAR), DF(inetd_compat, SCALAR), DF(inetd_conf, STR),
+	SF(rate_milli, SCALAR), SF(rate_burst, SCALAR), SF(source_rate_milli, SCALAR),
+	SF(source_burst, SCALAR), SF(on_limit, SCALAR),
 };
 #define NFIELDS (sizeof(fields) / sizeof(fields[0]))
 
@@ -154,6 +156,10 @@ static const struct optcase cases[] = {
 	{ "socket_group", "socket_group = daemon", "socket_group", "", FULL, NULL },
 	{ "allow_users", "allow_users = { daemon, 0 }", "allow_users", "", FULL, NULL },
 	{ "allow_groups", "allow_groups = { daemon }", "allow_groups", "", FULL, NULL },
+	{ "rate", "rate = { 2.5, 4 }", "rate_milli rate_burst", "", FULL, NULL },
+	{ "per_source_rate", "per_source_rate = { 1, 3 }", "source_rate_milli source_burst", "",
+	  FULL, NULL },
+	{ "on_limit", "on_limit = refuse", "on_limit", "", FULL, NULL },
 };
 #define NCASES (sizeof(cases) / sizeof(cases[0]))
 
@@ -352,6 +358,10 @@ START_TEST(defaults_from_rows)
 	ck_assert_uint_eq(s->log_on_failure, config_opt(O_LOG_ON_FAILURE)->def);
 	ck_assert_int_eq(s->idle_timeout, config_opt(O_IDLE_TIMEOUT)->def);
 	ck_assert_int_eq(cfg->settings.max_children, config_opt(O_MAX_CHILDREN)->def);
+	/* no rate limit unless set */
+	ck_assert_int_eq(s->rate_milli, 0);
+	ck_assert_int_eq(s->source_rate_milli, 0);
+	ck_assert_int_eq(s->on_limit, ON_LIMIT_DEFER);
 	ck_assert_int_eq(cfg->settings.loop_limit, config_opt(O_LOOP_LIMIT)->def);
 	ck_assert_int_eq(cfg->settings.loop_disable, config_opt(O_LOOP_DISABLE)->def);
 	ck_assert_int_eq(cfg->settings.log_facility, config_opt(O_LOG_FACILITY)->def);
