@@ -15,12 +15,16 @@
 /* The processes a socket's table line names; more are counted only. */
 #define AUDIT_MAX_PIDS 4
 
-/* One listening TCP or bound UDP socket. */
+/* "unix:" and a sun_path; audit_addr_str's buffers. */
+#define AUDIT_ADDR_MAX 120
+
+/* One listening TCP, bound UDP or listening unix stream socket. */
 struct audit_sock {
-	int family;		/* AF_INET or AF_INET6 */
-	int protocol;		/* IPPROTO_TCP or IPPROTO_UDP */
+	int family;		/* AF_INET, AF_INET6 or AF_UNIX */
+	int protocol;		/* IPPROTO_TCP, IPPROTO_UDP; 0 for AF_UNIX */
 	uint8_t addr[16];	/* network byte order */
-	unsigned port;
+	unsigned port;		/* 0 for AF_UNIX */
+	char path[110];		/* AF_UNIX: the path; "@name" when abstract */
 	uint64_t inode;
 	uid_t uid;		/* the socket's owner, as the kernel says */
 
@@ -46,9 +50,10 @@ struct audit_socks {
 };
 
 /* audit_diag.c */
-/* Every listening TCP and unconnected UDP socket of both families into s:
- * sock_diag netlink, or /proc/net/{tcp,tcp6,udp,udp6} when netlink is
- * refused. 0, or -1 with errno. */
+/* Every listening TCP and unconnected UDP socket of both families, and
+ * every listening unix stream socket with a name, into s: sock_diag
+ * netlink, or /proc/net/{tcp,tcp6,udp,udp6,unix} when netlink is refused.
+ * 0, or -1 with errno. */
 int audit_read_sockets(struct audit_socks *s);
 void audit_socks_free(struct audit_socks *s);
 /* One netlink datagram of a SOCK_DIAG_BY_FAMILY dump for protocol
@@ -56,11 +61,18 @@ void audit_socks_free(struct audit_socks *s);
  * more follow, -1 on an error message (errno from it) or a malformed reply
  * (EBADMSG), or out of memory. */
 int audit_diag_parse(const void *buf, size_t len, int protocol, struct audit_socks *s);
+/* The same for an AF_UNIX dump (struct unix_diag_msg and its
+ * UNIX_DIAG_NAME, UNIX_DIAG_UID): unnamed sockets are skipped. */
+int audit_unix_parse(const void *buf, size_t len, struct audit_socks *s);
+/* /proc/net/unix's text: its listening stream sockets with a name. 0, or
+ * -1 when out of memory. */
+int audit_procunix_parse(const char *text, struct audit_socks *s);
 /* One /proc/net/{tcp,udp}[6] file's text; family AF_INET or AF_INET6. 0,
  * or -1 when out of memory. Lines that do not parse are skipped. */
 int audit_procnet_parse(const char *text, int family, int protocol, struct audit_socks *s);
-/* "127.0.0.1", "::" */
+/* "127.0.0.1", "::", "unix:/run/x" */
 const char *audit_addr_str(const struct audit_sock *k, char *buf, size_t len);
+/* "tcp", "udp", "unix" (protocol 0) */
 const char *audit_proto_name(int protocol);
 
 /* audit_proc.c */

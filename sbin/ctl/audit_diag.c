@@ -7,9 +7,12 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <linux/inet_diag.h>
 #include <linux/netlink.h>
+#include <linux/rtnetlink.h>
 #include <linux/sock_diag.h>
+#include <linux/unix_diag.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <stdio.h>
@@ -33,13 +36,15 @@
 const char *
 audit_proto_name(int protocol)
 {
-	return protocol == IPPROTO_UDP ? "udp" : "tcp";
+	return protocol == IPPROTO_UDP ? "udp" : protocol == IPPROTO_TCP ? "tcp" : "unix";
 }
 
 const char *
 audit_addr_str(const struct audit_sock *k, char *buf, size_t len)
 {
-	if (!inet_ntop(k->family, k->addr, buf, (socklen_t)len))
+	if (k->family == AF_UNIX)
+		snprintf(buf, len, "unix:%s", k->path);
+	else if (!inet_ntop(k->family, k->addr, buf, (socklen_t)len))
 		snprintf(buf, len, "?");
 	return buf;
 }
@@ -90,28 +95,84 @@ diag_one(const struct inet_diag_msg *m, int protocol, struct audit_socks *s)
 	return 0;
 }
 
-int
-audit_diag_parse(const void *buf, size_t len, int protocol, struct audit_socks *s)
+/* A unix socket's name: "@name" when abstract (a leading NUL), and the
+ * NULs an abstract name may hold shown as '@' (as ss does). */
+static void
+unix_name(struct audit_sock *k, const char *name, size_t len)
+{
+	if (len > 0 && name[0])
+		len = strnlen(name, len);	/* a path may come with its NUL */
+	if (len >= sizeof(k->path))
+		len = sizeof(k->path) - 1;
+	for (size_t i = 0; i < len; i++)
+		k->path[i] = name[i] ? name[i] : '@';
+	k->path[len] = '\0';
+}
+
+static int
+unix_one(const struct unix_diag_msg *m, size_t len, struct audit_socks *s)
+{
+	const struct rtattr *a = (const struct rtattr *)(m + 1);
+	/* signed: RTA_NEXT past a last attribute whose length is not
+	 * aligned goes below 0, which RTA_OK refuses */
+	int n = (int)(len - NLMSG_ALIGN(sizeof(*m)));
+	const char *name = NULL;
+	size_t namelen = 0;
+	uint32_t uid = 0;
+	struct audit_sock *k;
+
+	if (m->udiag_family != AF_UNIX || m->udiag_type != SOCK_STREAM ||
+	    m->udiag_state != STATE_LISTEN)
+		return 0;
+	for (; RTA_OK(a, n); a = RTA_NEXT(a, n)) {
+		if (a->rta_type == UNIX_DIAG_NAME) {
+			name = RTA_DATA(a);
+			namelen = RTA_PAYLOAD(a);
+		} else if (a->rta_type == UNIX_DIAG_UID && RTA_PAYLOAD(a) >= sizeof(uid))
+			memcpy(&uid, RTA_DATA(a), sizeof(uid));
+	}
+	/* an unnamed socket (socketpair, or bound to nothing) is no door */
+	if (!name || namelen == 0)
+		return 0;
+	k = socks_add(s);
+	if (!k)
+		return -1;
+	k->family = AF_UNIX;
+	unix_name(k, name, namelen);
+	k->inode = m->udiag_ino;
+	k->uid = uid;
+	return 0;
+}
+
+/* One datagram of a dump: AF_UNIX when protocol is 0. */
+static int
+diag_parse(const void *buf, size_t len, int protocol, struct audit_socks *s)
 {
 	const struct nlmsghdr *h = buf;
-	int n = (int)len;
+	size_t need = protocol ? sizeof(struct inet_diag_msg) : sizeof(struct unix_diag_msg);
+	int n = len > INT_MAX ? INT_MAX : (int)len;
 
 	for (; NLMSG_OK(h, n); h = NLMSG_NEXT(h, n)) {
+		int rc;
+
 		if (h->nlmsg_type == NLMSG_DONE)
 			return 1;
 		if (h->nlmsg_type == NLMSG_ERROR) {
 			const struct nlmsgerr *e = NLMSG_DATA(h);
 
-			errno = h->nlmsg_len >= NLMSG_LENGTH(sizeof(*e)) && e->error ?
-			    -e->error : EBADMSG;
+			/* the kernel sends -errno; anything else (INT_MIN has
+			 * no negation) is a malformed reply */
+			errno = h->nlmsg_len >= NLMSG_LENGTH(sizeof(*e)) &&
+			    e->error < 0 && e->error >= -4095 ? -e->error : EBADMSG;
 			return -1;
 		}
-		if (h->nlmsg_type != SOCK_DIAG_BY_FAMILY ||
-		    h->nlmsg_len < NLMSG_LENGTH(sizeof(struct inet_diag_msg))) {
+		if (h->nlmsg_type != SOCK_DIAG_BY_FAMILY || h->nlmsg_len < NLMSG_LENGTH(need)) {
 			errno = EBADMSG;
 			return -1;
 		}
-		if (diag_one(NLMSG_DATA(h), protocol, s) < 0)
+		rc = protocol ? diag_one(NLMSG_DATA(h), protocol, s) :
+		    unix_one(NLMSG_DATA(h), h->nlmsg_len - NLMSG_HDRLEN, s);
+		if (rc < 0)
 			return -1;
 	}
 	if (n != 0) {
@@ -119,6 +180,43 @@ audit_diag_parse(const void *buf, size_t len, int protocol, struct audit_socks *
 		return -1;
 	}
 	return 0;
+}
+
+int
+audit_diag_parse(const void *buf, size_t len, int protocol, struct audit_socks *s)
+{
+	return diag_parse(buf, len, protocol, s);
+}
+
+int
+audit_unix_parse(const void *buf, size_t len, struct audit_socks *s)
+{
+	return diag_parse(buf, len, 0, s);
+}
+
+static int
+unix_request(int fd)
+{
+	struct {
+		struct nlmsghdr h;
+		struct unix_diag_req r;
+	} rq = {
+		.h = {
+			.nlmsg_len = sizeof(rq),
+			.nlmsg_type = SOCK_DIAG_BY_FAMILY,
+			.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP,
+			.nlmsg_seq = 1,
+		},
+		.r = {
+			.sdiag_family = AF_UNIX,
+			.udiag_states = 1u << STATE_LISTEN,
+			.udiag_show = UDIAG_SHOW_NAME | UDIAG_SHOW_UID,
+		},
+	};
+	struct sockaddr_nl nl = { .nl_family = AF_NETLINK };
+
+	return sendto(fd, &rq, sizeof(rq), 0, (struct sockaddr *)&nl, sizeof(nl)) ==
+	    (ssize_t)sizeof(rq) ? 0 : -1;
 }
 
 static int
@@ -151,7 +249,7 @@ diag_dump(int fd, int family, int protocol, struct audit_socks *s, char *buf)
 {
 	int rc = 0;
 
-	if (diag_request(fd, family, protocol) < 0)
+	if ((family == AF_UNIX ? unix_request(fd) : diag_request(fd, family, protocol)) < 0)
 		return -1;
 	while (rc == 0) {
 		ssize_t n = recv(fd, buf, DIAG_BUF, 0);
@@ -163,7 +261,7 @@ diag_dump(int fd, int family, int protocol, struct audit_socks *s, char *buf)
 				errno = EBADMSG;
 			return -1;
 		}
-		rc = audit_diag_parse(buf, (size_t)n, protocol, s);
+		rc = diag_parse(buf, (size_t)n, protocol, s);
 	}
 	return rc < 0 ? -1 : 0;
 }
@@ -176,9 +274,26 @@ static const struct {
 	{ AF_INET6, IPPROTO_TCP, "/proc/net/tcp6" },
 	{ AF_INET, IPPROTO_UDP, "/proc/net/udp" },
 	{ AF_INET6, IPPROTO_UDP, "/proc/net/udp6" },
+	{ AF_UNIX, 0, "/proc/net/unix" },
 };
 
 #define NDUMPS (sizeof(dumps) / sizeof(dumps[0]))
+
+static char *slurp(const char *path);
+
+/* Without unix_diag (a module) the kernel knows no AF_UNIX dump. */
+static int
+read_procunix(struct audit_socks *s)
+{
+	char *text = slurp("/proc/net/unix");
+	int rc;
+
+	if (!text)
+		return -1;
+	rc = audit_procunix_parse(text, s);
+	free(text);
+	return rc;
+}
 
 /* 0, 1 when netlink is refused (the caller reads /proc/net), -1. */
 static int
@@ -194,7 +309,8 @@ read_netlink(struct audit_socks *s)
 	for (size_t i = 0; buf && i < NDUMPS; i++) {
 		/* IPv6 may be off: its dump fails alone */
 		if (diag_dump(fd, dumps[i].family, dumps[i].protocol, s, buf) < 0 &&
-		    !(dumps[i].family == AF_INET6 && errno == ENOENT)) {
+		    !(dumps[i].family == AF_INET6 && errno == ENOENT) &&
+		    !(dumps[i].family == AF_UNIX && errno == ENOENT && read_procunix(s) == 0)) {
 			int err = errno;
 
 			free(buf);
@@ -278,6 +394,53 @@ audit_procnet_parse(const char *text, int family, int protocol, struct audit_soc
 	return 0;
 }
 
+/* "0000000000000000: 00000002 00000000 00010000 0001 01 12345 /run/x":
+ * __SO_ACCEPTCON in the flags, SOCK_STREAM, TCP_LISTEN's SS_UNCONNECTED
+ * (01), the inode, the path ('@' leads an abstract name). */
+static int
+procunix_line(const char *line, struct audit_socks *s)
+{
+	unsigned flags, type, st;
+	unsigned long long inode;
+	int off = 0;
+	struct audit_sock *k;
+	const char *path, *end;
+
+	if (sscanf(line, " %*[0-9A-Fa-f]: %*x %*x %x %x %x %llu%n", &flags, &type, &st,
+		   &inode, &off) != 4 || off == 0)
+		return 0;
+	if (!(flags & 0x10000) || type != SOCK_STREAM || st != 1)
+		return 0;
+	path = line + off;
+	path += strspn(path, " \t");	/* not the newline: no path is unnamed */
+	end = strchr(path, '\n');
+	if (!end)
+		end = path + strlen(path);
+	if (end == path)
+		return 0;	/* unnamed */
+	k = socks_add(s);
+	if (!k)
+		return -1;
+	k->family = AF_UNIX;
+	unix_name(k, path, (size_t)(end - path));
+	k->inode = inode;
+	k->uid = (uid_t)-1;	/* /proc/net/unix does not say */
+	return 0;
+}
+
+int
+audit_procunix_parse(const char *text, struct audit_socks *s)
+{
+	const char *p = strchr(text, '\n');	/* the header */
+
+	while (p && *++p) {
+		if (procunix_line(p, s) < 0)
+			return -1;
+		p = strchr(p, '\n');
+	}
+	return 0;
+}
+
 static char *
 slurp(const char *path)
 {
@@ -320,7 +483,8 @@ read_procnet(struct audit_socks *s)
 			continue;	/* no IPv6 */
 		if (!text)
 			return -1;
-		rc = audit_procnet_parse(text, dumps[i].family, dumps[i].protocol, s);
+		rc = dumps[i].family == AF_UNIX ? audit_procunix_parse(text, s) :
+		    audit_procnet_parse(text, dumps[i].family, dumps[i].protocol, s);
 		free(text);
 		if (rc < 0)
 			return -1;

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/un.h>
 
 #include "config/config.h"
 #include "ctl/audit.h"
@@ -95,6 +96,8 @@ sock_wildcard(const struct audit_sock *k)
 {
 	static const uint8_t zero[16];
 
+	if (k->family == AF_UNIX)
+		return false;
 	return !memcmp(k->addr, zero, k->family == AF_INET ? 4 : 16);
 }
 
@@ -119,7 +122,7 @@ bind_equal(const struct sockaddr_storage *ss, const struct audit_sock *k)
 static bool
 overlaps(const struct service *svc, const struct audit_sock *k)
 {
-	if (svc->tcpmux || svc->port != k->port || svc->protocol != k->protocol)
+	if (svc->tcpmux || svc->local || svc->port != k->port || svc->protocol != k->protocol)
 		return false;
 	if (svc->nbind == 0 || sock_wildcard(k))
 		return true;
@@ -127,6 +130,15 @@ overlaps(const struct service *svc, const struct audit_sock *k)
 		if (bind_equal(&svc->bind[i], k))
 			return true;
 	return false;
+}
+
+static bool
+unix_path_equal(const struct sockaddr_storage *ss, const struct audit_sock *k)
+{
+	const struct sockaddr_un *un = (const struct sockaddr_un *)ss;
+
+	return ss->ss_family == AF_UNIX &&
+	    !strncmp(un->sun_path, k->path, sizeof(un->sun_path));
 }
 
 /* The service a socket of portierd's belongs to: the one naming its
@@ -139,7 +151,12 @@ sock_service(const struct config *cfg, const struct audit_sock *k)
 	for (size_t i = 0; cfg && i < cfg->count; i++) {
 		const struct service *s = &cfg->services[i];
 
-		if (s->tcpmux || s->port != k->port || s->protocol != k->protocol)
+		if (k->family == AF_UNIX) {
+			if (s->local && s->nbind && unix_path_equal(&s->bind[0], k))
+				return s;
+			continue;
+		}
+		if (s->tcpmux || s->local || s->port != k->port || s->protocol != k->protocol)
 			continue;
 		for (size_t b = 0; b < s->nbind; b++)
 			if (bind_equal(&s->bind[b], k))
@@ -159,12 +176,12 @@ find_state(const struct audit_input *in, const char *id)
 	return NULL;
 }
 
-/* Offered according to the files: enabled, not expired, a port of its own
- * (a unix socket is none: the audit reads network sockets only). */
+/* Offered according to the files: enabled, not expired, a socket of its
+ * own (a port, or a unix path). */
 static bool
 declared_on(const struct service *s, time_t now)
 {
-	return !s->disabled && !s->tcpmux && !s->local && (!s->expires || s->expires > now);
+	return !s->disabled && !s->tcpmux && (!s->expires || s->expires > now);
 }
 
 static bool
@@ -180,7 +197,7 @@ held_by(const struct audit_sock *k, pid_t pid)
 static void
 name_socket(const struct audit_input *in, struct audit_sock *k)
 {
-	const struct reg_entry *e = in->reg ? registry_lookup_port(in->reg, k->port,
+	const struct reg_entry *e = in->reg && k->family != AF_UNIX ? registry_lookup_port(in->reg, k->port,
 	    k->protocol == IPPROTO_UDP ? REG_UDP : REG_TCP) : NULL;
 	const struct service *svc;
 	const struct audit_state *st;
@@ -222,12 +239,27 @@ open_too_long(const struct audit_sock *k, const struct service *svc, time_t now)
 	return k->state && (!strcmp(k->state, "expired") || !strncmp(k->state, "disabled", 8));
 }
 
+/* "127.0.0.1:22/tcp", "unix:/run/x" */
+static const char *
+where(const struct audit_sock *k, char *buf, size_t len)
+{
+	char a[AUDIT_ADDR_MAX];
+
+	audit_addr_str(k, a, sizeof(a));
+	if (k->family == AF_UNIX)
+		snprintf(buf, len, "%s", a);
+	else
+		snprintf(buf, len, "%s:%u/%s", a, k->port, audit_proto_name(k->protocol));
+	return buf;
+}
+
 static int
 portier_socket(const struct audit_input *in, const struct audit_sock *k,
 	       struct audit_findings *f)
 {
-	const struct service *svc = config_find(in->cfg, k->service);
-	char a[64];
+	/* no service: portierd's own (its control socket) */
+	const struct service *svc = k->service ? config_find(in->cfg, k->service) : NULL;
+	char a[AUDIT_ADDR_MAX], w[AUDIT_ADDR_MAX + 16];
 
 	if (!svc)
 		return 0;
@@ -235,11 +267,12 @@ portier_socket(const struct audit_input *in, const struct audit_sock *k,
 	if (open_too_long(k, svc, in->now) &&
 	    add(f, AUDIT_CRITICAL, "open-after-expiry", k, svc,
 		"portierctl close (or disable) it now, and report this as a bug in portier",
-		"service %s is still listening on %s:%u/%s after its %s", svc->id, a, k->port,
-		audit_proto_name(k->protocol), svc->expires && svc->expires <= in->now ?
+		"service %s is still listening on %s after its %s", svc->id,
+		where(k, w, sizeof(w)), svc->expires && svc->expires <= in->now ?
 		"expires time" : "open period") < 0)
 		return -1;
-	if (config_cleartext(svc) && !sock_loopback(k) &&
+	/* a unix socket is reachable from this host alone */
+	if (k->family != AF_UNIX && config_cleartext(svc) && !sock_loopback(k) &&
 	    add(f, config_admits_everyone(svc) ? AUDIT_CRITICAL : AUDIT_WARNING, "cleartext",
 		k, svc, config_admits_everyone(svc) ?
 		"set only_from to the networks that need it, or bind it to loopback" :
@@ -268,8 +301,11 @@ foreign_socket(const struct audit_input *in, const struct audit_sock *k,
 {
 	const struct service *svc = blocked_service(in, k);
 	const char *proto = audit_proto_name(k->protocol);
-	char a[64], w[96], fix[256];
+	char a[AUDIT_ADDR_MAX], w[96], fix[256];
 
+	/* another program's unix socket: the host's own business */
+	if (k->family == AF_UNIX)
+		return 0;
 	audit_addr_str(k, a, sizeof(a));
 	who(k, w, sizeof(w));
 	if (svc) {
@@ -337,7 +373,7 @@ service_findings(const struct audit_input *in, const struct service *svc,
 			"portierd does not know it") < 0)
 			return -1;
 	}
-	if ((listening ? wild : declared_on(svc, in->now) && svc->nbind == 0) &&
+	if (!svc->local && (listening ? wild : declared_on(svc, in->now) && svc->nbind == 0) &&
 	    config_admits_loopback_only(svc)) {
 		snprintf(fix, sizeof(fix), "bind = 127.0.0.1 (and ::1) in %s:%d: the door "
 			 "need not be open at all", svc->file, svc->line);

@@ -75,7 +75,10 @@ cells(const struct audit_sock *k, char c[NCOLS][96])
 	snprintf(c[C_PROTO], 96, "%s%s", audit_proto_name(k->protocol),
 		 k->family == AF_INET6 ? "6" : "");
 	audit_addr_str(k, c[C_ADDR], 96);
-	snprintf(c[C_PORT], 96, "%u", k->port);
+	if (k->family == AF_UNIX)
+		snprintf(c[C_PORT], 96, "-");
+	else
+		snprintf(c[C_PORT], 96, "%u", k->port);
 	if (k->npids)
 		snprintf(c[C_PID], 96, "%d%s", (int)k->pids[0], k->npids > 1 ? "+" : "");
 	else
@@ -83,7 +86,8 @@ cells(const struct audit_sock *k, char c[NCOLS][96])
 	snprintf(c[C_USER], 96, "%s", k->npids ? k->user : "-");
 	snprintf(c[C_CMD], 96, "%s", k->npids && k->command[0] ? k->command : "-");
 	snprintf(c[C_NAME], 96, "%s", k->reg_name ? k->reg_name : "-");
-	snprintf(c[C_CLASS], 96, "%s", registry_port_class_name(registry_port_class(k->port)));
+	snprintf(c[C_CLASS], 96, "%s", k->family == AF_UNIX ? "-" :
+		 registry_port_class_name(registry_port_class(k->port)));
 	snprintf(c[C_SVC], 96, "%s", k->service ? k->service : k->portier ? "(portierd)" : "-");
 	state_text(k, c[C_STATE], 96);
 }
@@ -221,15 +225,23 @@ json_time(struct json *j, const char *key, time_t t)
 static void
 json_socket(struct json *j, const struct audit_sock *k)
 {
-	char a[64];
+	char a[AUDIT_ADDR_MAX];
 
 	json_object_begin(j, NULL);
 	json_string(j, "protocol", audit_proto_name(k->protocol));
-	json_string(j, "family", k->family == AF_INET ? "ipv4" : "ipv6");
+	json_string(j, "family", k->family == AF_INET ? "ipv4" : k->family == AF_INET6 ?
+		    "ipv6" : "unix");
 	json_string(j, "address", audit_addr_str(k, a, sizeof(a)));
-	json_int(j, "port", k->port);
+	if (k->family == AF_UNIX)
+		json_string(j, "port", NULL);
+	else
+		json_int(j, "port", k->port);
+	json_string(j, "path", k->family == AF_UNIX ? k->path : NULL);
 	json_int(j, "inode", (long long)k->inode);
-	json_int(j, "uid", (long long)k->uid);
+	if (k->uid == (uid_t)-1)
+		json_string(j, "uid", NULL);	/* /proc/net/unix does not say */
+	else
+		json_int(j, "uid", (long long)k->uid);
 	json_array_begin(j, "pids");
 	for (unsigned i = 0; i < k->npids && i < AUDIT_MAX_PIDS; i++)
 		json_int(j, NULL, k->pids[i]);
@@ -237,7 +249,8 @@ json_socket(struct json *j, const struct audit_sock *k)
 	json_string(j, "command", k->npids ? k->command : NULL);
 	json_string(j, "user", k->npids ? k->user : NULL);
 	json_string(j, "registry_name", k->reg_name);
-	json_string(j, "class", registry_port_class_name(registry_port_class(k->port)));
+	json_string(j, "class", k->family == AF_UNIX ? NULL :
+		    registry_port_class_name(registry_port_class(k->port)));
 	json_bool(j, "portier", k->portier);
 	json_string(j, "service", k->service);
 	json_string(j, "state", k->state);
@@ -249,7 +262,7 @@ json_socket(struct json *j, const struct audit_sock *k)
 static void
 json_finding(struct json *j, const struct audit_finding *x)
 {
-	char a[64];
+	char a[AUDIT_ADDR_MAX];
 
 	json_object_begin(j, NULL);
 	json_string(j, "severity", audit_severity_name(x->severity));

@@ -1,5 +1,5 @@
 /* portierctl audit: every open door of this host (listening TCP, bound
- * UDP), who opened it, and whether it should be open, from the kernel's
+ * UDP, listening unix stream sockets with a name), who opened it, and whether it should be open, from the kernel's
  * sockets, the registry, conf.d and the running portierd's status. Sends
  * no packet. */
 #include "autoconf.h"
@@ -87,6 +87,11 @@ by_address(const void *a, const void *b)
 {
 	const struct audit_sock *x = a, *y = b;
 
+	/* the unix sockets last, by path */
+	if ((x->family == AF_UNIX) != (y->family == AF_UNIX))
+		return x->family == AF_UNIX ? 1 : -1;
+	if (x->family == AF_UNIX)
+		return strcmp(x->path, y->path);
 	if (x->protocol != y->protocol)
 		return x->protocol < y->protocol ? -1 : 1;
 	if (x->port != y->port)

@@ -5,8 +5,11 @@
 # clear-text telnet open to everyone, a pop3 on 192.0.2.1 with only_from,
 # an echo on every address admitting loopback only, one opened for 2 s,
 # one expired, one disabled, one bound to an address that does not exist
-# and one whose port a stray process holds; python3 holds 2049/tcp (nfs),
-# 40001/tcp and 40002/udp. The table and the JSON are checked finding by
+# and one whose port a stray process holds, a unix-domain service and one
+# whose directory is a file; python3 holds 2049/tcp (nfs), 40001/tcp,
+# 40002/udp and a unix listener. sock_diag and /proc/net/unix show the unix
+# sockets of the reader's network namespace only: portierd, python3 and
+# portierctl all run in the test's. The table and the JSON are checked finding by
 # finding, then the exit status with each --fail-on as the doors close one
 # by one; last, 10,000 listening sockets are audited against the clock.
 . "${top_srcdir:-../..}/tests/lib/lib.sh"
@@ -60,7 +63,22 @@ findings_of() {
 d = json.load(open(sys.argv[1]))
 f = sorted('%s %s %s %s' % (x['severity'], x['code'], x['port'], x['service'])
            for x in d['findings'])
-$1" "$JS" || { cat "$JS" >&2; pt_fail "audit JSON: $1"; }
+$1" "$JS" "$PT_DIR" || { cat "$JS" >&2; pt_fail "audit JSON: $1"; }
+}
+
+# hold_unix PATH: a stray python3 unix stream listener, killed at exit.
+hold_unix() {
+	pt_bg python3 -c 'import socket, sys, time
+s = socket.socket(socket.AF_UNIX)
+s.bind(sys.argv[1])
+s.listen()
+open(sys.argv[1] + ".held", "w").close()
+time.sleep(300)' "$1"
+	for _ in $(seq 100); do
+		[ -e "$1.held" ] && return 0
+		sleep 0.1
+	done
+	pt_error "could not hold unix socket $1"
 }
 
 # hold PROTO ADDR PORT: a stray python3 socket, killed at exit.
@@ -125,7 +143,25 @@ echo_svc off 4003 'bind = { "127.0.0.1" }' 'disable = yes'
 echo_svc ghost 4004 'bind = { "192.0.2.99" }'
 echo_svc taken 4005 'bind = { "127.0.0.1" }'
 echo_svc dgram 4010 'bind = { "127.0.0.1" }' 'socket_type = dgram' 'protocol = udp'
+pt_conf lsock <<CONF
+service lsock {
+	socket_type = stream
+	wait = no
+	bind = { "unix:$PT_DIR/lsock.sock" }
+	server = "$PT_HANDLER"
+}
+CONF
+pt_conf lghost <<CONF
+service lghost {
+	socket_type = stream
+	wait = no
+	bind = { "unix:$PT_DIR/notadir/lghost.sock" }
+	server = "$PT_HANDLER"
+}
+CONF
 hold tcp 127.0.0.1 4005
+hold_unix "$PT_DIR/stray.sock"
+: > "$PT_DIR/notadir"	# lghost cannot make its socket in it
 hold tcp 0.0.0.0 2049
 hold tcp 127.0.0.1 40001
 hold udp 0.0.0.0 40002
@@ -174,6 +210,10 @@ pt_assert_grep '^tcp +0\.0\.0\.0 +2049 +[0-9]+ +root +python3 +nfs +registered +
 	"the nfs line"
 pt_assert_grep '^udp +127\.0\.0\.1 +4010 .* portierd .* dgram +listening' "$OUT" "the UDP service"
 pt_assert_grep '^udp +0\.0\.0\.0 +40002 .* python3 +- +registered' "$OUT" "the stray UDP socket"
+pt_assert_grep '^unix +unix:.* +- +[0-9]+ +root +portierd +- +- +lsock +listening$' "$OUT" \
+	"the unix service's line"
+pt_assert_grep '^unix +unix:.* +- +[0-9]+ +root +python3 +- +- +- +-$' "$OUT" \
+	"the stray unix listener's line"
 pt_assert_grep '^critical  service telnet \(telnet, clear text\) is reachable on 0\.0\.0\.0:23/tcp by everyone' \
 	"$OUT" "the telnet finding in the table"
 pt_assert_grep '^info      2049/tcp is nfs; owned by python3$' "$OUT" "the nfs finding in the table"
@@ -183,11 +223,12 @@ findings_of '
 want = ["critical cleartext 23 telnet", "critical port-taken 4005 taken",
         "warning cleartext 110 pop3", "warning not-listening 4004 ghost",
         "warning not-listening 4005 taken", "warning unregistered 40001 None",
+        "warning not-listening None lghost",
         "warning unregistered 40002 None", "info registered 2049 None",
         "info all-addresses 2000 local"]
 assert sorted(want) == f, f
 assert d["portierd_running"] is True and d["version"] == 1, d
-assert d["counts"] == {"info": 2, "warning": 5, "critical": 2}, d["counts"]
+assert d["counts"] == {"info": 2, "warning": 6, "critical": 2}, d["counts"]
 s = {(x["protocol"], x["port"]): x for x in d["sockets"]}
 door = s[("tcp", 4001)]
 assert door["portier"] and door["service"] == "door" and door["state"] == "open", door
@@ -199,7 +240,16 @@ assert nfs["class"] == "registered" and s[("tcp", 23)]["class"] == "well-known",
 assert s[("udp", 40002)]["class"] == "registered" and s[("udp", 4010)]["service"] == "dgram", s
 g = [x for x in d["findings"] if x["service"] == "ghost"][0]
 assert "192.0.2.99" in g["text"] or "assign" in g["text"], g
-assert all(x["fix"] for x in d["findings"]), d'
+assert all(x["fix"] for x in d["findings"]), d
+u = {x["path"]: x for x in d["sockets"] if x["family"] == "unix"}
+ls, st = u[sys.argv[2] + "/lsock.sock"], u[sys.argv[2] + "/stray.sock"]
+assert ls["portier"] and ls["service"] == "lsock" and ls["state"] == "listening", ls
+assert ls["protocol"] == "unix" and ls["port"] is None and ls["class"] is None, ls
+assert ls["address"] == "unix:" + ls["path"] and ls["command"] == "portierd", ls
+assert not st["portier"] and st["command"] == "python3" and st["service"] is None, st
+assert not any(x["path"].endswith("/lghost.sock") for x in u.values()), u
+lg = [x for x in d["findings"] if x["service"] == "lghost"][0]
+assert lg["protocol"] is None and lg["address"] is None, lg'
 
 # ---- the open period ends: the door is shut, and nothing is critical ----
 pt_wait_count "door: open period ended: closed" "$try" 10 ||
@@ -212,7 +262,8 @@ assert not any(" open-after-expiry " in x for x in f), f'
 for sev in info warning critical; do
 	audit 1 --fail-on "$sev"
 done
-rm "$PT_CONFD/telnet.conf" "$PT_CONFD/pop3.conf" "$PT_CONFD/ghost.conf" "$PT_CONFD/taken.conf"
+rm "$PT_CONFD/telnet.conf" "$PT_CONFD/pop3.conf" "$PT_CONFD/ghost.conf" "$PT_CONFD/taken.conf" \
+	"$PT_CONFD/lghost.conf"
 pt_ctl reload > /dev/null || pt_fail "reload without the critical services"
 audit 0
 audit 0 --fail-on critical
