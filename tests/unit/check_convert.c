@@ -659,6 +659,22 @@ START_TEST(test_env_bad)
 }
 END_TEST
 
+/* xinetd passes any word; portier refuses a name a shell cannot expand:
+ * left out with a warning, so the output loads (found by fuzzing). */
+START_TEST(test_env_names_portier_refuses)
+{
+	ck_assert_int_eq(xconv("defaults\n{\n\tpassenv = PATH\xc3LANG TZ LANG=C\n}\n"
+			       SVC("cvs", "\ttype = UNLISTED\n\tport = 2401\n"
+				   "\tenv = A-B=1 HOME=/x\n")), 0);
+	ck_assert(warned("PATH\xc3LANG is not a variable name portier takes"));
+	ck_assert(warned("LANG=C is not a variable name portier takes"));
+	ck_assert(warned("A-B is not a variable name portier takes"));
+	ck_assert(has("\tpassenv = { \"TZ\" }\n"));
+	ck_assert(has("\tenv = { \"HOME=/x\" }\n"));
+	loads_clean();
+}
+END_TEST
+
 START_TEST(test_whole_environment_summary)
 {
 	xconv(SVC("ftp", "") SVC("telnet", "\tpassenv = PATH\n") SVC("finger", ""));
@@ -825,6 +841,17 @@ START_TEST(test_only_from_host_and_domain)
 	ck_assert(warned("the domain .example.com matched"));
 	ck_assert(has("\tonly_from = { \"localhost\" }\n"));
 	ck_assert(has_rule(&load("ftp")->only_from, "127.0.0.1", 32));
+}
+END_TEST
+
+/* "..60010.6" is neither an address nor a host name to the loader: what
+ * xinetd ignored is left out, never written for the loader to refuse. */
+START_TEST(test_no_access_dots_not_host)
+{
+	ck_assert_int_eq(xconv(SVC("ftp", "\tno_access = ..60010.6 10.0.0.1\n")), 0);
+	ck_assert(warned("..60010.6 is no address xinetd understands"));
+	ck_assert(has("\tno_access = { \"10.0.0.1\" }\n"));
+	loads_clean();
 }
 END_TEST
 
@@ -1602,6 +1629,43 @@ START_TEST(test_inetd_hosts)
 }
 END_TEST
 
+/* tcp is both families (Debian's openbsd-inetd since 0.20221205): a
+ * tcp6 line on ::1 for the same port fails to bind there (address in
+ * use) and portier loads neither: an error, the later line comments. */
+START_TEST(test_inetd_overlapping_binds)
+{
+	ck_assert_int_eq(iconv_("echo stream tcp nowait root internal\n"
+				"[::1]:echo stream tcp6 nowait root internal\n"
+				"127.0.0.1,*:discard stream tcp4 nowait root internal\n"), -1);
+	ck_assert(erred("inetd.conf:2: service echo: port 7/tcp on an address the service "
+			"at inetd.conf:1 listens on too"));
+	ck_assert(erred("inetd.conf:3: service discard: two of its addresses overlap"));
+	ck_assert_uint_eq(out.live, 1);
+	ck_assert_uint_eq(out.commented, 2);
+	loads_clean();
+}
+END_TEST
+
+/* An id longer than the loader takes is cut (the service keeps its name,
+ * found by fuzzing), and ids cut alike still differ. */
+START_TEST(test_inetd_long_ids_cut)
+{
+	char buf[1024];
+	const char *long_name = "tcpmux/abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyz"
+				"abcdefghijklmnopqrstuvwxyz";
+
+	snprintf(buf, sizeof(buf), "%s1 stream tcp nowait nobody /bin/cat cat\n"
+		 "%s2 stream tcp nowait nobody /bin/cat cat\n", long_name, long_name);
+	ck_assert_int_eq(iconv_(buf), 0);
+	ck_assert_uint_eq(out.live, 2);
+	ck_assert_str_eq(load("abcdefghijklmnopqrstuvwxyzabcdef"
+			      "ghijklmnopqrstuvwxyzabcdefghijkl")->name + 78, "1");
+	ck_assert_str_eq(load("abcdefghijklmnopqrstuvwxyzabcdef"
+			      "ghijklmnopqrstuvwxyzabcdefghij-2")->name + 78, "2");
+	loads_clean();
+}
+END_TEST
+
 /* A host name: inetd resolved it once, at start. */
 START_TEST(test_inetd_host_name)
 {
@@ -1897,6 +1961,7 @@ convert_suite(void)
 	add(x, test_env_passenv);
 	add(x, test_env_twice_and_passenv);
 	add(x, test_env_bad);
+	add(x, test_env_names_portier_refuses);
 	add(x, test_whole_environment_summary);
 	add(x, test_two_reasons_cannot);
 	add(x, test_disabled_entry_incomplete);
@@ -1936,6 +2001,7 @@ convert_suite(void)
 	add(v, test_only_from_everyone_and_nobody);
 	add(v, test_only_from_host_and_domain);
 	add(v, test_no_access_domain_opens);
+	add(v, test_no_access_dots_not_host);
 	add(v, test_only_from_inside_no_access);
 	add(v, test_address_errors);
 	add(v, test_defaults_lists);
@@ -1960,6 +2026,8 @@ convert_suite(void)
 	add(i, test_inetd_families);
 	add(i, test_inetd_hosts);
 	add(i, test_inetd_host_name);
+	add(i, test_inetd_overlapping_binds);
+	add(i, test_inetd_long_ids_cut);
 	add(i, test_inetd_tcpd);
 	add(i, test_inetd_user_group_max);
 	add(i, test_inetd_update_inetd_forms);
