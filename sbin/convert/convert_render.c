@@ -58,11 +58,12 @@ convert_prefix_valid(const char *p)
 /* A name xinetd took (any word) made a valid id: other characters become
  * '_'; the service then carries `name`, so nothing is lost. */
 static void
-id_sanitize(char *id)
+id_sanitize(char *id, bool udp)
 {
 	size_t len = strlen(id);
 
-	if (len >= 4 && !strcmp(id + len - 4, "/udp"))
+	/* only a UDP service's: the loader refuses /udp on a TCP one */
+	if (udp && len >= 4 && !strcmp(id + len - 4, "/udp"))
 		len -= 4;
 	for (size_t i = 0; i < len; i++)
 		if (!id_char(id[i]))
@@ -110,11 +111,12 @@ same_socket(const struct cv_svc *a, const struct cv_svc *b,
 static char *
 valid_id(const struct cv_svc *s, char *id, size_t room)
 {
-	size_t len = strlen(id), udp = len >= 4 && !strcmp(id + len - 4, "/udp") ? 4 : 0;
+	bool is_udp = !strcmp(svc_proto(s), "udp");
+	size_t len = strlen(id), udp = is_udp && len >= 4 && !strcmp(id + len - 4, "/udp") ? 4 : 0;
 
 	if (s->commented)
 		return id;
-	id_sanitize(id);
+	id_sanitize(id, is_udp);
 	if (len > room)
 		memmove(id + room - udp, id + len - udp, udp + 1);
 	return id;
@@ -454,7 +456,8 @@ put_str(FILE *fp, const char *s)
 		else if (*p == '\t')
 			fputs("\\t", fp);
 		else if (*p < 0x20 || *p == 0x7f)
-			fprintf(fp, "\\%03o", *p);
+			/* not octal: libconfuse refuses "\0019", a digit after it */
+			fprintf(fp, "\\x%02x", *p);
 		else
 			fputc(*p, fp);
 	}

@@ -675,6 +675,16 @@ START_TEST(test_env_names_portier_refuses)
 }
 END_TEST
 
+/* A control character before a digit: "\0019" is no escape libconfuse
+ * takes, "\x01" followed by "9" is (found by fuzzing). */
+START_TEST(test_name_control_then_digit)
+{
+	ck_assert_int_eq(xconv("service a\x01" "9\n{\n" BODY "\tport = 901\n}\n"), 0);
+	ck_assert(has("\tname = \"a\\x019\"\n"));
+	loads_clean();
+}
+END_TEST
+
 START_TEST(test_whole_environment_summary)
 {
 	xconv(SVC("ftp", "") SVC("telnet", "\tpassenv = PATH\n") SVC("finger", ""));
@@ -1646,6 +1656,16 @@ START_TEST(test_inetd_overlapping_binds)
 }
 END_TEST
 
+/* A TCP service whose name ends in /udp: the id must not (the loader
+ * reads it as the UDP suffix); found by fuzzing. */
+START_TEST(test_inetd_tcp_name_ends_udp)
+{
+	ck_assert_int_eq(iconv_("tcpmux/rpc/udp stream tcp nowait nobody /bin/cat cat\n"), 0);
+	ck_assert_str_eq(load("rpc_udp")->name, "rpc/udp");
+	loads_clean();
+}
+END_TEST
+
 /* An id longer than the loader takes is cut (the service keeps its name,
  * found by fuzzing), and ids cut alike still differ. */
 START_TEST(test_inetd_long_ids_cut)
@@ -1962,6 +1982,7 @@ convert_suite(void)
 	add(x, test_env_twice_and_passenv);
 	add(x, test_env_bad);
 	add(x, test_env_names_portier_refuses);
+	add(x, test_name_control_then_digit);
 	add(x, test_whole_environment_summary);
 	add(x, test_two_reasons_cannot);
 	add(x, test_disabled_entry_incomplete);
@@ -2028,6 +2049,7 @@ convert_suite(void)
 	add(i, test_inetd_host_name);
 	add(i, test_inetd_overlapping_binds);
 	add(i, test_inetd_long_ids_cut);
+	add(i, test_inetd_tcp_name_ends_udp);
 	add(i, test_inetd_tcpd);
 	add(i, test_inetd_user_group_max);
 	add(i, test_inetd_update_inetd_forms);
