@@ -236,6 +236,12 @@ a_banner(struct xst *x, const struct xattr *a)
 		     !strcmp(a->name, "banner_success") ? &x->s->banner_success :
 		     &x->s->banner_fail;
 
+	if (a->vals.v[0][0] != '/') {
+		/* the loader refuses it; xinetd opened it from its working
+		 * directory at each connection */
+		xlost(x, a, "not an absolute path, which portier requires; left out");
+		return;
+	}
 	set_str(dst, a->vals.v[0]);
 }
 

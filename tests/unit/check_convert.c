@@ -685,6 +685,20 @@ START_TEST(test_name_control_then_digit)
 }
 END_TEST
 
+/* A relative banner: the loader refuses it, so it is left out with a
+ * warning (found by fuzzing). */
+START_TEST(test_banner_not_absolute)
+{
+	ck_assert_int_eq(xconv("defaults\n{\n\tbanner_fail = UNLIMITED\n}\n"
+			       SVC("ftp", "\tbanner = motd\n\tbanner_success = /etc/issue\n")), 0);
+	ck_assert(warned("banner_fail = UNLIMITED: not an absolute path, which portier requires"));
+	ck_assert(warned("banner = motd: not an absolute path, which portier requires"));
+	ck_assert(!has("\tbanner = "));
+	ck_assert(has("\tbanner_success = \"/etc/issue\"\n"));
+	loads_clean();
+}
+END_TEST
+
 START_TEST(test_whole_environment_summary)
 {
 	xconv(SVC("ftp", "") SVC("telnet", "\tpassenv = PATH\n") SVC("finger", ""));
@@ -1983,6 +1997,7 @@ convert_suite(void)
 	add(x, test_env_bad);
 	add(x, test_env_names_portier_refuses);
 	add(x, test_name_control_then_digit);
+	add(x, test_banner_not_absolute);
 	add(x, test_whole_environment_summary);
 	add(x, test_two_reasons_cannot);
 	add(x, test_disabled_entry_incomplete);
