@@ -699,6 +699,20 @@ START_TEST(test_banner_not_absolute)
 }
 END_TEST
 
+/* xinetd takes a limit of 0; the loader does not: left out with a warning
+ * (found by fuzzing). */
+START_TEST(test_rlimit_zero)
+{
+	ck_assert_int_eq(xconv(SVC("ftp", "\trlimit_stack = 0M\n\trlimit_cpu = 0\n"
+				   "\trlimit_as = 1K\n")), 0);
+	ck_assert(warned("rlimit_stack = 0M: portier takes a limit of at least 1"));
+	ck_assert(warned("rlimit_cpu = 0: portier takes a limit of at least 1"));
+	ck_assert(!has("\trlimit_stack"));
+	ck_assert(has("\trlimit_as = "));
+	loads_clean();
+}
+END_TEST
+
 START_TEST(test_whole_environment_summary)
 {
 	xconv(SVC("ftp", "") SVC("telnet", "\tpassenv = PATH\n") SVC("finger", ""));
@@ -1998,6 +2012,7 @@ convert_suite(void)
 	add(x, test_env_names_portier_refuses);
 	add(x, test_name_control_then_digit);
 	add(x, test_banner_not_absolute);
+	add(x, test_rlimit_zero);
 	add(x, test_whole_environment_summary);
 	add(x, test_two_reasons_cannot);
 	add(x, test_disabled_entry_incomplete);
