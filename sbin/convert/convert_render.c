@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "config/config.h"
 #include "convert/convert.h"
@@ -255,12 +256,21 @@ check_overlap(struct cv_set *set, size_t i, const struct convert_opts *o, struct
 {
 	struct cv_svc *s = set->svc[i];
 
-	if (s->commented || s->tcpmux || s->disable == 1)
+	if (s->commented || s->disable == 1)
 		return;
 	for (size_t j = 0; j <= i; j++) {
 		struct cv_svc *t = set->svc[j];
 
-		if (t->commented || t->tcpmux || t->disable == 1 ||
+		/* tcpmux names are one space, whatever the addresses */
+		if (s->tcpmux && t != s && t->tcpmux && !t->commented && t->disable != 1 &&
+		    !strcasecmp(t->name, s->name)) {
+			s->commented = true;
+			diag_add(d, DIAG_ERROR, s->file, s->line, "service %s: tcpmux name "
+				 "also served by the service at %s:%d; kept as comments",
+				 s->name, t->file, t->line);
+			return;
+		}
+		if (s->tcpmux || t->commented || t->tcpmux || t->disable == 1 ||
 		    strcmp(svc_proto(t), svc_proto(s)) ||
 		    final_port(t, o) != final_port(s, o) || !binds_overlap(t, s))
 			continue;

@@ -1694,6 +1694,18 @@ START_TEST(test_inetd_tcp_name_ends_udp)
 }
 END_TEST
 
+/* One tcpmux name on two lines with other addresses: the loader takes a
+ * name once (found by fuzzing). */
+START_TEST(test_inetd_tcpmux_name_twice)
+{
+	ck_assert_int_eq(iconv_("tcpmux/+backup stream tcp nowait nobody /bin/cat cat\n"
+				"127.0.0.1:tcpmux/+BACKUP stream tcp nowait nobody /bin/cat cat\n"), -1);
+	ck_assert(erred("inetd.conf:2: service BACKUP: tcpmux name also served by"));
+	ck_assert_uint_eq(out.live, 1);
+	loads_clean();
+}
+END_TEST
+
 /* An id longer than the loader takes is cut (the service keeps its name,
  * found by fuzzing), and ids cut alike still differ. */
 START_TEST(test_inetd_long_ids_cut)
@@ -2080,6 +2092,7 @@ convert_suite(void)
 	add(i, test_inetd_overlapping_binds);
 	add(i, test_inetd_long_ids_cut);
 	add(i, test_inetd_tcp_name_ends_udp);
+	add(i, test_inetd_tcpmux_name_twice);
 	add(i, test_inetd_tcpd);
 	add(i, test_inetd_user_group_max);
 	add(i, test_inetd_update_inetd_forms);
