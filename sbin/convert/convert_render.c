@@ -3,10 +3,15 @@
  * libconfuse syntax. */
 #include "autoconf.h"
 
+#include <sys/socket.h>
+
+#include <netinet/in.h>
+
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "config/config.h"
 #include "convert/convert.h"
@@ -54,11 +59,12 @@ convert_prefix_valid(const char *p)
 /* A name xinetd took (any word) made a valid id: other characters become
  * '_'; the service then carries `name`, so nothing is lost. */
 static void
-id_sanitize(char *id)
+id_sanitize(char *id, bool udp)
 {
 	size_t len = strlen(id);
 
-	if (len >= 4 && !strcmp(id + len - 4, "/udp"))
+	/* only a UDP service's: the loader refuses /udp on a TCP one */
+	if (udp && len >= 4 && !strcmp(id + len - 4, "/udp"))
 		len -= 4;
 	for (size_t i = 0; i < len; i++)
 		if (!id_char(id[i]))
@@ -100,23 +106,32 @@ same_socket(const struct cv_svc *a, const struct cv_svc *b,
 	return true;
 }
 
-/* id, made valid when the service is to be loaded */
+/* id, made valid when the service is to be loaded: portier's characters,
+ * and at most room long (the prefix takes the rest of CONFIG_ID_MAX); the
+ * service keeps its name, so a cut id loses nothing. */
 static char *
-valid_id(const struct cv_svc *s, char *id)
+valid_id(const struct cv_svc *s, char *id, size_t room)
 {
-	if (!s->commented)
-		id_sanitize(id);
+	bool is_udp = !strcmp(svc_proto(s), "udp");
+	size_t len = strlen(id), udp = is_udp && len >= 4 && !strcmp(id + len - 4, "/udp") ? 4 : 0;
+
+	if (s->commented)
+		return id;
+	id_sanitize(id, is_udp);
+	if (len > room)
+		memmove(id + room - udp, id + len - udp, udp + 1);
 	return id;
 }
 
 static void
-assign_id(struct cv_set *set, struct cv_svc *s)
+assign_id(struct cv_set *set, struct cv_svc *s, size_t room)
 {
-	char *id = valid_id(s, natural_id(s));
+	char *id = valid_id(s, natural_id(s), room);
+	const char *udp = strcmp(svc_proto(s), "udp") ? "" : "/udp";
 
 	if (id_taken(set, id) && s->xid) {
 		/* xinetd's id told the entries apart: keep it */
-		char *xid = valid_id(s, cv_strdup(s->xid));
+		char *xid = valid_id(s, cv_strdup(s->xid), room);
 
 		if (id_taken(set, xid)) {
 			free(xid);
@@ -126,11 +141,15 @@ assign_id(struct cv_set *set, struct cv_svc *s)
 		}
 	}
 	for (int n = 2; id_taken(set, id); n++) {
+		char *tail = cv_printf("-%d%s", n, udp);
+		size_t keep = strlen(s->name);
+
+		/* cut the name, not the number, or the ids stay equal */
+		if (!s->commented && keep + strlen(tail) > room)
+			keep = room - strlen(tail);
 		free(id);
-		if (!strcmp(svc_proto(s), "udp"))
-			id = valid_id(s, cv_printf("%s-%d/udp", s->name, n));
-		else
-			id = valid_id(s, cv_printf("%s-%d", s->name, n));
+		id = valid_id(s, cv_printf("%.*s%s", (int)keep, s->name, tail), room);
+		free(tail);
 	}
 	s->id = id;
 }
@@ -158,6 +177,120 @@ fold_duplicate(struct cv_svc *t, struct cv_svc *s, struct diag *d)
 		cv_lost(gone, d, gone->file, gone->line,
 			"duplicate of the service at %s:%d (same name, protocol and port); "
 			"kept as comments only", kept->file, kept->line);
+}
+
+/* The port portier will listen on: the entry's, /etc/services' or the
+ * registry's (spell_port() writes the first two). */
+static unsigned
+final_port(const struct cv_svc *s, const struct convert_opts *o)
+{
+	unsigned p = old_port(s, o);
+
+	if (p || s->port || !o || !o->registry_port)
+		return p;
+	return o->registry_port(s->name, svc_proto(s), o->arg);
+}
+
+/* One listening address of s: bind i, or (no bind) every address of one
+ * family, as the loader counts them. */
+static bool
+endpoint_of(const struct cv_svc *s, size_t i, struct sockaddr_storage *ss)
+{
+	memset(ss, 0, sizeof(*ss));
+	if (!s->bind.n) {
+		ss->ss_family = i == 0 ? AF_INET : AF_INET6;
+		return true;
+	}
+	return cval_bind_addr(s->bind.v[i], ss) == 0;
+}
+
+static bool
+wildcard(const struct sockaddr_storage *ss)
+{
+	static const struct in6_addr any6;
+
+	if (ss->ss_family == AF_INET)
+		return ((const struct sockaddr_in *)ss)->sin_addr.s_addr == INADDR_ANY;
+	return !memcmp(&((const struct sockaddr_in6 *)ss)->sin6_addr, &any6, sizeof(any6));
+}
+
+static bool
+addr_overlap(const struct sockaddr_storage *a, const struct sockaddr_storage *b)
+{
+	if (a->ss_family != b->ss_family)
+		return false;
+	if (wildcard(a) || wildcard(b))
+		return true;
+	if (a->ss_family == AF_INET)
+		return ((const struct sockaddr_in *)a)->sin_addr.s_addr ==
+		       ((const struct sockaddr_in *)b)->sin_addr.s_addr;
+	return !memcmp(&((const struct sockaddr_in6 *)a)->sin6_addr,
+		       &((const struct sockaddr_in6 *)b)->sin6_addr, sizeof(struct in6_addr)) &&
+	       ((const struct sockaddr_in6 *)a)->sin6_scope_id ==
+	       ((const struct sockaddr_in6 *)b)->sin6_scope_id;
+}
+
+/* Whether an address of a is one of b's (a == b: two of a's own overlap) */
+static bool
+binds_overlap(const struct cv_svc *a, const struct cv_svc *b)
+{
+	size_t na = a->bind.n ? a->bind.n : 2, nb = b->bind.n ? b->bind.n : 2;
+	struct sockaddr_storage x, y;
+
+	for (size_t i = 0; i < na; i++) {
+		if (!endpoint_of(a, i, &x))
+			continue;
+		for (size_t j = a == b ? i + 1 : 0; j < nb; j++)
+			if (endpoint_of(b, j, &y) && addr_overlap(&x, &y))
+				return true;
+	}
+	return false;
+}
+
+/* Live entries whose addresses overlap on one port (not the same socket,
+ * which fold_duplicate() took): the old daemon's second bind failed with
+ * "address in use" (TCP), and portier loads neither. The later entry
+ * becomes comments, an error the admin resolves. */
+static void
+check_overlap(struct cv_set *set, size_t i, const struct convert_opts *o, struct diag *d)
+{
+	struct cv_svc *s = set->svc[i];
+
+	if (s->commented || s->disable == 1)
+		return;
+	for (size_t j = 0; j <= i; j++) {
+		struct cv_svc *t = set->svc[j];
+
+		/* tcpmux names are one space, whatever the addresses */
+		if (s->tcpmux && t != s && t->tcpmux && !t->commented && t->disable != 1 &&
+		    !strcasecmp(t->name, s->name)) {
+			s->commented = true;
+			diag_add(d, DIAG_ERROR, s->file, s->line, "service %s: tcpmux name "
+				 "also served by the service at %s:%d; kept as comments",
+				 s->name, t->file, t->line);
+			return;
+		}
+		if (s->tcpmux || t->commented || t->tcpmux || t->disable == 1 ||
+		    strcmp(svc_proto(t), svc_proto(s)) ||
+		    final_port(t, o) != final_port(s, o) || !binds_overlap(t, s))
+			continue;
+		s->commented = true;
+		if (t == s) {
+			cv_note(s, "kept as comments: two of its bind addresses overlap");
+			diag_add(d, DIAG_ERROR, s->file, s->line, "service %s: two of its "
+				 "addresses overlap on port %u/%s (the old daemon's second "
+				 "bind failed: address in use); kept as comments",
+				 s->name, final_port(s, o), svc_proto(s));
+		} else {
+			cv_note(s, "kept as comments: the service at %s:%d listens on "
+				"the same port and address", t->file, t->line);
+			diag_add(d, DIAG_ERROR, s->file, s->line, "service %s: port %u/%s "
+				 "on an address the service at %s:%d listens on too (the "
+				 "old daemon's bind failed: address in use); kept as comments",
+				 s->name, final_port(s, o), svc_proto(s), t->file, t->line);
+		}
+		return;
+	}
 }
 
 static void
@@ -279,6 +412,8 @@ cv_finish(struct cv_set *set, const struct convert_opts *o,
 	  struct convert_out *out, struct diag *d)
 {
 	const char *prefix = o && o->prefix ? o->prefix : "";
+	/* a prefix too long for any id is the loader's to refuse */
+	size_t room = strlen(prefix) + 16 < CONFIG_ID_MAX ? CONFIG_ID_MAX - strlen(prefix) : 16;
 
 	for (size_t i = 0; i < set->count; i++)
 		check_loadable(set->svc[i], d);
@@ -294,12 +429,13 @@ cv_finish(struct cv_set *set, const struct convert_opts *o,
 				break;
 			}
 		}
+		check_overlap(set, i, o, d);
 		if (!s->commented && !s->id)
-			assign_id(set, s);
+			assign_id(set, s, room);
 	}
 	for (size_t i = 0; i < set->count; i++)
 		if (!set->svc[i]->id)
-			assign_id(set, set->svc[i]);
+			assign_id(set, set->svc[i], room);
 	prefix_ids(set, prefix);
 
 	if (set->defaults && !defaults_empty(set->defaults))
@@ -330,7 +466,8 @@ put_str(FILE *fp, const char *s)
 		else if (*p == '\t')
 			fputs("\\t", fp);
 		else if (*p < 0x20 || *p == 0x7f)
-			fprintf(fp, "\\%03o", *p);
+			/* not octal: libconfuse refuses "\0019", a digit after it */
+			fprintf(fp, "\\x%02x", *p);
 		else
 			fputc(*p, fp);
 	}

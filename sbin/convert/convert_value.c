@@ -180,12 +180,11 @@ addr_factorized(const char *in, struct cv_strv *out, char **why)
 static bool
 is_host_name(const char *s)
 {
-	if (!*s)
-		return false;
-	for (const char *p = s; *p; p++)
-		if (!isalnum((unsigned char)*p) && *p != '-' && *p != '.' && *p != '_')
-			return false;
-	return true;
+	struct addr_rule r;
+	bool host_bits;
+
+	/* the loader's test: a name it would refuse is no host to it */
+	return cval_addr_rule(s, &r, &host_bits) == CVAL_ADDR_HOST;
 }
 
 /* A network name from /etc/networks, as xinetd's last resort. */

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "config/config.h"
 #include "convert/convert_int.h"
 
 typedef void (*xattr_fn)(struct xst *x, const struct xattr *a);
@@ -236,6 +237,12 @@ a_banner(struct xst *x, const struct xattr *a)
 		     !strcmp(a->name, "banner_success") ? &x->s->banner_success :
 		     &x->s->banner_fail;
 
+	if (a->vals.v[0][0] != '/') {
+		/* the loader refuses it; xinetd opened it from its working
+		 * directory at each connection */
+		xlost(x, a, "not an absolute path, which portier requires; left out");
+		return;
+	}
 	set_str(dst, a->vals.v[0]);
 }
 
@@ -274,9 +281,17 @@ a_rlimit(struct xst *x, const struct xattr *a)
 {
 	bool sized = strcmp(a->name, "rlimit_cpu") != 0;
 	char *v = cvv_rlimit(a->vals.v[0], sized);
+	rlim_t r;
 
 	if (!v) {
 		xbad(x, a, "expects %s or UNLIMITED", sized ? "a size (K and M allowed)" : "seconds");
+		return;
+	}
+	if (strcmp(v, "unlimited") && (cval_rlimit(v, false, &r) < 0 || r == 0)) {
+		/* xinetd set it (a 0 stack or CPU time: the server died at
+		 * once); the loader refuses it */
+		xlost(x, a, "portier takes a limit of at least 1; left out");
+		free(v);
 		return;
 	}
 	if (!strcmp(a->name, "rlimit_rss")) {

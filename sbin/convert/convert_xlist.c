@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "config/config.h"
 #include "convert/convert_int.h"
 
 static void
@@ -152,6 +153,24 @@ xlist_log_flags(struct xst *x, const struct xattr *a)
 	cv_strv_free(&vals);
 }
 
+/* xinetd takes any word as a variable name (env: before the '='); portier
+ * takes what a shell can expand, and the loader refuses the rest. Those
+ * are left out with a warning, so that the output loads. */
+static void
+env_names(struct xst *x, const struct xattr *a, bool env, struct cv_strv *keep)
+{
+	for (size_t i = 0; i < a->vals.n; i++) {
+		const char *v = a->vals.v[i], *eq = env ? strchr(v, '=') : NULL;
+
+		if (cval_env_name(v, eq ? (size_t)(eq - v) : strlen(v)))
+			cv_strv_push(keep, v);
+		else
+			xlost(x, a, "%.*s is not a variable name portier takes "
+			      "(letters, digits and '_', not first a digit); left out",
+			      (int)(eq ? eq - v : (int)strlen(v)), v);
+	}
+}
+
 void
 xlist_env(struct xst *x, const struct xattr *a)
 {
@@ -159,21 +178,32 @@ xlist_env(struct xst *x, const struct xattr *a)
 		xbad(x, a, "operator -= is not supported for env");
 		return;
 	}
+	struct cv_strv vals = { 0 };
+
 	for (size_t i = 0; i < a->vals.n; i++) {
 		if (!strchr(a->vals.v[i], '=')) {
 			xbad(x, a, "%s has no '='", a->vals.v[i]);
 			return;
 		}
 	}
+	env_names(x, a, true, &vals);
 	x->env.own = true;
-	fold_apply(&x->env, a->op, &a->vals, NULL);
+	fold_apply(&x->env, a->op, &vals, NULL);
+	cv_strv_free(&vals);
 }
 
 void
 xlist_passenv(struct xst *x, const struct xattr *a)
 {
-	fold_apply(&x->passenv, list_op(x, a), &a->vals,
+	struct cv_strv vals = { 0 };
+
+	if (a->op == '-')
+		cv_strv_copy(&vals, &a->vals);
+	else
+		env_names(x, a, false, &vals);
+	fold_apply(&x->passenv, list_op(x, a), &vals,
 		   DFLT(x, passenv));
+	cv_strv_free(&vals);
 }
 
 void

@@ -659,6 +659,60 @@ START_TEST(test_env_bad)
 }
 END_TEST
 
+/* xinetd passes any word; portier refuses a name a shell cannot expand:
+ * left out with a warning, so the output loads (found by fuzzing). */
+START_TEST(test_env_names_portier_refuses)
+{
+	ck_assert_int_eq(xconv("defaults\n{\n\tpassenv = PATH\xc3LANG TZ LANG=C\n}\n"
+			       SVC("cvs", "\ttype = UNLISTED\n\tport = 2401\n"
+				   "\tenv = A-B=1 HOME=/x\n")), 0);
+	ck_assert(warned("PATH\xc3LANG is not a variable name portier takes"));
+	ck_assert(warned("LANG=C is not a variable name portier takes"));
+	ck_assert(warned("A-B is not a variable name portier takes"));
+	ck_assert(has("\tpassenv = { \"TZ\" }\n"));
+	ck_assert(has("\tenv = { \"HOME=/x\" }\n"));
+	loads_clean();
+}
+END_TEST
+
+/* A control character before a digit: "\0019" is no escape libconfuse
+ * takes, "\x01" followed by "9" is (found by fuzzing). */
+START_TEST(test_name_control_then_digit)
+{
+	ck_assert_int_eq(xconv("service a\x01" "9\n{\n" BODY "\tport = 901\n}\n"), 0);
+	ck_assert(has("\tname = \"a\\x019\"\n"));
+	loads_clean();
+}
+END_TEST
+
+/* A relative banner: the loader refuses it, so it is left out with a
+ * warning (found by fuzzing). */
+START_TEST(test_banner_not_absolute)
+{
+	ck_assert_int_eq(xconv("defaults\n{\n\tbanner_fail = UNLIMITED\n}\n"
+			       SVC("ftp", "\tbanner = motd\n\tbanner_success = /etc/issue\n")), 0);
+	ck_assert(warned("banner_fail = UNLIMITED: not an absolute path, which portier requires"));
+	ck_assert(warned("banner = motd: not an absolute path, which portier requires"));
+	ck_assert(!has("\tbanner = "));
+	ck_assert(has("\tbanner_success = \"/etc/issue\"\n"));
+	loads_clean();
+}
+END_TEST
+
+/* xinetd takes a limit of 0; the loader does not: left out with a warning
+ * (found by fuzzing). */
+START_TEST(test_rlimit_zero)
+{
+	ck_assert_int_eq(xconv(SVC("ftp", "\trlimit_stack = 0M\n\trlimit_cpu = 0\n"
+				   "\trlimit_as = 1K\n")), 0);
+	ck_assert(warned("rlimit_stack = 0M: portier takes a limit of at least 1"));
+	ck_assert(warned("rlimit_cpu = 0: portier takes a limit of at least 1"));
+	ck_assert(!has("\trlimit_stack"));
+	ck_assert(has("\trlimit_as = "));
+	loads_clean();
+}
+END_TEST
+
 START_TEST(test_whole_environment_summary)
 {
 	xconv(SVC("ftp", "") SVC("telnet", "\tpassenv = PATH\n") SVC("finger", ""));
@@ -825,6 +879,17 @@ START_TEST(test_only_from_host_and_domain)
 	ck_assert(warned("the domain .example.com matched"));
 	ck_assert(has("\tonly_from = { \"localhost\" }\n"));
 	ck_assert(has_rule(&load("ftp")->only_from, "127.0.0.1", 32));
+}
+END_TEST
+
+/* "..60010.6" is neither an address nor a host name to the loader: what
+ * xinetd ignored is left out, never written for the loader to refuse. */
+START_TEST(test_no_access_dots_not_host)
+{
+	ck_assert_int_eq(xconv(SVC("ftp", "\tno_access = ..60010.6 10.0.0.1\n")), 0);
+	ck_assert(warned("..60010.6 is no address xinetd understands"));
+	ck_assert(has("\tno_access = { \"10.0.0.1\" }\n"));
+	loads_clean();
 }
 END_TEST
 
@@ -1602,6 +1667,65 @@ START_TEST(test_inetd_hosts)
 }
 END_TEST
 
+/* tcp is both families (Debian's openbsd-inetd since 0.20221205): a
+ * tcp6 line on ::1 for the same port fails to bind there (address in
+ * use) and portier loads neither: an error, the later line comments. */
+START_TEST(test_inetd_overlapping_binds)
+{
+	ck_assert_int_eq(iconv_("echo stream tcp nowait root internal\n"
+				"[::1]:echo stream tcp6 nowait root internal\n"
+				"127.0.0.1,*:discard stream tcp4 nowait root internal\n"), -1);
+	ck_assert(erred("inetd.conf:2: service echo: port 7/tcp on an address the service "
+			"at inetd.conf:1 listens on too"));
+	ck_assert(erred("inetd.conf:3: service discard: two of its addresses overlap"));
+	ck_assert_uint_eq(out.live, 1);
+	ck_assert_uint_eq(out.commented, 2);
+	loads_clean();
+}
+END_TEST
+
+/* A TCP service whose name ends in /udp: the id must not (the loader
+ * reads it as the UDP suffix); found by fuzzing. */
+START_TEST(test_inetd_tcp_name_ends_udp)
+{
+	ck_assert_int_eq(iconv_("tcpmux/rpc/udp stream tcp nowait nobody /bin/cat cat\n"), 0);
+	ck_assert_str_eq(load("rpc_udp")->name, "rpc/udp");
+	loads_clean();
+}
+END_TEST
+
+/* One tcpmux name on two lines with other addresses: the loader takes a
+ * name once (found by fuzzing). */
+START_TEST(test_inetd_tcpmux_name_twice)
+{
+	ck_assert_int_eq(iconv_("tcpmux/+backup stream tcp nowait nobody /bin/cat cat\n"
+				"127.0.0.1:tcpmux/+BACKUP stream tcp nowait nobody /bin/cat cat\n"), -1);
+	ck_assert(erred("inetd.conf:2: service BACKUP: tcpmux name also served by"));
+	ck_assert_uint_eq(out.live, 1);
+	loads_clean();
+}
+END_TEST
+
+/* An id longer than the loader takes is cut (the service keeps its name,
+ * found by fuzzing), and ids cut alike still differ. */
+START_TEST(test_inetd_long_ids_cut)
+{
+	char buf[1024];
+	const char *long_name = "tcpmux/abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyz"
+				"abcdefghijklmnopqrstuvwxyz";
+
+	snprintf(buf, sizeof(buf), "%s1 stream tcp nowait nobody /bin/cat cat\n"
+		 "%s2 stream tcp nowait nobody /bin/cat cat\n", long_name, long_name);
+	ck_assert_int_eq(iconv_(buf), 0);
+	ck_assert_uint_eq(out.live, 2);
+	ck_assert_str_eq(load("abcdefghijklmnopqrstuvwxyzabcdef"
+			      "ghijklmnopqrstuvwxyzabcdefghijkl")->name + 78, "1");
+	ck_assert_str_eq(load("abcdefghijklmnopqrstuvwxyzabcdef"
+			      "ghijklmnopqrstuvwxyzabcdefghij-2")->name + 78, "2");
+	loads_clean();
+}
+END_TEST
+
 /* A host name: inetd resolved it once, at start. */
 START_TEST(test_inetd_host_name)
 {
@@ -1897,6 +2021,10 @@ convert_suite(void)
 	add(x, test_env_passenv);
 	add(x, test_env_twice_and_passenv);
 	add(x, test_env_bad);
+	add(x, test_env_names_portier_refuses);
+	add(x, test_name_control_then_digit);
+	add(x, test_banner_not_absolute);
+	add(x, test_rlimit_zero);
 	add(x, test_whole_environment_summary);
 	add(x, test_two_reasons_cannot);
 	add(x, test_disabled_entry_incomplete);
@@ -1936,6 +2064,7 @@ convert_suite(void)
 	add(v, test_only_from_everyone_and_nobody);
 	add(v, test_only_from_host_and_domain);
 	add(v, test_no_access_domain_opens);
+	add(v, test_no_access_dots_not_host);
 	add(v, test_only_from_inside_no_access);
 	add(v, test_address_errors);
 	add(v, test_defaults_lists);
@@ -1960,6 +2089,10 @@ convert_suite(void)
 	add(i, test_inetd_families);
 	add(i, test_inetd_hosts);
 	add(i, test_inetd_host_name);
+	add(i, test_inetd_overlapping_binds);
+	add(i, test_inetd_long_ids_cut);
+	add(i, test_inetd_tcp_name_ends_udp);
+	add(i, test_inetd_tcpmux_name_twice);
 	add(i, test_inetd_tcpd);
 	add(i, test_inetd_user_group_max);
 	add(i, test_inetd_update_inetd_forms);
