@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* portierctl: main() only: the subcommand table. */
 #include "autoconf.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* portierd: main() only: the command line, then daemon_run(). */
 #include "autoconf.h"
 

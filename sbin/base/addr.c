@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* addr: socket addresses as text, for logs, status and the environment. */
 #include "autoconf.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* base: what both programs use and that depends on nothing else in sbin/.
  * The folder's interface: one section per module, each opening with what
  * the module is for. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* control_proto: request lines and durations, see control_proto.h. */
 #include "autoconf.h"
 

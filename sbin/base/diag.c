@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* diag: collected diagnostics, see base.h. */
 #include "autoconf.h"
 

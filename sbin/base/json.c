@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* json: the writer of the control socket's replies (see base.h). portierctl
  * reads them back with ctl/ctl_json.c. */
 #include "autoconf.h"

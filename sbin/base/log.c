@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* log: stderr, syslog or the journal, chosen once at start-up. */
 #include "autoconf.h"
 

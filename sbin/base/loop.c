@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* loop: one thread, epoll for descriptors, a binary min-heap of timers (see
  * base.h). The loop never blocks anywhere but in epoll_wait(), whose timeout
  * is the earliest armed timer. */

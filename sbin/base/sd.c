@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* sd: libsystemd, confined to this file (see base.h). It sends what it is
  * given and formats nothing: log.c builds the journal's fields. */
 #include "autoconf.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* strv: NULL-terminated vectors of strings that own their strings (argv,
  * environments, lists of names), and the growth of any array; see base.h. */
 #include "autoconf.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* text: values written for people (portierd's messages, portierctl's
  * status), one format each for both programs. */
 #include "autoconf.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* builtin: the internal services in the event loop.
  *
  * A TCP connection is one struct builtin_conn: a watcher, an idle timer and,

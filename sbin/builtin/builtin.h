@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* builtin: the internal services (RFC 862-868) and tcpmux (RFC 1078).
  * The folder's interface: one section per module, each opening with what
  * the module is for. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* builtin_proto: wire formats and policies of the internal services. */
 #include "autoconf.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* tcpmux: RFC 1078 in the event loop.
  *
  * A pending request is one struct mux_conn: a watcher, a timer and the

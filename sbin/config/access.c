@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* access: address lists, time windows, per-source counts, rate windows,
  * admission and the StrictModes check, see config.h (token buckets:
  * access_rate.c). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* access_hash: the keyed hash of the per-source tables (access.c,
  * access_rate.c): peers choose their addresses, so where an address lands
  * must not be predictable from it. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* access_rate: the token buckets of rate and per_source_rate, and the
  * bounded table of per-source buckets; pure, on the clock it is given
  * (see config.h). */

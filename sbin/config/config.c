@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* config: conf.d to plain data, see config.h.
  *
  * Every *.conf is parsed by libconfuse into its own cfg_t (config_parse.c),

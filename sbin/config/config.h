@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* config: files to plain data (the registry, conf.d, the access policy); no
  * sockets, no processes.
  * The folder's interface: one section per module, each opening with what

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* config_apply: the converters of option values, one per kind of value
  * (a boolean, a number, a list of addresses): each takes the written
  * value, checks it, and stores it in the field its row names

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* config_build: freeing the struct service being put together, and string
  * vectors. Its built-in defaults and the copies of the defaults section's
  * template are made from the option table (config_opts.c). */

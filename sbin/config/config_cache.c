@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* config_cache: parsed files kept from one load to the next (config.h).
  *
  * The key is the file's path and its bytes, compared in full: reading a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* config_check: checks that need every service at once (duplicate ids,
  * two services on one address, tcpmux names), by sorting rather than by
  * comparing every pair, so that thousands of services load quickly; and

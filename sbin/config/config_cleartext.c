@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* config_cleartext: the protocols that carry passwords or mail in clear
  * text, and the access rules that decide who reaches them. portierd warns
  * at each load (and `portierctl check` with it) about such a service open

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* config_files: which entries of conf.d are configuration, and their bytes.
  *
  * Only regular files named *.conf are read. Any other entry named *.conf (a

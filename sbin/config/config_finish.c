@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* config_finish: what a service's options imply once all are known:
  * registry name and protocol, port, wait mode, argv, credentials; and the
  * checks that look at the host (users, groups, files). Host checks are

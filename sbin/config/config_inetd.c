@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* config_inetd: inetd_compat, the entries of an inetd.conf as services
  * (config.h). The file is read here, under the rules conf.d files follow;
  * its entries become conf.d text in the program's reader (the converter,

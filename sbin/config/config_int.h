@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* config_int: what the config_*.c files share.
  * Not for other modules: they see config.h only. */
 #ifndef PORTIER_CONFIG_INT_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* config_opts: the options of the service and defaults sections, one row
  * each in opts[]: name, the sections that allow it, the field it is stored
  * in, its range and built-in default (portier.conf(5)), what is wrong with

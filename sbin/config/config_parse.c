@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* config_parse: from the files of conf.d to libconfuse's cfg_t, one per
  * file, with the line of every section and option noted on the way.
  *

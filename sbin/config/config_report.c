@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* config_report: the one way the loader reports a problem with a section
  * or one of its options, "FILE:LINE: service 'x': message", at the line
  * where the option was written (or inherited from), else at the section's

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* config_show: one service's settings with their origins, for portierctl
  * show. The loader notes where each option was written (struct build's
  * wrote[] and under[]) while it assembles a service; this file turns the

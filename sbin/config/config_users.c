@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* config_users: the users and groups the services name, each looked up
  * once per load (see config_int.h). */
 #include "autoconf.h"

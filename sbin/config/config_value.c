@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* config_value: value syntaxes of portier.conf, see config_value.h */
 #include "autoconf.h"
 

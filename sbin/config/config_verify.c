@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* config_verify: what `portierctl check` and `portierd --check` do: load the
  * registry (strictly) and the configuration as portierd would, print every
  * problem, each enabled service resolved, and a one-line summary. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* registry: the port registry's table, see config.h; registry_load.c reads
  * services.db files into it.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* registry_int: between the registry's table (registry.c) and its reader
  * of services.db files (registry_load.c). Not for other modules: they see
  * config.h only. */

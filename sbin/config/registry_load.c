@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* registry_load: services.db files (/etc/services format) into the
  * registry's table (registry.c), every problem reported as "FILE:LINE: ...".
  * Names, aliases and descriptions point into the file's buffer, whose

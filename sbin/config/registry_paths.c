@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* registry_paths: which files make the registry when no -r names any
  * (services.db(5)). The shipped file is data, replaced by every upgrade;
  * an admin's names live in files of their own in services.d, that no

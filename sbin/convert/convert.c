@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* convert: the model, service identities and the portier text, shared by the
  * xinetd and inetd readers (convert_xinetd.c, convert_inetd.c). */
 #include "autoconf.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* convert: xinetd (xinetd.conf, xinetd.d) and classic inetd.conf text to
  * portier conf.d text. Pure text work: it reads the files it is given and
  * never opens a socket or starts a process. Every attribute is either mapped

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* convert_inetd: classic inetd.conf lines, as Debian's openbsd-inetd reads
  * them (inetd(8)) and update-inetd(8) writes them:
  *   [host[,host]:]name socket_type proto[,sndbuf=N][,rcvbuf=N] wait|nowait[.max]

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* convert_int: the model shared by convert.c (identities, rendering),
  * convert_xinetd.c and convert_inetd.c (the two readers). A cv_svc holds one
  * service, or the defaults, as portier will read it; whatever has no portier

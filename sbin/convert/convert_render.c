@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* convert_render: the converted services get their portier identity (the
  * section title), duplicates are folded, and each becomes one conf.d file in
  * libconfuse syntax. */

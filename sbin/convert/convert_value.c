@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* convert_value: single xinetd values to portier's spelling: addresses
  * (xinetd's five forms), time windows, sizes and small numbers. */
 #include "autoconf.h"

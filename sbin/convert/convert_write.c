@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* convert_write: the converted files into a directory such as conf.d, as
  * root may run it. A name in that directory is never followed: whoever can
  * write there could have planted a symlink to /etc/shadow under a name the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* convert_xattr: every attribute of xinetd.conf(5), as xinetd 2.3.15 reads
  * it (parse.c, parsers.c, confparse.c), mapped to the portier option with
  * the same meaning, or kept as a comment and named in a warning. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* convert_xfinal: the type and flags attributes, and what xinetd decides
  * once a whole entry is read (confparse.c service_fill, fix_server_argv,
  * service_attr_check): the service type, required attributes, argv with

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* convert_xinetd: reads xinetd's configuration the way xinetd's parse.c does
  * (service/defaults entries, include, includedir) into entries of
  * attributes, then hands them to convert_xattr.c and the result to

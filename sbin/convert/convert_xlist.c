@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* convert_xlist: xinetd's list attributes (only_from, no_access,
  * log_on_success, log_on_failure, env, passenv, access_times, and the
  * defaults' enabled and disabled), folded over their =, += and -= lines. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* convert_xreport: the comment lines, warnings and errors about one xinetd
  * attribute or entry, "FILE:LINE: ..." with the attribute as written. Below
  * its callers (convert_xattr.c, convert_xlist.c, convert_xfinal.c), calling

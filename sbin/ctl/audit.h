@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* audit: portierctl audit's modules, private to sbin/ctl.
  * audit_diag.c reads the kernel's sockets (sock_diag netlink, else
  * /proc/net), audit_proc.c finds the processes that hold them,

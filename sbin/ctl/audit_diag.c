@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* audit_diag: the kernel's listening sockets. sock_diag netlink answers in
  * one dump per family and protocol, filtered by state in the kernel, so a
  * host with 10,000 sockets costs a few datagrams; /proc/net is read only

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* audit_find: sockets, conf.d and portierd's status in, findings out.
  * Plain data only (the unit tests build every case by hand): no sockets
  * opened, no files read. Each finding says what is wrong in one sentence

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* audit_out: the audit for people (a table fitted to the terminal, the
  * findings under it) and for programs (one JSON document whose schema
  * portierctl(8) documents and keeps stable: fields are only ever added). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* audit_proc: which processes hold each socket. The kernel names a
  * socket's inode in /proc/PID/fd/N ("socket:[INODE]"); the sockets are
  * sorted by inode so each descriptor costs one readlink and a binary

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* ctl: portierctl's subcommands, one file each (ctl_*.c). Each takes the
  * arguments after the subcommand name (argv[0] is the subcommand) and
  * returns the process exit code: 0 success, 1 a negative answer or invalid

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* portierctl audit: every open door of this host (listening TCP, bound
  * UDP, listening unix stream sockets with a name), who opened it, and whether it should be open, from the kernel's
  * sockets, the registry, conf.d and the running portierd's status. Sends

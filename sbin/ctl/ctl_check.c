@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* portierctl check: the command line of config_verify(), and the same
  * result as one JSON document. */
 #include "autoconf.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* portierctl status, reload, enable, disable, open, close: one request
  * line to portierd's control socket, one JSON reply
  * (control_proto in base/base.h). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* portierctl convert: xinetd or inetd.conf configuration to conf.d files
  * (convert.c does the text), written to a directory or standard output,
  * then loaded as portierctl check loads a configuration. */

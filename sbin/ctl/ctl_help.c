@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* ctl_help: how portierctl prints a command's usage and help, from the
  * struct ctl_help that each command keeps beside its option parsing. */
 #include "autoconf.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* ctl_json: the JSON reader, portierctl's only (it reads the control
  * socket's replies, which base/json.c writes). It builds a tree with a
  * bounded depth; pure, no I/O, tested by tests/check_json.c. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* portierctl list: every service of conf.d, enabled or not, with where it
  * is declared and what it listens on, read from the files (no portierd
  * needed). Also the JSON of services and diagnostics that check --json

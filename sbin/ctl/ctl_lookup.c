@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* portierctl lookup: search the registry by name, alias, port or
  * port/protocol and print one aligned line per matching entry under a
  * header, or the entries as JSON. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* ctl_opts: the option plumbing that the commands reading files share
  * (check, list, lookup, show, convert, audit): -c DIR, -r FILE in order,
  * --json, and the registries -r names or the default ones. Each command

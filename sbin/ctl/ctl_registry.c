@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* ctl_registry: the registry files of the commands that read it (check,
  * convert, list, lookup, show, audit): those -r named, else the default search order
  * of config/ (registry_defaults()), the one portierd reads. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* portierctl show ID: one service's effective settings, each with where its
  * value came from (config_show()), then what the loader derives from them
  * and a handler gets: the port, protocol and socket type, the argv, the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* portierctl status: portierd's reply as a table for people, in 80
  * columns. */
 #include "autoconf.h"

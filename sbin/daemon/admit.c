@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* admit: access control in the daemon, see admit.h. */
 #include "autoconf.h"
 

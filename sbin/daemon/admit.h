@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* admit: the daemon's side of access control. The policy itself is pure
  * (access.c); this module feeds it per connection (peer address, local time,
  * load average, handler counts), keeps each service's per-source table,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* adopt: sockets from the service manager, see adopt.h */
 #include "autoconf.h"
 

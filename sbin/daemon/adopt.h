@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* adopt: sockets handed to portierd by its service manager (socket
  * activation of portierd itself: LISTEN_FDS, LISTEN_FDNAMES). A socket whose
  * name is a service's id serves that service, which then binds nothing of

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* banner: see banner.h */
 #include "autoconf.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* banner: the texts of `banner`, `banner_success` and `banner_fail`, read
  * once at start-up and written to a new TCP connection without blocking
  * (a fresh connection's send buffer takes a banner of BANNER_MAX bytes). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* control: the control socket's server side and the commands, see
  * control.h. */
 #include "autoconf.h"

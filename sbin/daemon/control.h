@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* control: the control socket and its commands. A unix stream socket
  * (mode 0600) in the event loop; only root and portierd's own user may use
  * it (SO_PEERCRED). Each connection sends one request line (control_proto in

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* daemon: life cycle and signals, see daemon.h.
  *
  * Signals are events: they are blocked for the whole life of the process and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* daemon: portierd's life cycle. Load the registry and the configuration,
  * bind, detach, run the event loop (signals through signalfd), and stop
  * cleanly on SIGTERM/SIGINT. */

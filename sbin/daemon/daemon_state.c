@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* daemon_state: the daemon's own state, see daemon_state.h. */
 #include "autoconf.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* daemon_state: what portierd tells about itself (portierctl status, SIGUSR1):
  * pid, uptime, configuration generation, the last reload, then every
  * service (service_ctl.c). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* internal: accounting, logging and tcpmux hand-over for the internal
  * services, between service.c (the accept path) and builtin.c/tcpmux.c (the
  * bytes). Below service.c: it admits through admit.c and hands a tcpmux

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* internal: the daemon's side of `type = internal` services. service.c
  * admits a connection as for any service, then hands it here; this module
  * counts it as an instance of its service, logs it like a handler, and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* listener: listening sockets, see listener.h */
 #include "autoconf.h"
 

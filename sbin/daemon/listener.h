@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* listener: one listening socket (TCP or UDP, IPv4 or IPv6, or a unix stream
  * socket, whose path is its identity) and its identity.
  * The identity (family, socket type, protocol, bound address and port) is kept

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* nofile: see nofile.h. */
 #include "autoconf.h"
 

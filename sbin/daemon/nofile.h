@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* nofile: the descriptor budget. Every listening socket holds a descriptor
  * for as long as its service listens, so a configuration can need more than
  * RLIMIT_NOFILE allows; this is known before the first socket is opened. */

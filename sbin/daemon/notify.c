@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* notify: sd_notify messages, see notify.h */
 #include "autoconf.h"
 

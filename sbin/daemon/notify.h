@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* notify: tells the service manager how portierd is doing (sd_notify(3),
  * through sd.c): READY=1 once every listener is open, STATUS= with a short
  * summary kept current, RELOADING=1 and READY=1 around a reload, STOPPING=1

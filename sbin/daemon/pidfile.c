@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* pidfile: see pidfile.h */
 #include "autoconf.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* pidfile: portierd's pid on disk, written atomically (temporary file, then
  * rename) so that a reader never sees a partial file. */
 #ifndef PORTIER_PIDFILE_H

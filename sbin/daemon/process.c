@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* process: what portierd sets up once about itself as a process, see
  * process.h. */
 #include "autoconf.h"

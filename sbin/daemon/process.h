@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* process: what portierd sets up once about itself as a process, before
  * the event loop: descriptors 0-2 open, signal dispositions at their
  * defaults, and detaching from the caller. */

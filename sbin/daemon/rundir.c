@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* rundir: see rundir.h.
  *
  * The walk goes down from "/" with lstat(2), so that a symbolic link is

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* rundir: the directory of a run-time file (the pidfile, the control
  * socket). Root writes these files and others trust them (portierctl talks
  * to the socket, scripts and systemd kill the pid in the file), so their

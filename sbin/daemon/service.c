@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* service: listeners, admission and dispatch of each service, see service.h */
 #include "autoconf.h"
 

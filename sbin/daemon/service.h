@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* service: the runtime side of a configured service. One struct service_rt
  * per `struct service` of the configuration holds its listeners, its running
  * handlers and its counters. Every connection goes through admit_check()

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* service_ctl: runtime control and state of services, see service_ctl.h. */
 #include "autoconf.h"
 

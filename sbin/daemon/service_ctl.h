@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* service_ctl: what portierctl may do to running services (enable, disable,
  * open for a while, close) and their state, as JSON (status) or log lines
  * (SIGUSR1). Runtime changes last until the next reload or restart, which

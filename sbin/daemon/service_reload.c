@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* service_reload: mark and sweep, see service_reload.h.
  *
  * Plan (may fail, changes nothing visible): every new service finds its old

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* service_reload: reconcile the running services with a new configuration,
  * by mark and sweep. Sockets are matched by identity (socket type, family,
  * address, port), so a service whose address is unchanged keeps its

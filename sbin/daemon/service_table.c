@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* service_table: the records of the configured services: building one for
  * a service (state, environment, per-source table, banners), its addresses
  * and listeners, and the table of all of them. See service.h. */

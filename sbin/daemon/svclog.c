@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* svclog: what portierd logs about connections and handlers, as
  * log_on_success and log_on_failure ask: start, exit, refusal, failure to
  * start. Addresses are logged as accept() gave them: never a DNS look-up.

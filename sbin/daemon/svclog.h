@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* svclog: log lines about connections and handlers (see svclog.c). Each
  * line takes the service's configuration and the facts of the connection as
  * plain values (pid, remote host and port, duration): never the runtime

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* children: running handlers by pid, see children.h */
 #include "autoconf.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* spawn: starting a handler, see spawn.h.
  *
  * The child is created with clone(CLONE_VM | CLONE_VFORK): it runs

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* spawn: the process boundary: a handler started, its children tracked.
  * The folder's interface: one section per module, each opening with what
  * the module is for. */

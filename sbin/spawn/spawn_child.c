@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* spawn_child: the handler process before execve(), see spawn_child.h */
 #include "autoconf.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* spawn_child: what a new handler process runs between clone() and execve().
  *
  * The child shares portierd's memory (CLONE_VM) while portierd sleeps

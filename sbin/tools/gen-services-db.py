@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: ISC
 """Generate portier's services.db from IANA's port registry and Debian's aliases.
 
 Usage: gen-services-db.py --iana iana-port-numbers.json --netbase services --out services.db

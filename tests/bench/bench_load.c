@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* bench_load: how long portierd takes to read what it is given, before it
  * opens anything: the full shipped registry (registry_load), and a conf.d of
  * N generated service files (config_load with every host check, as the

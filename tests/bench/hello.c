@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* hello: the benchmark's handler, as small as a handler can be, so that what
  * is measured is the server that starts it.
  *   hello            writes "hello\n" to its stdout (the connection), exits

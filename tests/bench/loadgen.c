@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* loadgen: the benchmark's client. Keeps N connections in flight against one
  * loopback server: connect, optionally send a payload and shut the write side,
  * read to EOF, close; or, with -u, one UDP request and its reply. Stops after

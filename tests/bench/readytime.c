@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* readytime: starts a daemon and measures how long it takes to be ready, its
  * idle RSS, and how long each reload (SIGHUP) takes; then stops it.
  *   readytime [-n] [-p PORT] [-w TEXT] [-r COUNT [-R TEXT] [-T MS]] [-s MS]

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* refserver: the reference servers the benchmark measures super-servers
  * against: the least a server can do for each kind of service, with no
  * configuration, limits, logging or bookkeeping. On 127.0.0.1:PORT:

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # run.sh: `make bench`. Measures portierd against the reference servers (the
 # least a server can do, tests/bench/refserver.c) and against every peer that
 # is installed, with the same handler (tests/bench/hello.c) and the same load

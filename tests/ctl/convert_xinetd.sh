@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # convert-xinetd.sh: the xinetd package's own xinetd.d files (Debian's copies
 # in tests/ctl/convert/debian-xinetd.d) converted by portierctl convert, loaded,
 # and run by portierd next to xinetd running the same files: both answer

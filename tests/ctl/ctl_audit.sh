@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # portierctl audit in a network namespace of its own (and a PID namespace,
 # so that /proc holds only this test's processes): loopback plus a veth
 # pair with 192.0.2.1 and 192.0.2.2, both ends inside. portierd serves a

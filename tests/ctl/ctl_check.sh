@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # portierctl check: a valid conf.d (exit 0, one resolved line per enabled
 # service), an invalid one (exit 1, every error as FILE:LINE on stderr),
 # warnings that do not fail, a strict registry, expiry notices, NUL bytes,

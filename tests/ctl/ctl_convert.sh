@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # convert.sh: portierctl convert as a command: the realistic xinetd.d files
 # and inetd.conf samples of tests/ctl/convert converted to standard output and to
 # a directory and loaded; files never overwritten without --force; warnings

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # portierctl lookup against the shipped registry: a name, an alias, a port,
 # a port/protocol, a local file added with -r, misses (exit 1) and usage
 # errors (exit 2). Needs no daemon and no network.

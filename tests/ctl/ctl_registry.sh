@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # The registry's default search order (services.db(5)): the shipped file,
 # then every *.db of services.d. Each program that reads the registry shows
 # it with the paths configure chose (PORTIER_DEFAULT_REGISTRY and

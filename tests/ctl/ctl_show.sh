@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # portierctl show ID: every option of one service with where its value
 # came from (the service's file:line, the defaults section, the built-in
 # default, derived by the loader), the derived values, --json, an unknown

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # portierctl as an admin meets it: list without a daemon (plain and JSON,
 # and a configuration with errors), lookup's header and JSON, check's
 # summary and JSON, every command's --help and usage errors, status within

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # Faults that must not make portierd spin. Out of descriptors: with
 # RLIMIT_NOFILE lowered (prlimit) accept() fails with EMFILE; portierd stops
 # watching the listener for a short back-off, uses next to no CPU, and serves

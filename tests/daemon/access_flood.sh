@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # A flood of 2,000 connections from one source against per_source = 5:
 # exactly 5 are served, the rest refused at once and logged with a rate
 # limit (status counts every one); another service answers

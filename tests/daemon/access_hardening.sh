@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # Hardening, as root. StrictModes: portierd refuses a configuration directory,
 # a service file, a directory above them or a registry that another user owns
 # or may write, naming the file and the fix; --insecure-config overrides.

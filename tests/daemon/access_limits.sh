@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # instances, per_source, cps and max_children: each serves exactly up to its
 # limit, refuses the next connection (closed at once, logged with the
 # reason) and serves again once a handler has gone or the pause is over.

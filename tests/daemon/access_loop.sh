@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # The inetd "looping" case: a wait-mode UDP service whose handler dies at once
 # without reading leaves its datagram queued and is restarted again and
 # again. Beyond loop_limit starts in a minute the service is disabled for

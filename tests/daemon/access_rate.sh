@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # Token buckets that never shut the door. A flood of 2,000 connections from
 # 127.0.0.2 against per_source_rate, while 127.0.0.3 asks every 50 ms: all
 # of 127.0.0.3's requests are served, with a 99th percentile under 100 ms;

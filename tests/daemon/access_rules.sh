@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # only_from / no_access on IPv4 (127.0.0.1 against 127.0.0.2: all of
 # 127.0.0.0/8 is loopback), IPv6 (::1), mapped rules and host names; the more
 # specific match wins, no_access a tie; access_times with windows computed

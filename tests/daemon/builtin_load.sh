@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # Internal services under load: a client that writes 100 MiB to echo without
 # reading anything cannot grow portierd's memory (RSS measured) and does not
 # stop other clients or services; then 500 echo clients connected at once

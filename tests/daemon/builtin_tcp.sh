@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # Internal services over TCP, IPv4 and IPv6: byte-exact RFC 862/863/864/867/868
 # conformance (echo of 1 MiB of random data, discard of 10 MiB, chargen's
 # first 10 lines and its rotation, daytime's format, time within 2 s of the

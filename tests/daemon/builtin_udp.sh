@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # Internal services over UDP, IPv4 and IPv6: one reply per request datagram,
 # byte-exact (echo: the same octets; chargen: 0..512 octets of the RFC 864
 # pattern; daytime's format; time within 2 s), no reply from discard; the loop

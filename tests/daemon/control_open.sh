@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # Ports opened for a while: `portierctl open ID --for 2s` answers, then
 # refuses when the time is up without any command; close ends it early;
 # enable/disable are runtime only. `expires` in the file: a date past is

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # Reload (portierctl reload and SIGHUP): a client connecting without pause
 # during 20 reloads never fails; a service added by a reload answers, a
 # removed one refuses; a syntax error and a port conflict each leave every

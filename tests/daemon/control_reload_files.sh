@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # Reload with damaged or odd files in conf.d (issue 19): a file with a NUL
 # byte, a service file whose symbolic link lost its target, a service file
 # turned into a FIFO: each reload fails with FILE[:LINE], and every running

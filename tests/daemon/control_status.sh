@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # portierctl status (plain and JSON) after known traffic shows the right
 # counts; SIGUSR1 writes the same state to the log; the control socket
 # refuses a client of another uid (SO_PEERCRED), portierctl refuses a

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # portierd, nowait stream: /bin/cat round trip on IPv4 and IPv6; what the
 # handler is given: argv untouched by any shell, exactly fds 0-2, a clean
 # environment with the connection's variables, a new session, cwd /, clean

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # portierd's bind policy: a service whose port is taken is logged and
 # skipped while the others run; --strict makes any bind failure fatal; no
 # service bound at all is fatal.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # portierd's command line: --help, --version, usage errors (2), --check
 # (portierctl check's code: 0 or 1 with FILE:LINE messages), and an invalid
 # configuration or directory stops it with status 1 before it binds.

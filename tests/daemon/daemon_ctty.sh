@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # A handler never reaches portierd's terminal. Started in the foreground from
 # a terminal (here a pseudo-terminal that python3's pty module makes
 # portierd's controlling terminal), portierd gives each handler a session of

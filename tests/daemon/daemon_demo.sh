@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # The demo set in conf.d/ works as README says: portierd -f -c conf.d -r
 # services.db, then demo-hello (10013/tcp), demo-cat (10007/tcp, IPv4 and
 # IPv6), demo-udp (10007/udp) and the internal demo-echo (10107/tcp and udp)

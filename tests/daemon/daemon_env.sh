@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # A handler's PATH (portierd(8), ENVIRONMENT): systemd's default when the
 # service sets none, so that a handler can run a program by name; `env`
 # replaces it; `passenv = { "PATH" }` gives portierd's own, and the default

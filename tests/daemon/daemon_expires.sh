@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # portierd and `expires`: a service past its date is not offered; one that
 # expires while portierd runs has its listener closed at that time, and the
 # other services go on.

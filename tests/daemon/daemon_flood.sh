@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # portierd under 500 concurrent connections to a /bin/cat service: every
 # connection gets exactly its own bytes back; afterwards no zombie is left
 # and portierd holds as many descriptors as before the burst.

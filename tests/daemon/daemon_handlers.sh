@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # portierd survives bad handlers: one that exits non-zero, one that dies of
 # SIGSEGV, one that cannot be executed. Each is logged (the exec failure at
 # most once per 10 s per service), no zombie is left, and the next

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # inetd_compat: Debian's own update-inetd adds, disables, enables and
 # removes an entry of the inetd.conf while portierd runs, and each reload
 # follows it (the disabled entry closes, the removed one is gone); check,

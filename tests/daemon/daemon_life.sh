@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # portierd's life cycle: SIGTERM and SIGINT stop it with status 0, close
 # its listeners and remove its pidfile; detached, it writes its pidfile
 # before its starter returns, refuses to start over a live pidfile and

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # What a service's settings do to its handler: umask, nice, rlimit_files,
 # no_new_privileges, and the banners; as root also `groups` and `chroot`
 # (the handler and its libraries copied into a directory of the test).

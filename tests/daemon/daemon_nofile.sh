@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # More listening sockets than RLIMIT_NOFILE allows (issue 19): portierd says
 # in one line what is missing and refuses to start, instead of an error per
 # socket and then no descriptor for itself; a reload that would need more is

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # The registry's default search order with the paths compiled in (no -r):
 # the shipped services.db, then services.d/*.db by name, leftovers of
 # editors and package managers skipped. Both places are replaced, in a

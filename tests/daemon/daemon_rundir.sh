@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # The directories of portierd's run-time files are checked as StrictModes
 # checks conf.d (issue 19): a pidfile in a directory that others may write
 # (sticky or not), below a group-writable one, or that is itself a symbolic

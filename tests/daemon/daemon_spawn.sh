@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # Starting handlers (spawn.c): a burst of connections is served in full; a
 # handler that closes its connection and lives on releases it at once, not
 # when it exits; spawn_handler() knows the result when it returns, so a

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # log = syslog without a syslog daemon (portierd(8), LOGGING): in the
 # foreground portierd says once that syslog is unavailable and logs to
 # stderr; detaching, it says so on the caller's stderr before it detaches.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # Unix-domain stream services (portier.conf(5), bind = { "unix:/path" }):
 # the handler gets PROTO=UNIX and UNIXREMOTEUID/GID/PID from SO_PEERCRED
 # and none of the TCP variables (also with activation = systemd, the

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # portierd, wait mode: a UDP handler gets the listening socket and answers
 # the datagram; a TCP handler gets the listening socket and accepts by
 # itself. While a handler runs, portierd does not watch its socket: a slow

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # tcpmux (RFC 1078): help lists the names; a known name (in any case) gets
 # "+Go" and its handler, started as the service's own user, with the octets
 # that followed the request line; an internal service works through it too;

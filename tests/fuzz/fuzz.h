@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* What the libFuzzer harnesses of tests/fuzz/ share: a network the fuzzer
  * cannot reach out of, the real registry, a scratch directory, and the
  * converters' round trip. See tests/fuzz/README.md. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* fuzz_config: one conf.d file through config_load(), the loader portierd
  * runs (the file read as it is, NUL bytes and all), with the shipped
  * registry, without host checks; a configuration that loads is described

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* fuzz_control: control_parse() on one request line, exactly the bytes
  * given (no NUL after them, as read from the socket); a request that
  * parses is formatted and parsed again to the same request. The input as a

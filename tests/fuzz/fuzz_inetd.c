@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* fuzz_inetd: the input as inetd.conf, read from a file as `portierctl
  * convert --from-inetd` reads it. With FUZZ_ROUNDTRIP (fuzz_inetd_roundtrip.c)
  * a conversion without errors must load. */

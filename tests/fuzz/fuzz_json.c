@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* fuzz_json: the JSON reader (portierctl reads the control socket's replies
  * with it) on exactly the bytes given. A document that parses is walked,
  * every member found again by json_get(), then written back with the JSON

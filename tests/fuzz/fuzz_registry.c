@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* fuzz_registry: registry_load() on one services.db file, strictly and not,
  * then every entry looked up again by name and by port. */
 #include "autoconf.h"

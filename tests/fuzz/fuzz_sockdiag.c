@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* fuzz_sockdiag: the sock_diag reply parsers of portierctl audit
  * (audit_diag_parse, audit_unix_parse) fed one datagram as recv would leave
  * it, in a buffer of its exact size so that a read past its end is caught.

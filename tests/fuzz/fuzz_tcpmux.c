@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* fuzz_tcpmux: the RFC 1078 request parser fed as a socket would feed it,
  * in pieces (the first byte sets their size); what it says it used and the
  * name it returns are checked against its contract (builtin.h). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* fuzz_util: what the harnesses share (fuzz.h). */
 #include "autoconf.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* fuzz_xinetd: the input as xinetd.conf, read as `portierctl convert
  * --from-xinetd` reads it, includes followed. A line starting with "#@"
  * (a comment to xinetd) begins the next file of a small tree:

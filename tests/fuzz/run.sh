@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # make fuzz's run (docs/architecture.md, "Fuzzing"), once Makefile.am has built the
 # harnesses: each of FUZZ_TARGETS for FUZZ_SECONDS. Fails when any target
 # crashed, leaked, timed out or ran out of memory. Make passes srcdir,

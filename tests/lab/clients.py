@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: ISC
 """The legacy lab's clients: Python's own protocol modules against real handlers.
 
 Every check raises (exit 1, with the reason on stderr) when the server does not

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # lab.sh: helpers for the legacy-lab tests (tests/lab/lab_*.sh), on top of lib.sh.
 #
 #   . "${top_srcdir:-../..}/tests/lab/lab.sh"

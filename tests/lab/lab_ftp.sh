@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # The legacy lab, FTP: conf.d/ftp.conf enabled, portierd on port 21 of its
 # own network namespace, inetutils ftpd in inetd mode. Python's ftplib logs
 # in (and is refused with a wrong password), lists, retrieves and stores a

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # The legacy lab, mail: conf.d/smtp.conf, submission.conf, pop3.conf and
 # imap.conf enabled, portierd on ports 25, 587, 110 and 143 of its own network
 # namespace. Python's smtplib sends one message through each of exim4 -bs on

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # The legacy lab, TELNET: conf.d/telnet.conf enabled, portierd on port 23 of
 # its own network namespace, telnetd and login(1) from inetutils-telnetd.
 # Python's telnetlib negotiates the options, is refused with a wrong

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # The legacy lab, TFTP: conf.d/tftp.conf enabled (a wait = yes datagram
 # service), portierd on port 69/udp of its own network namespace, in.tftpd
 # from tftpd-hpa serving a root the test makes. A request from outside the

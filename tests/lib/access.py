@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: ISC
 """Clients for the access, limits and fault tests (standard library only).
 
   access.py conn HOST PORT [SRC]       connect (from SRC if given), print all

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: ISC
 """Test client for portierd's internal services (echo, discard, daytime,
 chargen, time, tcpmux). Each subcommand talks to a running portierd on a
 loopback address, asserts what RFC 862/863/864/867/868/1078 require, prints

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: ISC
 """Test client for portierd's integration tests (standard library only).
 
   client.py freeport [N]            N ports (default 1) free for TCP and UDP on

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: ISC
 """Asks xinetd and portierd the same questions of their internal services
 and compares the answers (tests/ctl/convert_xinetd.sh).
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* handler: a test handler for the integration tests. portierd starts it with
  * a connection (or, in wait mode, the listening socket) on 0, 1 and 2.
  *

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # lib.sh: the one shell library of the tests: portierd's integration tests
 # (pt_init, then a daemon), its control commands, and portierctl's commands
 # without a daemon (pt_cmd_init). Source it first thing:

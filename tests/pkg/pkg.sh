@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # portier as a Debian package: build the source and binary packages from
 # `make dist`'s tarball with the packaging kept in tests/pkg/debian/, install
 # the binary one, run the installed portierd (--check on the shipped conf.d,

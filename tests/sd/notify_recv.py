@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: ISC
 """The service manager's side of sd_notify(3), for tests/sd/sd_notify.sh.
 
   notify_recv.py SOCKET OUT SECONDS

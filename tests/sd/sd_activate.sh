@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # Socket activation of portierd (docs/systemd.md). systemd-socket-activate
 # (no running systemd needed) opens the sockets and execs portierd with
 # LISTEN_FDS and LISTEN_FDNAMES: the service named by --fdname answers through

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # activation = systemd: handlers get their socket the way sd_listen_fds(3)
 # expects (fd 3, LISTEN_FDS=1, LISTEN_PID = the handler's own pid,
 # LISTEN_FDNAMES = the service id, /dev/null on 0-2, nothing else open).

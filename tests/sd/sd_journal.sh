@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # The journal (docs/systemd.md): with `log = journal`, and by default when
 # stderr is the journal's stream (JOURNAL_STREAM), portierd's lines reach
 # the journal with their fields (SERVICE_ID, REMOTE_ADDR, REMOTE_PORT,

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # sd_notify (docs/systemd.md): the test plays the service manager with its
 # own NOTIFY_SOCKET (tests/sd/notify_recv.py). READY=1 comes with a STATUS=
 # summary once every listener is open; STATUS= follows a handler's start;

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # A build without libsystemd (configure --without-systemd) says so and never
 # pretends: --version lists -systemd -journal; LISTEN_FDS is warned about and
 # not used (portierd binds its own sockets); `log = journal` is warned about

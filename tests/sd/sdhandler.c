@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* sdhandler: a handler written against sd_listen_fds(3), for the tests of
  * `activation = systemd` (tests/sd/sd_handler.sh). It checks what portierd
  * promises such a handler, then answers with "ok MODE pid=PID" or

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Unit tests for sbin/access.c: address lists, time windows, rate windows,
  * the per-source table, admission order, /proc/loadavg and StrictModes. */
 #include "autoconf.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Unit tests for sbin/daemon/adopt.c: whether a socket passed by the service
  * manager fits a service (adopt_fits) and the words of the refusal. The
  * sockets are described with plain data; adopt_identify() is checked once

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Unit tests for portierctl audit: the sock_diag reply parser on replies
  * recorded from a real kernel (a network namespace holding a TCP listener
  * on 127.0.0.1:7777, one on [::1]:8888 and a UDP socket on 0.0.0.0:9999;

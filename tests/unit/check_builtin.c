@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Unit tests for builtin_proto: the internal services' wire formats and
  * policies, driven with plain data. */
 #include "autoconf.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Unit tests for the child table (sbin/children.c). */
 #include "autoconf.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Unit tests for the configuration module (sbin/config*.c): every error
  * with its message and line, inheritance from defaults, `+=`, id suffixes,
  * duplicates, address conflicts, file naming rules, host checks, each

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Unit tests for the option table (sbin/config/config_opts.c): every
  * enum opt_id has exactly one row, and setting an option, through a conf.d
  * buffer and the real loader, changes its own field and no other: the

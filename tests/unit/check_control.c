@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Unit tests for the control socket's request lines and durations
  * (sbin/control_proto.c). */
 #include "autoconf.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Unit tests for convert: every xinetd attribute and inetd field, what it
  * becomes, what is warned about, and that the result loads in config. */
 #include "autoconf.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Unit tests for the JSON writer (sbin/base/json.c) and portierctl's reader
  * (sbin/ctl/ctl_json.c). */
 #include "autoconf.h"

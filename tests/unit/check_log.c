@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Unit tests for the journal side of sbin/log.c: the fields of a record
  * (what sd_journal_sendv gets) and the JOURNAL_STREAM test. No journal is
  * needed: the formatting is pure. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Unit tests for the event loop (sbin/loop.c): the timer heap and watchers. */
 #include "autoconf.h"
 

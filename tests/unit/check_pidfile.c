@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Unit tests for the pidfile module (sbin/daemon/pidfile.c, rundir.c). */
 #include "autoconf.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Unit tests for the registry module (sbin/config/registry.c, registry_load.c). */
 #include "autoconf.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Unit tests for the registry's default search order
  * (sbin/config/registry_paths.c): the shipped file first, then services.d's
  * *.db in byte order, leftovers skipped, a missing directory adding nothing;

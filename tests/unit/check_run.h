@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* check_run.h: how every tests/check_<module>.c ends its main(): run the
  * suite, free it, and turn the number of failed tests into the exit status
  * automake's harness reads. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Unit tests for tcpmux's name index: case-insensitive look-up, disabled and
  * non-tcpmux services left out. */
 #include "autoconf.h"

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # The layers of sbin/ (docs/architecture.md): a folder may include and call
 # only its own folder and the folders it is allowed below it. Checked on the
 # sources (#include "folder/...") and on the built libraries (nm): a call
