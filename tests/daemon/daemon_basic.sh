@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: ISC
 # portierd, nowait stream: /bin/cat round trip on IPv4 and IPv6; what the
 # handler is given: argv untouched by any shell, exactly fds 0-2, a clean
-# environment with the connection's variables, a process group of its own and no terminal, cwd /, clean
-# signals, keepalive/nodelay, and (as root) the default user nobody.
+# environment with the connection's variables, a process group of its own
+# and no terminal, cwd /, clean signals, keepalive/nodelay, and (as root)
+# the default user nobody.
 . "${top_srcdir:-../..}/tests/lib/lib.sh"
 pt_init
 

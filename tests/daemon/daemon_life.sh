@@ -4,8 +4,8 @@
 # its listeners and remove its pidfile; detached, it writes its pidfile
 # before its starter returns, refuses to start over a live pidfile and
 # replaces a stale one; running handlers are left to finish. A handler of
-# the detached daemon still starts
-# in /, in a process group of its own, unable to open a terminal, with clean signals.
+# the detached daemon still starts in /, in a process group of its own,
+# unable to open a terminal, with clean signals.
 . "${top_srcdir:-../..}/tests/lib/lib.sh"
 pt_init
 
