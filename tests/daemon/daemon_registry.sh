@@ -21,33 +21,44 @@ if [ -z "${PT_REGISTRY_NS:-}" ]; then
 	exec unshare --mount --propagation private /bin/sh "$0" "$@"
 fi
 
-# cover DIR: an empty tmpfs at DIR, on DIR itself when it exists, else on
-# its nearest existing parent, which must not be one the test needs (the
-# system's, the build's, the sources', the test's own).
+# cover DIR...: an empty tmpfs at each DIR, on DIR itself when it exists,
+# else on its nearest existing parent, which must not be one the test needs
+# (the system's, the build's, the sources', the test's own). Two DIRs with
+# one such parent (distcheck's fresh prefix) share one tmpfs.
 cover() {
-	local at=$1 need
+	local d at need mounted=
 
-	while [ ! -d "$at" ]; do
-		at=$(dirname "$at")
-	done
-	case $at in
-	/|/etc|/usr|/usr/share|/usr/lib|/var|/tmp|/run)
-		pt_skip "$1: would hide $at; configure with a prefix whose directories exist" ;;
-	esac
-	for need in "$(cd "$top_builddir" && pwd)" "$(cd "$top_srcdir" && pwd)" "$PT_DIR"; do
-		case $need/ in
-		"$at"/*) pt_skip "$1: would hide $at, which holds $need" ;;
+	for d in "$@"; do
+		at=$d
+		while [ ! -d "$at" ]; do
+			at=$(dirname "$at")
+		done
+		case " $mounted " in *" $at "*) continue ;; esac
+		case $at in
+		/|/etc|/usr|/usr/share|/usr/lib|/var|/tmp|/run)
+			pt_skip "$d: would hide $at; configure with a prefix whose directories exist" ;;
 		esac
+		for need in "$(cd "$top_builddir" && pwd)" "$(cd "$top_srcdir" && pwd)" "$PT_DIR"; do
+			case $need/ in
+			"$at"/*) pt_skip "$d: would hide $at, which holds $need" ;;
+			esac
+		done
+		mount -t tmpfs -o mode=755 tmpfs "$at" || pt_error "cannot mount a tmpfs on $at"
+		mounted="$mounted $at"
 	done
-	mount -t tmpfs -o mode=755 tmpfs "$at" || pt_error "cannot mount a tmpfs on $at"
-	mkdir -p "$1" || pt_error "mkdir $1"
+	for d in "$@"; do
+		mkdir -p "$d" || pt_error "mkdir $d"
+	done
 }
 
 pt_init
 SHIPPED=$PORTIER_DEFAULT_REGISTRY
 LOCAL=$PORTIER_DEFAULT_REGISTRY_DIR
-cover "$(dirname "$SHIPPED")"
-[ -d "$LOCAL" ] && [ -z "$(ls -A "$LOCAL")" ] || cover "$LOCAL"
+if [ -d "$LOCAL" ] && [ -z "$(ls -A "$LOCAL")" ]; then
+	cover "$(dirname "$SHIPPED")"
+else
+	cover "$(dirname "$SHIPPED")" "$LOCAL"
+fi
 cp "$REGISTRY" "$SHIPPED" || pt_error "cp $SHIPPED"
 chmod 755 "$LOCAL"
 set -- $(pt_ports 2)
