@@ -30,6 +30,12 @@ struct convert_out {
 /* The port a service name has for proto ("tcp" or "udp"), 0 when unknown. */
 typedef unsigned (*convert_port_fn)(const char *name, const char *proto, void *arg);
 
+/* The two look-ups portierctl and inetd_compat give the converter: the
+ * system's /etc/services (getservbyname; arg unused), and portier's registry
+ * (arg: the struct registry, NULL for none). */
+unsigned convert_system_port(const char *name, const char *proto, void *arg);
+unsigned convert_registry_port(const char *name, const char *proto, void *arg);
+
 /* A service the source names without a port listens where the old daemon's
  * services file says; when portier's registry says otherwise (or nothing),
  * the port is spelled out in the result. */

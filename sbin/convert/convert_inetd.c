@@ -447,8 +447,8 @@ convert_inetd_path(const char *path, const struct convert_opts *o,
 }
 
 /* The port the old daemon found in /etc/services. */
-static unsigned
-system_port(const char *name, const char *proto, void *arg)
+unsigned
+convert_system_port(const char *name, const char *proto, void *arg)
 {
 	struct servent *se = getservbyname(name, proto);
 
@@ -456,8 +456,8 @@ system_port(const char *name, const char *proto, void *arg)
 	return se ? ntohs((unsigned short)se->s_port) : 0;
 }
 
-static unsigned
-registry_port(const char *name, const char *proto, void *arg)
+unsigned
+convert_registry_port(const char *name, const char *proto, void *arg)
 {
 	const struct reg_entry *e;
 
@@ -472,7 +472,7 @@ convert_inetd_config(const char *text, const char *path, const struct registry *
 		     struct config_chunk **chunks, size_t *n, struct diag *d)
 {
 	struct convert_opts o = {
-		.system_port = system_port, .registry_port = registry_port,
+		.system_port = convert_system_port, .registry_port = convert_registry_port,
 		.arg = (void *)reg, .prefix = CONVERT_INETD_PREFIX,
 	};
 	struct convert_out out = { 0 };

@@ -195,6 +195,15 @@ audit_unix_parse(const void *buf, size_t len, struct audit_socks *s)
 	return diag_parse(buf, len, 0, s);
 }
 
+/* One request to the kernel's sock_diag: 0 when sent whole. */
+static int
+nl_send(int fd, const void *rq, size_t len)
+{
+	struct sockaddr_nl nl = { .nl_family = AF_NETLINK };
+
+	return sendto(fd, rq, len, 0, (struct sockaddr *)&nl, sizeof(nl)) == (ssize_t)len ? 0 : -1;
+}
+
 static int
 unix_request(int fd)
 {
@@ -214,10 +223,8 @@ unix_request(int fd)
 			.udiag_show = UDIAG_SHOW_NAME | UDIAG_SHOW_UID,
 		},
 	};
-	struct sockaddr_nl nl = { .nl_family = AF_NETLINK };
 
-	return sendto(fd, &rq, sizeof(rq), 0, (struct sockaddr *)&nl, sizeof(nl)) ==
-	    (ssize_t)sizeof(rq) ? 0 : -1;
+	return nl_send(fd, &rq, sizeof(rq));
 }
 
 static int
@@ -239,10 +246,8 @@ diag_request(int fd, int family, int protocol)
 			.idiag_states = 1u << (protocol == IPPROTO_TCP ? STATE_LISTEN : STATE_CLOSE),
 		},
 	};
-	struct sockaddr_nl nl = { .nl_family = AF_NETLINK };
 
-	return sendto(fd, &rq, sizeof(rq), 0, (struct sockaddr *)&nl, sizeof(nl)) ==
-	    (ssize_t)sizeof(rq) ? 0 : -1;
+	return nl_send(fd, &rq, sizeof(rq));
 }
 
 static int

@@ -4,11 +4,9 @@
  * then loaded as portierctl check loads a configuration. */
 #include "autoconf.h"
 
-#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
-#include <netdb.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,25 +50,6 @@ struct convert_args {
 	const char *const *registries;
 	size_t nregistries;
 };
-
-/* The port the old daemon found in /etc/services. */
-static unsigned
-system_port(const char *name, const char *proto, void *arg)
-{
-	struct servent *se = getservbyname(name, proto);
-
-	(void)arg;
-	return se ? ntohs((unsigned short)se->s_port) : 0;
-}
-
-static unsigned
-registry_port(const char *name, const char *proto, void *arg)
-{
-	const struct reg_entry *e;
-
-	e = registry_lookup_name(arg, name, strcmp(proto, "udp") ? REG_TCP : REG_UDP);
-	return e ? e->port : 0;
-}
 
 static void
 note_hosts_access(struct diag *d)
@@ -135,7 +114,7 @@ static int
 convert_run(const struct convert_args *a)
 {
 	struct registry *reg = registry_new();
-	struct convert_opts o = { system_port, registry_port, reg, a->prefix };
+	struct convert_opts o = { convert_system_port, convert_registry_port, reg, a->prefix };
 	struct convert_out out = { 0 };
 	struct diag d;
 	char *text = NULL;

@@ -168,22 +168,13 @@ system_port(const char *name, const char *proto, void *arg)
 	return 0;
 }
 
-static unsigned
-registry_port(const char *name, const char *proto, void *arg)
-{
-	const struct reg_entry *e;
-
-	e = registry_lookup_name(arg, name, strcmp(proto, "udp") ? REG_TCP : REG_UDP);
-	return e ? e->port : 0;
-}
-
 void
 fuzz_convert_opts(struct convert_opts *o, const char *prefix)
 {
 	memset(o, 0, sizeof(*o));
 	o->prefix = prefix;
 	o->system_port = system_port;
-	o->registry_port = registry_port;
+	o->registry_port = convert_registry_port;
 	o->arg = (void *)fuzz_registry();
 }
 
