@@ -501,6 +501,10 @@ finish_unix(struct loader *ld, struct build *b, int suffix)
 	if (b->own[O_NO_ACCESS])
 		config_err(ld, b, O_NO_ACCESS, "no_access does not apply to a unix socket: "
 			   "use allow_users or allow_groups");
+	if (b->own[O_INTERFACE] || b->own[O_FREEBIND])
+		config_warn(ld, b, b->own[O_INTERFACE] ? O_INTERFACE : O_FREEBIND,
+			    "%s applies to network sockets only", b->own[O_INTERFACE] ?
+			    "interface" : "freebind");
 	s->socktype = SOCK_STREAM;
 	s->protocol = 0;
 	s->port = 0;
