@@ -57,7 +57,54 @@ rm "$PT_CONFD/free.conf"
 pt_start_ctl
 pt_ctl status > "$PT_DIR/status" || pt_fail "portierctl status failed"
 pt_assert_grep "^elsewhere +waiting " "$PT_DIR/status" "a service whose addresses all wait is not 'waiting'"
+
 pt_stop || pt_fail "portierd exit status on SIGTERM (every address waiting)"
+
+# A reload: what still waits goes on waiting and is not said again; a new
+# address the host does not have waits instead of failing the reload; one
+# the files no longer name is forgotten. (Without busy, whose failure would
+# fail every reload.)
+mv "$PT_CONFD/busy.conf" "$PT_DIR/busy.conf"
+# two more addresses of 192.0.2.0/24 that this host does not have (some
+# hosts and containers do use that range)
+set -- $(python3 -c 'import errno, socket
+found = []
+for last in range(200, 255):
+    s = socket.socket()
+    try:
+        s.bind(("192.0.2.%d" % last, 0))
+    except OSError as e:
+        if e.errno == errno.EADDRNOTAVAIL:
+            found.append("192.0.2.%d" % last)
+    s.close()
+print(" ".join(found[:2]))')
+[ $# -eq 2 ] || pt_error "no two addresses of 192.0.2.0/24 absent from this host"
+A1=$1 A2=$2
+(PT_BIND="\"$A1\""; pt_tcp_service elsewhere "$ELSEWHERE" /bin/cat)
+pt_start_ctl
+# waiting_for: the addresses elsewhere waits for, as status --json says
+waiting_for() {
+	pt_ctl status --json | python3 -c 'import json, sys
+print(" ".join(s["waiting"] and ",".join(s["waiting"]) or "-" for s in
+      json.load(sys.stdin)["services"] if s["id"] == "elsewhere"))'
+}
+pt_ctl reload > /dev/null || pt_fail "reload with a waiting address failed"
+[ "$(waiting_for)" = "$A1:$ELSEWHERE/tcp" ] || pt_fail "after a reload: waiting for '$(waiting_for)'"
+[ "$(grep -c "elsewhere: waiting for address $A1:" "$PT_LOG")" -eq 1 ] ||
+	pt_fail "a reload said again what was already waited for"
+(PT_BIND="\"$A1\", \"$A2\""; pt_tcp_service elsewhere "$ELSEWHERE" /bin/cat)
+pt_ctl reload > /dev/null || pt_fail "reload adding an address the host does not have failed"
+[ "$(waiting_for)" = "$A1:$ELSEWHERE/tcp,$A2:$ELSEWHERE/tcp" ] ||
+	pt_fail "after adding an address: waiting for '$(waiting_for)'"
+pt_assert_grep "elsewhere: waiting for address $A2:$ELSEWHERE/tcp" "$PT_LOG" \
+	"the address a reload added was not said to wait"
+(PT_BIND="\"$A2\", \"127.0.0.1\""; pt_tcp_service elsewhere "$ELSEWHERE" /bin/cat)
+pt_ctl reload > /dev/null || pt_fail "reload dropping a waiting address failed"
+[ "$(waiting_for)" = "$A2:$ELSEWHERE/tcp" ] || pt_fail "a dropped address still waits: '$(waiting_for)'"
+out=$($PT_CLIENT tcp 127.0.0.1 "$ELSEWHERE" back) || pt_fail "the address a reload added does not answer"
+[ "$out" = back ] || pt_fail "echo after the reload: '$out'"
+pt_stop || pt_fail "portierd exit status on SIGTERM (after the reloads)"
+mv "$PT_DIR/busy.conf" "$PT_CONFD/busy.conf"
 
 # nothing bound at all
 rm "$PT_CONFD/elsewhere.conf"

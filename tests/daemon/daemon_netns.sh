@@ -19,7 +19,7 @@
 #     and added again: it stays, and answers again (portierd keeps it).
 # (b) freebind = yes binds 198.51.100.20 and 2001:db8::20 at start.
 # (c) interface = veth0 answers on veth0's address, not on veth1's nor on
-#     the loopback.
+#     the loopback; a reload to veth1, then to no interface, binds again.
 # (d) interface = vethx, unknown at start, waits; `ip link add` binds it.
 # (e) `ip link del vethx` closes its sockets and waits again; a new vethx
 #     (another ifindex) is bound again.
@@ -189,6 +189,20 @@ mine = [k for k in doc["sockets"] if k["port"] == int(sys.argv[2])]
 assert mine and all(k["interface"] == "veth0" for k in mine), mine
 assert all(k["service"] == "ifbound" for k in mine), mine
 PY
+
+# A reload that changes the interface binds the sockets again: from veth0
+# to veth1, then to none (every interface; Linux refuses a socket without
+# an interface on the port of one with, so the old socket is closed first).
+sed -i '0,/interface = veth0/s//interface = veth1/' "$PT_CONFD/ifbound.conf"
+pt_ctl reload > /dev/null || pt_fail "reload moving ifbound to veth1 failed"
+pt_wait_until 'answers_from_client 198.51.100.1 "$PIF"' || pt_fail "ifbound does not answer on veth1 after the reload"
+answers_from_client 192.0.2.1 "$PIF" && pt_fail "ifbound still answers on veth0 after the reload"
+sed -i '/interface = veth1/d' "$PT_CONFD/ifbound.conf"
+pt_ctl reload > /dev/null || pt_fail "reload dropping ifbound's interface failed"
+pt_wait_until 'answers_from_client 192.0.2.1 "$PIF"' || pt_fail "ifbound does not answer on veth0 without interface"
+answers_from_client 198.51.100.1 "$PIF" || pt_fail "ifbound does not answer on veth1 without interface"
+listens "0.0.0.0:$PIF" || pt_fail "ifbound: no socket on every interface after the reload"
+pt_ctl status > "$PT_DIR/status" || pt_fail "status"
 
 # ---- (d) an interface that comes later ----
 pt_assert_grep "^late-if +waiting " "$PT_DIR/status" "late-if is not 'waiting'"
