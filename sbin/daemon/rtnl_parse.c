@@ -37,6 +37,18 @@ attrs_walk(const uint8_t *p, size_t len, attr_fn *fn, void *arg)
 	return len == 0;
 }
 
+/* A message's fixed part (size octets) and its attributes, through fn:
+ * false when the message is too short for it or an attribute lies. */
+static bool
+msg_walk(const struct nlmsghdr *h, size_t mlen, size_t size, attr_fn *fn, void *arg)
+{
+	const size_t head = NLMSG_HDRLEN + NLMSG_ALIGN(size);
+
+	if (mlen < NLMSG_HDRLEN + size)
+		return false;
+	return mlen <= head || attrs_walk((const uint8_t *)h + head, mlen - head, fn, arg);
+}
+
 /* ---- addresses ---- */
 
 struct addr_attrs {
@@ -73,17 +85,14 @@ static unsigned
 parse_addr(const struct nlmsghdr *h, size_t mlen, rtnl_event_fn *fn, void *arg)
 {
 	const struct ifaddrmsg *m = NLMSG_DATA(h);
-	const size_t head = NLMSG_HDRLEN + NLMSG_ALIGN(sizeof(*m));
 	struct addr_attrs x = { 0 };
 	struct rtnl_event e = { 0 };
 	size_t want;
 
-	if (mlen < NLMSG_HDRLEN + sizeof(*m))
+	if (!msg_walk(h, mlen, sizeof(*m), addr_attr, &x))
 		return RTNL_SEEN_BAD;
 	if (m->ifa_family != AF_INET && m->ifa_family != AF_INET6)
 		return RTNL_SEEN_OTHER;
-	if (mlen > head && !attrs_walk((const uint8_t *)h + head, mlen - head, addr_attr, &x))
-		return RTNL_SEEN_BAD;
 	/* IFA_LOCAL is the address itself where IFA_ADDRESS is a peer's
 	 * (point-to-point IPv4); IPv6 sends only IFA_ADDRESS. */
 	if (!x.local) {
@@ -124,16 +133,11 @@ static unsigned
 parse_link(const struct nlmsghdr *h, size_t mlen, rtnl_event_fn *fn, void *arg)
 {
 	const struct ifinfomsg *m = NLMSG_DATA(h);
-	const size_t head = NLMSG_HDRLEN + NLMSG_ALIGN(sizeof(*m));
 	struct link_attrs x = { 0 };
 	struct rtnl_event e = { 0 };
 	size_t n;
 
-	if (mlen < NLMSG_HDRLEN + sizeof(*m))
-		return RTNL_SEEN_BAD;
-	if (mlen > head && !attrs_walk((const uint8_t *)h + head, mlen - head, link_attr, &x))
-		return RTNL_SEEN_BAD;
-	if (m->ifi_index <= 0)
+	if (!msg_walk(h, mlen, sizeof(*m), link_attr, &x) || m->ifi_index <= 0)
 		return RTNL_SEEN_BAD;
 	/* the name with or without its NUL; one that does not fit is no name */
 	n = x.name ? strnlen((const char *)x.name, x.name_len) : 0;
