@@ -71,8 +71,9 @@ adopt_describe(const struct adopt_sock *s, char *buf, size_t len)
 	addr_canonical(&s->addr, &a);
 	port = addr_text((const struct sockaddr *)&a, host, sizeof(host));
 	addr_join(host, port, where, sizeof(where));
-	snprintf(buf, len, "a %s socket%s on %s", type_name(s->socktype),
-		 s->socktype == SOCK_STREAM && !s->listening ? " (not listening)" : "", where);
+	snprintf(buf, len, "a %s socket%s on %s%s%s", type_name(s->socktype),
+		 s->socktype == SOCK_STREAM && !s->listening ? " (not listening)" : "", where,
+		 s->ifname[0] ? " on interface " : "", s->ifname);
 }
 
 /* "a listening TCP socket on port 23", "… on 127.0.0.1 or ::1 port 23" */
@@ -89,7 +90,9 @@ expected_text(const struct service *svc, char *buf, size_t len)
 		n += snprintf(buf + n, len - n, "%s%s", i ? " or " : "", host);
 	}
 	if (n >= 0 && (size_t)n < len)
-		snprintf(buf + n, len - n, "%sport %u", svc->nbind ? " " : "", svc->port);
+		n += snprintf(buf + n, len - n, "%sport %u", svc->nbind ? " " : "", svc->port);
+	if (svc->interface && n >= 0 && (size_t)n < len)
+		snprintf(buf + n, len - n, " on interface %s", svc->interface);
 }
 
 static bool
@@ -107,12 +110,13 @@ bool
 adopt_fits(const struct service *svc, const struct adopt_sock *s, char *why, size_t len)
 {
 	struct sockaddr_storage a;
-	char want[512], found[INET6_ADDRSTRLEN + 64];
+	char want[512], found[INET6_ADDRSTRLEN + 96];
 
 	addr_canonical(&s->addr, &a);
 	if (inet_family(s->family) && s->socktype == svc->socktype &&
 	    (s->socktype != SOCK_STREAM || s->listening) &&
-	    addr_port((const struct sockaddr *)&a) == svc->port && bind_allows(svc, &a))
+	    addr_port((const struct sockaddr *)&a) == svc->port && bind_allows(svc, &a) &&
+	    (!svc->interface || !strcmp(svc->interface, s->ifname)))
 		return true;
 	expected_text(svc, want, sizeof(want));
 	adopt_describe(s, found, sizeof(found));
@@ -140,6 +144,12 @@ adopt_identify(int fd, struct adopt_sock *s)
 	len = sizeof(s->addr);
 	if (getsockname(fd, (struct sockaddr *)&s->addr, &len) < 0)
 		return -1;
+	/* BindToDevice= of the socket unit; "" when none */
+	len = sizeof(s->ifname);
+	if (getsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, s->ifname, &len) < 0 ||
+	    len >= sizeof(s->ifname))
+		len = 0;
+	s->ifname[len] = '\0';
 	return 0;
 }
 

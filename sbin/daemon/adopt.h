@@ -8,6 +8,7 @@
 #ifndef PORTIER_ADOPT_H
 #define PORTIER_ADOPT_H
 
+#include <net/if.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/socket.h>
@@ -22,12 +23,14 @@ struct adopt_sock {
 	int socktype;			/* SOCK_STREAM, SOCK_DGRAM… */
 	bool listening;			/* SO_ACCEPTCONN */
 	struct sockaddr_storage addr;	/* getsockname() */
+	char ifname[IF_NAMESIZE];	/* SO_BINDTODEVICE's interface, "" when none */
 };
 
 /* True when s can serve svc: IPv4 or IPv6, svc's socket type (a listening
- * socket for TCP), svc's port, and one of svc's `bind` addresses when it
- * names any (a wildcard socket would serve more than it allows). Otherwise
- * false, with "expected …, found …" in why. */
+ * socket for TCP), svc's port, one of svc's `bind` addresses when it names
+ * any (a wildcard socket would serve more than it allows), and svc's
+ * `interface` when it names one. Otherwise false, with "expected …, found …"
+ * in why. */
 bool adopt_fits(const struct service *svc, const struct adopt_sock *s, char *why, size_t len);
 /* "a UDP socket on 127.0.0.1:53", "a TCP socket (not listening) on [::1]:80" */
 void adopt_describe(const struct adopt_sock *s, char *buf, size_t len);

@@ -83,6 +83,30 @@ START_TEST(test_wildcard_service_takes_any_address)
 }
 END_TEST
 
+/* interface = NAME: a socket bound to that interface (BindToDevice=), no
+ * other; a socket bound to an interface serves a service without one (it
+ * is narrower). */
+START_TEST(test_interface)
+{
+	struct service svc = svc_make(SOCK_STREAM, 23);
+	struct adopt_sock any = sock_make(SOCK_STREAM, true, "0.0.0.0", 23);
+	char why[256] = "";
+
+	svc.interface = (char *)"veth0";
+	ck_assert(!adopt_fits(&svc, &any, why, sizeof(why)));
+	ck_assert_str_eq(why, "expected a listening TCP socket on port 23 on interface veth0, "
+			 "found a TCP socket on 0.0.0.0:23");
+	memcpy(any.ifname, "veth1", 6);
+	ck_assert(!adopt_fits(&svc, &any, why, sizeof(why)));
+	ck_assert_str_eq(why, "expected a listening TCP socket on port 23 on interface veth0, "
+			 "found a TCP socket on 0.0.0.0:23 on interface veth1");
+	memcpy(any.ifname, "veth0", 6);
+	ck_assert(adopt_fits(&svc, &any, why, sizeof(why)));
+	svc.interface = NULL;
+	ck_assert(adopt_fits(&svc, &any, why, sizeof(why)));
+}
+END_TEST
+
 /* A socket that does not fit a service without bind addresses, and the
  * words of the refusal. */
 static const struct {
@@ -211,6 +235,7 @@ main(void)
 	tcase_add_test(tc, test_wildcard_service_takes_any_address);
 	tcase_add_loop_test(tc, test_misfit, 0, sizeof(misfits) / sizeof(misfits[0]));
 	tcase_add_test(tc, test_bind_addresses_are_enforced);
+	tcase_add_test(tc, test_interface);
 	tcase_add_test(tc, test_not_inet);
 	tcase_add_test(tc, test_short_buffer);
 	tcase_add_test(tc, test_identify_real_sockets);
