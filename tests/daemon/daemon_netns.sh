@@ -60,7 +60,7 @@ in_client ip link set lo up
 
 set -- $(pt_ports 8)
 P4=$1 P6=$2 PDAD=$3 PFREE=$4 PIF=$5 PLATE=$6 PLOCAL=$7
-(PT_BIND='"192.0.2.10"'; pt_echo late4 "$P4")
+(PT_BIND='"192.0.2.10"'; pt_echo late4 "$P4"; pt_internal late4/udp echo "$P4")
 (PT_BIND='"2001:db8::10"'; pt_echo late6 "$P6")
 (PT_BIND='"2001:db8::11"'; pt_echo dad6 "$PDAD")
 (PT_BIND='"198.51.100.20", "2001:db8::20"'; pt_echo free "$PFREE" "freebind = yes")
@@ -122,6 +122,8 @@ ip addr add 192.0.2.10/24 dev veth0 || pt_error "ip addr add 192.0.2.10"
 within_second "192.0.2.10 listening after ip addr add" 'listens "192.0.2.10:$P4"'
 answers 192.0.2.10 "$P4" || pt_fail "late4 does not answer on 192.0.2.10"
 answers_from_client 192.0.2.10 "$P4" || pt_fail "late4 does not answer the client on 192.0.2.10"
+pt_wait_until '[ "$(in_client $PT_CLIENT udp 192.0.2.10 "$P4" dgram 2>/dev/null)" = dgram ]' ||
+	pt_fail "late4/udp does not answer on 192.0.2.10"
 pt_assert_grep "late4: now listening on 192\.0\.2\.10:$P4/tcp" "$PT_LOG" "no 'now listening' line for late4"
 
 ip addr add 2001:db8::10/64 dev veth0 nodad || pt_error "ip addr add 2001:db8::10"
