@@ -16,7 +16,8 @@
 #     second, without a reload; the same for 2001:db8::10 (nodad), and for
 #     2001:db8::11 through duplicate address detection (tentative first).
 #     Then what Linux does with a listening socket whose address is deleted
-#     and added again: it stays, and answers again (portierd keeps it).
+#     and added again (IPv4 and IPv6): it stays, and answers again
+#     (portierd keeps it).
 # (b) freebind = yes binds 198.51.100.20 and 2001:db8::20 at start.
 # (c) interface = veth0 answers on veth0's address, not on veth1's nor on
 #     the loopback; a reload to veth1, then to no interface, binds again.
@@ -162,6 +163,14 @@ pt_wait_until 'answers_from_client 192.0.2.10 "$P4"' ||
 	pt_fail "late4 does not answer once its address is back"
 [ "$(grep -c "late4: now listening" "$PT_LOG")" -eq 1 ] ||
 	pt_fail "the same socket was expected to answer again, not a new one"
+# the same for IPv6
+ip addr del 2001:db8::10/64 dev veth0 || pt_error "ip addr del 2001:db8::10"
+pt_wait_until '! ip -6 addr show dev veth0 | grep -q "2001:db8::10/"' || pt_error "2001:db8::10 stays"
+listens "[2001:db8::10]:$P6" || pt_fail "the socket of a deleted IPv6 address is gone"
+ip addr add 2001:db8::10/64 dev veth0 nodad || pt_error "ip addr add 2001:db8::10 again"
+pt_wait_until 'answers 2001:db8::10 "$P6"' || pt_fail "late6 does not answer once its address is back"
+[ "$(grep -c "late6: now listening" "$PT_LOG")" -eq 1 ] ||
+	pt_fail "late6: the same socket was expected to answer again, not a new one"
 
 # ---- (b) freebind ----
 listens "198.51.100.20:$PFREE" || pt_fail "freebind: 198.51.100.20 not bound at start"
