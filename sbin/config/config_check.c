@@ -26,6 +26,7 @@ struct endpoint {
 	uint32_t scope;		/* IPv6 link-local scope */
 	size_t svc;
 	size_t bind;		/* index into bind[], or SIZE_MAX for "all addresses" */
+	const char *iface;	/* `interface`, or NULL */
 };
 
 static int
@@ -135,6 +136,7 @@ collect_endpoints(const struct config *cfg, const bool *bad, size_t *count)
 			e->proto = s->protocol;
 			e->port = s->port;
 			e->svc = i;
+			e->iface = s->interface;
 			e->bind = s->nbind ? j : SIZE_MAX;
 			if (s->nbind) {
 				endpoint_from(e, &s->bind[j]);
@@ -151,10 +153,15 @@ collect_endpoints(const struct config *cfg, const bool *bad, size_t *count)
 static const char *
 endpoint_str(const struct config *cfg, const struct endpoint *e, char *buf, size_t len)
 {
+	size_t n;
+
 	if (e->bind == SIZE_MAX)
 		snprintf(buf, len, "all %s addresses", e->family == AF_INET ? "IPv4" : "IPv6");
 	else
 		cval_sockaddr_str(&cfg->services[e->svc].bind[e->bind], false, buf, len);
+	n = strlen(buf);
+	if (e->iface && n < len)
+		snprintf(buf + n, len - n, " of %s", e->iface);
 	return buf;
 }
 
@@ -163,7 +170,7 @@ report_conflict(struct loader *ld, const struct config *cfg, const struct endpoi
 		const struct endpoint *b)
 {
 	const struct service *sa = &cfg->services[a->svc], *sb = &cfg->services[b->svc];
-	char x[INET6_ADDRSTRLEN + 32], y[INET6_ADDRSTRLEN + 32];
+	char x[INET6_ADDRSTRLEN + 64], y[INET6_ADDRSTRLEN + 64];
 	const struct endpoint *first = a->svc <= b->svc ? a : b, *later = first == a ? b : a;
 
 	if (sa == sb) {
@@ -213,10 +220,31 @@ add_clash(struct clash **v, size_t *n, const struct endpoint *x, const struct en
 	return 0;
 }
 
+/* Whether two endpoints of one port, protocol and family may not both be
+ * bound: Linux lets them only when both name an interface, not the same. */
+static bool
+share_interface(const struct endpoint *a, const struct endpoint *b)
+{
+	return !a->iface || !b->iface || !strcmp(a->iface, b->iface);
+}
+
+/* The first endpoint in v[from, to) that e clashes with (wildcards only,
+ * or equal addresses only), or NULL. */
+static const struct endpoint *
+first_clash(const struct endpoint *v, size_t from, size_t to, bool wildcards,
+	    const struct endpoint *e)
+{
+	for (size_t k = from; k < to && v[k].wildcard == wildcards; k++)
+		if (share_interface(&v[k], e))
+			return &v[k];
+	return NULL;
+}
+
 /* After sorting, the endpoints of one port, protocol and family are
  * adjacent, wildcards first: a wildcard clashes with everything after it,
- * and equal addresses are neighbours. Each pair of services is reported
- * once, at the later one. */
+ * and equal addresses are neighbours, unless both sides are bound to
+ * different interfaces. Each endpoint is reported against the first it
+ * clashes with of each kind; each pair of services once, at the later one. */
 static int
 check_addresses(struct loader *ld, const struct config *cfg, const bool *bad)
 {
@@ -228,17 +256,19 @@ check_addresses(struct loader *ld, const struct config *cfg, const bool *bad)
 	if (!v)
 		return -1;
 	qsort(v, n, sizeof(*v), cmp_endpoint);
-	for (size_t start = 0, i = 1; i < n && rc == 0; i++) {
-		const struct endpoint *g = &v[start], *e = &v[i];
+	for (size_t start = 0, same = 0, i = 1; i < n && rc == 0; i++) {
+		const struct endpoint *g = &v[start], *e = &v[i], *x;
 
 		if (e->proto != g->proto || e->port != g->port || e->family != g->family) {
-			start = i;
+			start = same = i;
 			continue;
 		}
-		if (g->wildcard)
-			rc = add_clash(&c, &nc, g, e);
-		if (rc == 0 && i - 1 > start && same_address(&v[i - 1], e))
-			rc = add_clash(&c, &nc, &v[i - 1], e);
+		if (!same_address(&v[same], e))
+			same = i;
+		if ((x = first_clash(v, start, i, true, e)))
+			rc = add_clash(&c, &nc, x, e);
+		if (rc == 0 && (x = first_clash(v, same, i, false, e)))
+			rc = add_clash(&c, &nc, x, e);
 	}
 	if (rc == 0 && nc)
 		qsort(c, nc, sizeof(*c), cmp_clash);

@@ -20,7 +20,8 @@
 #     (portierd keeps it).
 # (b) freebind = yes binds 198.51.100.20 and 2001:db8::20 at start.
 # (c) interface = veth0 answers on veth0's address, not on veth1's nor on
-#     the loopback; a reload to veth1, then to no interface, binds again.
+#     the loopback; a reload to veth1, then to no interface, binds again;
+#     two services share a port, each on its own interface.
 # (d) interface = vethx, unknown at start, waits; `ip link add` binds it.
 # (e) `ip link del vethx` closes its sockets and waits again; a new vethx
 #     (another ifindex) is bound again.
@@ -60,7 +61,7 @@ veth_pair veth1 198.51.100.1 198.51.100.2 || pt_error "second veth pair"
 in_client ip link set lo up
 
 set -- $(pt_ports 8)
-P4=$1 P6=$2 PDAD=$3 PFREE=$4 PIF=$5 PLATE=$6 PLOCAL=$7
+P4=$1 P6=$2 PDAD=$3 PFREE=$4 PIF=$5 PLATE=$6 PLOCAL=$7 PTWIN=$8
 (PT_BIND='"192.0.2.10"'; pt_echo late4 "$P4"; pt_internal late4/udp echo "$P4")
 (PT_BIND='"2001:db8::10"'; pt_echo late6 "$P6")
 (PT_BIND='"2001:db8::11"'; pt_echo dad6 "$PDAD")
@@ -78,6 +79,21 @@ service late-if {
 	name = echo
 	port = $PLATE
 	interface = vethx
+}
+EOF2
+# one port, two services, one per interface
+pt_conf twins <<EOF2
+service twin0 {
+	type = internal
+	name = echo
+	port = $PTWIN
+	interface = veth0
+}
+service twin1 {
+	type = internal
+	name = daytime
+	port = $PTWIN
+	interface = veth1
 }
 EOF2
 pt_echo local "$PLOCAL"
@@ -200,6 +216,11 @@ mine = [k for k in doc["sockets"] if k["port"] == int(sys.argv[2])]
 assert mine and all(k["interface"] == "veth0" for k in mine), mine
 assert all(k["service"] == "ifbound" for k in mine), mine
 PY
+
+# two services on one port, each on its interface
+answers_from_client 192.0.2.1 "$PTWIN" || pt_fail "twin0 (echo) does not answer on veth0"
+day=$(in_client $PT_CLIENT tcp 198.51.100.1 "$PTWIN" 2>/dev/null)
+[ -n "$day" ] && [ "$day" != hello ] || pt_fail "twin1 (daytime) does not answer on veth1: '$day'"
 
 # A reload that changes the interface binds the sockets again: from veth0
 # to veth1, then to none (every interface; Linux refuses a socket without

@@ -409,6 +409,21 @@ static const struct {
 	  "service 'echo2': port 7/tcp on all IPv4 addresses is already used by service 'echo' on all IPv4 addresses (t.conf:1)" },
 	{ "service echo { type = internal bind = { 0.0.0.0, 127.0.0.1 } }\n", 1,
 	  "service 'echo': bind: 0.0.0.0 and 127.0.0.1 overlap" },
+	/* a port is shared only by sockets bound to different interfaces */
+	{ "service echo {\n type = internal\n interface = veth0\n}\n"
+	  "service echo2 {\n type = internal\n name = echo\n interface = veth0\n}\n", 5,
+	  "service 'echo2': port 7/tcp on all IPv4 addresses of veth0 is already used by service "
+	  "'echo' on all IPv4 addresses of veth0 (t.conf:1)" },
+	{ "service echo {\n type = internal\n interface = veth0\n}\n"
+	  "service echo2 {\n type = internal\n name = echo\n bind = { 192.0.2.1 }\n}\n", 5,
+	  "service 'echo2': port 7/tcp on 192.0.2.1 is already used by service "
+	  "'echo' on all IPv4 addresses of veth0 (t.conf:1)" },
+	{ "service echo {\n type = internal\n interface = veth0\n}\n"
+	  "service echo2 {\n type = internal\n name = echo\n interface = veth1\n}\n"
+	  "service echo3 {\n type = internal\n name = echo\n bind = { \"::1\" }\n"
+	  " interface = veth1\n}\n", 10,
+	  "service 'echo3': port 7/tcp on ::1 of veth1 is already used by service "
+	  "'echo2' on all IPv6 addresses of veth1 (t.conf:5)" },
 };
 
 START_TEST(test_each_error)
@@ -1534,6 +1549,18 @@ START_TEST(test_freebind_interface)
 	ck_assert(find(cfg, "echo")->freebind);
 	ck_assert_str_eq(find(cfg, "echo")->interface, "veth0");
 	ck_assert(!find(cfg, "daytime")->freebind);
+	config_free(cfg);
+	/* one port on two interfaces: two services */
+	cfg = load_ok("service echo {\n type = internal\n interface = veth0\n}\n"
+		      "service echo2 {\n type = internal\n name = echo\n interface = veth1\n"
+		      " bind = { 192.0.2.1, \"::1\" }\n}\n", CONFIG_NO_FS_CHECKS);
+	ck_assert_str_eq(find(cfg, "echo2")->interface, "veth1");
+	config_free(cfg);
+	cfg = load_ok("defaults {\n interface = veth0\n}\n"
+		      "service echo {\n type = internal\n freebind = yes\n}\n"
+		      "service daytime {\n type = internal\n interface = \"br-lab.10\"\n}\n"
+		      "service local {\n bind = { \"unix:/run/portier/l.sock\" }\n"
+		      " server = /bin/sh\n interface = eth0\n}\n", CONFIG_NO_FS_CHECKS);
 	ck_assert_str_eq(find(cfg, "daytime")->interface, "br-lab.10");
 	config_describe(find(cfg, "daytime"), text, sizeof(text));
 	ck_assert_str_eq(text, "daytime 13/tcp@br-lab.10 stream nowait internal");
