@@ -206,6 +206,10 @@ static const struct optdef opts[O_COUNT] = {
 				.apply = config_apply_bucket },
 	[O_ON_LIMIT] = { "on_limit", IN_BOTH, false, SVC(on_limit), .def = ON_LIMIT_DEFER,
 			 .words = on_limit_words, .apply = config_apply_keyword },
+	/* A UDP service's own choice (config_finish.c checks its bind): in
+	 * defaults it would be wrong for every TCP service. */
+	[O_BIND_EACH_ADDRESS] = { "bind_each_address", IN_SERVICE, false, SVC(bind_each_address),
+				  .why = NOT_BOOL, .apply = config_apply_bool },
 };
 
 const struct optdef *

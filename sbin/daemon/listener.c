@@ -79,6 +79,19 @@ set_int_opt(int fd, int level, int opt, int value)
 	return setsockopt(fd, level, opt, &value, sizeof(value));
 }
 
+/* A wildcard UDP socket does not know which of the host's addresses a
+ * datagram was sent to: with pktinfo on, the kernel says so with each one.
+ * Off unless asked: a wait-mode handler reads its socket its own way. */
+static int
+listener_pktinfo(const struct listener *l, bool on)
+{
+	if (!l->wildcard)
+		return 0;
+	if (l->family == AF_INET6)
+		return set_int_opt(l->w.fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, on);
+	return set_int_opt(l->w.fd, IPPROTO_IP, IP_PKTINFO, on);
+}
+
 int
 listener_configure(struct listener *l, const struct listener_opts *o)
 {
@@ -90,7 +103,7 @@ listener_configure(struct listener *l, const struct listener_opts *o)
 	if (fcntl(l->w.fd, F_SETFL, flags) < 0)
 		return -1;
 	if (l->socktype != SOCK_STREAM)
-		return 0;
+		return listener_pktinfo(l, o->pktinfo);
 	/* Linux copies these from the listening socket to every accepted
 	 * one, which saves two system calls per connection. */
 	if (l->family == AF_UNIX)

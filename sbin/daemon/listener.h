@@ -56,6 +56,9 @@ struct listener_opts {
 	bool nonblock;		/* nowait: accepted in batches from the loop */
 	bool keepalive;		/* inherited by accepted connections */
 	bool nodelay;
+	bool pktinfo;		/* UDP on a wildcard address: the request's destination
+				 * address with each datagram (internal services reply
+				 * from it, builtin.h's pktinfo) */
 	mode_t mode;		/* AF_UNIX: the socket file's mode, */
 	uid_t uid;		/* owner and group ((uid_t)-1: portierd's) */
 	gid_t gid;
@@ -75,7 +78,8 @@ struct listener *listener_open_unix(const char *path, const struct listener_opts
  * kernel. The descriptor becomes close-on-exec. NULL with errno set. */
 struct listener *listener_adopt(int fd);
 /* Applies options that may differ between two configurations of the same
- * socket (blocking mode, keepalive, nodelay); used after adopt or reload. */
+ * socket (blocking mode, keepalive, nodelay, pktinfo); used after adopt or
+ * reload. */
 int listener_configure(struct listener *l, const struct listener_opts *o);
 /* The same, and for a stream socket the backlog too: a reload that keeps
  * the socket of a service whose options changed. */

@@ -390,6 +390,17 @@ static const struct {
 	  "service 'echo2': port 7/tcp on all IPv4 addresses is already used by service 'echo' on all IPv4 addresses (t.conf:1)" },
 	{ "service echo { type = internal bind = { 0.0.0.0, 127.0.0.1 } }\n", 1,
 	  "service 'echo': bind: 0.0.0.0 and 127.0.0.1 overlap" },
+	/* bind_each_address: UDP, and the host's addresses, not the file's */
+	{ "service tftp {\n server = /bin/sh\n port = 6900\n protocol = tcp\n"
+	  " bind_each_address = yes\n}\n", 5,
+	  "service 'tftp': bind_each_address applies to UDP services only" },
+	{ "service tftp {\n server = /bin/sh\n port = 6900\n protocol = udp\n"
+	  " bind = { \"::\", 192.0.2.1 }\n bind_each_address = yes\n}\n", 6,
+	  "service 'tftp': bind_each_address needs a wildcard bind (0.0.0.0, ::) or none, and bind "
+	  "names 192.0.2.1" },
+	{ "service u {\n bind = { \"unix:/run/u.sock\" }\n server = /bin/sh\n"
+	  " bind_each_address = yes\n}\n", 4, "bind_each_address applies to UDP services only" },
+	{ "defaults {\n bind_each_address = yes\n}\n", 2, "no such option 'bind_each_address'" },
 };
 
 START_TEST(test_each_error)
@@ -1500,6 +1511,31 @@ START_TEST(test_inapplicable_options)
 }
 END_TEST
 
+/* bind_each_address: on UDP with a wildcard bind, or none; the bind list
+ * stays what the file says (the families), the sockets come at run time. */
+START_TEST(test_bind_each_address)
+{
+	struct config *cfg = load_ok(
+		"service a {\n server = /bin/sh\n protocol = udp\n port = 69\n"
+		" bind_each_address = yes\n}\n"
+		"service b {\n server = /bin/sh\n protocol = udp\n port = 70\n"
+		" bind = { 0.0.0.0 }\n bind_each_address = yes\n}\n"
+		"service c {\n server = /bin/sh\n protocol = udp\n port = 71\n}\n",
+		CONFIG_NO_FS_CHECKS);
+
+	ck_assert(find(cfg, "a")->bind_each_address && find(cfg, "a")->nbind == 0);
+	ck_assert(find(cfg, "b")->bind_each_address && find(cfg, "b")->nbind == 1);
+	ck_assert(!find(cfg, "c")->bind_each_address);
+	config_free(cfg);
+	/* every address on the port: a fixed one on it clashes */
+	ck_assert(!load("service a {\n server = /bin/sh\n protocol = udp\n port = 69\n"
+			" bind_each_address = yes\n}\n"
+			"service b {\n server = /bin/sh\n protocol = udp\n port = 69\n"
+			" bind = { 192.0.2.1 }\n}\n", CONFIG_NO_FS_CHECKS));
+	expect_error(7, "port 69/udp on 192.0.2.1 is already used by service 'a'");
+}
+END_TEST
+
 /* bind = { "unix:/path" }: no port, no protocol, a stream; the unix
  * options resolved; what cannot apply is an error at its line. */
 START_TEST(test_unix)
@@ -1607,6 +1643,7 @@ config_suite(void)
 	tcase_add_test(tc, test_tcpmux);
 	tcase_add_test(tc, test_inapplicable_options);
 	tcase_add_test(tc, test_unix);
+	tcase_add_test(tc, test_bind_each_address);
 	suite_add_tcase(s, tc);
 	return s;
 }

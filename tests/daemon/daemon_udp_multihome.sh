@@ -1,0 +1,156 @@
+#!/bin/sh
+# SPDX-License-Identifier: ISC
+# UDP on a host with several addresses: a reply must leave from the address
+# the request was sent to, or the client (a connected socket, a resolver, a
+# TFTP client) drops it. In network namespaces made here: portierd's, with
+# two veth links to a client's namespace, two IPv4 and two IPv6 addresses on
+# each link (the second of each a secondary: replies the kernel addresses
+# itself leave from the first); the client has one address per link. Checked
+# by the address the reply came from (client.py udpfrom, unconnected):
+#  - the internal echo on wildcard sockets answers from every address;
+#  - a wait-mode handler on the same wildcard sockets answers from the
+#    link's first address: the failure the next service cures (this test
+#    can fail);
+#  - with bind_each_address = yes the same handler answers from every
+#    address, link-local IPv6 too, each address its own socket;
+#  - an address added, then one removed, gets its socket, then loses it.
+. "${top_srcdir:-../..}/tests/lib/lib.sh"
+
+[ "$(id -u)" = 0 ] || pt_skip "needs root: network namespaces, veth links and addresses"
+if [ -z "${PT_MULTIHOME_NS:-}" ]; then
+	err=$(unshare --net --pid --fork --mount-proc true 2>&1) ||
+		pt_skip "cannot make namespaces (unshare): $err"
+	PT_MULTIHOME_NS=1
+	export PT_MULTIHOME_NS
+	exec unshare --net --pid --fork --mount-proc /bin/sh "$0" "$@"
+fi
+command -v nsenter >/dev/null || pt_skip "nsenter (util-linux) is needed"
+ip link set lo up || pt_error "cannot bring loopback up in the namespace"
+pt_init
+
+# The client's namespace, held by a process of this PID namespace (it dies
+# with the test).
+pt_bg unshare --net sleep 600
+CPID=${PT_BG##* }
+pt_wait_until '[ "$(readlink /proc/$CPID/ns/net 2>/dev/null)" != "$(readlink /proc/self/ns/net)" ]' ||
+	pt_error "no client namespace"
+C="nsenter --net=/proc/$CPID/ns/net"
+
+# No duplicate address detection: every IPv6 address is usable at once.
+for ns in "" "$C"; do
+	$ns sh -c 'echo 0 > /proc/sys/net/ipv6/conf/default/accept_dad' ||
+		pt_skip "no IPv6 in the namespace"
+done
+ip link add va type veth peer name vb netns "$CPID" &&
+	ip link add vc type veth peer name vd netns "$CPID" ||
+	pt_skip "cannot make veth links (module veth?)"
+# net NS DEV ITEM...: DEV of namespace NS ("" or "$C") up, with each ITEM:
+# an address (ADDRESS/LEN) or an on-link IPv6 route (route:PREFIX/LEN).
+net() {
+	ns=$1 dev=$2
+	shift 2
+	$ns ip link set "$dev" up || pt_error "cannot bring $dev up"
+	for a in "$@"; do
+		case $a in
+		route:*) $ns ip -6 route add "${a#route:}" dev "$dev" ;;
+		*:*)	$ns ip -6 addr add "$a" dev "$dev" nodad ;;
+		*)	$ns ip addr add "$a" dev "$dev" ;;
+		esac || pt_error "$dev: cannot add $a"
+	done
+}
+net "" va 192.0.2.1/24 192.0.2.2/24 2001:db8:a::1/64 2001:db8:b::1/64
+net "" vc 198.51.100.1/24 198.51.100.2/24 2001:db8:c::1/64 2001:db8:d::1/64
+$C ip link set lo up || pt_error "client loopback"
+net "$C" vb 192.0.2.10/24 2001:db8:a::10/64 route:2001:db8:b::/64
+net "$C" vd 198.51.100.10/24 2001:db8:c::10/64 route:2001:db8:d::/64
+LL=$(ip -6 -o addr show dev va scope link | awk '{ sub("/.*", "", $4); print $4; exit }')
+[ -n "$LL" ] || pt_error "va has no link-local address"
+FIRST="192.0.2.1 198.51.100.1 2001:db8:a::1 2001:db8:c::1"
+SECOND="192.0.2.2 198.51.100.2 2001:db8:b::1 2001:db8:d::1"
+
+set -- $(pt_ports 3)
+ECHO=$1 PLAIN=$2 EACH=$3
+pt_conf multihome <<CONF
+service echo-any/udp {
+	type = internal
+	name = echo
+	port = $ECHO
+}
+service plain/udp {
+	port = $PLAIN
+	server = "$PT_HANDLER"
+	server_args = { "udp" }
+}
+service each/udp {
+	port = $EACH
+	server = "$PT_HANDLER"
+	server_args = { "udp" }
+	bind_each_address = yes
+}
+CONF
+pt_start_ctl
+
+# from ADDRESS PORT DATA: "SOURCE REPLY" of the answer to the client
+from() {
+	$C $PT_CLIENT udpfrom "$@" || pt_fail "no reply from $1 port $2"
+}
+
+# The link's first address of the link that carries $1.
+first_of() {
+	case $1 in
+	192.0.2.*)	echo 192.0.2.1 ;;
+	198.51.100.*)	echo 198.51.100.1 ;;
+	2001:db8:[ab]::*) echo 2001:db8:a::1 ;;
+	*)		echo 2001:db8:c::1 ;;
+	esac
+}
+
+# (a link-local source is shown without its scope)
+for a in $FIRST $SECOND "$LL%vb"; do
+	out=$(from "$a" "$ECHO" "hello $a")
+	[ "$out" = "${a%\%*} hello $a" ] || pt_fail "internal echo to $a: the reply is '$out'"
+done
+echo "internal echo: every address answered from itself, link-local included"
+
+for a in $SECOND; do
+	out=$(from "$a" "$PLAIN" x)
+	[ "$out" = "$(first_of "$a") udp:x" ] ||
+		pt_fail "a handler on a wildcard socket, asked at $a: '$out', expected the reply" \
+			"from $(first_of "$a") (the kernel's choice)"
+done
+echo "plain handler: the secondary addresses' replies came from the first ones"
+
+for a in $FIRST $SECOND "$LL%vb"; do
+	out=$(from "$a" "$EACH" x)
+	[ "$out" = "${a%\%*} udp:x" ] ||
+		pt_fail "bind_each_address, asked at $a: the reply is '$out'"
+done
+ss -Hlun "sport = :$EACH" > "$PT_DIR/each.ss"
+for a in 127.0.0.1 192.0.2.1 192.0.2.2 198.51.100.2 '\[::1\]' '\[2001:db8:b::1\]' "\\[$LL\\]%va"; do
+	pt_assert_grep " $a:$EACH " "$PT_DIR/each.ss" "no socket of each/udp on $a"
+done
+grep -Eq ' (0\.0\.0\.0|\[::\]|\*):'"$EACH " "$PT_DIR/each.ss" &&
+	pt_fail "each/udp has a wildcard socket: $(cat "$PT_DIR/each.ss")"
+pt_ctl status --json > "$PT_DIR/status" || pt_fail "status --json"
+pt_assert_grep "\\[2001:db8:d::1\\]:$EACH/udp" "$PT_DIR/status" "status does not list every socket"
+echo "bind_each_address: every address answered from itself, link-local included"
+
+# Addresses come and go; the next reload follows them.
+ip addr add 192.0.2.3/24 dev va || pt_error "cannot add 192.0.2.3"
+ip addr del 192.0.2.2/24 dev va || pt_error "cannot remove 192.0.2.2"
+pt_ctl reload > /dev/null || pt_fail "reload"
+pt_wait_log "each/udp: listening on 192\\.0\\.2\\.3:$EACH/udp" ||
+	pt_fail "no socket for the new address 192.0.2.3"
+pt_wait_log "each/udp: 192\\.0\\.2\\.2:$EACH/udp closed: the address is gone" ||
+	pt_fail "the socket of the removed address 192.0.2.2 stayed"
+out=$(from 192.0.2.3 "$EACH" x)
+[ "$out" = "192.0.2.3 udp:x" ] || pt_fail "bind_each_address, asked at 192.0.2.3: '$out'"
+ss -Hlun "sport = :$EACH" | grep -q " 192\\.0\\.2\\.2:$EACH " &&
+	pt_fail "192.0.2.2:$EACH is still bound"
+n=$(grep -c "each/udp: listening on 192\\.0\\.2\\.1:" "$PT_LOG")
+[ "$n" -eq 1 ] || pt_fail "the socket of 192.0.2.1 was opened $n times, not once"
+echo "bind_each_address: followed an address added and one removed"
+
+[ "$(pt_wait_zombies)" -eq 0 ] || pt_fail "zombie children left"
+pt_stop || pt_fail "portierd exit status on SIGTERM"
+exit 0
