@@ -81,12 +81,12 @@ set_int_opt(int fd, int level, int opt, int value)
 
 /* A wildcard UDP socket does not know which of the host's addresses a
  * datagram was sent to: with pktinfo on, the kernel says so with each one.
- * Off unless asked: a wait-mode handler reads its socket its own way. */
+ * Set either way, as a reload may keep the socket for another use. */
 static int
-listener_pktinfo(const struct listener *l, bool on)
+listener_pktinfo(const struct listener *l, enum listener_pktinfo mode)
 {
-	if (!l->wildcard)
-		return 0;
+	int on = mode == LISTENER_PKTINFO_ALL || (mode == LISTENER_PKTINFO_WILDCARD && l->wildcard);
+
 	if (l->family == AF_INET6)
 		return set_int_opt(l->w.fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, on);
 	return set_int_opt(l->w.fd, IPPROTO_IP, IP_PKTINFO, on);

@@ -51,14 +51,20 @@ struct listener {
 	ino_t ino;		/* it is still this one */
 };
 
+/* UDP: whether the kernel gives each datagram's destination address with it
+ * (IP_PKTINFO, IPV6_RECVPKTINFO). */
+enum listener_pktinfo {
+	LISTENER_PKTINFO_OFF,
+	LISTENER_PKTINFO_WILDCARD,	/* on wildcard sockets: the one thing they cannot know */
+	LISTENER_PKTINFO_ALL,
+};
+
 struct listener_opts {
 	int backlog;		/* stream only; 0 = the kernel's somaxconn */
 	bool nonblock;		/* nowait: accepted in batches from the loop */
 	bool keepalive;		/* inherited by accepted connections */
 	bool nodelay;
-	bool pktinfo;		/* UDP on a wildcard address: the request's destination
-				 * address with each datagram (internal services reply
-				 * from it, builtin.h's pktinfo) */
+	enum listener_pktinfo pktinfo;	/* UDP */
 	mode_t mode;		/* AF_UNIX: the socket file's mode, */
 	uid_t uid;		/* owner and group ((uid_t)-1: portierd's) */
 	gid_t gid;

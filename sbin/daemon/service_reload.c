@@ -150,7 +150,8 @@ static bool
 options_differ(const struct service *a, const struct service *b)
 {
 	return a->wait != b->wait || a->keepalive != b->keepalive || a->nodelay != b->nodelay ||
-	       a->listen_backlog != b->listen_backlog || a->internal != b->internal;
+	       a->listen_backlog != b->listen_backlog || a->internal != b->internal ||
+	       a->bind_each_address != b->bind_each_address;
 }
 
 /* The sockets of new service i: kept ones marked, others bound. */

@@ -158,8 +158,12 @@ service_listener_opts(const struct service *svc, struct listener_opts *o)
 	o->nonblock = !svc->wait;
 	o->keepalive = svc->keepalive;
 	o->nodelay = svc->nodelay;
-	/* answered by portierd itself, from the address each request reached */
-	o->pktinfo = svc->internal && svc->socktype == SOCK_DGRAM;
+	/* Internal: answered by portierd itself, from the address each request
+	 * reached. bind_each_address: for handlers that read the destination
+	 * when the socket gives it (in.tftpd binds its transfer to it). */
+	o->pktinfo = svc->socktype != SOCK_DGRAM ? LISTENER_PKTINFO_OFF
+		   : svc->bind_each_address ? LISTENER_PKTINFO_ALL
+		   : svc->internal ? LISTENER_PKTINFO_WILDCARD : LISTENER_PKTINFO_OFF;
 	o->mode = svc->socket_mode;
 	o->uid = svc->local ? svc->socket_uid : (uid_t)-1;
 	o->gid = svc->local ? svc->socket_gid : (gid_t)-1;

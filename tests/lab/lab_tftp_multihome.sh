@@ -5,10 +5,12 @@
 # 192.0.2.2 (a secondary), 2001:db8:a::1 and 2001:db8:b::1 on it.
 # conf.d/tftp.conf enabled with bind_each_address = yes: one socket per
 # address on 69/udp, none on the wildcard, and tftp-hpa's client fetches a
-# file through each address from the client's namespace. The same example
-# on a wildcard socket (port 6969, the option off) serves the secondary
-# addresses too: in.tftpd finds the request's destination by itself
-# (IP_PKTINFO) and answers from it (docs/lab.md).
+# file through each address from the client's namespace (in.tftpd binds its
+# transfer to the destination IP_PKTINFO gives it). The same example on a
+# wildcard socket (port 6969, the option off) is tried through the
+# secondary addresses and what happens is said, not asserted: Debian 12's
+# in.tftpd then answers from the first address, which the client drops
+# (docs/lab.md); another version may do better.
 . "${top_srcdir:-../..}/tests/lab/lab.sh"
 lab_init lab-tftp-multihome "$@"
 lab_need /usr/sbin/in.tftpd tftpd-hpa
@@ -53,11 +55,12 @@ sed -i -e "s|\"/srv/tftp\"|\"--timeout\", \"2\", \"$root\"|" \
 grep -q "bind_each_address = yes" "$PT_CONFD/tftp.conf" &&
 	grep -q "port = 6969" "$PT_CONFD/tftp-any.conf" || pt_error "cannot edit tftp.conf"
 
-# fetch ADDRESS PORT: boot.img through ADDRESS from the client's namespace
+# fetch ADDRESS PORT [SECS]: boot.img through ADDRESS from the client's
+# namespace, identical
 fetch()
 {
 	rm -f "$PT_DIR/got"
-	(cd "$PT_DIR" && timeout "$LAB_TIMEOUT" $C tftp -m binary "$1" "$2" -c get boot.img got) \
+	(cd "$PT_DIR" && timeout "${3:-$LAB_TIMEOUT}" $C tftp -m binary "$1" "$2" -c get boot.img got) \
 		>"$PT_DIR/tftp.out" 2>&1
 	rc=$?
 	cat "$PT_DIR/tftp.out"
@@ -81,8 +84,11 @@ n=$(grep -c "tftp: start" "$PT_LOG")
 [ "$n" -ge 4 ] || pt_fail "4 addresses started $n in.tftpd, expected one each"
 
 for a in 192.0.2.2 2001:db8:b::1; do
-	fetch "$a" 6969 || pt_fail "tftp get through $a from the wildcard socket failed"
+	if fetch "$a" 6969 5 >/dev/null; then
+		lab_say "without bind_each_address, in.tftpd answered $a too (a newer tftpd-hpa?)"
+	else
+		lab_say "without bind_each_address, in.tftpd did not answer $a from it (docs/lab.md)"
+	fi
 done
-lab_say "in.tftpd on a wildcard socket answered the secondary addresses too (IP_PKTINFO)"
 pt_stop || pt_fail "portierd exit status on SIGTERM"
 lab_say PASS
