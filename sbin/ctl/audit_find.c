@@ -427,6 +427,7 @@ audit_findings(const struct audit_input *in, struct audit_findings *f)
 	for (size_t i = 0; in->cfg && i < in->cfg->count; i++)
 		if (service_findings(in, &in->cfg->services[i], f) < 0)
 			return -1;
-	qsort(f->v, f->count, sizeof(f->v[0]), by_severity);
+	if (f->count)	/* no findings: v may be NULL, which qsort() must not get */
+		qsort(f->v, f->count, sizeof(f->v[0]), by_severity);
 	return 0;
 }

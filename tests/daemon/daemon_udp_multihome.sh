@@ -16,40 +16,17 @@
 #  - an address added, then one removed, gets its socket, then loses it.
 . "${top_srcdir:-../..}/tests/lib/lib.sh"
 
-[ "$(id -u)" = 0 ] || pt_skip "needs root: network namespaces, veth links and addresses"
-if [ -z "${PT_MULTIHOME_NS:-}" ]; then
-	err=$(unshare --net --pid --fork --mount-proc true 2>&1) ||
-		pt_skip "cannot make namespaces (unshare): $err"
-	PT_MULTIHOME_NS=1
-	export PT_MULTIHOME_NS
-	exec unshare --net --pid --fork --mount-proc /bin/sh "$0" "$@"
-fi
-command -v nsenter >/dev/null || pt_skip "nsenter (util-linux) is needed"
-ip link set lo up || pt_error "cannot bring loopback up in the namespace"
+pt_netns "$@"
 pt_init
+pt_client_ns
+C=$PT_IN_CLIENT
+pt_veth va vb && pt_veth vc vd || pt_skip "cannot make veth links (module veth?)"
 
-# The client's namespace, held by a process of this PID namespace (it dies
-# with the test).
-pt_bg unshare --net sleep 600
-CPID=${PT_BG##* }
-pt_wait_until '[ "$(readlink /proc/$CPID/ns/net 2>/dev/null)" != "$(readlink /proc/self/ns/net)" ]' ||
-	pt_error "no client namespace"
-C="nsenter --net=/proc/$CPID/ns/net"
-
-# No duplicate address detection: every IPv6 address is usable at once.
-for ns in "" "$C"; do
-	$ns sh -c 'echo 0 > /proc/sys/net/ipv6/conf/default/accept_dad' ||
-		pt_skip "no IPv6 in the namespace"
-done
-ip link add va type veth peer name vb netns "$CPID" &&
-	ip link add vc type veth peer name vd netns "$CPID" ||
-	pt_skip "cannot make veth links (module veth?)"
-# net NS DEV ITEM...: DEV of namespace NS ("" or "$C") up, with each ITEM:
-# an address (ADDRESS/LEN) or an on-link IPv6 route (route:PREFIX/LEN).
+# net NS DEV ITEM...: on DEV of namespace NS ("" or "$C") each ITEM, an
+# address (ADDRESS/LEN) or an on-link IPv6 route (route:PREFIX/LEN).
 net() {
 	ns=$1 dev=$2
 	shift 2
-	$ns ip link set "$dev" up || pt_error "cannot bring $dev up"
 	for a in "$@"; do
 		case $a in
 		route:*) $ns ip -6 route add "${a#route:}" dev "$dev" ;;
@@ -60,7 +37,6 @@ net() {
 }
 net "" va 192.0.2.1/24 192.0.2.2/24 2001:db8:a::1/64 2001:db8:b::1/64
 net "" vc 198.51.100.1/24 198.51.100.2/24 2001:db8:c::1/64 2001:db8:d::1/64
-$C ip link set lo up || pt_error "client loopback"
 net "$C" vb 192.0.2.10/24 2001:db8:a::10/64 route:2001:db8:b::/64
 net "$C" vd 198.51.100.10/24 2001:db8:c::10/64 route:2001:db8:d::/64
 LL=$(ip -6 -o addr show dev va scope link | awk '{ sub("/.*", "", $4); print $4; exit }')

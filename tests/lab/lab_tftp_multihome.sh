@@ -15,22 +15,12 @@
 lab_init lab-tftp-multihome "$@"
 lab_need /usr/sbin/in.tftpd tftpd-hpa
 lab_need /usr/bin/tftp tftp-hpa
-command -v nsenter >/dev/null || pt_error "nsenter missing: apt-get install util-linux"
 id tftp >/dev/null 2>&1 || pt_error "no user tftp (tftpd-hpa's postinst creates it)"
 
-# The client's namespace, held by a process of the lab's PID namespace.
-pt_bg unshare --net sleep 600
-CPID=${PT_BG##* }
-pt_wait_until '[ "$(readlink /proc/$CPID/ns/net 2>/dev/null)" != "$(readlink /proc/self/ns/net)" ]' ||
-	pt_error "no client namespace"
-C="nsenter --net=/proc/$CPID/ns/net"
-for ns in "" "$C"; do
-	$ns sh -c 'echo 0 > /proc/sys/net/ipv6/conf/default/accept_dad' ||
-		pt_error "no IPv6 in the namespace"
-done
-ip link add va type veth peer name vb netns "$CPID" || pt_error "cannot make a veth link"
-ip link set va up && $C ip link set lo up && $C ip link set vb up &&
-	ip addr add 192.0.2.1/24 dev va && ip addr add 192.0.2.2/24 dev va &&
+pt_client_ns
+C=$PT_IN_CLIENT
+pt_veth va vb || pt_error "cannot make a veth link"
+ip addr add 192.0.2.1/24 dev va && ip addr add 192.0.2.2/24 dev va &&
 	ip -6 addr add 2001:db8:a::1/64 dev va nodad &&
 	ip -6 addr add 2001:db8:b::1/64 dev va nodad &&
 	$C ip addr add 192.0.2.10/24 dev vb &&
