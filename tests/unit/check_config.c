@@ -1537,6 +1537,8 @@ START_TEST(test_unix)
 		{ "socket_type = dgram", "unix services are stream services" },
 		{ "only_from = { 127.0.0.1 }", "only_from does not apply to a unix socket" },
 		{ "no_access = { 10.0.0.1 }", "no_access does not apply to a unix socket" },
+		{ "per_source = 3", "per_source does not apply to a unix socket" },
+		{ "per_source_rate = { 5, 10 }", "per_source_rate does not apply to a unix socket" },
 		{ "tcpmux = yes", "a unix service cannot be reached through tcpmux" },
 		{ "wait = yes\n allow_users = { 0 }", "allow_users and allow_groups need wait = no" },
 		{ "allow_users = { no-such-user-pt }", "unknown user 'no-such-user-pt'" },
@@ -1562,8 +1564,10 @@ START_TEST(test_unix)
 			"service v {\n bind = { \"unix:/run/u.sock\" }\n server = /bin/sh\n}\n", 0));
 	ck_assert(has_diag_in(DIAG_ERROR, NAME, 5, "service 'v': unix socket '/run/u.sock' is "
 			      "already used by service 'u'"));
-	/* inherited from defaults, only_from concerns the network services */
-	cfg = load_ok("defaults {\n only_from = { 127.0.0.1 }\n}\n"
+	/* inherited from defaults, only_from, per_source and per_source_rate concern
+	 * the network services */
+	cfg = load_ok("defaults {\n only_from = { 127.0.0.1 }\n per_source = 3\n"
+		      " per_source_rate = { 5, 10 }\n}\n"
 		      "service u {\n bind = { \"unix:/run/u.sock\" }\n server = /bin/sh\n}\n", 0);
 	config_free(cfg);
 }
