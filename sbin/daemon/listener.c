@@ -70,7 +70,20 @@ listener_identify(struct listener *l)
 	l->family = l->addr.ss_family;
 	l->protocol = l->socktype == SOCK_STREAM ? IPPROTO_TCP : IPPROTO_UDP;
 	l->wildcard = addr_is_wildcard((struct sockaddr *)&l->addr);
-	addr_name((struct sockaddr *)&l->addr, l->socktype, l->name, sizeof(l->name));
+	listener_name((struct sockaddr *)&l->addr, l->socktype, l->ifname, l->name,
+		      sizeof(l->name));
+}
+
+void
+listener_name(const struct sockaddr *sa, int socktype, const char *ifname, char *buf,
+	      size_t len)
+{
+	size_t n;
+
+	addr_name(sa, socktype, buf, len);
+	n = strlen(buf);
+	if (ifname && *ifname && n < len)
+		snprintf(buf + n, len - n, "@%s", ifname);
 }
 
 static int
@@ -128,10 +141,33 @@ listener_new(int fd, int socktype)
 	return l;
 }
 
+/* The interface of SO_BINDTODEVICE, and its index: a socket keeps the
+ * index, so a new interface of the same name is another one. ENODEV when
+ * there is no such interface; EPERM before Linux 5.7 without CAP_NET_RAW. */
+static int
+listener_bind_device(struct listener *l, const char *ifname)
+{
+	size_t n = strlen(ifname);
+
+	if (n >= sizeof(l->ifname)) {
+		errno = ENODEV;
+		return -1;
+	}
+	memcpy(l->ifname, ifname, n + 1);
+	if (setsockopt(l->w.fd, SOL_SOCKET, SO_BINDTODEVICE, ifname, (socklen_t)n) < 0)
+		return -1;
+	l->ifindex = if_nametoindex(ifname);
+	return 0;
+}
+
 /* Socket options that must be set before bind(). */
 static int
-listener_prebind(int fd, int family, int socktype)
+listener_prebind(int fd, int family, int socktype, const struct listener_opts *o)
 {
+	/* A non-local address: bound now, served once the host has it.
+	 * IP_FREEBIND is the flag both families' bind() read. */
+	if (o->freebind && set_int_opt(fd, IPPROTO_IP, IP_FREEBIND, 1) < 0)
+		return -1;
 	/* TCP: rebind while old connections sit in TIME_WAIT. Not for UDP,
 	 * where SO_REUSEADDR would let a second socket share the port silently. */
 	if (socktype == SOCK_STREAM && set_int_opt(fd, SOL_SOCKET, SO_REUSEADDR, 1) < 0)
@@ -254,8 +290,10 @@ listener_open(const struct sockaddr *sa, socklen_t len, int socktype,
 		goto fail;
 	memcpy(&l->addr, sa, len);
 	l->addrlen = len;
+	if (o->ifname && *o->ifname && listener_bind_device(l, o->ifname) < 0)
+		goto fail;
 	listener_identify(l);
-	if (listener_prebind(fd, sa->sa_family, socktype) < 0)
+	if (listener_prebind(fd, sa->sa_family, socktype, o) < 0)
 		goto fail;
 	if (bind(fd, sa, len) < 0)
 		goto fail;
@@ -443,6 +481,13 @@ listener_adopt(int fd)
 		errno = EAFNOSUPPORT;
 		goto fail;
 	}
+	/* its interface ("" when none): it matches a service with that one */
+	len = sizeof(l->ifname);
+	if (getsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, l->ifname, &len) < 0 ||
+	    len >= sizeof(l->ifname))
+		len = 0;
+	l->ifname[len] = '\0';
+	l->ifindex = l->ifname[0] ? if_nametoindex(l->ifname) : 0;
 	listener_identify(l);
 	l->adopted = true;
 	return l;
@@ -467,9 +512,8 @@ listener_close(struct listener *l)
 	free(l);
 }
 
-/* Identity order: socket type, family, port, address (scope for IPv6). */
 int
-listener_compare(int socktype, const struct sockaddr *sa, const struct listener *l)
+listener_compare_addr(int socktype, const struct sockaddr *sa, const struct listener *l)
 {
 	if (socktype != l->socktype)
 		return socktype < l->socktype ? -1 : 1;
@@ -494,6 +538,17 @@ listener_compare(int socktype, const struct sockaddr *sa, const struct listener 
 	if (a->sin6_scope_id != b->sin6_scope_id)
 		return a->sin6_scope_id < b->sin6_scope_id ? -1 : 1;
 	return memcmp(&a->sin6_addr, &b->sin6_addr, sizeof(a->sin6_addr));
+}
+
+/* Identity order: socket type, family, port, address (scope for IPv6),
+ * interface. */
+int
+listener_compare(int socktype, const struct sockaddr *sa, const char *ifname,
+		 const struct listener *l)
+{
+	int c = listener_compare_addr(socktype, sa, l);
+
+	return c ? c : strcmp(ifname ? ifname : "", l->ifname);
 }
 
 static void
