@@ -137,6 +137,8 @@ struct service {
 	 * both families. IPv4-mapped IPv6 addresses are stored as IPv4. */
 	struct sockaddr_storage *bind;
 	size_t nbind;
+	bool freebind;		/* IP_FREEBIND: bind addresses the host does not have yet */
+	char *interface;	/* SO_BINDTODEVICE: only this interface; NULL: all */
 
 	char *user;		/* NULL: the default user */
 	char *group;		/* NULL: the user's primary group */

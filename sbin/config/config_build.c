@@ -29,6 +29,7 @@ config_service_clear(struct service *s)
 	strv_free(s->groups);
 	free(s->gids);
 	free(s->socket_user);
+	free(s->interface);
 	free(s->socket_group);
 	strv_free(s->allow_users);
 	strv_free(s->allow_groups);

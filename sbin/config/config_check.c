@@ -417,6 +417,8 @@ config_describe(const struct service *s, char *buf, size_t len)
 	}
 	if (!s->tcpmux && !s->nbind)
 		PUT("%u/%s", s->port, proto);
+	if (!s->tcpmux && !s->local && s->interface)
+		PUT("@%s", s->interface);
 	PUT(" %s %s", s->socktype == SOCK_STREAM ? "stream" : "dgram", s->wait ? "wait" : "nowait");
 	if (s->internal) {
 		PUT(" internal");

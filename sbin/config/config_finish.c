@@ -501,6 +501,18 @@ finish_unix(struct loader *ld, struct build *b, int suffix)
 	if (b->own[O_NO_ACCESS])
 		config_err(ld, b, O_NO_ACCESS, "no_access does not apply to a unix socket: "
 			   "use allow_users or allow_groups");
+	/* Every peer of a unix socket is the same local source (no address):
+	 * written here they would silently limit nothing. */
+	if (b->own[O_PER_SOURCE])
+		config_err(ld, b, O_PER_SOURCE, "per_source does not apply to a unix socket "
+			   "(its peers have no address): use instances");
+	if (b->own[O_PER_SOURCE_RATE])
+		config_err(ld, b, O_PER_SOURCE_RATE, "per_source_rate does not apply to a unix "
+			   "socket (its peers have no address): use rate");
+	if (b->own[O_INTERFACE] || b->own[O_FREEBIND])
+		config_warn(ld, b, b->own[O_INTERFACE] ? O_INTERFACE : O_FREEBIND,
+			    "%s applies to network sockets only", b->own[O_INTERFACE] ?
+			    "interface" : "freebind");
 	s->socktype = SOCK_STREAM;
 	s->protocol = 0;
 	s->port = 0;

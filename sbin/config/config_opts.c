@@ -9,7 +9,9 @@
  * config_finish.c, once everything is known. */
 #include "autoconf.h"
 
+#include <ctype.h>
 #include <limits.h>
+#include <net/if.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,7 +20,7 @@
 #include "config/config_int.h"
 #include "config/config.h"
 
-static opt_check_fn check_name, check_regname, check_path, check_env_name;
+static opt_check_fn check_name, check_regname, check_path, check_env_name, check_ifname;
 
 /* Where a row's value goes: a field of struct build (the service), or of
  * struct daemon_settings; AUX names the companion field. */
@@ -206,6 +208,13 @@ static const struct optdef opts[O_COUNT] = {
 				.apply = config_apply_bucket },
 	[O_ON_LIMIT] = { "on_limit", IN_BOTH, false, SVC(on_limit), .def = ON_LIMIT_DEFER,
 			 .words = on_limit_words, .apply = config_apply_keyword },
+	/* A `bind` address that is not on the host yet is bound at once
+	 * (IP_FREEBIND), rather than waited for. */
+	[O_FREEBIND] = { "freebind", IN_BOTH, false, SVC(freebind), .why = NOT_BOOL,
+			 .apply = config_apply_bool },
+	/* SO_BINDTODEVICE; an interface that does not exist yet is waited for. */
+	[O_INTERFACE] = { "interface", IN_BOTH, false, STR(interface), .check = check_ifname,
+			  .apply = config_apply_string },
 	/* A UDP service's own choice (config_finish.c checks its bind): in
 	 * defaults it would be wrong for every TCP service. */
 	[O_BIND_EACH_ADDRESS] = { "bind_each_address", IN_SERVICE, false, SVC(bind_each_address),
@@ -338,6 +347,21 @@ static const char *
 check_regname(const char *s)
 {
 	return !*s || strpbrk(s, " \t\n") ? "is not a valid name" : NULL;
+}
+
+/* The kernel's rules for an interface name (dev_valid_name): shorter than
+ * IFNAMSIZ, not "." or "..", no '/', ':' or blank. */
+static const char *
+check_ifname(const char *s)
+{
+	if (!*s || strlen(s) >= IF_NAMESIZE)
+		return "is not an interface name (1 to 15 characters)";
+	if (!strcmp(s, ".") || !strcmp(s, ".."))
+		return "is not an interface name";
+	for (const char *p = s; *p; p++)
+		if (*p == '/' || *p == ':' || isspace((unsigned char)*p) || !isprint((unsigned char)*p))
+			return "is not an interface name (no '/', ':', blank or control character)";
+	return NULL;
 }
 
 static const char *

@@ -7,6 +7,7 @@
 #ifndef PORTIER_AUDIT_H
 #define PORTIER_AUDIT_H
 
+#include <net/if.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -28,6 +29,8 @@ struct audit_sock {
 	char path[110];		/* AF_UNIX: the path; "@name" when abstract */
 	uint64_t inode;
 	uid_t uid;		/* the socket's owner, as the kernel says */
+	unsigned ifindex;	/* SO_BINDTODEVICE's interface (idiag_if), 0: none */
+	char ifname[IF_NAMESIZE];	/* its name ("if7" when gone), "" when none */
 
 	/* audit_proc.c */
 	pid_t pids[AUDIT_MAX_PIDS];

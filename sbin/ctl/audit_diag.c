@@ -14,6 +14,7 @@
 #include <linux/rtnetlink.h>
 #include <linux/sock_diag.h>
 #include <linux/unix_diag.h>
+#include <net/if.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <stdio.h>
@@ -93,6 +94,7 @@ diag_one(const struct inet_diag_msg *m, int protocol, struct audit_socks *s)
 	k->port = ntohs(m->id.idiag_sport);
 	k->inode = m->idiag_inode;
 	k->uid = m->idiag_uid;
+	k->ifindex = m->id.idiag_if;
 	return 0;
 }
 
@@ -504,8 +506,16 @@ audit_read_sockets(struct audit_socks *s)
 {
 	int rc = read_netlink(s);
 
-	if (rc <= 0)
-		return rc;
-	s->count = 0;	/* what a refused dump left */
-	return read_procnet(s);
+	if (rc > 0) {
+		s->count = 0;	/* what a refused dump left */
+		rc = read_procnet(s);
+	}
+	/* the interfaces' names, now: an index is all the kernel keeps */
+	for (size_t i = 0; rc == 0 && i < s->count; i++) {
+		struct audit_sock *k = &s->v[i];
+
+		if (k->ifindex && !if_indextoname(k->ifindex, k->ifname))
+			snprintf(k->ifname, sizeof(k->ifname), "if%u", k->ifindex % 1000000000u);
+	}
+	return rc;
 }

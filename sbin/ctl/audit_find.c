@@ -379,7 +379,11 @@ service_findings(const struct audit_input *in, const struct service *svc,
 	char fix[256];
 
 	if (in->daemon_pid && declared_on(svc, in->now) && (!listening || (st && paused(st->state)))) {
-		if (add(f, AUDIT_WARNING, "not-listening", NULL, svc, "fix the cause (the address, "
+		bool waiting = st && !strcmp(st->state, "waiting");
+
+		if (add(f, AUDIT_WARNING, "not-listening", NULL, svc, waiting ?
+			"bring the address or interface up: portierd binds it as soon as it "
+			"appears (or set freebind = yes)" : "fix the cause (the address, "
 			"a port in use, a limit; portierctl status tells), then portierctl reload",
 			"service %s (%s:%d) is enabled but not listening: %s", svc->id, svc->file,
 			svc->line, st && st->last_error ? st->last_error : st ? st->state :

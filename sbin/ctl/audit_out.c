@@ -76,6 +76,9 @@ cells(const struct audit_sock *k, char c[NCOLS][96])
 	snprintf(c[C_PROTO], 96, "%s%s", audit_proto_name(k->protocol),
 		 k->family == AF_INET6 ? "6" : "");
 	audit_addr_str(k, c[C_ADDR], 96);
+	/* bound to an interface: "0.0.0.0@eth0", as portierctl status says */
+	if (k->ifname[0])
+		snprintf(c[C_ADDR] + strlen(c[C_ADDR]), 96 - strlen(c[C_ADDR]), "@%s", k->ifname);
 	if (k->family == AF_UNIX)
 		snprintf(c[C_PORT], 96, "-");
 	else
@@ -233,6 +236,7 @@ json_socket(struct json *j, const struct audit_sock *k)
 	json_string(j, "family", k->family == AF_INET ? "ipv4" : k->family == AF_INET6 ?
 		    "ipv6" : "unix");
 	json_string(j, "address", audit_addr_str(k, a, sizeof(a)));
+	json_string(j, "interface", k->ifname[0] ? k->ifname : NULL);
 	if (k->family == AF_UNIX)
 		json_string(j, "port", NULL);
 	else

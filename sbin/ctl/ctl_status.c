@@ -174,6 +174,12 @@ print_service(const struct json_value *s, const struct status_cols *c)
 	join_strings(json_get(s, "addresses"), list, sizeof(list));
 	printf("%*s", STATUS_INDENT, "");
 	status_wrap(list[0] ? list : "-", STATUS_INDENT, STATUS_INDENT, ',');
+	/* not on the host yet: bound by portierd when they appear */
+	join_strings(json_get(s, "waiting"), list, sizeof(list));
+	if (list[0]) {
+		col = printf("%*swaiting for address ", STATUS_INDENT, "");
+		status_wrap(list, col, STATUS_INDENT + 2, ',');
+	}
 	if (json_get_str(s, "last_error", NULL)) {
 		col = printf("%*slast error: ", STATUS_INDENT, "");
 		status_wrap(json_get_str(s, "last_error", ""), col, STATUS_INDENT + 2, ' ');

@@ -32,6 +32,7 @@
 #include <unistd.h>
 
 #include "config/config.h"
+#include "daemon/addrwatch.h"
 #include "daemon/adopt.h"
 #include "spawn/spawn.h"
 #include "daemon/control.h"
@@ -410,12 +411,21 @@ signals_watch(void)
  * signalfd cannot: epoll would wait for it on the queue of the process
  * that added it, never woken by the daemon's own signals. It is made after
  * the forks, out of the descriptors daemon_room() keeps free. */
+static void
+addresses_changed(void *arg)
+{
+	service_table_addresses_changed(arg);
+}
+
+/* The address watcher is subscribed before anything is bound, so that an
+ * address appearing between a failed bind and the loop is not missed. */
 static int
 daemon_open_own(void)
 {
 	if (loop_init() < 0)
 		return -1;
 	control_start();
+	addrwatch_open(addresses_changed, &d.table);
 	return 0;
 }
 
@@ -437,12 +447,15 @@ daemon_room(void)
 	return -1;
 }
 
-/* Opens every listener. Fails when nothing could be bound although some
- * service wanted to listen, or on any failure with --strict. */
+/* Opens every listener. Fails when nothing could be bound, nor waits for
+ * its address to appear, although some service wanted to listen; or on any
+ * failure with --strict, an address waited for included. A service that
+ * waits for all its addresses does not keep portierd from starting: that is
+ * what waiting is for (a VPN, DHCP or DAD after portierd starts). */
 static int
 daemon_bind(const struct daemon_opts *o)
 {
-	size_t bound, adopted, failed, wanted = 0;
+	size_t bound, adopted, failed, waiting, wanted = 0;
 
 	if (daemon_open_own() < 0)
 		return -1;
@@ -454,18 +467,18 @@ daemon_bind(const struct daemon_opts *o)
 	adopted = adopt_sockets(&d.table, d.cfg);
 	if (daemon_room() < 0)
 		return -1;
-	failed = service_table_bind(&d.table, &bound);
+	failed = service_table_bind(&d.table, &bound, &waiting);
 	/* bind_each_address: a socket per address the host has now */
 	failed += service_table_refresh_addresses(&d.table);
 	for (size_t i = 0; i < d.table.count; i++)
 		if (d.table.rt[i]->svc->bind_each_address)
 			bound += d.table.rt[i]->nlisteners;
 	bound += adopted;
-	if (failed && o->strict) {
-		logit(LOG_ERR, "--strict: %zu address(es) could not be bound", failed);
+	if ((failed || waiting) && o->strict) {
+		logit(LOG_ERR, "--strict: %zu address(es) could not be bound", failed + waiting);
 		return -1;
 	}
-	if (wanted && !bound) {
+	if (wanted && !bound && !waiting) {
 		logit(LOG_ERR, "no service could be bound");
 		return -1;
 	}
@@ -478,6 +491,7 @@ static void
 daemon_cleanup(void)
 {
 	notify_exit();
+	addrwatch_close();
 	control_close();
 	timer_cancel(&d.trim);
 	internal_shutdown();	/* its connections count in the table */

@@ -4,7 +4,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <ifaddrs.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <stdio.h>
@@ -21,12 +20,6 @@
 #include "base/base.h"
 
 #define SOMAXCONN_PATH "/proc/sys/net/core/somaxconn"
-/* The open UDP sockets, hashed by port (listener_udp_own). */
-#define OWN_BUCKETS 256
-/* The host's addresses are read again at most this often (ms). */
-#define LOCAL_ADDRS_MS 1000
-
-static struct listener *own_udp[OWN_BUCKETS];
 
 static int
 listener_somaxconn(void)
@@ -70,7 +63,20 @@ listener_identify(struct listener *l)
 	l->family = l->addr.ss_family;
 	l->protocol = l->socktype == SOCK_STREAM ? IPPROTO_TCP : IPPROTO_UDP;
 	l->wildcard = addr_is_wildcard((struct sockaddr *)&l->addr);
-	addr_name((struct sockaddr *)&l->addr, l->socktype, l->name, sizeof(l->name));
+	listener_name((struct sockaddr *)&l->addr, l->socktype, l->ifname, l->name,
+		      sizeof(l->name));
+}
+
+void
+listener_name(const struct sockaddr *sa, int socktype, const char *ifname, char *buf,
+	      size_t len)
+{
+	size_t n;
+
+	addr_name(sa, socktype, buf, len);
+	n = strlen(buf);
+	if (ifname && *ifname && n < len)
+		snprintf(buf + n, len - n, "@%s", ifname);
 }
 
 static int
@@ -141,10 +147,33 @@ listener_new(int fd, int socktype)
 	return l;
 }
 
+/* The interface of SO_BINDTODEVICE, and its index: a socket keeps the
+ * index, so a new interface of the same name is another one. ENODEV when
+ * there is no such interface; EPERM before Linux 5.7 without CAP_NET_RAW. */
+static int
+listener_bind_device(struct listener *l, const char *ifname)
+{
+	size_t n = strlen(ifname);
+
+	if (n >= sizeof(l->ifname)) {
+		errno = ENODEV;
+		return -1;
+	}
+	memcpy(l->ifname, ifname, n + 1);
+	if (setsockopt(l->w.fd, SOL_SOCKET, SO_BINDTODEVICE, ifname, (socklen_t)n) < 0)
+		return -1;
+	l->ifindex = if_nametoindex(ifname);
+	return 0;
+}
+
 /* Socket options that must be set before bind(). */
 static int
-listener_prebind(int fd, int family, int socktype)
+listener_prebind(int fd, int family, int socktype, const struct listener_opts *o)
 {
+	/* A non-local address: bound now, served once the host has it.
+	 * IP_FREEBIND is the flag both families' bind() read. */
+	if (o->freebind && set_int_opt(fd, IPPROTO_IP, IP_FREEBIND, 1) < 0)
+		return -1;
 	/* TCP: rebind while old connections sit in TIME_WAIT. Not for UDP,
 	 * where SO_REUSEADDR would let a second socket share the port silently. */
 	if (socktype == SOCK_STREAM && set_int_opt(fd, SOL_SOCKET, SO_REUSEADDR, 1) < 0)
@@ -154,100 +183,6 @@ listener_prebind(int fd, int family, int socktype)
 	if (family == AF_INET6 && set_int_opt(fd, IPPROTO_IPV6, IPV6_V6ONLY, 1) < 0)
 		return -1;
 	return 0;
-}
-
-/* ---- portierd's own UDP addresses ---- */
-
-static void
-own_add(struct listener *l)
-{
-	struct listener **b = &own_udp[addr_port((struct sockaddr *)&l->addr) % OWN_BUCKETS];
-
-	l->own_next = *b;
-	*b = l;
-}
-
-static void
-own_del(struct listener *l)
-{
-	struct listener **p = &own_udp[addr_port((struct sockaddr *)&l->addr) % OWN_BUCKETS];
-
-	while (*p && *p != l)
-		p = &(*p)->own_next;
-	if (*p)
-		*p = l->own_next;
-}
-
-static socklen_t
-sockaddr_len(const struct sockaddr *sa)
-{
-	return sa->sa_family == AF_INET6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
-}
-
-/* Whether a is one of the host's addresses: the loopback nets, or an
- * address of an interface (read again after LOCAL_ADDRS_MS, so that a
- * flood of spoofed datagrams costs one getifaddrs() a second). */
-static bool
-addr_is_local(const struct access_addr *a)
-{
-	static struct access_addr *addrs;
-	static size_t naddrs;
-	static uint64_t read_ms;
-	static const uint8_t v6_loopback[16] = { [15] = 1 };
-	uint64_t now = loop_now();
-
-	if ((a->family == AF_INET && a->addr[0] == 127) ||
-	    (a->family == AF_INET6 && !memcmp(a->addr, v6_loopback, 16)))
-		return true;
-	if (!read_ms || now - read_ms >= LOCAL_ADDRS_MS) {
-		struct ifaddrs *ifs, *i;
-		size_t n = 0;
-
-		read_ms = now ? now : 1;
-		naddrs = 0;
-		if (getifaddrs(&ifs) < 0) {
-			logerr(LOG_WARNING, "getifaddrs");
-			return true;	/* unknown: answering is the risk */
-		}
-		for (i = ifs; i; i = i->ifa_next)
-			n++;
-		free(addrs);
-		addrs = calloc(n ? n : 1, sizeof(*addrs));
-		for (i = ifs; addrs && i; i = i->ifa_next)
-			if (i->ifa_addr && access_addr_from_sockaddr(i->ifa_addr,
-				sockaddr_len(i->ifa_addr), &addrs[naddrs]) == 0)
-				naddrs++;
-		freeifaddrs(ifs);
-		if (!addrs)
-			return true;
-	}
-	for (size_t k = 0; k < naddrs; k++)
-		if (!memcmp(&addrs[k], a, sizeof(*a)))
-			return true;
-	return false;
-}
-
-bool
-listener_udp_own(const struct sockaddr *src)
-{
-	unsigned port = addr_port(src);
-	struct access_addr a, own;
-
-	if (access_addr_from_sockaddr(src, sockaddr_len(src), &a) < 0)
-		return false;
-	for (struct listener *l = own_udp[port % OWN_BUCKETS]; l; l = l->own_next) {
-		if (addr_port((struct sockaddr *)&l->addr) != port)
-			continue;
-		if (l->wildcard) {
-			if (addr_is_local(&a))
-				return true;
-			continue;
-		}
-		if (access_addr_from_sockaddr((struct sockaddr *)&l->addr, l->addrlen, &own) == 0 &&
-		    !memcmp(&own, &a, sizeof(a)))
-			return true;
-	}
-	return false;
 }
 
 /* ---- opening and closing ---- */
@@ -267,8 +202,10 @@ listener_open(const struct sockaddr *sa, socklen_t len, int socktype,
 		goto fail;
 	memcpy(&l->addr, sa, len);
 	l->addrlen = len;
+	if (o->ifname && *o->ifname && listener_bind_device(l, o->ifname) < 0)
+		goto fail;
 	listener_identify(l);
-	if (listener_prebind(fd, sa->sa_family, socktype) < 0)
+	if (listener_prebind(fd, sa->sa_family, socktype, o) < 0)
 		goto fail;
 	if (bind(fd, sa, len) < 0)
 		goto fail;
@@ -456,6 +393,13 @@ listener_adopt(int fd)
 		errno = EAFNOSUPPORT;
 		goto fail;
 	}
+	/* its interface ("" when none): it matches a service with that one */
+	len = sizeof(l->ifname);
+	if (getsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, l->ifname, &len) < 0 ||
+	    len >= sizeof(l->ifname))
+		len = 0;
+	l->ifname[len] = '\0';
+	l->ifindex = l->ifname[0] ? if_nametoindex(l->ifname) : 0;
 	listener_identify(l);
 	l->adopted = true;
 	return l;
@@ -472,7 +416,7 @@ listener_close(struct listener *l)
 	loop_unwatch(&l->w);
 	timer_cancel(&l->retry);
 	if (l->started && l->socktype == SOCK_DGRAM)
-		own_del(l);
+		listener_own_del(l);
 	if (l->family == AF_UNIX)
 		unix_remove(l);
 	if (close(l->w.fd) < 0)
@@ -480,9 +424,8 @@ listener_close(struct listener *l)
 	free(l);
 }
 
-/* Identity order: socket type, family, port, address (scope for IPv6). */
 int
-listener_compare(int socktype, const struct sockaddr *sa, const struct listener *l)
+listener_compare_addr(int socktype, const struct sockaddr *sa, const struct listener *l)
 {
 	if (socktype != l->socktype)
 		return socktype < l->socktype ? -1 : 1;
@@ -509,6 +452,17 @@ listener_compare(int socktype, const struct sockaddr *sa, const struct listener 
 	return memcmp(&a->sin6_addr, &b->sin6_addr, sizeof(a->sin6_addr));
 }
 
+/* Identity order: socket type, family, port, address (scope for IPv6),
+ * interface. */
+int
+listener_compare(int socktype, const struct sockaddr *sa, const char *ifname,
+		 const struct listener *l)
+{
+	int c = listener_compare_addr(socktype, sa, l);
+
+	return c ? c : strcmp(ifname ? ifname : "", l->ifname);
+}
+
 static void
 listener_update(struct listener *l)
 {
@@ -525,7 +479,7 @@ listener_start(struct listener *l, watcher_fn fn)
 {
 	l->w.fn = fn;
 	if (!l->started && l->socktype == SOCK_DGRAM)
-		own_add(l);
+		listener_own_add(l);
 	l->started = true;
 	if (!l->paused && loop_watch(&l->w, EPOLLIN) < 0)
 		return -1;

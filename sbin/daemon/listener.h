@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: ISC */
 /* listener: one listening socket (TCP or UDP, IPv4 or IPv6, or a unix stream
  * socket, whose path is its identity) and its identity.
- * The identity (family, socket type, protocol, bound address and port) is kept
+ * The identity (family, socket type, protocol, bound address and port, and
+ * the interface of SO_BINDTODEVICE) is kept
  * explicit so that a reload can match new services to open sockets and so that
  * sockets handed over by systemd can be adopted. Only sockets live here: what
  * happens on readiness is the owner's business (service.c). */
@@ -9,6 +10,7 @@
 #define PORTIER_LISTENER_H
 
 #include <arpa/inet.h>
+#include <net/if.h>
 #include <stdbool.h>
 #include <sys/socket.h>
 
@@ -25,8 +27,9 @@ enum {
 	LISTENER_RATE = 1 << 4,		/* `rate`, on_limit = defer: no token yet (admit.c) */
 };
 
-/* "unix:" and a sun_path are longer than any IP address and port. */
-#define LISTENER_NAME_MAX (ADDR_NAME_MAX > 114 ? ADDR_NAME_MAX : 114)
+/* "unix:" and a sun_path are longer than any IP address and port; an
+ * interface adds "@" and its name: "[::]:7/tcp@eth0". */
+#define LISTENER_NAME_MAX ((ADDR_NAME_MAX > 114 ? ADDR_NAME_MAX : 114) + IF_NAMESIZE + 1)
 
 struct listener {
 	struct watcher w;	/* w.fd is the socket */
@@ -36,6 +39,9 @@ struct listener {
 	int protocol;		/* IPPROTO_TCP or IPPROTO_UDP */
 	struct sockaddr_storage addr;	/* as bound, port included */
 	socklen_t addrlen;
+	char ifname[IF_NAMESIZE];	/* SO_BINDTODEVICE, "" when none */
+	unsigned ifindex;	/* the interface's index when bound: a new
+				 * interface of that name has another one */
 	bool wildcard;		/* 0.0.0.0 or ::: a connection's local address needs getsockname() */
 	bool adopted;		/* received (systemd), not opened by us */
 	bool marked;		/* reload: claimed by the new configuration */
@@ -64,6 +70,8 @@ struct listener_opts {
 	bool nonblock;		/* nowait: accepted in batches from the loop */
 	bool keepalive;		/* inherited by accepted connections */
 	bool nodelay;
+	bool freebind;		/* IP_FREEBIND: bind an address the host does not have */
+	const char *ifname;	/* SO_BINDTODEVICE; NULL: every interface */
 	enum listener_pktinfo pktinfo;	/* UDP */
 	mode_t mode;		/* AF_UNIX: the socket file's mode, */
 	uid_t uid;		/* owner and group ((uid_t)-1: portierd's) */
@@ -71,7 +79,8 @@ struct listener_opts {
 };
 
 /* Creates, configures and binds a socket for sa (and listens, for streams).
- * Returns NULL with errno set; nothing is logged. */
+ * Returns NULL with errno set; nothing is logged. ENODEV: o->ifname is no
+ * interface (yet); EADDRNOTAVAIL: sa is no address of the host (yet). */
 struct listener *listener_open(const struct sockaddr *sa, socklen_t len, int socktype,
 			       const struct listener_opts *o);
 /* A unix stream socket at path: the directory checked as rundir does,
@@ -92,15 +101,28 @@ int listener_configure(struct listener *l, const struct listener_opts *o);
 int listener_reconfigure(struct listener *l, const struct listener_opts *o);
 void listener_close(struct listener *l);
 
-/* Orders identities (socket type, family, port, address): <0, 0 or >0 as
- * (socktype, sa) sorts before, with or after l's. Reload sorts by it. */
-int listener_compare(int socktype, const struct sockaddr *sa, const struct listener *l);
+/* Orders identities (socket type, family, port, address, interface): <0, 0
+ * or >0 as (socktype, sa, ifname) sorts before, with or after l's; ifname
+ * NULL is "". Reload sorts by it. */
+int listener_compare(int socktype, const struct sockaddr *sa, const char *ifname,
+		     const struct listener *l);
+/* The same order without the interface: its first keys. */
+int listener_compare_addr(int socktype, const struct sockaddr *sa, const struct listener *l);
+/* A socket's name as status and the log show it: addr_name()'s, then
+ * "@IFNAME" when bound to an interface ("0.0.0.0:7/tcp@eth0"). */
+void listener_name(const struct sockaddr *sa, int socktype, const char *ifname, char *buf,
+		   size_t len);
 
 /* Whether src (a datagram's source) is an address and port of one of
  * portierd's own started UDP sockets, a wildcard one standing for every
  * local address. An internal service that answered it would talk to another
  * one (or to itself) for ever, and a spoofed source can ask for just that. */
 bool listener_udp_own(const struct sockaddr *src);
+
+/* listener_own.c, for listener.c: a started UDP socket joins the set
+ * listener_udp_own() looks in, and leaves it when it closes. */
+void listener_own_add(struct listener *l);
+void listener_own_del(struct listener *l);
 
 /* Registers fn for readiness; watching begins unless a pause reason is set. */
 int listener_start(struct listener *l, watcher_fn fn);

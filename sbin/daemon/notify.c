@@ -42,12 +42,17 @@ notify_send(const char *state)
 static void
 status_text(const struct service_table *t, size_t running, char *buf, size_t len)
 {
-	size_t listening = 0;
+	size_t listening = 0, waiting = 0;
+	char w[48] = "";
 
-	for (size_t i = 0; t && i < t->count; i++)
+	for (size_t i = 0; t && i < t->count; i++) {
 		listening += t->rt[i]->state == SERVICE_ACTIVE && t->rt[i]->nlisteners;
-	snprintf(buf, len, "%zu service%s listening, %zu handler%s running", listening,
-		 listening == 1 ? "" : "s", running, running == 1 ? "" : "s");
+		waiting += t->rt[i]->nwaiting > 0;
+	}
+	if (waiting)
+		snprintf(w, sizeof(w), ", %zu waiting for an address", waiting);
+	snprintf(buf, len, "%zu service%s listening%s, %zu handler%s running", listening,
+		 listening == 1 ? "" : "s", w, running, running == 1 ? "" : "s");
 }
 
 static void

@@ -409,6 +409,7 @@ service_close_listeners(struct service_rt *rt)
 		service_listener_drop(l);
 	}
 	rt->nlisteners = 0;
+	service_wait_clear(rt);
 }
 
 /* Milliseconds until t on the wall clock, 0 when past. */

@@ -31,6 +31,7 @@ enum service_state {
 	SERVICE_DISABLED,	/* disable = yes */
 	SERVICE_SKIPPED,	/* not served by this build (see service_servable) */
 	SERVICE_UNBOUND,	/* no listener could be opened */
+	SERVICE_WAITING,	/* none open, some address or interface not there yet */
 	SERVICE_ACTIVE,		/* listening */
 	SERVICE_TCPMUX,		/* reachable through tcpmux only (tcpmux = yes) */
 	SERVICE_LOOPING,	/* wait-mode loop guard tripped: paused for a while */
@@ -55,11 +56,21 @@ struct conn {
 	bool deferrable, deferred, rate_passed;
 };
 
+/* An address a service waits for (service_wait.c): its bind failed because
+ * the host does not have it, or not the service's interface, yet. */
+struct service_wait {
+	struct sockaddr_storage ss;	/* port included */
+	int err;			/* EADDRNOTAVAIL or ENODEV */
+	bool announced;			/* "waiting for address" logged */
+};
+
 struct service_rt {
 	const struct service *svc;
 	enum service_state state;
 	struct listener *listeners;	/* list through listener.next */
 	size_t nlisteners;
+	struct service_wait *waiting;	/* bound when they appear (service_wait.c) */
+	size_t nwaiting;
 	struct spawn_ctx spawn;
 	int running;			/* handlers not yet reaped */
 	unsigned long started;		/* handlers started */
@@ -124,7 +135,9 @@ void service_rt_free(struct service_rt *rt);
 int service_rt_start(struct service_rt *rt);
 /* Starts watching one new listener of a started service. */
 int service_listener_watch(struct listener *l);
-/* Opens rt's listeners as at start-up (failures logged, noted, counted). */
+/* Opens rt's listeners as at start-up (failures logged, noted, counted;
+ * an address the host does not have yet waits: service_wait.c). Returns
+ * the failures, not counting those. */
 size_t service_bind(struct service_rt *rt);
 /* The addresses svc listens on: service_addr() fills the i-th, port
  * included, and returns true when it was only implied (no bind list).
@@ -133,7 +146,8 @@ size_t service_naddrs(const struct service *svc);
 bool service_addr(const struct service *svc, size_t i, struct sockaddr_storage *ss);
 void service_listener_opts(const struct service *svc, struct listener_opts *o);
 /* Opens one listener for svc; NULL with the reason in err ("" when an
- * implied IPv6 address is not available: not a failure). Logs nothing. */
+ * implied IPv6 address is not available: not a failure) and errno set
+ * (service_bind_waits(errno): the address may come). Logs nothing. */
 struct listener *service_listener_open(const struct service *svc,
 				       const struct sockaddr_storage *ss, bool implicit,
 				       char *err, size_t errlen);
@@ -152,8 +166,9 @@ void service_table_settings(struct service_table *t, const struct daemon_setting
 int service_table_init(struct service_table *t, const struct service *svcs, size_t n,
 		       const struct daemon_settings *settings);
 /* Opens the listeners of every servable enabled service. Returns the number of
- * addresses that could not be bound; *bound gets the number of listeners open. */
-size_t service_table_bind(struct service_table *t, size_t *bound);
+ * addresses that could not be bound; *bound gets the number of listeners open,
+ * *waiting that of addresses waiting to appear (not failures). */
+size_t service_table_bind(struct service_table *t, size_t *bound, size_t *waiting);
 /* Gives rt a socket passed by the service manager (adopt.c): rt binds
  * nothing itself then. -1 with errno set when the socket cannot be set up. */
 int service_adopt(struct service_rt *rt, struct listener *l);
@@ -162,9 +177,33 @@ int service_table_start(struct service_table *t);
 /* Closes every listener and frees the table; running handlers are left alone. */
 void service_table_free(struct service_table *t);
 
-/* Closes rt's listeners; handlers that hold one (wait mode) keep running and
- * forget it. */
+/* Closes rt's listeners and forgets the addresses it waits for; handlers
+ * that hold one (wait mode) keep running and forget it. */
 void service_close_listeners(struct service_rt *rt);
+
+/* service_waitlist.c, service_wait.c: addresses that are not on the host
+ * yet. A bind that
+ * fails with EADDRNOTAVAIL (the address is not here, or an IPv6 address
+ * still in duplicate address detection) or ENODEV (no such interface) does
+ * not fail the service: the address waits, and is bound as soon as the host
+ * has it. */
+bool service_bind_waits(int err);
+/* Adds ss to the list *v of *n entries (once); -1 when out of memory. */
+int service_wait_push(struct service_wait **v, size_t *n, const struct sockaddr_storage *ss,
+		      int err, bool announced);
+/* Whether rt waits for ss on the interface ifname (NULL: none). */
+bool service_wait_has(const struct service_rt *rt, const struct sockaddr_storage *ss,
+		      const char *ifname);
+/* Logs once each address rt newly waits for, and notes it for status. */
+void service_wait_announce(struct service_rt *rt);
+/* The name of rt's i-th waiting address, as a listener's would be. */
+void service_wait_name(const struct service_rt *rt, size_t i, char *buf, size_t len);
+void service_wait_clear(struct service_rt *rt);
+/* service_wait.c: the single entry point of address and interface changes (addrwatch.c's
+ * callback): every service binds the addresses it waits for that the host
+ * now has, and a socket bound to an interface that is gone is closed and
+ * waits again. Idempotent: it looks at the host, not at events. */
+void service_table_addresses_changed(struct service_table *t);
 
 /* Whether this build can serve svc; false logs why at debug level. */
 bool service_servable(const struct service *svc);

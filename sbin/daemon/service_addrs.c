@@ -13,6 +13,7 @@
 
 #include <errno.h>
 #include <ifaddrs.h>
+#include <net/if.h>
 #include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
@@ -68,12 +69,15 @@ addr_cmp(const void *pa, const void *pb)
 	return x->sin6_scope_id == y->sin6_scope_id ? 0 : x->sin6_scope_id < y->sin6_scope_id ? -1 : 1;
 }
 
-/* ifa as svc's socket address (port set), false when svc does not serve it. */
+/* ifa as svc's socket address (port set), false when svc does not serve it
+ * (another family, or with `interface`, another interface's address). */
 static bool
 host_addr(const struct service *svc, const struct ifaddrs *ifa, struct sockaddr_storage *ss)
 {
 	memset(ss, 0, sizeof(*ss));
 	if (!ifa->ifa_addr || !family_wanted(svc, ifa->ifa_addr->sa_family))
+		return false;
+	if (svc->interface && strcmp(ifa->ifa_name, svc->interface))
 		return false;
 	if (ifa->ifa_addr->sa_family == AF_INET) {
 		struct sockaddr_in *in = (struct sockaddr_in *)ss;
@@ -144,11 +148,14 @@ refreshable(const struct service_rt *rt)
 	return true;
 }
 
-/* Closes the sockets whose address is gone; ticks off in have[] those
- * that stay. */
+/* Closes the sockets whose address is gone, or whose `interface` is no
+ * longer the one of that name (it was replaced between two refreshes);
+ * ticks off in have[] those that stay. */
 static bool
 close_gone(struct service_rt *rt, const struct host_addrs *h, bool *have)
 {
+	const char *ifname = rt->svc->interface;
+	unsigned ifindex = ifname ? if_nametoindex(ifname) : 0;
 	struct listener **pl = &rt->listeners;
 	bool changed = false;
 
@@ -157,7 +164,7 @@ close_gone(struct service_rt *rt, const struct host_addrs *h, bool *have)
 		const struct sockaddr_storage *found = bsearch(&l->addr, h->a, h->n, sizeof(*h->a),
 							       addr_cmp);
 
-		if (found) {
+		if (found && (!ifname || l->ifindex == ifindex)) {
 			have[found - h->a] = true;
 			pl = &l->next;
 			continue;
@@ -213,9 +220,11 @@ open_new(struct service_rt *rt, const struct host_addrs *h, const bool *have, bo
 			*changed = true;
 			continue;
 		}
+		/* an IPv6 address in duplicate address detection: not yet */
 		if (!failed_before(rt, &h->a[k])) {
-			logit(LOG_ERR, "%s: %s (tried again when the host's addresses change)",
-			      rt->svc->id, err);
+			logit(errno == EADDRNOTAVAIL ? LOG_NOTICE : LOG_ERR,
+			      "%s: %s (tried again when the host's addresses change)", rt->svc->id,
+			      err);
 			service_note(rt, "%s", err);
 		}
 		if (failed)
@@ -270,5 +279,6 @@ service_addrs_keeps(const struct service *svc, const struct listener *l)
 	return svc->bind_each_address && !l->adopted && !l->wildcard &&
 	       l->family != AF_UNIX && l->socktype == svc->socktype &&
 	       addr_port((const struct sockaddr *)&l->addr) == svc->port &&
-	       family_wanted(svc, l->family);
+	       family_wanted(svc, l->family) &&
+	       !strcmp(l->ifname, svc->interface ? svc->interface : "");
 }

@@ -36,6 +36,8 @@ state_text(const struct service_rt *rt, time_t *until)
 		return "not-served";
 	case SERVICE_UNBOUND:
 		return "unbound";
+	case SERVICE_WAITING:
+		return "waiting";
 	case SERVICE_TCPMUX:
 		return "tcpmux-only";
 	case SERVICE_EXPIRED:
@@ -68,7 +70,7 @@ foreach_addr(const struct service_rt *rt, void (*fn)(const char *, void *), void
 {
 	const struct service *svc = rt->svc;
 
-	if (rt->listeners || svc->tcpmux) {
+	if (rt->listeners || rt->nwaiting || svc->tcpmux) {
 		for (const struct listener *l = rt->listeners; l; l = l->next)
 			fn(l->name, arg);
 		return;
@@ -78,7 +80,20 @@ foreach_addr(const struct service_rt *rt, void (*fn)(const char *, void *), void
 		char name[LISTENER_NAME_MAX];
 
 		service_addr(svc, i, &ss);
-		addr_name((struct sockaddr *)&ss, svc->socktype, name, sizeof(name));
+		listener_name((struct sockaddr *)&ss, svc->socktype, svc->local ? NULL :
+			      svc->interface, name, sizeof(name));
+		fn(name, arg);
+	}
+}
+
+/* Calls fn with each address rt waits for (service_wait.c). */
+static void
+foreach_waiting(const struct service_rt *rt, void (*fn)(const char *, void *), void *arg)
+{
+	for (size_t i = 0; i < rt->nwaiting; i++) {
+		char name[LISTENER_NAME_MAX];
+
+		service_wait_name(rt, i, name, sizeof(name));
 		fn(name, arg);
 	}
 }
@@ -237,6 +252,9 @@ service_json(const struct service_rt *rt, struct json *j)
 	json_array_begin(j, "addresses");
 	foreach_addr(rt, addr_json, j);
 	json_array_end(j);
+	json_array_begin(j, "waiting");
+	foreach_waiting(rt, addr_json, j);
+	json_array_end(j);
 	json_int(j, "running", rt->running);
 	json_int(j, "started", (long long)rt->started);
 	json_int(j, "accepted", (long long)rt->accepted);
@@ -290,11 +308,14 @@ service_ctl_log(const struct service_table *t)
 	for (size_t i = 0; i < t->count; i++) {
 		const struct service_rt *rt = t->rt[i];
 		char addrs[ADDRS_TEXT_MAX] = "", refused[256] = "", when[64] = "", n[48];
+		char waits[ADDRS_TEXT_MAX] = "";
 		struct text a = { addrs, sizeof(addrs), 0 }, r = { refused, sizeof(refused), 0 };
+		struct text w = { waits, sizeof(waits), 0 };
 		time_t until;
 		const char *state = state_text(rt, &until);
 
 		foreach_addr(rt, append_addr_name, &a);
+		foreach_waiting(rt, append_addr_name, &w);
 		for (int k = REFUSED_NONE + 1; k < REFUSED_COUNT; k++) {
 			if (!rt->refused[k])
 				continue;
@@ -306,8 +327,9 @@ service_ctl_log(const struct service_table *t)
 			memcpy(when, " until ", 7);
 		}
 		snprintf(n, sizeof(n), " deferred %lu", rt->deferred);
-		logit(LOG_INFO, "state: %s %s%s %s running %d accepted %lu refused %s%s%s%s",
-		      rt->svc->id, state, when, addrs[0] ? addrs : "-", rt->running, rt->accepted,
+		logit(LOG_INFO, "state: %s %s%s %s%s%s running %d accepted %lu refused %s%s%s%s",
+		      rt->svc->id, state, when, addrs[0] ? addrs : "-",
+		      waits[0] ? " waiting for address " : "", waits, rt->running, rt->accepted,
 		      refused[0] ? refused : "0", rt->deferred ? n : "",
 		      rt->last_error[0] ? " last error: " : "", rt->last_error);
 	}

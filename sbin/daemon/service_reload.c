@@ -46,6 +46,8 @@ struct plan {
 	size_t *first;			/* per new service: its first entry in ls, and n + 1 */
 	bool *reconf;			/* per ls entry: a kept socket whose options change */
 	size_t nls;
+	struct service_wait **wait;	/* per new service: the addresses it waits for */
+	size_t *nwait;
 };
 
 static struct timer sweep_timer;
@@ -72,12 +74,14 @@ ls_cmp(const void *a, const void *b)
 {
 	const struct listener *const *x = a, *const *y = b;
 
-	return listener_compare((*x)->socktype, (const struct sockaddr *)&(*x)->addr, *y);
+	return listener_compare((*x)->socktype, (const struct sockaddr *)&(*x)->addr,
+				(*x)->ifname, *y);
 }
 
 struct identity {
 	int socktype;
 	const struct sockaddr_storage *ss;
+	const char *ifname;
 };
 
 static int
@@ -86,18 +90,43 @@ identity_cmp(const void *key, const void *b)
 	const struct identity *k = key;
 	const struct listener *const *y = b;
 
-	return listener_compare(k->socktype, (const struct sockaddr *)k->ss, *y);
+	return listener_compare(k->socktype, (const struct sockaddr *)k->ss, k->ifname, *y);
 }
 
 /* An old socket with this identity that no new service claimed yet. */
 static struct listener *
-old_socket(struct plan *p, int socktype, const struct sockaddr_storage *ss)
+old_socket(struct plan *p, const struct service *svc, const struct sockaddr_storage *ss)
 {
-	struct identity key = { socktype, ss };
+	struct identity key = { svc->socktype, ss, svc->local ? NULL : svc->interface };
 	struct listener **l = bsearch(&key, p->old_ls, p->nold_ls, sizeof(*p->old_ls),
 				      identity_cmp);
 
 	return l && !(*l)->marked ? *l : NULL;
+}
+
+static int
+address_cmp(const void *key, const void *b)
+{
+	const struct identity *k = key;
+	const struct listener *const *y = b;
+
+	return listener_compare_addr(k->socktype, (const struct sockaddr *)k->ss, *y);
+}
+
+/* Whether an old socket has this address and port on another interface
+ * (or on none): Linux refuses a second one on the same port unless both
+ * name an interface, so the new socket is bound once the old one is closed
+ * (service_reload() calls service_table_addresses_changed() after the
+ * commit). The interface is the last key of the order, so such sockets sort
+ * next to each other. */
+static bool
+old_other_interface(struct plan *p, const struct service *svc,
+		    const struct sockaddr_storage *ss)
+{
+	struct identity key = { svc->socktype, ss, NULL };
+
+	return svc->socktype && ss->ss_family != AF_UNIX &&
+	       bsearch(&key, p->old_ls, p->nold_ls, sizeof(*p->old_ls), address_cmp);
 }
 
 static int
@@ -119,8 +148,10 @@ plan_alloc(struct plan *p)
 	p->first = calloc(n + 1, sizeof(*p->first));
 	p->ls = calloc(naddrs, sizeof(*p->ls));
 	p->reconf = calloc(naddrs, sizeof(*p->reconf));
+	p->wait = calloc(n, sizeof(*p->wait));
+	p->nwait = calloc(n, sizeof(*p->nwait));
 	if (!p->old_by_id || !p->old_ls || !p->rt || !p->fresh || !p->first || !p->ls ||
-	    !p->reconf)
+	    !p->reconf || !p->wait || !p->nwait)
 		return -1;
 	n = 0;
 	for (size_t i = 0; i < t->count; i++) {
@@ -143,6 +174,10 @@ plan_free(struct plan *p)
 	free(p->first);
 	free(p->ls);
 	free(p->reconf);
+	for (size_t i = 0; p->wait && i < p->cfg->count; i++)
+		free(p->wait[i]);
+	free(p->wait);
+	free(p->nwait);
 }
 
 /* Whether a socket of service a needs new options to serve b. */
@@ -154,7 +189,24 @@ options_differ(const struct service *a, const struct service *b)
 	       a->bind_each_address != b->bind_each_address;
 }
 
-/* The sockets of new service i: kept ones marked, others bound. */
+/* An address of new service i that the host does not have yet: it waits
+ * (service_wait.c) and fails nothing; said again only if it did not wait
+ * under the old configuration. */
+static int
+plan_wait(struct plan *p, size_t i, const struct sockaddr_storage *ss, int err,
+	  struct diag *errs)
+{
+	const struct service *svc = &p->cfg->services[i];
+	bool had = !p->fresh[i] && service_wait_has(p->rt[i], ss, svc->interface);
+
+	if (service_wait_push(&p->wait[i], &p->nwait[i], ss, err, had) == 0)
+		return 0;
+	diag_add(errs, DIAG_ERROR, svc->file, svc->line, "%s: out of memory", svc->id);
+	return -1;
+}
+
+/* The sockets of new service i: kept ones marked, others bound or waited
+ * for. */
 static int
 plan_sockets(struct plan *p, size_t i, struct diag *errs)
 {
@@ -163,15 +215,28 @@ plan_sockets(struct plan *p, size_t i, struct diag *errs)
 	for (size_t a = 0; a < service_naddrs(svc); a++) {
 		struct sockaddr_storage ss;
 		bool implicit = service_addr(svc, a, &ss);
-		struct listener *l = old_socket(p, svc->socktype, &ss);
+		struct listener *l = old_socket(p, svc, &ss);
 		char err[256];
 
 		if (l) {
 			l->marked = true;
 			p->reconf[p->nls] = options_differ(l->rt->svc, svc);
+		} else if (old_other_interface(p, svc, &ss)) {
+			/* `interface` changed: bound right after the commit */
+			if (service_wait_push(&p->wait[i], &p->nwait[i], &ss, 0, true) < 0) {
+				diag_add(errs, DIAG_ERROR, svc->file, svc->line, "%s: out of memory",
+					 svc->id);
+				return -1;
+			}
+			continue;
 		} else if (!(l = service_listener_open(svc, &ss, implicit, err, sizeof(err)))) {
 			if (!*err)
 				continue;
+			if (ss.ss_family != AF_UNIX && service_bind_waits(errno)) {
+				if (plan_wait(p, i, &ss, errno, errs) < 0)
+					return -1;
+				continue;
+			}
 			diag_add(errs, DIAG_ERROR, svc->file, svc->line, "%s: %s", svc->id, err);
 			return -1;
 		}
@@ -198,7 +263,7 @@ plan_room(struct plan *p, struct diag *errs)
 			struct sockaddr_storage ss;
 
 			service_addr(svc, a, &ss);
-			sockets += !old_socket(p, svc->socktype, &ss);
+			sockets += !old_socket(p, svc, &ss);
 		}
 	}
 	if (nofile_room(sockets, err, sizeof(err)) == 0)
@@ -287,8 +352,17 @@ reattach(struct plan *p, size_t i)
 			listener_resume(l, LISTENER_LIMIT);
 		service_listener_attach(rt, l);
 	}
+	/* what it waited for under the old configuration and waits for
+	 * still is not said again; what it no longer asks for is forgotten */
+	service_wait_clear(rt);
+	rt->waiting = p->wait[i];
+	rt->nwaiting = p->nwait[i];
+	p->wait[i] = NULL;
+	service_wait_announce(rt);
 	if (rt->nlisteners)
 		rt->state = SERVICE_ACTIVE;
+	else if (rt->nwaiting)
+		rt->state = SERVICE_WAITING;
 }
 
 static void
@@ -431,6 +505,9 @@ service_reload(struct service_table *t, struct config *old, const struct config 
 	for (i = 0; i < t->count; i++)
 		if (service_rt_start(t->rt[i]) < 0)
 			service_note(t->rt[i], "cannot watch its sockets");
+	/* the sockets whose interface changed, now that the old ones are
+	 * closed; and whatever address appeared meanwhile */
+	service_table_addresses_changed(t);
 	if (!ngone) {
 		config_free(old);
 	} else if (retire(t, old, gone, ngone) < 0) {

@@ -158,6 +158,8 @@ service_listener_opts(const struct service *svc, struct listener_opts *o)
 	o->nonblock = !svc->wait;
 	o->keepalive = svc->keepalive;
 	o->nodelay = svc->nodelay;
+	o->freebind = svc->freebind;
+	o->ifname = svc->local ? NULL : svc->interface;
 	/* Internal: answered by portierd itself, from the address each request
 	 * reached. bind_each_address: for handlers that read the destination
 	 * when the socket gives it (in.tftpd binds its transfer to it). */
@@ -178,6 +180,7 @@ service_listener_open(const struct service *svc, const struct sockaddr_storage *
 						  : sizeof(struct sockaddr_in);
 	struct listener *l;
 	char host[INET6_ADDRSTRLEN];
+	int e;
 
 	service_listener_opts(svc, &o);
 	if (ss->ss_family == AF_UNIX) {
@@ -192,16 +195,22 @@ service_listener_open(const struct service *svc, const struct sockaddr_storage *
 	l = listener_open((const struct sockaddr *)ss, len, svc->socktype, &o);
 	if (l)
 		return l;
+	e = errno;
 	/* No IPv6 on this host: `::` was only implied. */
-	if (implicit && ss->ss_family == AF_INET6 && errno == EAFNOSUPPORT) {
+	if (implicit && ss->ss_family == AF_INET6 && e == EAFNOSUPPORT) {
 		debug("%s: IPv6 not available: listening on IPv4 only", svc->id);
 		*err = '\0';
 		return NULL;
 	}
 	addr_text((const struct sockaddr *)ss, host, sizeof(host));
-	snprintf(err, errlen, "cannot listen on %s%s%s port %u/%s: %s",
+	snprintf(err, errlen, "cannot listen on %s%s%s port %u/%s%s%s: %s%s",
 		 ss->ss_family == AF_INET6 ? "[" : "", host, ss->ss_family == AF_INET6 ? "]" : "",
-		 svc->port, svc->socktype == SOCK_STREAM ? "tcp" : "udp", strerror(errno));
+		 svc->port, svc->socktype == SOCK_STREAM ? "tcp" : "udp",
+		 o.ifname ? " on interface " : "", o.ifname ? o.ifname : "", strerror(e),
+		 /* SO_BINDTODEVICE wants CAP_NET_RAW before Linux 5.7 */
+		 o.ifname && e == EPERM ? " (binding to an interface needs CAP_NET_RAW on "
+		 "this kernel)" : "");
+	errno = e;
 	return NULL;
 }
 
@@ -244,13 +253,21 @@ service_bind(struct service_rt *rt)
 		if (l) {
 			service_listener_attach(rt, l);
 			debug("%s: listening on %s", svc->id, l->name);
+		} else if (*err && ss.ss_family != AF_UNIX && service_bind_waits(errno)) {
+			if (service_wait_push(&rt->waiting, &rt->nwaiting, &ss, errno, false) < 0) {
+				logit(LOG_ERR, "%s: %s (out of memory: not waited for)", svc->id,
+				      err);
+				failed++;
+			}
 		} else if (*err) {
 			logit(LOG_ERR, "%s: %s", svc->id, err);
 			service_note(rt, "%s", err);
 			failed++;
 		}
 	}
-	rt->state = rt->nlisteners ? SERVICE_ACTIVE : SERVICE_UNBOUND;
+	service_wait_announce(rt);
+	rt->state = rt->nlisteners ? SERVICE_ACTIVE :
+		    rt->nwaiting ? SERVICE_WAITING : SERVICE_UNBOUND;
 	return failed;
 }
 
@@ -278,16 +295,17 @@ service_table_init(struct service_table *t, const struct service *svcs, size_t n
 }
 
 size_t
-service_table_bind(struct service_table *t, size_t *bound)
+service_table_bind(struct service_table *t, size_t *bound, size_t *waiting)
 {
 	size_t failed = 0;
 
-	*bound = 0;
+	*bound = *waiting = 0;
 	for (size_t i = 0; i < t->count; i++) {
 		if (t->rt[i]->state != SERVICE_UNBOUND)
 			continue;
 		failed += service_bind(t->rt[i]);
 		*bound += t->rt[i]->nlisteners;
+		*waiting += t->rt[i]->nwaiting;
 	}
 	return failed;
 }

@@ -13,7 +13,9 @@
 #    can fail);
 #  - with bind_each_address = yes the same handler answers from every
 #    address, link-local IPv6 too, each address its own socket;
-#  - an address added, then one removed, gets its socket, then loses it.
+#  - an address added, then one removed, gets its socket, then loses it,
+#    without a reload; one in duplicate address detection once it ends; a
+#    reload keeps the sockets.
 . "${top_srcdir:-../..}/tests/lib/lib.sh"
 
 pt_netns "$@"
@@ -111,21 +113,36 @@ pt_ctl status --json > "$PT_DIR/status" || pt_fail "status --json"
 pt_assert_grep "\\[2001:db8:d::1\\]:$EACH/udp" "$PT_DIR/status" "status does not list every socket"
 echo "bind_each_address: every address answered from itself, link-local included"
 
-# Addresses come and go; the next reload follows them.
+# Addresses come and go, and the sockets follow them without a reload
+# (rtnetlink); one in duplicate address detection waits for its end.
 ip addr add 192.0.2.3/24 dev va || pt_error "cannot add 192.0.2.3"
 ip addr del 192.0.2.2/24 dev va || pt_error "cannot remove 192.0.2.2"
-pt_ctl reload > /dev/null || pt_fail "reload"
-pt_wait_log "each/udp: listening on 192\\.0\\.2\\.3:$EACH/udp" ||
+echo 1 > /proc/sys/net/ipv6/conf/va/accept_dad &&
+	ip -6 addr add 2001:db8:a::5/64 dev va || pt_error "cannot add 2001:db8:a::5"
+pt_wait_log "each/udp: listening on 192\.0\.2\.3:$EACH/udp" ||
 	pt_fail "no socket for the new address 192.0.2.3"
-pt_wait_log "each/udp: 192\\.0\\.2\\.2:$EACH/udp closed: the address is gone" ||
+pt_wait_log "each/udp: 192\.0\.2\.2:$EACH/udp closed: the address is gone" ||
 	pt_fail "the socket of the removed address 192.0.2.2 stayed"
-out=$(from 192.0.2.3 "$EACH" x)
-[ "$out" = "192.0.2.3 udp:x" ] || pt_fail "bind_each_address, asked at 192.0.2.3: '$out'"
-ss -Hlun "sport = :$EACH" | grep -q " 192\\.0\\.2\\.2:$EACH " &&
+pt_wait_log "each/udp: listening on \[2001:db8:a::5\]:$EACH/udp" ||
+	pt_fail "no socket for 2001:db8:a::5 after its duplicate address detection"
+grep -q "reload" "$PT_LOG" && pt_fail "a reload happened: $(grep reload "$PT_LOG")"
+for a in 192.0.2.3 2001:db8:a::5; do
+	out=$(from "$a" "$EACH" x)
+	[ "$out" = "$a udp:x" ] || pt_fail "bind_each_address, asked at $a: '$out'"
+done
+ss -Hlun "sport = :$EACH" | grep -q " 192\.0\.2\.2:$EACH " &&
 	pt_fail "192.0.2.2:$EACH is still bound"
-n=$(grep -c "each/udp: listening on 192\\.0\\.2\\.1:" "$PT_LOG")
+n=$(grep -c "each/udp: cannot listen on \[2001:db8:a::5\]" "$PT_LOG")
+[ "$n" -le 1 ] || pt_fail "the tentative 2001:db8:a::5 was logged $n times, not once at most"
+echo "bind_each_address: followed addresses added and removed, without a reload"
+
+# A reload keeps the sockets whose address is still there.
+pt_ctl reload > /dev/null || pt_fail "reload"
+out=$(from 192.0.2.1 "$EACH" x)
+[ "$out" = "192.0.2.1 udp:x" ] || pt_fail "after the reload, asked at 192.0.2.1: '$out'"
+n=$(grep -c "each/udp: listening on 192\.0\.2\.1:" "$PT_LOG")
 [ "$n" -eq 1 ] || pt_fail "the socket of 192.0.2.1 was opened $n times, not once"
-echo "bind_each_address: followed an address added and one removed"
+echo "bind_each_address: a reload kept the sockets"
 
 [ "$(pt_wait_zombies)" -eq 0 ] || pt_fail "zombie children left"
 pt_stop || pt_fail "portierd exit status on SIGTERM"

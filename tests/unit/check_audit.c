@@ -12,7 +12,10 @@
 
 #include <check.h>
 #include <errno.h>
+#include <linux/inet_diag.h>
+#include <linux/netlink.h>
 #include <netinet/in.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -153,6 +156,28 @@ START_TEST(test_diag_tcp4)
 	ck_assert_uint_eq(s.v[0].port, 7777);
 	ck_assert_uint_eq(s.v[0].inode, INODE_TCP4);
 	ck_assert_uint_eq(s.v[0].uid, 0);
+	audit_socks_free(&s);
+}
+END_TEST
+
+/* A socket bound to an interface (SO_BINDTODEVICE): the kernel says its
+ * index in idiag_if; the recorded replies have none. */
+START_TEST(test_diag_interface)
+{
+	struct audit_socks s = { .v = NULL };
+	unsigned char bound[sizeof(reply_udp4_0)];
+	uint32_t ifindex = 7;
+
+	memcpy(bound, reply_udp4_0, sizeof(bound));
+	ck_assert_int_ge(audit_diag_parse(bound, sizeof(bound), IPPROTO_UDP, &s), 0);
+	ck_assert_uint_eq(s.count, 1);
+	ck_assert_uint_eq(s.v[0].ifindex, 0);
+	memcpy(bound + NLMSG_HDRLEN + offsetof(struct inet_diag_msg, id.idiag_if), &ifindex,
+	       sizeof(ifindex));
+	ck_assert_int_ge(audit_diag_parse(bound, sizeof(bound), IPPROTO_UDP, &s), 0);
+	ck_assert_uint_eq(s.count, 2);
+	ck_assert_uint_eq(s.v[1].ifindex, 7);
+	ck_assert_uint_eq(s.v[1].port, 9999);
 	audit_socks_free(&s);
 }
 END_TEST
@@ -551,6 +576,7 @@ main(void)
 	TCase *tc = tcase_create("audit");
 
 	tcase_add_test(tc, test_diag_tcp4);
+	tcase_add_test(tc, test_diag_interface);
 	tcase_add_test(tc, test_diag_tcp6_udp);
 	tcase_add_test(tc, test_diag_errors);
 	tcase_add_test(tc, test_diag_unix);

@@ -378,6 +378,25 @@ static const struct {
 	{ "defaults {\n log = file\n}\n", 2, "log: 'file' is not one of: syslog, stderr, journal" },
 	{ "defaults {\n log_facility = local9\n}\n", 2, "log_facility: unknown syslog facility 'local9'" },
 	{ "defaults {\n control_socket = run/portier\n}\n", 2, "control_socket: 'run/portier' is not an absolute path" },
+	/* interface: the kernel's rules for a name */
+	{ "service echo {\n type = internal\n interface = \"eth0/1\"\n}\n", 3,
+	  "interface: 'eth0/1' is not an interface name (no '/', ':', blank or control character)" },
+	{ "service echo {\n type = internal\n\n interface = \"eth 0\"\n}\n", 4,
+	  "interface: 'eth 0' is not an interface name (no '/', ':', blank or control character)" },
+	{ "service echo {\n type = internal\n interface = \"eth0:1\"\n}\n", 3,
+	  "interface: 'eth0:1' is not an interface name (no '/', ':', blank or control character)" },
+	{ "service echo {\n type = internal\n interface = \"..\"\n}\n", 3,
+	  "interface: '..' is not an interface name" },
+	{ "service echo {\n type = internal\n interface = \".\"\n}\n", 3,
+	  "interface: '.' is not an interface name" },
+	{ "service echo {\n type = internal\n interface = \"abcdefghijklmnop\"\n}\n", 3,
+	  "interface: 'abcdefghijklmnop' is not an interface name (1 to 15 characters)" },
+	{ "service echo {\n type = internal\n interface = \"\"\n}\n", 3,
+	  "interface: '' is not an interface name (1 to 15 characters)" },
+	{ "defaults {\n interface = \"a/b\"\n}\n", 2,
+	  "interface: 'a/b' is not an interface name (no '/', ':', blank or control character)" },
+	{ "service echo {\n type = internal\n freebind = maybe\n}\n", 3,
+	  "freebind: 'maybe' is not a boolean (yes or no)" },
 	/* sections */
 	{ "defaults {\n}\ndefaults {\n}\n", 3, "a second defaults section (the first is at t.conf:1)" },
 	{ "defaults {\n port = 7\n}\n", 2, "no such option 'port'" },
@@ -1536,6 +1555,29 @@ START_TEST(test_bind_each_address)
 }
 END_TEST
 
+/* freebind and interface: stored, inherited from defaults; on a unix
+ * service a warning at their line. */
+START_TEST(test_freebind_interface)
+{
+	struct config *cfg = load_ok(
+		"defaults {\n interface = veth0\n}\n"
+		"service echo {\n type = internal\n freebind = yes\n}\n"
+		"service daytime {\n type = internal\n interface = \"br-lab.10\"\n}\n"
+		"service local {\n bind = { \"unix:/run/portier/l.sock\" }\n server = /bin/sh\n"
+		" interface = eth0\n}\n", CONFIG_NO_FS_CHECKS);
+	char text[256];
+
+	ck_assert(find(cfg, "echo")->freebind);
+	ck_assert_str_eq(find(cfg, "echo")->interface, "veth0");
+	ck_assert(!find(cfg, "daytime")->freebind);
+	ck_assert_str_eq(find(cfg, "daytime")->interface, "br-lab.10");
+	config_describe(find(cfg, "daytime"), text, sizeof(text));
+	ck_assert_str_eq(text, "daytime 13/tcp@br-lab.10 stream nowait internal");
+	expect_warning(15, "service 'local': interface applies to network sockets only");
+	config_free(cfg);
+}
+END_TEST
+
 /* bind = { "unix:/path" }: no port, no protocol, a stream; the unix
  * options resolved; what cannot apply is an error at its line. */
 START_TEST(test_unix)
@@ -1573,6 +1615,8 @@ START_TEST(test_unix)
 		{ "socket_type = dgram", "unix services are stream services" },
 		{ "only_from = { 127.0.0.1 }", "only_from does not apply to a unix socket" },
 		{ "no_access = { 10.0.0.1 }", "no_access does not apply to a unix socket" },
+		{ "per_source = 3", "per_source does not apply to a unix socket" },
+		{ "per_source_rate = { 5, 10 }", "per_source_rate does not apply to a unix socket" },
 		{ "tcpmux = yes", "a unix service cannot be reached through tcpmux" },
 		{ "wait = yes\n allow_users = { 0 }", "allow_users and allow_groups need wait = no" },
 		{ "allow_users = { no-such-user-pt }", "unknown user 'no-such-user-pt'" },
@@ -1598,8 +1642,10 @@ START_TEST(test_unix)
 			"service v {\n bind = { \"unix:/run/u.sock\" }\n server = /bin/sh\n}\n", 0));
 	ck_assert(has_diag_in(DIAG_ERROR, NAME, 5, "service 'v': unix socket '/run/u.sock' is "
 			      "already used by service 'u'"));
-	/* inherited from defaults, only_from concerns the network services */
-	cfg = load_ok("defaults {\n only_from = { 127.0.0.1 }\n}\n"
+	/* inherited from defaults, only_from, per_source and per_source_rate concern
+	 * the network services */
+	cfg = load_ok("defaults {\n only_from = { 127.0.0.1 }\n per_source = 3\n"
+		      " per_source_rate = { 5, 10 }\n}\n"
 		      "service u {\n bind = { \"unix:/run/u.sock\" }\n server = /bin/sh\n}\n", 0);
 	config_free(cfg);
 }
@@ -1644,6 +1690,7 @@ config_suite(void)
 	tcase_add_test(tc, test_inapplicable_options);
 	tcase_add_test(tc, test_unix);
 	tcase_add_test(tc, test_bind_each_address);
+	tcase_add_test(tc, test_freebind_interface);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -1,0 +1,117 @@
+/* SPDX-License-Identifier: ISC */
+/* service_waitlist: the list of addresses a service waits for, see
+ * service.h: kept, compared, named and said once. Calls nothing of the
+ * service's own, so that service.c and service_table.c may use it. */
+#include "autoconf.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include "base/base.h"
+#include "config/config.h"
+#include "daemon/listener.h"
+#include "daemon/service.h"
+
+bool
+service_bind_waits(int err)
+{
+	return err == EADDRNOTAVAIL || err == ENODEV;
+}
+
+/* Family, port, address (and an IPv6 scope): never the padding. */
+static bool
+same_addr(const struct sockaddr_storage *a, const struct sockaddr_storage *b)
+{
+	const struct sockaddr_in6 *a6 = (const struct sockaddr_in6 *)a;
+	const struct sockaddr_in6 *b6 = (const struct sockaddr_in6 *)b;
+	const struct sockaddr_in *a4 = (const struct sockaddr_in *)a;
+	const struct sockaddr_in *b4 = (const struct sockaddr_in *)b;
+
+	if (a->ss_family != b->ss_family)
+		return false;
+	if (a->ss_family == AF_INET6)
+		return a6->sin6_port == b6->sin6_port && a6->sin6_scope_id == b6->sin6_scope_id &&
+		       !memcmp(&a6->sin6_addr, &b6->sin6_addr, sizeof(a6->sin6_addr));
+	return a4->sin_port == b4->sin_port && a4->sin_addr.s_addr == b4->sin_addr.s_addr;
+}
+
+int
+service_wait_push(struct service_wait **v, size_t *n, const struct sockaddr_storage *ss,
+		  int err, bool announced)
+{
+	struct service_wait *nv;
+
+	for (size_t i = 0; i < *n; i++)
+		if (same_addr(&(*v)[i].ss, ss))
+			return 0;
+	nv = realloc(*v, (*n + 1) * sizeof(**v));
+	if (!nv)
+		return -1;
+	*v = nv;
+	nv[*n] = (struct service_wait){ .ss = *ss, .err = err, .announced = announced };
+	(*n)++;
+	return 0;
+}
+
+bool
+service_wait_has(const struct service_rt *rt, const struct sockaddr_storage *ss,
+		 const char *ifname)
+{
+	const char *had = rt->svc ? rt->svc->interface : NULL;
+
+	if (strcmp(had ? had : "", ifname ? ifname : ""))
+		return false;
+	for (size_t i = 0; i < rt->nwaiting; i++)
+		if (same_addr(&rt->waiting[i].ss, ss))
+			return true;
+	return false;
+}
+
+void
+service_wait_name(const struct service_rt *rt, size_t i, char *buf, size_t len)
+{
+	listener_name((const struct sockaddr *)&rt->waiting[i].ss, rt->svc->socktype,
+		      rt->svc->interface, buf, len);
+}
+
+/* An interface is said once for all the addresses that wait for it. */
+void
+service_wait_announce(struct service_rt *rt)
+{
+	bool interface_said = false;
+
+	for (size_t i = 0; i < rt->nwaiting; i++) {
+		struct service_wait *w = &rt->waiting[i];
+		char name[LISTENER_NAME_MAX];
+
+		if (w->announced)
+			continue;
+		w->announced = true;
+		if (w->err == ENODEV) {
+			if (interface_said)
+				continue;
+			interface_said = true;
+			snprintf(rt->last_error, sizeof(rt->last_error), "waiting for interface %s",
+				 rt->svc->interface);
+			logit(LOG_NOTICE, "%s: waiting for interface %s (%s): bound as soon as "
+			      "it appears", rt->svc->id, rt->svc->interface, strerror(w->err));
+			continue;
+		}
+		service_wait_name(rt, i, name, sizeof(name));
+		snprintf(rt->last_error, sizeof(rt->last_error), "waiting for address %s", name);
+		logit(LOG_NOTICE, "%s: waiting for address %s (%s): bound as soon as it appears",
+		      rt->svc->id, name, strerror(w->err));
+	}
+}
+
+void
+service_wait_clear(struct service_rt *rt)
+{
+	free(rt->waiting);
+	rt->waiting = NULL;
+	rt->nwaiting = 0;
+}
