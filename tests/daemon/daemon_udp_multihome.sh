@@ -144,6 +144,21 @@ n=$(grep -c "each/udp: listening on 192\.0\.2\.1:" "$PT_LOG")
 [ "$n" -eq 1 ] || pt_fail "the socket of 192.0.2.1 was opened $n times, not once"
 echo "bind_each_address: a reload kept the sockets"
 
+# Turning the option off: the wildcard socket cannot be bound beside the
+# per-address ones, so that reload fails and changes nothing; after
+# `portierctl disable` (which closes them) it works.
+sed -i '/bind_each_address = yes/d' "$PT_CONFD/multihome.conf" || pt_error "sed"
+pt_ctl reload > "$PT_DIR/reload.out" 2>&1 && pt_fail "a reload bound a wildcard socket beside them"
+out=$(from 192.0.2.3 "$EACH" x)
+[ "$out" = "192.0.2.3 udp:x" ] || pt_fail "after the failed reload, asked at 192.0.2.3: '$out'"
+pt_ctl disable each/udp > /dev/null || pt_fail "disable each/udp"
+pt_ctl reload > "$PT_DIR/reload.out" 2>&1 ||
+	pt_fail "reload without bind_each_address after disable: $(cat "$PT_DIR/reload.out")"
+ss -Hlun "sport = :$EACH" > "$PT_DIR/each.ss"
+pt_assert_grep " 0\.0\.0\.0:$EACH " "$PT_DIR/each.ss" "no wildcard socket once the option is off"
+grep -q " 192\.0\.2\.3:$EACH " "$PT_DIR/each.ss" && pt_fail "a per-address socket stayed"
+echo "bind_each_address turned off: after disable, a reload binds the wildcard"
+
 [ "$(pt_wait_zombies)" -eq 0 ] || pt_fail "zombie children left"
 pt_stop || pt_fail "portierd exit status on SIGTERM"
 exit 0

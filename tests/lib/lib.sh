@@ -68,10 +68,10 @@
 #
 # Networks of the test's own (only 192.0.2.0/24, 198.51.100.0/24,
 # 203.0.113.0/24 and 2001:db8::/32 on them):
-#   pt_netns [ARGS]         first thing: SKIP unless root and unshare works;
-#                           re-runs the test in new network, PID and mount
-#                           namespaces (every process it starts dies with it),
-#                           loopback up
+#   pt_netns [--strict] [ARGS]   first thing: SKIP unless root and unshare
+#                           works (--strict: ERROR when unshare fails); re-runs
+#                           the test in new network, PID and mount namespaces
+#                           (every process it starts dies with it), loopback up
 #   pt_client_ns            a second network namespace, the clients', held by
 #                           a process of the test (PT_CLIENT_PID);
 #                           "$PT_IN_CLIENT CMD" runs CMD there; no duplicate
@@ -370,12 +370,13 @@ time.sleep(120)' "$1" "$2" "$PT_DIR/held.$2"
 }
 
 pt_netns() {
-	local err
+	local err fail=pt_skip
 
+	[ "${1:-}" = --strict ] && fail=pt_error && shift
 	[ "$(id -u)" = 0 ] || pt_skip "needs root: network namespaces, veth links, addresses"
 	if [ -z "${PT_IN_NETNS:-}" ]; then
 		err=$(unshare --net --pid --fork --mount-proc true 2>&1) ||
-			pt_skip "cannot make namespaces (unshare): $err"
+			$fail "cannot make namespaces (unshare): $err"
 		PT_IN_NETNS=1
 		export PT_IN_NETNS
 		exec unshare --net --pid --fork --mount-proc /bin/sh "$0" "$@"
