@@ -442,6 +442,17 @@ expiry_fire(struct timer *t)
 	notify_changed();
 }
 
+void
+service_listener_pauses(const struct service_rt *rt, struct listener *l)
+{
+	if (rt->state == SERVICE_LOOPING)
+		listener_pause(l, LISTENER_GUARD);
+	if (rt->adm.cps_pause.slot)
+		listener_pause(l, LISTENER_LIMIT);
+	if (rt->adm.rate_pause.slot)
+		listener_pause(l, LISTENER_RATE);
+}
+
 int
 service_listener_watch(struct listener *l)
 {

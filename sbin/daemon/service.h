@@ -133,7 +133,9 @@ void service_rt_quiesce(struct service_rt *rt, bool keep_cps);
 void service_rt_free(struct service_rt *rt);
 /* Starts watching rt's new listeners and arms its expiry. */
 int service_rt_start(struct service_rt *rt);
-/* Starts watching one new listener of a started service. */
+/* A new listener of rt takes the pauses its service is under (the loop
+ * guard, cps, rate); then it may be watched, if rt is started. */
+void service_listener_pauses(const struct service_rt *rt, struct listener *l);
 int service_listener_watch(struct listener *l);
 /* Opens rt's listeners as at start-up (failures logged, noted, counted;
  * an address the host does not have yet waits: service_wait.c). Returns

@@ -26,10 +26,6 @@
 #include "daemon/service.h"
 #include "daemon/service_addrs.h"
 
-/* Pauses that concern the whole service (admit.c, the loop guard): a new
- * socket takes them from its siblings. */
-#define SERVICE_PAUSES (LISTENER_GUARD | LISTENER_LIMIT | LISTENER_RATE)
-
 struct host_addrs {
 	struct sockaddr_storage *a;
 	size_t n;
@@ -171,7 +167,8 @@ close_gone(struct service_rt *rt, const struct host_addrs *h, bool *have)
 		}
 		*pl = l->next;
 		rt->nlisteners--;
-		logit(LOG_NOTICE, "%s: %s closed: the address is gone", rt->svc->id, l->name);
+		logit(LOG_NOTICE, "%s: %s closed: %s", rt->svc->id, l->name,
+		      found ? "its interface was replaced" : "the address is gone");
 		service_listener_drop(l);
 		changed = true;
 	}
@@ -193,10 +190,7 @@ open_one(struct service_rt *rt, const struct sockaddr_storage *ss, char *err, si
 
 	if (!l)
 		return NULL;
-	if (rt->listeners)
-		l->paused = rt->listeners->paused & SERVICE_PAUSES;
-	else if (rt->state == SERVICE_LOOPING)
-		l->paused = LISTENER_GUARD;
+	service_listener_pauses(rt, l);
 	service_listener_attach(rt, l);
 	if (rt->watching && service_listener_watch(l) < 0)
 		logit(LOG_ERR, "%s: %s: cannot watch the socket", rt->svc->id, l->name);

@@ -25,18 +25,6 @@
 #include "daemon/service.h"
 #include "daemon/service_addrs.h"
 
-/* A new socket gets the pauses its service's other sockets are under. */
-static void
-wait_pauses(const struct service_rt *rt, struct listener *l)
-{
-	if (rt->state == SERVICE_LOOPING)
-		listener_pause(l, LISTENER_GUARD);
-	if (rt->adm.cps_pause.slot)
-		listener_pause(l, LISTENER_LIMIT);
-	if (rt->adm.rate_pause.slot)
-		listener_pause(l, LISTENER_RATE);
-}
-
 /* A bind that fails for another reason now (the port taken meanwhile) is
  * logged when its reason changes, and the address goes on waiting. */
 static void
@@ -72,7 +60,7 @@ wait_retry(struct service_rt *rt)
 			rt->waiting[kept++] = *w;
 			continue;
 		}
-		wait_pauses(rt, l);
+		service_listener_pauses(rt, l);
 		service_listener_attach(rt, l);
 		logit(LOG_NOTICE, "%s: now listening on %s", rt->svc->id, l->name);
 		opened = true;
