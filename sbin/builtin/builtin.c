@@ -473,15 +473,21 @@ builtin_udp_serve(const struct service *svc, int fd, builtin_own_fn own,
 		udp_init();
 	for (i = 0; i < BUILTIN_UDP_BATCH; i++) {
 		struct sockaddr_storage src;
-		socklen_t slen = sizeof(src);
+		struct iovec iov = { .iov_base = scratch, .iov_len = sizeof(scratch) };
+		/* cmsghdr-aligned, as CMSG_FIRSTHDR() reads it in place */
+		union { struct cmsghdr align; char buf[PKTINFO_SPACE]; } req_ctl, reply_ctl;
+		struct msghdr msg = {
+			.msg_name = &src, .msg_namelen = sizeof(src), .msg_iov = &iov,
+			.msg_iovlen = 1, .msg_control = req_ctl.buf,
+			.msg_controllen = sizeof(req_ctl.buf),
+		};
 		const char *out;
 		ssize_t n, len;
 
-		n = recvfrom(fd, scratch, sizeof(scratch), MSG_DONTWAIT | MSG_TRUNC,
-			     (struct sockaddr *)&src, &slen);
+		n = recvmsg(fd, &msg, MSG_DONTWAIT | MSG_TRUNC);
 		if (n < 0) {
 			if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
-				logerr(LOG_WARNING, "%s: recvfrom", svc->id);
+				logerr(LOG_WARNING, "%s: recvmsg", svc->id);
 			return;
 		}
 		if ((size_t)n > sizeof(scratch))
@@ -506,7 +512,8 @@ builtin_udp_serve(const struct service *svc, int fd, builtin_own_fn own,
 			debug("%s: request dropped (per-source rate)", svc->id);
 			continue;
 		}
-		switch (admit ? admit(svc, (struct sockaddr *)&src, slen, arg) : BUILTIN_ADMIT) {
+		switch (admit ? admit(svc, (struct sockaddr *)&src, msg.msg_namelen, arg)
+			      : BUILTIN_ADMIT) {
 		case BUILTIN_ADMIT:
 			break;
 		case BUILTIN_DENY:
@@ -517,8 +524,13 @@ builtin_udp_serve(const struct service *svc, int fd, builtin_own_fn own,
 		len = udp_reply(kind, (size_t)n, &out);
 		if (len < 0)
 			continue;
-		if (sendto(fd, out, (size_t)len, MSG_DONTWAIT | MSG_NOSIGNAL,
-			   (struct sockaddr *)&src, slen) < 0)
-			debug("%s: sendto: %s", svc->id, strerror(errno));
+		/* the reply leaves from the address the request was sent to */
+		iov.iov_base = (void *)out;
+		iov.iov_len = (size_t)len;
+		msg.msg_controllen = pktinfo_reply(&msg, reply_ctl.buf, sizeof(reply_ctl.buf));
+		msg.msg_control = msg.msg_controllen ? reply_ctl.buf : NULL;
+		msg.msg_flags = 0;
+		if (sendmsg(fd, &msg, MSG_DONTWAIT | MSG_NOSIGNAL) < 0)
+			debug("%s: sendmsg: %s", svc->id, strerror(errno));
 	}
 }

@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
 #include <time.h>
 
@@ -106,6 +107,24 @@ enum tcpmux_parse builtin_tcpmux_feed(struct tcpmux_req *r, const char *data,
 				      size_t n, size_t *used);
 /* "help" in any case (RFC 1078: names are matched case-insensitively). */
 bool builtin_tcpmux_is_help(const char *name);
+
+/* pktinfo: on a socket bound to a wildcard address, the reply to a datagram
+ * leaves from the address the datagram was sent to, so that a client on a
+ * host with several addresses recognises it. The request is read with
+ * IP_PKTINFO or IPV6_RECVPKTINFO on (listener.c sets them); the reply's
+ * control data names its source. Pure: plain buffers in and out. */
+
+/* Room for the control data of a request or a reply: one pktinfo, either
+ * family. */
+#define PKTINFO_SPACE	CMSG_SPACE(sizeof(struct in6_pktinfo))
+
+/* Writes into ctl (len octets) the control data of the reply to req, a
+ * message received with recvmsg(): an IP_PKTINFO whose ipi_spec_dst is the
+ * local address the request reached, or an IPV6_PKTINFO with that address
+ * (and, for a link-local one, its interface). Returns its length, 0 when
+ * req carries no usable pktinfo (a bound socket, a multicast request, a
+ * truncated control area): the kernel then chooses, as for sendto(). */
+size_t pktinfo_reply(const struct msghdr *req, void *ctl, size_t len);
 
 /* builtin: echo, discard, daytime, chargen and time served inside portierd,
  * in the event loop, without forking. The wire formats are builtin_proto's;

@@ -187,6 +187,10 @@ struct service {
 	int listen_backlog;	/* 0: the kernel's somaxconn */
 	bool keepalive;
 	bool nodelay;
+	/* UDP, bind a wildcard or absent: one socket per local address of
+	 * the family (or both), following the host's addresses (daemon/
+	 * service_addrs.c), instead of one wildcard socket. */
+	bool bind_each_address;
 	enum activation activation;
 	int idle_timeout;	/* seconds, internal TCP services */
 	/* Token buckets (access_rate.c): rates in thousandths of a connection per

@@ -501,6 +501,14 @@ finish_unix(struct loader *ld, struct build *b, int suffix)
 	if (b->own[O_NO_ACCESS])
 		config_err(ld, b, O_NO_ACCESS, "no_access does not apply to a unix socket: "
 			   "use allow_users or allow_groups");
+	/* Every peer of a unix socket is the same local source (no address):
+	 * written here they would silently limit nothing. */
+	if (b->own[O_PER_SOURCE])
+		config_err(ld, b, O_PER_SOURCE, "per_source does not apply to a unix socket "
+			   "(its peers have no address): use instances");
+	if (b->own[O_PER_SOURCE_RATE])
+		config_err(ld, b, O_PER_SOURCE_RATE, "per_source_rate does not apply to a unix "
+			   "socket (its peers have no address): use rate");
 	if (b->own[O_INTERFACE] || b->own[O_FREEBIND])
 		config_warn(ld, b, b->own[O_INTERFACE] ? O_INTERFACE : O_FREEBIND,
 			    "%s applies to network sockets only", b->own[O_INTERFACE] ?
@@ -527,6 +535,40 @@ warn_unix_options(struct loader *ld, struct build *b)
 				    config_opt(id)->name);
 }
 
+static bool
+bind_is_wildcard(const struct sockaddr_storage *ss)
+{
+	if (ss->ss_family == AF_INET6)
+		return IN6_IS_ADDR_UNSPECIFIED(&((const struct sockaddr_in6 *)ss)->sin6_addr);
+	return ss->ss_family == AF_INET &&
+	       ((const struct sockaddr_in *)ss)->sin_addr.s_addr == htonl(INADDR_ANY);
+}
+
+/* bind_each_address: a UDP service whose bind names no address of its
+ * own (none, 0.0.0.0, ::): the host's addresses become its sockets. */
+static void
+finish_each_address(struct loader *ld, struct build *b)
+{
+	struct service *s = &b->s;
+	char host[INET6_ADDRSTRLEN];
+
+	if (!s->bind_each_address)
+		return;
+	if (s->local || s->socktype != SOCK_DGRAM) {
+		config_err(ld, b, O_BIND_EACH_ADDRESS, "bind_each_address applies to UDP services "
+			   "only (a TCP connection already answers from the address it reached)");
+		return;
+	}
+	for (size_t i = 0; i < s->nbind; i++) {
+		if (bind_is_wildcard(&s->bind[i]))
+			continue;
+		addr_text((const struct sockaddr *)&s->bind[i], host, sizeof(host));
+		config_err(ld, b, O_BIND_EACH_ADDRESS, "bind_each_address needs a wildcard bind "
+			   "(0.0.0.0, ::) or none, and bind names %s", host);
+		return;
+	}
+}
+
 void
 config_finish(struct loader *ld, struct build *b)
 {
@@ -541,6 +583,7 @@ config_finish(struct loader *ld, struct build *b)
 		warn_unix_options(ld, b);
 		finish_transport(ld, b, suffix);
 	}
+	finish_each_address(ld, b);
 	if (b->s.internal) {
 		finish_internal(ld, b);
 		return;

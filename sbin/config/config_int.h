@@ -29,6 +29,8 @@ enum opt_id {
 	O_RATE, O_PER_SOURCE_RATE, O_ON_LIMIT,
 	/* where a socket may bind */
 	O_FREEBIND, O_INTERFACE,
+	/* UDP on a multi-homed host */
+	O_BIND_EACH_ADDRESS,
 	O_COUNT
 };
 

@@ -215,6 +215,10 @@ static const struct optdef opts[O_COUNT] = {
 	/* SO_BINDTODEVICE; an interface that does not exist yet is waited for. */
 	[O_INTERFACE] = { "interface", IN_BOTH, false, STR(interface), .check = check_ifname,
 			  .apply = config_apply_string },
+	/* A UDP service's own choice (config_finish.c checks its bind): in
+	 * defaults it would be wrong for every TCP service. */
+	[O_BIND_EACH_ADDRESS] = { "bind_each_address", IN_SERVICE, false, SVC(bind_each_address),
+				  .why = NOT_BOOL, .apply = config_apply_bool },
 };
 
 const struct optdef *

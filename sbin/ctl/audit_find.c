@@ -133,6 +133,17 @@ overlaps(const struct service *svc, const struct audit_sock *k)
 	return false;
 }
 
+/* Whether svc's bind list names family (with bind_each_address, its
+ * wildcard). */
+static bool
+bind_family(const struct service *svc, int family)
+{
+	for (size_t i = 0; i < svc->nbind; i++)
+		if (svc->bind[i].ss_family == family)
+			return true;
+	return false;
+}
+
 static bool
 unix_path_equal(const struct sockaddr_storage *ss, const struct audit_sock *k)
 {
@@ -143,7 +154,8 @@ unix_path_equal(const struct sockaddr_storage *ss, const struct audit_sock *k)
 }
 
 /* The service a socket of portierd's belongs to: the one naming its
- * address, else one binding every address on its port. */
+ * address, else one binding every address on its port (bind_each_address
+ * too: one socket per address, its bind only wildcards). */
 static const struct service *
 sock_service(const struct config *cfg, const struct audit_sock *k)
 {
@@ -162,7 +174,7 @@ sock_service(const struct config *cfg, const struct audit_sock *k)
 		for (size_t b = 0; b < s->nbind; b++)
 			if (bind_equal(&s->bind[b], k))
 				return s;
-		if (s->nbind == 0 && !any)
+		if ((s->nbind == 0 || (s->bind_each_address && bind_family(s, k->family))) && !any)
 			any = s;
 	}
 	return any;
@@ -419,6 +431,7 @@ audit_findings(const struct audit_input *in, struct audit_findings *f)
 	for (size_t i = 0; in->cfg && i < in->cfg->count; i++)
 		if (service_findings(in, &in->cfg->services[i], f) < 0)
 			return -1;
-	qsort(f->v, f->count, sizeof(f->v[0]), by_severity);
+	if (f->count)	/* no findings: v may be NULL, which qsort() must not get */
+		qsort(f->v, f->count, sizeof(f->v[0]), by_severity);
 	return 0;
 }

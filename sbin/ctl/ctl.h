@@ -10,6 +10,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
+struct diag;
+
 /* Exit codes of the control commands (status, reload, enable, disable,
  * open, close); 0, 1 and 2 as above, 3: portierd could not be asked. */
 enum { CTL_EXIT_OK = 0, CTL_EXIT_NO = 1, CTL_EXIT_USAGE = 2, CTL_EXIT_DAEMON = 3 };
@@ -51,8 +53,9 @@ int ctl_lookup(int argc, char *argv[]);
 int ctl_show(int argc, char *argv[]);
 /* ctl_registry.c: the registry files to read: files[0..*n) when -r named
  * some, else the default ones (registry_defaults()), which *owned then
- * holds for strv_free() and *n counts. NULL after printing why (memory,
- * an unreadable services.d) to stderr; warnings also go there. */
+ * holds for strv_free() and *n counts. NULL after saying why (memory,
+ * an unreadable services.d); what it says, warnings too, goes into `into`,
+ * or to stderr when that is NULL. */
 /* The default search order in the commands' help (two lines). */
 #define CTL_REGISTRY_DEFAULT PORTIER_REGISTRY ",\nthen " PORTIER_REGISTRY_DIR "/*.db"
 /* The help line of -r, for the commands that read the registry leniently. */
@@ -60,7 +63,7 @@ int ctl_show(int argc, char *argv[]);
 	{ "-r, --registry FILE", "a registry file; repeat for several in order", \
 	  CTL_REGISTRY_DEFAULT }
 const char *const *ctl_registries(const char *cmd, const char **files, size_t *n,
-				  char ***owned);
+				  char ***owned, struct diag *into);
 /* ctl_opts.c: the options of the commands that read files. A command's
  * getopt_long loop hands each option to ctl_opts_take() first; longopts
  * give --confdir 'c', --registry 'r', --json 'j'. */
@@ -71,6 +74,7 @@ struct ctl_opts {
 	size_t nfiles;
 	bool json;
 	char **defaults;	/* owned by ctl_opts_registries() */
+	struct diag *diag;	/* NULL: the search's diagnostics go to stderr */
 };
 /* Starts getopt afresh for argv (argv[0] the command); -1 after saying
  * "out of memory". */
@@ -114,7 +118,6 @@ void ctl_status_print(const struct json_value *v);
 /* ctl_list.c: the configuration as data, for list and check --json. */
 struct config;
 struct json;
-struct diag;
 /* Every service of cfg (NULL: none) as the array "services", each with
  * its state ("enabled", "disabled", "expired", "tcpmux-only"), file:line,
  * protocol, port and addresses. */

@@ -28,34 +28,34 @@ const struct ctl_help ctl_check_help = {
 };
 
 /* { ok, confdir, diagnostics, errors, warnings, services }: stdout stays
- * one document, so nothing goes to stderr. */
+ * one document, so nothing goes to stderr; d holds what the registry search
+ * said already, and files is NULL when it failed. */
 static int
-check_json(const char *dir, const char *const *files, size_t nfiles, bool insecure)
+check_json(const char *dir, const char *const *files, size_t nfiles, bool insecure,
+	   struct diag *d)
 {
-	struct registry *reg;
-	struct config *cfg;
-	struct diag d;
+	struct registry *reg = NULL;
+	struct config *cfg = NULL;
 	struct json j;
 	int rc;
 
-	diag_init(&d);
 	json_init(&j);
-	cfg = config_verify_load(dir, files, nfiles, insecure, &reg, &d);
+	if (files)
+		cfg = config_verify_load(dir, files, nfiles, insecure, &reg, d);
 	json_object_begin(&j, NULL);
 	json_bool(&j, "ok", cfg != NULL);
 	json_string(&j, "confdir", dir);
 	json_array_begin(&j, "registries");
-	for (size_t i = 0; i < nfiles; i++)
+	for (size_t i = 0; files && i < nfiles; i++)
 		json_string(&j, NULL, files[i]);
 	json_array_end(&j);
-	ctl_diag_json(&j, &d);
+	ctl_diag_json(&j, d);
 	ctl_services_json(&j, cfg);
 	json_object_end(&j);
 	rc = ctl_json_print(&j, "check") < 0 || !cfg ? 1 : 0;
 	json_free(&j);
 	config_free(cfg);
 	registry_free(reg);
-	diag_free(&d);
 	return rc;
 }
 
@@ -88,12 +88,18 @@ ctl_check(int argc, char *argv[])
 		ctl_usage_error(&ctl_check_help, "unexpected argument '%s'", argv[optind]);
 		goto out;
 	}
-	regs = ctl_opts_registries(&o);
-	if (!regs)
-		rc = 1;
-	else
-		rc = o.json ? check_json(o.dir, regs, o.nfiles, insecure) :
-			      config_verify(o.dir, regs, o.nfiles, insecure);
+	if (o.json) {
+		struct diag d;
+
+		diag_init(&d);
+		o.diag = &d;
+		regs = ctl_opts_registries(&o);
+		rc = check_json(o.dir, regs, o.nfiles, insecure, &d);
+		diag_free(&d);
+	} else {
+		regs = ctl_opts_registries(&o);
+		rc = regs ? config_verify(o.dir, regs, o.nfiles, insecure) : 1;
+	}
 out:
 	ctl_opts_end(&o);
 	return rc;

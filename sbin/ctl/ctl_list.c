@@ -180,7 +180,7 @@ list_print(const struct config *cfg)
 /* Loads as portierd would, without the checks that look at this host
  * (users, servers, files: check does those), so that any user can list. */
 static int
-list_run(const char *dir, const char *const *files, size_t nfiles, bool json)
+list_run(const char *dir, const char *const *files, size_t nfiles, bool json, struct diag *pre)
 {
 	struct registry *reg = registry_new();
 	struct config *cfg = NULL;
@@ -193,9 +193,11 @@ list_run(const char *dir, const char *const *files, size_t nfiles, bool json)
 		return 1;
 	}
 	diag_init(&d);
-	for (size_t i = 0; i < nfiles; i++)
+	diag_move(&d, pre);
+	for (size_t i = 0; files && i < nfiles; i++)
 		registry_load(reg, files[i], false, &d);
-	cfg = config_load(dir, reg, CONFIG_NO_FS_CHECKS, &d);
+	if (files)
+		cfg = config_load(dir, reg, CONFIG_NO_FS_CHECKS, &d);
 	if (json) {
 		json_init(&j);
 		json_object_begin(&j, NULL);
@@ -228,15 +230,22 @@ ctl_list(int argc, char *argv[])
 {
 	const char *const *regs;
 	struct ctl_opts o;
+	struct diag d;
 	int rc;
 
 	if (ctl_opts_begin(&o, "list", argc) < 0)
 		return 1;
+	diag_init(&d);
 	rc = ctl_opts_parse(&o, &ctl_list_help, argc, argv);
-	if (rc < 0 && optind < argc)
+	if (rc < 0 && optind < argc) {
 		rc = ctl_usage_error(&ctl_list_help, "unexpected argument '%s'", argv[optind]);
-	else if (rc < 0)
-		rc = (regs = ctl_opts_registries(&o)) ? list_run(o.dir, regs, o.nfiles, o.json) : 1;
+	} else if (rc < 0) {
+		/* --json: what the registry search says goes into the document */
+		o.diag = o.json ? &d : NULL;
+		regs = ctl_opts_registries(&o);
+		rc = regs || o.json ? list_run(o.dir, regs, o.nfiles, o.json, &d) : 1;
+	}
+	diag_free(&d);
 	ctl_opts_end(&o);
 	return rc;
 }

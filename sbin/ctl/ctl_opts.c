@@ -75,7 +75,7 @@ ctl_opts_parse(struct ctl_opts *o, const struct ctl_help *h, int argc, char *arg
 const char *const *
 ctl_opts_registries(struct ctl_opts *o)
 {
-	return ctl_registries(o->cmd, o->files, &o->nfiles, &o->defaults);
+	return ctl_registries(o->cmd, o->files, &o->nfiles, &o->defaults, o->diag);
 }
 
 void

@@ -10,7 +10,8 @@
 #include "ctl/ctl.h"
 
 const char *const *
-ctl_registries(const char *cmd, const char **files, size_t *n, char ***owned)
+ctl_registries(const char *cmd, const char **files, size_t *n, char ***owned,
+	       struct diag *into)
 {
 	struct diag d;
 
@@ -19,6 +20,8 @@ ctl_registries(const char *cmd, const char **files, size_t *n, char ***owned)
 		return files;
 	diag_init(&d);
 	*owned = registry_defaults(&d);
+	if (into)
+		diag_move(into, &d);
 	for (size_t i = 0; i < d.count; i++)
 		fprintf(stderr, "portierctl %s: %s\n", cmd,
 			d.items[i].text ? d.items[i].text : "out of memory");

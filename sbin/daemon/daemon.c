@@ -45,6 +45,7 @@
 #include "daemon/pidfile.h"
 #include "daemon/process.h"
 #include "daemon/service.h"
+#include "daemon/service_addrs.h"
 #include "daemon/service_reload.h"
 
 /* The heap is trimmed this long (ms) after the last reload. */
@@ -467,6 +468,11 @@ daemon_bind(const struct daemon_opts *o)
 	if (daemon_room() < 0)
 		return -1;
 	failed = service_table_bind(&d.table, &bound, &waiting);
+	/* bind_each_address: a socket per address the host has now */
+	failed += service_table_refresh_addresses(&d.table);
+	for (size_t i = 0; i < d.table.count; i++)
+		if (d.table.rt[i]->svc->bind_each_address)
+			bound += d.table.rt[i]->nlisteners;
 	bound += adopted;
 	if ((failed || waiting) && o->strict) {
 		logit(LOG_ERR, "--strict: %zu address(es) could not be bound", failed + waiting);

@@ -4,7 +4,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <ifaddrs.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <stdio.h>
@@ -21,12 +20,6 @@
 #include "base/base.h"
 
 #define SOMAXCONN_PATH "/proc/sys/net/core/somaxconn"
-/* The open UDP sockets, hashed by port (listener_udp_own). */
-#define OWN_BUCKETS 256
-/* The host's addresses are read again at most this often (ms). */
-#define LOCAL_ADDRS_MS 1000
-
-static struct listener *own_udp[OWN_BUCKETS];
 
 static int
 listener_somaxconn(void)
@@ -92,6 +85,19 @@ set_int_opt(int fd, int level, int opt, int value)
 	return setsockopt(fd, level, opt, &value, sizeof(value));
 }
 
+/* A wildcard UDP socket does not know which of the host's addresses a
+ * datagram was sent to: with pktinfo on, the kernel says so with each one.
+ * Set either way, as a reload may keep the socket for another use. */
+static int
+listener_pktinfo(const struct listener *l, enum listener_pktinfo mode)
+{
+	int on = mode == LISTENER_PKTINFO_ALL || (mode == LISTENER_PKTINFO_WILDCARD && l->wildcard);
+
+	if (l->family == AF_INET6)
+		return set_int_opt(l->w.fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, on);
+	return set_int_opt(l->w.fd, IPPROTO_IP, IP_PKTINFO, on);
+}
+
 int
 listener_configure(struct listener *l, const struct listener_opts *o)
 {
@@ -103,7 +109,7 @@ listener_configure(struct listener *l, const struct listener_opts *o)
 	if (fcntl(l->w.fd, F_SETFL, flags) < 0)
 		return -1;
 	if (l->socktype != SOCK_STREAM)
-		return 0;
+		return listener_pktinfo(l, o->pktinfo);
 	/* Linux copies these from the listening socket to every accepted
 	 * one, which saves two system calls per connection. */
 	if (l->family == AF_UNIX)
@@ -177,100 +183,6 @@ listener_prebind(int fd, int family, int socktype, const struct listener_opts *o
 	if (family == AF_INET6 && set_int_opt(fd, IPPROTO_IPV6, IPV6_V6ONLY, 1) < 0)
 		return -1;
 	return 0;
-}
-
-/* ---- portierd's own UDP addresses ---- */
-
-static void
-own_add(struct listener *l)
-{
-	struct listener **b = &own_udp[addr_port((struct sockaddr *)&l->addr) % OWN_BUCKETS];
-
-	l->own_next = *b;
-	*b = l;
-}
-
-static void
-own_del(struct listener *l)
-{
-	struct listener **p = &own_udp[addr_port((struct sockaddr *)&l->addr) % OWN_BUCKETS];
-
-	while (*p && *p != l)
-		p = &(*p)->own_next;
-	if (*p)
-		*p = l->own_next;
-}
-
-static socklen_t
-sockaddr_len(const struct sockaddr *sa)
-{
-	return sa->sa_family == AF_INET6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
-}
-
-/* Whether a is one of the host's addresses: the loopback nets, or an
- * address of an interface (read again after LOCAL_ADDRS_MS, so that a
- * flood of spoofed datagrams costs one getifaddrs() a second). */
-static bool
-addr_is_local(const struct access_addr *a)
-{
-	static struct access_addr *addrs;
-	static size_t naddrs;
-	static uint64_t read_ms;
-	static const uint8_t v6_loopback[16] = { [15] = 1 };
-	uint64_t now = loop_now();
-
-	if ((a->family == AF_INET && a->addr[0] == 127) ||
-	    (a->family == AF_INET6 && !memcmp(a->addr, v6_loopback, 16)))
-		return true;
-	if (!read_ms || now - read_ms >= LOCAL_ADDRS_MS) {
-		struct ifaddrs *ifs, *i;
-		size_t n = 0;
-
-		read_ms = now ? now : 1;
-		naddrs = 0;
-		if (getifaddrs(&ifs) < 0) {
-			logerr(LOG_WARNING, "getifaddrs");
-			return true;	/* unknown: answering is the risk */
-		}
-		for (i = ifs; i; i = i->ifa_next)
-			n++;
-		free(addrs);
-		addrs = calloc(n ? n : 1, sizeof(*addrs));
-		for (i = ifs; addrs && i; i = i->ifa_next)
-			if (i->ifa_addr && access_addr_from_sockaddr(i->ifa_addr,
-				sockaddr_len(i->ifa_addr), &addrs[naddrs]) == 0)
-				naddrs++;
-		freeifaddrs(ifs);
-		if (!addrs)
-			return true;
-	}
-	for (size_t k = 0; k < naddrs; k++)
-		if (!memcmp(&addrs[k], a, sizeof(*a)))
-			return true;
-	return false;
-}
-
-bool
-listener_udp_own(const struct sockaddr *src)
-{
-	unsigned port = addr_port(src);
-	struct access_addr a, own;
-
-	if (access_addr_from_sockaddr(src, sockaddr_len(src), &a) < 0)
-		return false;
-	for (struct listener *l = own_udp[port % OWN_BUCKETS]; l; l = l->own_next) {
-		if (addr_port((struct sockaddr *)&l->addr) != port)
-			continue;
-		if (l->wildcard) {
-			if (addr_is_local(&a))
-				return true;
-			continue;
-		}
-		if (access_addr_from_sockaddr((struct sockaddr *)&l->addr, l->addrlen, &own) == 0 &&
-		    !memcmp(&own, &a, sizeof(a)))
-			return true;
-	}
-	return false;
 }
 
 /* ---- opening and closing ---- */
@@ -504,7 +416,7 @@ listener_close(struct listener *l)
 	loop_unwatch(&l->w);
 	timer_cancel(&l->retry);
 	if (l->started && l->socktype == SOCK_DGRAM)
-		own_del(l);
+		listener_own_del(l);
 	if (l->family == AF_UNIX)
 		unix_remove(l);
 	if (close(l->w.fd) < 0)
@@ -567,7 +479,7 @@ listener_start(struct listener *l, watcher_fn fn)
 {
 	l->w.fn = fn;
 	if (!l->started && l->socktype == SOCK_DGRAM)
-		own_add(l);
+		listener_own_add(l);
 	l->started = true;
 	if (!l->paused && loop_watch(&l->w, EPOLLIN) < 0)
 		return -1;

@@ -57,6 +57,14 @@ struct listener {
 	ino_t ino;		/* it is still this one */
 };
 
+/* UDP: whether the kernel gives each datagram's destination address with it
+ * (IP_PKTINFO, IPV6_RECVPKTINFO). */
+enum listener_pktinfo {
+	LISTENER_PKTINFO_OFF,
+	LISTENER_PKTINFO_WILDCARD,	/* on wildcard sockets: the one thing they cannot know */
+	LISTENER_PKTINFO_ALL,
+};
+
 struct listener_opts {
 	int backlog;		/* stream only; 0 = the kernel's somaxconn */
 	bool nonblock;		/* nowait: accepted in batches from the loop */
@@ -64,6 +72,7 @@ struct listener_opts {
 	bool nodelay;
 	bool freebind;		/* IP_FREEBIND: bind an address the host does not have */
 	const char *ifname;	/* SO_BINDTODEVICE; NULL: every interface */
+	enum listener_pktinfo pktinfo;	/* UDP */
 	mode_t mode;		/* AF_UNIX: the socket file's mode, */
 	uid_t uid;		/* owner and group ((uid_t)-1: portierd's) */
 	gid_t gid;
@@ -84,7 +93,8 @@ struct listener *listener_open_unix(const char *path, const struct listener_opts
  * kernel. The descriptor becomes close-on-exec. NULL with errno set. */
 struct listener *listener_adopt(int fd);
 /* Applies options that may differ between two configurations of the same
- * socket (blocking mode, keepalive, nodelay); used after adopt or reload. */
+ * socket (blocking mode, keepalive, nodelay, pktinfo); used after adopt or
+ * reload. */
 int listener_configure(struct listener *l, const struct listener_opts *o);
 /* The same, and for a stream socket the backlog too: a reload that keeps
  * the socket of a service whose options changed. */
@@ -108,6 +118,11 @@ void listener_name(const struct sockaddr *sa, int socktype, const char *ifname, 
  * local address. An internal service that answered it would talk to another
  * one (or to itself) for ever, and a spoofed source can ask for just that. */
 bool listener_udp_own(const struct sockaddr *src);
+
+/* listener_own.c, for listener.c: a started UDP socket joins the set
+ * listener_udp_own() looks in, and leaves it when it closes. */
+void listener_own_add(struct listener *l);
+void listener_own_del(struct listener *l);
 
 /* Registers fn for readiness; watching begins unless a pause reason is set. */
 int listener_start(struct listener *l, watcher_fn fn);

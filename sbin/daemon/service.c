@@ -442,12 +442,30 @@ expiry_fire(struct timer *t)
 	notify_changed();
 }
 
+void
+service_listener_pauses(const struct service_rt *rt, struct listener *l)
+{
+	if (rt->state == SERVICE_LOOPING)
+		listener_pause(l, LISTENER_GUARD);
+	if (rt->adm.cps_pause.slot)
+		listener_pause(l, LISTENER_LIMIT);
+	if (rt->adm.rate_pause.slot)
+		listener_pause(l, LISTENER_RATE);
+}
+
+int
+service_listener_watch(struct listener *l)
+{
+	return listener_start(l, service_ready);
+}
+
 int
 service_rt_start(struct service_rt *rt)
 {
 	rt->adm.serve = service_serve;
+	rt->watching = true;
 	for (struct listener *l = rt->listeners; l; l = l->next)
-		if (!l->started && listener_start(l, service_ready) < 0)
+		if (!l->started && service_listener_watch(l) < 0)
 			return -1;
 	if (rt->nlisteners && rt->svc->expires) {
 		rt->expiry.fn = expiry_fire;

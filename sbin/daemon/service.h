@@ -94,6 +94,12 @@ struct service_rt {
 	struct timer open_timer;
 	char last_error[192];		/* for status; "" when none */
 	bool kept;			/* reload: claimed by the new configuration */
+	bool watching;			/* service_rt_start() ran: a new socket is watched
+					 * at once (service_addrs.c) */
+	/* bind_each_address: the addresses that could not be bound at the last
+	 * refresh, sorted (service_addrs.c); each failure is logged once */
+	struct sockaddr_storage *addr_failed;
+	size_t naddr_failed;
 	struct service_rt *next;	/* a reload's list of retired services */
 };
 
@@ -127,12 +133,17 @@ void service_rt_quiesce(struct service_rt *rt, bool keep_cps);
 void service_rt_free(struct service_rt *rt);
 /* Starts watching rt's new listeners and arms its expiry. */
 int service_rt_start(struct service_rt *rt);
+/* A new listener of rt takes the pauses its service is under (the loop
+ * guard, cps, rate); then it may be watched, if rt is started. */
+void service_listener_pauses(const struct service_rt *rt, struct listener *l);
+int service_listener_watch(struct listener *l);
 /* Opens rt's listeners as at start-up (failures logged, noted, counted;
  * an address the host does not have yet waits: service_wait.c). Returns
  * the failures, not counting those. */
 size_t service_bind(struct service_rt *rt);
 /* The addresses svc listens on: service_addr() fills the i-th, port
- * included, and returns true when it was only implied (no bind list). */
+ * included, and returns true when it was only implied (no bind list).
+ * None for bind_each_address: the host's are (service_addrs.h). */
 size_t service_naddrs(const struct service *svc);
 bool service_addr(const struct service *svc, size_t i, struct sockaddr_storage *ss);
 void service_listener_opts(const struct service *svc, struct listener_opts *o);

@@ -10,6 +10,7 @@
 #include "base/base.h"
 #include "daemon/listener.h"
 #include "daemon/service.h"
+#include "daemon/service_addrs.h"
 #include "daemon/service_ctl.h"
 
 #define ADDRS_TEXT_MAX 512
@@ -139,8 +140,10 @@ ctl_enable(struct service_rt *rt, unsigned long seconds, char *msg, size_t len)
 			return -1;
 		}
 		rt->state = svc->tcpmux ? SERVICE_TCPMUX : SERVICE_UNBOUND;
-		if (!svc->tcpmux)
+		if (!svc->tcpmux) {
 			service_bind(rt);
+			service_refresh_addresses(rt);
+		}
 		if (rt->state == SERVICE_UNBOUND || service_rt_start(rt) < 0) {
 			snprintf(msg, len, "%s: %s", svc->id, rt->last_error);
 			return -1;

@@ -21,6 +21,7 @@
 #include "daemon/listener.h"
 #include "daemon/nofile.h"
 #include "daemon/service.h"
+#include "daemon/service_addrs.h"
 #include "daemon/service_reload.h"
 
 /* Retired records are looked at this often (ms) until their handlers end. */
@@ -138,6 +139,8 @@ plan_alloc(struct plan *p)
 		p->nold_ls += t->rt[i]->nlisteners;
 	for (size_t i = 0; i < p->cfg->count; i++)
 		naddrs += service_naddrs(&p->cfg->services[i]);
+	/* bind_each_address: what it keeps are old sockets, each once */
+	naddrs += p->nold_ls;
 	p->old_by_id = calloc(t->count + 1, sizeof(*p->old_by_id));
 	p->old_ls = calloc(p->nold_ls + 1, sizeof(*p->old_ls));
 	p->rt = calloc(n, sizeof(*p->rt));
@@ -182,7 +185,8 @@ static bool
 options_differ(const struct service *a, const struct service *b)
 {
 	return a->wait != b->wait || a->keepalive != b->keepalive || a->nodelay != b->nodelay ||
-	       a->listen_backlog != b->listen_backlog;
+	       a->listen_backlog != b->listen_backlog || a->internal != b->internal ||
+	       a->bind_each_address != b->bind_each_address;
 }
 
 /* An address of new service i that the host does not have yet: it waits
@@ -268,6 +272,20 @@ plan_room(struct plan *p, struct diag *errs)
 	return -1;
 }
 
+/* bind_each_address: the old record's sockets that still fit stay; the
+ * refresh after the commit opens and closes the rest (service_addrs.c). */
+static void
+plan_each_address(struct plan *p, const struct service *svc, struct service_rt *old)
+{
+	for (struct listener *l = old->listeners; l; l = l->next) {
+		if (l->marked || !service_addrs_keeps(svc, l))
+			continue;
+		l->marked = true;
+		p->reconf[p->nls] = options_differ(l->rt->svc, svc);
+		p->ls[p->nls++] = l;
+	}
+}
+
 static int
 plan_service(struct plan *p, size_t i, struct diag *errs)
 {
@@ -288,6 +306,11 @@ plan_service(struct plan *p, size_t i, struct diag *errs)
 	}
 	if (service_state_of(svc) != SERVICE_UNBOUND)
 		return 0;
+	if (svc->bind_each_address) {
+		if (old)
+			plan_each_address(p, svc, *old);
+		return 0;
+	}
 	return plan_sockets(p, i, errs);
 }
 
@@ -474,6 +497,9 @@ service_reload(struct service_table *t, struct config *old, const struct config 
 	p.first[cfg->count] = p.nls;
 	ngone = commit_old(&p, gone);
 	commit(&p, t);
+	/* bind_each_address: the host's addresses now, not those of the last
+	 * load (failures are logged and tried again, never undo a reload) */
+	service_table_refresh_addresses(t);
 	if (internal_table(t) < 0)
 		logit(LOG_ERR, "tcpmux: out of memory: its index is the old one");
 	for (i = 0; i < t->count; i++)

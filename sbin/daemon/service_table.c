@@ -110,6 +110,7 @@ service_rt_free(struct service_rt *rt)
 	service_rt_quiesce(rt, false);
 	admit_free(rt);
 	service_rt_unprepare(rt);
+	free(rt->addr_failed);
 	free(rt);
 }
 
@@ -127,6 +128,10 @@ sockaddr_set_port(struct sockaddr_storage *ss, unsigned port)
 size_t
 service_naddrs(const struct service *svc)
 {
+	/* bind_each_address: the host's addresses, each its own socket
+	 * (service_addrs.c). */
+	if (svc->bind_each_address)
+		return 0;
 	/* No bind list: every address of both families, two sockets, the
 	 * IPv6 one with IPV6_V6ONLY (listener.c), so each family is explicit. */
 	return svc->nbind ? svc->nbind : 2;
@@ -155,6 +160,12 @@ service_listener_opts(const struct service *svc, struct listener_opts *o)
 	o->nodelay = svc->nodelay;
 	o->freebind = svc->freebind;
 	o->ifname = svc->local ? NULL : svc->interface;
+	/* Internal: answered by portierd itself, from the address each request
+	 * reached. bind_each_address: for handlers that read the destination
+	 * when the socket gives it (in.tftpd binds its transfer to it). */
+	o->pktinfo = svc->socktype != SOCK_DGRAM ? LISTENER_PKTINFO_OFF
+		   : svc->bind_each_address ? LISTENER_PKTINFO_ALL
+		   : svc->internal ? LISTENER_PKTINFO_WILDCARD : LISTENER_PKTINFO_OFF;
 	o->mode = svc->socket_mode;
 	o->uid = svc->local ? svc->socket_uid : (uid_t)-1;
 	o->gid = svc->local ? svc->socket_gid : (gid_t)-1;

@@ -23,18 +23,7 @@
 #include "daemon/listener.h"
 #include "daemon/notify.h"
 #include "daemon/service.h"
-
-/* A new socket gets the pauses its service's other sockets are under. */
-static void
-wait_pauses(const struct service_rt *rt, struct listener *l)
-{
-	if (rt->state == SERVICE_LOOPING)
-		listener_pause(l, LISTENER_GUARD);
-	if (rt->adm.cps_pause.slot)
-		listener_pause(l, LISTENER_LIMIT);
-	if (rt->adm.rate_pause.slot)
-		listener_pause(l, LISTENER_RATE);
-}
+#include "daemon/service_addrs.h"
 
 /* A bind that fails for another reason now (the port taken meanwhile) is
  * logged when its reason changes, and the address goes on waiting. */
@@ -71,7 +60,7 @@ wait_retry(struct service_rt *rt)
 			rt->waiting[kept++] = *w;
 			continue;
 		}
-		wait_pauses(rt, l);
+		service_listener_pauses(rt, l);
 		service_listener_attach(rt, l);
 		logit(LOG_NOTICE, "%s: now listening on %s", rt->svc->id, l->name);
 		opened = true;
@@ -129,6 +118,9 @@ service_table_addresses_changed(struct service_table *t)
 		if (rt->state != SERVICE_ACTIVE && rt->state != SERVICE_WAITING &&
 		    rt->state != SERVICE_LOOPING)
 			continue;
+		/* its sockets follow the host's addresses, not a list (below) */
+		if (rt->svc->bind_each_address)
+			continue;
 		if (wait_links(rt))
 			changed = true;
 		if (rt->nwaiting && wait_retry(rt)) {
@@ -141,4 +133,6 @@ service_table_addresses_changed(struct service_table *t)
 	}
 	if (changed)
 		notify_changed();
+	/* bind_each_address: a socket per address the host has now */
+	service_table_refresh_addresses(t);
 }

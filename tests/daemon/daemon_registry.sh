@@ -91,7 +91,21 @@ CONF
 "$PORTIERCTL" check -c "$PT_CONFD" > "$PT_DIR/check.out" 2>&1 ||
 	pt_fail "check failed: $(cat "$PT_DIR/check.out")"
 grep -q "^pt-local 127.0.0.1:$P1/tcp " "$PT_DIR/check.out" || pt_fail "check: $(cat "$PT_DIR/check.out")"
-"$PORTIERCTL" check --json -c "$PT_CONFD" > "$PT_DIR/check.json" || pt_fail "check --json"
+# --json: the search's warning about a file that is no registry (README) is
+# in the document, and stderr stays empty.
+printf 'local port names\n' > "$LOCAL/README"
+for cmd in check list; do
+	"$PORTIERCTL" $cmd --json -c "$PT_CONFD" > "$PT_DIR/$cmd.json" 2> "$PT_DIR/$cmd.err" ||
+		pt_fail "$cmd --json"
+	[ ! -s "$PT_DIR/$cmd.err" ] || pt_fail "$cmd --json wrote to stderr: $(cat "$PT_DIR/$cmd.err")"
+	python3 - "$PT_DIR/$cmd.json" "$LOCAL/README" <<'PY' || pt_fail "$cmd --json's diagnostics"
+import json, sys
+doc = json.load(open(sys.argv[1]))
+assert any(d["level"] == "warning" and d["text"].startswith(sys.argv[2] + ":")
+           for d in doc["diagnostics"]), doc["diagnostics"]
+assert doc["warnings"] >= 1, doc
+PY
+done
 python3 - "$PT_DIR/check.json" "$SHIPPED" "$LOCAL/local.db" <<'PY' || pt_fail "check --json's registries"
 import json, sys
 doc = json.load(open(sys.argv[1]))

@@ -52,14 +52,7 @@ lab_init() {
 	shift
 	[ "$(id -u)" = 0 ] ||
 		pt_skip "$LAB_NAME: needs root (network namespace, ports below 1024, a test user)"
-	if [ -z "${LAB_IN_NETNS:-}" ]; then
-		err=$(unshare --net --pid --fork --mount-proc true 2>&1) ||
-			pt_error "$LAB_NAME: cannot make namespaces (unshare): $err"
-		LAB_IN_NETNS=1
-		export LAB_IN_NETNS
-		exec unshare --net --pid --fork --mount-proc /bin/sh "$0" "$@"
-	fi
-	ip link set lo up || pt_error "cannot bring loopback up in the namespace"
+	pt_netns --strict "$@"
 	pt_init
 	trap lab_cleanup EXIT
 }

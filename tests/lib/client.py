@@ -9,6 +9,9 @@
   client.py tcp HOST PORT [DATA]    connect, send DATA, half-close, print the
                                     whole reply to stdout
   client.py udp HOST PORT DATA      send one datagram, print the reply
+  client.py udpfrom HOST PORT DATA  send one datagram from an unconnected
+                                    socket, print "ADDRESS REPLY": the
+                                    address the reply came from, and it
   client.py ready HOST PORT         wait (bounded) until HOST:PORT accepts
   client.py flood HOST PORT N       N concurrent connections to an echo
                                     service, each sends its own payload and
@@ -162,6 +165,17 @@ def udp(host, port, data):
     return 0
 
 
+def udpfrom(host, port, data):
+    # Unconnected: a reply from another address than HOST is read too, and
+    # shown (a connected socket would drop it, as clients do).
+    with socket.socket(family(host), socket.SOCK_DGRAM) as s:
+        s.settimeout(TIMEOUT)
+        s.sendto(data.encode(), (host, port))
+        reply, src = s.recvfrom(65536)
+    print("%s %s" % (src[0], reply.decode(errors="replace")))
+    return 0
+
+
 def ready(host, port):
     deadline = time.monotonic() + TIMEOUT
     while time.monotonic() < deadline:
@@ -232,6 +246,8 @@ def main(argv):
             return tcp(args[0], int(args[1]), args[2] if len(args) == 3 else "")
         if cmd == "udp" and len(args) == 3:
             return udp(args[0], int(args[1]), args[2])
+        if cmd == "udpfrom" and len(args) == 3:
+            return udpfrom(args[0], int(args[1]), args[2])
         if cmd == "ready" and len(args) == 2:
             return ready(args[0], int(args[1]))
         if cmd == "flood" and len(args) == 3:

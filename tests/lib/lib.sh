@@ -66,6 +66,19 @@
 #                           for what is global (the demo's fixed ports, dpkg)
 #   pt_hold_port HOST PORT  a background TCP listener that keeps PORT busy
 #
+# Networks of the test's own (only 192.0.2.0/24, 198.51.100.0/24,
+# 203.0.113.0/24 and 2001:db8::/32 on them):
+#   pt_netns [--strict] [ARGS]   first thing: SKIP unless root and unshare
+#                           works (--strict: ERROR when unshare fails); re-runs
+#                           the test in new network, PID and mount namespaces
+#                           (every process it starts dies with it), loopback up
+#   pt_client_ns            a second network namespace, the clients', held by
+#                           a process of the test (PT_CLIENT_PID);
+#                           "$PT_IN_CLIENT CMD" runs CMD there; no duplicate
+#                           address detection in either (IPv6 usable at once)
+#   pt_veth NAME PEER       a veth link, NAME here and PEER in the clients'
+#                           namespace, both up; false when it cannot be made
+#
 # Runtime control (tests/daemon/control_*.sh):
 #   PT_CTL                  the control socket, $PT_DIR/control (after pt_start_ctl)
 #   pt_start_ctl [ARGS]     pt_start, then waits for the control socket
@@ -354,6 +367,42 @@ s.listen()
 open(sys.argv[3], "w").close()
 time.sleep(120)' "$1" "$2" "$PT_DIR/held.$2"
 	pt_wait_until '[ -e "$pt_held" ]' || pt_error "could not occupy port $2"
+}
+
+pt_netns() {
+	local err fail=pt_skip
+
+	[ "${1:-}" = --strict ] && fail=pt_error && shift
+	[ "$(id -u)" = 0 ] || pt_skip "needs root: network namespaces, veth links, addresses"
+	if [ -z "${PT_IN_NETNS:-}" ]; then
+		err=$(unshare --net --pid --fork --mount-proc true 2>&1) ||
+			$fail "cannot make namespaces (unshare): $err"
+		PT_IN_NETNS=1
+		export PT_IN_NETNS
+		exec unshare --net --pid --fork --mount-proc /bin/sh "$0" "$@"
+	fi
+	ip link set lo up || pt_error "cannot bring loopback up in the namespace"
+}
+
+pt_client_ns() {
+	local ns
+
+	command -v nsenter >/dev/null || pt_skip "nsenter (util-linux) is needed"
+	pt_bg unshare --net sleep 600
+	PT_CLIENT_PID=${PT_BG##* }
+	pt_wait_until '[ "$(readlink /proc/$PT_CLIENT_PID/ns/net 2>/dev/null)" != "$(readlink /proc/self/ns/net)" ]' ||
+		pt_error "the clients' namespace did not come"
+	PT_IN_CLIENT="nsenter --net=/proc/$PT_CLIENT_PID/ns/net"
+	for ns in "" "$PT_IN_CLIENT"; do
+		$ns sh -c 'echo 0 > /proc/sys/net/ipv6/conf/default/accept_dad' ||
+			pt_skip "no IPv6 in the namespace"
+	done
+	$PT_IN_CLIENT ip link set lo up || pt_error "cannot bring the clients' loopback up"
+}
+
+pt_veth() {
+	ip link add "$1" type veth peer name "$2" netns "$PT_CLIENT_PID" &&
+		ip link set "$1" up && $PT_IN_CLIENT ip link set "$2" up
 }
 
 pt_start_ctl() {

@@ -141,9 +141,20 @@ echo "--- conffiles ---"
 dpkg-query -W -f '${Conffiles}\n' portier | tee "$W/conffiles"
 for f in /usr/sbin/portierd /usr/sbin/portierctl /etc/portier/conf.d \
     /usr/share/portier/services.db /etc/portier/services.d \
-    /usr/share/doc/portier/examples/conf.d/demo-hello.conf; do
+    /usr/share/doc/portier/examples/conf.d/demo-hello.conf \
+    /lib/systemd/system/portierd.service /lib/systemd/system/portierd-inetd.path \
+    /lib/systemd/system/portierd-inetd.service; do
 	grep -qx "$f" "$W/files" || pt_fail "$f is not in the package"
 done
+# update-inetd wakes no portierd: the path unit (inetd_compat's build) does,
+# enabled with portierd.service by dh_installsystemd's scripts.
+[ -L /etc/systemd/system/portierd.service.wants/portierd-inetd.path ] ||
+	pt_fail "portierd-inetd.path is not enabled (portierd.service.wants)"
+if command -v systemd-analyze >/dev/null; then
+	systemd-analyze verify --man=no /lib/systemd/system/portierd.service \
+		/lib/systemd/system/portierd-inetd.path /lib/systemd/system/portierd-inetd.service \
+		> "$W/verify.log" 2>&1 || pkg_log_fail "$W/verify.log" "systemd-analyze verify"
+fi
 # The registry is data that every upgrade replaces: no conffile prompt.
 ! grep -q 'services\.db' "$W/conffiles" || pt_fail "services.db is a conffile"
 ! grep -qx /etc/portier/services.db "$W/files" || pt_fail "/etc/portier/services.db is installed"
@@ -205,7 +216,7 @@ while IFS= read -r f; do
 	pt_fail "$f is left after purge"
 done < "$W/files"
 left=$(find /etc/systemd /var/lib/systemd /var/lib/dpkg/info \
-	-name 'portierd.*' -o -name 'portier.*' 2>/dev/null)
+	-name 'portierd.*' -o -name 'portierd-*' -o -name 'portier.*' 2>/dev/null)
 [ -z "$left" ] || pt_fail "left after purge: $left"
 [ "$had_rundir" = yes ] || [ ! -e /run/portier ] || pt_fail "/run/portier is left"
 exit 0

@@ -437,6 +437,41 @@ START_TEST(test_findings)
 }
 END_TEST
 
+/* bind_each_address: portierd's sockets on the host's addresses belong to
+ * the service whose bind names only the wildcard of their family. */
+START_TEST(test_findings_each_address)
+{
+	struct audit_sock v[] = {
+		sock(IPPROTO_UDP, "192.0.2.1", 4006, DAEMON, "portierd"),
+		sock(IPPROTO_UDP, "127.0.0.1", 4006, DAEMON, "portierd"),
+	};
+	struct audit_socks s = { .v = v, .count = sizeof(v) / sizeof(v[0]) };
+	struct audit_state states[] = { { "each", "listening", 0, NULL } };
+	struct registry *reg = small_registry();
+	struct diag d;
+	struct config *cfg;
+	struct audit_input in = { .socks = &s, .reg = reg, .states = states, .nstates = 1,
+		.daemon_pid = DAEMON, .now = time(NULL) };
+	struct audit_findings f;
+
+	diag_init(&d);
+	cfg = config_load_buffer("service each {\n type = internal\n name = echo\n"
+				 " protocol = udp\n port = 4006\n bind = { \"0.0.0.0\" }\n"
+				 " bind_each_address = yes\n}\n", "t.conf", reg,
+				 CONFIG_NO_FS_CHECKS, &d);
+	ck_assert_ptr_nonnull(cfg);
+	in.cfg = cfg;
+	ck_assert_int_eq(audit_findings(&in, &f), 0);
+	ck_assert_str_eq(v[0].service, "each");
+	ck_assert_str_eq(v[1].service, "each");
+	ck_assert(!has(&f, "warning not-listening 4006 each"));
+	audit_findings_free(&f);
+	config_free(cfg);
+	registry_free(reg);
+	diag_free(&d);
+}
+END_TEST
+
 /* Without portierd: no not-listening (nothing listens), the squatter is
  * still found from conf.d alone, an open --for past its time is critical. */
 START_TEST(test_findings_no_daemon)
@@ -550,6 +585,7 @@ main(void)
 	tcase_add_test(tc, test_procnet);
 	tcase_add_test(tc, test_findings);
 	tcase_add_test(tc, test_findings_no_daemon);
+	tcase_add_test(tc, test_findings_each_address);
 	tcase_add_test(tc, test_open_period);
 	tcase_add_test(tc, test_cleartext_check);
 	tcase_add_test(tc, test_severity);

@@ -424,6 +424,17 @@ static const struct {
 	  " interface = veth1\n}\n", 10,
 	  "service 'echo3': port 7/tcp on ::1 of veth1 is already used by service "
 	  "'echo2' on all IPv6 addresses of veth1 (t.conf:5)" },
+	/* bind_each_address: UDP, and the host's addresses, not the file's */
+	{ "service tftp {\n server = /bin/sh\n port = 6900\n protocol = tcp\n"
+	  " bind_each_address = yes\n}\n", 5,
+	  "service 'tftp': bind_each_address applies to UDP services only" },
+	{ "service tftp {\n server = /bin/sh\n port = 6900\n protocol = udp\n"
+	  " bind = { \"::\", 192.0.2.1 }\n bind_each_address = yes\n}\n", 6,
+	  "service 'tftp': bind_each_address needs a wildcard bind (0.0.0.0, ::) or none, and bind "
+	  "names 192.0.2.1" },
+	{ "service u {\n bind = { \"unix:/run/u.sock\" }\n server = /bin/sh\n"
+	  " bind_each_address = yes\n}\n", 4, "bind_each_address applies to UDP services only" },
+	{ "defaults {\n bind_each_address = yes\n}\n", 2, "no such option 'bind_each_address'" },
 };
 
 START_TEST(test_each_error)
@@ -1534,6 +1545,31 @@ START_TEST(test_inapplicable_options)
 }
 END_TEST
 
+/* bind_each_address: on UDP with a wildcard bind, or none; the bind list
+ * stays what the file says (the families), the sockets come at run time. */
+START_TEST(test_bind_each_address)
+{
+	struct config *cfg = load_ok(
+		"service a {\n server = /bin/sh\n protocol = udp\n port = 69\n"
+		" bind_each_address = yes\n}\n"
+		"service b {\n server = /bin/sh\n protocol = udp\n port = 70\n"
+		" bind = { 0.0.0.0 }\n bind_each_address = yes\n}\n"
+		"service c {\n server = /bin/sh\n protocol = udp\n port = 71\n}\n",
+		CONFIG_NO_FS_CHECKS);
+
+	ck_assert(find(cfg, "a")->bind_each_address && find(cfg, "a")->nbind == 0);
+	ck_assert(find(cfg, "b")->bind_each_address && find(cfg, "b")->nbind == 1);
+	ck_assert(!find(cfg, "c")->bind_each_address);
+	config_free(cfg);
+	/* every address on the port: a fixed one on it clashes */
+	ck_assert(!load("service a {\n server = /bin/sh\n protocol = udp\n port = 69\n"
+			" bind_each_address = yes\n}\n"
+			"service b {\n server = /bin/sh\n protocol = udp\n port = 69\n"
+			" bind = { 192.0.2.1 }\n}\n", CONFIG_NO_FS_CHECKS));
+	expect_error(7, "port 69/udp on 192.0.2.1 is already used by service 'a'");
+}
+END_TEST
+
 /* freebind and interface: stored, inherited from defaults; on a unix
  * service a warning at their line. */
 START_TEST(test_freebind_interface)
@@ -1606,6 +1642,8 @@ START_TEST(test_unix)
 		{ "socket_type = dgram", "unix services are stream services" },
 		{ "only_from = { 127.0.0.1 }", "only_from does not apply to a unix socket" },
 		{ "no_access = { 10.0.0.1 }", "no_access does not apply to a unix socket" },
+		{ "per_source = 3", "per_source does not apply to a unix socket" },
+		{ "per_source_rate = { 5, 10 }", "per_source_rate does not apply to a unix socket" },
 		{ "tcpmux = yes", "a unix service cannot be reached through tcpmux" },
 		{ "wait = yes\n allow_users = { 0 }", "allow_users and allow_groups need wait = no" },
 		{ "allow_users = { no-such-user-pt }", "unknown user 'no-such-user-pt'" },
@@ -1631,8 +1669,10 @@ START_TEST(test_unix)
 			"service v {\n bind = { \"unix:/run/u.sock\" }\n server = /bin/sh\n}\n", 0));
 	ck_assert(has_diag_in(DIAG_ERROR, NAME, 5, "service 'v': unix socket '/run/u.sock' is "
 			      "already used by service 'u'"));
-	/* inherited from defaults, only_from concerns the network services */
-	cfg = load_ok("defaults {\n only_from = { 127.0.0.1 }\n}\n"
+	/* inherited from defaults, only_from, per_source and per_source_rate concern
+	 * the network services */
+	cfg = load_ok("defaults {\n only_from = { 127.0.0.1 }\n per_source = 3\n"
+		      " per_source_rate = { 5, 10 }\n}\n"
 		      "service u {\n bind = { \"unix:/run/u.sock\" }\n server = /bin/sh\n}\n", 0);
 	config_free(cfg);
 }
@@ -1676,6 +1716,7 @@ config_suite(void)
 	tcase_add_test(tc, test_tcpmux);
 	tcase_add_test(tc, test_inapplicable_options);
 	tcase_add_test(tc, test_unix);
+	tcase_add_test(tc, test_bind_each_address);
 	tcase_add_test(tc, test_freebind_interface);
 	suite_add_tcase(s, tc);
 	return s;

@@ -69,7 +69,7 @@ static const struct field fields[] = {
 	DF(loop_disable, SCALAR), DF(inetd_compat, SCALAR), DF(inetd_conf, STR),
 	SF(rate_milli, SCALAR), SF(rate_burst, SCALAR), SF(source_rate_milli, SCALAR),
 	SF(source_burst, SCALAR), SF(on_limit, SCALAR), SF(freebind, SCALAR),
-	SF(interface, STR),
+	SF(interface, STR), SF(bind_each_address, SCALAR),
 };
 #define NFIELDS (sizeof(fields) / sizeof(fields[0]))
 
@@ -164,6 +164,9 @@ static const struct optcase cases[] = {
 	{ "on_limit", "on_limit = refuse", "on_limit", "", FULL, NULL },
 	{ "freebind", "freebind = yes", "freebind", "", FULL, NULL },
 	{ "interface", "interface = eth0", "interface", "", FULL, NULL },
+	/* UDP services only: this one is made one. */
+	{ "bind_each_address", "protocol = udp\nbind_each_address = yes", "bind_each_address",
+	  "protocol socktype wait", FULL, NULL },
 };
 #define NCASES (sizeof(cases) / sizeof(cases[0]))
 
