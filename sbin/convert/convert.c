@@ -235,9 +235,31 @@ cv_svc_free(struct cv_svc *s)
 	free(s->banner);
 	free(s->banner_success);
 	free(s->banner_fail);
+	free(s->socket_mode);
 	free(s->log_facility);
 	cv_strv_free(&s->notes);
 	free(s);
+}
+
+const char *
+cv_proto(const struct cv_svc *s)
+{
+	if (s->unix_socket)
+		return "tcp";	/* a stream, or comments: no /udp in its id */
+	if (s->protocol)
+		return s->protocol;
+	if (s->socket_type && !strcmp(s->socket_type, "dgram"))
+		return "udp";
+	return "tcp";
+}
+
+/* `echo` for TCP, `echo/udp` for UDP: what portier derives the name from. */
+char *
+cv_natural_id(const struct cv_svc *s)
+{
+	if (!strcmp(cv_proto(s), "udp"))
+		return cv_printf("%s/udp", s->name);
+	return cv_strdup(s->name);
 }
 
 /* portier hands a datagram socket to one handler at a time; an internal

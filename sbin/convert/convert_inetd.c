@@ -5,7 +5,8 @@
  *     user[.group|:group] server|internal [argv0 args...]
  * A line starting with a blank continues the one before; "host:" alone sets
  * the host for the lines after it; "#<off># " marks an entry update-inetd
- * disabled. */
+ * disabled. OpenBSD's unix-domain lines have the socket's path as name and
+ * "unix" as protocol: /path stream unix nowait user server argv0 args... */
 #include "autoconf.h"
 
 #include <errno.h>
@@ -14,7 +15,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 
+#include "config/config.h"
 #include "convert/convert.h"
 #include "convert/convert_int.h"
 
@@ -97,7 +101,7 @@ parse_proto(struct ireader *r, struct cv_svc *s, const char *field)
 	}
 	if (!fam)
 		cv_lost(s, r->d, r->file, s->line, "protocol %s: portier serves tcp and "
-			"udp only (no RPC, no UNIX-domain sockets)", copy);
+			"udp only, besides unix sockets (no RPC)", copy);
 	free(copy);
 	return fam;
 }
@@ -227,6 +231,62 @@ parse_name(struct ireader *r, struct cv_svc *s, bool rpc)
 	(void)r;
 }
 
+/* A unix service's name, for its id: the path's last part without a
+ * .sock or .socket ending ("/run/backup.sock" is backup). */
+static char *
+unix_name(const char *path)
+{
+	const char *base = cv_basename(path);
+	size_t len = strlen(base);
+
+	if (len > 5 && !strcmp(base + len - 5, ".sock"))
+		len -= 5;
+	else if (len > 7 && !strcmp(base + len - 7, ".socket"))
+		len -= 7;
+	return len ? cv_printf("%.*s", (int)len, base) : cv_strdup("unix");
+}
+
+/* OpenBSD inetd's unix-domain socket: the path (the service field) becomes
+ * bind = { "unix:PATH" }. inetd made the socket with mode 0666 and
+ * ignored a host prefix; portier listens on unix stream sockets only. */
+static void
+unix_entry(struct ireader *r, struct cv_svc *s, const char *hosts)
+{
+	char *path = s->name;
+	struct sockaddr_storage ss;
+
+	s->unix_socket = true;
+	s->name = unix_name(path);
+	cv_strv_push_own(&s->bind, cv_printf("unix:%s", path));
+	cv_note(s, "unix socket %s: inetd's service field", path);
+	if (strcmp(hosts, "*"))
+		cv_note(s, "host %s: not used for a unix socket (inetd ignored it too)", hosts);
+	if (s->internal) {
+		s->commented = true;
+		cv_lost(s, r->d, r->file, s->line, "internal on a unix socket: portier's "
+			"internal services listen on TCP and UDP only");
+	} else if (s->socket_type && !strcmp(s->socket_type, "dgram")) {
+		s->commented = true;
+		cv_lost(s, r->d, r->file, s->line, "dgram on a unix socket: portier's unix "
+			"listeners are stream sockets only");
+	} else if (path[0] != '/') {
+		s->commented = true;
+		cv_lost(s, r->d, r->file, s->line, "unix socket %s: not an absolute path, "
+			"which portier requires (inetd made it in its working directory, "
+			"/); kept as comments: write the full path", path);
+	} else if (cval_bind_addr(s->bind.v[0], &ss) < 0) {
+		s->commented = true;
+		diag_add(r->d, DIAG_ERROR, r->file, s->line, "service %s: unix socket %s: "
+			 "longer than %zu bytes or ending in / (inetd cannot bind it "
+			 "either); kept as comments", s->name, path,
+			 sizeof(((struct sockaddr_un *)0)->sun_path) - 1);
+	}
+	s->socket_mode = cv_strdup("0666");
+	cv_note(s, "socket_mode 0666: as inetd made the socket, for every local user; "
+		"socket_mode, socket_group, allow_users and allow_groups narrow it");
+	free(path);
+}
+
 static struct cv_svc *
 parse_entry(struct ireader *r, const struct iline *il)
 {
@@ -234,6 +294,7 @@ parse_entry(struct ireader *r, const struct iline *il)
 	struct cv_svc *s = NULL;
 	char *hosts;
 	const char *fam;
+	bool unix_sock;
 
 	cv_strv_split(&f, il->text);
 	if (f.n == 0)
@@ -280,10 +341,14 @@ parse_entry(struct ireader *r, const struct iline *il)
 		cv_lost(s, r->d, r->file, il->line,
 			"socket type %s: portier serves stream and dgram only", f.v[1]);
 	}
-	parse_name(r, s, !strncmp(f.v[2], "rpc/", 4));
-	fam = parse_proto(r, s, f.v[2]);
-	if (!fam)
-		s->commented = true;
+	unix_sock = !strcmp(f.v[2], "unix");
+	fam = NULL;
+	if (!unix_sock) {
+		parse_name(r, s, !strncmp(f.v[2], "rpc/", 4));
+		fam = parse_proto(r, s, f.v[2]);
+		if (!fam)
+			s->commented = true;
+	}
 	parse_wait(r, s, f.v[3]);
 	parse_user(s, f.v[4]);
 	if (!entry_valid(r, s, f.v[4])) {
@@ -291,7 +356,8 @@ parse_entry(struct ireader *r, const struct iline *il)
 		s = NULL;
 		goto out;
 	}
-	host_binds(r, s, hosts, fam && *fam ? fam : NULL);
+	if (!unix_sock)
+		host_binds(r, s, hosts, fam && *fam ? fam : NULL);
 	if (!strcmp(f.v[5], "internal")) {
 		if (!cv_builtin_ok(s)) {
 			diag_add(r->d, DIAG_ERROR, r->file, il->line,
@@ -309,7 +375,10 @@ parse_entry(struct ireader *r, const struct iline *il)
 	} else {
 		parse_server(r, s, &f, 5);
 	}
-	cv_fit_wait(s, r->d, "inetd");
+	if (unix_sock)
+		unix_entry(r, s, hosts);	/* a stream, or comments */
+	else
+		cv_fit_wait(s, r->d, "inetd");
 out:
 	free(hosts);
 	cv_strv_free(&f);

@@ -43,6 +43,7 @@ struct cv_svc {
 	bool defaults;		/* the defaults section */
 	bool commented;		/* nothing portier can run: written as comments */
 	bool unlisted;		/* the name is not to be looked up */
+	bool unix_socket;	/* bind is one "unix:/path", the name made from it */
 
 	int disable;		/* -1 unset, 0, 1 */
 	bool internal;
@@ -78,6 +79,7 @@ struct cv_svc {
 	char *banner_fail;
 	bool keepalive;
 	bool nodelay;
+	char *socket_mode;	/* a unix socket's, three or four octal digits */
 	char *log_facility;	/* defaults only */
 
 	struct cv_strv notes;	/* comment lines inside the section */
@@ -109,6 +111,10 @@ bool cv_builtin_ok(const struct cv_svc *s);
 /* convert.c: the model */
 struct cv_svc *cv_svc_new(const char *name, const char *file, int line);
 void cv_svc_free(struct cv_svc *s);
+/* "tcp" or "udp": the protocol the service's id and port go by */
+const char *cv_proto(const struct cv_svc *s);
+/* `echo` for TCP, `echo/udp` for UDP: what portier derives the name from. */
+char *cv_natural_id(const struct cv_svc *s);
 /* wait as portier takes it, said when it differs from the old daemon's. */
 void cv_fit_wait(struct cv_svc *s, struct diag *d, const char *daemon);
 /* A comment line in the section (printf format) */
@@ -126,9 +132,11 @@ struct cv_set {
 
 void cv_set_add(struct cv_set *set, struct cv_svc *s);
 void cv_set_free(struct cv_set *set);
-/* Identities, duplicates, ports, then one file per service into out. */
+/* convert_finish.c: identities, duplicates, ports, then one file per
+ * service into out. */
 void cv_finish(struct cv_set *set, const struct convert_opts *o,
 	       struct convert_out *out, struct diag *d);
+/* convert_render.c: the service's (or the defaults') conf.d text */
 char *cv_render(const struct cv_svc *s);
 /* Takes ownership of name and text. */
 void cv_out_add(struct convert_out *out, char *name, char *text);

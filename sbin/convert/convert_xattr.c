@@ -446,7 +446,10 @@ map_attr(struct xst *x, const struct xattr *a)
 		return;
 	}
 	if (def->nvalues != -2) {
-		if (cv_strv_has(&x->seen, a->name)) {
+		/* interface is xinetd's other name for bind: one attribute */
+		const char *attr = def->fn == a_bind ? "bind" : def->name;
+
+		if (cv_strv_has(&x->seen, attr)) {
 			xlost(x, a, "set twice: xinetd kept the first and ignored this");
 			return;
 		}
@@ -454,7 +457,7 @@ map_attr(struct xst *x, const struct xattr *a)
 			xlost(x, a, "xinetd takes only '=' for %s (it ignored this line)", a->name);
 			return;
 		}
-		cv_strv_push(&x->seen, a->name);
+		cv_strv_push(&x->seen, attr);
 	}
 	if (def->nvalues > 0 && a->vals.n != (size_t)def->nvalues) {
 		xlost(x, a, "expects %d value%s (xinetd ignored it)", def->nvalues,

@@ -120,6 +120,19 @@ pt_assert_grep 'inetd.conf:26: warning: service telnet: server tcpd' "$ERR" "tcp
 pt_assert_grep '^	disable = yes$' "$PT_DIR/conf.i/inetd-ftp.conf" "#<off># entry not disabled"
 pt_assert_grep '^	server = "/usr/sbin/in.telnetd"$' "$PT_DIR/conf.i/inetd-telnet.conf" "tcpd not replaced"
 
+# issue 17: OpenBSD's unix-domain lines become unix services, a datagram
+# one comments with the reason
+expect 0 --from-inetd "$DATA/inetd-unix.conf" --no-host-checks --out "$PT_DIR/conf.u"
+pt_assert_grep '3 services converted, 1 kept as comments only' "$ERR" "wrong unix count"
+pt_assert_grep 'the result loads: 3 services' "$ERR" "the unix services do not load"
+pt_assert_grep '^	bind = \{ "unix:/var/run/backup.sock" \}$' "$PT_DIR/conf.u/inetd-backup.conf" \
+	"no unix bind"
+pt_assert_grep '^	socket_mode = "0666"$' "$PT_DIR/conf.u/inetd-backup.conf" "not inetd's mode"
+pt_assert_grep '^	wait = yes$' "$PT_DIR/conf.u/inetd-spool.conf" "wait lost"
+pt_assert_grep 'inetd-unix.conf:5: warning: service log: dgram on a unix socket' "$ERR" \
+	"the dgram socket is not named"
+pt_assert_grep '^# service "inetd-log" \{$' "$PT_DIR/conf.u/inetd-log.conf" "dgram not comments"
+
 # inetd.conf lines inetd rejects: converted as far as possible, exit 1
 expect 1 --from-inetd "$DATA/inetd-hosts.conf" --no-host-checks
 pt_assert_grep 'inetd-hosts.conf:14: syntax error' "$ERR" "the short line is not reported"

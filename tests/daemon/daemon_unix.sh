@@ -9,7 +9,8 @@
 # file, a symbolic link or a live socket at the path is refused, two
 # services on one path are a load error; allow_users refuses
 # another uid (as root); a reload keeps the socket (same inode), a reload
-# that drops the service and portierd's exit remove the file.
+# that drops the service and portierd's exit remove the file; an OpenBSD
+# inetd.conf unix line converted by portierctl serves.
 . "${top_srcdir:-../..}/tests/lib/lib.sh"
 pt_init
 
@@ -140,6 +141,17 @@ pt_assert_grep "env2.conf:1: service 'env2': unix socket .* is already used by s
 rm "$PT_CONFD/env2.conf"
 pt_ctl reload > /dev/null || pt_fail "reload with env alone"
 [ -S "$SOCK" ] || pt_fail "no socket after the reload"
+
+# issue 17: OpenBSD inetd.conf's unix-domain line, converted, is served
+# on its path with the mode inetd gave the socket
+printf '%s\tstream\tunix\tnowait\t%s\t%s\t%s\treport\n' "$RUN/conv.sock" "$(id -un)" \
+	"$PT_HANDLER" "$(basename "$PT_HANDLER")" > "$PT_DIR/inetd.conf"
+"$PORTIERCTL" convert --from-inetd "$PT_DIR/inetd.conf" --prefix '' --out "$PT_CONFD" \
+	-r "$REGISTRY" > /dev/null 2> "$PT_DIR/convert" || {
+	cat "$PT_DIR/convert" >&2; pt_fail "convert of a unix line"; }
+pt_ctl reload > /dev/null || pt_fail "reload with the converted unix service"
+[ "$(stat -c %a "$RUN/conv.sock")" = 666 ] || pt_fail "converted: mode $(stat -c %a "$RUN/conv.sock")"
+ask "$RUN/conv.sock" | grep -q '^env:PROTO=UNIX' || pt_fail "the converted unix service does not answer"
 pt_stop || pt_fail "portierd exit status"
 [ -e "$SOCK" ] && pt_fail "the socket file outlived portierd"
 

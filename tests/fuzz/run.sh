@@ -13,6 +13,17 @@ stats() {
 	grep -E '^#[0-9]+' "$1" | tail -n 1 | tr '\t' ' ' || true
 }
 
+# An exploration's finding may not come back in the next run (libFuzzer's
+# mutations depend on timing): how to replay it, and the input itself in
+# base64 so that a CI log alone keeps it.
+show() {
+	size=$(wc -c < "$2")
+	echo "    input: $2 ($size bytes); replay: $FUZZ_DIR/fuzz_$1 $2"
+	[ "$size" -le 4096 ] || return 0
+	echo "    the input in base64 (base64 -d > FILE):"
+	base64 "$2" | sed 's/^/      /'
+}
+
 run_one() {
 	t=$1
 	base=${t%_roundtrip}
@@ -38,14 +49,18 @@ run_one() {
 		-print_final_stats=1 $FUZZ_FLAGS "$@" > "$log" 2>&1 || rc=$?
 	# In fork mode (FUZZ_FLAGS=-fork=1 -ignore_crashes=1 ...) libFuzzer
 	# goes on after a finding and exits 0: its artefacts say.
-	found=$(find "$art" -type f -newer "$work/stamp" \( -name 'crash-*' -o \
-		-name 'leak-*' -o -name 'timeout-*' -o -name 'oom-*' \) | wc -l)
+	new=$(find "$art" -type f -newer "$work/stamp" \( -name 'crash-*' -o \
+		-name 'leak-*' -o -name 'timeout-*' -o -name 'oom-*' \))
+	found=$(echo "$new" | grep -c . || true)
 	slow=$(find "$art" -type f -newer "$work/stamp" -name 'slow-unit-*' | wc -l)
 	line=$(stats "$log")
 	[ "$slow" -eq 0 ] || echo "note: fuzz_$t: $slow input(s) slower than 10 s in $art"
 	if [ "$rc" -ne 0 ] || [ "$found" -ne 0 ]; then
 		echo "FAIL: fuzz_$t (exit $rc, $found new artefact(s) in $art): $line"
 		grep -E '^(==[0-9]+==ERROR|SUMMARY|.*runtime error|converted:)' "$log" | head -n 5 | sed 's/^/    /'
+		for f in $new; do
+			show "$t" "$f"
+		done
 		return 1
 	fi
 	echo "PASS: fuzz_$t: $line"
