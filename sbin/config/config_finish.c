@@ -472,6 +472,19 @@ unix_owner(struct loader *ld, struct build *b)
 	unix_ids(ld, b, O_ALLOW_GROUPS, s->allow_groups, true, s->allow_gids, &s->nallow_gids);
 }
 
+/* Address rules and per-source limits, which a unix service's own section
+ * may not have: its peers have no address, so they would do nothing there
+ * (inherited from defaults they concern the network services). */
+static const struct {
+	enum opt_id id;
+	const char *instead;
+} no_unix[] = {
+	{ O_ONLY_FROM, "allow_users or allow_groups" },
+	{ O_NO_ACCESS, "allow_users or allow_groups" },
+	{ O_PER_SOURCE, "instances" },
+	{ O_PER_SOURCE_RATE, "rate" },
+};
+
 /* bind = { "unix:/path" }: one path alone, a stream, no port, no
  * protocol, no address rules. */
 static void
@@ -494,21 +507,10 @@ finish_unix(struct loader *ld, struct build *b, int suffix)
 		config_err(ld, b, O_TCPMUX, "a unix service cannot be reached through tcpmux");
 	if (s->internal)
 		config_err(ld, b, O_TYPE, "internal services listen on TCP and UDP only");
-	/* Inherited from defaults they concern the network services. */
-	if (b->own[O_ONLY_FROM])
-		config_err(ld, b, O_ONLY_FROM, "only_from does not apply to a unix socket: "
-			   "use allow_users or allow_groups");
-	if (b->own[O_NO_ACCESS])
-		config_err(ld, b, O_NO_ACCESS, "no_access does not apply to a unix socket: "
-			   "use allow_users or allow_groups");
-	/* Every peer of a unix socket is the same local source (no address):
-	 * written here they would silently limit nothing. */
-	if (b->own[O_PER_SOURCE])
-		config_err(ld, b, O_PER_SOURCE, "per_source does not apply to a unix socket "
-			   "(its peers have no address): use instances");
-	if (b->own[O_PER_SOURCE_RATE])
-		config_err(ld, b, O_PER_SOURCE_RATE, "per_source_rate does not apply to a unix "
-			   "socket (its peers have no address): use rate");
+	for (size_t i = 0; i < sizeof(no_unix) / sizeof(no_unix[0]); i++)
+		if (b->own[no_unix[i].id])
+			config_err(ld, b, no_unix[i].id, "%s does not apply to a unix socket: use %s",
+				   config_opt(no_unix[i].id)->name, no_unix[i].instead);
 	if (b->own[O_INTERFACE] || b->own[O_FREEBIND])
 		config_warn(ld, b, b->own[O_INTERFACE] ? O_INTERFACE : O_FREEBIND,
 			    "%s applies to network sockets only", b->own[O_INTERFACE] ?
