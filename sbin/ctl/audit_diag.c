@@ -8,7 +8,6 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
 #include <linux/inet_diag.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
@@ -151,13 +150,20 @@ unix_one(const struct unix_diag_msg *m, size_t len, struct audit_socks *s)
 static int
 diag_parse(const void *buf, size_t len, int protocol, struct audit_socks *s)
 {
-	const struct nlmsghdr *h = buf;
 	size_t need = protocol ? sizeof(struct inet_diag_msg) : sizeof(struct unix_diag_msg);
-	int n = len > INT_MAX ? INT_MAX : (int)len;
 
-	for (; NLMSG_OK(h, n); h = NLMSG_NEXT(h, n)) {
+	/* Lengths in size_t: NLMSG_OK and NLMSG_NEXT compare the kernel's
+	 * unsigned nlmsg_len with an int. */
+	for (size_t off = 0; off < len; ) {
+		const struct nlmsghdr *h = (const void *)((const char *)buf + off);
 		int rc;
 
+		if (len - off < sizeof(*h) || h->nlmsg_len < sizeof(*h) ||
+		    h->nlmsg_len > len - off) {
+			errno = EBADMSG;	/* a truncated message */
+			return -1;
+		}
+		off += NLMSG_ALIGN(h->nlmsg_len);
 		if (h->nlmsg_type == NLMSG_DONE)
 			return 1;
 		if (h->nlmsg_type == NLMSG_ERROR) {
@@ -177,10 +183,6 @@ diag_parse(const void *buf, size_t len, int protocol, struct audit_socks *s)
 		    unix_one(NLMSG_DATA(h), h->nlmsg_len - NLMSG_HDRLEN, s);
 		if (rc < 0)
 			return -1;
-	}
-	if (n != 0) {
-		errno = EBADMSG;	/* a truncated message */
-		return -1;
 	}
 	return 0;
 }
