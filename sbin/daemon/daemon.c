@@ -440,7 +440,9 @@ daemon_room(void)
 
 	for (size_t i = 0; i < d.table.count; i++)
 		if (d.table.rt[i]->state == SERVICE_UNBOUND)
-			sockets += service_naddrs(d.table.rt[i]->svc);
+			sockets += d.table.rt[i]->svc->bind_each_address ?
+				   service_addrs_wanted(d.table.rt[i]->svc) :
+				   service_naddrs(d.table.rt[i]->svc);
 	if (nofile_room(sockets, err, sizeof(err)) == 0)
 		return 0;
 	logit(LOG_ERR, "%s; refusing to start", err);

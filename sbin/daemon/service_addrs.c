@@ -129,6 +129,17 @@ host_addrs_read(const struct service *svc, struct host_addrs *h)
 	return 0;
 }
 
+size_t
+service_addrs_wanted(const struct service *svc)
+{
+	struct host_addrs h;
+
+	if (host_addrs_read(svc, &h) < 0)
+		return 0;
+	free(h.a);
+	return h.n;
+}
+
 static bool
 refreshable(const struct service_rt *rt)
 {

@@ -26,6 +26,10 @@ struct service_table;
  * reached through tcpmux) or given its sockets by systemd. Returns the
  * number of addresses that could not be bound. */
 size_t service_refresh_addresses(struct service_rt *rt);
+/* The sockets a refresh would open for svc now, one per address it serves
+ * (the RLIMIT_NOFILE budget at start and reload); 0 when the host's
+ * addresses cannot be read. */
+size_t service_addrs_wanted(const struct service *svc);
 /* The same for every service of t: when the host's addresses changed. */
 size_t service_table_refresh_addresses(struct service_table *t);
 /* Reload: whether l, an open socket of a service's old record, can go on

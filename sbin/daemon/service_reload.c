@@ -259,6 +259,11 @@ plan_room(struct plan *p, struct diag *errs)
 
 		if (service_state_of(svc) != SERVICE_UNBOUND)
 			continue;
+		/* its kept sockets counted again: a few too many at most */
+		if (svc->bind_each_address) {
+			sockets += service_addrs_wanted(svc);
+			continue;
+		}
 		for (size_t a = 0; a < service_naddrs(svc); a++) {
 			struct sockaddr_storage ss;
 

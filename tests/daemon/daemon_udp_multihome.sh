@@ -161,4 +161,22 @@ echo "bind_each_address turned off: after disable, a reload binds the wildcard"
 
 [ "$(pt_wait_zombies)" -eq 0 ] || pt_fail "zombie children left"
 pt_stop || pt_fail "portierd exit status on SIGTERM"
+
+# At start the sockets of every address count against RLIMIT_NOFILE, not
+# the one wildcard the bind names: 60 addresses more and a limit of 80 give
+# one line saying what is missing, and no start (not a failed bind per
+# address).
+i=1
+while [ $i -le 60 ]; do
+	ip addr add "203.0.113.$i/32" dev lo || pt_error "ip addr add 203.0.113.$i"
+	i=$((i + 1))
+done
+sed -i "s/^\(\tport = $EACH\)\$/\1\n\tbind_each_address = yes/" "$PT_CONFD/multihome.conf" ||
+	pt_error "sed"
+grep -q "bind_each_address = yes" "$PT_CONFD/multihome.conf" || pt_error "the option is not back"
+(ulimit -n 80 && pt_run) && pt_fail "portierd started with 60 more addresses and 80 descriptors"
+pt_assert_grep "portierd\[[0-9]+\]: [0-9]+ sockets needed .*RLIMIT_NOFILE allows 80: .*refusing to start$" \
+	"$PT_LOG" "no line saying what is missing"
+grep -q "cannot listen on" "$PT_LOG" && pt_fail "sockets were opened beyond the limit"
+echo "bind_each_address: its addresses count against RLIMIT_NOFILE at start"
 exit 0
