@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: ISC */
-/* addr: socket addresses as text, for logs, status and the environment. */
+/* addr: socket addresses as text, for logs, status and the environment,
+ * and their order. */
 #include "autoconf.h"
 
 #include <arpa/inet.h>
@@ -18,6 +19,29 @@ addr_port(const struct sockaddr *sa)
 	if (sa->sa_family == AF_INET)
 		return ntohs(((const struct sockaddr_in *)sa)->sin_port);
 	return 0;
+}
+
+int
+addr_compare(const struct sockaddr *a, const struct sockaddr *b)
+{
+	unsigned pa = addr_port(a), pb = addr_port(b);
+
+	if (a->sa_family != b->sa_family)
+		return a->sa_family < b->sa_family ? -1 : 1;
+	if (a->sa_family == AF_UNIX)
+		return strcmp(((const struct sockaddr_un *)a)->sun_path,
+			      ((const struct sockaddr_un *)b)->sun_path);
+	if (pa != pb)
+		return pa < pb ? -1 : 1;
+	if (a->sa_family == AF_INET)
+		return memcmp(&((const struct sockaddr_in *)a)->sin_addr,
+			      &((const struct sockaddr_in *)b)->sin_addr, sizeof(struct in_addr));
+	const struct sockaddr_in6 *x = (const struct sockaddr_in6 *)a;
+	const struct sockaddr_in6 *y = (const struct sockaddr_in6 *)b;
+
+	if (x->sin6_scope_id != y->sin6_scope_id)
+		return x->sin6_scope_id < y->sin6_scope_id ? -1 : 1;
+	return memcmp(&x->sin6_addr, &y->sin6_addr, sizeof(x->sin6_addr));
 }
 
 int

@@ -429,27 +429,7 @@ listener_compare_addr(int socktype, const struct sockaddr *sa, const struct list
 {
 	if (socktype != l->socktype)
 		return socktype < l->socktype ? -1 : 1;
-	if (sa->sa_family != l->family)
-		return sa->sa_family < l->family ? -1 : 1;
-	if (sa->sa_family == AF_UNIX)
-		return strcmp(((const struct sockaddr_un *)sa)->sun_path,
-			      ((const struct sockaddr_un *)&l->addr)->sun_path);
-	if (sa->sa_family == AF_INET) {
-		const struct sockaddr_in *a = (const struct sockaddr_in *)sa;
-		const struct sockaddr_in *b = (const struct sockaddr_in *)&l->addr;
-
-		if (a->sin_port != b->sin_port)
-			return ntohs(a->sin_port) < ntohs(b->sin_port) ? -1 : 1;
-		return memcmp(&a->sin_addr, &b->sin_addr, sizeof(a->sin_addr));
-	}
-	const struct sockaddr_in6 *a = (const struct sockaddr_in6 *)sa;
-	const struct sockaddr_in6 *b = (const struct sockaddr_in6 *)&l->addr;
-
-	if (a->sin6_port != b->sin6_port)
-		return ntohs(a->sin6_port) < ntohs(b->sin6_port) ? -1 : 1;
-	if (a->sin6_scope_id != b->sin6_scope_id)
-		return a->sin6_scope_id < b->sin6_scope_id ? -1 : 1;
-	return memcmp(&a->sin6_addr, &b->sin6_addr, sizeof(a->sin6_addr));
+	return addr_compare(sa, (const struct sockaddr *)&l->addr);
 }
 
 /* Identity order: socket type, family, port, address (scope for IPv6),

@@ -44,25 +44,11 @@ family_wanted(const struct service *svc, int family)
 	return false;
 }
 
-/* Socket addresses of one port in a fixed order: family, address, then
- * the scope of a link-local IPv6 address (one per interface). */
+/* qsort's and bsearch's form of addr_compare(). */
 static int
 addr_cmp(const void *pa, const void *pb)
 {
-	const struct sockaddr_storage *a = pa, *b = pb;
-
-	if (a->ss_family != b->ss_family)
-		return a->ss_family < b->ss_family ? -1 : 1;
-	if (a->ss_family == AF_INET)
-		return memcmp(&((const struct sockaddr_in *)a)->sin_addr,
-			      &((const struct sockaddr_in *)b)->sin_addr, sizeof(struct in_addr));
-	const struct sockaddr_in6 *x = (const struct sockaddr_in6 *)a;
-	const struct sockaddr_in6 *y = (const struct sockaddr_in6 *)b;
-	int c = memcmp(&x->sin6_addr, &y->sin6_addr, sizeof(x->sin6_addr));
-
-	if (c)
-		return c;
-	return x->sin6_scope_id == y->sin6_scope_id ? 0 : x->sin6_scope_id < y->sin6_scope_id ? -1 : 1;
+	return addr_compare(pa, pb);
 }
 
 /* ifa as svc's socket address (port set), false when svc does not serve it

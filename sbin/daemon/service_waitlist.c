@@ -22,23 +22,6 @@ service_bind_waits(int err)
 	return err == EADDRNOTAVAIL || err == ENODEV;
 }
 
-/* Family, port, address (and an IPv6 scope): never the padding. */
-static bool
-same_addr(const struct sockaddr_storage *a, const struct sockaddr_storage *b)
-{
-	const struct sockaddr_in6 *a6 = (const struct sockaddr_in6 *)a;
-	const struct sockaddr_in6 *b6 = (const struct sockaddr_in6 *)b;
-	const struct sockaddr_in *a4 = (const struct sockaddr_in *)a;
-	const struct sockaddr_in *b4 = (const struct sockaddr_in *)b;
-
-	if (a->ss_family != b->ss_family)
-		return false;
-	if (a->ss_family == AF_INET6)
-		return a6->sin6_port == b6->sin6_port && a6->sin6_scope_id == b6->sin6_scope_id &&
-		       !memcmp(&a6->sin6_addr, &b6->sin6_addr, sizeof(a6->sin6_addr));
-	return a4->sin_port == b4->sin_port && a4->sin_addr.s_addr == b4->sin_addr.s_addr;
-}
-
 int
 service_wait_push(struct service_wait **v, size_t *n, const struct sockaddr_storage *ss,
 		  int err, bool announced)
@@ -46,7 +29,7 @@ service_wait_push(struct service_wait **v, size_t *n, const struct sockaddr_stor
 	struct service_wait *nv;
 
 	for (size_t i = 0; i < *n; i++)
-		if (same_addr(&(*v)[i].ss, ss))
+		if (!addr_compare((const struct sockaddr *)&(*v)[i].ss, (const struct sockaddr *)ss))
 			return 0;
 	nv = realloc(*v, (*n + 1) * sizeof(**v));
 	if (!nv)
@@ -66,7 +49,8 @@ service_wait_has(const struct service_rt *rt, const struct sockaddr_storage *ss,
 	if (strcmp(had ? had : "", ifname ? ifname : ""))
 		return false;
 	for (size_t i = 0; i < rt->nwaiting; i++)
-		if (same_addr(&rt->waiting[i].ss, ss))
+		if (!addr_compare((const struct sockaddr *)&rt->waiting[i].ss,
+				  (const struct sockaddr *)ss))
 			return true;
 	return false;
 }
