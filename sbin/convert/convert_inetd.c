@@ -153,6 +153,11 @@ name_ok(const char *s)
 static bool
 entry_valid(struct ireader *r, const struct cv_svc *s, const char *user)
 {
+	if (s->tcpmux && !*s->name) {
+		diag_add(r->d, DIAG_ERROR, r->file, s->line,
+			 "service tcpmux/: no name after tcpmux/ (no client can ask for it)");
+		return false;
+	}
 	if (!name_ok(s->user) || (s->group && !name_ok(s->group))) {
 		diag_add(r->d, DIAG_ERROR, r->file, s->line,
 			 "service %s: user %s: no user or group has that name (inetd skips "

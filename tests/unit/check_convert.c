@@ -1726,6 +1726,18 @@ START_TEST(test_inetd_tcpmux_name_twice)
 }
 END_TEST
 
+/* tcpmux/ with no name after it: no client can ask for an empty name and
+ * the loader refuses one, so the line is an error (found by fuzzing). */
+START_TEST(test_inetd_tcpmux_empty_name)
+{
+	ck_assert_int_eq(iconv_("tcpmux/ stream tcp nowait nobody /bin/cat cat\n"
+				"tcpmux/+ stream tcp nowait nobody /bin/cat cat\n"), -1);
+	ck_assert(erred("inetd.conf:1: service tcpmux/: no name after tcpmux/"));
+	ck_assert(erred("inetd.conf:2: service tcpmux/: no name after tcpmux/"));
+	ck_assert_uint_eq(out.live, 0);
+}
+END_TEST
+
 /* An id longer than the loader takes is cut (the service keeps its name,
  * found by fuzzing), and ids cut alike still differ. */
 START_TEST(test_inetd_long_ids_cut)
@@ -2248,6 +2260,7 @@ convert_suite(void)
 	add(i, test_inetd_long_ids_cut);
 	add(i, test_inetd_tcp_name_ends_udp);
 	add(i, test_inetd_tcpmux_name_twice);
+	add(i, test_inetd_tcpmux_empty_name);
 	add(i, test_inetd_tcpd);
 	add(i, test_inetd_user_group_max);
 	add(i, test_inetd_update_inetd_forms);
