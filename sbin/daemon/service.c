@@ -162,6 +162,7 @@ dispatch_external(struct service_rt *rt, struct conn *c)
 		.listening = c->l && c->fd == c->l->w.fd,
 		.local = conn_local(c, &local),
 		.remote = c->peer.ss_family != AF_UNSPEC ? (const struct sockaddr *)&c->peer : NULL,
+		.remote_text = c->host[0] ? c->host : NULL,	/* addr_text() of peer */
 		.cred = c->has_cred ? &c->cred : NULL,
 	};
 	struct spawn_error e;

@@ -7,10 +7,11 @@
  * with vfork()): one child on its way to exec at a time, one stack, and
  * everything it reads (the request, the environment) on portierd's stack or
  * in the service's records, which nothing changes meanwhile. A step that
- * fails is told through a close-on-exec pipe: the exec closes it, so its
- * end of file means "started". Memory would do under the kernel, but
- * valgrind and qemu-user run the clone as a fork, and the pipe works the
- * same there. */
+ * fails writes its report into portierd's memory before it exits, so when
+ * clone() returns the result is known. valgrind and qemu-user run the clone
+ * as a fork, where the child's memory is its own and portierd does not wait:
+ * there (found out once at start-up) the report goes through a close-on-exec
+ * pipe instead, whose end of file means "started". */
 #include "autoconf.h"
 
 #include <errno.h>
@@ -21,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "config/config.h"
@@ -58,6 +60,8 @@ static bool can_setuid;
 static bool pidfd_ok = true;		/* cleared when the kernel has no CLONE_PIDFD */
 static struct rlimit nofile;		/* the limit we were given, for handlers */
 static bool nofile_raised;
+static int start_nice, own_nice;	/* the nice value we were given, ours now */
+static bool report_in_memory;		/* the clone shares our memory (probe_memory) */
 
 /* systemd.exec(5)'s advice: a daemon that needs many descriptors raises its
  * soft limit itself and gives its children the original one (select()). */
@@ -74,6 +78,52 @@ raise_nofile(void)
 		nofile_raised = true;
 }
 
+/* Between accept and a child's exec portierd works alone, and each
+ * connection waits for it: with the CPUs busy with handlers, that part
+ * waited for a time slice behind them (10-17 % idle CPU at 8 clients, see
+ * docs/performance.md). A lower nice value than the handlers' puts it first.
+ * Without the privilege (not root, no CAP_SYS_NICE) it stays as it was. */
+static void
+raise_priority(void)
+{
+	errno = 0;
+	start_nice = getpriority(PRIO_PROCESS, 0);
+	if (start_nice == -1 && errno) {
+		start_nice = 0;
+		return;
+	}
+	own_nice = start_nice;
+	if (setpriority(PRIO_PROCESS, 0, start_nice - SPAWN_NICE_LEAD) == 0)
+		own_nice = getpriority(PRIO_PROCESS, 0);
+	else
+		debug("nice value stays %d: %s", start_nice, strerror(errno));
+}
+
+static int
+probe_child(void *arg)
+{
+	*(volatile bool *)arg = true;
+	_exit(0);
+}
+
+/* Whether a child of the clone below writes into our memory: the kernel's
+ * does; under valgrind or qemu-user (a fork) it writes into its own copy.
+ * Saves each start a pipe, its two ends and a read (docs/performance.md). */
+static void
+probe_memory(void)
+{
+	bool shared = false;
+	pid_t pid = clone(probe_child, child_stack + sizeof(child_stack),
+			  CLONE_VM | CLONE_VFORK | SIGCHLD, &shared);
+
+	if (pid < 0)
+		return;
+	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+		;
+	report_in_memory = shared;
+	debug("handlers report a failed start %s", shared ? "in memory" : "through a pipe");
+}
+
 void
 spawn_init(void)
 {
@@ -81,6 +131,8 @@ spawn_init(void)
 	 * (config refuses a `user` other than ours). */
 	can_setuid = geteuid() == 0;
 	raise_nofile();
+	raise_priority();
+	probe_memory();
 }
 
 /* A handler gets a process group of its own, so that signals meant for
@@ -264,14 +316,18 @@ spawn_env(struct spawn_ctx *ctx, const struct spawn_request *r, char dyn[DYN_COU
 	snprintf(dyn[n++], DYN_LEN, "LOCAL_ADDR=%s", laddr);
 	snprintf(dyn[n++], DYN_LEN, "LOCAL_PORT=%d", lport);
 	if (r->remote) {
-		rport = addr_text(r->remote, raddr, sizeof(raddr));
-		snprintf(dyn[n++], DYN_LEN, "REMOTE_ADDR=%s", raddr);
+		/* the daemon's text for its log, when it made one */
+		const char *rtext = r->remote_text ? r->remote_text : raddr;
+
+		rport = r->remote_text ? (int)addr_port(r->remote) :
+					 addr_text(r->remote, raddr, sizeof(raddr));
+		snprintf(dyn[n++], DYN_LEN, "REMOTE_ADDR=%s", rtext);
 		snprintf(dyn[n++], DYN_LEN, "REMOTE_PORT=%d", rport);
 		/* ucspi-tcp's names, for handlers written for tcpserver. */
 		if (svc->socktype == SOCK_STREAM) {
 			snprintf(dyn[n++], DYN_LEN, "TCPLOCALIP=%s", laddr);
 			snprintf(dyn[n++], DYN_LEN, "TCPLOCALPORT=%d", lport);
-			snprintf(dyn[n++], DYN_LEN, "TCPREMOTEIP=%s", raddr);
+			snprintf(dyn[n++], DYN_LEN, "TCPREMOTEIP=%s", rtext);
 			snprintf(dyn[n++], DYN_LEN, "TCPREMOTEPORT=%d", rport);
 		}
 	}
@@ -328,17 +384,22 @@ spawn_clone(struct spawn_child_args *a, int *pidfd)
 	return clone(spawn_child, top, flags, a);
 }
 
-/* The child's report: EOF once it has exec'd, else what failed. */
+/* The pipe's word (report_in_memory false): EOF once the child has
+ * exec'd, else what failed. */
 static void
-spawn_result(int fd, struct spawn_error *e)
+pipe_result(int p[2], pid_t pid, struct spawn_error *e)
 {
 	struct spawn_report rep;
-	ssize_t n;
+	ssize_t n = 0;
 
-	while ((n = read(fd, &rep, sizeof(rep))) < 0 && errno == EINTR)
-		;
-	e->step = n == (ssize_t)sizeof(rep) ? rep.step : NULL;
-	e->err = n == (ssize_t)sizeof(rep) ? rep.err : 0;
+	close(p[1]);	/* now only the child's copy holds the pipe open */
+	if (pid >= 0) {
+		while ((n = read(p[0], &rep, sizeof(rep))) < 0 && errno == EINTR)
+			;
+		if (n == (ssize_t)sizeof(rep))
+			*e = (struct spawn_error){ rep.step, rep.err };
+	}
+	close(p[0]);
 }
 
 pid_t
@@ -352,32 +413,32 @@ spawn_handler(struct spawn_ctx *ctx, const struct spawn_request *r,
 		.listen_pid = spawn_env(ctx, r, dyn),
 		.nofile = nofile_raised ? &nofile : NULL,
 		.fd = r->fd,
+		.nice = r->svc->nice_set ? r->svc->nice : start_nice,
 		.clear_nonblock = r->listening,
 		.new_session = needs_session(),
 		.set_creds = can_setuid,
 	};
-	int saved = errno, p[2];
+	struct spawn_report rep = { 0 };
+	int saved = errno, p[2] = { -1, -1 };
 	pid_t pid;
 
-	e->step = NULL;
-	e->err = 0;
-	if (report_pipe(p) < 0) {
-		e->step = "pipe";
-		e->err = errno;
+	a.set_nice = a.nice != own_nice;
+	*e = (struct spawn_error){ NULL, 0 };
+	if (!report_in_memory && report_pipe(p) < 0) {
+		*e = (struct spawn_error){ "pipe", errno };
 		errno = saved;
 		return -1;
 	}
-	a.report = p[1];
+	a.report = &rep;
+	a.report_fd = p[1];
 	/* The child's libc calls set errno: it is ours too (CLONE_VM). */
 	pid = spawn_clone(&a, pidfd);
-	if (pid < 0) {
-		e->step = "clone";
-		e->err = errno;
-	}
-	close(p[1]);	/* now only the child's copy holds the pipe open */
-	if (pid >= 0)
-		spawn_result(p[0], e);
-	close(p[0]);
+	if (pid < 0)
+		*e = (struct spawn_error){ "clone", errno };
+	else if (report_in_memory)
+		*e = (struct spawn_error){ rep.step, rep.err };
+	if (!report_in_memory)
+		pipe_result(p, pid, e);
 	errno = saved;
 	return pid;
 }

@@ -44,13 +44,19 @@ struct spawn_request {
 	bool listening;			/* fd is a listener handed over: made blocking */
 	const struct sockaddr *local;	/* the address fd was reached on */
 	const struct sockaddr *remote;	/* the peer; NULL when unknown (wait mode) */
+	const char *remote_text;	/* remote's address as text if the caller has it, or NULL */
 	const struct ucred *cred;	/* a unix socket's peer (SO_PEERCRED); NULL: unknown */
 };
 
-/* Once at start-up: whether credentials can change, and the soft descriptor
+/* Once at start-up: whether credentials can change; the soft descriptor
  * limit raised to the hard one (at most 65,536) for the children's pidfds;
- * handlers get the limit portierd was started with. */
+ * portierd's nice value lowered by SPAWN_NICE_LEAD when it may (root,
+ * CAP_SYS_NICE), so that accepting and the few steps of a child before its
+ * exec are not starved by running handlers (docs/performance.md). Handlers
+ * get the limit and the nice value portierd was started with, or their
+ * service's `nice`. */
 void spawn_init(void);
+#define SPAWN_NICE_LEAD 5
 
 /* A handler's PATH when neither env nor passenv gives one: systemd's default,
  * so that a handler can run another program by name. */

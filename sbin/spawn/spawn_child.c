@@ -102,11 +102,13 @@ child_limits(const struct spawn_child_args *a)
 	return 0;
 }
 
-/* Closes every descriptor from first on, but keep (the report pipe, which
- * is close-on-exec and above first). */
+/* Closes every descriptor from first on, but keep (-1, or the report pipe,
+ * which is close-on-exec and above first). */
 CHILD_CODE static int
 child_close_from(unsigned int first, int keep)
 {
+	if (keep < 0)
+		return close_range(first, ~0U, 0);
 	if ((unsigned int)keep > first && close_range(first, (unsigned int)keep - 1, 0) < 0)
 		return -1;
 	return close_range((unsigned int)keep + 1, ~0U, 0);
@@ -122,8 +124,12 @@ child_fail(const struct spawn_child_args *a, const char *step, int err)
 	memset(&rep, 0, sizeof(rep));	/* the padding too */
 	rep.step = step;
 	rep.err = err;
+	if (a->report_fd < 0) {
+		*a->report = rep;
+		_exit(127);
+	}
 	/* A pipe with room: cannot fail short of a bug. */
-	n = write(a->report, &rep, sizeof(rep));
+	n = write(a->report_fd, &rep, sizeof(rep));
 	(void)n;
 	_exit(127);
 }
@@ -168,8 +174,8 @@ spawn_child(void *arg)
 	TRY(a, "sigprocmask", sigprocmask(SIG_SETMASK, &none, NULL));
 	if (svc->umask_set)
 		umask(svc->umask);
-	if (svc->nice_set)
-		TRY(a, "setpriority", setpriority(PRIO_PROCESS, 0, svc->nice));
+	if (a->set_nice)
+		TRY(a, "setpriority", setpriority(PRIO_PROCESS, 0, a->nice));
 	TRY(a, "setrlimit", child_limits(a));
 	if (svc->chroot)
 		TRY(a, "chroot", chroot(svc->chroot));
@@ -180,7 +186,7 @@ spawn_child(void *arg)
 		TRY(a, "prctl(NO_NEW_PRIVS)", prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0));
 	/* Everything is close-on-exec already; this also catches descriptors
 	 * portierd inherited from whoever started it. ENOSYS: before Linux 5.9. */
-	if (child_close_from(a->listen_pid ? SPAWN_LISTEN_FD + 1U : 3U, a->report) < 0 &&
+	if (child_close_from(a->listen_pid ? SPAWN_LISTEN_FD + 1U : 3U, a->report_fd) < 0 &&
 	    errno != ENOSYS)
 		child_fail(a, "close_range", errno);
 	execve(svc->server, svc->argv, a->envp);

@@ -6,10 +6,11 @@
  * vfork() child. It makes ordinary libc calls, but none that allocates or
  * takes a lock (no malloc, no stdio, no NSS): everything it reads is prepared
  * by the parent. It writes nothing of portierd's but errno (the thread's,
- * which spawn.c saves around the clone) and LISTEN_PID's digits. Its
- * descriptor table is a copy of portierd's. valgrind and qemu-user run such a
- * clone as a plain fork, so a failure is reported through a pipe, not
- * through shared memory. Private to sbin/spawn/. */
+ * which spawn.c saves around the clone), LISTEN_PID's digits and, when a
+ * step fails, its report. Its descriptor table is a copy of portierd's.
+ * valgrind and qemu-user run such a clone as a plain fork, where the report
+ * must go through a pipe (spawn.c finds out at start-up). Private to
+ * sbin/spawn/. */
 #ifndef PORTIER_SPAWN_CHILD_H
 #define PORTIER_SPAWN_CHILD_H
 
@@ -17,6 +18,7 @@
 #include <sys/resource.h>
 
 struct service;
+struct spawn_report;
 
 /* activation = systemd (sd_listen_fds(3)): the socket goes on this
  * descriptor, and LISTEN_PID= is followed by the child's pid. */
@@ -30,15 +32,19 @@ struct spawn_child_args {
 	char *listen_pid;		/* systemd activation: "LISTEN_PID=" and room */
 	const struct rlimit *nofile;	/* the descriptor limit to give back, or NULL */
 	int fd;				/* the connection (or listener) */
-	int report;			/* a pipe's close-on-exec write end, above SPAWN_LISTEN_FD */
+	int nice;			/* the handler's nice value, when set_nice */
+	bool set_nice;			/* it differs from portierd's */
+	struct spawn_report *report;	/* where a failing step is told, in shared memory; */
+	int report_fd;			/* or, -1 if not, a pipe's close-on-exec write end
+					 * above SPAWN_LISTEN_FD */
 	bool clear_nonblock;		/* a handed-over listener: make it blocking */
 	bool new_session;		/* setsid(), not only setpgid(): see spawn.c */
 	bool set_creds;			/* portierd is root: change credentials */
 };
 
-/* What a failing child writes to the report pipe before it exits with
- * status 127: the step that failed and its errno. Nothing comes when the
- * exec succeeds (it closes the pipe). */
+/* What a failing child reports before it exits with status 127: the step
+ * that failed and its errno. Nothing comes when the exec succeeds (which
+ * closes the pipe). */
 struct spawn_report {
 	const char *step;	/* a string literal: the same address in portierd */
 	int err;

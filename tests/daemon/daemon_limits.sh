@@ -3,12 +3,15 @@
 # What a service's settings do to its handler: umask, nice, rlimit_files,
 # no_new_privileges, and the banners; as root also `groups` and `chroot`
 # (the handler and its libraries copied into a directory of the test).
+# portierd runs 5 below the nice value it was started with when it may
+# (root, CAP_SYS_NICE); a handler without `nice` gets the value portierd
+# was started with.
 # Descriptors that portierd itself inherited never reach a handler.
 . "${top_srcdir:-../..}/tests/lib/lib.sh"
 pt_init
 
-set -- $(pt_ports 3)
-LIMITS=$1 BANNER=$2 CHROOT=$3
+set -- $(pt_ports 4)
+LIMITS=$1 BANNER=$2 CHROOT=$3 PLAIN=$4
 printf 'hello banner\n' > "$PT_DIR/banner"
 printf 'welcome\n' > "$PT_DIR/banner_ok"
 chmod 644 "$PT_DIR/banner" "$PT_DIR/banner_ok"
@@ -17,6 +20,7 @@ EXTRA=
 
 pt_tcp_service limits "$LIMITS" "$PT_HANDLER" '"report"' 'umask = 027' 'nice = 7' \
 	'rlimit_files = 77' 'no_new_privileges = yes' "$EXTRA"
+pt_tcp_service plain "$PLAIN" "$PT_HANDLER" '"report"'
 pt_tcp_service banner "$BANNER" /bin/echo '"from the handler"' \
 	"banner = \"$PT_DIR/banner\"" "banner_success = \"$PT_DIR/banner_ok\""
 
@@ -49,6 +53,20 @@ expect '^fds=0,1,2,$'
 if [ -n "$EXTRA" ]; then
 	expect "^groups=.*\\b$(getent group adm | cut -d: -f3),"
 fi
+
+# started with the test's nice value, which the handler without `nice` gets
+START_NICE=$(nice)
+$PT_CLIENT tcp 127.0.0.1 "$PLAIN" > "$R" || pt_fail "connection"
+expect "^nice=$START_NICE\$"
+# portierd's own: 5 lower when the test may lower a nice value (root or
+# CAP_SYS_NICE: GNU nice(1) runs the command at the old value otherwise)
+own=$(ps -o ni= -p "$PT_PID" | tr -d ' ')
+want=$START_NICE
+if [ "$(nice -n -1 nice 2>/dev/null)" = "$((START_NICE - 1))" ]; then
+	want=$((START_NICE - 5))
+	[ "$want" -lt -20 ] && want=-20
+fi
+[ "$own" = "$want" ] || pt_fail "portierd's nice value: $own, expected $want"
 
 out=$($PT_CLIENT tcp 127.0.0.1 "$BANNER") || pt_fail "banner connection"
 [ "$out" = "hello banner
