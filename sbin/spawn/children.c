@@ -3,6 +3,8 @@
 #include "autoconf.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
@@ -44,6 +46,7 @@ static struct child *free_list;
 static struct child_block *blocks;
 static size_t watched;			/* records whose pidfd is watched */
 static size_t watch_budget;		/* at most this many, 0: not computed yet */
+static int pidfd_floor;			/* where pidfds go in the table, 0: anywhere */
 static children_exit_fn watch_fn;	/* what children_watch() was given */
 static children_exit_fn stray_fn;	/* what the stray scan calls */
 static struct timer stray_scan;
@@ -248,8 +251,10 @@ children_watching(children_exit_fn fn)
 	if (!watch_budget) {
 		watch_budget = WATCH_FROM;
 		if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
-		    rl.rlim_cur / 2 > watch_budget)
+		    rl.rlim_cur / 2 > watch_budget && rl.rlim_cur <= INT_MAX) {
 			watch_budget = rl.rlim_cur / 2;
+			pidfd_floor = (int)(rl.rlim_cur - watch_budget);
+		}
 	}
 	/* Crossing the threshold: those started without a pidfd get one now,
 	 * or each SIGCHLD would still scan every child. */
@@ -265,9 +270,26 @@ children_watching(children_exit_fn fn)
 	return watched < watch_budget;
 }
 
+/* A pidfd moved to the upper half of the descriptor limit, which the watch
+ * budget leaves to pidfds: a new handler copies only the descriptors below
+ * its connection's (spawn_child.h), and so none of these. Where it cannot
+ * move, it stays (a handler's start is only slower). */
+static int
+pidfd_high(int fd)
+{
+	int high;
+
+	if (!pidfd_floor || fd >= pidfd_floor ||
+	    (high = fcntl(fd, F_DUPFD_CLOEXEC, pidfd_floor)) < 0)
+		return fd;
+	close(fd);
+	return high;
+}
+
 int
 children_watch(struct child *c, int pidfd, children_exit_fn fn)
 {
+	pidfd = pidfd_high(pidfd);
 	c->exit_w.fd = pidfd;
 	c->exit_w.fn = child_exited;
 	c->exit_w.events = 0;
@@ -365,6 +387,7 @@ children_free_all(void)
 	timer_cancel(&stray_scan);
 	stray_wait_ms = STRAY_SCAN_MS;
 	watch_budget = 0;
+	pidfd_floor = 0;
 	while (blocks) {
 		struct child_block *b = blocks;
 

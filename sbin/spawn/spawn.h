@@ -18,10 +18,12 @@
 /* spawn: starting a handler. Everything that needs malloc or NSS (argv, the
  * static environment, uid/gid/groups) is prepared at load time; per connection
  * the parent formats the addresses into the environment and starts the child
- * with clone(CLONE_VM | CLONE_VFORK): the child runs spawn_child.c on a stack
- * of its own inside portierd's memory, and portierd sleeps until it has
- * called execve() or exited, like vfork(). So when spawn_handler() returns,
- * whether the handler started is known. See docs/architecture.md. */
+ * with clone(CLONE_VM | CLONE_VFORK | CLONE_FILES): the child runs
+ * spawn_child.c on a stack of its own inside portierd's memory, copies the
+ * low part of the descriptor table as its first step, and portierd sleeps
+ * until it has called execve() or exited, like vfork(). So when
+ * spawn_handler() returns, whether the handler started is known. See
+ * docs/architecture.md. */
 
 struct service;
 

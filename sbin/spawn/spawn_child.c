@@ -155,6 +155,11 @@ spawn_child(void *arg)
 	const struct service *svc = a->svc;
 	sigset_t none;
 
+	/* Before anything else touches a descriptor: until this, the table
+	 * is portierd's. It copies those below keep_below and closes none of
+	 * portierd's. Unshared already (no CLONE_FILES), it only closes. */
+	if (close_range(a->keep_below, ~0U, CLOSE_RANGE_UNSHARE) < 0 && a->share_files)
+		child_fail(a, "close_range", errno);
 	if (a->listen_pid) {
 		TRY(a, "dup2", child_listen_fd(a->fd));
 		child_listen_pid(a->listen_pid);

@@ -7,7 +7,10 @@
  * takes a lock (no malloc, no stdio, no NSS): everything it reads is prepared
  * by the parent. It writes nothing of portierd's but errno (the thread's,
  * which spawn.c saves around the clone), LISTEN_PID's digits and, when a
- * step fails, its report. Its descriptor table is a copy of portierd's.
+ * step fails, its report. Its descriptor table is portierd's own
+ * (CLONE_FILES) until its first step makes it a copy of the descriptors
+ * below keep_below: with many handlers running, their pidfds (at the top of
+ * the table, see children.c) are never copied.
  * valgrind and qemu-user run such a clone as a plain fork, where the report
  * must go through a pipe (spawn.c finds out at start-up). Private to
  * sbin/spawn/. */
@@ -32,6 +35,8 @@ struct spawn_child_args {
 	char *listen_pid;		/* systemd activation: "LISTEN_PID=" and room */
 	const struct rlimit *nofile;	/* the descriptor limit to give back, or NULL */
 	int fd;				/* the connection (or listener) */
+	unsigned keep_below;		/* above fd and report_fd: the copy's end */
+	bool share_files;		/* cloned with CLONE_FILES (see spawn.c) */
 	int nice;			/* the handler's nice value, when set_nice */
 	bool set_nice;			/* it differs from portierd's */
 	struct spawn_report *report;	/* where a failing step is told, in shared memory; */

@@ -10,8 +10,8 @@
 . "${top_srcdir:-../..}/tests/lib/lib.sh"
 pt_init
 
-set -- $(pt_ports 4)
-LIMITS=$1 BANNER=$2 CHROOT=$3 PLAIN=$4
+set -- $(pt_ports 5)
+LIMITS=$1 BANNER=$2 CHROOT=$3 PLAIN=$4 MANY=$5
 printf 'hello banner\n' > "$PT_DIR/banner"
 printf 'welcome\n' > "$PT_DIR/banner_ok"
 chmod 644 "$PT_DIR/banner" "$PT_DIR/banner_ok"
@@ -21,6 +21,8 @@ EXTRA=
 pt_tcp_service limits "$LIMITS" "$PT_HANDLER" '"report"' 'umask = 027' 'nice = 7' \
 	'rlimit_files = 77' 'no_new_privileges = yes' "$EXTRA"
 pt_tcp_service plain "$PLAIN" "$PT_HANDLER" '"report"'
+pt_tcp_service many "$MANY" /bin/sleep '"5"' 'instances = UNLIMITED' \
+	'per_source = UNLIMITED' 'cps = { 0, 0 }'
 pt_tcp_service banner "$BANNER" /bin/echo '"from the handler"' \
 	"banner = \"$PT_DIR/banner\"" "banner_success = \"$PT_DIR/banner_ok\""
 
@@ -67,6 +69,30 @@ if [ "$(nice -n -1 nice 2>/dev/null)" = "$((START_NICE - 1))" ]; then
 	[ "$want" -lt -20 ] && want=-20
 fi
 [ "$own" = "$want" ] || pt_fail "portierd's nice value: $own, expected $want"
+
+# 64 handlers or more running: each has a pidfd, which portierd keeps in
+# the upper half of its descriptor table, and a new handler shares that
+# table until its first step copies the part below its connection
+# (CLONE_FILES, close_range(CLOSE_RANGE_UNSHARE)). It still gets 0, 1 and 2
+# only.
+python3 -c 'import socket, sys
+for _ in range(70):
+    socket.create_connection(("127.0.0.1", int(sys.argv[1])), 5).close()' "$MANY" ||
+	pt_fail "70 connections to many"
+pt_wait_until '[ "$(ps --ppid "$PT_PID" -o pid= | wc -l)" -ge 70 ]' 10 ||
+	pt_fail "70 handlers of many running: $(ps --ppid "$PT_PID" -o pid= | wc -l)"
+$PT_CLIENT tcp 127.0.0.1 "$PLAIN" > "$R" || pt_fail "connection with 70 handlers running"
+expect '^fds=0,1,2,$'
+expect "^nice=$START_NICE\$"
+# the pidfds are in the upper half of portierd's soft descriptor limit
+soft=$(awk '/^Max open files/ { print $4 }' "/proc/$PT_PID/limits")
+low=$(ls -l "/proc/$PT_PID/fd" | awk -v half=$((soft / 2)) \
+	'/pidfd/ { n++; if ($9 < half) low++ } END { print n + 0, low + 0 }')
+case $low in
+"0 "*) pt_fail "no pidfd with 70 handlers running" ;;
+*" 0") ;;
+*) pt_fail "pidfds below $((soft / 2)) (of $soft): $low" ;;
+esac
 
 out=$($PT_CLIENT tcp 127.0.0.1 "$BANNER") || pt_fail "banner connection"
 [ "$out" = "hello banner
