@@ -21,6 +21,15 @@ addr_port(const struct sockaddr *sa)
 	return 0;
 }
 
+bool
+addr_is_wildcard(const struct sockaddr *sa)
+{
+	if (sa->sa_family == AF_INET6)
+		return IN6_IS_ADDR_UNSPECIFIED(&((const struct sockaddr_in6 *)sa)->sin6_addr);
+	return sa->sa_family == AF_INET &&
+	       ((const struct sockaddr_in *)sa)->sin_addr.s_addr == htonl(INADDR_ANY);
+}
+
 int
 addr_compare(const struct sockaddr *a, const struct sockaddr *b)
 {

@@ -30,6 +30,8 @@ int addr_join(const char *host, int port, char *buf, size_t len);
 void addr_name(const struct sockaddr *sa, int socktype, char *buf, size_t len);
 /* The port of an IPv4 or IPv6 address (host order); 0 for other families. */
 unsigned addr_port(const struct sockaddr *sa);
+/* 0.0.0.0 or :: (every address of the family); false for other families. */
+bool addr_is_wildcard(const struct sockaddr *sa);
 /* Orders socket addresses: family, then a unix socket's path, or port,
  * IPv6 scope and address; never the padding. <0, 0 or >0. */
 int addr_compare(const struct sockaddr *a, const struct sockaddr *b);

@@ -407,6 +407,17 @@ config_find(const struct config *cfg, const char *id)
 	return NULL;
 }
 
+bool
+config_binds_family(const struct service *svc, int family)
+{
+	if (!svc->nbind)
+		return true;
+	for (size_t i = 0; i < svc->nbind; i++)
+		if (svc->bind[i].ss_family == family)
+			return true;
+	return false;
+}
+
 /* An argument as a shell would need it to read it back. */
 static int
 quote_arg(char *buf, size_t len, const char *a)

@@ -537,15 +537,6 @@ warn_unix_options(struct loader *ld, struct build *b)
 				    config_opt(id)->name);
 }
 
-static bool
-bind_is_wildcard(const struct sockaddr_storage *ss)
-{
-	if (ss->ss_family == AF_INET6)
-		return IN6_IS_ADDR_UNSPECIFIED(&((const struct sockaddr_in6 *)ss)->sin6_addr);
-	return ss->ss_family == AF_INET &&
-	       ((const struct sockaddr_in *)ss)->sin_addr.s_addr == htonl(INADDR_ANY);
-}
-
 /* bind_each_address: a UDP service whose bind names no address of its
  * own (none, 0.0.0.0, ::): the host's addresses become its sockets. */
 static void
@@ -562,7 +553,7 @@ finish_each_address(struct loader *ld, struct build *b)
 		return;
 	}
 	for (size_t i = 0; i < s->nbind; i++) {
-		if (bind_is_wildcard(&s->bind[i]))
+		if (addr_is_wildcard((const struct sockaddr *)&s->bind[i]))
 			continue;
 		addr_text((const struct sockaddr *)&s->bind[i], host, sizeof(host));
 		config_err(ld, b, O_BIND_EACH_ADDRESS, "bind_each_address needs a wildcard bind "

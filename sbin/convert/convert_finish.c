@@ -190,16 +190,6 @@ endpoint_of(const struct cv_svc *s, size_t i, struct sockaddr_storage *ss)
 }
 
 static bool
-wildcard(const struct sockaddr_storage *ss)
-{
-	static const struct in6_addr any6;
-
-	if (ss->ss_family == AF_INET)
-		return ((const struct sockaddr_in *)ss)->sin_addr.s_addr == INADDR_ANY;
-	return !memcmp(&((const struct sockaddr_in6 *)ss)->sin6_addr, &any6, sizeof(any6));
-}
-
-static bool
 addr_overlap(const struct sockaddr_storage *a, const struct sockaddr_storage *b)
 {
 	if (a->ss_family != b->ss_family)
@@ -208,7 +198,8 @@ addr_overlap(const struct sockaddr_storage *a, const struct sockaddr_storage *b)
 		/* the loader's test: the same spelling of the path */
 		return !strcmp(((const struct sockaddr_un *)a)->sun_path,
 			       ((const struct sockaddr_un *)b)->sun_path);
-	if (wildcard(a) || wildcard(b))
+	if (addr_is_wildcard((const struct sockaddr *)a) ||
+	    addr_is_wildcard((const struct sockaddr *)b))
 		return true;
 	if (a->ss_family == AF_INET)
 		return ((const struct sockaddr_in *)a)->sin_addr.s_addr ==

@@ -133,17 +133,6 @@ overlaps(const struct service *svc, const struct audit_sock *k)
 	return false;
 }
 
-/* Whether svc's bind list names family (with bind_each_address, its
- * wildcard). */
-static bool
-bind_family(const struct service *svc, int family)
-{
-	for (size_t i = 0; i < svc->nbind; i++)
-		if (svc->bind[i].ss_family == family)
-			return true;
-	return false;
-}
-
 static bool
 unix_path_equal(const struct sockaddr_storage *ss, const struct audit_sock *k)
 {
@@ -174,7 +163,8 @@ sock_service(const struct config *cfg, const struct audit_sock *k)
 		for (size_t b = 0; b < s->nbind; b++)
 			if (bind_equal(&s->bind[b], k))
 				return s;
-		if ((s->nbind == 0 || (s->bind_each_address && bind_family(s, k->family))) && !any)
+		if ((s->nbind == 0 || (s->bind_each_address && config_binds_family(s, k->family))) &&
+		    !any)
 			any = s;
 	}
 	return any;

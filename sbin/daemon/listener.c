@@ -41,14 +41,6 @@ listener_somaxconn(void)
 	return value;
 }
 
-static bool
-addr_is_wildcard(const struct sockaddr *sa)
-{
-	if (sa->sa_family == AF_INET6)
-		return IN6_IS_ADDR_UNSPECIFIED(&((const struct sockaddr_in6 *)sa)->sin6_addr);
-	return ((const struct sockaddr_in *)sa)->sin_addr.s_addr == htonl(INADDR_ANY);
-}
-
 /* Fills the identity fields and the printable name from l->addr. */
 static void
 listener_identify(struct listener *l)

@@ -31,19 +31,6 @@ struct host_addrs {
 	size_t n;
 };
 
-/* Whether svc serves family: its bind names only wildcards, and none of
- * them means both families. */
-static bool
-family_wanted(const struct service *svc, int family)
-{
-	if (!svc->nbind)
-		return true;
-	for (size_t i = 0; i < svc->nbind; i++)
-		if (svc->bind[i].ss_family == family)
-			return true;
-	return false;
-}
-
 /* qsort's and bsearch's form of addr_compare(). */
 static int
 addr_cmp(const void *pa, const void *pb)
@@ -57,7 +44,7 @@ static bool
 host_addr(const struct service *svc, const struct ifaddrs *ifa, struct sockaddr_storage *ss)
 {
 	memset(ss, 0, sizeof(*ss));
-	if (!ifa->ifa_addr || !family_wanted(svc, ifa->ifa_addr->sa_family))
+	if (!ifa->ifa_addr || !config_binds_family(svc, ifa->ifa_addr->sa_family))
 		return false;
 	if (svc->interface && strcmp(ifa->ifa_name, svc->interface))
 		return false;
@@ -270,6 +257,6 @@ service_addrs_keeps(const struct service *svc, const struct listener *l)
 	return svc->bind_each_address && !l->adopted && !l->wildcard &&
 	       l->family != AF_UNIX && l->socktype == svc->socktype &&
 	       addr_port((const struct sockaddr *)&l->addr) == svc->port &&
-	       family_wanted(svc, l->family) &&
+	       config_binds_family(svc, l->family) &&
 	       !strcmp(l->ifname, svc->interface ? svc->interface : "");
 }

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: ISC */
-/* Unit tests for addr (sbin/base/addr.c): socket addresses as text, and
- * addr_compare(), the one order of socket addresses that listeners,
- * waiting addresses and bind_each_address's host addresses share. */
+/* Unit tests for addr (sbin/base/addr.c): socket addresses as text,
+ * addr_is_wildcard(), and addr_compare(), the one order of socket addresses
+ * that listeners, waiting addresses and bind_each_address's host addresses
+ * share. */
 #include "autoconf.h"
 
 #include <arpa/inet.h>
@@ -106,6 +107,26 @@ START_TEST(text_and_name)
 }
 END_TEST
 
+static bool
+wild(struct sockaddr_storage ss)
+{
+	return addr_is_wildcard((struct sockaddr *)&ss);
+}
+
+/* The one test of "every address" that the loader, the converter and the
+ * listeners share. */
+START_TEST(wildcard)
+{
+	ck_assert(wild(in4("0.0.0.0", 7)));
+	ck_assert(wild(in6("::", 7, 0)));
+	ck_assert(!wild(in4("192.0.2.1", 7)));
+	ck_assert(!wild(in6("::1", 7, 0)));
+	ck_assert(!wild(in6("::ffff:0.0.0.0", 7, 0)));
+	/* a unix path whose first bytes are zero as an IPv4 address would be */
+	ck_assert(!wild(un("")));
+}
+END_TEST
+
 static Suite *
 addr_suite(void)
 {
@@ -114,6 +135,7 @@ addr_suite(void)
 
 	tcase_add_test(tc, compare_order);
 	tcase_add_test(tc, text_and_name);
+	tcase_add_test(tc, wildcard);
 	suite_add_tcase(s, tc);
 	return s;
 }

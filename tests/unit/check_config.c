@@ -742,6 +742,25 @@ START_TEST(test_ids_and_protocols)
 }
 END_TEST
 
+/* config_binds_family(): no bind list is both families; a list, those it
+ * names. */
+START_TEST(test_binds_family)
+{
+	struct config *cfg = load_ok(
+		"service echo {\n type = internal\n}\n"
+		"service daytime {\n type = internal\n bind = { 192.0.2.1, 198.51.100.1 }\n}\n"
+		"service chargen {\n type = internal\n bind = { ::1 }\n}\n", 0);
+
+	ck_assert(config_binds_family(find(cfg, "echo"), AF_INET));
+	ck_assert(config_binds_family(find(cfg, "echo"), AF_INET6));
+	ck_assert(config_binds_family(find(cfg, "daytime"), AF_INET));
+	ck_assert(!config_binds_family(find(cfg, "daytime"), AF_INET6));
+	ck_assert(!config_binds_family(find(cfg, "chargen"), AF_INET));
+	ck_assert(config_binds_family(find(cfg, "chargen"), AF_INET6));
+	config_free(cfg);
+}
+END_TEST
+
 START_TEST(test_conflicts)
 {
 	/* No conflict: other protocol, other family, other address, disabled. */
@@ -1690,6 +1709,7 @@ config_suite(void)
 	tcase_add_test(tc, test_defaults_of_every_option);
 	tcase_add_test(tc, test_every_option);
 	tcase_add_test(tc, test_settings);
+	tcase_add_test(tc, test_binds_family);
 	tcase_add_test(tc, test_inheritance);
 	tcase_add_test(tc, test_inherited_error_location);
 	tcase_add_test(tc, test_ids_and_protocols);
