@@ -330,13 +330,24 @@ cvv_umask(const char *in)
 	return cv_printf("%03lo", v);
 }
 
-/* A numeric IPv4 or IPv6 address, not a name to resolve. */
+/* A numeric IPv4 or IPv6 address, not a name to resolve. An IPv6 address
+ * may carry its zone (fe80::1%eth0): getaddrinfo() reads that as a number
+ * for xinetd and inetd, and so does the loader's bind. */
 bool
 cvv_is_address(const char *s)
 {
 	unsigned char buf[16];
+	char host[INET6_ADDRSTRLEN];
+	const char *zone = strchr(s, '%');
+	size_t len = zone ? (size_t)(zone - s) : 0;
 
-	return inet_pton(AF_INET, s, buf) == 1 || inet_pton(AF_INET6, s, buf) == 1;
+	if (inet_pton(AF_INET, s, buf) == 1 || inet_pton(AF_INET6, s, buf) == 1)
+		return true;
+	if (!zone || !zone[1] || len >= sizeof(host))
+		return false;
+	memcpy(host, s, len);
+	host[len] = '\0';
+	return inet_pton(AF_INET6, host, buf) == 1;
 }
 
 /* An address or block as written by cvv_address; false for a host name. */

@@ -1019,6 +1019,16 @@ START_TEST(test_bind_interface)
 	ck_assert(!has("bind = { \"::1\" }"));
 	loads_clean();
 	reset();
+	/* a link-local address with its zone is a number to getaddrinfo() */
+	xconv(SVC("ftp", "\tbind = fe80::1%lo\n"));
+	ck_assert(!warned("a host name"));
+	ck_assert(has("\tbind = { \"fe80::1%lo\" }\n"));
+	ck_assert_uint_eq(out.commented, 0);
+	loads_clean();
+	reset();
+	xconv(SVC("ftp", "\tbind = fe80::1%\n"));
+	ck_assert(warned("bind = fe80::1%: a host name"));
+	reset();
 	/* a host name to xinetd, a unix socket to portier's loader */
 	xconv(SVC("ftp", "\tbind = unix:/run/ftp.sock\n"));
 	ck_assert(warned("bind = unix:/run/ftp.sock: a host name"));
