@@ -148,7 +148,6 @@ void log_open(const char *ident, enum log_target target, int facility);
 int log_syslog_probe(void);
 void log_set_debug(bool on);
 bool log_debug_enabled(void);
-enum log_target log_target(void);
 
 void logit(int prio, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* logit plus ": strerror(errno)" */

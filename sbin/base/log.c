@@ -67,12 +67,6 @@ log_debug_enabled(void)
 	return debug_on;
 }
 
-enum log_target
-log_target(void)
-{
-	return target;
-}
-
 /* Made once (uuid4) and never changed: programs and journal queries match
  * them. docs/systemd.md lists them. */
 static const char *const event_ids[LOG_EVENT_COUNT] = {

@@ -60,18 +60,12 @@ static uint64_t prng_state;
 static void conn_close(struct builtin_conn *c);
 
 bool
-builtin_tcp_full(void)
-{
-	return nconns >= BUILTIN_MAX_CONNS;
-}
-
-bool
 builtin_tcp_room(const struct service *svc, int fd)
 {
 	static uint64_t said;
 	uint64_t now = loop_now();
 
-	if (!builtin_tcp_full())
+	if (nconns < BUILTIN_MAX_CONNS)
 		return true;
 	/* at most one line a minute: a flood must not flood the log */
 	if (!said || now - said >= 60000) {
@@ -81,12 +75,6 @@ builtin_tcp_room(const struct service *svc, int fd)
 	}
 	close(fd);
 	return false;
-}
-
-size_t
-builtin_tcp_count(void)
-{
-	return nconns;
 }
 
 /* Reads what the client sent and drops it. Returns 1 while more may come,

@@ -164,12 +164,9 @@ enum builtin_start {
  * is kept, so a reload may free it while the connection runs. */
 enum builtin_start builtin_tcp_start(const struct service *svc, int fd,
 				     builtin_done_fn done, void *arg);
-/* True while BUILTIN_MAX_CONNS connections are open: stop accepting. */
-bool builtin_tcp_full(void);
 /* True when there is room for one more; else closes fd (and says so in the
  * log at most once a minute). */
 bool builtin_tcp_room(const struct service *svc, int fd);
-size_t builtin_tcp_count(void);
 
 /* Decides whether src may be answered (access lists and the like); NULL
  * lets everyone through builtin's own checks. */
