@@ -118,16 +118,9 @@ collect_endpoints(const struct config *cfg, const bool *bad, size_t *count)
 		/* a unix path is no port: portierd refuses a live socket's path */
 		if (s->disabled || s->tcpmux || s->local || bad[i])
 			continue;
-		if (n + k > cap) {
-			struct endpoint *nv;
-
-			cap = (n + k) * 2;
-			nv = realloc(v, cap * sizeof(*v));
-			if (!nv) {
-				free(v);
-				return NULL;
-			}
-			v = nv;
+		if (array_reserve(&v, &cap, n + k, sizeof(*v)) < 0) {
+			free(v);
+			return NULL;
 		}
 		for (size_t j = 0; j < k; j++) {
 			struct endpoint *e = &v[n++];

@@ -197,7 +197,7 @@ config_list_dir(const char *dir, char *const *held, size_t nheld, size_t *count,
 {
 	DIR *dp = opendir(dir);
 	struct dirent *de;
-	char **paths = NULL, **p;
+	char **paths = NULL;
 	size_t n = 0, cap = 0;
 	bool oom = false;
 
@@ -218,14 +218,10 @@ config_list_dir(const char *dir, char *const *held, size_t nheld, size_t *count,
 			free(path);
 			continue;
 		}
-		if (n == cap && !(p = reallocarray(paths, cap ? 2 * cap : 16, sizeof(*p)))) {
+		if (array_reserve(&paths, &cap, n + 1, sizeof(*paths)) < 0) {
 			free(path);
 			oom = true;
 			break;
-		}
-		if (n == cap) {
-			paths = p;
-			cap = cap ? 2 * cap : 16;
 		}
 		paths[n++] = path;
 	}
