@@ -26,10 +26,7 @@ apply_section(struct loader *ld, struct build *b, const struct conf_file *f,
 	b->sec_at = (struct origin){ f->path, sec->line };
 	for (size_t i = 0; i < sec->count; i++) {
 		const struct popt *o = &f->pf->opts[sec->first + i];
-		struct optval val = {
-			.id = o->id, .name = config_opt(o->id)->name, .items = o->items,
-			.n = o->n, .append = o->append,
-		};
+		struct optval val = { .id = o->id, .items = o->items, .n = o->n, .append = o->append };
 
 		b->at[o->id] = (struct origin){ f->path, o->line };
 		b->own[o->id] = true;
@@ -37,8 +34,8 @@ apply_section(struct loader *ld, struct build *b, const struct conf_file *f,
 		b->wrote[o->id] = (struct written){ f->path, o };
 		if (o->earlier && !config_opt(o->id)->list)
 			/* libconfuse keeps the last; the first would be lost unseen. */
-			config_err(ld, b, o->id, "%s is set twice (also at line %d)", val.name,
-				   o->earlier);
+			config_err(ld, b, o->id, "%s is set twice (also at line %d)",
+				   config_opt(o->id)->name, o->earlier);
 		config_opt_apply(ld, b, &val);
 	}
 }

@@ -101,7 +101,6 @@ struct loader {
 /* One value as the option handlers see it: a scalar has n == 1. */
 struct optval {
 	enum opt_id id;
-	const char *name;
 	const char *const *items;
 	size_t n;
 	bool append;		/* `+=`: add to the inherited list */
@@ -113,7 +112,7 @@ struct optval {
 
 /* A parsed file, libconfuse-free: each section with the options it
  * writes, in schema order, each option with its line. One allocation
- * (config_pfile_free), so a reload can keep it while the file is unchanged
+ * (free() frees it all), so a reload can keep it while the file is unchanged
  * (config_cache.c). */
 struct popt {
 	enum opt_id id;
@@ -167,7 +166,6 @@ char *config_read_file(const char *path, size_t *len, struct diag *d);
  * every problem to d. */
 struct pfile *config_parse_text(const char *path, const struct schema *sc, char *text,
 				size_t len, struct diag *d);
-void config_pfile_free(struct pfile *pf);
 
 /* config_cache.c: parses kept from one load to the next, keyed by the
  * file's path and its exact bytes. */
@@ -288,7 +286,5 @@ int config_cross_check(struct loader *ld, struct config *cfg, bool *bad);
  * yet). */
 uint64_t access_hash(const uint64_t key[2], const struct access_addr *a);
 void access_random_key(uint64_t key[2], const void *table);
-
-/* config_build.c: string vectors (NULL-terminated) */
 
 #endif

@@ -476,9 +476,3 @@ config_parse_text(const char *path, const struct schema *sc, char *text, size_t 
 	parse_state_reset();
 	return pf;
 }
-
-void
-config_pfile_free(struct pfile *pf)
-{
-	free(pf);
-}
