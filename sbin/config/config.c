@@ -302,24 +302,22 @@ struct config *
 config_load_buffer(const char *buf, const char *name, const struct registry *reg,
 		   unsigned flags, struct diag *d)
 {
-	size_t errors0 = d->errors, len = strlen(buf);
-	struct conf_file *files = calloc(1, sizeof(*files));
-	char *text = malloc(len + 1);
+	size_t errors0 = d->errors;
+	struct conf_file f = { .path = (char *)name };	/* the caller's, never freed here */
+	char *text = strdup(buf);	/* the parser blanks comments out in place */
 	struct schema sc = { 0 };
-	struct config *cfg = NULL;
+	struct config *cfg;
 
-	if (!files || !text || config_schema_init(&sc) < 0 || !(files->path = strdup(name))) {
+	if (!text || config_schema_init(&sc) < 0) {
 		diag_add(d, DIAG_ERROR, name, 0, "out of memory");
 		free(text);
-		config_files_free(files, files ? 1 : 0);
 		config_schema_free(&sc);
 		return NULL;
 	}
-	memcpy(text, buf, len + 1);
-	files->pf = config_parse_text(files->path, &sc, text, len, d);
+	f.pf = config_parse_text(name, &sc, text, strlen(text), d);
 	free(text);
 	config_schema_free(&sc);
-	cfg = load_files(files, 1, reg, flags, NULL, NULL, d, errors0);
-	config_files_free(files, 1);
+	cfg = load_files(&f, 1, reg, flags, NULL, NULL, d, errors0);
+	free(f.pf);
 	return cfg;
 }
