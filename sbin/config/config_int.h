@@ -202,10 +202,6 @@ void config_report(struct loader *ld, struct build *b, enum opt_id id,
 #define config_err(ld, b, id, ...) config_report(ld, b, id, DIAG_ERROR, __VA_ARGS__)
 #define config_warn(ld, b, id, ...) config_report(ld, b, id, DIAG_WARNING, __VA_ARGS__)
 
-/* config_build.c: frees of the service being put together. */
-void config_build_release(struct build *b);
-void config_service_clear(struct service *s);
-
 /* config_opts.c: the option table, one row per option. */
 struct optdef;
 /* Converts v into the field at base + o->off; base is the struct build of
@@ -249,6 +245,9 @@ const struct optdef *config_opt(enum opt_id id);
 void config_build_init(struct build *b, const char *what);
 /* Deep copy of the inheritable part of src (the defaults) into dst. */
 int config_build_copy(struct build *dst, const struct build *src);
+/* Frees what a service or the rest of a build owns, and zeroes it. */
+void config_service_clear(struct service *s);
+void config_build_release(struct build *b);
 void config_settings_init(struct daemon_settings *st);
 /* Converts and checks one value into b (or ld->settings). */
 void config_opt_apply(struct loader *ld, struct build *b, const struct optval *v);
