@@ -155,6 +155,10 @@ void config_schema_free(struct schema *sc);
  * (dot files, *.dpkg-*, *~, *.rpmnew, *.rpmsave, *.orig), skipped quietly
  * in conf.d and in the registry's services.d. */
 bool config_leftover_name(const char *n);
+/* n is at least one byte, then suffix (".conf"). */
+bool config_name_ends(const char *n, const char *suffix);
+/* qsort() order of an array of strings: byte order. */
+int config_cmp_str(const void *a, const void *b);
 /* The *.conf files of dir to read, in byte order; NULL
  * with an error in d when dir cannot be read. Other *.conf entries are
  * warnings, or errors when their path is in held (sorted, nheld of them). */
