@@ -26,10 +26,7 @@ apply_section(struct loader *ld, struct build *b, const struct conf_file *f,
 	b->sec_at = (struct origin){ f->path, sec->line };
 	for (size_t i = 0; i < sec->count; i++) {
 		const struct popt *o = &f->pf->opts[sec->first + i];
-		struct optval val = {
-			.id = o->id, .name = config_opt(o->id)->name, .items = o->items,
-			.n = o->n, .append = o->append,
-		};
+		struct optval val = { .id = o->id, .items = o->items, .n = o->n, .append = o->append };
 
 		b->at[o->id] = (struct origin){ f->path, o->line };
 		b->own[o->id] = true;
@@ -37,8 +34,8 @@ apply_section(struct loader *ld, struct build *b, const struct conf_file *f,
 		b->wrote[o->id] = (struct written){ f->path, o };
 		if (o->earlier && !config_opt(o->id)->list)
 			/* libconfuse keeps the last; the first would be lost unseen. */
-			config_err(ld, b, o->id, "%s is set twice (also at line %d)", val.name,
-				   o->earlier);
+			config_err(ld, b, o->id, "%s is set twice (also at line %d)",
+				   config_opt(o->id)->name, o->earlier);
 		config_opt_apply(ld, b, &val);
 	}
 }
@@ -305,24 +302,22 @@ struct config *
 config_load_buffer(const char *buf, const char *name, const struct registry *reg,
 		   unsigned flags, struct diag *d)
 {
-	size_t errors0 = d->errors, len = strlen(buf);
-	struct conf_file *files = calloc(1, sizeof(*files));
-	char *text = malloc(len + 1);
+	size_t errors0 = d->errors;
+	struct conf_file f = { .path = (char *)name };	/* the caller's, never freed here */
+	char *text = strdup(buf);	/* the parser blanks comments out in place */
 	struct schema sc = { 0 };
-	struct config *cfg = NULL;
+	struct config *cfg;
 
-	if (!files || !text || config_schema_init(&sc) < 0 || !(files->path = strdup(name))) {
+	if (!text || config_schema_init(&sc) < 0) {
 		diag_add(d, DIAG_ERROR, name, 0, "out of memory");
 		free(text);
-		config_files_free(files, files ? 1 : 0);
 		config_schema_free(&sc);
 		return NULL;
 	}
-	memcpy(text, buf, len + 1);
-	files->pf = config_parse_text(files->path, &sc, text, len, d);
+	f.pf = config_parse_text(name, &sc, text, strlen(text), d);
 	free(text);
 	config_schema_free(&sc);
-	cfg = load_files(files, 1, reg, flags, NULL, NULL, d, errors0);
-	config_files_free(files, 1);
+	cfg = load_files(&f, 1, reg, flags, NULL, NULL, d, errors0);
+	free(f.pf);
 	return cfg;
 }

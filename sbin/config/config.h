@@ -239,7 +239,6 @@ struct config {
 };
 
 enum {
-	CONFIG_STRICT = 1 << 0,		/* unused for now: config errors are always errors */
 	/* Skips every check that depends on the host, for configurations
 	 * meant for another machine (convert, tests): that server, chroot and
 	 * banners exist, that users and groups exist (an unknown one leaves

@@ -290,20 +290,23 @@ config_apply_env(struct loader *ld, struct build *b, const struct optdef *o,
 	}
 }
 
-/* Grows the array at field (its count at the row's aux) by one zeroed
- * element of size sz. */
-static void *
-push_elem(const struct optdef *o, char *base, size_t sz)
+/* Appends e (the row's elem bytes) to the array at the field, its count
+ * at the row's aux; false when out of memory (said). */
+static bool
+push_elem(struct loader *ld, struct build *b, const struct optdef *o, char *base,
+	  const struct optval *v, const void *e)
 {
 	void **arr = (void **)(base + o->off);
 	size_t *n = (size_t *)(base + o->aux);
-	char *p = realloc(*arr, (*n + 1) * sz);
+	char *p = realloc(*arr, (*n + 1) * o->elem);
 
-	if (!p)
-		return NULL;
+	if (!p) {
+		out_of_memory(ld, b, v);
+		return false;
+	}
 	*arr = p;
-	memset(p + *n * sz, 0, sz);
-	return p + (*n)++ * sz;
+	memcpy(p + (*n)++ * o->elem, e, o->elem);
+	return true;
 }
 
 static void
@@ -321,17 +324,12 @@ config_apply_bind(struct loader *ld, struct build *b, const struct optdef *o,
 	if (!v->append)
 		clear_array(o, base);
 	for (size_t i = 0; i < v->n; i++) {
-		struct sockaddr_storage ss, *p;
+		struct sockaddr_storage ss;
 
-		if (cval_bind_addr(v->items[i], &ss) < 0) {
+		if (cval_bind_addr(v->items[i], &ss) < 0)
 			bad_value(ld, b, o, v, v->items[i]);
-			continue;
-		}
-		if (!(p = push_elem(o, base, sizeof(ss)))) {
-			out_of_memory(ld, b, v);
+		else if (!push_elem(ld, b, o, base, v, &ss))
 			return;
-		}
-		*p = ss;
 	}
 }
 
@@ -342,17 +340,12 @@ config_apply_windows(struct loader *ld, struct build *b, const struct optdef *o,
 	if (!v->append)
 		clear_array(o, base);
 	for (size_t i = 0; i < v->n; i++) {
-		struct time_window w, *p;
+		struct time_window w;
 
-		if (cval_time_window(v->items[i], &w) < 0) {
+		if (cval_time_window(v->items[i], &w) < 0)
 			bad_value(ld, b, o, v, v->items[i]);
-			continue;
-		}
-		if (!(p = push_elem(o, base, sizeof(w)))) {
-			out_of_memory(ld, b, v);
+		else if (!push_elem(ld, b, o, base, v, &w))
 			return;
-		}
-		*p = w;
 	}
 }
 

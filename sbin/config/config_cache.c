@@ -21,7 +21,7 @@ struct config_cache {
 	/* The files that the last load that succeeded was read from (those
 	 * with a section), sorted: a name among them that is no longer a
 	 * regular file is an error (config_files.c). */
-	char **held;
+	char **held;		/* NULL-terminated */
 	size_t nheld;
 };
 
@@ -37,19 +37,9 @@ config_files_free(struct conf_file *files, size_t n)
 	for (size_t i = 0; files && i < n; i++) {
 		free(files[i].path);
 		free(files[i].text);
-		config_pfile_free(files[i].pf);
+		free(files[i].pf);
 	}
 	free(files);
-}
-
-static void
-held_free(struct config_cache *c)
-{
-	for (size_t i = 0; i < c->nheld; i++)
-		free(c->held[i]);
-	free(c->held);
-	c->held = NULL;
-	c->nheld = 0;
 }
 
 void
@@ -58,7 +48,7 @@ config_cache_free(struct config_cache *c)
 	if (!c)
 		return;
 	config_files_free(c->files, c->n);
-	held_free(c);
+	strv_free(c->held);
 	free(c);
 }
 
@@ -110,15 +100,12 @@ held_note(struct config_cache *c, const struct conf_file *files, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		if (!files[i].pf || !files[i].pf->nsecs)
 			continue;
-		if (!(held[k] = strdup(files[i].path))) {
-			while (k > 0)
-				free(held[--k]);
-			free(held);
+		if (!(held[k++] = strdup(files[i].path))) {
+			strv_free(held);
 			return;
 		}
-		k++;
 	}
-	held_free(c);
+	strv_free(c->held);
 	c->held = held;
 	c->nheld = k;
 }
@@ -142,7 +129,7 @@ config_cache_keep(struct config_cache *c, struct conf_file *files, size_t n, boo
 		}
 		free(files[i].path);
 		free(files[i].text);
-		config_pfile_free(files[i].pf);
+		free(files[i].pf);
 	}
 	if (k > 1)
 		qsort(files, k, sizeof(*files), cmp_file);

@@ -89,18 +89,15 @@ cmp_endpoint(const void *pa, const void *pb)
 static void
 endpoint_from(struct endpoint *e, const struct sockaddr_storage *ss)
 {
-	static const uint8_t zero[16];
+	const struct sockaddr_in6 *s6 = (const struct sockaddr_in6 *)ss;
 
 	e->family = ss->ss_family;
+	e->wildcard = addr_is_wildcard((const struct sockaddr *)ss);
 	if (ss->ss_family == AF_INET) {
 		memcpy(e->addr, &((const struct sockaddr_in *)ss)->sin_addr, 4);
-		e->wildcard = !memcmp(e->addr, zero, 4);
 	} else {
-		const struct sockaddr_in6 *s6 = (const struct sockaddr_in6 *)ss;
-
 		memcpy(e->addr, &s6->sin6_addr, 16);
 		e->scope = s6->sin6_scope_id;
-		e->wildcard = !memcmp(e->addr, zero, 16);
 	}
 }
 
@@ -118,16 +115,9 @@ collect_endpoints(const struct config *cfg, const bool *bad, size_t *count)
 		/* a unix path is no port: portierd refuses a live socket's path */
 		if (s->disabled || s->tcpmux || s->local || bad[i])
 			continue;
-		if (n + k > cap) {
-			struct endpoint *nv;
-
-			cap = (n + k) * 2;
-			nv = realloc(v, cap * sizeof(*v));
-			if (!nv) {
-				free(v);
-				return NULL;
-			}
-			v = nv;
+		if (array_reserve(&v, &cap, n + k, sizeof(*v)) < 0) {
+			free(v);
+			return NULL;
 		}
 		for (size_t j = 0; j < k; j++) {
 			struct endpoint *e = &v[n++];
@@ -209,14 +199,12 @@ cmp_clash(const void *pa, const void *pb)
 }
 
 static int
-add_clash(struct clash **v, size_t *n, const struct endpoint *x, const struct endpoint *y)
+add_clash(struct clash **v, size_t *n, size_t *cap, const struct endpoint *x,
+	  const struct endpoint *y)
 {
-	struct clash *nv = realloc(*v, (*n + 1) * sizeof(**v));
-
-	if (!nv)
+	if (array_reserve(v, cap, *n + 1, sizeof(**v)) < 0)
 		return -1;
-	*v = nv;
-	nv[(*n)++] = x->svc <= y->svc ? (struct clash){ x, y } : (struct clash){ y, x };
+	(*v)[(*n)++] = x->svc <= y->svc ? (struct clash){ x, y } : (struct clash){ y, x };
 	return 0;
 }
 
@@ -248,7 +236,7 @@ first_clash(const struct endpoint *v, size_t from, size_t to, bool wildcards,
 static int
 check_addresses(struct loader *ld, const struct config *cfg, const bool *bad)
 {
-	size_t n, nc = 0;
+	size_t n, nc = 0, cap = 0;
 	struct endpoint *v = collect_endpoints(cfg, bad, &n);
 	struct clash *c = NULL;
 	int rc = 0;
@@ -266,9 +254,9 @@ check_addresses(struct loader *ld, const struct config *cfg, const bool *bad)
 		if (!same_address(&v[same], e))
 			same = i;
 		if ((x = first_clash(v, start, i, true, e)))
-			rc = add_clash(&c, &nc, x, e);
+			rc = add_clash(&c, &nc, &cap, x, e);
 		if (rc == 0 && (x = first_clash(v, same, i, false, e)))
-			rc = add_clash(&c, &nc, x, e);
+			rc = add_clash(&c, &nc, &cap, x, e);
 	}
 	if (rc == 0 && nc)
 		qsort(c, nc, sizeof(*c), cmp_clash);
@@ -386,12 +374,6 @@ config_find(const struct config *cfg, const char *id)
 {
 	size_t lo = 0, hi = cfg->count;
 
-	if (!cfg->by_id) {	/* a struct config not made by config_load */
-		for (size_t i = 0; i < cfg->count; i++)
-			if (!strcmp(cfg->services[i].id, id))
-				return &cfg->services[i];
-		return NULL;
-	}
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 		const struct service *s = &cfg->services[cfg->by_id[mid]];

@@ -87,12 +87,12 @@ config_leftover_name(const char *n)
 	return false;
 }
 
-static bool
-conf_name(const char *n)
+bool
+config_name_ends(const char *n, const char *suffix)
 {
-	size_t len = strlen(n);
+	size_t len = strlen(n), sl = strlen(suffix);
 
-	return len >= 6 && !strcmp(n + len - 5, ".conf");
+	return len > sl && !strcmp(n + len - sl, suffix);
 }
 
 enum entry { ENTRY_FILE, ENTRY_DIR, ENTRY_GONE, ENTRY_OTHER };
@@ -142,8 +142,8 @@ cmp_key(const void *key, const void *elem)
 	return strcmp(key, *(char *const *)elem);
 }
 
-static int
-cmp_str(const void *a, const void *b)
+int
+config_cmp_str(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
@@ -178,7 +178,7 @@ entry_wanted(int dfd, const struct dirent *de, const char *path, char *const *he
 
 	if (type == ENTRY_GONE)
 		return 0;
-	if (!conf_name(de->d_name)) {
+	if (!config_name_ends(de->d_name, ".conf")) {
 		if (type == ENTRY_FILE)
 			diag_add(d, DIAG_WARNING, path, 0,
 				 "ignored: the name does not end in .conf");
@@ -197,7 +197,7 @@ config_list_dir(const char *dir, char *const *held, size_t nheld, size_t *count,
 {
 	DIR *dp = opendir(dir);
 	struct dirent *de;
-	char **paths = NULL, **p;
+	char **paths = NULL;
 	size_t n = 0, cap = 0;
 	bool oom = false;
 
@@ -218,14 +218,10 @@ config_list_dir(const char *dir, char *const *held, size_t nheld, size_t *count,
 			free(path);
 			continue;
 		}
-		if (n == cap && !(p = reallocarray(paths, cap ? 2 * cap : 16, sizeof(*p)))) {
+		if (array_reserve(&paths, &cap, n + 1, sizeof(*paths)) < 0) {
 			free(path);
 			oom = true;
 			break;
-		}
-		if (n == cap) {
-			paths = p;
-			cap = cap ? 2 * cap : 16;
 		}
 		paths[n++] = path;
 	}
@@ -235,7 +231,7 @@ config_list_dir(const char *dir, char *const *held, size_t nheld, size_t *count,
 		diag_add(d, DIAG_ERROR, dir, 0, "reading the directory: %s", strerror(errno));
 	closedir(dp);
 	if (n)
-		qsort(paths, n, sizeof(char *), cmp_str);
+		qsort(paths, n, sizeof(char *), config_cmp_str);
 	*count = n;
 	return paths;
 }

@@ -406,15 +406,6 @@ finish_files(struct loader *ld, struct build *b)
 
 /* ---- unix-domain services ---- */
 
-static bool
-binds_unix(const struct service *s)
-{
-	for (size_t i = 0; i < s->nbind; i++)
-		if (s->bind[i].ss_family == AF_UNIX)
-			return true;
-	return false;
-}
-
 /* A name or number of the list into ids: unknown ones are reported. */
 static void
 unix_ids(struct loader *ld, struct build *b, enum opt_id id, char **names, bool group,
@@ -570,7 +561,7 @@ config_finish(struct loader *ld, struct build *b)
 
 	if (suffix < 0)
 		return;
-	if (binds_unix(&b->s)) {
+	if (b->s.nbind && config_binds_family(&b->s, AF_UNIX)) {
 		finish_unix(ld, b, suffix);
 	} else {
 		warn_unix_options(ld, b);

@@ -138,7 +138,7 @@ parse_chunks(struct loader *ld, const char *path, struct config_chunk *c, size_t
 		if (files[i].pf && files[i].pf->ndefaults) {
 			diag_add(ld->d, DIAG_ERROR, path, c[i].line,
 				 "the inetd_conf reader gave a defaults section");
-			config_pfile_free(files[i].pf);
+			free(files[i].pf);
 			files[i].pf = NULL;
 		}
 		if (files[i].pf && files[i].pf->nsecs)

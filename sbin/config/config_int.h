@@ -101,7 +101,6 @@ struct loader {
 /* One value as the option handlers see it: a scalar has n == 1. */
 struct optval {
 	enum opt_id id;
-	const char *name;
 	const char *const *items;
 	size_t n;
 	bool append;		/* `+=`: add to the inherited list */
@@ -113,7 +112,7 @@ struct optval {
 
 /* A parsed file, libconfuse-free: each section with the options it
  * writes, in schema order, each option with its line. One allocation
- * (config_pfile_free), so a reload can keep it while the file is unchanged
+ * (free() frees it all), so a reload can keep it while the file is unchanged
  * (config_cache.c). */
 struct popt {
 	enum opt_id id;
@@ -156,6 +155,10 @@ void config_schema_free(struct schema *sc);
  * (dot files, *.dpkg-*, *~, *.rpmnew, *.rpmsave, *.orig), skipped quietly
  * in conf.d and in the registry's services.d. */
 bool config_leftover_name(const char *n);
+/* n is at least one byte, then suffix (".conf"). */
+bool config_name_ends(const char *n, const char *suffix);
+/* qsort() order of an array of strings: byte order. */
+int config_cmp_str(const void *a, const void *b);
 /* The *.conf files of dir to read, in byte order; NULL
  * with an error in d when dir cannot be read. Other *.conf entries are
  * warnings, or errors when their path is in held (sorted, nheld of them). */
@@ -167,7 +170,6 @@ char *config_read_file(const char *path, size_t *len, struct diag *d);
  * every problem to d. */
 struct pfile *config_parse_text(const char *path, const struct schema *sc, char *text,
 				size_t len, struct diag *d);
-void config_pfile_free(struct pfile *pf);
 
 /* config_cache.c: parses kept from one load to the next, keyed by the
  * file's path and its exact bytes. */
@@ -203,10 +205,6 @@ void config_report(struct loader *ld, struct build *b, enum opt_id id,
 	__attribute__((format(printf, 5, 6)));
 #define config_err(ld, b, id, ...) config_report(ld, b, id, DIAG_ERROR, __VA_ARGS__)
 #define config_warn(ld, b, id, ...) config_report(ld, b, id, DIAG_WARNING, __VA_ARGS__)
-
-/* config_build.c: frees of the service being put together. */
-void config_build_release(struct build *b);
-void config_service_clear(struct service *s);
 
 /* config_opts.c: the option table, one row per option. */
 struct optdef;
@@ -251,6 +249,9 @@ const struct optdef *config_opt(enum opt_id id);
 void config_build_init(struct build *b, const char *what);
 /* Deep copy of the inheritable part of src (the defaults) into dst. */
 int config_build_copy(struct build *dst, const struct build *src);
+/* Frees what a service or the rest of a build owns, and zeroes it. */
+void config_service_clear(struct service *s);
+void config_build_release(struct build *b);
 void config_settings_init(struct daemon_settings *st);
 /* Converts and checks one value into b (or ld->settings). */
 void config_opt_apply(struct loader *ld, struct build *b, const struct optval *v);
@@ -288,7 +289,5 @@ int config_cross_check(struct loader *ld, struct config *cfg, bool *bad);
  * yet). */
 uint64_t access_hash(const uint64_t key[2], const struct access_addr *a);
 void access_random_key(uint64_t key[2], const void *table);
-
-/* config_build.c: string vectors (NULL-terminated) */
 
 #endif

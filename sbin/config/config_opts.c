@@ -3,8 +3,9 @@
  * each in opts[]: name, the sections that allow it, the field it is stored
  * in, its range and built-in default (portier.conf(5)), what is wrong with
  * a bad value, and the converter of its kind of value (config_apply.c),
- * which knows no option by name. The built-in defaults, and the copy of
- * the defaults section each service starts from, are made from the rows.
+ * which knows no option by name. The built-in defaults, the copy of the
+ * defaults section each service starts from, and its freeing, are made
+ * from the rows.
  * Values that need the host (users, files) are checked later, in
  * config_finish.c, once everything is known. */
 #include "autoconf.h"
@@ -326,15 +327,43 @@ config_build_copy(struct build *dst, const struct build *src)
 	for (size_t i = 0; i < O_COUNT; i++)
 		if (!opts[i].daemon)
 			rc |= copy_owned(&opts[i], (char *)dst, (const char *)src);
-	/* What the loader derives is the service's own. */
-	s->id = s->file = s->user_name = NULL;
-	s->argv = NULL;
-	s->gids = NULL;
-	s->ngids = 0;
-	s->allow_uids = NULL;
-	s->allow_gids = NULL;
-	s->nallow_uids = s->nallow_gids = 0;
+	/* What the loader derives (id, argv, gids...) is NULL in src: the
+	 * defaults are never finished (config_finish). */
 	return rc;
+}
+
+_Static_assert(offsetof(struct build, s) == 0, "a row's offset is one into the service");
+
+void
+config_service_clear(struct service *s)
+{
+	/* What the rows own, those of struct build beyond the service aside
+	 * (config_build_release), then what the loader derives. */
+	for (size_t i = 0; i < O_COUNT; i++) {
+		const struct optdef *o = &opts[i];
+
+		if (o->daemon || o->owns == OWNS_NOTHING || o->off >= sizeof(*s))
+			continue;
+		if (o->owns == OWNS_STRV)
+			strv_free(*(char ***)((char *)s + o->off));
+		else	/* a string, an array, an addr_list's rules (its first field) */
+			free(*(void **)((char *)s + o->off));
+	}
+	free(s->id);
+	free(s->file);
+	free(s->user_name);
+	free(s->gids);
+	free(s->allow_uids);
+	free(s->allow_gids);
+	strv_free(s->argv);
+	memset(s, 0, sizeof(*s));
+}
+
+void
+config_build_release(struct build *b)
+{
+	strv_free(b->server_args);
+	b->server_args = NULL;
 }
 
 static const char *

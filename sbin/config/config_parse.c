@@ -37,29 +37,12 @@ struct run {			/* one section's marks */
 static struct {
 	const char *path;	/* NULL: not parsing */
 	struct run *runs;
-	size_t nruns;
+	size_t nruns, runs_cap;
 	struct mark *marks;
-	size_t nmarks;
+	size_t nmarks, marks_cap;
 	struct diag *d;
 	bool oom;
 } ps;
-
-/* Makes room for element n of an array that grows by doubling: the
- * capacity is 8, 16, 32..., so a resize is due at 0, 8 and each larger
- * power of two. */
-static void *
-grow(void *arrp, size_t n, size_t sz)
-{
-	void **arr = arrp;
-	void *p;
-
-	if (n != 0 && (n < 8 || (n & (n - 1))))
-		return *arr;
-	p = realloc(*arr, (n ? 2 * n : 8) * sz);
-	if (p)
-		*arr = p;
-	return p;
-}
 
 static int
 mark_line(cfg_t *sec, cfg_opt_t *opt)
@@ -70,7 +53,7 @@ mark_line(cfg_t *sec, cfg_opt_t *opt)
 	if (!r || r->sec != sec) {
 		/* First call for a section: libconfuse is installing the list
 		 * defaults at its opening brace. */
-		if (!grow(&ps.runs, ps.nruns, sizeof(*r))) {
+		if (array_reserve(&ps.runs, &ps.runs_cap, ps.nruns + 1, sizeof(*r)) < 0) {
 			ps.oom = true;
 			return 0;
 		}
@@ -82,7 +65,7 @@ mark_line(cfg_t *sec, cfg_opt_t *opt)
 		return 0;
 	if ((opt->flags & CFGF_LIST) && r->count && ps.marks[ps.nmarks - 1].opt == idx)
 		return 0;	/* the next item of the same list */
-	if (!grow(&ps.marks, ps.nmarks, sizeof(struct mark))) {
+	if (array_reserve(&ps.marks, &ps.marks_cap, ps.nmarks + 1, sizeof(struct mark)) < 0) {
 		ps.oom = true;
 		return 0;
 	}
@@ -492,10 +475,4 @@ config_parse_text(const char *path, const struct schema *sc, char *text, size_t 
 	}
 	parse_state_reset();
 	return pf;
-}
-
-void
-config_pfile_free(struct pfile *pf)
-{
-	free(pf);
 }

@@ -224,22 +224,13 @@ const char *
 cval_sockaddr_str(const struct sockaddr_storage *ss, bool bracket, char *buf, size_t len)
 {
 	char a[INET6_ADDRSTRLEN];
-	const void *p;
 
 	if (ss->ss_family == AF_UNIX) {
 		snprintf(buf, len, "unix:%s", ((const struct sockaddr_un *)ss)->sun_path);
 		return buf;
 	}
-	if (ss->ss_family == AF_INET)
-		p = &((const struct sockaddr_in *)ss)->sin_addr;
-	else
-		p = &((const struct sockaddr_in6 *)ss)->sin6_addr;
-	if (!inet_ntop(ss->ss_family, p, a, sizeof(a)))
-		snprintf(a, sizeof(a), "?");
-	if (ss->ss_family == AF_INET6 && bracket)
-		snprintf(buf, len, "[%s]", a);
-	else
-		snprintf(buf, len, "%s", a);
+	addr_text((const struct sockaddr *)ss, a, sizeof(a));
+	snprintf(buf, len, ss->ss_family == AF_INET6 && bracket ? "[%s]" : "%s", a);
 	return buf;
 }
 

@@ -16,20 +16,6 @@
 
 #define LOCAL_SUFFIX	".db"
 
-static int
-cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static bool
-local_name(const char *name)
-{
-	size_t len = strlen(name), sl = strlen(LOCAL_SUFFIX);
-
-	return len > sl && !strcmp(name + len - sl, LOCAL_SUFFIX);
-}
-
 /* Regular files only, links followed, none opened here: a FIFO would block
  * the reader. As in conf.d, a subdirectory is skipped quietly; another
  * entry named *.db (a dangling link, a FIFO) and a file with another name
@@ -46,7 +32,7 @@ local_add(char ***v, const struct dirent *de, const char *path, struct diag *d)
 		err = errno;
 	else if (de->d_type != DT_REG && S_ISDIR(st.st_mode))
 		return 0;
-	if (!local_name(de->d_name)) {
+	if (!config_name_ends(de->d_name, LOCAL_SUFFIX)) {
 		if (!err && (de->d_type == DT_REG || S_ISREG(st.st_mode)))
 			diag_add(d, DIAG_WARNING, path, 0,
 				 "ignored: the name does not end in " LOCAL_SUFFIX);
@@ -100,7 +86,7 @@ local_files(char ***v, const char *dir, struct diag *d)
 	}
 	closedir(dp);
 	if (*v)
-		qsort(*v + first, strv_len(*v) - first, sizeof(char *), cmp_str);
+		qsort(*v + first, strv_len(*v) - first, sizeof(char *), config_cmp_str);
 	return rc;
 }
 
