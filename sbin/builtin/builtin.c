@@ -45,7 +45,7 @@ struct builtin_conn {
 	char buf[];		/* echo only */
 };
 
-static struct builtin_link *conns;
+static LIST_HEAD(, builtin_link) conns = LIST_HEAD_INITIALIZER(conns);
 static size_t nconns;
 
 /* Read and dropped (discard, and whatever clients send to chargen, daytime,
@@ -365,31 +365,22 @@ void
 builtin_link_add(struct builtin_link *l, void (*close_fn)(struct builtin_link *l))
 {
 	l->close = close_fn;
-	l->prev = NULL;
-	l->next = conns;
-	if (conns)
-		conns->prev = l;
-	conns = l;
+	LIST_INSERT_HEAD(&conns, l, entry);
 	nconns++;
 }
 
 void
 builtin_link_del(struct builtin_link *l)
 {
-	if (l->prev)
-		l->prev->next = l->next;
-	else
-		conns = l->next;
-	if (l->next)
-		l->next->prev = l->prev;
+	LIST_REMOVE(l, entry);
 	nconns--;
 }
 
 void
 builtin_close_all(void)
 {
-	while (conns)
-		conns->close(conns);
+	while (!LIST_EMPTY(&conns))
+		LIST_FIRST(&conns)->close(LIST_FIRST(&conns));
 }
 
 /* xorshift64*, seeded once from the kernel: chargen's UDP reply lengths need

@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <netinet/in.h>
+#include <sys/queue.h>
 #include <sys/socket.h>
 #include <time.h>
 
@@ -195,7 +196,7 @@ void builtin_udp_serve(const struct service *svc, int fd, builtin_own_fn own,
  * list: it counts against BUILTIN_MAX_CONNS, and shutdown closes them all
  * through close(), which must unlink it. */
 struct builtin_link {
-	struct builtin_link *prev, *next;
+	LIST_ENTRY(builtin_link) entry;
 	void (*close)(struct builtin_link *l);
 };
 
