@@ -482,7 +482,7 @@ builtin_udp_serve(const struct service *svc, int fd, builtin_own_fn own,
 			debug("%s: request from port %u dropped (loop guard)", svc->id, sport);
 			continue;
 		}
-		if (own && own((struct sockaddr *)&src)) {
+		if (own((struct sockaddr *)&src)) {
 			debug("%s: request from our own port %u dropped (loop guard)", svc->id,
 			      sport);
 			continue;
@@ -491,8 +491,7 @@ builtin_udp_serve(const struct service *svc, int fd, builtin_own_fn own,
 			debug("%s: request dropped (per-source rate)", svc->id);
 			continue;
 		}
-		switch (admit ? admit(svc, (struct sockaddr *)&src, msg.msg_namelen, arg)
-			      : BUILTIN_ADMIT) {
+		switch (admit(svc, (struct sockaddr *)&src, msg.msg_namelen, arg)) {
 		case BUILTIN_ADMIT:
 			break;
 		case BUILTIN_DENY:
