@@ -174,25 +174,20 @@ mux_reply(struct mux_conn *c, const char *text)
 static void
 mux_help(struct mux_conn *c)
 {
-	size_t i, len = 0, o = 0;
+	FILE *f = open_memstream(&c->out, &c->out_len);
 
-	for (i = 0; i < index_len; i++)
-		len += strlen(index_svc[i]->name) + 2;
-	c->out = malloc(len ? len : 1);
-	if (!c->out) {
+	if (!f) {
 		mux_close(c);
 		return;
 	}
-	for (i = 0; i < index_len; i++) {
-		size_t n = strlen(index_svc[i]->name);
-
-		if (!c->ops->serving(index_svc[i], c->arg))
-			continue;
-		memcpy(c->out + o, index_svc[i]->name, n);
-		memcpy(c->out + o + n, "\r\n", 2);
-		o += n + 2;
+	for (size_t i = 0; i < index_len; i++)
+		if (c->ops->serving(index_svc[i], c->arg))
+			fprintf(f, "%s\r\n", index_svc[i]->name);
+	/* out of memory: mux_close() frees what the stream had */
+	if (fclose(f) != 0) {
+		mux_close(c);
+		return;
 	}
-	c->out_len = o;
 	mux_flush(c);
 }
 
