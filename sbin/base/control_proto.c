@@ -150,12 +150,10 @@ control_duration(const char *s, unsigned long *seconds, const char **err)
 
 		while (u < 4 && units[u].unit != s[n])
 			u++;
-		if (!n || u == 4 || number(s, n, CONTROL_DURATION_MAX, &v) < 0) {
-			if (n && u < 4)
-				*err = "duration too long (at most a year)";
+		if (!n || u == 4)
 			return -1;
-		}
-		if (v > (CONTROL_DURATION_MAX - total) / units[u].secs) {
+		if (number(s, n, CONTROL_DURATION_MAX, &v) < 0 ||
+		    v > (CONTROL_DURATION_MAX - total) / units[u].secs) {
 			*err = "duration too long (at most a year)";
 			return -1;
 		}

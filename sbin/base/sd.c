@@ -4,7 +4,6 @@
 #include "autoconf.h"
 
 #include <errno.h>
-#include <stdlib.h>
 #include <sys/uio.h>
 
 #include "base/base.h"
