@@ -19,12 +19,6 @@ sd_available(void)
 	return true;
 }
 
-const char *
-sd_features(void)
-{
-	return "+systemd +journal";
-}
-
 int
 sd_send(const struct iovec *iov, int n)
 {
@@ -74,12 +68,6 @@ sd_available(void)
 	return false;
 }
 
-const char *
-sd_features(void)
-{
-	return "-systemd -journal";
-}
-
 int
 sd_send(const struct iovec *iov, int n)
 {
@@ -112,3 +100,9 @@ sd_watchdog_usec(void)
 }
 
 #endif
+
+const char *
+sd_features(void)
+{
+	return sd_available() ? "+systemd +journal" : "-systemd -journal";
+}
