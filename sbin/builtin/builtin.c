@@ -57,8 +57,6 @@ static struct builtin_rl udp_rl;
 static bool udp_rl_ready;
 static uint64_t prng_state;
 
-static void conn_close(struct builtin_conn *c);
-
 bool
 builtin_tcp_room(const struct service *svc, int fd)
 {
@@ -254,13 +252,26 @@ conn_io(struct builtin_conn *c, uint32_t events)
 }
 
 static void
+conn_close(struct builtin_conn *c)
+{
+	builtin_done_fn done = c->done;
+	void *arg = c->arg;
+
+	loop_unwatch(&c->w);
+	timer_cancel(&c->idle);
+	if (close(c->w.fd) < 0)
+		debug("%s fd %d: close: %s", builtin_kind_name(c->kind), c->w.fd, strerror(errno));
+	builtin_link_del(&c->link);
+	free(c);
+	done(arg);
+}
+
+static void
 conn_event(struct watcher *w, uint32_t events)
 {
 	struct builtin_conn *c = container_of(w, struct builtin_conn, w);
-	int r;
 
-	r = conn_io(c, events);
-	if (r <= 0 || loop_watch(&c->w, conn_interest(c)) < 0)
+	if (conn_io(c, events) <= 0 || loop_watch(&c->w, conn_interest(c)) < 0)
 		conn_close(c);
 }
 
@@ -280,22 +291,6 @@ conn_idle(struct timer *t)
 	debug("%s fd %d: idle for %llu ms, closing", builtin_kind_name(c->kind),
 	      c->w.fd, (unsigned long long)quiet);
 	conn_close(c);
-}
-
-static void
-conn_close(struct builtin_conn *c)
-{
-	builtin_done_fn done = c->done;
-	void *arg = c->arg;
-
-	loop_unwatch(&c->w);
-	timer_cancel(&c->idle);
-	if (close(c->w.fd) < 0)
-		debug("%s fd %d: close: %s", builtin_kind_name(c->kind), c->w.fd, strerror(errno));
-	builtin_link_del(&c->link);
-	free(c);
-	if (done)
-		done(arg);
 }
 
 static void
