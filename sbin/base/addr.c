@@ -56,24 +56,18 @@ addr_compare(const struct sockaddr *a, const struct sockaddr *b)
 int
 addr_text(const struct sockaddr *sa, char *buf, size_t len)
 {
-	if (sa->sa_family == AF_INET6) {
-		const struct sockaddr_in6 *s6 = (const struct sockaddr_in6 *)sa;
+	const struct sockaddr_in6 *s6 = (const struct sockaddr_in6 *)sa;
 
-		/* A v4-mapped peer (adopted dual-stack socket) reads as IPv4. */
-		if (IN6_IS_ADDR_V4MAPPED(&s6->sin6_addr))
-			inet_ntop(AF_INET, &s6->sin6_addr.s6_addr[12], buf, len);
-		else
-			inet_ntop(AF_INET6, &s6->sin6_addr, buf, len);
-		return ntohs(s6->sin6_port);
-	}
-	if (sa->sa_family == AF_INET) {
-		const struct sockaddr_in *s4 = (const struct sockaddr_in *)sa;
-
-		inet_ntop(AF_INET, &s4->sin_addr, buf, len);
-		return ntohs(s4->sin_port);
-	}
-	snprintf(buf, len, "?");
-	return 0;
+	/* A v4-mapped peer (adopted dual-stack socket) reads as IPv4. */
+	if (sa->sa_family == AF_INET6 && IN6_IS_ADDR_V4MAPPED(&s6->sin6_addr))
+		inet_ntop(AF_INET, &s6->sin6_addr.s6_addr[12], buf, len);
+	else if (sa->sa_family == AF_INET6)
+		inet_ntop(AF_INET6, &s6->sin6_addr, buf, len);
+	else if (sa->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, buf, len);
+	else
+		snprintf(buf, len, "?");
+	return (int)addr_port(sa);
 }
 
 int

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: ISC */
-/* control_proto: request lines and durations, see control_proto.h. */
+/* control_proto: request lines and durations, see base.h. */
 #include "autoconf.h"
 
 #include <stdio.h>
@@ -9,15 +9,14 @@
 
 static const struct {
 	const char *name;
-	enum control_cmd cmd;
 	int args;		/* 0: none, 1: ID, 2: ID SECONDS */
 } commands[] = {
-	{ "status", CONTROL_STATUS, 0 },
-	{ "reload", CONTROL_RELOAD, 0 },
-	{ "enable", CONTROL_ENABLE, 1 },
-	{ "disable", CONTROL_DISABLE, 1 },
-	{ "open", CONTROL_OPEN, 2 },
-	{ "close", CONTROL_CLOSE, 1 },
+	[CONTROL_STATUS] = { "status", 0 },
+	[CONTROL_RELOAD] = { "reload", 0 },
+	[CONTROL_ENABLE] = { "enable", 1 },
+	[CONTROL_DISABLE] = { "disable", 1 },
+	[CONTROL_OPEN] = { "open", 2 },
+	[CONTROL_CLOSE] = { "close", 1 },
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -125,7 +124,7 @@ control_parse(const char *line, size_t len, struct control_request *rq, const ch
 	for (size_t i = 0; i < NCOMMANDS; i++) {
 		if (strlen(commands[i].name) != n || memcmp(commands[i].name, s, n))
 			continue;
-		rq->cmd = commands[i].cmd;
+		rq->cmd = (enum control_cmd)i;
 		return parse_args(p, end, commands[i].args, rq, err);
 	}
 	*err = n ? "unknown command" : "empty request";
@@ -151,12 +150,10 @@ control_duration(const char *s, unsigned long *seconds, const char **err)
 
 		while (u < 4 && units[u].unit != s[n])
 			u++;
-		if (!n || u == 4 || number(s, n, CONTROL_DURATION_MAX, &v) < 0) {
-			if (n && u < 4)
-				*err = "duration too long (at most a year)";
+		if (!n || u == 4)
 			return -1;
-		}
-		if (v > (CONTROL_DURATION_MAX - total) / units[u].secs) {
+		if (number(s, n, CONTROL_DURATION_MAX, &v) < 0 ||
+		    v > (CONTROL_DURATION_MAX - total) / units[u].secs) {
 			*err = "duration too long (at most a year)";
 			return -1;
 		}
@@ -175,11 +172,8 @@ control_duration(const char *s, unsigned long *seconds, const char **err)
 int
 control_format(const struct control_request *rq, char *buf, size_t len)
 {
-	const char *name = "status";
+	const char *name = (size_t)rq->cmd < NCOMMANDS ? commands[rq->cmd].name : "status";
 
-	for (size_t i = 0; i < NCOMMANDS; i++)
-		if (commands[i].cmd == rq->cmd)
-			name = commands[i].name;
 	switch (rq->cmd) {
 	case CONTROL_STATUS:
 	case CONTROL_RELOAD:

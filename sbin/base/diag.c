@@ -27,25 +27,15 @@ diag_free(struct diag *d)
 static void
 diag_push(struct diag *d, enum diag_level level, char *text)
 {
-	if (d->count == d->alloc) {
-		size_t n = d->alloc ? d->alloc * 2 : 16;
-		struct diag_item *v = realloc(d->items, n * sizeof(*v));
-
-		if (!v) {
-			/* Out of memory while reporting: keep the count honest. */
-			free(text);
-			if (level == DIAG_ERROR)
-				d->errors++;
-			return;
-		}
-		d->items = v;
-		d->alloc = n;
+	if (level == DIAG_ERROR)
+		d->errors++;
+	if (array_reserve(&d->items, &d->alloc, d->count + 1, sizeof(*d->items)) < 0) {
+		free(text);	/* out of memory while reporting: the count stays honest */
+		return;
 	}
 	d->items[d->count].level = level;
 	d->items[d->count].text = text;
 	d->count++;
-	if (level == DIAG_ERROR)
-		d->errors++;
 }
 
 void

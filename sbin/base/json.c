@@ -27,19 +27,9 @@ put(struct json *j, const char *s, size_t n)
 {
 	if (j->oom)
 		return;
-	if (j->len + n + 1 > j->cap) {
-		size_t cap = j->cap ? j->cap : 256;
-		char *b;
-
-		while (cap < j->len + n + 1)
-			cap *= 2;
-		b = realloc(j->buf, cap);
-		if (!b) {
-			j->oom = true;
-			return;
-		}
-		j->buf = b;
-		j->cap = cap;
+	if (array_reserve(&j->buf, &j->cap, j->len + n + 1, 1) < 0) {
+		j->oom = true;
+		return;
 	}
 	memcpy(j->buf + j->len, s, n);
 	j->len += n;

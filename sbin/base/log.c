@@ -12,7 +12,6 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "base/base.h"
@@ -146,7 +145,7 @@ log_stream_matches(const char *js, dev_t dev, ino_t ino)
 	uintmax_t d, i;
 	char *end;
 
-	if (!js || !*js)
+	if (!js)
 		return false;
 	errno = 0;
 	d = strtoumax(js, &end, 10);
@@ -169,25 +168,20 @@ log_stderr_is_journal(void)
 	return log_stream_matches(getenv("JOURNAL_STREAM"), st.st_dev, st.st_ino);
 }
 
-/* The journal gets the message as fields, formatted here and sent by sd.c. */
-static int
-log_journal(int prio, const struct log_fields *f, const char *msg)
-{
-	struct log_record r;
-
-	log_record_format(&r, prio, f, msg);
-	return sd_send(r.iov, (int)r.n);
-}
-
 static void
 log_emit(int prio, const struct log_fields *f, const char *msg)
 {
+	struct log_record r;
+
 	switch (target) {
 	case LOG_TO_SYSLOG:
 		syslog(prio, "%s", msg);
 		return;
 	case LOG_TO_JOURNAL:
-		if (log_journal(prio, f, msg) == 0)
+		/* the journal gets the message as fields, formatted here and
+		 * sent by sd.c */
+		log_record_format(&r, prio, f, msg);
+		if (sd_send(r.iov, (int)r.n) == 0)
 			return;
 		break;		/* the journal refused: fall back to stderr */
 	case LOG_TO_STDERR:

@@ -168,20 +168,12 @@ heap_remove(size_t i)
 void
 timer_arm(struct timer *t, uint64_t delay_ms)
 {
-	if (t->slot)
-		heap_remove(t->slot - 1);
-	if (heap_len == heap_alloc) {
-		size_t n = heap_alloc ? heap_alloc * 2 : 16;
-		struct timer **v = realloc(heap, n * sizeof(*v));
-
-		if (!v) {
-			/* Timers guard limits and retries; losing one silently
-			 * would leave a service paused forever. */
-			logit(LOG_CRIT, "out of memory arming a timer");
-			abort();
-		}
-		heap = v;
-		heap_alloc = n;
+	timer_cancel(t);
+	if (array_reserve(&heap, &heap_alloc, heap_len + 1, sizeof(*heap)) < 0) {
+		/* Timers guard limits and retries; losing one silently would
+		 * leave a service paused forever. */
+		logit(LOG_CRIT, "out of memory arming a timer");
+		abort();
 	}
 	t->when = now_ms + delay_ms;
 	heap_set(heap_len++, t);

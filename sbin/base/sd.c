@@ -4,7 +4,6 @@
 #include "autoconf.h"
 
 #include <errno.h>
-#include <stdlib.h>
 #include <sys/uio.h>
 
 #include "base/base.h"
@@ -18,12 +17,6 @@ bool
 sd_available(void)
 {
 	return true;
-}
-
-const char *
-sd_features(void)
-{
-	return "+systemd +journal";
 }
 
 int
@@ -75,12 +68,6 @@ sd_available(void)
 	return false;
 }
 
-const char *
-sd_features(void)
-{
-	return "-systemd -journal";
-}
-
 int
 sd_send(const struct iovec *iov, int n)
 {
@@ -113,3 +100,9 @@ sd_watchdog_usec(void)
 }
 
 #endif
+
+const char *
+sd_features(void)
+{
+	return sd_available() ? "+systemd +journal" : "-systemd -journal";
+}

@@ -45,7 +45,7 @@ struct builtin_conn {
 	char buf[];		/* echo only */
 };
 
-static struct builtin_link *conns;
+static LIST_HEAD(, builtin_link) conns = LIST_HEAD_INITIALIZER(conns);
 static size_t nconns;
 
 /* Read and dropped (discard, and whatever clients send to chargen, daytime,
@@ -56,8 +56,6 @@ static char scratch[65536];
 static struct builtin_rl udp_rl;
 static bool udp_rl_ready;
 static uint64_t prng_state;
-
-static void conn_close(struct builtin_conn *c);
 
 bool
 builtin_tcp_room(const struct service *svc, int fd)
@@ -254,13 +252,26 @@ conn_io(struct builtin_conn *c, uint32_t events)
 }
 
 static void
+conn_close(struct builtin_conn *c)
+{
+	builtin_done_fn done = c->done;
+	void *arg = c->arg;
+
+	loop_unwatch(&c->w);
+	timer_cancel(&c->idle);
+	if (close(c->w.fd) < 0)
+		debug("%s fd %d: close: %s", builtin_kind_name(c->kind), c->w.fd, strerror(errno));
+	builtin_link_del(&c->link);
+	free(c);
+	done(arg);
+}
+
+static void
 conn_event(struct watcher *w, uint32_t events)
 {
 	struct builtin_conn *c = container_of(w, struct builtin_conn, w);
-	int r;
 
-	r = conn_io(c, events);
-	if (r <= 0 || loop_watch(&c->w, conn_interest(c)) < 0)
+	if (conn_io(c, events) <= 0 || loop_watch(&c->w, conn_interest(c)) < 0)
 		conn_close(c);
 }
 
@@ -280,22 +291,6 @@ conn_idle(struct timer *t)
 	debug("%s fd %d: idle for %llu ms, closing", builtin_kind_name(c->kind),
 	      c->w.fd, (unsigned long long)quiet);
 	conn_close(c);
-}
-
-static void
-conn_close(struct builtin_conn *c)
-{
-	builtin_done_fn done = c->done;
-	void *arg = c->arg;
-
-	loop_unwatch(&c->w);
-	timer_cancel(&c->idle);
-	if (close(c->w.fd) < 0)
-		debug("%s fd %d: close: %s", builtin_kind_name(c->kind), c->w.fd, strerror(errno));
-	builtin_link_del(&c->link);
-	free(c);
-	if (done)
-		done(arg);
 }
 
 static void
@@ -365,31 +360,22 @@ void
 builtin_link_add(struct builtin_link *l, void (*close_fn)(struct builtin_link *l))
 {
 	l->close = close_fn;
-	l->prev = NULL;
-	l->next = conns;
-	if (conns)
-		conns->prev = l;
-	conns = l;
+	LIST_INSERT_HEAD(&conns, l, entry);
 	nconns++;
 }
 
 void
 builtin_link_del(struct builtin_link *l)
 {
-	if (l->prev)
-		l->prev->next = l->next;
-	else
-		conns = l->next;
-	if (l->next)
-		l->next->prev = l->prev;
+	LIST_REMOVE(l, entry);
 	nconns--;
 }
 
 void
 builtin_close_all(void)
 {
-	while (conns)
-		conns->close(conns);
+	while (!LIST_EMPTY(&conns))
+		LIST_FIRST(&conns)->close(LIST_FIRST(&conns));
 }
 
 /* xorshift64*, seeded once from the kernel: chargen's UDP reply lengths need
@@ -491,7 +477,7 @@ builtin_udp_serve(const struct service *svc, int fd, builtin_own_fn own,
 			debug("%s: request from port %u dropped (loop guard)", svc->id, sport);
 			continue;
 		}
-		if (own && own((struct sockaddr *)&src)) {
+		if (own((struct sockaddr *)&src)) {
 			debug("%s: request from our own port %u dropped (loop guard)", svc->id,
 			      sport);
 			continue;
@@ -500,8 +486,7 @@ builtin_udp_serve(const struct service *svc, int fd, builtin_own_fn own,
 			debug("%s: request dropped (per-source rate)", svc->id);
 			continue;
 		}
-		switch (admit ? admit(svc, (struct sockaddr *)&src, msg.msg_namelen, arg)
-			      : BUILTIN_ADMIT) {
+		switch (admit(svc, (struct sockaddr *)&src, msg.msg_namelen, arg)) {
 		case BUILTIN_ADMIT:
 			break;
 		case BUILTIN_DENY:

@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <netinet/in.h>
+#include <sys/queue.h>
 #include <sys/socket.h>
 #include <time.h>
 
@@ -168,8 +169,7 @@ enum builtin_start builtin_tcp_start(const struct service *svc, int fd,
  * log at most once a minute). */
 bool builtin_tcp_room(const struct service *svc, int fd);
 
-/* Decides whether src may be answered (access lists and the like); NULL
- * lets everyone through builtin's own checks. */
+/* Decides whether src may be answered (access lists and the like). */
 enum builtin_admit {
 	BUILTIN_ADMIT,		/* answer it */
 	BUILTIN_DENY,		/* no reply to this one */
@@ -185,7 +185,7 @@ typedef bool (*builtin_own_fn)(const struct sockaddr *src);
 
 /* The UDP socket fd of internal service svc is readable: answers up to
  * BUILTIN_UDP_BATCH datagrams. Requests from a loop-prone source port or
- * from an address own says is the daemon's (NULL: none) are dropped before
+ * from an address own says is the daemon's are dropped before
  * they spend the per-source rate; those over the rate are dropped before
  * admit is asked; those admit refuses get no reply either. */
 void builtin_udp_serve(const struct service *svc, int fd, builtin_own_fn own,
@@ -195,7 +195,7 @@ void builtin_udp_serve(const struct service *svc, int fd, builtin_own_fn own,
  * list: it counts against BUILTIN_MAX_CONNS, and shutdown closes them all
  * through close(), which must unlink it. */
 struct builtin_link {
-	struct builtin_link *prev, *next;
+	LIST_ENTRY(builtin_link) entry;
 	void (*close)(struct builtin_link *l);
 };
 
@@ -209,8 +209,6 @@ void builtin_close_all(void);
  * service name and CR LF; "help" lists the names, an unknown name gets "-"
  * and a reason, a known one gets "+Go" and then its handler, which the daemon
  * starts exactly as it starts a nowait stream handler of that service. */
-
-struct service;
 
 /* The request line must arrive within the tcpmux service's idle_timeout,
  * and never later than this. */

@@ -104,12 +104,9 @@ builtin_time_value(time_t t)
 void
 builtin_time_wire(time_t t, unsigned char out[4])
 {
-	uint32_t v = builtin_time_value(t);
+	uint32_t v = htonl(builtin_time_value(t));
 
-	out[0] = (unsigned char)(v >> 24);
-	out[1] = (unsigned char)(v >> 16);
-	out[2] = (unsigned char)(v >> 8);
-	out[3] = (unsigned char)v;
+	memcpy(out, &v, sizeof(v));
 }
 
 bool
@@ -161,22 +158,21 @@ size_t
 builtin_rl_slot_of(const struct builtin_rl *rl, const struct sockaddr *src)
 {
 	uint64_t h = rl->key, w[2] = { 0, 0 };
+	const void *v4 = NULL;
 
 	if (src->sa_family == AF_INET6) {
 		const struct sockaddr_in6 *s6 = (const struct sockaddr_in6 *)src;
 
-		memcpy(w, &s6->sin6_addr, sizeof(w));
 		/* An IPv4-mapped source is the same host as the plain IPv4 one. */
-		if (IN6_IS_ADDR_V4MAPPED(&s6->sin6_addr)) {
-			w[0] = 0;
-			w[1] = 0;
-			memcpy(&w[1], &s6->sin6_addr.s6_addr[12], 4);
-		}
+		if (IN6_IS_ADDR_V4MAPPED(&s6->sin6_addr))
+			v4 = &s6->sin6_addr.s6_addr[12];
+		else
+			memcpy(w, &s6->sin6_addr, sizeof(w));
 	} else if (src->sa_family == AF_INET) {
-		const struct sockaddr_in *s4 = (const struct sockaddr_in *)src;
-
-		memcpy(&w[1], &s4->sin_addr, 4);
+		v4 = &((const struct sockaddr_in *)src)->sin_addr;
 	}
+	if (v4)
+		memcpy(&w[1], v4, 4);
 	h = mix64(h ^ w[0]);
 	h = mix64(h ^ w[1]);
 	return (size_t)(h % BUILTIN_RL_SLOTS);

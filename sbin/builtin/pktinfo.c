@@ -21,13 +21,11 @@
 static size_t
 pktinfo_put(void *ctl, size_t len, int level, int type, const void *data, size_t n)
 {
-	struct msghdr m = { .msg_control = ctl, .msg_controllen = len };
-	struct cmsghdr *c;
+	struct cmsghdr *c = ctl;	/* the first header starts the area */
 
 	if (len < CMSG_SPACE(n))
 		return 0;
 	memset(ctl, 0, CMSG_SPACE(n));
-	c = CMSG_FIRSTHDR(&m);
 	c->cmsg_level = level;
 	c->cmsg_type = type;
 	c->cmsg_len = CMSG_LEN(n);

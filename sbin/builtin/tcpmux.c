@@ -38,7 +38,6 @@ struct mux_conn {
 static const struct service **index_svc;
 static size_t index_len;
 
-
 static int
 cmp_name(const void *a, const void *b)
 {
@@ -132,8 +131,7 @@ mux_close(struct mux_conn *c)
 	builtin_link_del(&c->link);
 	free(c->out);
 	free(c);
-	if (ops->done)
-		ops->done(arg);
+	ops->done(arg);
 }
 
 /* Sends what is left of the reply; closes when it is all out or the client
@@ -163,48 +161,33 @@ mux_flush(struct mux_conn *c)
 static void
 mux_reply(struct mux_conn *c, const char *text)
 {
-	size_t len = strlen(text);
-
-	c->out = malloc(len);
+	c->out = strdup(text);
 	if (!c->out) {
 		mux_close(c);
 		return;
 	}
-	memcpy(c->out, text, len);
-	c->out_len = len;
+	c->out_len = strlen(text);
 	mux_flush(c);
-}
-
-static bool
-mux_serving(const struct mux_conn *c, const struct service *svc)
-{
-	return !c->ops->serving || c->ops->serving(svc, c->arg);
 }
 
 /* "help": every name served now, one per line (RFC 1078), then close. */
 static void
 mux_help(struct mux_conn *c)
 {
-	size_t i, len = 0, o = 0;
+	FILE *f = open_memstream(&c->out, &c->out_len);
 
-	for (i = 0; i < index_len; i++)
-		len += strlen(index_svc[i]->name) + 2;
-	c->out = malloc(len ? len : 1);
-	if (!c->out) {
+	if (!f) {
 		mux_close(c);
 		return;
 	}
-	for (i = 0; i < index_len; i++) {
-		size_t n = strlen(index_svc[i]->name);
-
-		if (!mux_serving(c, index_svc[i]))
-			continue;
-
-		memcpy(c->out + o, index_svc[i]->name, n);
-		memcpy(c->out + o + n, "\r\n", 2);
-		o += n + 2;
+	for (size_t i = 0; i < index_len; i++)
+		if (c->ops->serving(index_svc[i], c->arg))
+			fprintf(f, "%s\r\n", index_svc[i]->name);
+	/* out of memory: mux_close() frees what the stream had */
+	if (fclose(f) != 0) {
+		mux_close(c);
+		return;
 	}
-	c->out_len = o;
 	mux_flush(c);
 }
 
@@ -213,8 +196,8 @@ static void
 mux_handoff(struct mux_conn *c, const struct service *svc)
 {
 	static const char go[] = "+Go\r\n";
-	const char *why = c->ops->admit ?
-		c->ops->admit(svc, c->w.fd, (struct sockaddr *)&c->peer, c->peerlen, c->arg) : NULL;
+	const char *why = c->ops->admit(svc, c->w.fd, (struct sockaddr *)&c->peer, c->peerlen,
+					c->arg);
 	char msg[128];
 	ssize_t n;
 	int fd = c->w.fd;
@@ -248,7 +231,7 @@ mux_line(struct mux_conn *c)
 		return;
 	}
 	svc = tcpmux_lookup(c->req.line);
-	if (!svc || !mux_serving(c, svc)) {
+	if (!svc || !c->ops->serving(svc, c->arg)) {
 		debug("tcpmux fd %d: unknown service '%s'", c->w.fd, c->req.line);
 		mux_reply(c, "-Service not available\r\n");
 		return;
@@ -285,11 +268,9 @@ mux_read(struct mux_conn *c)
 		mux_line(c);
 		return;
 	case TCPMUX_TOO_LONG:
-		loop_unwatch(&c->w);
 		mux_reply(c, "-Request line too long\r\n");
 		return;
 	case TCPMUX_BAD:
-		loop_unwatch(&c->w);
 		mux_reply(c, "-Malformed request\r\n");
 		return;
 	}
