@@ -57,7 +57,8 @@ addr_equal(const struct sockaddr_storage *a, const struct sockaddr_storage *b)
 				  &((const struct sockaddr_in6 *)b)->sin6_addr);
 }
 
-void
+/* "a UDP socket on 127.0.0.1:53", "a TCP socket (not listening) on [::1]:80" */
+static void
 adopt_describe(const struct adopt_sock *s, char *buf, size_t len)
 {
 	char host[INET6_ADDRSTRLEN], where[ADDR_NAME_MAX];

@@ -32,8 +32,6 @@ struct adopt_sock {
  * `interface` when it names one. Otherwise false, with "expected …, found …"
  * in why. */
 bool adopt_fits(const struct service *svc, const struct adopt_sock *s, char *why, size_t len);
-/* "a UDP socket on 127.0.0.1:53", "a TCP socket (not listening) on [::1]:80" */
-void adopt_describe(const struct adopt_sock *s, char *buf, size_t len);
 
 /* Reads fd's identity; -1 with errno set. */
 int adopt_identify(int fd, struct adopt_sock *s);

@@ -65,7 +65,8 @@ static struct {
 	struct config_cache *cache;	/* parsed conf.d files: a reload parses only changes */
 } d;
 
-const char *
+/* PORTIER_RUNDIR/portierd.pid when root and detaching, else NULL. */
+static const char *
 daemon_pidfile_default(bool foreground)
 {
 	if (foreground || geteuid() != 0)

@@ -204,7 +204,9 @@ dispatch_external(struct service_rt *rt, struct conn *c)
 	dispatch_result(rt, ch, &e);
 }
 
-void
+/* Serves an admitted connection; the caller closes c->fd (nowait) unless
+ * an internal service took it, which sets c->fd to -1. */
+static void
 service_dispatch(struct service_rt *rt, struct conn *c)
 {
 	/* type = internal: served in the loop (internal.c), which takes c->fd;

@@ -210,9 +210,6 @@ void service_table_addresses_changed(struct service_table *t);
 /* Whether this build can serve svc; false logs why at debug level. */
 bool service_servable(const struct service *svc);
 
-/* Serves an admitted connection; the caller closes c->fd (nowait) unless
- * an internal service took it, which sets c->fd to -1. */
-void service_dispatch(struct service_rt *rt, struct conn *c);
 /* Called by the reaper for each exited handler of the service. */
 void service_child_exited(struct child *ch, int status);
 

@@ -21,7 +21,7 @@
  * and reported with the next one (or at the interval's end, by the caller).
  * A flood of refusals from one client would otherwise write a line per
  * connection (186,800 in 15 s): the status counters stay exact. */
-bool
+static bool
 svclog_ratelimit_burst(struct ratelimit *rl, unsigned burst, unsigned long *held)
 {
 	uint64_t now = loop_now();

@@ -29,8 +29,6 @@ struct ratelimit {
 /* True when a rate-limited message may go out now (one per interval); *held
  * gets the number of messages held back since the last one. */
 bool svclog_ratelimit(struct ratelimit *rl, unsigned *held);
-/* The same with burst messages per interval. */
-bool svclog_ratelimit_burst(struct ratelimit *rl, unsigned burst, unsigned long *held);
 /* Ends rl's interval: the number held back, which the caller reports. */
 unsigned long svclog_ratelimit_end(struct ratelimit *rl);
 
