@@ -200,7 +200,8 @@ adopt_one(struct service_rt *rt, int fd)
 		      svc->id, fd, type_name(svc->socktype), svc->port);
 		return false;
 	}
-	l = listener_adopt(fd);
+	/* adopt_fits() made it an IPv4 or IPv6 socket of svc's type */
+	l = listener_adopt(fd, s.socktype, &s.addr, s.ifname);
 	if (!l || service_adopt(rt, l) < 0) {
 		logerr(LOG_ERR, "%s: socket %d from the service manager", svc->id, fd);
 		free(l);

@@ -360,44 +360,25 @@ fail:
 }
 
 struct listener *
-listener_adopt(int fd)
+listener_adopt(int fd, int socktype, const struct sockaddr_storage *addr, const char *ifname)
 {
 	struct listener *l;
-	int type, flags;
-	socklen_t len = sizeof(type);
+	int flags = fcntl(fd, F_GETFD);
 
-	if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) < 0)
-		return NULL;
-	if (type != SOCK_STREAM && type != SOCK_DGRAM) {
-		errno = ESOCKTNOSUPPORT;
-		return NULL;
-	}
-	flags = fcntl(fd, F_GETFD);
 	if (flags < 0 || fcntl(fd, F_SETFD, flags | FD_CLOEXEC) < 0)
 		return NULL;
-	l = listener_new(fd, type);
+	l = listener_new(fd, socktype);
 	if (!l)
 		return NULL;
-	l->addrlen = sizeof(l->addr);
-	if (getsockname(fd, (struct sockaddr *)&l->addr, &l->addrlen) < 0)
-		goto fail;
-	if (l->addr.ss_family != AF_INET && l->addr.ss_family != AF_INET6) {
-		errno = EAFNOSUPPORT;
-		goto fail;
-	}
-	/* its interface ("" when none): it matches a service with that one */
-	len = sizeof(l->ifname);
-	if (getsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, l->ifname, &len) < 0 ||
-	    len >= sizeof(l->ifname))
-		len = 0;
-	l->ifname[len] = '\0';
+	l->addr = *addr;
+	l->addrlen = addr->ss_family == AF_INET6 ? sizeof(struct sockaddr_in6)
+						 : sizeof(struct sockaddr_in);
+	/* its interface: it matches a service with that one */
+	snprintf(l->ifname, sizeof(l->ifname), "%s", ifname);
 	l->ifindex = l->ifname[0] ? if_nametoindex(l->ifname) : 0;
 	listener_identify(l);
 	l->adopted = true;
 	return l;
-fail:
-	free(l);
-	return NULL;
 }
 
 void

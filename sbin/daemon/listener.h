@@ -89,9 +89,11 @@ struct listener *listener_open(const struct sockaddr *sa, socklen_t len, int soc
  * the reason in err. */
 struct listener *listener_open_unix(const char *path, const struct listener_opts *o,
 				    char *err, size_t errlen);
-/* Wraps an already bound socket (LISTEN_FDS); its identity is read from the
- * kernel. The descriptor becomes close-on-exec. NULL with errno set. */
-struct listener *listener_adopt(int fd);
+/* Wraps an already bound IPv4 or IPv6 socket (LISTEN_FDS) of socktype,
+ * whose identity adopt.c read from the kernel (addr, ifname "" when none).
+ * The descriptor becomes close-on-exec. NULL with errno set. */
+struct listener *listener_adopt(int fd, int socktype, const struct sockaddr_storage *addr,
+				const char *ifname);
 /* Applies options that may differ between two configurations of the same
  * socket (blocking mode, keepalive, nodelay, pktinfo); used after adopt or
  * reload. */
