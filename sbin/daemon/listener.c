@@ -384,8 +384,6 @@ listener_adopt(int fd, int socktype, const struct sockaddr_storage *addr, const 
 void
 listener_close(struct listener *l)
 {
-	if (!l)
-		return;
 	loop_unwatch(&l->w);
 	timer_cancel(&l->retry);
 	if (l->started && l->socktype == SOCK_DGRAM)

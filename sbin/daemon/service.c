@@ -83,18 +83,22 @@ guard_count(struct service_rt *rt)
 
 /* ---- admission and dispatch ---- */
 
-static void accept_retry(struct timer *t);
-
-/* No process could be created: rest the listener instead of failing again
- * on every queued connection. */
 static void
-spawn_backoff(struct listener *l)
+accept_retry(struct timer *t)
 {
-	if (!l)
-		return;	/* handed over by tcpmux: no listener of its own */
+	struct listener *l = container_of(t, struct listener, retry);
+
+	listener_resume(l, LISTENER_RETRY);
+}
+
+/* Out of descriptors, memory or processes: the listener rests for ms
+ * instead of failing again on every queued connection. */
+static void
+listener_rest(struct listener *l, uint64_t ms)
+{
 	listener_pause(l, LISTENER_RETRY);
 	l->retry.fn = accept_retry;
-	timer_arm(&l->retry, SPAWN_RETRY_MS);
+	timer_arm(&l->retry, ms);
 }
 
 void
@@ -176,7 +180,8 @@ dispatch_external(struct service_rt *rt, struct conn *c)
 	if (pid < 0) {
 		rt->refused[REFUSED_SPAWN]++;
 		spawn_note(rt, &e);
-		spawn_backoff(c->l);
+		if (c->l)	/* handed over by tcpmux: no listener of its own */
+			listener_rest(c->l, SPAWN_RETRY_MS);
 		return;
 	}
 	rt->running++;
@@ -265,13 +270,13 @@ service_connection(struct service_rt *rt, struct listener *l, int fd,
 
 		/* The peer is whoever connected: no address, its credentials. */
 		c.has_cred = getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &c.cred, &len) == 0;
-		if (!c.has_cred)
-			logerr(LOG_ERR, "%s: SO_PEERCRED", rt->svc->id);
-		if (c.has_cred)
+		if (c.has_cred) {
 			snprintf(c.host, sizeof(c.host), "uid=%u,pid=%d", (unsigned)c.cred.uid,
 				 (int)c.cred.pid);
-		else
+		} else {
+			logerr(LOG_ERR, "%s: SO_PEERCRED", rt->svc->id);
 			snprintf(c.host, sizeof(c.host), "unix");
+		}
 		c.peer.ss_family = AF_UNSPEC;
 	} else {
 		c.port = addr_text((struct sockaddr *)peer, c.host, sizeof(c.host));
@@ -280,14 +285,6 @@ service_connection(struct service_rt *rt, struct listener *l, int fd,
 	rt->accepted++;
 	banner_send(&rt->banner, fd, rt->svc->id);
 	service_serve(rt, &c);
-}
-
-static void
-accept_retry(struct timer *t)
-{
-	struct listener *l = container_of(t, struct listener, retry);
-
-	listener_resume(l, LISTENER_RETRY);
 }
 
 static bool
@@ -325,9 +322,7 @@ service_accept(struct service_rt *rt, struct listener *l)
 		if (svclog_ratelimit(&rt->accept_log, &held))
 			logerr(LOG_ERR, "%s: accept on %s (retrying in %d ms)", rt->svc->id,
 			       l->name, ACCEPT_RETRY_MS);
-		listener_pause(l, LISTENER_RETRY);
-		l->retry.fn = accept_retry;
-		timer_arm(&l->retry, ACCEPT_RETRY_MS);
+		listener_rest(l, ACCEPT_RETRY_MS);
 		return;
 	}
 }

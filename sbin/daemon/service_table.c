@@ -104,8 +104,6 @@ service_rt_setup(struct service_rt *rt, const struct service *svc)
 void
 service_rt_free(struct service_rt *rt)
 {
-	if (!rt)
-		return;
 	service_close_listeners(rt);
 	service_rt_quiesce(rt, false);
 	admit_free(rt);
