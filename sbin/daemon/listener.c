@@ -41,19 +41,11 @@ listener_somaxconn(void)
 	return value;
 }
 
-/* Fills the identity fields and the printable name from l->addr. */
+/* Fills wildcard and the printable name from l->addr (a unix socket has
+ * no interface). */
 static void
 listener_identify(struct listener *l)
 {
-	if (l->addr.ss_family == AF_UNIX) {
-		l->family = AF_UNIX;
-		l->protocol = 0;
-		l->wildcard = false;
-		addr_name((struct sockaddr *)&l->addr, l->socktype, l->name, sizeof(l->name));
-		return;
-	}
-	l->family = l->addr.ss_family;
-	l->protocol = l->socktype == SOCK_STREAM ? IPPROTO_TCP : IPPROTO_UDP;
 	l->wildcard = addr_is_wildcard((struct sockaddr *)&l->addr);
 	listener_name((struct sockaddr *)&l->addr, l->socktype, l->ifname, l->name,
 		      sizeof(l->name));
@@ -85,7 +77,7 @@ listener_pktinfo(const struct listener *l, enum listener_pktinfo mode)
 {
 	int on = mode == LISTENER_PKTINFO_ALL || (mode == LISTENER_PKTINFO_WILDCARD && l->wildcard);
 
-	if (l->family == AF_INET6)
+	if (l->addr.ss_family == AF_INET6)
 		return set_int_opt(l->w.fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, on);
 	return set_int_opt(l->w.fd, IPPROTO_IP, IP_PKTINFO, on);
 }
@@ -104,7 +96,7 @@ listener_configure(struct listener *l, const struct listener_opts *o)
 		return listener_pktinfo(l, o->pktinfo);
 	/* Linux copies these from the listening socket to every accepted
 	 * one, which saves two system calls per connection. */
-	if (l->family == AF_UNIX)
+	if (l->addr.ss_family == AF_UNIX)
 		return 0;
 	if (set_int_opt(l->w.fd, SOL_SOCKET, SO_KEEPALIVE, o->keepalive) < 0)
 		return -1;
@@ -388,7 +380,7 @@ listener_close(struct listener *l)
 	timer_cancel(&l->retry);
 	if (l->started && l->socktype == SOCK_DGRAM)
 		listener_own_del(l);
-	if (l->family == AF_UNIX)
+	if (l->addr.ss_family == AF_UNIX)
 		unix_remove(l);
 	if (close(l->w.fd) < 0)
 		logerr(LOG_ERR, "close %s", l->name);

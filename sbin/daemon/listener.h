@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: ISC */
 /* listener: one listening socket (TCP or UDP, IPv4 or IPv6, or a unix stream
  * socket, whose path is its identity) and its identity.
- * The identity (family, socket type, protocol, bound address and port, and
- * the interface of SO_BINDTODEVICE) is kept
+ * The identity (socket type, bound address and port, and the interface of
+ * SO_BINDTODEVICE) is kept
  * explicit so that a reload can match new services to open sockets and so that
  * sockets handed over by systemd can be adopted. Only sockets live here: what
  * happens on readiness is the owner's business (service.c). */
@@ -34,10 +34,8 @@ enum {
 struct listener {
 	struct watcher w;	/* w.fd is the socket */
 	/* identity */
-	int family;		/* AF_INET, AF_INET6 or AF_UNIX (its path is the identity) */
 	int socktype;		/* SOCK_STREAM or SOCK_DGRAM */
-	int protocol;		/* IPPROTO_TCP or IPPROTO_UDP */
-	struct sockaddr_storage addr;	/* as bound, port included */
+	struct sockaddr_storage addr;	/* as bound, port included; AF_UNIX: the path */
 	socklen_t addrlen;
 	char ifname[IF_NAMESIZE];	/* SO_BINDTODEVICE, "" when none */
 	unsigned ifindex;	/* the interface's index when bound: a new

@@ -265,7 +265,7 @@ service_connection(struct service_rt *rt, struct listener *l, int fd,
 	struct conn c = { .fd = fd, .l = l, .peerlen = peerlen };
 
 	memcpy(&c.peer, peer, peerlen);
-	if (l->family == AF_UNIX) {
+	if (l->addr.ss_family == AF_UNIX) {
 		socklen_t len = sizeof(c.cred);
 
 		/* The peer is whoever connected: no address, its credentials. */

@@ -255,8 +255,8 @@ bool
 service_addrs_keeps(const struct service *svc, const struct listener *l)
 {
 	return svc->bind_each_address && !l->adopted && !l->wildcard &&
-	       l->family != AF_UNIX && l->socktype == svc->socktype &&
+	       l->addr.ss_family != AF_UNIX && l->socktype == svc->socktype &&
 	       addr_port((const struct sockaddr *)&l->addr) == svc->port &&
-	       config_binds_family(svc, l->family) &&
+	       config_binds_family(svc, l->addr.ss_family) &&
 	       !strcmp(l->ifname, svc->interface ? svc->interface : "");
 }

@@ -44,7 +44,7 @@ bool
 service_wait_has(const struct service_rt *rt, const struct sockaddr_storage *ss,
 		 const char *ifname)
 {
-	const char *had = rt->svc ? rt->svc->interface : NULL;
+	const char *had = rt->svc->interface;
 
 	if (strcmp(had ? had : "", ifname ? ifname : ""))
 		return false;
