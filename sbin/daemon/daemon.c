@@ -548,7 +548,7 @@ daemon_run(const struct daemon_opts *o)
 	/* Before detaching replaces stderr. */
 	d.journal_stream = log_stderr_is_journal();
 	d.opts = o;
-	daemon_state_init(&d.st, NULL);
+	daemon_state_init(&d.st);
 	if (process_stdio_ensure() < 0 || daemon_load(o) < 0)
 		goto out;
 	d.pidfile = o->pidfile ? o->pidfile : daemon_pidfile_default(o->foreground);

@@ -116,10 +116,10 @@ service_note(struct service_rt *rt, const char *fmt, ...)
 static void
 spawn_note(struct service_rt *rt, const struct spawn_error *e)
 {
-	unsigned held;
+	unsigned long held;
 
 	service_note(rt, "%s %s: %s", e->step, rt->svc->server, strerror(e->err));
-	if (svclog_ratelimit(&rt->exec_log, &held))
+	if (svclog_ratelimit(&rt->exec_log, 1, &held))
 		svclog_spawn_error(rt->svc, e, held);
 }
 
@@ -307,7 +307,7 @@ service_accept(struct service_rt *rt, struct listener *l)
 	for (int i = 0; i < ACCEPT_BATCH && !l->paused && !admit_rate_defer(rt); i++) {
 		struct sockaddr_storage peer;
 		socklen_t len = sizeof(peer);
-		unsigned held;
+		unsigned long held;
 		int fd = accept4(l->w.fd, (struct sockaddr *)&peer, &len, SOCK_CLOEXEC);
 
 		if (fd >= 0) {
@@ -319,7 +319,7 @@ service_accept(struct service_rt *rt, struct listener *l)
 		if (accept_transient(errno))
 			continue;
 		/* Out of descriptors or memory: let handlers exit, try again. */
-		if (svclog_ratelimit(&rt->accept_log, &held))
+		if (svclog_ratelimit(&rt->accept_log, 1, &held))
 			logerr(LOG_ERR, "%s: accept on %s (retrying in %d ms)", rt->svc->id,
 			       l->name, ACCEPT_RETRY_MS);
 		listener_rest(l, ACCEPT_RETRY_MS);
