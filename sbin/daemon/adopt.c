@@ -212,11 +212,24 @@ adopt_one(struct service_rt *rt, int fd)
 	return true;
 }
 
-static size_t
-adopt_all(struct service_table *t, const struct config *cfg, int n, char **names)
+size_t
+adopt_sockets(struct service_table *t, const struct config *cfg)
 {
+	char **names = NULL;
 	size_t adopted = 0;
+	int n;
 
+	if (!sd_available()) {
+		if (getenv("LISTEN_FDS"))
+			logit(LOG_WARNING, "LISTEN_FDS is set, but this portierd was built "
+			      "without systemd support: the sockets passed are not used");
+		return 0;
+	}
+	n = sd_listen(&names);
+	if (n < 0) {
+		logerr(LOG_ERR, "LISTEN_FDS");
+		return 0;
+	}
 	for (int i = 0; i < n; i++) {
 		int fd = LISTEN_FDS_START + i;
 		const char *name = names && names[i] ? names[i] : "unknown";
@@ -231,28 +244,6 @@ adopt_all(struct service_table *t, const struct config *cfg, int n, char **names
 		}
 		close(fd);
 	}
-	return adopted;
-}
-
-size_t
-adopt_sockets(struct service_table *t, const struct config *cfg)
-{
-	char **names = NULL;
-	size_t adopted;
-	int n;
-
-	if (!sd_available()) {
-		if (getenv("LISTEN_FDS"))
-			logit(LOG_WARNING, "LISTEN_FDS is set, but this portierd was built "
-			      "without systemd support: the sockets passed are not used");
-		return 0;
-	}
-	n = sd_listen(&names);
-	if (n < 0) {
-		logerr(LOG_ERR, "LISTEN_FDS");
-		return 0;
-	}
-	adopted = adopt_all(t, cfg, n, names);
 	strv_free(names);
 	return adopted;
 }

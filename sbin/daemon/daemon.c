@@ -114,17 +114,6 @@ daemon_secure_check(const struct daemon_opts *o, char *const *files, char *err, 
 				    err, len);
 }
 
-static int
-daemon_secure(const struct daemon_opts *o, char *const *files)
-{
-	char err[PATH_MAX + 256];
-
-	if (daemon_secure_check(o, files, err, sizeof(err)) == 0)
-		return 0;
-	logit(LOG_ERR, "%s; refusing to run", err);
-	return -1;
-}
-
 /* Loading frees most of what it allocates, but libconfuse's many small
  * blocks leave free pages all over the heap, which malloc does not hand back
  * by itself: an idle portierd would keep the peak of its load (35 MB with
@@ -168,6 +157,7 @@ load_files(char *const *files, struct diag *errs)
 static int
 daemon_load(const struct daemon_opts *o)
 {
+	char err[PATH_MAX + 256];
 	struct diag dg;
 	char **files = NULL;
 	int rc = -1;
@@ -184,8 +174,10 @@ daemon_load(const struct daemon_opts *o)
 		diag_log(&dg);
 		goto out;
 	}
-	if (daemon_secure(o, files) < 0)
+	if (daemon_secure_check(o, files, err, sizeof(err)) < 0) {
+		logit(LOG_ERR, "%s; refusing to run", err);
 		goto out;
+	}
 	d.cache = config_cache_new();	/* without one, every reload parses all */
 	d.cfg = load_files(files, &dg);
 	diag_log(&dg);
@@ -244,16 +236,6 @@ trim_fire(struct timer *t)
 	heap_release();
 }
 
-/* Giving the load's memory back at once would make the next reload fault
- * every page in again (a third of its time with 1,000 services): reloads in
- * a row keep the heap, an idle daemon gets small again. */
-static void
-reload_trim_later(void)
-{
-	d.trim.fn = trim_fire;
-	timer_arm(&d.trim, RELOAD_TRIM_MS);
-}
-
 /* StrictModes, then the files, as at start-up. */
 static struct config *
 reload_load(struct diag *errs)
@@ -281,29 +263,34 @@ daemon_reload(struct diag *errs)
 {
 	uint64_t t0 = children_clock_us();
 	struct config *cfg;
+	int rc = -1;
 
 	notify_reloading();
 	cfg = reload_load(errs);
 	if (cfg && service_reload(&d.table, d.cfg, cfg, errs) == 0) {
-		diag_log(errs);
 		d.cfg = cfg;
 		d.st.generation++;
-		daemon_state_reload(&d.st, true, errs);
+		rc = 0;
+	} else {
+		config_free(cfg);
+	}
+	diag_log(errs);
+	daemon_state_reload(&d.st, rc == 0, errs);
+	if (rc == 0)
 		log_event(LOG_INFO, LOG_EVENT_RELOADED, "reload: generation %lu, %zu services, "
 			  "%.1f ms", d.st.generation, cfg->count,
 			  (double)(children_clock_us() - t0) / 1e3);
-		reload_trim_later();
-		notify_ready(&d.table);
-		return 0;
-	}
-	config_free(cfg);
-	diag_log(errs);
-	daemon_state_reload(&d.st, false, errs);
-	log_event(LOG_ERR, LOG_EVENT_RELOAD_FAILED, "reload failed: %zu error(s); the running "
-		  "configuration (generation %lu) is unchanged", errs->errors, d.st.generation);
-	reload_trim_later();
+	else
+		log_event(LOG_ERR, LOG_EVENT_RELOAD_FAILED, "reload failed: %zu error(s); the "
+			  "running configuration (generation %lu) is unchanged", errs->errors,
+			  d.st.generation);
+	/* Giving the load's memory back at once would make the next reload
+	 * fault every page in again (a third of its time with 1,000 services):
+	 * reloads in a row keep the heap, an idle daemon gets small again. */
+	d.trim.fn = trim_fire;
+	timer_arm(&d.trim, RELOAD_TRIM_MS);
 	notify_ready(&d.table);
-	return -1;
+	return rc;
 }
 
 /* ---- the control socket ---- */

@@ -21,24 +21,27 @@
 
 #define SOMAXCONN_PATH "/proc/sys/net/core/somaxconn"
 
+/* The backlog the service asks for, else the kernel's ceiling (read once). */
 static int
-listener_somaxconn(void)
+listener_backlog(const struct listener_opts *o)
 {
-	static int value;
+	static int somaxconn;
 	FILE *fp;
 
-	if (value > 0)
-		return value;
-	value = SOMAXCONN;
+	if (o->backlog > 0)
+		return o->backlog;
+	if (somaxconn > 0)
+		return somaxconn;
+	somaxconn = SOMAXCONN;
 	fp = fopen(SOMAXCONN_PATH, "re");
 	if (fp) {
 		int v;
 
 		if (fscanf(fp, "%d", &v) == 1 && v > 0)
-			value = v;
+			somaxconn = v;
 		fclose(fp);
 	}
-	return value;
+	return somaxconn;
 }
 
 /* Fills wildcard and the printable name from l->addr (a unix socket has
@@ -101,13 +104,6 @@ listener_configure(struct listener *l, const struct listener_opts *o)
 	if (set_int_opt(l->w.fd, SOL_SOCKET, SO_KEEPALIVE, o->keepalive) < 0)
 		return -1;
 	return set_int_opt(l->w.fd, IPPROTO_TCP, TCP_NODELAY, o->nodelay);
-}
-
-/* The backlog the service asks for, else the kernel's ceiling. */
-static int
-listener_backlog(const struct listener_opts *o)
-{
-	return o->backlog > 0 ? o->backlog : listener_somaxconn();
 }
 
 int
