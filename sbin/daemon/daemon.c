@@ -65,15 +65,6 @@ static struct {
 	struct config_cache *cache;	/* parsed conf.d files: a reload parses only changes */
 } d;
 
-/* PORTIER_RUNDIR/portierd.pid when root and detaching, else NULL. */
-static const char *
-daemon_pidfile_default(bool foreground)
-{
-	if (foreground || geteuid() != 0)
-		return NULL;
-	return PORTIER_RUNDIR "/portierd.pid";
-}
-
 static void
 diag_log(const struct diag *dg)
 {
@@ -300,17 +291,6 @@ static const struct control_target control_target = {
 	.table = &d.table, .cfg = &d.cfg, .st = &d.st, .reload = daemon_reload,
 };
 
-/* --control-socket, else control_socket of the files; "" is none. */
-static void
-control_start(void)
-{
-	const char *path = d.opts->control_socket ? d.opts->control_socket
-						  : d.cfg->settings.control_socket;
-
-	if (path && *path)
-		control_open(path, &control_target);
-}
-
 static void
 on_signal(struct watcher *w, uint32_t events)
 {
@@ -410,9 +390,14 @@ addresses_changed(void *arg)
 static int
 daemon_open_own(void)
 {
+	/* --control-socket, else control_socket of the files; "" is none. */
+	const char *path = d.opts->control_socket ? d.opts->control_socket
+						  : d.cfg->settings.control_socket;
+
 	if (loop_init() < 0)
 		return -1;
-	control_start();
+	if (path && *path)
+		control_open(path, &control_target);
 	addrwatch_open(addresses_changed, &d.table);
 	return 0;
 }
@@ -538,7 +523,11 @@ daemon_run(const struct daemon_opts *o)
 	daemon_state_init(&d.st);
 	if (process_stdio_ensure() < 0 || daemon_load(o) < 0)
 		goto out;
-	d.pidfile = o->pidfile ? o->pidfile : daemon_pidfile_default(o->foreground);
+	/* by default, only root detaching has one */
+	if (o->pidfile)
+		d.pidfile = o->pidfile;
+	else if (!o->foreground && geteuid() == 0)
+		d.pidfile = PORTIER_RUNDIR "/portierd.pid";
 	if (d.pidfile && pidfile_prepare(d.pidfile) < 0) {
 		d.pidfile = NULL;
 		goto out;

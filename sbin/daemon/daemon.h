@@ -23,7 +23,8 @@ struct daemon_opts {
 	const char *confdir;
 	const char **registries;	/* none: registry_defaults(), listed at each load */
 	size_t nregistries;
-	const char *pidfile;	/* NULL: the default (daemon.c) */
+	const char *pidfile;	/* NULL: PORTIER_RUNDIR/portierd.pid when root and
+				 * detaching, else none */
 	const char *control_socket;	/* NULL: control_socket of the files; "": none */
 };
 

@@ -159,12 +159,6 @@ close_gone(struct service_rt *rt, const struct host_addrs *h, bool *have)
 	return changed;
 }
 
-static bool
-failed_before(const struct service_rt *rt, const struct sockaddr_storage *ss)
-{
-	return bsearch(ss, rt->addr_failed, rt->naddr_failed, sizeof(*ss), addr_cmp) != NULL;
-}
-
 /* A new socket of rt for ss, watched at once when rt's are; NULL with the
  * reason in err. */
 static struct listener *
@@ -198,8 +192,10 @@ open_new(struct service_rt *rt, const struct host_addrs *h, const bool *have, bo
 			*changed = true;
 			continue;
 		}
-		/* an IPv6 address in duplicate address detection: not yet */
-		if (!failed_before(rt, &h->a[k])) {
+		/* said once, when it begins to fail (an IPv6 address in
+		 * duplicate address detection: not yet) */
+		if (!bsearch(&h->a[k], rt->addr_failed, rt->naddr_failed, sizeof(*h->a),
+			     addr_cmp)) {
 			logit(errno == EADDRNOTAVAIL ? LOG_NOTICE : LOG_ERR,
 			      "%s: %s (tried again when the host's addresses change)", rt->svc->id,
 			      err);
