@@ -10,7 +10,6 @@
 
 #include "base/base.h"
 
-struct json;
 struct service_table;
 
 struct daemon_state {

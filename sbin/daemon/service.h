@@ -21,11 +21,8 @@
 #include "base/base.h"
 #include "spawn/spawn.h"
 
-struct service;
-struct daemon_settings;
 struct listener;
 struct listener_opts;
-struct child;
 
 enum service_state {
 	SERVICE_DISABLED,	/* disable = yes */

@@ -323,6 +323,4 @@ service_table_free(struct service_table *t)
 	for (size_t i = 0; t->rt && i < t->count; i++)
 		service_rt_free(t->rt[i]);
 	free(t->rt);
-	t->rt = NULL;
-	t->count = 0;
 }
