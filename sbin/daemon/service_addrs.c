@@ -43,32 +43,27 @@ addr_cmp(const void *pa, const void *pb)
 static bool
 host_addr(const struct service *svc, const struct ifaddrs *ifa, struct sockaddr_storage *ss)
 {
+	const struct sockaddr *sa = ifa->ifa_addr;
+	const struct sockaddr_in6 *src = (const struct sockaddr_in6 *)sa;
+	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)ss;
+
 	memset(ss, 0, sizeof(*ss));
-	if (!ifa->ifa_addr || !config_binds_family(svc, ifa->ifa_addr->sa_family))
+	if (!sa || (sa->sa_family != AF_INET && sa->sa_family != AF_INET6) ||
+	    !config_binds_family(svc, sa->sa_family) ||
+	    (svc->interface && strcmp(ifa->ifa_name, svc->interface)))
 		return false;
-	if (svc->interface && strcmp(ifa->ifa_name, svc->interface))
-		return false;
-	if (ifa->ifa_addr->sa_family == AF_INET) {
-		struct sockaddr_in *in = (struct sockaddr_in *)ss;
-
-		in->sin_family = AF_INET;
-		in->sin_addr = ((const struct sockaddr_in *)ifa->ifa_addr)->sin_addr;
-		in->sin_port = htons(svc->port);
+	ss->ss_family = sa->sa_family;
+	if (sa->sa_family == AF_INET) {
+		((struct sockaddr_in *)ss)->sin_addr = ((const struct sockaddr_in *)sa)->sin_addr;
+		((struct sockaddr_in *)ss)->sin_port = htons(svc->port);
 		return true;
 	}
-	if (ifa->ifa_addr->sa_family == AF_INET6) {
-		const struct sockaddr_in6 *src = (const struct sockaddr_in6 *)ifa->ifa_addr;
-		struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)ss;
-
-		in6->sin6_family = AF_INET6;
-		in6->sin6_addr = src->sin6_addr;
-		in6->sin6_port = htons(svc->port);
-		/* fe80::/10 exists once per link: bound with its interface */
-		if (IN6_IS_ADDR_LINKLOCAL(&src->sin6_addr))
-			in6->sin6_scope_id = src->sin6_scope_id;
-		return true;
-	}
-	return false;
+	in6->sin6_addr = src->sin6_addr;
+	in6->sin6_port = htons(svc->port);
+	/* fe80::/10 exists once per link: bound with its interface */
+	if (IN6_IS_ADDR_LINKLOCAL(&src->sin6_addr))
+		in6->sin6_scope_id = src->sin6_scope_id;
+	return true;
 }
 
 /* The host's addresses that svc serves, sorted, each once. -1 (errno). */

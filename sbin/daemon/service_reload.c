@@ -306,7 +306,7 @@ plan_undo(struct plan *p, size_t upto)
 		else
 			listener_close(p->ls[k]);
 	}
-	for (size_t i = 0; i <= upto && i < p->cfg->count; i++)
+	for (size_t i = 0; i <= upto; i++)
 		if (p->fresh[i])
 			service_rt_free(p->rt[i]);
 }
@@ -480,7 +480,6 @@ service_reload(struct service_table *t, struct config *old, const struct config 
 		goto out;
 	for (i = 0; i < cfg->count; i++) {
 		if (plan_service(&p, i, errs) < 0) {
-			p.first[i + 1] = p.nls;
 			plan_undo(&p, i);
 			goto out;
 		}
