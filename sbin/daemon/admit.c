@@ -2,9 +2,7 @@
 /* admit: access control in the daemon, see admit.h. */
 #include "autoconf.h"
 
-#include <errno.h>
 #include <fcntl.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>

@@ -2,7 +2,6 @@
 /* adopt: sockets from the service manager, see adopt.h */
 #include "autoconf.h"
 
-#include <errno.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>

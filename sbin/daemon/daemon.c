@@ -14,7 +14,6 @@
 #include "autoconf.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #ifdef HAVE_MALLOC_TRIM
 #include <malloc.h>
@@ -26,9 +25,6 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/signalfd.h>
-#include <sys/stat.h>
-#include <sys/syscall.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "config/config.h"

@@ -7,7 +7,6 @@
 #include <stdarg.h>
 #include <netinet/in.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <time.h>
@@ -410,7 +409,6 @@ service_close_listeners(struct service_rt *rt)
 	service_wait_clear(rt);
 }
 
-/* Milliseconds until t on the wall clock, 0 when past. */
 uint64_t
 service_ms_until(time_t t)
 {
