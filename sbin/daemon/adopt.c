@@ -211,38 +211,33 @@ adopt_one(struct service_rt *rt, int fd)
 	return true;
 }
 
-size_t
+void
 adopt_sockets(struct service_table *t, const struct config *cfg)
 {
 	char **names = NULL;
-	size_t adopted = 0;
 	int n;
 
 	if (!sd_available()) {
 		if (getenv("LISTEN_FDS"))
 			logit(LOG_WARNING, "LISTEN_FDS is set, but this portierd was built "
 			      "without systemd support: the sockets passed are not used");
-		return 0;
+		return;
 	}
 	n = sd_listen(&names);
 	if (n < 0) {
 		logerr(LOG_ERR, "LISTEN_FDS");
-		return 0;
+		return;
 	}
 	for (int i = 0; i < n; i++) {
 		int fd = LISTEN_FDS_START + i;
 		const char *name = names && names[i] ? names[i] : "unknown";
 		const struct service *svc = config_find(cfg, name);
 
-		if (!svc) {
+		if (!svc)
 			logit(LOG_WARNING, "socket %d from the service manager is named '%s', "
 			      "which is no service's id; closed", fd, name);
-		} else if (adopt_one(t->rt[svc - cfg->services], fd)) {
-			adopted++;
-			continue;
-		}
-		close(fd);
+		if (!svc || !adopt_one(t->rt[svc - cfg->services], fd))
+			close(fd);
 	}
 	strv_free(names);
-	return adopted;
 }

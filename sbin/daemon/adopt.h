@@ -38,8 +38,8 @@ int adopt_identify(int fd, struct adopt_sock *s);
 
 /* Takes the sockets passed by the service manager and gives each to the
  * service it names (before service_table_bind(), which then skips those
- * services). Returns the number of listeners adopted. Built without
- * libsystemd, adopts nothing and warns when LISTEN_FDS is set. */
-size_t adopt_sockets(struct service_table *t, const struct config *cfg);
+ * services). Built without libsystemd, adopts nothing and warns when
+ * LISTEN_FDS is set. */
+void adopt_sockets(struct service_table *t, const struct config *cfg);
 
 #endif

@@ -426,7 +426,7 @@ daemon_room(void)
 static int
 daemon_bind(const struct daemon_opts *o)
 {
-	size_t bound, adopted, failed, waiting, wanted = 0;
+	size_t bound = 0, failed, waiting = 0, wanted = 0;
 
 	if (daemon_open_own() < 0)
 		return -1;
@@ -435,16 +435,17 @@ daemon_bind(const struct daemon_opts *o)
 	for (size_t i = 0; i < d.table.count; i++)
 		wanted += d.table.rt[i]->state == SERVICE_UNBOUND;
 	/* Sockets from the service manager first: their services bind nothing. */
-	adopted = adopt_sockets(&d.table, d.cfg);
+	adopt_sockets(&d.table, d.cfg);
 	if (daemon_room() < 0)
 		return -1;
-	failed = service_table_bind(&d.table, &bound, &waiting);
+	failed = service_table_bind(&d.table);
 	/* bind_each_address: a socket per address the host has now */
 	failed += service_table_refresh_addresses(&d.table);
-	for (size_t i = 0; i < d.table.count; i++)
-		if (d.table.rt[i]->svc->bind_each_address)
-			bound += d.table.rt[i]->nlisteners;
-	bound += adopted;
+	/* adopted, bound or waited for */
+	for (size_t i = 0; i < d.table.count; i++) {
+		bound += d.table.rt[i]->nlisteners;
+		waiting += d.table.rt[i]->nwaiting;
+	}
 	if ((failed || waiting) && o->strict) {
 		logit(LOG_ERR, "--strict: %zu address(es) could not be bound", failed + waiting);
 		return -1;

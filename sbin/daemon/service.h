@@ -165,9 +165,8 @@ void service_table_settings(struct service_table *t, const struct daemon_setting
 int service_table_init(struct service_table *t, const struct service *svcs, size_t n,
 		       const struct daemon_settings *settings);
 /* Opens the listeners of every servable enabled service. Returns the number of
- * addresses that could not be bound; *bound gets the number of listeners open,
- * *waiting that of addresses waiting to appear (not failures). */
-size_t service_table_bind(struct service_table *t, size_t *bound, size_t *waiting);
+ * addresses that could not be bound, not counting those that wait. */
+size_t service_table_bind(struct service_table *t);
 /* Gives rt a socket passed by the service manager (adopt.c): rt binds
  * nothing itself then. -1 with errno set when the socket cannot be set up. */
 int service_adopt(struct service_rt *rt, struct listener *l);

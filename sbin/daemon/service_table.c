@@ -293,18 +293,13 @@ service_table_init(struct service_table *t, const struct service *svcs, size_t n
 }
 
 size_t
-service_table_bind(struct service_table *t, size_t *bound, size_t *waiting)
+service_table_bind(struct service_table *t)
 {
 	size_t failed = 0;
 
-	*bound = *waiting = 0;
-	for (size_t i = 0; i < t->count; i++) {
-		if (t->rt[i]->state != SERVICE_UNBOUND)
-			continue;
-		failed += service_bind(t->rt[i]);
-		*bound += t->rt[i]->nlisteners;
-		*waiting += t->rt[i]->nwaiting;
-	}
+	for (size_t i = 0; i < t->count; i++)
+		if (t->rt[i]->state == SERVICE_UNBOUND)
+			failed += service_bind(t->rt[i]);
 	return failed;
 }
 
