@@ -2,9 +2,7 @@
 /* admit: access control in the daemon, see admit.h. */
 #include "autoconf.h"
 
-#include <errno.h>
 #include <fcntl.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -89,11 +87,8 @@ admit_free(struct service_rt *rt)
 	timer_cancel(&rt->adm.cps_pause);
 	admit_quiesce(rt, false);
 	access_sources_free(rt->adm.sources);
-	rt->adm.sources = NULL;
 	access_rate_table_free(rt->adm.source_rates);
-	rt->adm.source_rates = NULL;
 	free(rt->adm.queue);
-	rt->adm.queue = NULL;
 }
 
 /* The 1-minute load average, cached; -1 when it cannot be read. */

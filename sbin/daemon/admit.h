@@ -15,7 +15,6 @@
 #include "daemon/svclog.h"
 
 struct conn;
-struct daemon_settings;
 struct service_rt;
 struct admit_deferred;
 
@@ -41,6 +40,7 @@ struct admit {
 /* At each load of the service: the per-source table and the
  * per_source_rate buckets, when missing. -1 when out of memory. */
 int admit_init(struct service_rt *rt);
+/* Before rt is freed: the held refusal counts reported, everything freed. */
 void admit_free(struct service_rt *rt);
 /* Unless keep (a reload), ends the `rate` pause and closes the deferred
  * connections (counted as refused by per_source_rate). */

@@ -2,7 +2,6 @@
 /* adopt: sockets from the service manager, see adopt.h */
 #include "autoconf.h"
 
-#include <errno.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -57,7 +56,8 @@ addr_equal(const struct sockaddr_storage *a, const struct sockaddr_storage *b)
 				  &((const struct sockaddr_in6 *)b)->sin6_addr);
 }
 
-void
+/* "a UDP socket on 127.0.0.1:53", "a TCP socket (not listening) on [::1]:80" */
+static void
 adopt_describe(const struct adopt_sock *s, char *buf, size_t len)
 {
 	char host[INET6_ADDRSTRLEN], where[ADDR_NAME_MAX];
@@ -199,7 +199,8 @@ adopt_one(struct service_rt *rt, int fd)
 		      svc->id, fd, type_name(svc->socktype), svc->port);
 		return false;
 	}
-	l = listener_adopt(fd);
+	/* adopt_fits() made it an IPv4 or IPv6 socket of svc's type */
+	l = listener_adopt(fd, s.socktype, &s.addr, s.ifname);
 	if (!l || service_adopt(rt, l) < 0) {
 		logerr(LOG_ERR, "%s: socket %d from the service manager", svc->id, fd);
 		free(l);
@@ -210,47 +211,33 @@ adopt_one(struct service_rt *rt, int fd)
 	return true;
 }
 
-static size_t
-adopt_all(struct service_table *t, const struct config *cfg, int n, char **names)
-{
-	size_t adopted = 0;
-
-	for (int i = 0; i < n; i++) {
-		int fd = LISTEN_FDS_START + i;
-		const char *name = names && names[i] ? names[i] : "unknown";
-		const struct service *svc = config_find(cfg, name);
-
-		if (!svc) {
-			logit(LOG_WARNING, "socket %d from the service manager is named '%s', "
-			      "which is no service's id; closed", fd, name);
-		} else if (adopt_one(t->rt[svc - cfg->services], fd)) {
-			adopted++;
-			continue;
-		}
-		close(fd);
-	}
-	return adopted;
-}
-
-size_t
+void
 adopt_sockets(struct service_table *t, const struct config *cfg)
 {
 	char **names = NULL;
-	size_t adopted;
 	int n;
 
 	if (!sd_available()) {
 		if (getenv("LISTEN_FDS"))
 			logit(LOG_WARNING, "LISTEN_FDS is set, but this portierd was built "
 			      "without systemd support: the sockets passed are not used");
-		return 0;
+		return;
 	}
 	n = sd_listen(&names);
 	if (n < 0) {
 		logerr(LOG_ERR, "LISTEN_FDS");
-		return 0;
+		return;
 	}
-	adopted = adopt_all(t, cfg, n, names);
+	for (int i = 0; i < n; i++) {
+		int fd = LISTEN_FDS_START + i;
+		const char *name = names && names[i] ? names[i] : "unknown";
+		const struct service *svc = config_find(cfg, name);
+
+		if (!svc)
+			logit(LOG_WARNING, "socket %d from the service manager is named '%s', "
+			      "which is no service's id; closed", fd, name);
+		if (!svc || !adopt_one(t->rt[svc - cfg->services], fd))
+			close(fd);
+	}
 	strv_free(names);
-	return adopted;
 }

@@ -32,16 +32,14 @@ struct adopt_sock {
  * `interface` when it names one. Otherwise false, with "expected …, found …"
  * in why. */
 bool adopt_fits(const struct service *svc, const struct adopt_sock *s, char *why, size_t len);
-/* "a UDP socket on 127.0.0.1:53", "a TCP socket (not listening) on [::1]:80" */
-void adopt_describe(const struct adopt_sock *s, char *buf, size_t len);
 
 /* Reads fd's identity; -1 with errno set. */
 int adopt_identify(int fd, struct adopt_sock *s);
 
 /* Takes the sockets passed by the service manager and gives each to the
  * service it names (before service_table_bind(), which then skips those
- * services). Returns the number of listeners adopted. Built without
- * libsystemd, adopts nothing and warns when LISTEN_FDS is set. */
-size_t adopt_sockets(struct service_table *t, const struct config *cfg);
+ * services). Built without libsystemd, adopts nothing and warns when
+ * LISTEN_FDS is set. */
+void adopt_sockets(struct service_table *t, const struct config *cfg);
 
 #endif

@@ -94,7 +94,6 @@ client_close(struct client *c)
 	close(c->w.fd);
 	free(c->out);
 	memset(c, 0, sizeof(*c));
-	c->w.fd = -1;
 }
 
 /* A short answer to a client that gets no slot: best effort, never blocks. */
@@ -359,8 +358,6 @@ control_open(const char *path, const struct control_target *target)
 	ctl.path = strdup(path);
 	ctl.to = target;
 	ctl.w.fn = control_accept;
-	for (int i = 0; i < CONTROL_MAX_CLIENTS; i++)
-		ctl.clients[i].w.fd = -1;
 	if (!ctl.path || loop_watch(&ctl.w, EPOLLIN) < 0) {
 		logit(LOG_ERR, "control socket %s: cannot watch it", path);
 		control_close();

@@ -14,7 +14,6 @@
 #include "autoconf.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #ifdef HAVE_MALLOC_TRIM
 #include <malloc.h>
@@ -26,9 +25,6 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/signalfd.h>
-#include <sys/stat.h>
-#include <sys/syscall.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "config/config.h"
@@ -64,14 +60,6 @@ static struct {
 	struct timer trim;		/* heap_release() a while after a reload */
 	struct config_cache *cache;	/* parsed conf.d files: a reload parses only changes */
 } d;
-
-const char *
-daemon_pidfile_default(bool foreground)
-{
-	if (foreground || geteuid() != 0)
-		return NULL;
-	return PORTIER_RUNDIR "/portierd.pid";
-}
 
 static void
 diag_log(const struct diag *dg)
@@ -111,17 +99,6 @@ daemon_secure_check(const struct daemon_opts *o, char *const *files, char *err, 
 		return 0;
 	return access_secure_config(d.confdir, (const char *const *)files, strv_len(files),
 				    err, len);
-}
-
-static int
-daemon_secure(const struct daemon_opts *o, char *const *files)
-{
-	char err[PATH_MAX + 256];
-
-	if (daemon_secure_check(o, files, err, sizeof(err)) == 0)
-		return 0;
-	logit(LOG_ERR, "%s; refusing to run", err);
-	return -1;
 }
 
 /* Loading frees most of what it allocates, but libconfuse's many small
@@ -167,6 +144,7 @@ load_files(char *const *files, struct diag *errs)
 static int
 daemon_load(const struct daemon_opts *o)
 {
+	char err[PATH_MAX + 256];
 	struct diag dg;
 	char **files = NULL;
 	int rc = -1;
@@ -183,8 +161,10 @@ daemon_load(const struct daemon_opts *o)
 		diag_log(&dg);
 		goto out;
 	}
-	if (daemon_secure(o, files) < 0)
+	if (daemon_secure_check(o, files, err, sizeof(err)) < 0) {
+		logit(LOG_ERR, "%s; refusing to run", err);
 		goto out;
+	}
 	d.cache = config_cache_new();	/* without one, every reload parses all */
 	d.cfg = load_files(files, &dg);
 	diag_log(&dg);
@@ -243,16 +223,6 @@ trim_fire(struct timer *t)
 	heap_release();
 }
 
-/* Giving the load's memory back at once would make the next reload fault
- * every page in again (a third of its time with 1,000 services): reloads in
- * a row keep the heap, an idle daemon gets small again. */
-static void
-reload_trim_later(void)
-{
-	d.trim.fn = trim_fire;
-	timer_arm(&d.trim, RELOAD_TRIM_MS);
-}
-
 /* StrictModes, then the files, as at start-up. */
 static struct config *
 reload_load(struct diag *errs)
@@ -280,29 +250,34 @@ daemon_reload(struct diag *errs)
 {
 	uint64_t t0 = children_clock_us();
 	struct config *cfg;
+	int rc = -1;
 
 	notify_reloading();
 	cfg = reload_load(errs);
 	if (cfg && service_reload(&d.table, d.cfg, cfg, errs) == 0) {
-		diag_log(errs);
 		d.cfg = cfg;
 		d.st.generation++;
-		daemon_state_reload(&d.st, true, errs);
+		rc = 0;
+	} else {
+		config_free(cfg);
+	}
+	diag_log(errs);
+	daemon_state_reload(&d.st, rc == 0, errs);
+	if (rc == 0)
 		log_event(LOG_INFO, LOG_EVENT_RELOADED, "reload: generation %lu, %zu services, "
 			  "%.1f ms", d.st.generation, cfg->count,
 			  (double)(children_clock_us() - t0) / 1e3);
-		reload_trim_later();
-		notify_ready(&d.table);
-		return 0;
-	}
-	config_free(cfg);
-	diag_log(errs);
-	daemon_state_reload(&d.st, false, errs);
-	log_event(LOG_ERR, LOG_EVENT_RELOAD_FAILED, "reload failed: %zu error(s); the running "
-		  "configuration (generation %lu) is unchanged", errs->errors, d.st.generation);
-	reload_trim_later();
+	else
+		log_event(LOG_ERR, LOG_EVENT_RELOAD_FAILED, "reload failed: %zu error(s); the "
+			  "running configuration (generation %lu) is unchanged", errs->errors,
+			  d.st.generation);
+	/* Giving the load's memory back at once would make the next reload
+	 * fault every page in again (a third of its time with 1,000 services):
+	 * reloads in a row keep the heap, an idle daemon gets small again. */
+	d.trim.fn = trim_fire;
+	timer_arm(&d.trim, RELOAD_TRIM_MS);
 	notify_ready(&d.table);
-	return -1;
+	return rc;
 }
 
 /* ---- the control socket ---- */
@@ -311,17 +286,6 @@ daemon_reload(struct diag *errs)
 static const struct control_target control_target = {
 	.table = &d.table, .cfg = &d.cfg, .st = &d.st, .reload = daemon_reload,
 };
-
-/* --control-socket, else control_socket of the files; "" is none. */
-static void
-control_start(void)
-{
-	const char *path = d.opts->control_socket ? d.opts->control_socket
-						  : d.cfg->settings.control_socket;
-
-	if (path && *path)
-		control_open(path, &control_target);
-}
 
 static void
 on_signal(struct watcher *w, uint32_t events)
@@ -422,9 +386,14 @@ addresses_changed(void *arg)
 static int
 daemon_open_own(void)
 {
+	/* --control-socket, else control_socket of the files; "" is none. */
+	const char *path = d.opts->control_socket ? d.opts->control_socket
+						  : d.cfg->settings.control_socket;
+
 	if (loop_init() < 0)
 		return -1;
-	control_start();
+	if (path && *path)
+		control_open(path, &control_target);
 	addrwatch_open(addresses_changed, &d.table);
 	return 0;
 }
@@ -457,7 +426,7 @@ daemon_room(void)
 static int
 daemon_bind(const struct daemon_opts *o)
 {
-	size_t bound, adopted, failed, waiting, wanted = 0;
+	size_t bound = 0, failed, waiting = 0, wanted = 0;
 
 	if (daemon_open_own() < 0)
 		return -1;
@@ -466,16 +435,17 @@ daemon_bind(const struct daemon_opts *o)
 	for (size_t i = 0; i < d.table.count; i++)
 		wanted += d.table.rt[i]->state == SERVICE_UNBOUND;
 	/* Sockets from the service manager first: their services bind nothing. */
-	adopted = adopt_sockets(&d.table, d.cfg);
+	adopt_sockets(&d.table, d.cfg);
 	if (daemon_room() < 0)
 		return -1;
-	failed = service_table_bind(&d.table, &bound, &waiting);
+	failed = service_table_bind(&d.table);
 	/* bind_each_address: a socket per address the host has now */
 	failed += service_table_refresh_addresses(&d.table);
-	for (size_t i = 0; i < d.table.count; i++)
-		if (d.table.rt[i]->svc->bind_each_address)
-			bound += d.table.rt[i]->nlisteners;
-	bound += adopted;
+	/* adopted, bound or waited for */
+	for (size_t i = 0; i < d.table.count; i++) {
+		bound += d.table.rt[i]->nlisteners;
+		waiting += d.table.rt[i]->nwaiting;
+	}
 	if ((failed || waiting) && o->strict) {
 		logit(LOG_ERR, "--strict: %zu address(es) could not be bound", failed + waiting);
 		return -1;
@@ -547,10 +517,14 @@ daemon_run(const struct daemon_opts *o)
 	/* Before detaching replaces stderr. */
 	d.journal_stream = log_stderr_is_journal();
 	d.opts = o;
-	daemon_state_init(&d.st, NULL);
+	daemon_state_init(&d.st);
 	if (process_stdio_ensure() < 0 || daemon_load(o) < 0)
 		goto out;
-	d.pidfile = o->pidfile ? o->pidfile : daemon_pidfile_default(o->foreground);
+	/* by default, only root detaching has one */
+	if (o->pidfile)
+		d.pidfile = o->pidfile;
+	else if (!o->foreground && geteuid() == 0)
+		d.pidfile = PORTIER_RUNDIR "/portierd.pid";
 	if (d.pidfile && pidfile_prepare(d.pidfile) < 0) {
 		d.pidfile = NULL;
 		goto out;

@@ -23,14 +23,12 @@ struct daemon_opts {
 	const char *confdir;
 	const char **registries;	/* none: registry_defaults(), listed at each load */
 	size_t nregistries;
-	const char *pidfile;	/* NULL: the default (see daemon_pidfile_default) */
+	const char *pidfile;	/* NULL: PORTIER_RUNDIR/portierd.pid when root and
+				 * detaching, else none */
 	const char *control_socket;	/* NULL: control_socket of the files; "": none */
 };
 
 /* Runs portierd; returns its exit code. */
 int daemon_run(const struct daemon_opts *o);
-
-/* PORTIER_RUNDIR/portierd.pid when root and detaching, else NULL. */
-const char *daemon_pidfile_default(bool foreground);
 
 #endif

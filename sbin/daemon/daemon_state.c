@@ -10,10 +10,9 @@
 #include "daemon/service_ctl.h"
 
 void
-daemon_state_init(struct daemon_state *s, const char *confdir)
+daemon_state_init(struct daemon_state *s)
 {
 	memset(s, 0, sizeof(*s));
-	s->confdir = confdir;
 	s->started = time(NULL);
 	s->generation = 1;
 	diag_init(&s->reload_errs);

@@ -10,7 +10,6 @@
 
 #include "base/base.h"
 
-struct json;
 struct service_table;
 
 struct daemon_state {
@@ -23,7 +22,7 @@ struct daemon_state {
 	struct diag reload_errs;	/* the errors of the last failed reload */
 };
 
-void daemon_state_init(struct daemon_state *s, const char *confdir);
+void daemon_state_init(struct daemon_state *s);
 void daemon_state_free(struct daemon_state *s);
 /* Notes a reload's outcome; on failure, keeps copies of the errors in errs. */
 void daemon_state_reload(struct daemon_state *s, bool ok, const struct diag *errs);

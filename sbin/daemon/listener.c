@@ -21,39 +21,34 @@
 
 #define SOMAXCONN_PATH "/proc/sys/net/core/somaxconn"
 
+/* The backlog the service asks for, else the kernel's ceiling (read once). */
 static int
-listener_somaxconn(void)
+listener_backlog(const struct listener_opts *o)
 {
-	static int value;
+	static int somaxconn;
 	FILE *fp;
 
-	if (value > 0)
-		return value;
-	value = SOMAXCONN;
+	if (o->backlog > 0)
+		return o->backlog;
+	if (somaxconn > 0)
+		return somaxconn;
+	somaxconn = SOMAXCONN;
 	fp = fopen(SOMAXCONN_PATH, "re");
 	if (fp) {
 		int v;
 
 		if (fscanf(fp, "%d", &v) == 1 && v > 0)
-			value = v;
+			somaxconn = v;
 		fclose(fp);
 	}
-	return value;
+	return somaxconn;
 }
 
-/* Fills the identity fields and the printable name from l->addr. */
+/* Fills wildcard and the printable name from l->addr (a unix socket has
+ * no interface). */
 static void
 listener_identify(struct listener *l)
 {
-	if (l->addr.ss_family == AF_UNIX) {
-		l->family = AF_UNIX;
-		l->protocol = 0;
-		l->wildcard = false;
-		addr_name((struct sockaddr *)&l->addr, l->socktype, l->name, sizeof(l->name));
-		return;
-	}
-	l->family = l->addr.ss_family;
-	l->protocol = l->socktype == SOCK_STREAM ? IPPROTO_TCP : IPPROTO_UDP;
 	l->wildcard = addr_is_wildcard((struct sockaddr *)&l->addr);
 	listener_name((struct sockaddr *)&l->addr, l->socktype, l->ifname, l->name,
 		      sizeof(l->name));
@@ -85,7 +80,7 @@ listener_pktinfo(const struct listener *l, enum listener_pktinfo mode)
 {
 	int on = mode == LISTENER_PKTINFO_ALL || (mode == LISTENER_PKTINFO_WILDCARD && l->wildcard);
 
-	if (l->family == AF_INET6)
+	if (l->addr.ss_family == AF_INET6)
 		return set_int_opt(l->w.fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, on);
 	return set_int_opt(l->w.fd, IPPROTO_IP, IP_PKTINFO, on);
 }
@@ -104,18 +99,11 @@ listener_configure(struct listener *l, const struct listener_opts *o)
 		return listener_pktinfo(l, o->pktinfo);
 	/* Linux copies these from the listening socket to every accepted
 	 * one, which saves two system calls per connection. */
-	if (l->family == AF_UNIX)
+	if (l->addr.ss_family == AF_UNIX)
 		return 0;
 	if (set_int_opt(l->w.fd, SOL_SOCKET, SO_KEEPALIVE, o->keepalive) < 0)
 		return -1;
 	return set_int_opt(l->w.fd, IPPROTO_TCP, TCP_NODELAY, o->nodelay);
-}
-
-/* The backlog the service asks for, else the kernel's ceiling. */
-static int
-listener_backlog(const struct listener_opts *o)
-{
-	return o->backlog > 0 ? o->backlog : listener_somaxconn();
 }
 
 int
@@ -360,56 +348,35 @@ fail:
 }
 
 struct listener *
-listener_adopt(int fd)
+listener_adopt(int fd, int socktype, const struct sockaddr_storage *addr, const char *ifname)
 {
 	struct listener *l;
-	int type, flags;
-	socklen_t len = sizeof(type);
+	int flags = fcntl(fd, F_GETFD);
 
-	if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) < 0)
-		return NULL;
-	if (type != SOCK_STREAM && type != SOCK_DGRAM) {
-		errno = ESOCKTNOSUPPORT;
-		return NULL;
-	}
-	flags = fcntl(fd, F_GETFD);
 	if (flags < 0 || fcntl(fd, F_SETFD, flags | FD_CLOEXEC) < 0)
 		return NULL;
-	l = listener_new(fd, type);
+	l = listener_new(fd, socktype);
 	if (!l)
 		return NULL;
-	l->addrlen = sizeof(l->addr);
-	if (getsockname(fd, (struct sockaddr *)&l->addr, &l->addrlen) < 0)
-		goto fail;
-	if (l->addr.ss_family != AF_INET && l->addr.ss_family != AF_INET6) {
-		errno = EAFNOSUPPORT;
-		goto fail;
-	}
-	/* its interface ("" when none): it matches a service with that one */
-	len = sizeof(l->ifname);
-	if (getsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, l->ifname, &len) < 0 ||
-	    len >= sizeof(l->ifname))
-		len = 0;
-	l->ifname[len] = '\0';
+	l->addr = *addr;
+	l->addrlen = addr->ss_family == AF_INET6 ? sizeof(struct sockaddr_in6)
+						 : sizeof(struct sockaddr_in);
+	/* its interface: it matches a service with that one */
+	snprintf(l->ifname, sizeof(l->ifname), "%s", ifname);
 	l->ifindex = l->ifname[0] ? if_nametoindex(l->ifname) : 0;
 	listener_identify(l);
 	l->adopted = true;
 	return l;
-fail:
-	free(l);
-	return NULL;
 }
 
 void
 listener_close(struct listener *l)
 {
-	if (!l)
-		return;
 	loop_unwatch(&l->w);
 	timer_cancel(&l->retry);
 	if (l->started && l->socktype == SOCK_DGRAM)
 		listener_own_del(l);
-	if (l->family == AF_UNIX)
+	if (l->addr.ss_family == AF_UNIX)
 		unix_remove(l);
 	if (close(l->w.fd) < 0)
 		logerr(LOG_ERR, "close %s", l->name);

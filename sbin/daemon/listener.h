@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: ISC */
 /* listener: one listening socket (TCP or UDP, IPv4 or IPv6, or a unix stream
  * socket, whose path is its identity) and its identity.
- * The identity (family, socket type, protocol, bound address and port, and
- * the interface of SO_BINDTODEVICE) is kept
+ * The identity (socket type, bound address and port, and the interface of
+ * SO_BINDTODEVICE) is kept
  * explicit so that a reload can match new services to open sockets and so that
  * sockets handed over by systemd can be adopted. Only sockets live here: what
  * happens on readiness is the owner's business (service.c). */
@@ -34,10 +34,8 @@ enum {
 struct listener {
 	struct watcher w;	/* w.fd is the socket */
 	/* identity */
-	int family;		/* AF_INET, AF_INET6 or AF_UNIX (its path is the identity) */
 	int socktype;		/* SOCK_STREAM or SOCK_DGRAM */
-	int protocol;		/* IPPROTO_TCP or IPPROTO_UDP */
-	struct sockaddr_storage addr;	/* as bound, port included */
+	struct sockaddr_storage addr;	/* as bound, port included; AF_UNIX: the path */
 	socklen_t addrlen;
 	char ifname[IF_NAMESIZE];	/* SO_BINDTODEVICE, "" when none */
 	unsigned ifindex;	/* the interface's index when bound: a new
@@ -89,9 +87,11 @@ struct listener *listener_open(const struct sockaddr *sa, socklen_t len, int soc
  * the reason in err. */
 struct listener *listener_open_unix(const char *path, const struct listener_opts *o,
 				    char *err, size_t errlen);
-/* Wraps an already bound socket (LISTEN_FDS); its identity is read from the
- * kernel. The descriptor becomes close-on-exec. NULL with errno set. */
-struct listener *listener_adopt(int fd);
+/* Wraps an already bound IPv4 or IPv6 socket (LISTEN_FDS) of socktype,
+ * whose identity adopt.c read from the kernel (addr, ifname "" when none).
+ * The descriptor becomes close-on-exec. NULL with errno set. */
+struct listener *listener_adopt(int fd, int socktype, const struct sockaddr_storage *addr,
+				const char *ifname);
 /* Applies options that may differ between two configurations of the same
  * socket (blocking mode, keepalive, nodelay, pktinfo); used after adopt or
  * reload. */

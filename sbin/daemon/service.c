@@ -7,7 +7,6 @@
 #include <stdarg.h>
 #include <netinet/in.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <time.h>
@@ -83,18 +82,22 @@ guard_count(struct service_rt *rt)
 
 /* ---- admission and dispatch ---- */
 
-static void accept_retry(struct timer *t);
-
-/* No process could be created: rest the listener instead of failing again
- * on every queued connection. */
 static void
-spawn_backoff(struct listener *l)
+accept_retry(struct timer *t)
 {
-	if (!l)
-		return;	/* handed over by tcpmux: no listener of its own */
+	struct listener *l = container_of(t, struct listener, retry);
+
+	listener_resume(l, LISTENER_RETRY);
+}
+
+/* Out of descriptors, memory or processes: the listener rests for ms
+ * instead of failing again on every queued connection. */
+static void
+listener_rest(struct listener *l, uint64_t ms)
+{
 	listener_pause(l, LISTENER_RETRY);
 	l->retry.fn = accept_retry;
-	timer_arm(&l->retry, SPAWN_RETRY_MS);
+	timer_arm(&l->retry, ms);
 }
 
 void
@@ -112,10 +115,10 @@ service_note(struct service_rt *rt, const char *fmt, ...)
 static void
 spawn_note(struct service_rt *rt, const struct spawn_error *e)
 {
-	unsigned held;
+	unsigned long held;
 
 	service_note(rt, "%s %s: %s", e->step, rt->svc->server, strerror(e->err));
-	if (svclog_ratelimit(&rt->exec_log, &held))
+	if (svclog_ratelimit(&rt->exec_log, 1, &held))
 		svclog_spawn_error(rt->svc, e, held);
 }
 
@@ -176,7 +179,8 @@ dispatch_external(struct service_rt *rt, struct conn *c)
 	if (pid < 0) {
 		rt->refused[REFUSED_SPAWN]++;
 		spawn_note(rt, &e);
-		spawn_backoff(c->l);
+		if (c->l)	/* handed over by tcpmux: no listener of its own */
+			listener_rest(c->l, SPAWN_RETRY_MS);
 		return;
 	}
 	rt->running++;
@@ -204,7 +208,9 @@ dispatch_external(struct service_rt *rt, struct conn *c)
 	dispatch_result(rt, ch, &e);
 }
 
-void
+/* Serves an admitted connection; the caller closes c->fd (nowait) unless
+ * an internal service took it, which sets c->fd to -1. */
+static void
 service_dispatch(struct service_rt *rt, struct conn *c)
 {
 	/* type = internal: served in the loop (internal.c), which takes c->fd;
@@ -258,18 +264,18 @@ service_connection(struct service_rt *rt, struct listener *l, int fd,
 	struct conn c = { .fd = fd, .l = l, .peerlen = peerlen };
 
 	memcpy(&c.peer, peer, peerlen);
-	if (l->family == AF_UNIX) {
+	if (l->addr.ss_family == AF_UNIX) {
 		socklen_t len = sizeof(c.cred);
 
 		/* The peer is whoever connected: no address, its credentials. */
 		c.has_cred = getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &c.cred, &len) == 0;
-		if (!c.has_cred)
-			logerr(LOG_ERR, "%s: SO_PEERCRED", rt->svc->id);
-		if (c.has_cred)
+		if (c.has_cred) {
 			snprintf(c.host, sizeof(c.host), "uid=%u,pid=%d", (unsigned)c.cred.uid,
 				 (int)c.cred.pid);
-		else
+		} else {
+			logerr(LOG_ERR, "%s: SO_PEERCRED", rt->svc->id);
 			snprintf(c.host, sizeof(c.host), "unix");
+		}
 		c.peer.ss_family = AF_UNSPEC;
 	} else {
 		c.port = addr_text((struct sockaddr *)peer, c.host, sizeof(c.host));
@@ -278,14 +284,6 @@ service_connection(struct service_rt *rt, struct listener *l, int fd,
 	rt->accepted++;
 	banner_send(&rt->banner, fd, rt->svc->id);
 	service_serve(rt, &c);
-}
-
-static void
-accept_retry(struct timer *t)
-{
-	struct listener *l = container_of(t, struct listener, retry);
-
-	listener_resume(l, LISTENER_RETRY);
 }
 
 static bool
@@ -308,7 +306,7 @@ service_accept(struct service_rt *rt, struct listener *l)
 	for (int i = 0; i < ACCEPT_BATCH && !l->paused && !admit_rate_defer(rt); i++) {
 		struct sockaddr_storage peer;
 		socklen_t len = sizeof(peer);
-		unsigned held;
+		unsigned long held;
 		int fd = accept4(l->w.fd, (struct sockaddr *)&peer, &len, SOCK_CLOEXEC);
 
 		if (fd >= 0) {
@@ -320,12 +318,10 @@ service_accept(struct service_rt *rt, struct listener *l)
 		if (accept_transient(errno))
 			continue;
 		/* Out of descriptors or memory: let handlers exit, try again. */
-		if (svclog_ratelimit(&rt->accept_log, &held))
+		if (svclog_ratelimit(&rt->accept_log, 1, &held))
 			logerr(LOG_ERR, "%s: accept on %s (retrying in %d ms)", rt->svc->id,
 			       l->name, ACCEPT_RETRY_MS);
-		listener_pause(l, LISTENER_RETRY);
-		l->retry.fn = accept_retry;
-		timer_arm(&l->retry, ACCEPT_RETRY_MS);
+		listener_rest(l, ACCEPT_RETRY_MS);
 		return;
 	}
 }
@@ -413,7 +409,6 @@ service_close_listeners(struct service_rt *rt)
 	service_wait_clear(rt);
 }
 
-/* Milliseconds until t on the wall clock, 0 when past. */
 uint64_t
 service_ms_until(time_t t)
 {

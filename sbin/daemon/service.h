@@ -21,11 +21,8 @@
 #include "base/base.h"
 #include "spawn/spawn.h"
 
-struct service;
-struct daemon_settings;
 struct listener;
 struct listener_opts;
-struct child;
 
 enum service_state {
 	SERVICE_DISABLED,	/* disable = yes */
@@ -168,9 +165,8 @@ void service_table_settings(struct service_table *t, const struct daemon_setting
 int service_table_init(struct service_table *t, const struct service *svcs, size_t n,
 		       const struct daemon_settings *settings);
 /* Opens the listeners of every servable enabled service. Returns the number of
- * addresses that could not be bound; *bound gets the number of listeners open,
- * *waiting that of addresses waiting to appear (not failures). */
-size_t service_table_bind(struct service_table *t, size_t *bound, size_t *waiting);
+ * addresses that could not be bound, not counting those that wait. */
+size_t service_table_bind(struct service_table *t);
 /* Gives rt a socket passed by the service manager (adopt.c): rt binds
  * nothing itself then. -1 with errno set when the socket cannot be set up. */
 int service_adopt(struct service_rt *rt, struct listener *l);
@@ -210,9 +206,6 @@ void service_table_addresses_changed(struct service_table *t);
 /* Whether this build can serve svc; false logs why at debug level. */
 bool service_servable(const struct service *svc);
 
-/* Serves an admitted connection; the caller closes c->fd (nowait) unless
- * an internal service took it, which sets c->fd to -1. */
-void service_dispatch(struct service_rt *rt, struct conn *c);
 /* Called by the reaper for each exited handler of the service. */
 void service_child_exited(struct child *ch, int status);
 

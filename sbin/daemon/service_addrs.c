@@ -43,32 +43,27 @@ addr_cmp(const void *pa, const void *pb)
 static bool
 host_addr(const struct service *svc, const struct ifaddrs *ifa, struct sockaddr_storage *ss)
 {
+	const struct sockaddr *sa = ifa->ifa_addr;
+	const struct sockaddr_in6 *src = (const struct sockaddr_in6 *)sa;
+	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)ss;
+
 	memset(ss, 0, sizeof(*ss));
-	if (!ifa->ifa_addr || !config_binds_family(svc, ifa->ifa_addr->sa_family))
+	if (!sa || (sa->sa_family != AF_INET && sa->sa_family != AF_INET6) ||
+	    !config_binds_family(svc, sa->sa_family) ||
+	    (svc->interface && strcmp(ifa->ifa_name, svc->interface)))
 		return false;
-	if (svc->interface && strcmp(ifa->ifa_name, svc->interface))
-		return false;
-	if (ifa->ifa_addr->sa_family == AF_INET) {
-		struct sockaddr_in *in = (struct sockaddr_in *)ss;
-
-		in->sin_family = AF_INET;
-		in->sin_addr = ((const struct sockaddr_in *)ifa->ifa_addr)->sin_addr;
-		in->sin_port = htons(svc->port);
+	ss->ss_family = sa->sa_family;
+	if (sa->sa_family == AF_INET) {
+		((struct sockaddr_in *)ss)->sin_addr = ((const struct sockaddr_in *)sa)->sin_addr;
+		((struct sockaddr_in *)ss)->sin_port = htons(svc->port);
 		return true;
 	}
-	if (ifa->ifa_addr->sa_family == AF_INET6) {
-		const struct sockaddr_in6 *src = (const struct sockaddr_in6 *)ifa->ifa_addr;
-		struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)ss;
-
-		in6->sin6_family = AF_INET6;
-		in6->sin6_addr = src->sin6_addr;
-		in6->sin6_port = htons(svc->port);
-		/* fe80::/10 exists once per link: bound with its interface */
-		if (IN6_IS_ADDR_LINKLOCAL(&src->sin6_addr))
-			in6->sin6_scope_id = src->sin6_scope_id;
-		return true;
-	}
-	return false;
+	in6->sin6_addr = src->sin6_addr;
+	in6->sin6_port = htons(svc->port);
+	/* fe80::/10 exists once per link: bound with its interface */
+	if (IN6_IS_ADDR_LINKLOCAL(&src->sin6_addr))
+		in6->sin6_scope_id = src->sin6_scope_id;
+	return true;
 }
 
 /* The host's addresses that svc serves, sorted, each once. -1 (errno). */
@@ -159,12 +154,6 @@ close_gone(struct service_rt *rt, const struct host_addrs *h, bool *have)
 	return changed;
 }
 
-static bool
-failed_before(const struct service_rt *rt, const struct sockaddr_storage *ss)
-{
-	return bsearch(ss, rt->addr_failed, rt->naddr_failed, sizeof(*ss), addr_cmp) != NULL;
-}
-
 /* A new socket of rt for ss, watched at once when rt's are; NULL with the
  * reason in err. */
 static struct listener *
@@ -198,8 +187,10 @@ open_new(struct service_rt *rt, const struct host_addrs *h, const bool *have, bo
 			*changed = true;
 			continue;
 		}
-		/* an IPv6 address in duplicate address detection: not yet */
-		if (!failed_before(rt, &h->a[k])) {
+		/* said once, when it begins to fail (an IPv6 address in
+		 * duplicate address detection: not yet) */
+		if (!bsearch(&h->a[k], rt->addr_failed, rt->naddr_failed, sizeof(*h->a),
+			     addr_cmp)) {
 			logit(errno == EADDRNOTAVAIL ? LOG_NOTICE : LOG_ERR,
 			      "%s: %s (tried again when the host's addresses change)", rt->svc->id,
 			      err);
@@ -255,8 +246,8 @@ bool
 service_addrs_keeps(const struct service *svc, const struct listener *l)
 {
 	return svc->bind_each_address && !l->adopted && !l->wildcard &&
-	       l->family != AF_UNIX && l->socktype == svc->socktype &&
+	       l->addr.ss_family != AF_UNIX && l->socktype == svc->socktype &&
 	       addr_port((const struct sockaddr *)&l->addr) == svc->port &&
-	       config_binds_family(svc, l->family) &&
+	       config_binds_family(svc, l->addr.ss_family) &&
 	       !strcmp(l->ifname, svc->interface ? svc->interface : "");
 }

@@ -284,22 +284,15 @@ struct text {
 	size_t len, used;
 };
 
-/* Appends s, after a comma unless first. */
+/* Appends s to the struct text arg, after a comma unless first. */
 static void
-text_add(struct text *x, const char *s)
+text_add(const char *s, void *arg)
 {
+	struct text *x = arg;
 	int n = snprintf(x->buf + x->used, x->len - x->used, "%s%s", x->used ? "," : "", s);
 
 	if (n > 0)
 		x->used += (size_t)n < x->len - x->used ? (size_t)n : x->len - x->used - 1;
-}
-
-static void
-append_addr_name(const char *name, void *arg)
-{
-	struct text *x = arg;
-
-	text_add(x, name);
 }
 
 void
@@ -314,13 +307,13 @@ service_ctl_log(const struct service_table *t)
 		time_t until;
 		const char *state = state_text(rt, &until);
 
-		foreach_addr(rt, append_addr_name, &a);
-		foreach_waiting(rt, append_addr_name, &w);
+		foreach_addr(rt, text_add, &a);
+		foreach_waiting(rt, text_add, &w);
 		for (int k = REFUSED_NONE + 1; k < REFUSED_COUNT; k++) {
 			if (!rt->refused[k])
 				continue;
 			snprintf(n, sizeof(n), "%s=%lu", access_refusal_name(k), rt->refused[k]);
-			text_add(&r, n);
+			text_add(n, &r);
 		}
 		if (until) {
 			text_date(until, true, when + 7, sizeof(when) - 7);

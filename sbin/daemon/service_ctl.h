@@ -11,7 +11,6 @@
 #include "base/base.h"
 
 struct config;
-struct json;
 struct service_table;
 
 /* Applies a service command of the control protocol (CONTROL_ENABLE,

@@ -2,7 +2,7 @@
 /* service_reload: mark and sweep, see service_reload.h.
  *
  * Plan (may fail, changes nothing visible): every new service finds its old
- * record by id (binary search over the old records sorted by id) and every
+ * record by id (config_find() in the old configuration) and every
  * address it wants finds an open socket by identity (binary search over the
  * old sockets sorted by identity), which is marked; what is not found is
  * bound now. Commit (cannot fail): unmarked sockets close, kept records take
@@ -11,9 +11,7 @@
 
 #include <errno.h>
 #include <stdlib.h>
-#include <string.h>
 #include <sys/socket.h>
-#include <unistd.h>
 
 #include "config/config.h"
 #include "base/base.h"
@@ -36,8 +34,8 @@ struct service_retired {
 
 struct plan {
 	const struct service_table *t;
+	const struct config *old;	/* t's: t->rt[i]->svc == &old->services[i] */
 	const struct config *cfg;
-	struct service_rt **old_by_id;	/* old records sorted by id */
 	struct listener **old_ls;	/* old sockets sorted by identity */
 	size_t nold_ls;
 	struct service_rt **rt;		/* per new service: its record (kept or fresh) */
@@ -52,22 +50,6 @@ struct plan {
 
 static struct timer sweep_timer;
 static struct service_table *sweep_table;
-
-static int
-id_cmp(const void *a, const void *b)
-{
-	const struct service_rt *const *x = a, *const *y = b;
-
-	return strcmp((*x)->svc->id, (*y)->svc->id);
-}
-
-static int
-id_key_cmp(const void *key, const void *b)
-{
-	const struct service_rt *const *y = b;
-
-	return strcmp(key, (*y)->svc->id);
-}
 
 static int
 ls_cmp(const void *a, const void *b)
@@ -141,7 +123,6 @@ plan_alloc(struct plan *p)
 		naddrs += service_naddrs(&p->cfg->services[i]);
 	/* bind_each_address: what it keeps are old sockets, each once */
 	naddrs += p->nold_ls;
-	p->old_by_id = calloc(t->count + 1, sizeof(*p->old_by_id));
 	p->old_ls = calloc(p->nold_ls + 1, sizeof(*p->old_ls));
 	p->rt = calloc(n, sizeof(*p->rt));
 	p->fresh = calloc(n, sizeof(*p->fresh));
@@ -150,16 +131,13 @@ plan_alloc(struct plan *p)
 	p->reconf = calloc(naddrs, sizeof(*p->reconf));
 	p->wait = calloc(n, sizeof(*p->wait));
 	p->nwait = calloc(n, sizeof(*p->nwait));
-	if (!p->old_by_id || !p->old_ls || !p->rt || !p->fresh || !p->first || !p->ls ||
+	if (!p->old_ls || !p->rt || !p->fresh || !p->first || !p->ls ||
 	    !p->reconf || !p->wait || !p->nwait)
 		return -1;
 	n = 0;
-	for (size_t i = 0; i < t->count; i++) {
-		p->old_by_id[i] = t->rt[i];
+	for (size_t i = 0; i < t->count; i++)
 		for (struct listener *l = t->rt[i]->listeners; l; l = l->next)
 			p->old_ls[n++] = l;
-	}
-	qsort(p->old_by_id, t->count, sizeof(*p->old_by_id), id_cmp);
 	qsort(p->old_ls, p->nold_ls, sizeof(*p->old_ls), ls_cmp);
 	return 0;
 }
@@ -167,7 +145,6 @@ plan_alloc(struct plan *p)
 static void
 plan_free(struct plan *p)
 {
-	free(p->old_by_id);
 	free(p->old_ls);
 	free(p->rt);
 	free(p->fresh);
@@ -189,17 +166,15 @@ options_differ(const struct service *a, const struct service *b)
 	       a->bind_each_address != b->bind_each_address;
 }
 
-/* An address of new service i that the host does not have yet: it waits
- * (service_wait.c) and fails nothing; said again only if it did not wait
- * under the old configuration. */
+/* An address of new service i that it waits for (service_wait.c), which
+ * fails nothing; said again only if announced is false. */
 static int
 plan_wait(struct plan *p, size_t i, const struct sockaddr_storage *ss, int err,
-	  struct diag *errs)
+	  bool announced, struct diag *errs)
 {
 	const struct service *svc = &p->cfg->services[i];
-	bool had = !p->fresh[i] && service_wait_has(p->rt[i], ss, svc->interface);
 
-	if (service_wait_push(&p->wait[i], &p->nwait[i], ss, err, had) == 0)
+	if (service_wait_push(&p->wait[i], &p->nwait[i], ss, err, announced) == 0)
 		return 0;
 	diag_add(errs, DIAG_ERROR, svc->file, svc->line, "%s: out of memory", svc->id);
 	return -1;
@@ -223,17 +198,18 @@ plan_sockets(struct plan *p, size_t i, struct diag *errs)
 			p->reconf[p->nls] = options_differ(l->rt->svc, svc);
 		} else if (old_other_interface(p, svc, &ss)) {
 			/* `interface` changed: bound right after the commit */
-			if (service_wait_push(&p->wait[i], &p->nwait[i], &ss, 0, true) < 0) {
-				diag_add(errs, DIAG_ERROR, svc->file, svc->line, "%s: out of memory",
-					 svc->id);
+			if (plan_wait(p, i, &ss, 0, true, errs) < 0)
 				return -1;
-			}
 			continue;
 		} else if (!(l = service_listener_open(svc, &ss, implicit, err, sizeof(err)))) {
 			if (!*err)
 				continue;
+			/* the host does not have it yet: said again only if it
+			 * did not wait under the old configuration */
 			if (ss.ss_family != AF_UNIX && service_bind_waits(errno)) {
-				if (plan_wait(p, i, &ss, errno, errs) < 0)
+				if (plan_wait(p, i, &ss, errno, !p->fresh[i] &&
+					      service_wait_has(p->rt[i], &ss, svc->interface),
+					      errs) < 0)
 					return -1;
 				continue;
 			}
@@ -295,12 +271,12 @@ static int
 plan_service(struct plan *p, size_t i, struct diag *errs)
 {
 	const struct service *svc = &p->cfg->services[i];
-	struct service_rt **old = bsearch(svc->id, p->old_by_id, p->t->count,
-					  sizeof(*p->old_by_id), id_key_cmp);
+	const struct service *was = config_find(p->old, svc->id);
+	struct service_rt *old = was ? p->t->rt[was - p->old->services] : NULL;
 
 	p->first[i] = p->nls;
 	if (old) {
-		p->rt[i] = *old;
+		p->rt[i] = old;
 	} else {
 		p->rt[i] = calloc(1, sizeof(*p->rt[i]));
 		if (!p->rt[i] || service_rt_setup(p->rt[i], svc) < 0) {
@@ -313,7 +289,7 @@ plan_service(struct plan *p, size_t i, struct diag *errs)
 		return 0;
 	if (svc->bind_each_address) {
 		if (old)
-			plan_each_address(p, svc, *old);
+			plan_each_address(p, svc, old);
 		return 0;
 	}
 	return plan_sockets(p, i, errs);
@@ -328,7 +304,7 @@ plan_undo(struct plan *p, size_t upto)
 		else
 			listener_close(p->ls[k]);
 	}
-	for (size_t i = 0; i <= upto && i < p->cfg->count; i++)
+	for (size_t i = 0; i <= upto; i++)
 		if (p->fresh[i])
 			service_rt_free(p->rt[i]);
 }
@@ -370,10 +346,12 @@ reattach(struct plan *p, size_t i)
 		rt->state = SERVICE_WAITING;
 }
 
+/* Frees the retired records whose handlers are gone (all of them when
+ * all), and each configuration no record points into any more. */
 static void
-sweep(struct timer *tm)
+retired_free(struct service_table *t, bool all)
 {
-	struct service_retired **pr = &sweep_table->retired;
+	struct service_retired **pr = &t->retired;
 
 	while (*pr) {
 		struct service_retired *r = *pr;
@@ -382,7 +360,7 @@ sweep(struct timer *tm)
 		while (*prt) {
 			struct service_rt *rt = *prt;
 
-			if (rt->running > 0) {
+			if (!all && rt->running > 0) {
 				prt = &rt->next;
 				continue;
 			}
@@ -397,6 +375,12 @@ sweep(struct timer *tm)
 		config_free(r->cfg);
 		free(r);
 	}
+}
+
+static void
+sweep(struct timer *tm)
+{
+	retired_free(sweep_table, false);
 	if (sweep_table->retired)
 		timer_arm(tm, SWEEP_MS);
 }
@@ -481,7 +465,7 @@ int
 service_reload(struct service_table *t, struct config *old, const struct config *cfg,
 	       struct diag *errs)
 {
-	struct plan p = { .t = t, .cfg = cfg };
+	struct plan p = { .t = t, .old = old, .cfg = cfg };
 	struct service_rt **gone = calloc(t->count + 1, sizeof(*gone));
 	size_t i = 0, ngone;
 	int rc = -1;
@@ -494,7 +478,6 @@ service_reload(struct service_table *t, struct config *old, const struct config 
 		goto out;
 	for (i = 0; i < cfg->count; i++) {
 		if (plan_service(&p, i, errs) < 0) {
-			p.first[i + 1] = p.nls;
 			plan_undo(&p, i);
 			goto out;
 		}
@@ -531,17 +514,5 @@ void
 service_reload_free(struct service_table *t)
 {
 	timer_cancel(&sweep_timer);
-	while (t->retired) {
-		struct service_retired *r = t->retired;
-
-		t->retired = r->next;
-		while (r->rts) {
-			struct service_rt *rt = r->rts;
-
-			r->rts = rt->next;
-			service_rt_free(rt);
-		}
-		config_free(r->cfg);
-		free(r);
-	}
+	retired_free(t, true);
 }

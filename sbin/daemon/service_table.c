@@ -104,8 +104,6 @@ service_rt_setup(struct service_rt *rt, const struct service *svc)
 void
 service_rt_free(struct service_rt *rt)
 {
-	if (!rt)
-		return;
 	service_close_listeners(rt);
 	service_rt_quiesce(rt, false);
 	admit_free(rt);
@@ -295,18 +293,13 @@ service_table_init(struct service_table *t, const struct service *svcs, size_t n
 }
 
 size_t
-service_table_bind(struct service_table *t, size_t *bound, size_t *waiting)
+service_table_bind(struct service_table *t)
 {
 	size_t failed = 0;
 
-	*bound = *waiting = 0;
-	for (size_t i = 0; i < t->count; i++) {
-		if (t->rt[i]->state != SERVICE_UNBOUND)
-			continue;
-		failed += service_bind(t->rt[i]);
-		*bound += t->rt[i]->nlisteners;
-		*waiting += t->rt[i]->nwaiting;
-	}
+	for (size_t i = 0; i < t->count; i++)
+		if (t->rt[i]->state == SERVICE_UNBOUND)
+			failed += service_bind(t->rt[i]);
 	return failed;
 }
 
@@ -325,6 +318,4 @@ service_table_free(struct service_table *t)
 	for (size_t i = 0; t->rt && i < t->count; i++)
 		service_rt_free(t->rt[i]);
 	free(t->rt);
-	t->rt = NULL;
-	t->count = 0;
 }

@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <netinet/in.h>
 #include <sys/socket.h>
 
 #include "base/base.h"
@@ -44,7 +43,7 @@ bool
 service_wait_has(const struct service_rt *rt, const struct sockaddr_storage *ss,
 		 const char *ifname)
 {
-	const char *had = rt->svc ? rt->svc->interface : NULL;
+	const char *had = rt->svc->interface;
 
 	if (strcmp(had ? had : "", ifname ? ifname : ""))
 		return false;

@@ -5,7 +5,6 @@
  * Every line also carries structured fields (log_fields) for the journal. */
 #include "autoconf.h"
 
-#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -22,7 +21,7 @@
  * A flood of refusals from one client would otherwise write a line per
  * connection (186,800 in 15 s): the status counters stay exact. */
 bool
-svclog_ratelimit_burst(struct ratelimit *rl, unsigned burst, unsigned long *held)
+svclog_ratelimit(struct ratelimit *rl, unsigned burst, unsigned long *held)
 {
 	uint64_t now = loop_now();
 
@@ -39,16 +38,6 @@ svclog_ratelimit_burst(struct ratelimit *rl, unsigned burst, unsigned long *held
 	rl->last_ms = now ? now : 1;
 	rl->sent = 1;
 	return true;
-}
-
-bool
-svclog_ratelimit(struct ratelimit *rl, unsigned *held)
-{
-	unsigned long n;
-	bool ok = svclog_ratelimit_burst(rl, 1, &n);
-
-	*held = n > UINT_MAX ? UINT_MAX : (unsigned)n;
-	return ok;
 }
 
 unsigned long
@@ -184,7 +173,7 @@ svclog_refused(const struct service *svc, const char *host, int port, enum refus
 
 	if (!(m & (LOGF_HOST | LOGF_ATTEMPT)))
 		return false;
-	if (!svclog_ratelimit_burst(rl, SVCLOG_REFUSED_BURST, &held))
+	if (!svclog_ratelimit(rl, SVCLOG_REFUSED_BURST, &held))
 		return true;
 	if (held)
 		snprintf(held_text, sizeof(held_text), " (%lu similar messages suppressed)", held);
@@ -207,7 +196,7 @@ svclog_refused_held(const struct service *svc, enum refusal why, unsigned long n
 }
 
 void
-svclog_spawn_error(const struct service *svc, const struct spawn_error *e, unsigned held)
+svclog_spawn_error(const struct service *svc, const struct spawn_error *e, unsigned long held)
 {
 	struct log_fields f = {
 		.event = LOG_EVENT_SPAWN_FAILED, .service_id = svc->id, .duration_usec = -1,
@@ -216,7 +205,7 @@ svclog_spawn_error(const struct service *svc, const struct spawn_error *e, unsig
 	char held_text[64] = "";
 
 	if (held)
-		snprintf(held_text, sizeof(held_text), " (%u similar messages suppressed)", held);
+		snprintf(held_text, sizeof(held_text), " (%lu similar messages suppressed)", held);
 	if (!strcmp(e->step, "exec"))
 		log_fields(LOG_ERR, &f, "%s: exec %s: %s%s", svc->id, svc->server,
 			   strerror(e->err), held_text);

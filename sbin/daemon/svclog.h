@@ -26,11 +26,9 @@ struct ratelimit {
 /* Refusals logged per service and reason in one interval. */
 #define SVCLOG_REFUSED_BURST 10
 
-/* True when a rate-limited message may go out now (one per interval); *held
- * gets the number of messages held back since the last one. */
-bool svclog_ratelimit(struct ratelimit *rl, unsigned *held);
-/* The same with burst messages per interval. */
-bool svclog_ratelimit_burst(struct ratelimit *rl, unsigned burst, unsigned long *held);
+/* True when a rate-limited message may go out now (burst per interval);
+ * *held gets the number of messages held back since the last one. */
+bool svclog_ratelimit(struct ratelimit *rl, unsigned burst, unsigned long *held);
 /* Ends rl's interval: the number held back, which the caller reports. */
 unsigned long svclog_ratelimit_end(struct ratelimit *rl);
 
@@ -52,6 +50,7 @@ bool svclog_refused(const struct service *svc, const char *host, int port, enum 
 void svclog_refused_held(const struct service *svc, enum refusal why, unsigned long n);
 /* "SERVICE: exec /path: reason"; held: similar messages held back by the
  * caller's svclog_ratelimit(). */
-void svclog_spawn_error(const struct service *svc, const struct spawn_error *e, unsigned held);
+void svclog_spawn_error(const struct service *svc, const struct spawn_error *e,
+			unsigned long held);
 
 #endif
