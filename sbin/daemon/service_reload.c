@@ -278,12 +278,14 @@ plan_service(struct plan *p, size_t i, struct diag *errs)
 	if (old) {
 		p->rt[i] = old;
 	} else {
+		/* fresh as soon as it exists: plan_undo frees a half set-up
+		 * record too, as service_table_free does at start-up */
 		p->rt[i] = calloc(1, sizeof(*p->rt[i]));
+		p->fresh[i] = p->rt[i] != NULL;
 		if (!p->rt[i] || service_rt_setup(p->rt[i], svc) < 0) {
 			diag_add(errs, DIAG_ERROR, svc->file, svc->line, "%s: out of memory", svc->id);
 			return -1;
 		}
-		p->fresh[i] = true;
 	}
 	if (service_state_of(svc) != SERVICE_UNBOUND)
 		return 0;
