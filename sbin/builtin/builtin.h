@@ -234,14 +234,19 @@ struct tcpmux_ops {
 	void (*done)(void *arg);
 };
 
-/* Indexes the services reachable through tcpmux (tcpmux = yes, enabled) by
- * name, case-insensitively; called after every (re)load. svcs must stay
- * alive until the next call or tcpmux_index_free(). Returns -1 when out of
- * memory (the old index is kept). */
+/* Indexes the services reachable through tcpmux (tcpmux = yes) by name,
+ * case-insensitively; called after every (re)load. Those disabled in their
+ * files are indexed too, as portierctl enable may serve them until the next
+ * reload; ops->serving() says which are served now. svcs must stay alive
+ * until the next call or tcpmux_index_free(). Returns -1 when out of memory
+ * (the old index is kept). */
 int tcpmux_index(const struct service *svcs, size_t count);
 void tcpmux_index_free(void);
-/* The service named name (any case), or NULL. */
-const struct service *tcpmux_lookup(const char *name);
+/* The service named name (any case) that ops->serving() accepts, or NULL.
+ * Only the enabled services' names are unique (config_check), so a disabled
+ * service may share its name with one that is served. */
+const struct service *tcpmux_lookup(const char *name, const struct tcpmux_ops *ops,
+				    void *arg);
 size_t tcpmux_count(void);
 
 /* Serves an accepted connection to the tcpmux service svc. fd is tcpmux's

@@ -58,10 +58,10 @@ tcpmux_index(const struct service *svcs, size_t count)
 		return -1;
 	}
 	for (i = 0; i < count; i++)
-		if (svcs[i].tcpmux && !svcs[i].disabled && svcs[i].name && svcs[i].name[0])
+		if (svcs[i].tcpmux && svcs[i].name && svcs[i].name[0])
 			v[n++] = &svcs[i];
-	/* config_load() refuses two tcpmux services of one name (in any case),
-	 * so the order of equal keys never matters. */
+	/* Equal names: tcpmux_lookup() tries each, and at most one of them is
+	 * served (config_load() and portierctl enable see to that). */
 	qsort(v, n, sizeof(*v), cmp_name);
 	free(index_svc);
 	index_svc = v;
@@ -84,21 +84,21 @@ tcpmux_count(void)
 }
 
 const struct service *
-tcpmux_lookup(const char *name)
+tcpmux_lookup(const char *name, const struct tcpmux_ops *ops, void *arg)
 {
 	size_t lo = 0, hi = index_len;
 
-	while (lo < hi) {
+	while (lo < hi) {	/* the first entry not below name */
 		size_t mid = lo + (hi - lo) / 2;
-		int c = strcasecmp(index_svc[mid]->name, name);
 
-		if (c == 0)
-			return index_svc[mid];
-		if (c < 0)
+		if (strcasecmp(index_svc[mid]->name, name) < 0)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
+	for (; lo < index_len && !strcasecmp(index_svc[lo]->name, name); lo++)
+		if (ops->serving(index_svc[lo], arg))
+			return index_svc[lo];
 	return NULL;
 }
 
@@ -230,8 +230,8 @@ mux_line(struct mux_conn *c)
 		mux_help(c);
 		return;
 	}
-	svc = tcpmux_lookup(c->req.line);
-	if (!svc || !c->ops->serving(svc, c->arg)) {
+	svc = tcpmux_lookup(c->req.line, c->ops, c->arg);
+	if (!svc) {
 		debug("tcpmux fd %d: unknown service '%s'", c->w.fd, c->req.line);
 		mux_reply(c, "-Service not available\r\n");
 		return;

@@ -190,6 +190,12 @@ static const struct tcpmux_ops mux_ops = {
 	.done = internal_end,
 };
 
+const struct service *
+internal_tcpmux_serving(const char *name)
+{
+	return tcpmux_lookup(name, &mux_ops, NULL);
+}
+
 /* ---- dispatch ---- */
 
 void

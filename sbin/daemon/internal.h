@@ -21,6 +21,9 @@ struct service_table;
 bool internal_servable(const struct service *svc);
 /* After every table is built: tcpmux's name index points into it. */
 int internal_table(struct service_table *t);
+/* The service that tcpmux serves under name (any case) now, or NULL: one
+ * name has one service at a time, portierctl enable included. */
+const struct service *internal_tcpmux_serving(const char *name);
 /* Serves an admitted connection of a service: service.c's
  * service_dispatch(). */
 typedef void internal_dispatch_fn(struct service_rt *rt, struct conn *c);

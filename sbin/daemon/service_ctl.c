@@ -8,6 +8,7 @@
 
 #include "config/config.h"
 #include "base/base.h"
+#include "daemon/internal.h"
 #include "daemon/listener.h"
 #include "daemon/service.h"
 #include "daemon/service_addrs.h"
@@ -121,7 +122,7 @@ open_fire(struct timer *t)
 static int
 ctl_enable(struct service_rt *rt, unsigned long seconds, char *msg, size_t len)
 {
-	const struct service *svc = rt->svc;
+	const struct service *svc = rt->svc, *other;
 	char when[64];
 
 	switch (rt->state) {
@@ -135,6 +136,13 @@ ctl_enable(struct service_rt *rt, unsigned long seconds, char *msg, size_t len)
 		return -1;
 	case SERVICE_DISABLED:
 	case SERVICE_UNBOUND:
+		/* only the enabled services' tcpmux names are unique */
+		if (svc->tcpmux && (other = internal_tcpmux_serving(svc->name))) {
+			snprintf(msg, len, "%s: tcpmux name '%s' is served by %s (%s:%d): "
+				 "disable it first", svc->id, svc->name, other->id, other->file,
+				 other->line);
+			return -1;
+		}
 		if (service_rt_prepare(rt) < 0) {
 			snprintf(msg, len, "%s: out of memory", svc->id);
 			return -1;

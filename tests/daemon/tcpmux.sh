@@ -5,7 +5,8 @@
 # that followed the request line; an internal service works through it too;
 # an unknown name, an oversized line, a name whose own only_from refuses us,
 # and a silent client are refused; a service disabled at run time is not
-# listed.
+# listed; one disabled in its file is served once enabled at run time, unless
+# another service is served under its name.
 . "${top_srcdir:-../..}/tests/lib/lib.sh"
 pt_init
 BC="python3 $top_srcdir/tests/lib/builtin_client.py"
@@ -40,6 +41,18 @@ service echo-mux {
 	name = "echo"
 	tcpmux = yes
 }
+service later-mux {
+	name = "later"
+	tcpmux = yes
+	disable = yes
+	server = "/bin/cat"
+}
+service cat-twin {
+	name = "CAT"
+	tcpmux = yes
+	disable = yes
+	server = "/bin/cat"
+}
 service locked-mux {
 	name = "locked"
 	tcpmux = yes
@@ -72,6 +85,19 @@ $BC tcpmux-refused 127.0.0.1 "$MUX" echo '^-Service not available\r\n$' ||
 	pt_fail "a disabled service served through tcpmux"
 "$PORTIERCTL" -s "$PT_DIR/control" enable echo-mux > /dev/null || pt_fail "enable echo-mux"
 $BC tcpmux-help 127.0.0.1 "$MUX" Cat echo locked report || pt_fail "help after enable"
+
+# one disabled in its file is served once enabled at run time
+$BC tcpmux-refused 127.0.0.1 "$MUX" later '^-Service not available\r\n$' ||
+	pt_fail "a service disabled in its file served through tcpmux"
+"$PORTIERCTL" -s "$PT_DIR/control" enable later-mux > /dev/null || pt_fail "enable later-mux"
+$BC tcpmux-help 127.0.0.1 "$MUX" Cat echo later locked report || pt_fail "help after enabling later"
+$BC tcpmux-go 127.0.0.1 "$MUX" LATER '^late$' 'late' || pt_fail "later-mux through tcpmux after enable"
+# ... but not under a name another service is served by
+"$PORTIERCTL" -s "$PT_DIR/control" enable cat-twin > "$PT_DIR/twin.out" 2>&1 &&
+	pt_fail "cat-twin enabled under cat-mux's tcpmux name"
+pt_assert_grep "cat-twin: tcpmux name 'CAT' is served by cat-mux" "$PT_DIR/twin.out" \
+	"enable of a second service under one tcpmux name: no reason"
+$BC tcpmux-help 127.0.0.1 "$MUX" Cat echo later locked report || pt_fail "help after the refused enable"
 
 # as root, the handler runs as the service's user, not the tcpmux service's
 # (portierd's) nor the default user

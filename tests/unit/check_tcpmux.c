@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: ISC */
-/* Unit tests for tcpmux's name index: case-insensitive look-up, disabled and
- * non-tcpmux services left out. */
+/* Unit tests for tcpmux's name index: case-insensitive look-up, non-tcpmux
+ * services left out, disabled ones indexed but not served, and one name
+ * shared by a disabled and a served service. */
 #include "autoconf.h"
 
 #include <check.h>
@@ -11,7 +12,7 @@
 #include "builtin/builtin.h"
 #include "check_run.h"
 
-static struct service svcs[6];
+static struct service svcs[7];
 static size_t nsvcs;
 
 static void
@@ -24,6 +25,21 @@ add(size_t i, const char *id, const char *name, bool mux, bool disabled)
 	svcs[i].line = (int)i + 1;
 	svcs[i].tcpmux = mux;
 	svcs[i].disabled = disabled;
+}
+
+/* The daemon's question, played by the file's disable here. */
+static bool
+serving(const struct service *svc, void *arg)
+{
+	return !svc->disabled;
+}
+
+static const struct tcpmux_ops ops = { .serving = serving };
+
+static const struct service *
+lookup(const char *name)
+{
+	return tcpmux_lookup(name, &ops, NULL);
 }
 
 static void
@@ -47,24 +63,24 @@ teardown(void)
 
 START_TEST(test_lookup_case)
 {
-	ck_assert_ptr_eq(tcpmux_lookup("hello"), &svcs[1]);
-	ck_assert_ptr_eq(tcpmux_lookup("HELLO"), &svcs[1]);
-	ck_assert_ptr_eq(tcpmux_lookup("hElLo"), &svcs[1]);
-	ck_assert_ptr_eq(tcpmux_lookup("ZETA"), &svcs[2]);
-	ck_assert_ptr_eq(tcpmux_lookup("alpha"), &svcs[5]);
+	ck_assert_ptr_eq(lookup("hello"), &svcs[1]);
+	ck_assert_ptr_eq(lookup("HELLO"), &svcs[1]);
+	ck_assert_ptr_eq(lookup("hElLo"), &svcs[1]);
+	ck_assert_ptr_eq(lookup("ZETA"), &svcs[2]);
+	ck_assert_ptr_eq(lookup("alpha"), &svcs[5]);
 }
 END_TEST
 
 START_TEST(test_lookup_excluded)
 {
-	ck_assert_ptr_null(tcpmux_lookup("off"));	/* disabled */
-	ck_assert_ptr_null(tcpmux_lookup("plain"));	/* tcpmux = no */
-	ck_assert_ptr_null(tcpmux_lookup("tcpmux"));
-	ck_assert_ptr_null(tcpmux_lookup("hell"));
-	ck_assert_ptr_null(tcpmux_lookup("helloo"));
-	ck_assert_ptr_null(tcpmux_lookup(""));
-	/* Alpha, Hello, zeta */
-	ck_assert_uint_eq(tcpmux_count(), 3);
+	ck_assert_ptr_null(lookup("off"));	/* disabled */
+	ck_assert_ptr_null(lookup("plain"));	/* tcpmux = no */
+	ck_assert_ptr_null(lookup("tcpmux"));
+	ck_assert_ptr_null(lookup("hell"));
+	ck_assert_ptr_null(lookup("helloo"));
+	ck_assert_ptr_null(lookup(""));
+	/* Alpha, Hello, off, zeta: off may be enabled at run time */
+	ck_assert_uint_eq(tcpmux_count(), 4);
 }
 END_TEST
 
@@ -72,12 +88,27 @@ START_TEST(test_reindex)
 {
 	svcs[2].disabled = true;
 	ck_assert_int_eq(tcpmux_index(svcs, nsvcs), 0);
-	ck_assert_ptr_null(tcpmux_lookup("zeta"));
-	ck_assert_ptr_eq(tcpmux_lookup("hello"), &svcs[1]);
-	ck_assert_uint_eq(tcpmux_count(), 2);
+	ck_assert_ptr_null(lookup("zeta"));
+	ck_assert_ptr_eq(lookup("hello"), &svcs[1]);
+	ck_assert_uint_eq(tcpmux_count(), 4);
 	ck_assert_int_eq(tcpmux_index(svcs, 0), 0);
-	ck_assert_ptr_null(tcpmux_lookup("hello"));
+	ck_assert_ptr_null(lookup("hello"));
 	ck_assert_uint_eq(tcpmux_count(), 0);
+}
+END_TEST
+
+/* A disabled service may carry a served one's name: the served one answers,
+ * on either side of it in the index. */
+START_TEST(test_shared_name)
+{
+	add(6, "hello-old", "HELLO", true, true);
+	ck_assert_int_eq(tcpmux_index(svcs, 7), 0);
+	ck_assert_ptr_eq(lookup("hello"), &svcs[1]);
+	svcs[1].disabled = true;
+	svcs[6].disabled = false;
+	ck_assert_ptr_eq(lookup("Hello"), &svcs[6]);
+	svcs[6].disabled = true;
+	ck_assert_ptr_null(lookup("hello"));
 }
 END_TEST
 
@@ -91,6 +122,7 @@ tcpmux_suite(void)
 	tcase_add_test(tc, test_lookup_case);
 	tcase_add_test(tc, test_lookup_excluded);
 	tcase_add_test(tc, test_reindex);
+	tcase_add_test(tc, test_shared_name);
 	suite_add_tcase(s, tc);
 	return s;
 }
