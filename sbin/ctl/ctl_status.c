@@ -148,7 +148,7 @@ status_widths(const struct json_value *svcs, struct status_cols *c)
 static void
 print_service(const struct json_value *s, const struct status_cols *c)
 {
-	const char *id = json_get_str(s, "id", "?"), *state = json_get_str(s, "state", "?");
+	const char *id = json_get_str(s, "id", "?"), *state = json_get_str(s, "state", "?"), *err;
 	double until = json_get_num(s, "until", 0);
 	char list[1024], when[64];
 	int col;
@@ -180,9 +180,12 @@ print_service(const struct json_value *s, const struct status_cols *c)
 		col = printf("%*swaiting for address ", STATUS_INDENT, "");
 		status_wrap(list, col, STATUS_INDENT + 2, ',');
 	}
-	if (json_get_str(s, "last_error", NULL)) {
+	/* "waiting for address X" (or interface) is what the line above says
+	 * of every waiting address */
+	err = json_get_str(s, "last_error", NULL);
+	if (err && !(list[0] && !strncmp(err, "waiting for ", 12))) {
 		col = printf("%*slast error: ", STATUS_INDENT, "");
-		status_wrap(json_get_str(s, "last_error", ""), col, STATUS_INDENT + 2, ' ');
+		status_wrap(err, col, STATUS_INDENT + 2, ' ');
 	}
 }
 

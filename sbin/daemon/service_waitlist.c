@@ -61,9 +61,7 @@ service_wait_name(const struct service_rt *rt, size_t i, char *buf, size_t len)
 		      rt->svc->interface, buf, len);
 }
 
-/* An interface is said once for all the addresses that wait for it. The
- * log only: status lists the waiting addresses (with their @interface), so
- * last_error would say it twice. */
+/* An interface is said once for all the addresses that wait for it. */
 void
 service_wait_announce(struct service_rt *rt)
 {
@@ -80,11 +78,14 @@ service_wait_announce(struct service_rt *rt)
 			if (interface_said)
 				continue;
 			interface_said = true;
+			snprintf(rt->last_error, sizeof(rt->last_error), "waiting for interface %s",
+				 rt->svc->interface);
 			logit(LOG_NOTICE, "%s: waiting for interface %s (%s): bound as soon as "
 			      "it appears", rt->svc->id, rt->svc->interface, strerror(w->err));
 			continue;
 		}
 		service_wait_name(rt, i, name, sizeof(name));
+		snprintf(rt->last_error, sizeof(rt->last_error), "waiting for address %s", name);
 		logit(LOG_NOTICE, "%s: waiting for address %s (%s): bound as soon as it appears",
 		      rt->svc->id, name, strerror(w->err));
 	}

@@ -25,7 +25,7 @@ pt_assert_grep "elsewhere: waiting for address 192\.0\.2\.1:$ELSEWHERE/tcp \(Can
 pt_ctl status > "$PT_DIR/status" || pt_fail "portierctl status failed"
 pt_assert_grep "^ +waiting for address 192\.0\.2\.1:$ELSEWHERE/tcp$" "$PT_DIR/status" \
 	"status does not show the address waited for"
-# said once: the waiting line, not a last error too
+# said once: the waiting line, not a last error too (--json keeps it)
 grep -q 'last error: waiting' "$PT_DIR/status" && pt_fail "status says the wait twice"
 pt_ctl status --json > "$PT_DIR/status.json" || pt_fail "portierctl status --json failed"
 python3 - "$PT_DIR/status.json" "$ELSEWHERE" <<'PY' || pt_fail "status --json: the waiting address is wrong"
@@ -36,7 +36,7 @@ e = svc["elsewhere"]
 assert e["state"] == "listening", e
 assert e["addresses"] == ["127.0.0.1:%s/tcp" % sys.argv[2]], e
 assert e["waiting"] == ["192.0.2.1:%s/tcp" % sys.argv[2]], e
-assert e["last_error"] is None, e
+assert e["last_error"] == "waiting for address 192.0.2.1:%s/tcp" % sys.argv[2], e
 assert svc["free"]["waiting"] == [], svc["free"]
 PY
 out=$($PT_CLIENT tcp 127.0.0.1 "$ELSEWHERE" partly) || pt_fail "the service's other address does not answer"
