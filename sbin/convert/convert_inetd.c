@@ -178,26 +178,12 @@ entry_valid(struct ireader *r, const struct cv_svc *s, const char *user)
 static void
 parse_server(struct ireader *r, struct cv_svc *s, struct cv_strv *f, size_t first)
 {
-	const char *argv0;
-
 	s->server = cv_strdup(f->v[first]);
-	argv0 = f->n > first + 1 ? f->v[first + 1] : cv_basename(s->server);
 	for (size_t i = first + 2; i < f->n; i++)
 		cv_strv_push(&s->args, f->v[i]);
 	s->args_set = s->args.n > 0;
-	if (!strcmp(cv_basename(s->server), "tcpd") && f->n > first + 1) {
-		free(s->server);
-		s->server = argv0[0] == '/' ? cv_strdup(argv0) :
-			    cv_printf("%s/%s", TCPD_DAEMON_DIR, argv0);
-		cv_lost(s, r->d, r->file, s->line,
-			"server tcpd: converted to the daemon it runs, %s; the rules of "
-			"/etc/hosts.allow and /etc/hosts.deny no longer apply: carry them "
-			"into only_from and no_access", s->server);
-	}
-	if (strcmp(argv0, cv_basename(s->server)) && strcmp(argv0, s->server))
-		cv_lost(s, r->d, r->file, s->line,
-			"argv[0] was %s; portier passes the server's base name, %s",
-			argv0, cv_basename(s->server));
+	if (f->n > first + 1)
+		cv_fit_argv0(s, r->d, s->line, f->v[first + 1]);
 }
 
 /* name, name/version (RPC), tcpmux/name or tcpmux/+name, or a port number */
@@ -233,7 +219,6 @@ parse_name(struct ireader *r, struct cv_svc *s, bool rpc)
 		s->name = cv_printf("port-%ld", port);
 		cv_note(s, "inetd named the service by its port number, %ld", port);
 	}
-	(void)r;
 }
 
 /* A unix service's name, for its id: the path's last part without a
@@ -301,9 +286,7 @@ parse_entry(struct ireader *r, const struct iline *il)
 	const char *fam;
 	bool unix_sock;
 
-	cv_strv_split(&f, il->text);
-	if (f.n == 0)
-		return NULL;	/* read_entries passes no blank entry; be sure */
+	cv_strv_split(&f, il->text);	/* read_entries passes no blank entry */
 	char *colon = strrchr(f.v[0], ':');
 
 	if (colon) {
@@ -390,41 +373,42 @@ out:
 	return s;
 }
 
+/* The entry read so far, if any, into the set. */
+static void
+add_entry(struct ireader *r, struct iline *cur)
+{
+	struct cv_svc *s;
+
+	if (!cur->text)
+		return;
+	s = parse_entry(r, cur);
+	if (s)
+		cv_set_add(&r->set, s);
+	free(cur->text);
+	cur->text = NULL;
+}
+
 /* Cuts the text into entries: comments dropped, continuation lines joined,
  * update-inetd's disabled entries kept and marked. */
 static void
 read_entries(struct ireader *r, const char *buf)
 {
+	struct cv_strv lines = { 0 };
 	struct iline cur = { 0 };
-	const char *p = buf;
-	int ln = 0;
 
-	while (*p) {
-		size_t len = strcspn(p, "\n");
-		char *line = cv_printf("%.*s", (int)len, p);
-		bool blank;
+	cv_strv_lines(&lines, buf);
+	for (size_t i = 0; i < lines.n; i++) {
+		const char *line = lines.v[i];
+		bool blank = line[strspn(line, " \t")] == '\0';
 
-		ln++;
-		p += len + (p[len] == '\n');
-		if (len && line[len - 1] == '\r')
-			line[len - 1] = '\0';
-		blank = line[strspn(line, " \t")] == '\0';
 		if (!blank && (line[0] == ' ' || line[0] == '\t') && cur.text) {
 			char *joined = cv_printf("%s %s", cur.text, line);
 
 			free(cur.text);
 			cur.text = joined;
-			free(line);
 			continue;
 		}
-		if (cur.text) {
-			struct cv_svc *s = parse_entry(r, &cur);
-
-			if (s)
-				cv_set_add(&r->set, s);
-			free(cur.text);
-			cur.text = NULL;
-		}
+		add_entry(r, &cur);
 		if (!strncmp(line, UPDATE_INETD_OFF, strlen(UPDATE_INETD_OFF))) {
 			const char *rest = line + strlen(UPDATE_INETD_OFF);
 
@@ -437,40 +421,27 @@ read_entries(struct ireader *r, const char *buf)
 			cur.text = cv_strdup(line);
 			cur.off = false;
 		}
-		cur.line = ln;
-		free(line);
+		cur.line = (int)i + 1;
 	}
-	if (cur.text) {
-		struct cv_svc *s = parse_entry(r, &cur);
-
-		if (s)
-			cv_set_add(&r->set, s);
-		free(cur.text);
-	}
+	add_entry(r, &cur);
+	cv_strv_free(&lines);
 }
 
-/* Differences that hold for every handler inetd started; after cv_finish,
- * which gives the ids the admin will look for. */
+/* Differences that hold for every handler inetd started (inetd has no
+ * passenv: that is every live one). */
 static void
 summarize(const struct cv_set *set, struct diag *d)
 {
-	struct cv_strv ids = { 0 };
 	size_t handlers;
-	char *list;
+	char *list = cv_no_passenv_ids(set, &handlers);
 
-	for (size_t i = 0; i < set->count; i++)
-		if (!set->svc[i]->internal && !set->svc[i]->commented)
-			cv_strv_push(&ids, set->svc[i]->id);
-	handlers = ids.n;
-	if (!handlers)
+	if (!list)
 		return;
-	list = cv_strv_join(&ids, ", ");
 	diag_add(d, DIAG_WARNING, NULL, 0,
 		 "%zu service(s) got inetd's environment (less PATH and a few others); "
 		 "portier starts handlers with a clean one, PATH aside (list what they "
 		 "need in passenv or env): %s", handlers, list);
 	free(list);
-	cv_strv_free(&ids);
 	diag_add(d, DIAG_WARNING, NULL, 0,
 		 "%zu service(s) had no limit on handlers at once under inetd, only 256 "
 		 "starts a minute; portier's defaults are instances = 50, per_source = 10 "

@@ -13,9 +13,6 @@
 #include "convert/convert.h"
 #include "base/base.h"
 
-/* Debian's tcpd looks up a relative daemon name here (REAL_DAEMON_DIR) */
-#define TCPD_DAEMON_DIR "/usr/sbin"
-
 struct cv_strv {
 	char **v;
 	size_t n;
@@ -103,9 +100,10 @@ void cv_strv_free(struct cv_strv *s);
 char *cv_strv_join(const struct cv_strv *s, const char *sep);
 /* Splits on blanks (space, tab), as xinetd and inetd do; no quoting. */
 void cv_strv_split(struct cv_strv *s, const char *line);
+/* Cuts buf into lines, without their "\n" or "\r\n". */
+void cv_strv_lines(struct cv_strv *s, const char *buf);
 const char *cv_basename(const char *path);
 char *cv_slurp(const char *path);
-bool cv_is_builtin(const char *name);
 bool cv_builtin_ok(const struct cv_svc *s);
 
 /* convert.c: the model */
@@ -117,6 +115,9 @@ const char *cv_proto(const struct cv_svc *s);
 char *cv_natural_id(const struct cv_svc *s);
 /* wait as portier takes it, said when it differs from the old daemon's. */
 void cv_fit_wait(struct cv_svc *s, struct diag *d, const char *daemon);
+/* argv[0] as the source gave it (line: where): tcpd gives way to the
+ * daemon it runs, and a name other than the server's is said. */
+void cv_fit_argv0(struct cv_svc *s, struct diag *d, int line, const char *argv0);
 /* A comment line in the section (printf format) */
 void cv_note(struct cv_svc *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* A comment line plus the same text as a FILE:LINE warning. */
@@ -132,6 +133,9 @@ struct cv_set {
 
 void cv_set_add(struct cv_set *set, struct cv_svc *s);
 void cv_set_free(struct cv_set *set);
+/* The ids of the live handlers without passenv, ", "-joined (NULL: none),
+ * *n of them: after cv_finish, which gives the ids the admin looks for. */
+char *cv_no_passenv_ids(const struct cv_set *set, size_t *n);
 /* convert_finish.c: identities, duplicates, ports, then one file per
  * service into out. */
 void cv_finish(struct cv_set *set, const struct convert_opts *o,

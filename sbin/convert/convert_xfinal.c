@@ -211,19 +211,7 @@ final_nameinargs(struct xst *x)
 	memmove(s->args.v, s->args.v + 1, s->args.n * sizeof(char *));
 	s->args.n--;
 	s->args_set = s->args.n > 0;
-	if (!strcmp(cv_basename(s->server), "tcpd")) {
-		free(s->server);
-		s->server = argv0[0] == '/' ? cv_strdup(argv0) :
-			    cv_printf("%s/%s", TCPD_DAEMON_DIR, argv0);
-		cv_lost(s, x->d, x->e->file, x->args_line,
-			"server tcpd: converted to the daemon it runs, %s; the rules of "
-			"/etc/hosts.allow and /etc/hosts.deny no longer apply: carry them "
-			"into only_from and no_access", s->server);
-	}
-	if (strcmp(argv0, cv_basename(s->server)) && strcmp(argv0, s->server))
-		cv_lost(s, x->d, x->e->file, x->args_line,
-			"argv[0] was %s; portier passes the server's base name, %s",
-			argv0, cv_basename(s->server));
+	cv_fit_argv0(s, x->d, x->args_line, argv0);
 	free(argv0);
 }
 

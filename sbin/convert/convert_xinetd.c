@@ -50,9 +50,7 @@ struct xreader {
 
 /* One buffer, cut into lines, with a cursor. */
 struct xlines {
-	char **line;
-	size_t n;
-	size_t alloc;
+	struct cv_strv lines;
 	size_t pos;
 	const char *file;
 };
@@ -60,41 +58,13 @@ struct xlines {
 static void xread_file(struct xreader *r, const char *path, const char *from, int line);
 static void xread_dir(struct xreader *r, const char *dir, const char *from, int line);
 
-static void
-lines_cut(struct xlines *l, const char *buf)
-{
-	const char *p = buf;
-
-	while (*p) {
-		size_t len = strcspn(p, "\n");
-		char *s = cv_alloc(len + 1);
-
-		memcpy(s, p, len);
-		if (len && s[len - 1] == '\r')
-			s[len - 1] = '\0';
-		l->line = cv_grow(l->line, &l->alloc, l->n + 1, sizeof(*l->line));
-		l->line[l->n++] = s;
-		p += len;
-		if (*p)
-			p++;
-	}
-}
-
-static void
-lines_free(struct xlines *l)
-{
-	for (size_t i = 0; i < l->n; i++)
-		free(l->line[i]);
-	free(l->line);
-}
-
 /* The next line that is neither blank nor a comment (xinetd's next_line);
  * *lineno gets its number. */
 static const char *
 next_line(struct xlines *l, int *lineno)
 {
-	while (l->pos < l->n) {
-		const char *s = l->line[l->pos++];
+	while (l->pos < l->lines.n) {
+		const char *s = l->lines.v[l->pos++];
 		const char *p = s + strspn(s, " \t");
 
 		if (*p && *p != '#') {
@@ -283,9 +253,9 @@ xread_buffer(struct xreader *r, const char *buf, const char *name)
 {
 	struct xlines l = { .file = name };
 
-	lines_cut(&l, buf);
+	cv_strv_lines(&l.lines, buf);
 	read_lines(r, &l);
-	lines_free(&l);
+	cv_strv_free(&l.lines);
 }
 
 /* path (with st) closes a cycle when it is being read already: one error
@@ -480,27 +450,19 @@ summarize(const struct xsummary *sum, struct diag *d)
 static void
 summarize_env(const struct cv_set *set, struct diag *d)
 {
-	const struct cv_svc *def = set->defaults;
-	struct cv_strv ids = { 0 };
+	size_t n;
 	char *list;
 
-	if (def && def->passenv.op != CV_NONE)
+	if (set->defaults && set->defaults->passenv.op != CV_NONE)
 		return;
-	for (size_t i = 0; i < set->count; i++) {
-		const struct cv_svc *s = set->svc[i];
-
-		if (!s->commented && !s->internal && s->passenv.op == CV_NONE)
-			cv_strv_push(&ids, s->id);
-	}
-	if (!ids.n)
+	list = cv_no_passenv_ids(set, &n);
+	if (!list)
 		return;
-	list = cv_strv_join(&ids, ", ");
 	diag_add(d, DIAG_WARNING, NULL, 0,
 		 "%zu service(s) had no passenv: xinetd passed them its whole "
 		 "environment; portier starts handlers with a clean one, PATH aside "
-		 "(list what they need in passenv or env): %s", ids.n, list);
+		 "(list what they need in passenv or env): %s", n, list);
 	free(list);
-	cv_strv_free(&ids);
 }
 
 static int
