@@ -25,7 +25,7 @@ static const char *const builtins[] = {
 	"echo", "discard", "daytime", "chargen", "time", "tcpmux", NULL,
 };
 
-static void
+void
 cv_oom(void)
 {
 	fputs("portierctl: out of memory\n", stderr);

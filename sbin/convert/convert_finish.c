@@ -40,21 +40,6 @@ convert_prefix_valid(const char *p)
 	return true;
 }
 
-/* A name xinetd took (any word) made a valid id: other characters become
- * '_'; the service then carries `name`, so nothing is lost. */
-static void
-id_sanitize(char *id, bool udp)
-{
-	size_t len = strlen(id);
-
-	/* only a UDP service's: the loader refuses /udp on a TCP one */
-	if (udp && len >= 4 && !strcmp(id + len - 4, "/udp"))
-		len -= 4;
-	for (size_t i = 0; i < len; i++)
-		if (!id_char(id[i]))
-			id[i] = '_';
-}
-
 static bool
 id_taken(const struct cv_set *set, const char *id)
 {
@@ -90,18 +75,23 @@ same_socket(const struct cv_svc *a, const struct cv_svc *b,
 	return true;
 }
 
-/* id, made valid when the service is to be loaded: portier's characters,
- * and at most room long (the prefix takes the rest of CONFIG_ID_MAX); the
- * service keeps its name, so a cut id loses nothing. */
+/* id, made valid when the service is to be loaded: portier's characters
+ * (a name xinetd took, any word, gets '_' for the others) and at most room
+ * long (the prefix takes the rest of CONFIG_ID_MAX); the service keeps its
+ * name, so nothing is lost. A /udp ending stays only on a UDP service's:
+ * the loader refuses it on a TCP one. */
 static char *
 valid_id(const struct cv_svc *s, char *id, size_t room)
 {
-	bool is_udp = !strcmp(cv_proto(s), "udp");
-	size_t len = strlen(id), udp = is_udp && len >= 4 && !strcmp(id + len - 4, "/udp") ? 4 : 0;
+	size_t len = strlen(id);
+	size_t udp = !strcmp(cv_proto(s), "udp") && len >= 4 &&
+		     !strcmp(id + len - 4, "/udp") ? 4 : 0;
 
 	if (s->commented)
 		return id;
-	id_sanitize(id, is_udp);
+	for (size_t i = 0; i < len - udp; i++)
+		if (!id_char(id[i]))
+			id[i] = '_';
 	if (len > room)
 		memmove(id + room - udp, id + len - udp, udp + 1);
 	return id;
@@ -291,9 +281,7 @@ spell_port(struct cv_svc *s, const struct convert_opts *o, struct diag *d)
 			 "portier's registry for %s/%s (kept as comments)", s->name,
 			 s->name, cv_proto(s));
 	}
-	if (!sys)
-		return;
-	if (sys == reg)
+	if (!sys || sys == reg)
 		return;
 	s->port = sys;
 	cv_note(s, "port %u: from /etc/services, where the old daemon found it "
@@ -308,8 +296,7 @@ file_name(const struct convert_out *out, const char *id)
 	for (char *p = base; *p; p++)
 		if (*p == '/')
 			*p = '-';
-		else if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-			   (*p >= '0' && *p <= '9') || *p == '.' || *p == '_' || *p == '-'))
+		else if (!isalnum((unsigned char)*p) && !strchr("._-", *p))
 			*p = '_';
 	for (int n = 1; ; n++) {
 		bool taken = false;

@@ -84,6 +84,7 @@ struct cv_svc {
 
 /* convert.c: memory and strings (out of memory aborts: a converter that
  * cannot allocate cannot write a faithful result either) */
+void cv_oom(void) __attribute__((noreturn));
 void *cv_alloc(size_t n);
 char *cv_strdup(const char *s);
 char *cv_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
