@@ -171,7 +171,6 @@ struct xdefs {
 	struct cv_strv enabled;
 	bool has_enabled;
 	int v6only;		/* -1 unset */
-	bool cps_set;
 	bool bind_set;
 	char *bind_host;	/* the defaults' bind, a host name: each service's */
 	int groups;		/* -1 unset */
@@ -222,7 +221,6 @@ struct xst {
 	char *bind;
 	int bind_line;
 	int groups;
-	bool cps_set;
 };
 
 /* convert_xreport.c: comment lines, warnings and errors about one attribute */

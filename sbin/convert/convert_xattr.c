@@ -63,48 +63,34 @@ a_protocol(struct xst *x, const struct xattr *a)
 		xcannot(x, "protocol %s: portier serves tcp and udp only", v);
 }
 
+/* wait, disable and v6only */
 static void
-a_wait(struct xst *x, const struct xattr *a)
+a_yes_no(struct xst *x, const struct xattr *a)
 {
+	int *dst = !strcmp(a->name, "wait") ? &x->s->wait :
+		   !strcmp(a->name, "disable") ? &x->s->disable : &x->v6only;
 	int v = yes_no(x, a);
 
 	if (v >= 0)
-		x->s->wait = v;
+		*dst = v;
 }
 
+/* user and group: xinetd looks the name up when it reads the entry; one
+ * with a slash can exist on no system (and portier refuses it). */
 static void
-a_disable(struct xst *x, const struct xattr *a)
-{
-	int v = yes_no(x, a);
-
-	if (v >= 0)
-		x->s->disable = v;
-}
-
-/* xinetd looks the name up when it reads the entry; one with a slash can
- * exist on no system (and portier refuses it). */
-static void
-a_user(struct xst *x, const struct xattr *a)
+a_account(struct xst *x, const struct xattr *a)
 {
 	if (strchr(a->vals.v[0], '/'))
-		xbad(x, a, "no user can be named %s", a->vals.v[0]);
+		xbad(x, a, "no %s can be named %s", a->name, a->vals.v[0]);
 	else
-		set_str(&x->s->user, a->vals.v[0]);
+		set_str(!strcmp(a->name, "user") ? &x->s->user : &x->s->group, a->vals.v[0]);
 }
 
+/* server and id */
 static void
-a_group(struct xst *x, const struct xattr *a)
+a_string(struct xst *x, const struct xattr *a)
 {
-	if (strchr(a->vals.v[0], '/'))
-		xbad(x, a, "no group can be named %s", a->vals.v[0]);
-	else
-		set_str(&x->s->group, a->vals.v[0]);
-}
-
-static void
-a_server(struct xst *x, const struct xattr *a)
-{
-	set_str(&x->s->server, a->vals.v[0]);
+	set_str(!strcmp(a->name, "server") ? &x->s->server : &x->s->xid, a->vals.v[0]);
 }
 
 static void
@@ -120,15 +106,11 @@ a_server_args(struct xst *x, const struct xattr *a)
 	x->args_line = a->line;
 }
 
+/* instances and per_source */
 static void
-a_id(struct xst *x, const struct xattr *a)
+a_count(struct xst *x, const struct xattr *a)
 {
-	set_str(&x->s->xid, a->vals.v[0]);
-}
-
-static void
-a_count(struct xst *x, const struct xattr *a, char **dst)
-{
+	char **dst = !strcmp(a->name, "instances") ? &x->s->instances : &x->s->per_source;
 	char *v = cvv_count(a->vals.v[0]);
 
 	if (!v) {
@@ -144,18 +126,6 @@ a_count(struct xst *x, const struct xattr *a, char **dst)
 	}
 	free(*dst);
 	*dst = v;
-}
-
-static void
-a_instances(struct xst *x, const struct xattr *a)
-{
-	a_count(x, a, &x->s->instances);
-}
-
-static void
-a_per_source(struct xst *x, const struct xattr *a)
-{
-	a_count(x, a, &x->s->per_source);
 }
 
 static void
@@ -207,7 +177,6 @@ a_cps(struct xst *x, const struct xattr *a)
 		xbad(x, a, "expects two numbers: connections per second and seconds to pause");
 		return;
 	}
-	x->cps_set = true;
 	if (rate > 0 && wait == 0) {
 		xlost(x, a, "a pause of 0 seconds: portier pauses at least 1");
 		wait = 1;
@@ -252,15 +221,6 @@ a_bind(struct xst *x, const struct xattr *a)
 {
 	set_str(&x->bind, a->vals.v[0]);
 	x->bind_line = a->line;
-}
-
-static void
-a_v6only(struct xst *x, const struct xattr *a)
-{
-	int v = yes_no(x, a);
-
-	if (v >= 0)
-		x->v6only = v;
 }
 
 static void
@@ -382,12 +342,12 @@ a_lost(struct xst *x, const struct xattr *a)
 static const struct xattr_def xattr_table[] = {
 	{ "socket_type", 1, false, a_socket_type },
 	{ "protocol", 1, false, a_protocol },
-	{ "wait", 1, false, a_wait },
-	{ "user", 1, false, a_user },
-	{ "group", 1, false, a_group },
-	{ "server", 1, false, a_server },
+	{ "wait", 1, false, a_yes_no },
+	{ "user", 1, false, a_account },
+	{ "group", 1, false, a_account },
+	{ "server", 1, false, a_string },
 	{ "server_args", -1, false, a_server_args },
-	{ "instances", 1, true, a_instances },
+	{ "instances", 1, true, a_count },
 	{ "log_on_success", -2, true, xlist_log_flags },
 	{ "log_on_failure", -2, true, xlist_log_flags },
 	{ "log_type", -1, true, a_log_type },
@@ -397,7 +357,7 @@ static const struct xattr_def xattr_table[] = {
 	{ "type", -1, false, xfinal_type_attr },
 	{ "rpc_version", 1, false, a_lost },
 	{ "rpc_number", 1, false, a_lost },
-	{ "id", 1, false, a_id },
+	{ "id", 1, false, a_string },
 	{ "env", -2, false, xlist_env },
 	{ "port", 1, false, a_port },
 	{ "passenv", -2, true, xlist_passenv },
@@ -409,10 +369,10 @@ static const struct xattr_def xattr_table[] = {
 	{ "banner_fail", 1, true, a_banner },
 	{ "bind", 1, true, a_bind },
 	{ "interface", 1, true, a_bind },
-	{ "per_source", 1, true, a_per_source },
+	{ "per_source", 1, true, a_count },
 	{ "groups", 1, true, a_groups },
 	{ "cps", 2, true, a_cps },
-	{ "disable", 1, false, a_disable },
+	{ "disable", 1, false, a_yes_no },
 	{ "max_load", 1, true, a_max_load },
 	{ "rlimit_as", 1, false, a_rlimit },
 	{ "rlimit_cpu", 1, false, a_rlimit },
@@ -420,7 +380,7 @@ static const struct xattr_def xattr_table[] = {
 	{ "rlimit_files", 1, false, a_rlimit },
 	{ "rlimit_rss", 1, false, a_rlimit },
 	{ "rlimit_stack", 1, false, a_rlimit },
-	{ "v6only", 1, true, a_v6only },
+	{ "v6only", 1, true, a_yes_no },
 	{ "deny_time", 1, false, a_deny_time },
 	{ "umask", 1, true, a_umask },
 	{ "libwrap", 1, false, a_lost },
@@ -525,7 +485,6 @@ xattr_defaults(const struct xentry *e, struct xdefs *defs, struct diag *d)
 	}
 	defs->v6only = x.v6only;
 	defs->groups = x.groups;
-	defs->cps_set = x.cps_set;
 	defs->instances_set = x.s->instances != NULL;
 	defs->per_source_set = x.s->per_source != NULL;
 	defs->svc = x.s;

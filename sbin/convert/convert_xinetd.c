@@ -265,8 +265,9 @@ in_cycle(struct xreader *r, const char *path, const struct stat *st,
 	 const char *from, int line)
 {
 	const struct xopen *top = r->depth ? &r->stack[r->depth - 1] : NULL;
+	struct cv_strv chain = { 0 };
 	size_t i;
-	char *chain;
+	char *text;
 
 	for (i = 0; i < r->depth; i++)
 		if (r->stack[i].dev == st->st_dev && r->stack[i].ino == st->st_ino)
@@ -285,16 +286,13 @@ in_cycle(struct xreader *r, const char *path, const struct stat *st,
 		.from_dev = top->dev, .from_ino = top->ino,
 		.to_dev = st->st_dev, .to_ino = st->st_ino,
 	};
-	chain = cv_strdup(r->stack[i].path);
-	for (size_t k = i + 1; k < r->depth; k++) {
-		char *more = cv_printf("%s -> %s", chain, r->stack[k].path);
-
-		free(chain);
-		chain = more;
-	}
-	diag_add(r->d, DIAG_ERROR, from, line, "include cycle: %s -> %s (not read again)",
-		 chain, path);
-	free(chain);
+	for (size_t k = i; k < r->depth; k++)
+		cv_strv_push(&chain, r->stack[k].path);
+	cv_strv_push(&chain, path);
+	text = cv_strv_join(&chain, " -> ");
+	diag_add(r->d, DIAG_ERROR, from, line, "include cycle: %s (not read again)", text);
+	free(text);
+	cv_strv_free(&chain);
 	return true;
 }
 
@@ -316,13 +314,15 @@ xpop(struct xreader *r)
 	free(r->stack[--r->depth].path);
 }
 
+/* An include's path (line > 0) is said where the include is. */
 static void
-xread_error(struct xreader *r, const char *path, const char *from, int line)
+xread_error(struct xreader *r, const char *path, const char *from, int line,
+	    const char *why)
 {
 	if (line)
-		diag_add(r->d, DIAG_ERROR, from, line, "%s: %s", path, strerror(errno));
+		diag_add(r->d, DIAG_ERROR, from, line, "%s: %s", path, why);
 	else
-		diag_add(r->d, DIAG_ERROR, path, 0, "%s", strerror(errno));
+		diag_add(r->d, DIAG_ERROR, path, 0, "%s", why);
 }
 
 static void
@@ -340,15 +340,12 @@ xread_file(struct xreader *r, const char *path, const char *from, int line)
 		return;
 	}
 	if (stat(path, &st) < 0) {
-		xread_error(r, path, from, line);
+		xread_error(r, path, from, line, strerror(errno));
 		return;
 	}
 	if (!S_ISREG(st.st_mode)) {
 		/* a FIFO would block the reader; a directory is includedir's */
-		if (line)
-			diag_add(r->d, DIAG_ERROR, from, line, "%s: not a regular file", path);
-		else
-			diag_add(r->d, DIAG_ERROR, path, 0, "not a regular file");
+		xread_error(r, path, from, line, "not a regular file");
 		return;
 	}
 	if (xpush(r, path, &st, from, line) < 0)
@@ -356,7 +353,7 @@ xread_file(struct xreader *r, const char *path, const char *from, int line)
 	r->files++;
 	buf = cv_slurp(path);
 	if (!buf)
-		xread_error(r, path, from, line);
+		xread_error(r, path, from, line, strerror(errno));
 	else
 		xread_buffer(r, buf, path);
 	free(buf);
@@ -387,14 +384,14 @@ xread_dir(struct xreader *r, const char *dir, const char *from, int line)
 	int n;
 
 	if (stat(dir, &st) < 0) {
-		xread_error(r, dir, from, line);
+		xread_error(r, dir, from, line, strerror(errno));
 		return;
 	}
 	if (xpush(r, dir, &st, from, line) < 0)
 		return;
 	n = scandir(dir, &names, includedir_filter, c_order);
 	if (n < 0) {
-		xread_error(r, dir, from, line);
+		xread_error(r, dir, from, line, strerror(errno));
 		xpop(r);
 		return;
 	}
