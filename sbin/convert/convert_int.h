@@ -188,15 +188,6 @@ void xattr_defaults(const struct xentry *e, struct xdefs *defs, struct diag *d);
 struct cv_svc *xattr_service(const struct xentry *e, const struct xdefs *defs,
 			     struct xsummary *sum, struct diag *d);
 
-/* A list attribute folded over its =, += and -= lines. Until a line
- * replaces it, the list starts from the defaults' list (xinetd copies it into
- * the service first), which portier writes as `+=`. */
-struct fold {
-	bool touched;
-	bool own;
-	struct cv_strv items;
-};
-
 /* One xinetd entry being mapped (convert_xattr.c, convert_xfinal.c). */
 struct xst {
 	const struct xentry *e;
@@ -209,7 +200,6 @@ struct xst {
 	bool rejected;		/* ... for the whole entry (xbad_entry) */
 	struct cv_strv cannot;	/* why portier cannot run it at all */
 	struct cv_strv seen;	/* single-valued attributes already set */
-	struct fold only_from, no_access, log_s, log_f, passenv, env;
 	bool nameinargs;
 	bool nameinargs_late;
 	int args_line;
@@ -234,14 +224,13 @@ void xbad_entry(struct xst *x, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void xcannot(struct xst *x, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));	/* portier cannot run it */
-/* convert_xlist.c: the list attributes, and a folded list into the model */
+/* convert_xlist.c: the list attributes, folded into the model's lists */
 void xlist_addresses(struct xst *x, const struct xattr *a);
 void xlist_log_flags(struct xst *x, const struct xattr *a);
 void xlist_env(struct xst *x, const struct xattr *a);
 void xlist_passenv(struct xst *x, const struct xattr *a);
 void xlist_access_times(struct xst *x, const struct xattr *a);
 void xlist_idlist(struct xst *x, const struct xattr *a);
-void xlist_store(struct fold *f, struct cv_list *l);
 /* convert_xfinal.c: the type and flags attributes, then what xinetd checks
  * and rewrites once an entry is read */
 void xfinal_type_attr(struct xst *x, const struct xattr *a);

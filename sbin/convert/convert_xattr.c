@@ -438,27 +438,10 @@ static void
 xst_free(struct xst *x)
 {
 	cv_strv_free(&x->seen);
-	cv_strv_free(&x->only_from.items);
-	cv_strv_free(&x->no_access.items);
-	cv_strv_free(&x->log_s.items);
-	cv_strv_free(&x->log_f.items);
-	cv_strv_free(&x->passenv.items);
-	cv_strv_free(&x->env.items);
 	free(x->redirect[0]);
 	free(x->redirect[1]);
 	free(x->bind);
 	cv_strv_free(&x->cannot);
-}
-
-static void
-store_lists(struct xst *x)
-{
-	xlist_store(&x->only_from, &x->s->only_from);
-	xlist_store(&x->no_access, &x->s->no_access);
-	xlist_store(&x->log_s, &x->s->log_success);
-	xlist_store(&x->log_f, &x->s->log_failure);
-	xlist_store(&x->passenv, &x->s->passenv);
-	xlist_store(&x->env, &x->s->env);
 }
 
 void
@@ -468,9 +451,7 @@ xattr_defaults(const struct xentry *e, struct xdefs *defs, struct diag *d)
 
 	x.s = cv_svc_new("defaults", e->file, e->line);
 	x.s->defaults = true;
-	x.only_from.own = x.no_access.own = x.log_s.own = x.log_f.own = x.passenv.own = true;
 	map_all(&x);
-	store_lists(&x);
 	if (x.bind && !cvv_is_address(x.bind)) {
 		/* Not in the defaults: each service that takes it is kept as
 		 * comments (final_bind), none binds every address instead. */
@@ -506,7 +487,6 @@ xattr_service(const struct xentry *e, const struct xdefs *defs,
 			x.lenient = true;
 	}
 	map_all(&x);
-	store_lists(&x);
 	xfinal_service(&x, sum);
 	xst_free(&x);
 	return x.s;
