@@ -163,10 +163,8 @@ cv_strv_split(struct cv_strv *s, const char *line)
 		if (!*p)
 			return;
 		size_t len = strcspn(p, " \t");
-		char *w = cv_alloc(len + 1);
 
-		memcpy(w, p, len);
-		cv_strv_push_own(s, w);
+		cv_strv_push_own(s, cv_printf("%.*s", (int)len, p));
 		p += len;
 	}
 }
@@ -278,7 +276,7 @@ cv_fit_wait(struct cv_svc *s, struct diag *d, const char *daemon)
 			dgram ? "yes" : "no");
 		s->wait = dgram;
 	} else if (dgram) {
-		cv_lost(s, d, s->file, s->line,
+		cv_lost(s, d, s->line,
 			"wait = no on a datagram socket: portier gives the socket to one "
 			"handler at a time (wait = yes); %s started one per datagram", daemon);
 		s->wait = 1;
@@ -292,13 +290,13 @@ cv_fit_argv0(struct cv_svc *s, struct diag *d, int line, const char *argv0)
 		free(s->server);
 		s->server = argv0[0] == '/' ? cv_strdup(argv0) :
 			    cv_printf("%s/%s", TCPD_DAEMON_DIR, argv0);
-		cv_lost(s, d, s->file, line,
+		cv_lost(s, d, line,
 			"server tcpd: converted to the daemon it runs, %s; the rules of "
 			"/etc/hosts.allow and /etc/hosts.deny no longer apply: carry them "
 			"into only_from and no_access", s->server);
 	}
 	if (strcmp(argv0, cv_basename(s->server)) && strcmp(argv0, s->server))
-		cv_lost(s, d, s->file, line,
+		cv_lost(s, d, line,
 			"argv[0] was %s; portier passes the server's base name, %s",
 			argv0, cv_basename(s->server));
 }
@@ -327,8 +325,7 @@ cv_note(struct cv_svc *s, const char *fmt, ...)
 }
 
 void
-cv_lost(struct cv_svc *s, struct diag *d, const char *file, int line,
-	const char *fmt, ...)
+cv_lost(struct cv_svc *s, struct diag *d, int line, const char *fmt, ...)
 {
 	va_list ap;
 	char *text;
@@ -337,9 +334,9 @@ cv_lost(struct cv_svc *s, struct diag *d, const char *file, int line,
 	text = cv_vprintf(fmt, ap);
 	va_end(ap);
 	if (s->defaults)
-		diag_add(d, DIAG_WARNING, file, line, "defaults: %s", text);
+		diag_add(d, DIAG_WARNING, s->file, line, "defaults: %s", text);
 	else
-		diag_add(d, DIAG_WARNING, file, line, "service %s: %s", s->name, text);
+		diag_add(d, DIAG_WARNING, s->file, line, "service %s: %s", s->name, text);
 	cv_strv_push_own(&s->notes, text);
 }
 

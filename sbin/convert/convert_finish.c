@@ -144,12 +144,12 @@ fold_duplicate(struct cv_svc *t, struct cv_svc *s, struct diag *d)
 	}
 	gone->commented = true;
 	if (kept->disable != 1 && gone->disable != 1)
-		cv_lost(gone, d, gone->file, gone->line,
+		cv_lost(gone, d, gone->line,
 			"listens on the same %s as the service at %s:%d; both are enabled, "
 			"only that one is converted", gone->unix_socket ? "socket" : "port",
 			kept->file, kept->line);
 	else
-		cv_lost(gone, d, gone->file, gone->line,
+		cv_lost(gone, d, gone->line,
 			"duplicate of the service at %s:%d (same name, protocol and port); "
 			"kept as comments only", kept->file, kept->line);
 }
@@ -349,14 +349,14 @@ check_loadable(struct cv_svc *s, struct diag *d)
 			  (s->socket_type && strcmp(s->socket_type, "stream")))) {
 		/* the multiplexer accepts the connection before the server runs */
 		s->commented = true;
-		cv_lost(s, d, s->file, s->line, "tcpmux: portier runs tcpmux services on "
+		cv_lost(s, d, s->line, "tcpmux: portier runs tcpmux services on "
 			"TCP streams with wait = no only; kept as comments");
 		return;
 	}
 	if (s->internal || !s->server || s->server[0] == '/')
 		return;
 	s->commented = true;
-	cv_lost(s, d, s->file, s->line, "server %s: not an absolute path, which portier "
+	cv_lost(s, d, s->line, "server %s: not an absolute path, which portier "
 		"requires (the old daemon ran it from its working directory, /); kept as "
 		"comments: write the full path", s->server);
 }

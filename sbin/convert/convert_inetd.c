@@ -58,7 +58,7 @@ host_binds(struct ireader *r, struct cv_svc *s, const char *hosts, const char *f
 		}
 		cv_strv_push(&s->bind, host);
 		if (!cvv_is_address(host))
-			cv_lost(s, r->d, r->file, s->line,
+			cv_lost(s, r->d, s->line,
 				"host %s: inetd bound every address the name resolved to at "
 				"start; give portier those addresses", host);
 	}
@@ -79,7 +79,7 @@ parse_proto(struct ireader *r, struct cv_svc *s, const char *field)
 
 	if (opt) {
 		*opt++ = '\0';
-		cv_lost(s, r->d, r->file, s->line,
+		cv_lost(s, r->d, s->line,
 			"%s: portier sets no socket buffer sizes", opt);
 	}
 	if (!strncmp(copy, "tcp", 3) || !strncmp(copy, "udp", 3)) {
@@ -91,7 +91,7 @@ parse_proto(struct ireader *r, struct cv_svc *s, const char *field)
 		else if (!strcmp(v, "6"))
 			fam = "::";
 		else if (!strcmp(v, "46"))
-			cv_lost(s, r->d, r->file, s->line,
+			cv_lost(s, r->d, s->line,
 				"%s: portier listens on separate IPv4 and IPv6 sockets; the "
 				"server sees IPv4 clients as IPv4, not as IPv4-mapped IPv6", copy);
 		else if (*v)
@@ -100,7 +100,7 @@ parse_proto(struct ireader *r, struct cv_svc *s, const char *field)
 		fam = NULL;
 	}
 	if (!fam)
-		cv_lost(s, r->d, r->file, s->line, "protocol %s: portier serves tcp and "
+		cv_lost(s, r->d, s->line, "protocol %s: portier serves tcp and "
 			"udp only, besides unix sockets (no RPC)", copy);
 	free(copy);
 	return fam;
@@ -119,7 +119,7 @@ parse_wait(struct ireader *r, struct cv_svc *s, const char *field)
 			 "service %s: '%s' is neither wait nor nowait; inetd reads it as nowait",
 			 s->name, copy);
 	if (max)
-		cv_lost(s, r->d, r->file, s->line,
+		cv_lost(s, r->d, s->line,
 			"%s.%s: inetd's limit of %s starts a minute (then 10 minutes off) "
 			"has no portier counterpart; portier's are cps and instances",
 			copy, max, max);
@@ -197,7 +197,7 @@ parse_name(struct ireader *r, struct cv_svc *s, bool rpc)
 		const char *n = s->name + 7 + (s->name[7] == '+');
 
 		if (s->name[7] != '+')
-			cv_lost(s, r->d, r->file, s->line,
+			cv_lost(s, r->d, s->line,
 				"tcpmux/%s: the server itself answered \"+\" to the client; "
 				"portier sends \"+Go\", so the server must no longer send its own",
 				n);
@@ -253,15 +253,15 @@ unix_entry(struct ireader *r, struct cv_svc *s, const char *hosts)
 		cv_note(s, "host %s: not used for a unix socket (inetd ignored it too)", hosts);
 	if (s->internal) {
 		s->commented = true;
-		cv_lost(s, r->d, r->file, s->line, "internal on a unix socket: portier's "
+		cv_lost(s, r->d, s->line, "internal on a unix socket: portier's "
 			"internal services listen on TCP and UDP only");
 	} else if (s->socket_type && !strcmp(s->socket_type, "dgram")) {
 		s->commented = true;
-		cv_lost(s, r->d, r->file, s->line, "dgram on a unix socket: portier's unix "
+		cv_lost(s, r->d, s->line, "dgram on a unix socket: portier's unix "
 			"listeners are stream sockets only");
 	} else if (path[0] != '/') {
 		s->commented = true;
-		cv_lost(s, r->d, r->file, s->line, "unix socket %s: not an absolute path, "
+		cv_lost(s, r->d, s->line, "unix socket %s: not an absolute path, "
 			"which portier requires (inetd made it in its working directory, "
 			"/); kept as comments: write the full path", path);
 	} else if (cval_bind_addr(s->bind.v[0], &ss) < 0) {
@@ -326,7 +326,7 @@ parse_entry(struct ireader *r, const struct iline *il)
 		s->socket_type = f.v[1][0] == 's' ? "stream" : "dgram";
 	} else {
 		s->commented = true;
-		cv_lost(s, r->d, r->file, il->line,
+		cv_lost(s, r->d, il->line,
 			"socket type %s: portier serves stream and dgram only", f.v[1]);
 	}
 	unix_sock = !strcmp(f.v[2], "unix");

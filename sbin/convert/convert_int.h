@@ -121,9 +121,9 @@ void cv_fit_wait(struct cv_svc *s, struct diag *d, const char *daemon);
 void cv_fit_argv0(struct cv_svc *s, struct diag *d, int line, const char *argv0);
 /* A comment line in the section (printf format) */
 void cv_note(struct cv_svc *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* A comment line plus the same text as a FILE:LINE warning. */
-void cv_lost(struct cv_svc *s, struct diag *d, const char *file, int line,
-	     const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+/* A comment line plus the same text as a warning at the service's file, line. */
+void cv_lost(struct cv_svc *s, struct diag *d, int line, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
 
 struct cv_set {
 	struct cv_svc *defaults;	/* NULL when the source had none */

@@ -455,7 +455,7 @@ xattr_defaults(const struct xentry *e, struct xdefs *defs, struct diag *d)
 	if (x.bind && !cvv_is_address(x.bind)) {
 		/* Not in the defaults: each service that takes it is kept as
 		 * comments (final_bind), none binds every address instead. */
-		cv_lost(x.s, d, e->file, x.bind_line, "bind = %s: a host name; xinetd bound "
+		cv_lost(x.s, d, x.bind_line, "bind = %s: a host name; xinetd bound "
 			"the address it resolved to at start, portier binds addresses only: "
 			"every service without its own bind is kept as comments (give portier "
 			"the address)", x.bind);

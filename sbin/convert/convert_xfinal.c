@@ -152,7 +152,7 @@ final_type(struct xst *x)
 	if (x->t_tcpmux || x->t_tcpmuxplus) {
 		s->tcpmux = true;
 		if (x->t_tcpmux)
-			cv_lost(s, x->d, x->e->file, x->e->line,
+			cv_lost(s, x->d, x->e->line,
 				"type TCPMUX: the server itself answered \"+\" to the client; "
 				"portier sends \"+Go\" (as xinetd does for TCPMUXPLUS), so the "
 				"server must no longer send its own");
@@ -203,7 +203,7 @@ final_nameinargs(struct xst *x)
 		return;
 	}
 	if (x->nameinargs_late)
-		cv_lost(s, x->d, x->e->file, x->args_line,
+		cv_lost(s, x->d, x->args_line,
 			"flags NAMEINARGS comes after server_args: xinetd then starts %s "
 			"with an empty argument list; converted as if NAMEINARGS came first",
 			s->server);
@@ -232,7 +232,7 @@ final_redirect(struct xst *x)
 	else
 		cv_strv_push_own(&s->args, cv_printf("TCP:%s:%s", host, port));
 	s->args_set = true;
-	cv_lost(s, x->d, x->e->file, x->redirect_line,
+	cv_lost(s, x->d, x->redirect_line,
 		"redirect = %s %s: portier has no redirect; converted to a socat handler "
 		"that relays to %s port %s (install socat; it resolves the name at "
 		"each connection, xinetd did once at start)", host, port, host, port);
@@ -249,7 +249,7 @@ final_bind(struct xst *x)
 	if (x->bind) {
 		cv_strv_push(&s->bind, x->bind);
 		if (!cvv_is_address(x->bind))
-			cv_lost(s, x->d, x->e->file, x->bind_line,
+			cv_lost(s, x->d, x->bind_line,
 				"bind = %s: a host name; xinetd bound the first address it "
 				"resolved to at start (IPv%c); give portier that address",
 				x->bind, x->ipv4 && !x->ipv6 ? '4' : '6');
@@ -347,7 +347,7 @@ final_precedence(struct xst *x)
 	for (size_t i = 0; i < only.n; i++)
 		for (size_t j = 0; j < deny.n; j++)
 			if (cvv_narrower(only.v[i], deny.v[j]))
-				cv_lost(s, x->d, x->e->file, x->e->line,
+				cv_lost(s, x->d, x->e->line,
 					"only_from %s lies inside no_access %s: xinetd admitted "
 					"those clients (the narrower rule wins), portier refuses "
 					"them (no_access always wins)", only.v[i], deny.v[j]);
@@ -377,7 +377,7 @@ xfinal_service(struct xst *x, struct xsummary *sum)
 	if (x->cannot.n) {
 		s->commented = true;
 		for (size_t i = 0; i < x->cannot.n; i++)
-			cv_lost(s, x->d, x->e->file, x->e->line, "%s", x->cannot.v[i]);
+			cv_lost(s, x->d, x->e->line, "%s", x->cannot.v[i]);
 	}
 	if (x->rejected && x->lenient && !s->commented) {
 		/* xinetd never read it; portier would refuse it even disabled */

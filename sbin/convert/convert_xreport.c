@@ -45,7 +45,7 @@ xlost(struct xst *x, const struct xattr *a, const char *fmt, ...)
 	va_start(ap, fmt);
 	text = attr_why(a, fmt, ap);
 	va_end(ap);
-	cv_lost(x->s, x->d, x->e->file, a->line, "%s", text);
+	cv_lost(x->s, x->d, a->line, "%s", text);
 	free(text);
 }
 
