@@ -151,13 +151,6 @@ parse_attr(struct xentry *e, const char *line, int ln, struct diag *d)
 	return 0;
 }
 
-static void
-add_entry(struct xreader *r, struct xentry *e)
-{
-	r->ent = cv_grow(r->ent, &r->alloc, r->n + 1, sizeof(*r->ent));
-	r->ent[r->n++] = e;
-}
-
 /* The body of an entry whose '{' has been read. */
 static void
 read_body(struct xreader *r, struct xlines *l, struct xentry *e)
@@ -167,7 +160,8 @@ read_body(struct xreader *r, struct xlines *l, struct xentry *e)
 
 	while ((s = next_line(l, &ln))) {
 		if (only_char(s, '}')) {
-			add_entry(r, e);
+			r->ent = cv_grow(r->ent, &r->alloc, r->n + 1, sizeof(*r->ent));
+			r->ent[r->n++] = e;
 			return;
 		}
 		if (parse_attr(e, s, ln, r->d) < 0) {
@@ -414,14 +408,13 @@ apply_lists(struct cv_set *set, const struct xdefs *defs)
 	for (size_t i = 0; i < set->count; i++) {
 		struct cv_svc *s = set->svc[i];
 		const char *xid = s->xid ? s->xid : s->name;
+		const char *why = defs->has_enabled && !cv_strv_has(&defs->enabled, xid) ?
+				  "`enabled` list does not name" :
+				  cv_strv_has(&defs->disabled, xid) ? "`disabled` list names" : NULL;
 
-		if (defs->has_enabled && !cv_strv_has(&defs->enabled, xid) && s->disable != 1) {
+		if (why && s->disable != 1) {
 			s->disable = 1;
-			cv_note(s, "disabled: the defaults' `enabled` list does not name %s", xid);
-		}
-		if (cv_strv_has(&defs->disabled, xid) && s->disable != 1) {
-			s->disable = 1;
-			cv_note(s, "disabled: the defaults' `disabled` list names %s", xid);
+			cv_note(s, "disabled: the defaults' %s %s", why, xid);
 		}
 	}
 }
