@@ -42,16 +42,14 @@ struct ireader {
 static void
 host_binds(struct ireader *r, struct cv_svc *s, const char *hosts, const char *family)
 {
-	struct cv_strv h = { 0 };
-	char *copy = cv_strdup(hosts);
+	char *copy = cv_strdup(hosts), *save;
+	size_t n = 0;
+	bool star = false;
 
-	for (char *tok = strtok(copy, ","); tok; tok = strtok(NULL, ","))
-		cv_strv_push(&h, tok);
-	free(copy);
-	for (size_t i = 0; i < h.n; i++) {
-		const char *host = h.v[i];
-
+	for (char *host = strtok_r(copy, ",", &save); host; host = strtok_r(NULL, ",", &save)) {
+		n++;
 		if (!strcmp(host, "*")) {
+			star = true;
 			if (family)
 				cv_strv_push(&s->bind, family);
 			continue;
@@ -62,9 +60,9 @@ host_binds(struct ireader *r, struct cv_svc *s, const char *hosts, const char *f
 				"host %s: inetd bound every address the name resolved to at "
 				"start; give portier those addresses", host);
 	}
-	if (h.n > 1 && cv_strv_has(&h, "*"))
+	if (n > 1 && star)
 		cv_note(s, "bind: \"*\" next to other hosts listens on every address");
-	cv_strv_free(&h);
+	free(copy);
 }
 
 /* tcp, udp (both families), tcp4/udp4, tcp6/udp6, tcp46/udp46 (one

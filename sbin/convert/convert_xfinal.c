@@ -274,7 +274,6 @@ static void
 final_defaults(struct xst *x, struct xsummary *sum)
 {
 	struct cv_svc *s = x->s;
-	int groups = x->groups >= 0 ? x->groups : x->defs->groups;
 
 	if (s->internal)
 		return;
@@ -282,7 +281,7 @@ final_defaults(struct xst *x, struct xsummary *sum)
 	if ((!s->instances && !x->defs->instances_set) ||
 	    (!s->per_source && !x->defs->per_source_set))
 		sum->unlimited++;
-	if (groups != 1 && x->groups < 0)
+	if (x->groups < 0 && x->defs->groups != 1)
 		sum->no_groups++;
 }
 
