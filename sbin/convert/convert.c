@@ -183,6 +183,15 @@ cv_strv_lines(struct cv_strv *s, const char *buf)
 	}
 }
 
+bool
+cv_in_list(const char *const *list, const char *s)
+{
+	for (size_t i = 0; list[i]; i++)
+		if (!strcmp(list[i], s))
+			return true;
+	return false;
+}
+
 const char *
 cv_basename(const char *path)
 {
@@ -308,10 +317,7 @@ cv_builtin_ok(const struct cv_svc *s)
 	bool dgram = (s->socket_type && !strcmp(s->socket_type, "dgram")) ||
 		     (s->protocol && !strcmp(s->protocol, "udp"));
 
-	for (size_t i = 0; builtins[i]; i++)
-		if (!strcmp(builtins[i], s->name))
-			return !(dgram && !strcmp(s->name, "tcpmux"));
-	return false;
+	return cv_in_list(builtins, s->name) && !(dgram && !strcmp(s->name, "tcpmux"));
 }
 
 void

@@ -132,12 +132,9 @@ parse_user(struct cv_svc *s, const char *field)
 
 	if (!sep)
 		sep = strchr(field, ':');
-	if (!sep) {
-		s->user = cv_strdup(field);
-		return;
-	}
-	s->user = cv_printf("%.*s", (int)(sep - field), field);
-	s->group = cv_strdup(sep + 1);
+	s->user = sep ? cv_printf("%.*s", (int)(sep - field), field) : cv_strdup(field);
+	if (sep)
+		s->group = cv_strdup(sep + 1);
 }
 
 /* A name a user or group can have (portier refuses the others). */

@@ -103,6 +103,8 @@ char *cv_strv_join(const struct cv_strv *s, const char *sep);
 void cv_strv_split(struct cv_strv *s, const char *line);
 /* Cuts buf into lines, without their "\n" or "\r\n". */
 void cv_strv_lines(struct cv_strv *s, const char *buf);
+/* Whether s is one of the NULL-terminated list. */
+bool cv_in_list(const char *const *list, const char *s);
 const char *cv_basename(const char *path);
 char *cv_slurp(const char *path);
 bool cv_builtin_ok(const struct cv_svc *s);

@@ -299,7 +299,6 @@ a_log_type(struct xst *x, const struct xattr *a)
 		"local6", "local7", NULL,
 	};
 	const char *type = a->vals.n ? a->vals.v[0] : "";
-	size_t k;
 
 	if (!strcmp(type, "FILE") && a->vals.n >= 2 && a->vals.n <= 4) {
 		xlost(x, a, "portier logs to syslog, the journal or stderr, not to a file");
@@ -309,9 +308,7 @@ a_log_type(struct xst *x, const struct xattr *a)
 		xbad(x, a, "expects SYSLOG facility [level] or FILE path [limits]");
 		return;
 	}
-	for (k = 0; fac[k] && strcmp(fac[k], a->vals.v[1]); k++)
-		;
-	if (!fac[k]) {
+	if (!cv_in_list(fac, a->vals.v[1])) {
 		xbad(x, a, "unknown syslog facility %s", a->vals.v[1]);
 		return;
 	}

@@ -87,15 +87,6 @@ xfinal_flags_attr(struct xst *x, const struct xattr *a)
 /* xinetd's internal services that report on xinetd itself */
 static const char *const xinetd_own[] = { "services", "servers", "xadmin", NULL };
 
-static bool
-in_list(const char *const *list, const char *s)
-{
-	for (size_t i = 0; list[i]; i++)
-		if (!strcmp(list[i], s))
-			return true;
-	return false;
-}
-
 static void
 drop_for_internal(struct cv_svc *s, char **field, const char *key)
 {
@@ -111,7 +102,7 @@ final_internal(struct xst *x)
 {
 	struct cv_svc *s = x->s;
 
-	if (in_list(xinetd_own, s->name)) {
+	if (cv_in_list(xinetd_own, s->name)) {
 		xcannot(x, "xinetd's internal %s service reports xinetd's own state; "
 			"portier has no such service (use `portierctl status`)", s->name);
 		return;

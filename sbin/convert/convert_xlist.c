@@ -120,16 +120,13 @@ xlist_log_flags(struct xst *x, const struct xattr *a)
 
 	for (size_t i = 0; i < a->vals.n; i++) {
 		const char *v = a->vals.v[i];
-		size_t k;
 
 		if (ok && !strcmp(v, "TRAFFIC")) {
 			if (a->op != '-')
 				xlost(x, a, "TRAFFIC counts a redirect's bytes; portier has no redirect");
 			continue;
 		}
-		for (k = 0; known[k] && strcmp(known[k], v); k++)
-			;
-		if (!known[k]) {
+		if (!cv_in_list(known, v)) {
 			xbad(x, a, "bad %s flag %s", a->name, v);
 			cv_strv_free(&vals);
 			return;
