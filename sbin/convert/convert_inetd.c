@@ -278,7 +278,7 @@ parse_entry(struct ireader *r, const struct iline *il)
 	struct cv_strv f = { 0 };
 	struct cv_svc *s = NULL;
 	char *hosts;
-	const char *fam;
+	const char *fam = NULL;
 	bool unix_sock;
 
 	cv_strv_split(&f, il->text);	/* read_entries passes no blank entry */
@@ -325,7 +325,6 @@ parse_entry(struct ireader *r, const struct iline *il)
 			"socket type %s: portier serves stream and dgram only", f.v[1]);
 	}
 	unix_sock = !strcmp(f.v[2], "unix");
-	fam = NULL;
 	if (!unix_sock) {
 		parse_name(r, s, !strncmp(f.v[2], "rpc/", 4));
 		fam = parse_proto(r, s, f.v[2]);

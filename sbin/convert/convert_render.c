@@ -182,40 +182,32 @@ render_section(const struct cv_svc *s)
 char *
 cv_render(const struct cv_svc *s)
 {
-	char *body = render_section(s), *text;
-	char *head;
+	char *body = render_section(s), *what, *buf = NULL;
+	size_t len = 0;
+	FILE *fp = open_memstream(&buf, &len);
 
+	if (!fp)
+		cv_oom();
 	if (s->defaults)
-		head = cv_printf("# From %s:%d (defaults) by portierctl convert.\n",
-				 s->file, s->line);
+		what = cv_strdup("defaults");
 	else if (s->unix_socket)
-		head = cv_printf("# From %s:%d (unix socket %s) by portierctl convert.\n",
-				 s->file, s->line, s->bind.v[0] + strlen("unix:"));
+		what = cv_printf("unix socket %s", s->bind.v[0] + strlen("unix:"));
 	else if (s->xid && strcmp(s->xid, s->name))
-		head = cv_printf("# From %s:%d (service %s, id %s) by portierctl convert.\n",
-				 s->file, s->line, s->name, s->xid);
+		what = cv_printf("service %s, id %s", s->name, s->xid);
 	else
-		head = cv_printf("# From %s:%d (service %s) by portierctl convert.\n",
-				 s->file, s->line, s->name);
+		what = cv_printf("service %s", s->name);
+	fprintf(fp, "# From %s:%d (%s) by portierctl convert.\n", s->file, s->line, what);
 	if (!s->commented) {
-		text = cv_printf("%s%s", head, body);
+		fputs(body, fp);
 	} else {
 		/* Nothing portier can run: every line becomes a comment. */
-		char *buf = NULL;
-		size_t len = 0;
-		FILE *fp = open_memstream(&buf, &len);
-
-		if (!fp)
-			cv_oom();
-		fputs(head, fp);
 		fputs("# Not converted: portier cannot run this service as written.\n", fp);
 		for (char *line = strtok(body, "\n"); line; line = strtok(NULL, "\n"))
 			fprintf(fp, "#%s%s\n", line[0] == '\t' ? "" : " ", line);
-		if (fclose(fp) != 0)
-			cv_oom();
-		text = buf;
 	}
-	free(head);
+	if (fclose(fp) != 0)
+		cv_oom();
+	free(what);
 	free(body);
-	return text;
+	return buf;
 }
