@@ -6,9 +6,6 @@
 #include "autoconf.h"
 
 #include <sys/socket.h>
-#include <sys/un.h>
-
-#include <netinet/in.h>
 
 #include <ctype.h>
 #include <stdio.h>
@@ -179,25 +176,15 @@ endpoint_of(const struct cv_svc *s, size_t i, struct sockaddr_storage *ss)
 	return cval_bind_addr(s->bind.v[i], ss) == 0;
 }
 
+/* A wildcard overlaps every address of its family; else the loader's test:
+ * the same address (a unix socket: the same spelling of the path). */
 static bool
 addr_overlap(const struct sockaddr_storage *a, const struct sockaddr_storage *b)
 {
-	if (a->ss_family != b->ss_family)
-		return false;
-	if (a->ss_family == AF_UNIX)
-		/* the loader's test: the same spelling of the path */
-		return !strcmp(((const struct sockaddr_un *)a)->sun_path,
-			       ((const struct sockaddr_un *)b)->sun_path);
-	if (addr_is_wildcard((const struct sockaddr *)a) ||
-	    addr_is_wildcard((const struct sockaddr *)b))
-		return true;
-	if (a->ss_family == AF_INET)
-		return ((const struct sockaddr_in *)a)->sin_addr.s_addr ==
-		       ((const struct sockaddr_in *)b)->sin_addr.s_addr;
-	return !memcmp(&((const struct sockaddr_in6 *)a)->sin6_addr,
-		       &((const struct sockaddr_in6 *)b)->sin6_addr, sizeof(struct in6_addr)) &&
-	       ((const struct sockaddr_in6 *)a)->sin6_scope_id ==
-	       ((const struct sockaddr_in6 *)b)->sin6_scope_id;
+	const struct sockaddr *x = (const struct sockaddr *)a, *y = (const struct sockaddr *)b;
+
+	return a->ss_family == b->ss_family &&
+	       (addr_is_wildcard(x) || addr_is_wildcard(y) || addr_compare(x, y) == 0);
 }
 
 /* Whether an address of a is one of b's (a == b: two of a's own overlap) */
