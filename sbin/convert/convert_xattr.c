@@ -10,13 +10,11 @@
 #include "config/config.h"
 #include "convert/convert_int.h"
 
-typedef void (*xattr_fn)(struct xst *x, const struct xattr *a);
-
 struct xattr_def {
 	const char *name;
 	int nvalues;		/* > 0 exactly, -1 any, -2 any and += -= allowed */
 	bool in_defaults;
-	xattr_fn fn;
+	void (*fn)(struct xst *x, const struct xattr *a);
 };
 
 static int
