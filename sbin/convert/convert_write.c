@@ -49,7 +49,8 @@ check_names(int dfd, const char *dir, const struct convert_out *out, bool force,
 				 "to)", dir, name);
 		} else {
 			diag_add(d, DIAG_ERROR, NULL, 0, "%s/%s exists and is %s: never replaced",
-				 dir, name, S_ISDIR(st.st_mode) ? "a directory" : "not a regular file");
+				 dir, name, S_ISDIR(st.st_mode) ? "a directory" :
+				 "not a regular file");
 		}
 		clash++;
 	}

@@ -408,10 +408,12 @@ apply_lists(struct cv_set *set, const struct xdefs *defs)
 	for (size_t i = 0; i < set->count; i++) {
 		struct cv_svc *s = set->svc[i];
 		const char *xid = s->xid ? s->xid : s->name;
-		const char *why = defs->has_enabled && !cv_strv_has(&defs->enabled, xid) ?
-				  "`enabled` list does not name" :
-				  cv_strv_has(&defs->disabled, xid) ? "`disabled` list names" : NULL;
+		const char *why = NULL;
 
+		if (defs->has_enabled && !cv_strv_has(&defs->enabled, xid))
+			why = "`enabled` list does not name";
+		else if (cv_strv_has(&defs->disabled, xid))
+			why = "`disabled` list names";
 		if (why && s->disable != 1) {
 			s->disable = 1;
 			cv_note(s, "disabled: the defaults' %s %s", why, xid);
