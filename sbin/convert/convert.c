@@ -13,6 +13,9 @@
 #include "convert/convert.h"
 #include "convert/convert_int.h"
 
+/* Debian's tcpd looks up a relative daemon name here (REAL_DAEMON_DIR) */
+#define TCPD_DAEMON_DIR "/usr/sbin"
+
 const char *const cv_rlimit_names[CV_RL_COUNT] = {
 	"rlimit_as", "rlimit_cpu", "rlimit_data", "rlimit_files", "rlimit_stack",
 };
@@ -22,7 +25,7 @@ static const char *const builtins[] = {
 	"echo", "discard", "daytime", "chargen", "time", "tcpmux", NULL,
 };
 
-static void
+void
 cv_oom(void)
 {
 	fputs("portierctl: out of memory\n", stderr);
@@ -160,12 +163,33 @@ cv_strv_split(struct cv_strv *s, const char *line)
 		if (!*p)
 			return;
 		size_t len = strcspn(p, " \t");
-		char *w = cv_alloc(len + 1);
 
-		memcpy(w, p, len);
-		cv_strv_push_own(s, w);
+		cv_strv_push_own(s, cv_printf("%.*s", (int)len, p));
 		p += len;
 	}
+}
+
+void
+cv_strv_lines(struct cv_strv *s, const char *buf)
+{
+	for (const char *p = buf; *p; ) {
+		size_t len = strcspn(p, "\n");
+		char *line = cv_printf("%.*s", (int)len, p);
+
+		if (len && line[len - 1] == '\r')
+			line[len - 1] = '\0';
+		cv_strv_push_own(s, line);
+		p += len + (p[len] == '\n');
+	}
+}
+
+bool
+cv_in_list(const char *const *list, const char *s)
+{
+	for (size_t i = 0; list[i]; i++)
+		if (!strcmp(list[i], s))
+			return true;
+	return false;
 }
 
 const char *
@@ -174,15 +198,6 @@ cv_basename(const char *path)
 	const char *b = strrchr(path, '/');
 
 	return b ? b + 1 : path;
-}
-
-bool
-cv_is_builtin(const char *name)
-{
-	for (size_t i = 0; builtins[i]; i++)
-		if (!strcmp(builtins[i], name))
-			return true;
-	return false;
 }
 
 struct cv_svc *
@@ -196,12 +211,6 @@ cv_svc_new(const char *name, const char *file, int line)
 	s->disable = -1;
 	s->wait = -1;
 	return s;
-}
-
-static void
-cv_list_free(struct cv_list *l)
-{
-	cv_strv_free(&l->v);
 }
 
 void
@@ -218,16 +227,16 @@ cv_svc_free(struct cv_svc *s)
 	free(s->group);
 	free(s->server);
 	cv_strv_free(&s->args);
-	cv_list_free(&s->env);
-	cv_list_free(&s->passenv);
+	cv_strv_free(&s->env.v);
+	cv_strv_free(&s->passenv.v);
 	free(s->instances);
 	free(s->per_source);
 	free(s->max_load);
-	cv_list_free(&s->only_from);
-	cv_list_free(&s->no_access);
-	cv_list_free(&s->access_times);
-	cv_list_free(&s->log_success);
-	cv_list_free(&s->log_failure);
+	cv_strv_free(&s->only_from.v);
+	cv_strv_free(&s->no_access.v);
+	cv_strv_free(&s->access_times.v);
+	cv_strv_free(&s->log_success.v);
+	cv_strv_free(&s->log_failure.v);
 	free(s->nice);
 	free(s->umask);
 	for (int i = 0; i < CV_RL_COUNT; i++)
@@ -253,7 +262,6 @@ cv_proto(const struct cv_svc *s)
 	return "tcp";
 }
 
-/* `echo` for TCP, `echo/udp` for UDP: what portier derives the name from. */
 char *
 cv_natural_id(const struct cv_svc *s)
 {
@@ -277,11 +285,29 @@ cv_fit_wait(struct cv_svc *s, struct diag *d, const char *daemon)
 			dgram ? "yes" : "no");
 		s->wait = dgram;
 	} else if (dgram) {
-		cv_lost(s, d, s->file, s->line,
+		cv_lost(s, d, s->line,
 			"wait = no on a datagram socket: portier gives the socket to one "
 			"handler at a time (wait = yes); %s started one per datagram", daemon);
 		s->wait = 1;
 	}
+}
+
+void
+cv_fit_argv0(struct cv_svc *s, struct diag *d, int line, const char *argv0)
+{
+	if (!strcmp(cv_basename(s->server), "tcpd")) {
+		free(s->server);
+		s->server = argv0[0] == '/' ? cv_strdup(argv0) :
+			    cv_printf("%s/%s", TCPD_DAEMON_DIR, argv0);
+		cv_lost(s, d, line,
+			"server tcpd: converted to the daemon it runs, %s; the rules of "
+			"/etc/hosts.allow and /etc/hosts.deny no longer apply: carry them "
+			"into only_from and no_access", s->server);
+	}
+	if (strcmp(argv0, cv_basename(s->server)) && strcmp(argv0, s->server))
+		cv_lost(s, d, line,
+			"argv[0] was %s; portier passes the server's base name, %s",
+			argv0, cv_basename(s->server));
 }
 
 /* A built-in service of that name on that socket: tcpmux is TCP only. */
@@ -291,7 +317,7 @@ cv_builtin_ok(const struct cv_svc *s)
 	bool dgram = (s->socket_type && !strcmp(s->socket_type, "dgram")) ||
 		     (s->protocol && !strcmp(s->protocol, "udp"));
 
-	return cv_is_builtin(s->name) && !(dgram && !strcmp(s->name, "tcpmux"));
+	return cv_in_list(builtins, s->name) && !(dgram && !strcmp(s->name, "tcpmux"));
 }
 
 void
@@ -305,8 +331,7 @@ cv_note(struct cv_svc *s, const char *fmt, ...)
 }
 
 void
-cv_lost(struct cv_svc *s, struct diag *d, const char *file, int line,
-	const char *fmt, ...)
+cv_lost(struct cv_svc *s, struct diag *d, int line, const char *fmt, ...)
 {
 	va_list ap;
 	char *text;
@@ -315,9 +340,9 @@ cv_lost(struct cv_svc *s, struct diag *d, const char *file, int line,
 	text = cv_vprintf(fmt, ap);
 	va_end(ap);
 	if (s->defaults)
-		diag_add(d, DIAG_WARNING, file, line, "defaults: %s", text);
+		diag_add(d, DIAG_WARNING, s->file, line, "defaults: %s", text);
 	else
-		diag_add(d, DIAG_WARNING, file, line, "service %s: %s", s->name, text);
+		diag_add(d, DIAG_WARNING, s->file, line, "service %s: %s", s->name, text);
 	cv_strv_push_own(&s->notes, text);
 }
 
@@ -336,6 +361,25 @@ cv_set_free(struct cv_set *set)
 		cv_svc_free(set->svc[i]);
 	free(set->svc);
 	memset(set, 0, sizeof(*set));
+}
+
+char *
+cv_no_passenv_ids(const struct cv_set *set, size_t *n)
+{
+	struct cv_strv ids = { 0 };
+	char *list = NULL;
+
+	for (size_t i = 0; i < set->count; i++) {
+		const struct cv_svc *s = set->svc[i];
+
+		if (!s->commented && !s->internal && s->passenv.op == CV_NONE)
+			cv_strv_push(&ids, s->id);
+	}
+	*n = ids.n;
+	if (ids.n)
+		list = cv_strv_join(&ids, ", ");
+	cv_strv_free(&ids);
+	return list;
 }
 
 void

@@ -6,9 +6,6 @@
 #include "autoconf.h"
 
 #include <sys/socket.h>
-#include <sys/un.h>
-
-#include <netinet/in.h>
 
 #include <ctype.h>
 #include <stdio.h>
@@ -38,21 +35,6 @@ convert_prefix_valid(const char *p)
 		if (!id_char(*p))
 			return false;
 	return true;
-}
-
-/* A name xinetd took (any word) made a valid id: other characters become
- * '_'; the service then carries `name`, so nothing is lost. */
-static void
-id_sanitize(char *id, bool udp)
-{
-	size_t len = strlen(id);
-
-	/* only a UDP service's: the loader refuses /udp on a TCP one */
-	if (udp && len >= 4 && !strcmp(id + len - 4, "/udp"))
-		len -= 4;
-	for (size_t i = 0; i < len; i++)
-		if (!id_char(id[i]))
-			id[i] = '_';
 }
 
 static bool
@@ -90,18 +72,23 @@ same_socket(const struct cv_svc *a, const struct cv_svc *b,
 	return true;
 }
 
-/* id, made valid when the service is to be loaded: portier's characters,
- * and at most room long (the prefix takes the rest of CONFIG_ID_MAX); the
- * service keeps its name, so a cut id loses nothing. */
+/* id, made valid when the service is to be loaded: portier's characters
+ * (a name xinetd took, any word, gets '_' for the others) and at most room
+ * long (the prefix takes the rest of CONFIG_ID_MAX); the service keeps its
+ * name, so nothing is lost. A /udp ending stays only on a UDP service's:
+ * the loader refuses it on a TCP one. */
 static char *
 valid_id(const struct cv_svc *s, char *id, size_t room)
 {
-	bool is_udp = !strcmp(cv_proto(s), "udp");
-	size_t len = strlen(id), udp = is_udp && len >= 4 && !strcmp(id + len - 4, "/udp") ? 4 : 0;
+	size_t len = strlen(id);
+	size_t udp = !strcmp(cv_proto(s), "udp") && len >= 4 &&
+		     !strcmp(id + len - 4, "/udp") ? 4 : 0;
 
 	if (s->commented)
 		return id;
-	id_sanitize(id, is_udp);
+	for (size_t i = 0; i < len - udp; i++)
+		if (!id_char(id[i]))
+			id[i] = '_';
 	if (len > room)
 		memmove(id + room - udp, id + len - udp, udp + 1);
 	return id;
@@ -154,12 +141,12 @@ fold_duplicate(struct cv_svc *t, struct cv_svc *s, struct diag *d)
 	}
 	gone->commented = true;
 	if (kept->disable != 1 && gone->disable != 1)
-		cv_lost(gone, d, gone->file, gone->line,
+		cv_lost(gone, d, gone->line,
 			"listens on the same %s as the service at %s:%d; both are enabled, "
 			"only that one is converted", gone->unix_socket ? "socket" : "port",
 			kept->file, kept->line);
 	else
-		cv_lost(gone, d, gone->file, gone->line,
+		cv_lost(gone, d, gone->line,
 			"duplicate of the service at %s:%d (same name, protocol and port); "
 			"kept as comments only", kept->file, kept->line);
 }
@@ -189,25 +176,15 @@ endpoint_of(const struct cv_svc *s, size_t i, struct sockaddr_storage *ss)
 	return cval_bind_addr(s->bind.v[i], ss) == 0;
 }
 
+/* A wildcard overlaps every address of its family; else the loader's test:
+ * the same address (a unix socket: the same spelling of the path). */
 static bool
 addr_overlap(const struct sockaddr_storage *a, const struct sockaddr_storage *b)
 {
-	if (a->ss_family != b->ss_family)
-		return false;
-	if (a->ss_family == AF_UNIX)
-		/* the loader's test: the same spelling of the path */
-		return !strcmp(((const struct sockaddr_un *)a)->sun_path,
-			       ((const struct sockaddr_un *)b)->sun_path);
-	if (addr_is_wildcard((const struct sockaddr *)a) ||
-	    addr_is_wildcard((const struct sockaddr *)b))
-		return true;
-	if (a->ss_family == AF_INET)
-		return ((const struct sockaddr_in *)a)->sin_addr.s_addr ==
-		       ((const struct sockaddr_in *)b)->sin_addr.s_addr;
-	return !memcmp(&((const struct sockaddr_in6 *)a)->sin6_addr,
-		       &((const struct sockaddr_in6 *)b)->sin6_addr, sizeof(struct in6_addr)) &&
-	       ((const struct sockaddr_in6 *)a)->sin6_scope_id ==
-	       ((const struct sockaddr_in6 *)b)->sin6_scope_id;
+	const struct sockaddr *x = (const struct sockaddr *)a, *y = (const struct sockaddr *)b;
+
+	return a->ss_family == b->ss_family &&
+	       (addr_is_wildcard(x) || addr_is_wildcard(y) || addr_compare(x, y) == 0);
 }
 
 /* Whether an address of a is one of b's (a == b: two of a's own overlap) */
@@ -291,9 +268,7 @@ spell_port(struct cv_svc *s, const struct convert_opts *o, struct diag *d)
 			 "portier's registry for %s/%s (kept as comments)", s->name,
 			 s->name, cv_proto(s));
 	}
-	if (!sys)
-		return;
-	if (sys == reg)
+	if (!sys || sys == reg)
 		return;
 	s->port = sys;
 	cv_note(s, "port %u: from /etc/services, where the old daemon found it "
@@ -308,8 +283,7 @@ file_name(const struct convert_out *out, const char *id)
 	for (char *p = base; *p; p++)
 		if (*p == '/')
 			*p = '-';
-		else if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-			   (*p >= '0' && *p <= '9') || *p == '.' || *p == '_' || *p == '-'))
+		else if (!isalnum((unsigned char)*p) && !strchr("._-", *p))
 			*p = '_';
 	for (int n = 1; ; n++) {
 		bool taken = false;
@@ -362,14 +336,14 @@ check_loadable(struct cv_svc *s, struct diag *d)
 			  (s->socket_type && strcmp(s->socket_type, "stream")))) {
 		/* the multiplexer accepts the connection before the server runs */
 		s->commented = true;
-		cv_lost(s, d, s->file, s->line, "tcpmux: portier runs tcpmux services on "
+		cv_lost(s, d, s->line, "tcpmux: portier runs tcpmux services on "
 			"TCP streams with wait = no only; kept as comments");
 		return;
 	}
 	if (s->internal || !s->server || s->server[0] == '/')
 		return;
 	s->commented = true;
-	cv_lost(s, d, s->file, s->line, "server %s: not an absolute path, which portier "
+	cv_lost(s, d, s->line, "server %s: not an absolute path, which portier "
 		"requires (the old daemon ran it from its working directory, /); kept as "
 		"comments: write the full path", s->server);
 }

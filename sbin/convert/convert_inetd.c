@@ -42,29 +42,27 @@ struct ireader {
 static void
 host_binds(struct ireader *r, struct cv_svc *s, const char *hosts, const char *family)
 {
-	struct cv_strv h = { 0 };
-	char *copy = cv_strdup(hosts);
+	char *copy = cv_strdup(hosts), *save;
+	size_t n = 0;
+	bool star = false;
 
-	for (char *tok = strtok(copy, ","); tok; tok = strtok(NULL, ","))
-		cv_strv_push(&h, tok);
-	free(copy);
-	for (size_t i = 0; i < h.n; i++) {
-		const char *host = h.v[i];
-
+	for (char *host = strtok_r(copy, ",", &save); host; host = strtok_r(NULL, ",", &save)) {
+		n++;
 		if (!strcmp(host, "*")) {
+			star = true;
 			if (family)
 				cv_strv_push(&s->bind, family);
 			continue;
 		}
 		cv_strv_push(&s->bind, host);
 		if (!cvv_is_address(host))
-			cv_lost(s, r->d, r->file, s->line,
+			cv_lost(s, r->d, s->line,
 				"host %s: inetd bound every address the name resolved to at "
 				"start; give portier those addresses", host);
 	}
-	if (h.n > 1 && cv_strv_has(&h, "*"))
+	if (n > 1 && star)
 		cv_note(s, "bind: \"*\" next to other hosts listens on every address");
-	cv_strv_free(&h);
+	free(copy);
 }
 
 /* tcp, udp (both families), tcp4/udp4, tcp6/udp6, tcp46/udp46 (one
@@ -79,7 +77,7 @@ parse_proto(struct ireader *r, struct cv_svc *s, const char *field)
 
 	if (opt) {
 		*opt++ = '\0';
-		cv_lost(s, r->d, r->file, s->line,
+		cv_lost(s, r->d, s->line,
 			"%s: portier sets no socket buffer sizes", opt);
 	}
 	if (!strncmp(copy, "tcp", 3) || !strncmp(copy, "udp", 3)) {
@@ -91,7 +89,7 @@ parse_proto(struct ireader *r, struct cv_svc *s, const char *field)
 		else if (!strcmp(v, "6"))
 			fam = "::";
 		else if (!strcmp(v, "46"))
-			cv_lost(s, r->d, r->file, s->line,
+			cv_lost(s, r->d, s->line,
 				"%s: portier listens on separate IPv4 and IPv6 sockets; the "
 				"server sees IPv4 clients as IPv4, not as IPv4-mapped IPv6", copy);
 		else if (*v)
@@ -100,7 +98,7 @@ parse_proto(struct ireader *r, struct cv_svc *s, const char *field)
 		fam = NULL;
 	}
 	if (!fam)
-		cv_lost(s, r->d, r->file, s->line, "protocol %s: portier serves tcp and "
+		cv_lost(s, r->d, s->line, "protocol %s: portier serves tcp and "
 			"udp only, besides unix sockets (no RPC)", copy);
 	free(copy);
 	return fam;
@@ -119,7 +117,7 @@ parse_wait(struct ireader *r, struct cv_svc *s, const char *field)
 			 "service %s: '%s' is neither wait nor nowait; inetd reads it as nowait",
 			 s->name, copy);
 	if (max)
-		cv_lost(s, r->d, r->file, s->line,
+		cv_lost(s, r->d, s->line,
 			"%s.%s: inetd's limit of %s starts a minute (then 10 minutes off) "
 			"has no portier counterpart; portier's are cps and instances",
 			copy, max, max);
@@ -134,12 +132,9 @@ parse_user(struct cv_svc *s, const char *field)
 
 	if (!sep)
 		sep = strchr(field, ':');
-	if (!sep) {
-		s->user = cv_strdup(field);
-		return;
-	}
-	s->user = cv_printf("%.*s", (int)(sep - field), field);
-	s->group = cv_strdup(sep + 1);
+	s->user = sep ? cv_printf("%.*s", (int)(sep - field), field) : cv_strdup(field);
+	if (sep)
+		s->group = cv_strdup(sep + 1);
 }
 
 /* A name a user or group can have (portier refuses the others). */
@@ -178,26 +173,12 @@ entry_valid(struct ireader *r, const struct cv_svc *s, const char *user)
 static void
 parse_server(struct ireader *r, struct cv_svc *s, struct cv_strv *f, size_t first)
 {
-	const char *argv0;
-
 	s->server = cv_strdup(f->v[first]);
-	argv0 = f->n > first + 1 ? f->v[first + 1] : cv_basename(s->server);
 	for (size_t i = first + 2; i < f->n; i++)
 		cv_strv_push(&s->args, f->v[i]);
 	s->args_set = s->args.n > 0;
-	if (!strcmp(cv_basename(s->server), "tcpd") && f->n > first + 1) {
-		free(s->server);
-		s->server = argv0[0] == '/' ? cv_strdup(argv0) :
-			    cv_printf("%s/%s", TCPD_DAEMON_DIR, argv0);
-		cv_lost(s, r->d, r->file, s->line,
-			"server tcpd: converted to the daemon it runs, %s; the rules of "
-			"/etc/hosts.allow and /etc/hosts.deny no longer apply: carry them "
-			"into only_from and no_access", s->server);
-	}
-	if (strcmp(argv0, cv_basename(s->server)) && strcmp(argv0, s->server))
-		cv_lost(s, r->d, r->file, s->line,
-			"argv[0] was %s; portier passes the server's base name, %s",
-			argv0, cv_basename(s->server));
+	if (f->n > first + 1)
+		cv_fit_argv0(s, r->d, s->line, f->v[first + 1]);
 }
 
 /* name, name/version (RPC), tcpmux/name or tcpmux/+name, or a port number */
@@ -211,7 +192,7 @@ parse_name(struct ireader *r, struct cv_svc *s, bool rpc)
 		const char *n = s->name + 7 + (s->name[7] == '+');
 
 		if (s->name[7] != '+')
-			cv_lost(s, r->d, r->file, s->line,
+			cv_lost(s, r->d, s->line,
 				"tcpmux/%s: the server itself answered \"+\" to the client; "
 				"portier sends \"+Go\", so the server must no longer send its own",
 				n);
@@ -233,7 +214,6 @@ parse_name(struct ireader *r, struct cv_svc *s, bool rpc)
 		s->name = cv_printf("port-%ld", port);
 		cv_note(s, "inetd named the service by its port number, %ld", port);
 	}
-	(void)r;
 }
 
 /* A unix service's name, for its id: the path's last part without a
@@ -268,15 +248,15 @@ unix_entry(struct ireader *r, struct cv_svc *s, const char *hosts)
 		cv_note(s, "host %s: not used for a unix socket (inetd ignored it too)", hosts);
 	if (s->internal) {
 		s->commented = true;
-		cv_lost(s, r->d, r->file, s->line, "internal on a unix socket: portier's "
+		cv_lost(s, r->d, s->line, "internal on a unix socket: portier's "
 			"internal services listen on TCP and UDP only");
 	} else if (s->socket_type && !strcmp(s->socket_type, "dgram")) {
 		s->commented = true;
-		cv_lost(s, r->d, r->file, s->line, "dgram on a unix socket: portier's unix "
+		cv_lost(s, r->d, s->line, "dgram on a unix socket: portier's unix "
 			"listeners are stream sockets only");
 	} else if (path[0] != '/') {
 		s->commented = true;
-		cv_lost(s, r->d, r->file, s->line, "unix socket %s: not an absolute path, "
+		cv_lost(s, r->d, s->line, "unix socket %s: not an absolute path, "
 			"which portier requires (inetd made it in its working directory, "
 			"/); kept as comments: write the full path", path);
 	} else if (cval_bind_addr(s->bind.v[0], &ss) < 0) {
@@ -298,12 +278,10 @@ parse_entry(struct ireader *r, const struct iline *il)
 	struct cv_strv f = { 0 };
 	struct cv_svc *s = NULL;
 	char *hosts;
-	const char *fam;
+	const char *fam = NULL;
 	bool unix_sock;
 
-	cv_strv_split(&f, il->text);
-	if (f.n == 0)
-		return NULL;	/* read_entries passes no blank entry; be sure */
+	cv_strv_split(&f, il->text);	/* read_entries passes no blank entry */
 	char *colon = strrchr(f.v[0], ':');
 
 	if (colon) {
@@ -343,11 +321,10 @@ parse_entry(struct ireader *r, const struct iline *il)
 		s->socket_type = f.v[1][0] == 's' ? "stream" : "dgram";
 	} else {
 		s->commented = true;
-		cv_lost(s, r->d, r->file, il->line,
+		cv_lost(s, r->d, il->line,
 			"socket type %s: portier serves stream and dgram only", f.v[1]);
 	}
 	unix_sock = !strcmp(f.v[2], "unix");
-	fam = NULL;
 	if (!unix_sock) {
 		parse_name(r, s, !strncmp(f.v[2], "rpc/", 4));
 		fam = parse_proto(r, s, f.v[2]);
@@ -390,41 +367,42 @@ out:
 	return s;
 }
 
+/* The entry read so far, if any, into the set. */
+static void
+add_entry(struct ireader *r, struct iline *cur)
+{
+	struct cv_svc *s;
+
+	if (!cur->text)
+		return;
+	s = parse_entry(r, cur);
+	if (s)
+		cv_set_add(&r->set, s);
+	free(cur->text);
+	cur->text = NULL;
+}
+
 /* Cuts the text into entries: comments dropped, continuation lines joined,
  * update-inetd's disabled entries kept and marked. */
 static void
 read_entries(struct ireader *r, const char *buf)
 {
+	struct cv_strv lines = { 0 };
 	struct iline cur = { 0 };
-	const char *p = buf;
-	int ln = 0;
 
-	while (*p) {
-		size_t len = strcspn(p, "\n");
-		char *line = cv_printf("%.*s", (int)len, p);
-		bool blank;
+	cv_strv_lines(&lines, buf);
+	for (size_t i = 0; i < lines.n; i++) {
+		const char *line = lines.v[i];
+		bool blank = line[strspn(line, " \t")] == '\0';
 
-		ln++;
-		p += len + (p[len] == '\n');
-		if (len && line[len - 1] == '\r')
-			line[len - 1] = '\0';
-		blank = line[strspn(line, " \t")] == '\0';
 		if (!blank && (line[0] == ' ' || line[0] == '\t') && cur.text) {
 			char *joined = cv_printf("%s %s", cur.text, line);
 
 			free(cur.text);
 			cur.text = joined;
-			free(line);
 			continue;
 		}
-		if (cur.text) {
-			struct cv_svc *s = parse_entry(r, &cur);
-
-			if (s)
-				cv_set_add(&r->set, s);
-			free(cur.text);
-			cur.text = NULL;
-		}
+		add_entry(r, &cur);
 		if (!strncmp(line, UPDATE_INETD_OFF, strlen(UPDATE_INETD_OFF))) {
 			const char *rest = line + strlen(UPDATE_INETD_OFF);
 
@@ -437,40 +415,27 @@ read_entries(struct ireader *r, const char *buf)
 			cur.text = cv_strdup(line);
 			cur.off = false;
 		}
-		cur.line = ln;
-		free(line);
+		cur.line = (int)i + 1;
 	}
-	if (cur.text) {
-		struct cv_svc *s = parse_entry(r, &cur);
-
-		if (s)
-			cv_set_add(&r->set, s);
-		free(cur.text);
-	}
+	add_entry(r, &cur);
+	cv_strv_free(&lines);
 }
 
-/* Differences that hold for every handler inetd started; after cv_finish,
- * which gives the ids the admin will look for. */
+/* Differences that hold for every handler inetd started (inetd has no
+ * passenv: that is every live one). */
 static void
 summarize(const struct cv_set *set, struct diag *d)
 {
-	struct cv_strv ids = { 0 };
 	size_t handlers;
-	char *list;
+	char *list = cv_no_passenv_ids(set, &handlers);
 
-	for (size_t i = 0; i < set->count; i++)
-		if (!set->svc[i]->internal && !set->svc[i]->commented)
-			cv_strv_push(&ids, set->svc[i]->id);
-	handlers = ids.n;
-	if (!handlers)
+	if (!list)
 		return;
-	list = cv_strv_join(&ids, ", ");
 	diag_add(d, DIAG_WARNING, NULL, 0,
 		 "%zu service(s) got inetd's environment (less PATH and a few others); "
 		 "portier starts handlers with a clean one, PATH aside (list what they "
 		 "need in passenv or env): %s", handlers, list);
 	free(list);
-	cv_strv_free(&ids);
 	diag_add(d, DIAG_WARNING, NULL, 0,
 		 "%zu service(s) had no limit on handlers at once under inetd, only 256 "
 		 "starts a minute; portier's defaults are instances = 50, per_source = 10 "

@@ -13,9 +13,6 @@
 #include "convert/convert.h"
 #include "base/base.h"
 
-/* Debian's tcpd looks up a relative daemon name here (REAL_DAEMON_DIR) */
-#define TCPD_DAEMON_DIR "/usr/sbin"
-
 struct cv_strv {
 	char **v;
 	size_t n;
@@ -87,6 +84,7 @@ struct cv_svc {
 
 /* convert.c: memory and strings (out of memory aborts: a converter that
  * cannot allocate cannot write a faithful result either) */
+void cv_oom(void) __attribute__((noreturn));
 void *cv_alloc(size_t n);
 char *cv_strdup(const char *s);
 char *cv_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -103,9 +101,12 @@ void cv_strv_free(struct cv_strv *s);
 char *cv_strv_join(const struct cv_strv *s, const char *sep);
 /* Splits on blanks (space, tab), as xinetd and inetd do; no quoting. */
 void cv_strv_split(struct cv_strv *s, const char *line);
+/* Cuts buf into lines, without their "\n" or "\r\n". */
+void cv_strv_lines(struct cv_strv *s, const char *buf);
+/* Whether s is one of the NULL-terminated list. */
+bool cv_in_list(const char *const *list, const char *s);
 const char *cv_basename(const char *path);
 char *cv_slurp(const char *path);
-bool cv_is_builtin(const char *name);
 bool cv_builtin_ok(const struct cv_svc *s);
 
 /* convert.c: the model */
@@ -117,11 +118,14 @@ const char *cv_proto(const struct cv_svc *s);
 char *cv_natural_id(const struct cv_svc *s);
 /* wait as portier takes it, said when it differs from the old daemon's. */
 void cv_fit_wait(struct cv_svc *s, struct diag *d, const char *daemon);
+/* argv[0] as the source gave it (line: where): tcpd gives way to the
+ * daemon it runs, and a name other than the server's is said. */
+void cv_fit_argv0(struct cv_svc *s, struct diag *d, int line, const char *argv0);
 /* A comment line in the section (printf format) */
 void cv_note(struct cv_svc *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* A comment line plus the same text as a FILE:LINE warning. */
-void cv_lost(struct cv_svc *s, struct diag *d, const char *file, int line,
-	     const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+/* A comment line plus the same text as a warning at the service's file, line. */
+void cv_lost(struct cv_svc *s, struct diag *d, int line, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
 
 struct cv_set {
 	struct cv_svc *defaults;	/* NULL when the source had none */
@@ -132,6 +136,9 @@ struct cv_set {
 
 void cv_set_add(struct cv_set *set, struct cv_svc *s);
 void cv_set_free(struct cv_set *set);
+/* The ids of the live handlers without passenv, ", "-joined (NULL: none),
+ * *n of them: after cv_finish, which gives the ids the admin looks for. */
+char *cv_no_passenv_ids(const struct cv_set *set, size_t *n);
 /* convert_finish.c: identities, duplicates, ports, then one file per
  * service into out. */
 void cv_finish(struct cv_set *set, const struct convert_opts *o,
@@ -166,7 +173,6 @@ struct xdefs {
 	struct cv_strv enabled;
 	bool has_enabled;
 	int v6only;		/* -1 unset */
-	bool cps_set;
 	bool bind_set;
 	char *bind_host;	/* the defaults' bind, a host name: each service's */
 	int groups;		/* -1 unset */
@@ -184,15 +190,6 @@ void xattr_defaults(const struct xentry *e, struct xdefs *defs, struct diag *d);
 struct cv_svc *xattr_service(const struct xentry *e, const struct xdefs *defs,
 			     struct xsummary *sum, struct diag *d);
 
-/* A list attribute folded over its =, += and -= lines. Until a line
- * replaces it, the list starts from the defaults' list (xinetd copies it into
- * the service first), which portier writes as `+=`. */
-struct fold {
-	bool touched;
-	bool own;
-	struct cv_strv items;
-};
-
 /* One xinetd entry being mapped (convert_xattr.c, convert_xfinal.c). */
 struct xst {
 	const struct xentry *e;
@@ -205,7 +202,6 @@ struct xst {
 	bool rejected;		/* ... for the whole entry (xbad_entry) */
 	struct cv_strv cannot;	/* why portier cannot run it at all */
 	struct cv_strv seen;	/* single-valued attributes already set */
-	struct fold only_from, no_access, log_s, log_f, passenv, env;
 	bool nameinargs;
 	bool nameinargs_late;
 	int args_line;
@@ -217,7 +213,6 @@ struct xst {
 	char *bind;
 	int bind_line;
 	int groups;
-	bool cps_set;
 };
 
 /* convert_xreport.c: comment lines, warnings and errors about one attribute */
@@ -231,14 +226,13 @@ void xbad_entry(struct xst *x, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void xcannot(struct xst *x, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));	/* portier cannot run it */
-/* convert_xlist.c: the list attributes, and a folded list into the model */
+/* convert_xlist.c: the list attributes, folded into the model's lists */
 void xlist_addresses(struct xst *x, const struct xattr *a);
 void xlist_log_flags(struct xst *x, const struct xattr *a);
 void xlist_env(struct xst *x, const struct xattr *a);
 void xlist_passenv(struct xst *x, const struct xattr *a);
 void xlist_access_times(struct xst *x, const struct xattr *a);
 void xlist_idlist(struct xst *x, const struct xattr *a);
-void xlist_store(struct fold *f, struct cv_list *l);
 /* convert_xfinal.c: the type and flags attributes, then what xinetd checks
  * and rewrites once an entry is read */
 void xfinal_type_attr(struct xst *x, const struct xattr *a);

@@ -30,15 +30,16 @@ put_str(FILE *fp, const char *s)
 	fputc('"', fp);
 }
 
+/* key op { "a", "b" } */
 static void
-put_list(FILE *fp, const struct cv_strv *v)
+opt_strv(FILE *fp, const char *key, const char *op, const struct cv_strv *v)
 {
-	fputs("{", fp);
+	fprintf(fp, "\t%s %s {", key, op);
 	for (size_t i = 0; i < v->n; i++) {
 		fputs(i ? ", " : " ", fp);
 		put_str(fp, v->v[i]);
 	}
-	fputs(v->n ? " }" : "}", fp);
+	fputs(v->n ? " }\n" : "}\n", fp);
 }
 
 static void
@@ -69,11 +70,8 @@ opt_bool(FILE *fp, const char *key, int val)
 static void
 opt_list(FILE *fp, const char *key, const struct cv_list *l)
 {
-	if (l->op == CV_NONE)
-		return;
-	fprintf(fp, "\t%s %s ", key, l->op == CV_ADD ? "+=" : "=");
-	put_list(fp, &l->v);
-	fputc('\n', fp);
+	if (l->op != CV_NONE)
+		opt_strv(fp, key, l->op == CV_ADD ? "+=" : "=", &l->v);
 }
 
 static void
@@ -94,15 +92,11 @@ render_identity(FILE *fp, const struct cv_svc *s)
 		opt_bool(fp, "tcpmux", 1);
 	opt_str(fp, "socket_type", s->socket_type);
 	opt_str(fp, "protocol", s->protocol);
-	if (s->wait >= 0)
-		opt_bool(fp, "wait", s->wait);
+	opt_bool(fp, "wait", s->wait);
 	if (s->port)
 		fprintf(fp, "\tport = %u\n", s->port);
-	if (s->bind.n) {
-		fputs("\tbind = ", fp);
-		put_list(fp, &s->bind);
-		fputc('\n', fp);
-	}
+	if (s->bind.n)
+		opt_strv(fp, "bind", "=", &s->bind);
 	opt_str(fp, "socket_mode", s->socket_mode);
 }
 
@@ -112,11 +106,8 @@ render_handler(FILE *fp, const struct cv_svc *s)
 	opt_str(fp, "user", s->user);
 	opt_str(fp, "group", s->group);
 	opt_str(fp, "server", s->server);
-	if (s->args_set) {
-		fputs("\tserver_args = ", fp);
-		put_list(fp, &s->args);
-		fputc('\n', fp);
-	}
+	if (s->args_set)
+		opt_strv(fp, "server_args", "=", &s->args);
 	opt_list(fp, "env", &s->env);
 	opt_list(fp, "passenv", &s->passenv);
 }
@@ -168,10 +159,8 @@ render_section(const struct cv_svc *s)
 	size_t len = 0;
 	FILE *fp = open_memstream(&buf, &len);
 
-	if (!fp) {
-		fputs("portierctl: out of memory\n", stderr);
-		abort();
-	}
+	if (!fp)
+		cv_oom();
 	if (s->defaults) {
 		fputs("defaults {\n", fp);
 	} else {
@@ -185,50 +174,40 @@ render_section(const struct cv_svc *s)
 	render_handler(fp, s);
 	render_limits(fp, s);
 	fputs("}\n", fp);
-	if (fclose(fp) != 0) {
-		fputs("portierctl: out of memory\n", stderr);
-		abort();
-	}
+	if (fclose(fp) != 0)
+		cv_oom();
 	return buf;
 }
 
 char *
 cv_render(const struct cv_svc *s)
 {
-	char *body = render_section(s), *text;
-	char *head;
+	char *body = render_section(s), *what, *buf = NULL;
+	size_t len = 0;
+	FILE *fp = open_memstream(&buf, &len);
 
+	if (!fp)
+		cv_oom();
 	if (s->defaults)
-		head = cv_printf("# From %s:%d (defaults) by portierctl convert.\n",
-				 s->file, s->line);
+		what = cv_strdup("defaults");
 	else if (s->unix_socket)
-		head = cv_printf("# From %s:%d (unix socket %s) by portierctl convert.\n",
-				 s->file, s->line, s->bind.v[0] + strlen("unix:"));
+		what = cv_printf("unix socket %s", s->bind.v[0] + strlen("unix:"));
 	else if (s->xid && strcmp(s->xid, s->name))
-		head = cv_printf("# From %s:%d (service %s, id %s) by portierctl convert.\n",
-				 s->file, s->line, s->name, s->xid);
+		what = cv_printf("service %s, id %s", s->name, s->xid);
 	else
-		head = cv_printf("# From %s:%d (service %s) by portierctl convert.\n",
-				 s->file, s->line, s->name);
+		what = cv_printf("service %s", s->name);
+	fprintf(fp, "# From %s:%d (%s) by portierctl convert.\n", s->file, s->line, what);
 	if (!s->commented) {
-		text = cv_printf("%s%s", head, body);
+		fputs(body, fp);
 	} else {
 		/* Nothing portier can run: every line becomes a comment. */
-		char *buf = NULL;
-		size_t len = 0;
-		FILE *fp = open_memstream(&buf, &len);
-
-		if (!fp)
-			abort();
-		fputs(head, fp);
 		fputs("# Not converted: portier cannot run this service as written.\n", fp);
 		for (char *line = strtok(body, "\n"); line; line = strtok(NULL, "\n"))
 			fprintf(fp, "#%s%s\n", line[0] == '\t' ? "" : " ", line);
-		if (fclose(fp) != 0)
-			abort();
-		text = buf;
 	}
-	free(head);
+	if (fclose(fp) != 0)
+		cv_oom();
+	free(what);
 	free(body);
-	return text;
+	return buf;
 }

@@ -51,29 +51,33 @@ v6_text(struct in6_addr *a, int prefix)
 	return cv_printf("%s/%d", buf, prefix);
 }
 
-/* xinetd's numeric form: an IPv4 address whose rightmost zero bytes are
- * wildcards (10.0.0.0 is 10/8, 0.0.0.0 everything), or an IPv6 address. */
+/* host, an IPv4 or IPv6 address, as the block of its first bits bits; bits
+ * < 0: xinetd's numeric form, an IPv4 address whose rightmost zero bytes
+ * are wildcards (10.0.0.0 is 10/8, 0.0.0.0 everything) or one IPv6 address
+ * (:: everything). */
 static int
-addr_numeric(const char *in, struct cv_strv *out)
+push_block(const char *host, int bits, struct cv_strv *out)
 {
-	if (strchr(in, ':')) {
+	if (strchr(host, ':')) {
 		struct in6_addr a6;
 
-		if (inet_pton(AF_INET6, in, &a6) != 1)
+		if (inet_pton(AF_INET6, host, &a6) != 1)
 			return -1;
-		cv_strv_push_own(out, v6_text(&a6, IN6_IS_ADDR_UNSPECIFIED(&a6) ? 0 : 128));
+		if (bits < 0)
+			bits = IN6_IS_ADDR_UNSPECIFIED(&a6) ? 0 : 128;
+		cv_strv_push_own(out, v6_text(&a6, bits));
 		return 0;
 	}
 	struct in_addr a;
 
-	if (!inet_aton(in, &a))
+	if (!inet_aton(host, &a))
 		return -1;
 	uint32_t addr = ntohl(a.s_addr);
-	int prefix = 32;
 
-	while (prefix > 0 && !(addr & (0xffu << (32 - prefix))))
-		prefix -= 8;
-	cv_strv_push_own(out, v4_text(addr, prefix));
+	if (bits < 0)
+		for (bits = 32; bits > 0 && !(addr & (0xffu << (32 - bits))); bits -= 8)
+			;
+	cv_strv_push_own(out, v4_text(addr, bits > 32 ? 32 : bits));
 	return 0;
 }
 
@@ -94,20 +98,7 @@ addr_mask(const char *in, struct cv_strv *out)
 	bits = strtoul(slash + 1, &end, 10);
 	if (end == slash + 1 || *end || errno)
 		return -1;
-	if (strchr(host, ':')) {
-		struct in6_addr a6;
-
-		if (inet_pton(AF_INET6, host, &a6) != 1)
-			return -1;
-		cv_strv_push_own(out, v6_text(&a6, bits > 128 ? 128 : (int)bits));
-		return 0;
-	}
-	struct in_addr a;
-
-	if (!inet_aton(host, &a))
-		return -1;
-	cv_strv_push_own(out, v4_text(ntohl(a.s_addr), bits > 32 ? 32 : (int)bits));
-	return 0;
+	return push_block(host, bits > 128 ? 128 : (int)bits, out);
 }
 
 /* 10.0.0.{1,2}: the numbers replace the first missing byte, so 10.0.{1,2}
@@ -178,16 +169,6 @@ addr_factorized(const char *in, struct cv_strv *out, char **why)
 	return -1;
 }
 
-static bool
-is_host_name(const char *s)
-{
-	struct addr_rule r;
-	bool host_bits;
-
-	/* the loader's test: a name it would refuse is no host to it */
-	return cval_addr_rule(s, &r, &host_bits) == CVAL_ADDR_HOST;
-}
-
 /* A network name from /etc/networks, as xinetd's last resort. */
 static int
 addr_network(const char *in, struct cv_strv *out)
@@ -198,15 +179,9 @@ addr_network(const char *in, struct cv_strv *out)
 
 	if (!ne || ne->n_addrtype != AF_INET || ne->n_net == 0)
 		return -1;
-	net = ne->n_net;
-	if (net <= 0xff)
-		net <<= 24, prefix = 8;
-	else if (net <= 0xffff)
-		net <<= 16, prefix = 16;
-	else if (net <= 0xffffff)
-		net <<= 8, prefix = 24;
-	else
-		prefix = 32;
+	/* the number's bytes are the network's first ones */
+	for (net = ne->n_net, prefix = 32; net <= 0xffffff; prefix -= 8)
+		net <<= 8;
 	cv_strv_push_own(out, v4_text(net, prefix));
 	return 0;
 }
@@ -214,6 +189,8 @@ addr_network(const char *in, struct cv_strv *out)
 enum cvv_result
 cvv_address(const char *in, struct cv_strv *out, char **why)
 {
+	struct addr_rule rule;
+	bool host_bits;
 	int r;
 
 	*why = NULL;
@@ -221,7 +198,7 @@ cvv_address(const char *in, struct cv_strv *out, char **why)
 		*why = cv_strdup("has a comma in it (xinetd: remove the comma)");
 		return CVV_BAD;
 	}
-	if (!strchr(in, '/') && !strchr(in, '{') && addr_numeric(in, out) == 0)
+	if (!strchr(in, '/') && !strchr(in, '{') && push_block(in, -1, out) == 0)
 		return CVV_OK;
 	if (in[0] == '.' && strspn(in, "0123456789.") != strlen(in)) {
 		*why = cv_printf("the domain %s matched the client's reverse DNS name; "
@@ -241,7 +218,8 @@ cvv_address(const char *in, struct cv_strv *out, char **why)
 		return CVV_BAD;
 	if (addr_network(in, out) == 0)
 		return CVV_OK;
-	if (is_host_name(in)) {
+	/* the loader's test: a name it would refuse is no host to it */
+	if (cval_addr_rule(in, &rule, &host_bits) == CVAL_ADDR_HOST) {
 		cv_strv_push(out, in);
 		*why = cv_printf("host name %s: xinetd matched the client's reverse DNS "
 				 "name against it; portier resolves it to addresses when it "

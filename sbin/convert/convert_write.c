@@ -24,24 +24,6 @@
  * may read, and only its owner write (portierd refuses anything wider). */
 #define FILE_MODE 0644
 
-/* What stands at the name, for a message; NULL when nothing does. */
-static const char *
-name_kind(int dfd, const char *name, bool *replaceable)
-{
-	struct stat st;
-
-	if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
-		return errno == ENOENT ? NULL : "unreadable";
-	*replaceable = S_ISREG(st.st_mode) || S_ISLNK(st.st_mode);
-	if (S_ISREG(st.st_mode))
-		return "a file";
-	if (S_ISLNK(st.st_mode))
-		return "a symbolic link";
-	if (S_ISDIR(st.st_mode))
-		return "a directory";
-	return "not a regular file";
-}
-
 /* Every name free (or, with force, a file or symlink to replace): else
  * nothing is written at all. */
 static int
@@ -49,26 +31,27 @@ check_names(int dfd, const char *dir, const struct convert_out *out, bool force,
 	    struct diag *d)
 {
 	size_t clash = 0;
+	struct stat st;
 
 	for (size_t i = 0; i < out->count; i++) {
-		bool replaceable = false;
-		const char *kind = name_kind(dfd, out->files[i].name, &replaceable);
+		const char *name = out->files[i].name;
 
-		if (!kind || (force && replaceable))
-			continue;
-		if (!strcmp(kind, "unreadable"))
-			diag_add(d, DIAG_ERROR, NULL, 0, "%s/%s: %s", dir,
-				 out->files[i].name, strerror(errno));
-		else if (!replaceable)
-			diag_add(d, DIAG_ERROR, NULL, 0, "%s/%s exists and is %s: never "
-				 "replaced", dir, out->files[i].name, kind);
-		else if (!strcmp(kind, "a file"))
-			diag_add(d, DIAG_ERROR, NULL, 0, "%s/%s exists (--force replaces it)",
-				 dir, out->files[i].name);
-		else
-			diag_add(d, DIAG_ERROR, NULL, 0, "%s/%s exists and is a symbolic link "
-				 "(--force replaces the link, never what it points to)", dir,
-				 out->files[i].name);
+		if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+			if (errno == ENOENT)
+				continue;
+			diag_add(d, DIAG_ERROR, NULL, 0, "%s/%s: %s", dir, name, strerror(errno));
+		} else if (S_ISREG(st.st_mode) || S_ISLNK(st.st_mode)) {
+			if (force)
+				continue;
+			diag_add(d, DIAG_ERROR, NULL, 0, S_ISREG(st.st_mode) ?
+				 "%s/%s exists (--force replaces it)" : "%s/%s exists and is a "
+				 "symbolic link (--force replaces the link, never what it points "
+				 "to)", dir, name);
+		} else {
+			diag_add(d, DIAG_ERROR, NULL, 0, "%s/%s exists and is %s: never replaced",
+				 dir, name, S_ISDIR(st.st_mode) ? "a directory" :
+				 "not a regular file");
+		}
 		clash++;
 	}
 	if (clash)

@@ -10,13 +10,11 @@
 #include "config/config.h"
 #include "convert/convert_int.h"
 
-typedef void (*xattr_fn)(struct xst *x, const struct xattr *a);
-
 struct xattr_def {
 	const char *name;
 	int nvalues;		/* > 0 exactly, -1 any, -2 any and += -= allowed */
 	bool in_defaults;
-	xattr_fn fn;
+	void (*fn)(struct xst *x, const struct xattr *a);
 };
 
 static int
@@ -63,48 +61,34 @@ a_protocol(struct xst *x, const struct xattr *a)
 		xcannot(x, "protocol %s: portier serves tcp and udp only", v);
 }
 
+/* wait, disable and v6only */
 static void
-a_wait(struct xst *x, const struct xattr *a)
+a_yes_no(struct xst *x, const struct xattr *a)
 {
+	int *dst = !strcmp(a->name, "wait") ? &x->s->wait :
+		   !strcmp(a->name, "disable") ? &x->s->disable : &x->v6only;
 	int v = yes_no(x, a);
 
 	if (v >= 0)
-		x->s->wait = v;
+		*dst = v;
 }
 
+/* user and group: xinetd looks the name up when it reads the entry; one
+ * with a slash can exist on no system (and portier refuses it). */
 static void
-a_disable(struct xst *x, const struct xattr *a)
-{
-	int v = yes_no(x, a);
-
-	if (v >= 0)
-		x->s->disable = v;
-}
-
-/* xinetd looks the name up when it reads the entry; one with a slash can
- * exist on no system (and portier refuses it). */
-static void
-a_user(struct xst *x, const struct xattr *a)
+a_account(struct xst *x, const struct xattr *a)
 {
 	if (strchr(a->vals.v[0], '/'))
-		xbad(x, a, "no user can be named %s", a->vals.v[0]);
+		xbad(x, a, "no %s can be named %s", a->name, a->vals.v[0]);
 	else
-		set_str(&x->s->user, a->vals.v[0]);
+		set_str(!strcmp(a->name, "user") ? &x->s->user : &x->s->group, a->vals.v[0]);
 }
 
+/* server and id */
 static void
-a_group(struct xst *x, const struct xattr *a)
+a_string(struct xst *x, const struct xattr *a)
 {
-	if (strchr(a->vals.v[0], '/'))
-		xbad(x, a, "no group can be named %s", a->vals.v[0]);
-	else
-		set_str(&x->s->group, a->vals.v[0]);
-}
-
-static void
-a_server(struct xst *x, const struct xattr *a)
-{
-	set_str(&x->s->server, a->vals.v[0]);
+	set_str(!strcmp(a->name, "server") ? &x->s->server : &x->s->xid, a->vals.v[0]);
 }
 
 static void
@@ -120,15 +104,11 @@ a_server_args(struct xst *x, const struct xattr *a)
 	x->args_line = a->line;
 }
 
+/* instances and per_source */
 static void
-a_id(struct xst *x, const struct xattr *a)
+a_count(struct xst *x, const struct xattr *a)
 {
-	set_str(&x->s->xid, a->vals.v[0]);
-}
-
-static void
-a_count(struct xst *x, const struct xattr *a, char **dst)
-{
+	char **dst = !strcmp(a->name, "instances") ? &x->s->instances : &x->s->per_source;
 	char *v = cvv_count(a->vals.v[0]);
 
 	if (!v) {
@@ -144,18 +124,6 @@ a_count(struct xst *x, const struct xattr *a, char **dst)
 	}
 	free(*dst);
 	*dst = v;
-}
-
-static void
-a_instances(struct xst *x, const struct xattr *a)
-{
-	a_count(x, a, &x->s->instances);
-}
-
-static void
-a_per_source(struct xst *x, const struct xattr *a)
-{
-	a_count(x, a, &x->s->per_source);
 }
 
 static void
@@ -207,7 +175,6 @@ a_cps(struct xst *x, const struct xattr *a)
 		xbad(x, a, "expects two numbers: connections per second and seconds to pause");
 		return;
 	}
-	x->cps_set = true;
 	if (rate > 0 && wait == 0) {
 		xlost(x, a, "a pause of 0 seconds: portier pauses at least 1");
 		wait = 1;
@@ -252,15 +219,6 @@ a_bind(struct xst *x, const struct xattr *a)
 {
 	set_str(&x->bind, a->vals.v[0]);
 	x->bind_line = a->line;
-}
-
-static void
-a_v6only(struct xst *x, const struct xattr *a)
-{
-	int v = yes_no(x, a);
-
-	if (v >= 0)
-		x->v6only = v;
 }
 
 static void
@@ -339,7 +297,6 @@ a_log_type(struct xst *x, const struct xattr *a)
 		"local6", "local7", NULL,
 	};
 	const char *type = a->vals.n ? a->vals.v[0] : "";
-	size_t k;
 
 	if (!strcmp(type, "FILE") && a->vals.n >= 2 && a->vals.n <= 4) {
 		xlost(x, a, "portier logs to syslog, the journal or stderr, not to a file");
@@ -349,9 +306,7 @@ a_log_type(struct xst *x, const struct xattr *a)
 		xbad(x, a, "expects SYSLOG facility [level] or FILE path [limits]");
 		return;
 	}
-	for (k = 0; fac[k] && strcmp(fac[k], a->vals.v[1]); k++)
-		;
-	if (!fac[k]) {
+	if (!cv_in_list(fac, a->vals.v[1])) {
 		xbad(x, a, "unknown syslog facility %s", a->vals.v[1]);
 		return;
 	}
@@ -382,12 +337,12 @@ a_lost(struct xst *x, const struct xattr *a)
 static const struct xattr_def xattr_table[] = {
 	{ "socket_type", 1, false, a_socket_type },
 	{ "protocol", 1, false, a_protocol },
-	{ "wait", 1, false, a_wait },
-	{ "user", 1, false, a_user },
-	{ "group", 1, false, a_group },
-	{ "server", 1, false, a_server },
+	{ "wait", 1, false, a_yes_no },
+	{ "user", 1, false, a_account },
+	{ "group", 1, false, a_account },
+	{ "server", 1, false, a_string },
 	{ "server_args", -1, false, a_server_args },
-	{ "instances", 1, true, a_instances },
+	{ "instances", 1, true, a_count },
 	{ "log_on_success", -2, true, xlist_log_flags },
 	{ "log_on_failure", -2, true, xlist_log_flags },
 	{ "log_type", -1, true, a_log_type },
@@ -397,7 +352,7 @@ static const struct xattr_def xattr_table[] = {
 	{ "type", -1, false, xfinal_type_attr },
 	{ "rpc_version", 1, false, a_lost },
 	{ "rpc_number", 1, false, a_lost },
-	{ "id", 1, false, a_id },
+	{ "id", 1, false, a_string },
 	{ "env", -2, false, xlist_env },
 	{ "port", 1, false, a_port },
 	{ "passenv", -2, true, xlist_passenv },
@@ -409,10 +364,10 @@ static const struct xattr_def xattr_table[] = {
 	{ "banner_fail", 1, true, a_banner },
 	{ "bind", 1, true, a_bind },
 	{ "interface", 1, true, a_bind },
-	{ "per_source", 1, true, a_per_source },
+	{ "per_source", 1, true, a_count },
 	{ "groups", 1, true, a_groups },
 	{ "cps", 2, true, a_cps },
-	{ "disable", 1, false, a_disable },
+	{ "disable", 1, false, a_yes_no },
 	{ "max_load", 1, true, a_max_load },
 	{ "rlimit_as", 1, false, a_rlimit },
 	{ "rlimit_cpu", 1, false, a_rlimit },
@@ -420,7 +375,7 @@ static const struct xattr_def xattr_table[] = {
 	{ "rlimit_files", 1, false, a_rlimit },
 	{ "rlimit_rss", 1, false, a_rlimit },
 	{ "rlimit_stack", 1, false, a_rlimit },
-	{ "v6only", 1, true, a_v6only },
+	{ "v6only", 1, true, a_yes_no },
 	{ "deny_time", 1, false, a_deny_time },
 	{ "umask", 1, true, a_umask },
 	{ "libwrap", 1, false, a_lost },
@@ -478,27 +433,10 @@ static void
 xst_free(struct xst *x)
 {
 	cv_strv_free(&x->seen);
-	cv_strv_free(&x->only_from.items);
-	cv_strv_free(&x->no_access.items);
-	cv_strv_free(&x->log_s.items);
-	cv_strv_free(&x->log_f.items);
-	cv_strv_free(&x->passenv.items);
-	cv_strv_free(&x->env.items);
 	free(x->redirect[0]);
 	free(x->redirect[1]);
 	free(x->bind);
 	cv_strv_free(&x->cannot);
-}
-
-static void
-store_lists(struct xst *x)
-{
-	xlist_store(&x->only_from, &x->s->only_from);
-	xlist_store(&x->no_access, &x->s->no_access);
-	xlist_store(&x->log_s, &x->s->log_success);
-	xlist_store(&x->log_f, &x->s->log_failure);
-	xlist_store(&x->passenv, &x->s->passenv);
-	xlist_store(&x->env, &x->s->env);
 }
 
 void
@@ -508,13 +446,11 @@ xattr_defaults(const struct xentry *e, struct xdefs *defs, struct diag *d)
 
 	x.s = cv_svc_new("defaults", e->file, e->line);
 	x.s->defaults = true;
-	x.only_from.own = x.no_access.own = x.log_s.own = x.log_f.own = x.passenv.own = true;
 	map_all(&x);
-	store_lists(&x);
 	if (x.bind && !cvv_is_address(x.bind)) {
 		/* Not in the defaults: each service that takes it is kept as
 		 * comments (final_bind), none binds every address instead. */
-		cv_lost(x.s, d, e->file, x.bind_line, "bind = %s: a host name; xinetd bound "
+		cv_lost(x.s, d, x.bind_line, "bind = %s: a host name; xinetd bound "
 			"the address it resolved to at start, portier binds addresses only: "
 			"every service without its own bind is kept as comments (give portier "
 			"the address)", x.bind);
@@ -525,7 +461,6 @@ xattr_defaults(const struct xentry *e, struct xdefs *defs, struct diag *d)
 	}
 	defs->v6only = x.v6only;
 	defs->groups = x.groups;
-	defs->cps_set = x.cps_set;
 	defs->instances_set = x.s->instances != NULL;
 	defs->per_source_set = x.s->per_source != NULL;
 	defs->svc = x.s;
@@ -547,7 +482,6 @@ xattr_service(const struct xentry *e, const struct xdefs *defs,
 			x.lenient = true;
 	}
 	map_all(&x);
-	store_lists(&x);
 	xfinal_service(&x, sum);
 	xst_free(&x);
 	return x.s;

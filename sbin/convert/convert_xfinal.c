@@ -87,15 +87,6 @@ xfinal_flags_attr(struct xst *x, const struct xattr *a)
 /* xinetd's internal services that report on xinetd itself */
 static const char *const xinetd_own[] = { "services", "servers", "xadmin", NULL };
 
-static bool
-in_list(const char *const *list, const char *s)
-{
-	for (size_t i = 0; list[i]; i++)
-		if (!strcmp(list[i], s))
-			return true;
-	return false;
-}
-
 static void
 drop_for_internal(struct cv_svc *s, char **field, const char *key)
 {
@@ -111,7 +102,7 @@ final_internal(struct xst *x)
 {
 	struct cv_svc *s = x->s;
 
-	if (in_list(xinetd_own, s->name)) {
+	if (cv_in_list(xinetd_own, s->name)) {
 		xcannot(x, "xinetd's internal %s service reports xinetd's own state; "
 			"portier has no such service (use `portierctl status`)", s->name);
 		return;
@@ -152,7 +143,7 @@ final_type(struct xst *x)
 	if (x->t_tcpmux || x->t_tcpmuxplus) {
 		s->tcpmux = true;
 		if (x->t_tcpmux)
-			cv_lost(s, x->d, x->e->file, x->e->line,
+			cv_lost(s, x->d, x->e->line,
 				"type TCPMUX: the server itself answered \"+\" to the client; "
 				"portier sends \"+Go\" (as xinetd does for TCPMUXPLUS), so the "
 				"server must no longer send its own");
@@ -203,7 +194,7 @@ final_nameinargs(struct xst *x)
 		return;
 	}
 	if (x->nameinargs_late)
-		cv_lost(s, x->d, x->e->file, x->args_line,
+		cv_lost(s, x->d, x->args_line,
 			"flags NAMEINARGS comes after server_args: xinetd then starts %s "
 			"with an empty argument list; converted as if NAMEINARGS came first",
 			s->server);
@@ -211,19 +202,7 @@ final_nameinargs(struct xst *x)
 	memmove(s->args.v, s->args.v + 1, s->args.n * sizeof(char *));
 	s->args.n--;
 	s->args_set = s->args.n > 0;
-	if (!strcmp(cv_basename(s->server), "tcpd")) {
-		free(s->server);
-		s->server = argv0[0] == '/' ? cv_strdup(argv0) :
-			    cv_printf("%s/%s", TCPD_DAEMON_DIR, argv0);
-		cv_lost(s, x->d, x->e->file, x->args_line,
-			"server tcpd: converted to the daemon it runs, %s; the rules of "
-			"/etc/hosts.allow and /etc/hosts.deny no longer apply: carry them "
-			"into only_from and no_access", s->server);
-	}
-	if (strcmp(argv0, cv_basename(s->server)) && strcmp(argv0, s->server))
-		cv_lost(s, x->d, x->e->file, x->args_line,
-			"argv[0] was %s; portier passes the server's base name, %s",
-			argv0, cv_basename(s->server));
+	cv_fit_argv0(s, x->d, x->args_line, argv0);
 	free(argv0);
 }
 
@@ -244,7 +223,7 @@ final_redirect(struct xst *x)
 	else
 		cv_strv_push_own(&s->args, cv_printf("TCP:%s:%s", host, port));
 	s->args_set = true;
-	cv_lost(s, x->d, x->e->file, x->redirect_line,
+	cv_lost(s, x->d, x->redirect_line,
 		"redirect = %s %s: portier has no redirect; converted to a socat handler "
 		"that relays to %s port %s (install socat; it resolves the name at "
 		"each connection, xinetd did once at start)", host, port, host, port);
@@ -261,7 +240,7 @@ final_bind(struct xst *x)
 	if (x->bind) {
 		cv_strv_push(&s->bind, x->bind);
 		if (!cvv_is_address(x->bind))
-			cv_lost(s, x->d, x->e->file, x->bind_line,
+			cv_lost(s, x->d, x->bind_line,
 				"bind = %s: a host name; xinetd bound the first address it "
 				"resolved to at start (IPv%c); give portier that address",
 				x->bind, x->ipv4 && !x->ipv6 ? '4' : '6');
@@ -286,7 +265,6 @@ static void
 final_defaults(struct xst *x, struct xsummary *sum)
 {
 	struct cv_svc *s = x->s;
-	int groups = x->groups >= 0 ? x->groups : x->defs->groups;
 
 	if (s->internal)
 		return;
@@ -294,7 +272,7 @@ final_defaults(struct xst *x, struct xsummary *sum)
 	if ((!s->instances && !x->defs->instances_set) ||
 	    (!s->per_source && !x->defs->per_source_set))
 		sum->unlimited++;
-	if (groups != 1 && x->groups < 0)
+	if (x->groups < 0 && x->defs->groups != 1)
 		sum->no_groups++;
 }
 
@@ -359,7 +337,7 @@ final_precedence(struct xst *x)
 	for (size_t i = 0; i < only.n; i++)
 		for (size_t j = 0; j < deny.n; j++)
 			if (cvv_narrower(only.v[i], deny.v[j]))
-				cv_lost(s, x->d, x->e->file, x->e->line,
+				cv_lost(s, x->d, x->e->line,
 					"only_from %s lies inside no_access %s: xinetd admitted "
 					"those clients (the narrower rule wins), portier refuses "
 					"them (no_access always wins)", only.v[i], deny.v[j]);
@@ -389,7 +367,7 @@ xfinal_service(struct xst *x, struct xsummary *sum)
 	if (x->cannot.n) {
 		s->commented = true;
 		for (size_t i = 0; i < x->cannot.n; i++)
-			cv_lost(s, x->d, x->e->file, x->e->line, "%s", x->cannot.v[i]);
+			cv_lost(s, x->d, x->e->line, "%s", x->cannot.v[i]);
 	}
 	if (x->rejected && x->lenient && !s->commented) {
 		/* xinetd never read it; portier would refuse it even disabled */

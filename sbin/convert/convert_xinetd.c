@@ -50,9 +50,7 @@ struct xreader {
 
 /* One buffer, cut into lines, with a cursor. */
 struct xlines {
-	char **line;
-	size_t n;
-	size_t alloc;
+	struct cv_strv lines;
 	size_t pos;
 	const char *file;
 };
@@ -60,41 +58,13 @@ struct xlines {
 static void xread_file(struct xreader *r, const char *path, const char *from, int line);
 static void xread_dir(struct xreader *r, const char *dir, const char *from, int line);
 
-static void
-lines_cut(struct xlines *l, const char *buf)
-{
-	const char *p = buf;
-
-	while (*p) {
-		size_t len = strcspn(p, "\n");
-		char *s = cv_alloc(len + 1);
-
-		memcpy(s, p, len);
-		if (len && s[len - 1] == '\r')
-			s[len - 1] = '\0';
-		l->line = cv_grow(l->line, &l->alloc, l->n + 1, sizeof(*l->line));
-		l->line[l->n++] = s;
-		p += len;
-		if (*p)
-			p++;
-	}
-}
-
-static void
-lines_free(struct xlines *l)
-{
-	for (size_t i = 0; i < l->n; i++)
-		free(l->line[i]);
-	free(l->line);
-}
-
 /* The next line that is neither blank nor a comment (xinetd's next_line);
  * *lineno gets its number. */
 static const char *
 next_line(struct xlines *l, int *lineno)
 {
-	while (l->pos < l->n) {
-		const char *s = l->line[l->pos++];
+	while (l->pos < l->lines.n) {
+		const char *s = l->lines.v[l->pos++];
 		const char *p = s + strspn(s, " \t");
 
 		if (*p && *p != '#') {
@@ -181,13 +151,6 @@ parse_attr(struct xentry *e, const char *line, int ln, struct diag *d)
 	return 0;
 }
 
-static void
-add_entry(struct xreader *r, struct xentry *e)
-{
-	r->ent = cv_grow(r->ent, &r->alloc, r->n + 1, sizeof(*r->ent));
-	r->ent[r->n++] = e;
-}
-
 /* The body of an entry whose '{' has been read. */
 static void
 read_body(struct xreader *r, struct xlines *l, struct xentry *e)
@@ -197,7 +160,8 @@ read_body(struct xreader *r, struct xlines *l, struct xentry *e)
 
 	while ((s = next_line(l, &ln))) {
 		if (only_char(s, '}')) {
-			add_entry(r, e);
+			r->ent = cv_grow(r->ent, &r->alloc, r->n + 1, sizeof(*r->ent));
+			r->ent[r->n++] = e;
 			return;
 		}
 		if (parse_attr(e, s, ln, r->d) < 0) {
@@ -283,9 +247,9 @@ xread_buffer(struct xreader *r, const char *buf, const char *name)
 {
 	struct xlines l = { .file = name };
 
-	lines_cut(&l, buf);
+	cv_strv_lines(&l.lines, buf);
 	read_lines(r, &l);
-	lines_free(&l);
+	cv_strv_free(&l.lines);
 }
 
 /* path (with st) closes a cycle when it is being read already: one error
@@ -295,8 +259,9 @@ in_cycle(struct xreader *r, const char *path, const struct stat *st,
 	 const char *from, int line)
 {
 	const struct xopen *top = r->depth ? &r->stack[r->depth - 1] : NULL;
+	struct cv_strv chain = { 0 };
 	size_t i;
-	char *chain;
+	char *text;
 
 	for (i = 0; i < r->depth; i++)
 		if (r->stack[i].dev == st->st_dev && r->stack[i].ino == st->st_ino)
@@ -315,16 +280,13 @@ in_cycle(struct xreader *r, const char *path, const struct stat *st,
 		.from_dev = top->dev, .from_ino = top->ino,
 		.to_dev = st->st_dev, .to_ino = st->st_ino,
 	};
-	chain = cv_strdup(r->stack[i].path);
-	for (size_t k = i + 1; k < r->depth; k++) {
-		char *more = cv_printf("%s -> %s", chain, r->stack[k].path);
-
-		free(chain);
-		chain = more;
-	}
-	diag_add(r->d, DIAG_ERROR, from, line, "include cycle: %s -> %s (not read again)",
-		 chain, path);
-	free(chain);
+	for (size_t k = i; k < r->depth; k++)
+		cv_strv_push(&chain, r->stack[k].path);
+	cv_strv_push(&chain, path);
+	text = cv_strv_join(&chain, " -> ");
+	diag_add(r->d, DIAG_ERROR, from, line, "include cycle: %s (not read again)", text);
+	free(text);
+	cv_strv_free(&chain);
 	return true;
 }
 
@@ -346,13 +308,15 @@ xpop(struct xreader *r)
 	free(r->stack[--r->depth].path);
 }
 
+/* An include's path (line > 0) is said where the include is. */
 static void
-xread_error(struct xreader *r, const char *path, const char *from, int line)
+xread_error(struct xreader *r, const char *path, const char *from, int line,
+	    const char *why)
 {
 	if (line)
-		diag_add(r->d, DIAG_ERROR, from, line, "%s: %s", path, strerror(errno));
+		diag_add(r->d, DIAG_ERROR, from, line, "%s: %s", path, why);
 	else
-		diag_add(r->d, DIAG_ERROR, path, 0, "%s", strerror(errno));
+		diag_add(r->d, DIAG_ERROR, path, 0, "%s", why);
 }
 
 static void
@@ -370,15 +334,12 @@ xread_file(struct xreader *r, const char *path, const char *from, int line)
 		return;
 	}
 	if (stat(path, &st) < 0) {
-		xread_error(r, path, from, line);
+		xread_error(r, path, from, line, strerror(errno));
 		return;
 	}
 	if (!S_ISREG(st.st_mode)) {
 		/* a FIFO would block the reader; a directory is includedir's */
-		if (line)
-			diag_add(r->d, DIAG_ERROR, from, line, "%s: not a regular file", path);
-		else
-			diag_add(r->d, DIAG_ERROR, path, 0, "not a regular file");
+		xread_error(r, path, from, line, "not a regular file");
 		return;
 	}
 	if (xpush(r, path, &st, from, line) < 0)
@@ -386,7 +347,7 @@ xread_file(struct xreader *r, const char *path, const char *from, int line)
 	r->files++;
 	buf = cv_slurp(path);
 	if (!buf)
-		xread_error(r, path, from, line);
+		xread_error(r, path, from, line, strerror(errno));
 	else
 		xread_buffer(r, buf, path);
 	free(buf);
@@ -417,14 +378,14 @@ xread_dir(struct xreader *r, const char *dir, const char *from, int line)
 	int n;
 
 	if (stat(dir, &st) < 0) {
-		xread_error(r, dir, from, line);
+		xread_error(r, dir, from, line, strerror(errno));
 		return;
 	}
 	if (xpush(r, dir, &st, from, line) < 0)
 		return;
 	n = scandir(dir, &names, includedir_filter, c_order);
 	if (n < 0) {
-		xread_error(r, dir, from, line);
+		xread_error(r, dir, from, line, strerror(errno));
 		xpop(r);
 		return;
 	}
@@ -447,14 +408,15 @@ apply_lists(struct cv_set *set, const struct xdefs *defs)
 	for (size_t i = 0; i < set->count; i++) {
 		struct cv_svc *s = set->svc[i];
 		const char *xid = s->xid ? s->xid : s->name;
+		const char *why = NULL;
 
-		if (defs->has_enabled && !cv_strv_has(&defs->enabled, xid) && s->disable != 1) {
+		if (defs->has_enabled && !cv_strv_has(&defs->enabled, xid))
+			why = "`enabled` list does not name";
+		else if (cv_strv_has(&defs->disabled, xid))
+			why = "`disabled` list names";
+		if (why && s->disable != 1) {
 			s->disable = 1;
-			cv_note(s, "disabled: the defaults' `enabled` list does not name %s", xid);
-		}
-		if (cv_strv_has(&defs->disabled, xid) && s->disable != 1) {
-			s->disable = 1;
-			cv_note(s, "disabled: the defaults' `disabled` list names %s", xid);
+			cv_note(s, "disabled: the defaults' %s %s", why, xid);
 		}
 	}
 }
@@ -480,27 +442,19 @@ summarize(const struct xsummary *sum, struct diag *d)
 static void
 summarize_env(const struct cv_set *set, struct diag *d)
 {
-	const struct cv_svc *def = set->defaults;
-	struct cv_strv ids = { 0 };
+	size_t n;
 	char *list;
 
-	if (def && def->passenv.op != CV_NONE)
+	if (set->defaults && set->defaults->passenv.op != CV_NONE)
 		return;
-	for (size_t i = 0; i < set->count; i++) {
-		const struct cv_svc *s = set->svc[i];
-
-		if (!s->commented && !s->internal && s->passenv.op == CV_NONE)
-			cv_strv_push(&ids, s->id);
-	}
-	if (!ids.n)
+	list = cv_no_passenv_ids(set, &n);
+	if (!list)
 		return;
-	list = cv_strv_join(&ids, ", ");
 	diag_add(d, DIAG_WARNING, NULL, 0,
 		 "%zu service(s) had no passenv: xinetd passed them its whole "
 		 "environment; portier starts handlers with a clean one, PATH aside "
-		 "(list what they need in passenv or env): %s", ids.n, list);
+		 "(list what they need in passenv or env): %s", n, list);
 	free(list);
-	cv_strv_free(&ids);
 }
 
 static int

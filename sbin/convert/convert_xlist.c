@@ -10,47 +10,40 @@
 #include "config/config.h"
 #include "convert/convert_int.h"
 
+/* A list attribute's line folded into the service's list l. Until a line
+ * replaces it, a service's list starts from the defaults' (xinetd copies it
+ * into the service first), which portier writes as `+=`. The defaults' list
+ * is their own, and there '=' adds to what earlier lines gave (xinetd). */
 static void
-fold_apply(struct fold *f, char op, const struct cv_strv *vals, const struct cv_strv *dflt)
+fold(const struct xst *x, struct cv_list *l, char op, const struct cv_strv *vals,
+     const struct cv_strv *dflt)
 {
-	f->touched = true;
+	if (x->wdefs) {
+		l->op = CV_SET;
+		op = op == '=' ? '+' : op;
+	}
 	if (op == '=') {
-		f->own = true;
-		cv_strv_free(&f->items);
-	} else if (op == '-' && !f->own) {
+		l->op = CV_SET;
+		cv_strv_free(&l->v);
+	} else if (op == '-' && l->op != CV_SET) {
 		struct cv_strv all = { 0 };
 
 		if (dflt)
 			cv_strv_copy(&all, dflt);
-		cv_strv_copy(&all, &f->items);
-		cv_strv_free(&f->items);
-		f->items = all;
-		f->own = true;
+		cv_strv_copy(&all, &l->v);
+		cv_strv_free(&l->v);
+		l->v = all;
+		l->op = CV_SET;
 	}
 	for (size_t i = 0; i < vals->n; i++) {
 		if (op == '-')
-			cv_strv_remove(&f->items, vals->v[i]);
-		else if (!cv_strv_has(&f->items, vals->v[i]))
-			cv_strv_push(&f->items, vals->v[i]);
+			cv_strv_remove(&l->v, vals->v[i]);
+		else if (!cv_strv_has(&l->v, vals->v[i]))
+			cv_strv_push(&l->v, vals->v[i]);
 	}
-}
-
-void
-xlist_store(struct fold *f, struct cv_list *l)
-{
-	if (f->touched && (f->own || f->items.n)) {
-		l->op = f->own ? CV_SET : CV_ADD;
-		l->v = f->items;
-		memset(&f->items, 0, sizeof(f->items));
-	}
-	cv_strv_free(&f->items);
-}
-
-/* In the defaults, '=' adds to what earlier lines gave (xinetd). */
-static char
-list_op(const struct xst *x, const struct xattr *a)
-{
-	return x->wdefs && a->op == '=' ? '+' : a->op;
+	/* += lines alone that leave it empty add nothing */
+	if (l->op != CV_SET)
+		l->op = l->v.n ? CV_ADD : CV_NONE;
 }
 
 /* The defaults' value of a list, which a service's `-=` starts from */
@@ -110,11 +103,9 @@ xlist_addresses(struct xst *x, const struct xattr *a)
 		free(why);
 	}
 	if (only)
-		fold_apply(&x->only_from, list_op(x, a), &vals,
-			   DFLT(x, only_from));
+		fold(x, &x->s->only_from, a->op, &vals, DFLT(x, only_from));
 	else
-		fold_apply(&x->no_access, list_op(x, a), &vals,
-			   DFLT(x, no_access));
+		fold(x, &x->s->no_access, a->op, &vals, DFLT(x, no_access));
 	cv_strv_free(&vals);
 }
 
@@ -129,16 +120,13 @@ xlist_log_flags(struct xst *x, const struct xattr *a)
 
 	for (size_t i = 0; i < a->vals.n; i++) {
 		const char *v = a->vals.v[i];
-		size_t k;
 
 		if (ok && !strcmp(v, "TRAFFIC")) {
 			if (a->op != '-')
 				xlost(x, a, "TRAFFIC counts a redirect's bytes; portier has no redirect");
 			continue;
 		}
-		for (k = 0; known[k] && strcmp(known[k], v); k++)
-			;
-		if (!known[k]) {
+		if (!cv_in_list(known, v)) {
 			xbad(x, a, "bad %s flag %s", a->name, v);
 			cv_strv_free(&vals);
 			return;
@@ -146,11 +134,9 @@ xlist_log_flags(struct xst *x, const struct xattr *a)
 		cv_strv_push(&vals, v);
 	}
 	if (ok)
-		fold_apply(&x->log_s, list_op(x, a), &vals,
-			   DFLT(x, log_success));
+		fold(x, &x->s->log_success, a->op, &vals, DFLT(x, log_success));
 	else
-		fold_apply(&x->log_f, list_op(x, a), &vals,
-			   DFLT(x, log_failure));
+		fold(x, &x->s->log_failure, a->op, &vals, DFLT(x, log_failure));
 	cv_strv_free(&vals);
 }
 
@@ -188,8 +174,8 @@ xlist_env(struct xst *x, const struct xattr *a)
 		}
 	}
 	env_names(x, a, true, &vals);
-	x->env.own = true;
-	fold_apply(&x->env, a->op, &vals, NULL);
+	x->s->env.op = CV_SET;
+	fold(x, &x->s->env, a->op, &vals, NULL);
 	cv_strv_free(&vals);
 }
 
@@ -202,8 +188,7 @@ xlist_passenv(struct xst *x, const struct xattr *a)
 		cv_strv_copy(&vals, &a->vals);
 	else
 		env_names(x, a, false, &vals);
-	fold_apply(&x->passenv, list_op(x, a), &vals,
-		   DFLT(x, passenv));
+	fold(x, &x->s->passenv, a->op, &vals, DFLT(x, passenv));
 	cv_strv_free(&vals);
 }
 

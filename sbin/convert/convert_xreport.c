@@ -14,14 +14,12 @@
 static char *
 attr_text(const struct xattr *a)
 {
-	char *t = cv_printf("%s %s", a->name, a->op == '=' ? "=" : a->op == '+' ? "+=" : "-=");
+	char *vals = cv_strv_join(&a->vals, " ");
+	char *t = cv_printf("%s %s%s%s", a->name,
+			    a->op == '=' ? "=" : a->op == '+' ? "+=" : "-=",
+			    a->vals.n ? " " : "", vals);
 
-	for (size_t i = 0; i < a->vals.n; i++) {
-		char *more = cv_printf("%s %s", t, a->vals.v[i]);
-
-		free(t);
-		t = more;
-	}
+	free(vals);
 	return t;
 }
 
@@ -47,7 +45,7 @@ xlost(struct xst *x, const struct xattr *a, const char *fmt, ...)
 	va_start(ap, fmt);
 	text = attr_why(a, fmt, ap);
 	va_end(ap);
-	cv_lost(x->s, x->d, x->e->file, a->line, "%s", text);
+	cv_lost(x->s, x->d, a->line, "%s", text);
 	free(text);
 }
 
