@@ -100,15 +100,6 @@ config_apply_umask(struct loader *ld, struct build *b, const struct optdef *o,
 		mark_set(o, base);
 }
 
-/* A mode without a companion "set" flag: socket_mode. */
-void
-config_apply_mode(struct loader *ld, struct build *b, const struct optdef *o,
-		  char *base, const struct optval *v)
-{
-	if (cval_umask(v->items[0], (mode_t *)(base + o->off)) < 0)
-		bad_value(ld, b, o, v, v->items[0]);
-}
-
 void
 config_apply_time(struct loader *ld, struct build *b, const struct optdef *o,
 		  char *base, const struct optval *v)

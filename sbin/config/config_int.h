@@ -258,7 +258,7 @@ void config_opt_apply(struct loader *ld, struct build *b, const struct optval *v
 
 /* config_apply.c: the converters of the rows, one per kind of value. */
 opt_apply_fn config_apply_bool, config_apply_int, config_apply_limit, config_apply_float,
-	config_apply_umask, config_apply_mode, config_apply_time, config_apply_keyword,
+	config_apply_umask, config_apply_time, config_apply_keyword,
 	config_apply_facility, config_apply_string, config_apply_user, config_apply_control_socket,
 	config_apply_strlist, config_apply_env, config_apply_bind, config_apply_cps,
 	config_apply_addrs, config_apply_logflags, config_apply_rlimit, config_apply_windows,

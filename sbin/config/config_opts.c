@@ -191,7 +191,7 @@ static const struct optdef opts[O_COUNT] = {
 	 * mode and owner, and the peers admitted by SO_PEERCRED. */
 	[O_SOCKET_MODE] = { "socket_mode", IN_BOTH, false, SVC(socket_mode), .def = 0660,
 			    .why = "is not an octal mode from 000 to 777",
-			    .apply = config_apply_mode },
+			    .apply = config_apply_umask },
 	[O_SOCKET_USER] = { "socket_user", IN_BOTH, false, STR(socket_user), .check = check_name,
 			    .apply = config_apply_string },
 	[O_SOCKET_GROUP] = { "socket_group", IN_BOTH, false, STR(socket_group),

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <time.h>
 
 #include "config/config_int.h"
@@ -242,6 +243,12 @@ describe(struct config_setting *st, const struct optdef *o, enum opt_id id,
 		if (!(st->file = strdup(w->file)))
 			*oom = true;
 		st->value = written_text(o, w, &b->under[id], builtin, oom);
+		return;
+	}
+	/* socket_mode's 0660 and the like say nothing of a network service */
+	if (id >= O_SOCKET_MODE && id <= O_ALLOW_GROUPS &&
+	    !(b->s.nbind && config_binds_family(&b->s, AF_UNIX))) {
+		st->from = FROM_BUILTIN;
 		return;
 	}
 	st->value = field_text(o, (const char *)b, oom);

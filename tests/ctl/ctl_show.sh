@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: ISC
 # portierctl show ID: every option of one service with where its value
 # came from (the service's file:line, the defaults section, the built-in
-# default, derived by the loader), the derived values, --json, an unknown
-# id, usage errors and --help.
+# default, derived by the loader), the derived values, a unix socket's
+# options, --json, an unknown id, usage errors and --help.
 . "${top_srcdir:-../..}/tests/lib/lib.sh"
 pt_init
 : "${PORTIERCTL:=$top_builddir/sbin/portierctl}"
@@ -41,6 +41,11 @@ service cat {
 service echo {
 	type = internal
 }
+service sock {
+	socket_type = stream
+	server = /bin/cat
+	bind = { "unix:/run/portier-show-test.sock" }
+}
 EOF2
 
 ctl 0 show -c "$D" -r "$REGISTRY" cat
@@ -59,6 +64,8 @@ pt_assert_grep "^disable = no +# built-in default$" "$OUT" "show: a built-in boo
 pt_assert_grep "^cps = {\"50\", \"10\"} +# built-in default$" "$OUT" "show: built-in cps"
 pt_assert_grep "^user = nobody +# built-in default$" "$OUT" "show: built-in user"
 pt_assert_grep "^# chroot is not set +# built-in default$" "$OUT" "show: an unset option"
+# a unix socket's options say nothing of a network service
+pt_assert_grep "^# socket_mode is not set +# built-in default$" "$OUT" "show: socket_mode of TCP"
 pt_assert_grep "^protocol = tcp +# derived$" "$OUT" "show: derived protocol"
 pt_assert_grep "^name = cat +# derived$" "$OUT" "show: derived name"
 pt_assert_grep "^# derived: port = 50123$" "$OUT" "show: derived port"
@@ -106,6 +113,11 @@ pt_assert_grep "^type = internal +# $S:10$" "$OUT" "show: internal type"
 pt_assert_grep "^# derived: port = 7$" "$OUT" "show: port from the registry"
 pt_assert_grep "^port = 7 +# derived$" "$OUT" "show: a port the registry gives"
 pt_assert_grep "^# derived: internal: " "$OUT" "show: internal has no handler"
+
+# A unix service: its socket's built-in mode, and no owner unless set.
+ctl 0 show -c "$D" -r "$REGISTRY" sock
+pt_assert_grep "^socket_mode = 660 +# built-in default$" "$OUT" "show: built-in socket_mode"
+pt_assert_grep "^# socket_user is not set +# built-in default$" "$OUT" "show: socket_user"
 
 # Unknown id, usage errors, help.
 ctl 1 show -c "$D" -r "$REGISTRY" nosuch
