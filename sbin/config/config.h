@@ -302,8 +302,8 @@ typedef int (*config_inetd_fn)(const char *text, const char *path,
 void config_set_inetd_reader(config_inetd_fn fn);
 
 const struct service *config_find(const struct config *cfg, const char *id);
-/* Whether svc listens on family (AF_INET, AF_INET6): it has no bind list
- * (both), or its list names an address of family. */
+/* Whether svc listens on family (AF_INET, AF_INET6, AF_UNIX): it has no
+ * bind list (both IP families), or its list names an address of family. */
 bool config_binds_family(const struct service *svc, int family);
 /* "telnet 23/tcp stream nowait user=telnetd /usr/sbin/in.telnetd -h";
  * like snprintf: returns the length the whole line needs. */

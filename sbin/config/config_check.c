@@ -393,7 +393,7 @@ bool
 config_binds_family(const struct service *svc, int family)
 {
 	if (!svc->nbind)
-		return true;
+		return family == AF_INET || family == AF_INET6;
 	for (size_t i = 0; i < svc->nbind; i++)
 		if (svc->bind[i].ss_family == family)
 			return true;

@@ -522,8 +522,8 @@ finish_unix(struct loader *ld, struct build *b, int suffix)
 static void
 warn_unix_options(struct loader *ld, struct build *b)
 {
-	for (enum opt_id id = O_SOCKET_MODE; id <= O_ALLOW_GROUPS; id++)
-		if (b->own[id])
+	for (enum opt_id id = 0; id < O_COUNT; id++)
+		if (b->own[id] && config_opt(id)->unix_only)
 			config_warn(ld, b, id, "%s applies to unix sockets only",
 				    config_opt(id)->name);
 }
@@ -561,7 +561,7 @@ config_finish(struct loader *ld, struct build *b)
 
 	if (suffix < 0)
 		return;
-	if (b->s.nbind && config_binds_family(&b->s, AF_UNIX)) {
+	if (config_binds_family(&b->s, AF_UNIX)) {
 		finish_unix(ld, b, suffix);
 	} else {
 		warn_unix_options(ld, b);

@@ -228,6 +228,7 @@ struct optdef {
 	unsigned scope;		/* IN_SERVICE, IN_DEFAULTS, IN_BOTH */
 	bool list;
 	bool daemon;		/* stored in struct daemon_settings, else in struct build */
+	bool unix_only;		/* for a unix socket's service: a warning elsewhere */
 	size_t off, size;	/* the field: offset into that struct and size */
 	enum opt_owns owns;	/* what it points to */
 	size_t elem;		/* OWNS_ARRAY, OWNS_ADDRS: the size of an element */

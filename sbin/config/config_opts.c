@@ -191,15 +191,15 @@ static const struct optdef opts[O_COUNT] = {
 	 * mode and owner, and the peers admitted by SO_PEERCRED. */
 	[O_SOCKET_MODE] = { "socket_mode", IN_BOTH, false, SVC(socket_mode), .def = 0660,
 			    .why = "is not an octal mode from 000 to 777",
-			    .apply = config_apply_umask },
+			    .apply = config_apply_umask, .unix_only = true },
 	[O_SOCKET_USER] = { "socket_user", IN_BOTH, false, STR(socket_user), .check = check_name,
-			    .apply = config_apply_string },
+			    .apply = config_apply_string, .unix_only = true },
 	[O_SOCKET_GROUP] = { "socket_group", IN_BOTH, false, STR(socket_group),
-			     .check = check_name, .apply = config_apply_string },
+			     .check = check_name, .apply = config_apply_string, .unix_only = true },
 	[O_ALLOW_USERS] = { "allow_users", IN_BOTH, true, STRV(allow_users), .check = check_name,
-			    .apply = config_apply_strlist },
+			    .apply = config_apply_strlist, .unix_only = true },
 	[O_ALLOW_GROUPS] = { "allow_groups", IN_BOTH, true, STRV(allow_groups),
-			     .check = check_name, .apply = config_apply_strlist },
+			     .check = check_name, .apply = config_apply_strlist, .unix_only = true },
 	/* { RATE, BURST }: connections a second (thousandths kept) into the
 	 * field, the burst into aux; no limit unless set. */
 	[O_RATE] = { "rate", IN_BOTH, true, SVC(rate_milli), AUX(rate_burst), .min = 0,

@@ -14,7 +14,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <time.h>
 
 #include "config/config_int.h"
@@ -246,8 +245,7 @@ describe(struct config_setting *st, const struct optdef *o, enum opt_id id,
 		return;
 	}
 	/* socket_mode's 0660 and the like say nothing of a network service */
-	if (id >= O_SOCKET_MODE && id <= O_ALLOW_GROUPS &&
-	    !(b->s.nbind && config_binds_family(&b->s, AF_UNIX))) {
+	if (o->unix_only && !b->s.local) {
 		st->from = FROM_BUILTIN;
 		return;
 	}

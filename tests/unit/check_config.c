@@ -742,21 +742,26 @@ START_TEST(test_ids_and_protocols)
 }
 END_TEST
 
-/* config_binds_family(): no bind list is both families; a list, those it
- * names. */
+/* config_binds_family(): no bind list is both IP families, not a unix
+ * socket; a list, those it names. */
 START_TEST(test_binds_family)
 {
 	struct config *cfg = load_ok(
 		"service echo {\n type = internal\n}\n"
 		"service daytime {\n type = internal\n bind = { 192.0.2.1, 198.51.100.1 }\n}\n"
-		"service chargen {\n type = internal\n bind = { ::1 }\n}\n", 0);
+		"service chargen {\n type = internal\n bind = { ::1 }\n}\n"
+		"service sock {\n socket_type = stream\n server = /bin/cat\n"
+		" bind = { \"unix:/run/portier-check.sock\" }\n}\n", 0);
 
 	ck_assert(config_binds_family(find(cfg, "echo"), AF_INET));
 	ck_assert(config_binds_family(find(cfg, "echo"), AF_INET6));
+	ck_assert(!config_binds_family(find(cfg, "echo"), AF_UNIX));
 	ck_assert(config_binds_family(find(cfg, "daytime"), AF_INET));
 	ck_assert(!config_binds_family(find(cfg, "daytime"), AF_INET6));
 	ck_assert(!config_binds_family(find(cfg, "chargen"), AF_INET));
 	ck_assert(config_binds_family(find(cfg, "chargen"), AF_INET6));
+	ck_assert(config_binds_family(find(cfg, "sock"), AF_UNIX));
+	ck_assert(!config_binds_family(find(cfg, "sock"), AF_INET));
 	config_free(cfg);
 }
 END_TEST
