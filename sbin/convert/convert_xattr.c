@@ -61,34 +61,67 @@ a_protocol(struct xst *x, const struct xattr *a)
 		xcannot(x, "protocol %s: portier serves tcp and udp only", v);
 }
 
-/* wait, disable and v6only */
+/* wait, disable and v6only: yes or no into dst */
 static void
-a_yes_no(struct xst *x, const struct xattr *a)
+set_yes_no(struct xst *x, const struct xattr *a, int *dst)
 {
-	int *dst = !strcmp(a->name, "wait") ? &x->s->wait :
-		   !strcmp(a->name, "disable") ? &x->s->disable : &x->v6only;
 	int v = yes_no(x, a);
 
 	if (v >= 0)
 		*dst = v;
 }
 
+static void
+a_wait(struct xst *x, const struct xattr *a)
+{
+	set_yes_no(x, a, &x->s->wait);
+}
+
+static void
+a_disable(struct xst *x, const struct xattr *a)
+{
+	set_yes_no(x, a, &x->s->disable);
+}
+
+static void
+a_v6only(struct xst *x, const struct xattr *a)
+{
+	set_yes_no(x, a, &x->v6only);
+}
+
 /* user and group: xinetd looks the name up when it reads the entry; one
  * with a slash can exist on no system (and portier refuses it). */
 static void
-a_account(struct xst *x, const struct xattr *a)
+set_account(struct xst *x, const struct xattr *a, char **dst)
 {
 	if (strchr(a->vals.v[0], '/'))
 		xbad(x, a, "no %s can be named %s", a->name, a->vals.v[0]);
 	else
-		set_str(!strcmp(a->name, "user") ? &x->s->user : &x->s->group, a->vals.v[0]);
+		set_str(dst, a->vals.v[0]);
 }
 
-/* server and id */
 static void
-a_string(struct xst *x, const struct xattr *a)
+a_user(struct xst *x, const struct xattr *a)
 {
-	set_str(!strcmp(a->name, "server") ? &x->s->server : &x->s->xid, a->vals.v[0]);
+	set_account(x, a, &x->s->user);
+}
+
+static void
+a_group(struct xst *x, const struct xattr *a)
+{
+	set_account(x, a, &x->s->group);
+}
+
+static void
+a_server(struct xst *x, const struct xattr *a)
+{
+	set_str(&x->s->server, a->vals.v[0]);
+}
+
+static void
+a_id(struct xst *x, const struct xattr *a)
+{
+	set_str(&x->s->xid, a->vals.v[0]);
 }
 
 static void
@@ -104,11 +137,10 @@ a_server_args(struct xst *x, const struct xattr *a)
 	x->args_line = a->line;
 }
 
-/* instances and per_source */
+/* instances and per_source: a count into dst */
 static void
-a_count(struct xst *x, const struct xattr *a)
+set_count(struct xst *x, const struct xattr *a, char **dst)
 {
-	char **dst = !strcmp(a->name, "instances") ? &x->s->instances : &x->s->per_source;
 	char *v = cvv_count(a->vals.v[0]);
 
 	if (!v) {
@@ -124,6 +156,18 @@ a_count(struct xst *x, const struct xattr *a)
 	}
 	free(*dst);
 	*dst = v;
+}
+
+static void
+a_instances(struct xst *x, const struct xattr *a)
+{
+	set_count(x, a, &x->s->instances);
+}
+
+static void
+a_per_source(struct xst *x, const struct xattr *a)
+{
+	set_count(x, a, &x->s->per_source);
 }
 
 static void
@@ -337,12 +381,12 @@ a_lost(struct xst *x, const struct xattr *a)
 static const struct xattr_def xattr_table[] = {
 	{ "socket_type", 1, false, a_socket_type },
 	{ "protocol", 1, false, a_protocol },
-	{ "wait", 1, false, a_yes_no },
-	{ "user", 1, false, a_account },
-	{ "group", 1, false, a_account },
-	{ "server", 1, false, a_string },
+	{ "wait", 1, false, a_wait },
+	{ "user", 1, false, a_user },
+	{ "group", 1, false, a_group },
+	{ "server", 1, false, a_server },
 	{ "server_args", -1, false, a_server_args },
-	{ "instances", 1, true, a_count },
+	{ "instances", 1, true, a_instances },
 	{ "log_on_success", -2, true, xlist_log_flags },
 	{ "log_on_failure", -2, true, xlist_log_flags },
 	{ "log_type", -1, true, a_log_type },
@@ -352,7 +396,7 @@ static const struct xattr_def xattr_table[] = {
 	{ "type", -1, false, xfinal_type_attr },
 	{ "rpc_version", 1, false, a_lost },
 	{ "rpc_number", 1, false, a_lost },
-	{ "id", 1, false, a_string },
+	{ "id", 1, false, a_id },
 	{ "env", -2, false, xlist_env },
 	{ "port", 1, false, a_port },
 	{ "passenv", -2, true, xlist_passenv },
@@ -364,10 +408,10 @@ static const struct xattr_def xattr_table[] = {
 	{ "banner_fail", 1, true, a_banner },
 	{ "bind", 1, true, a_bind },
 	{ "interface", 1, true, a_bind },
-	{ "per_source", 1, true, a_count },
+	{ "per_source", 1, true, a_per_source },
 	{ "groups", 1, true, a_groups },
 	{ "cps", 2, true, a_cps },
-	{ "disable", 1, false, a_yes_no },
+	{ "disable", 1, false, a_disable },
 	{ "max_load", 1, true, a_max_load },
 	{ "rlimit_as", 1, false, a_rlimit },
 	{ "rlimit_cpu", 1, false, a_rlimit },
@@ -375,7 +419,7 @@ static const struct xattr_def xattr_table[] = {
 	{ "rlimit_files", 1, false, a_rlimit },
 	{ "rlimit_rss", 1, false, a_rlimit },
 	{ "rlimit_stack", 1, false, a_rlimit },
-	{ "v6only", 1, true, a_yes_no },
+	{ "v6only", 1, true, a_v6only },
 	{ "deny_time", 1, false, a_deny_time },
 	{ "umask", 1, true, a_umask },
 	{ "libwrap", 1, false, a_lost },
