@@ -98,8 +98,8 @@ add_service(struct loader *ld, struct config *cfg, bool *bad, const struct build
 	apply_section(ld, &b, f, sec);
 	b.s.line = b.sec_at.line;
 	config_finish(ld, &b);
-	if (ld->shown && !strcmp(b.s.id, ld->show_id))
-		config_show_build(ld, &b);
+	if (ld->show && !strcmp(b.s.id, ld->show->id))
+		ld->show->fn(ld->show->shown, &b);
 	bad[cfg->count] = b.bad;
 	cfg->services[cfg->count++] = b.s;
 	config_build_release(&b);
@@ -192,11 +192,10 @@ out:
 
 static struct config *
 load_files(struct conf_file *files, size_t n, const struct registry *reg, unsigned flags,
-	   const char *show_id, struct config_shown *shown, struct diag *d, size_t errors0)
+	   const struct show_hook *show, struct diag *d, size_t errors0)
 {
 	struct loader ld = {
-		.reg = reg, .flags = flags, .d = d, .root = geteuid() == 0,
-		.show_id = show_id, .shown = shown,
+		.reg = reg, .flags = flags, .d = d, .root = geteuid() == 0, .show = show,
 	};
 	struct config *cfg = assemble(&ld, files, n);
 
@@ -239,12 +238,10 @@ load_one(struct conf_file *f, const struct schema *sc, struct config_cache *cach
 	}
 }
 
-/* config_load_cached() that also describes the service show_id into
- * shown (config_show.c) when shown is not NULL. */
+/* config_load_cached() that also gives one service to show (not NULL). */
 static struct config *
 load_dir(const char *dir, const struct registry *reg, unsigned flags,
-	 struct config_cache *cache, const char *show_id, struct config_shown *shown,
-	 struct diag *d)
+	 struct config_cache *cache, const struct show_hook *show, struct diag *d)
 {
 	size_t errors0 = d->errors, n = 0;
 	struct conf_file *files;
@@ -272,7 +269,7 @@ load_dir(const char *dir, const struct registry *reg, unsigned flags,
 	for (size_t i = 0; i < n; i++)
 		load_one(&files[i], &sc, cache, d);
 	config_schema_free(&sc);
-	cfg = load_files(files, n, reg, flags, show_id, shown, d, errors0);
+	cfg = load_files(files, n, reg, flags, show, d, errors0);
 	config_cache_keep(cache, files, n, cfg != NULL);
 	return cfg;
 }
@@ -281,15 +278,14 @@ struct config *
 config_load_cached(const char *dir, const struct registry *reg, unsigned flags,
 		   struct config_cache *cache, struct diag *d)
 {
-	return load_dir(dir, reg, flags, cache, NULL, NULL, d);
+	return load_dir(dir, reg, flags, cache, NULL, d);
 }
 
 struct config *
-config_show(const char *dir, const struct registry *reg, unsigned flags, const char *id,
-	    struct config_shown *shown, struct diag *d)
+config_load_showing(const char *dir, const struct registry *reg, unsigned flags,
+		    const struct show_hook *show, struct diag *d)
 {
-	memset(shown, 0, sizeof(*shown));
-	return load_dir(dir, reg, flags, NULL, id, shown, d);
+	return load_dir(dir, reg, flags, NULL, show, d);
 }
 
 struct config *
@@ -317,7 +313,7 @@ config_load_buffer(const char *buf, const char *name, const struct registry *reg
 	f.pf = config_parse_text(name, &sc, text, strlen(text), d);
 	free(text);
 	config_schema_free(&sc);
-	cfg = load_files(&f, 1, reg, flags, NULL, NULL, d, errors0);
+	cfg = load_files(&f, 1, reg, flags, NULL, d, errors0);
 	free(f.pf);
 	return cfg;
 }

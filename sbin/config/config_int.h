@@ -86,6 +86,14 @@ struct user_cache {
 
 struct config_shown;
 
+/* The service config_show() describes, and how: a hook, so that portierd,
+ * which shows nothing, links nothing of config_show.c. */
+struct show_hook {
+	const char *id;
+	void (*fn)(struct config_shown *shown, const struct build *b);
+	struct config_shown *shown;
+};
+
 struct loader {
 	const struct registry *reg;
 	unsigned flags;
@@ -94,8 +102,7 @@ struct loader {
 	struct daemon_settings settings;
 	struct origin default_user_at;
 	struct user_cache *users;
-	const char *show_id;		/* config_show(): the service to describe */
-	struct config_shown *shown;
+	const struct show_hook *show;	/* config_show(): NULL for a load */
 };
 
 /* One value as the option handlers see it: a scalar has n == 1. */
@@ -277,9 +284,11 @@ struct user_cache *config_users(struct loader *ld);
 const struct ident *config_ident(struct loader *ld, const char *name, bool group);
 void config_users_free(struct user_cache *uc);
 
-/* config_show.c: the settings of b, finished, into ld->shown (config.c's
- * config_show() asks for them). */
-void config_show_build(struct loader *ld, const struct build *b);
+/* config.c: config_load() that gives the service show->id, finished, to
+ * show->fn (config_show.c). */
+struct config *config_load_showing(const char *dir, const struct registry *reg,
+				   unsigned flags, const struct show_hook *show,
+				   struct diag *d);
 
 /* config_check.c: checks across services (duplicate ids, addresses in
  * use twice, tcpmux names); builds cfg->by_id. -1 when out of memory. */

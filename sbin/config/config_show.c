@@ -256,10 +256,9 @@ describe(struct config_setting *st, const struct optdef *o, enum opt_id id,
 	free(dflt);
 }
 
-void
-config_show_build(struct loader *ld, const struct build *b)
+static void
+show_build(struct config_shown *sh, const struct build *b)
 {
-	struct config_shown *sh = ld->shown;
 	struct build fresh;
 	bool oom = false;
 
@@ -278,6 +277,16 @@ config_show_build(struct loader *ld, const struct build *b)
 	config_build_release(&fresh);
 	config_service_clear(&fresh.s);
 	sh->oom = oom;
+}
+
+struct config *
+config_show(const char *dir, const struct registry *reg, unsigned flags, const char *id,
+	    struct config_shown *shown, struct diag *d)
+{
+	const struct show_hook show = { .id = id, .fn = show_build, .shown = shown };
+
+	memset(shown, 0, sizeof(*shown));
+	return config_load_showing(dir, reg, flags, &show, d);
 }
 
 void

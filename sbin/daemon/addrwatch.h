@@ -2,8 +2,8 @@
 /* addrwatch: the host's addresses and interfaces followed in the event
  * loop, without polling: one NETLINK_ROUTE socket subscribed to
  * RTMGRP_IPV4_IFADDR, RTMGRP_IPV6_IFADDR and RTMGRP_LINK. Each wake-up
- * reads every datagram waiting (rtnl_parse.c turns them into events) and
- * calls the callback once if any address or link changed; a lost
+ * reads every datagram waiting, without parsing it, and calls the
+ * callback once if any came; a lost
  * notification (ENOBUFS: the socket's buffer overran) counts as "anything
  * may have changed", so the callback must look at the host itself rather
  * than trust a list of events. */
