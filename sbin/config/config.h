@@ -300,6 +300,19 @@ typedef int (*config_inetd_fn)(const char *text, const char *path,
 			       size_t *n, struct diag *d);
 /* Without a reader (the unit tests), inetd_compat reads nothing. */
 void config_set_inetd_reader(config_inetd_fn fn);
+void config_chunks_free(struct config_chunk *c, size_t n);
+
+/* config_inetd_wire.c: the reader's answer as bytes, between the converter
+ * in `portierctl inetd-entries` and portierd (the format is in the file's
+ * header comment). encode: the chunks, then d's items, in one malloc'd
+ * buffer of *len octets; NULL when out of memory. decode: the chunks into
+ * *out (as config_inetd_fn gives them) and the diagnostics into d; an
+ * answer that does not follow the format gives no chunk and an error in d.
+ * 0, or -1 when out of memory. */
+char *config_inetd_encode(const struct config_chunk *c, size_t n, const struct diag *d,
+			  size_t *len);
+int config_inetd_decode(const char *buf, size_t len, struct config_chunk **out, size_t *n,
+			struct diag *d);
 
 const struct service *config_find(const struct config *cfg, const char *id);
 /* Whether svc listens on family (AF_INET, AF_INET6, AF_UNIX): it has no
