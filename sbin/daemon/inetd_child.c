@@ -38,7 +38,8 @@ static const char *const *child_registries;
 static size_t child_nregistries;
 
 /* The child: input on 0, the answer on 1, stderr left as it is; nobody
- * when root; nothing else open, no signal blocked, no environment. */
+ * when root; nothing else open, no signal blocked, no environment but
+ * PATH, in /. */
 static _Noreturn void
 child_run(const char *prog, char *const argv[], int in, int out, uid_t uid, gid_t gid)
 {
@@ -57,6 +58,9 @@ child_run(const char *prog, char *const argv[], int in, int out, uid_t uid, gid_
 		goto fail;
 	step = "sigprocmask";
 	if (sigprocmask(SIG_SETMASK, &none, NULL) < 0)
+		goto fail;
+	step = "chdir /";
+	if (chdir("/") < 0)
 		goto fail;
 	if (geteuid() == 0) {
 		/* in this order, each checked, then proved: no way back to root */
@@ -99,18 +103,17 @@ ctl_path(struct diag *d)
 	return path;
 }
 
-/* The argv of `portierctl inetd-entries -r FILE... PATH` (strings not
- * copied); NULL when out of memory. */
+/* `portierctl inetd-entries [-r FILE]... PATH` (strings not copied). */
 static char **
 child_argv(const char *path)
 {
 	char **v = calloc(2 * child_nregistries + 4, sizeof(*v));
-	size_t k = 0;
+	size_t k = 2;
 
 	if (!v)
 		return NULL;
-	v[k++] = (char *)"portierctl";
-	v[k++] = (char *)"inetd-entries";
+	v[0] = (char *)"portierctl";
+	v[1] = (char *)"inetd-entries";
 	for (size_t i = 0; i < child_nregistries; i++) {
 		v[k++] = (char *)"-r";
 		v[k++] = (char *)child_registries[i];
@@ -167,8 +170,8 @@ read_answer(int fd, char **buf, size_t *len)
 
 		if (r < 0 && errno == EINTR)
 			continue;
-		if (r == 0)
-			return "took too long, killed";
+		if (r <= 0)
+			return r < 0 ? strerror(errno) : "took too long, killed";
 		if (*len >= INETD_ANSWER_MAX)
 			return "answered too much, killed";
 		if (array_reserve(buf, &cap, *len + 65536, 1) < 0)
@@ -192,7 +195,7 @@ run(const char *prog, char **argv, const char *text, struct config_chunk **out,
 	gid_t gid = pw ? pw->pw_gid : NOBODY_ID;
 	int in = input_fd(text, d), p[2], status = 0, rc = 0;
 	const char *why;
-	char *buf = NULL;
+	char *buf = NULL, what[32];
 	size_t len = 0;
 	pid_t pid;
 
@@ -214,14 +217,13 @@ run(const char *prog, char **argv, const char *text, struct config_chunk **out,
 	close(p[0]);
 	while (pid > 0 && waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
-	if (why)
-		diag_add(d, DIAG_ERROR, NULL, 0, "inetd_conf: %s inetd-entries: %s", prog, why);
-	else if (WIFEXITED(status) && WEXITSTATUS(status) != 0)
-		diag_add(d, DIAG_ERROR, NULL, 0, "inetd_conf: %s inetd-entries: exit %d", prog,
-			 WEXITSTATUS(status));
-	else if (WIFSIGNALED(status))
-		diag_add(d, DIAG_ERROR, NULL, 0, "inetd_conf: %s inetd-entries: signal %d",
-			 prog, WTERMSIG(status));
+	if (!why && WIFSIGNALED(status))
+		snprintf(what, sizeof(what), "signal %d", WTERMSIG(status));
+	else if (!why && status)
+		snprintf(what, sizeof(what), "exit %d", WEXITSTATUS(status));
+	if (why || status)
+		diag_add(d, DIAG_ERROR, NULL, 0, "inetd_conf: %s inetd-entries: %s", prog,
+			 why ? why : what);
 	else
 		rc = config_inetd_decode(buf ? buf : "", len, out, n, d);
 	free(buf);
