@@ -1,8 +1,7 @@
 /* SPDX-License-Identifier: ISC */
-/* inetd_child: inetd_compat's converter in a child, see inetd_child.h.
- * The load is synchronous, and so is this: the child is waited for here,
- * before the loop (children.c) could ever see it. Its input is a memfd (no
- * pipe to deadlock on), its answer a pipe read under one deadline. */
+/* inetd_child: inetd_compat's converter in a child, see inetd_child.h. As
+ * the load, synchronous: the child is waited for here, before the loop
+ * (children.c) could see it; its input a memfd (no pipe to deadlock on). */
 #include "autoconf.h"
 
 #include <errno.h>
@@ -25,14 +24,11 @@
 #include "config/config.h"
 #include "daemon/inetd_child.h"
 
-/* The whole conversion, from fork to the child's exit. */
-#define INETD_CHILD_SECONDS 10
+#define INETD_CHILD_SECONDS 10	/* from fork to the end of the answer */
 /* The answer is a few hundred octets per entry: more is a broken child. */
 #define INETD_ANSWER_MAX (64u << 20)
-/* nobody's ids when the passwd database has no nobody. */
-#define NOBODY_ID 65534
-/* The child's whole environment. */
-#define CHILD_PATH "PATH=/usr/sbin:/usr/bin:/sbin:/bin"
+#define NOBODY_ID 65534	/* when the passwd database has no nobody */
+#define CHILD_PATH "PATH=/usr/sbin:/usr/bin:/sbin:/bin"	/* its whole environment */
 
 static const char *const *child_registries;
 static size_t child_nregistries;
@@ -82,7 +78,7 @@ fail:
 static char *
 ctl_path(struct diag *d)
 {
-	char exe[PATH_MAX], *path;
+	char exe[PATH_MAX], *path = NULL;
 	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 
 	if (n < 0) {
@@ -94,32 +90,11 @@ ctl_path(struct diag *d)
 		diag_add(d, DIAG_ERROR, NULL, 0, "out of memory");
 		return NULL;
 	}
-	if (access(path, X_OK) < 0) {
-		diag_add(d, DIAG_ERROR, NULL, 0, "inetd_conf: cannot run %s: %s", path,
-			 strerror(errno));
-		free(path);
-		return NULL;
-	}
-	return path;
-}
-
-/* `portierctl inetd-entries [-r FILE]... PATH` (strings not copied). */
-static char **
-child_argv(const char *path)
-{
-	char **v = calloc(2 * child_nregistries + 4, sizeof(*v));
-	size_t k = 2;
-
-	if (!v)
-		return NULL;
-	v[0] = (char *)"portierctl";
-	v[1] = (char *)"inetd-entries";
-	for (size_t i = 0; i < child_nregistries; i++) {
-		v[k++] = (char *)"-r";
-		v[k++] = (char *)child_registries[i];
-	}
-	v[k] = (char *)path;
-	return v;
+	if (access(path, X_OK) == 0)
+		return path;
+	diag_add(d, DIAG_ERROR, NULL, 0, "inetd_conf: cannot run %s: %s", path, strerror(errno));
+	free(path);
+	return NULL;
 }
 
 /* A memfd holding text, at offset 0; -1 with the error in d. */
@@ -187,7 +162,7 @@ read_answer(int fd, char **buf, size_t *len)
 
 /* Runs prog on text; the decoded answer into *out, *n and d. */
 static int
-run(const char *prog, char **argv, const char *text, struct config_chunk **out,
+run(const char *prog, char *const argv[], const char *text, struct config_chunk **out,
     size_t *n, struct diag *d)
 {
 	struct passwd *pw = getpwnam("nobody");
@@ -236,13 +211,22 @@ inetd_child_read(const char *text, const char *path, const struct registry *reg,
 		 struct config_chunk **out, size_t *n, struct diag *d)
 {
 	char *prog = ctl_path(d);
-	char **argv = prog ? child_argv(path) : NULL;
+	const char **argv = prog ? calloc(2 * child_nregistries + 4, sizeof(*argv)) : NULL;
 	int rc = prog ? -1 : 0;
+	size_t k = 2;
 
 	*out = NULL;
 	*n = 0;
-	if (argv)
-		rc = run(prog, argv, text, out, n, d);
+	if (argv) {	/* portierctl inetd-entries [-r FILE]... PATH */
+		argv[0] = "portierctl";
+		argv[1] = "inetd-entries";
+		for (size_t i = 0; i < child_nregistries; i++) {
+			argv[k++] = "-r";
+			argv[k++] = child_registries[i];
+		}
+		argv[k] = path;
+		rc = run(prog, (char *const *)argv, text, out, n, d);
+	}
 	free(argv);
 	free(prog);
 	return rc;
