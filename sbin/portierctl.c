@@ -25,6 +25,7 @@ static const struct {
 	{ ctl_open, &ctl_open_help },
 	{ ctl_close, &ctl_close_help },
 	{ ctl_audit, &ctl_audit_help },
+	{ ctl_inetd_entries, &ctl_inetd_entries_help },
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

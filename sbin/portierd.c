@@ -8,8 +8,8 @@
 #include <string.h>
 
 #include "config/config.h"
-#include "convert/convert.h"
 #include "daemon/daemon.h"
+#include "daemon/inetd_child.h"
 #include "base/base.h"
 
 /* -r may be given this many times. */
@@ -94,8 +94,6 @@ main(int argc, char *argv[])
 	bool check = false;
 	int c;
 
-	/* inetd_compat: the entries of inetd.conf as the converter reads them. */
-	config_set_inetd_reader(convert_inetd_config);
 	while ((c = getopt_long(argc, argv, "fc:r:p:dh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'f':
@@ -146,6 +144,9 @@ main(int argc, char *argv[])
 		usage(stderr);
 		return DAEMON_EXIT_USAGE;
 	}
+	/* inetd_compat: inetd.conf's entries from portierctl in a child, which
+	 * reads the registry files this portierd reads. */
+	inetd_child_use(o.registries, o.nregistries);
 	if (check)
 		return check_files(&o);
 	return daemon_run(&o);

@@ -80,6 +80,9 @@ void diag_free(struct diag *d);
 void diag_add(struct diag *d, enum diag_level level, const char *file,
 	      int line, const char *fmt, ...)
 	__attribute__((format(printf, 5, 6)));
+/* Adds text as it is, already "FILE:LINE: message" (d owns it; NULL counts
+ * as out of memory). */
+void diag_take(struct diag *d, enum diag_level level, char *text);
 /* Writes every item's text, one per line. */
 void diag_print(const struct diag *d, FILE *fp);
 /* Moves all items of src to the end of dst; src is left empty. */

@@ -24,8 +24,8 @@ diag_free(struct diag *d)
 	diag_init(d);
 }
 
-static void
-diag_push(struct diag *d, enum diag_level level, char *text)
+void
+diag_take(struct diag *d, enum diag_level level, char *text)
 {
 	if (level == DIAG_ERROR)
 		d->errors++;
@@ -61,7 +61,7 @@ diag_add(struct diag *d, enum diag_level level, const char *file, int line,
 		n = asprintf(&text, "%s%s", tag, msg);
 	if (n < 0)
 		text = NULL;
-	diag_push(d, level, text);
+	diag_take(d, level, text);
 }
 
 void
@@ -75,7 +75,7 @@ void
 diag_move(struct diag *dst, struct diag *src)
 {
 	for (size_t i = 0; i < src->count; i++)
-		diag_push(dst, src->items[i].level, src->items[i].text);
+		diag_take(dst, src->items[i].level, src->items[i].text);
 	free(src->items);
 	diag_init(src);
 }

@@ -282,8 +282,9 @@ void config_free(struct config *cfg);
 
 /* config_inetd.c: inetd_compat (portier.conf(5)). With it, a load reads
  * the inetd.conf of the defaults section too, each entry turned into one
- * conf.d service section by a reader that the program sets: the converter,
- * which sits above config/ (convert/), is its natural one. Every value of
+ * conf.d service section by a reader that the program sets: portierctl's
+ * is the converter (convert/, above config/), portierd's runs it in a
+ * portierctl child (daemon/inetd_child.c). Every value of
  * such a service, and every problem with it, has the entry's FILE:LINE. An
  * entry the reader cannot convert, or whose service could not run here
  * (server, user), is left out with warnings: a broken line some package
@@ -300,6 +301,20 @@ typedef int (*config_inetd_fn)(const char *text, const char *path,
 			       size_t *n, struct diag *d);
 /* Without a reader (the unit tests), inetd_compat reads nothing. */
 void config_set_inetd_reader(config_inetd_fn fn);
+/* Frees c[0..n) with their texts. */
+void config_chunks_free(struct config_chunk *c, size_t n);
+
+/* config_inetd_wire.c: the reader's answer as bytes, between the converter
+ * in `portierctl inetd-entries` and portierd (the format is in the file's
+ * header comment). encode: the chunks, then d's items, in one malloc'd
+ * buffer of *len octets; NULL when out of memory. decode: the chunks into
+ * *out (as config_inetd_fn gives them) and the diagnostics into d; an
+ * answer that does not follow the format gives no chunk and an error in d.
+ * 0, or -1 when out of memory. */
+char *config_inetd_encode(const struct config_chunk *c, size_t n, const struct diag *d,
+			  size_t *len);
+int config_inetd_decode(const char *buf, size_t len, struct config_chunk **out, size_t *n,
+			struct diag *d);
 
 const struct service *config_find(const struct config *cfg, const char *id);
 /* Whether svc listens on family (AF_INET, AF_INET6, AF_UNIX): it has no

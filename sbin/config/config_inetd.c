@@ -92,14 +92,6 @@ pfile_at(struct pfile *pf, int line)
 	}
 }
 
-static void
-chunks_free(struct config_chunk *c, size_t n)
-{
-	for (size_t i = 0; c && i < n; i++)
-		free(c[i].text);
-	free(c);
-}
-
 /* The file's bytes, or NULL: missing (nothing to serve: update-inetd
  * creates it with the first entry), or an error in d. */
 static char *
@@ -173,12 +165,12 @@ config_inetd_files(struct loader *ld, struct conf_file **files, size_t *n)
 		return -1;
 	*files = calloc(nc + 1, sizeof(**files));
 	if (!*files || parse_chunks(ld, path, c, nc, *files) < 0) {
-		chunks_free(c, nc);
+		config_chunks_free(c, nc);
 		config_files_free(*files, nc);
 		*files = NULL;
 		return -1;
 	}
 	*n = nc;
-	chunks_free(c, nc);
+	config_chunks_free(c, nc);
 	return 0;
 }

@@ -44,13 +44,16 @@ int ctl_usage_error(const struct ctl_help *h, const char *fmt, ...)
 
 extern const struct ctl_help ctl_check_help, ctl_convert_help, ctl_list_help,
 	ctl_lookup_help, ctl_status_help, ctl_reload_help, ctl_enable_help,
-	ctl_disable_help, ctl_open_help, ctl_close_help, ctl_audit_help, ctl_show_help;
+	ctl_disable_help, ctl_open_help, ctl_close_help, ctl_audit_help, ctl_show_help,
+	ctl_inetd_entries_help;
 
 int ctl_check(int argc, char *argv[]);
 int ctl_convert(int argc, char *argv[]);
 int ctl_list(int argc, char *argv[]);
 int ctl_lookup(int argc, char *argv[]);
 int ctl_show(int argc, char *argv[]);
+/* ctl_inetd.c: inetd_compat's converter in a child of portierd. */
+int ctl_inetd_entries(int argc, char *argv[]);
 /* ctl_registry.c: the registry files to read: files[0..*n) when -r named
  * some, else the default ones (registry_defaults()), which *owned then
  * holds for strv_free() and *n counts. NULL after saying why (memory,

@@ -121,7 +121,7 @@ json "$OUT" 'assert d["entries"] == [], d'
 
 # ---- --help of every command, usage errors ----
 commands=$("$CTL" --help | awk '/^commands:/ { on = 1; next } on && /^  [a-z]/ { print $1 }')
-[ "$(echo $commands)" = "check convert list lookup show status reload enable disable open close audit" ] ||
+[ "$(echo $commands)" = "check convert list lookup show status reload enable disable open close audit inetd-entries" ] ||
 	pt_fail "portierctl --help lists: $(echo $commands)"
 for c in $commands; do
 	ctl 0 "$c" --help
@@ -212,9 +212,9 @@ bash --norc --noprofile -c '
 	}
 	p=$3
 	got=$(try "$p" "")
-	[ "$got" = "check convert list lookup show status reload enable disable open close audit" ] || { echo "portierctl <TAB>: $got"; exit 1; }
+	[ "$got" = "check convert list lookup show status reload enable disable open close audit inetd-entries" ] || { echo "portierctl <TAB>: $got"; exit 1; }
 	got=$(try "$p" -s /x "")
-	[ "$got" = "check convert list lookup show status reload enable disable open close audit" ] || { echo "portierctl -s PATH <TAB>: $got"; exit 1; }
+	[ "$got" = "check convert list lookup show status reload enable disable open close audit inetd-entries" ] || { echo "portierctl -s PATH <TAB>: $got"; exit 1; }
 	got=$(try "$p" lo)
 	[ "$got" = "lookup" ] || { echo "portierctl lo<TAB>: $got"; exit 1; }
 	got=$(try "$p" list --)

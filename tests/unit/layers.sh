@@ -3,7 +3,8 @@
 # The layers of sbin/ (docs/architecture.md): a folder may include and call
 # only its own folder and the folders it is allowed below it. Checked on the
 # sources (#include "folder/...") and on the built libraries (nm): a call
-# into a higher layer, or a circle of calls between any two files, fails here.
+# into a higher layer, or a circle of calls between any two files, fails here;
+# so does any convert/ symbol in portierd (inetd_compat converts in portierctl).
 set -u
 src=${top_srcdir:-.}/sbin
 lib=${top_builddir:-.}/sbin
@@ -44,6 +45,13 @@ for f in "${!allowed[@]}"; do
 	done
 done
 
+# portierd links no convert/ code: inetd_compat's converter runs in a
+# portierctl child (daemon/inetd_child.c).
+[ -f "$lib/portierd" ] || { echo "missing $lib/portierd"; exit 99; }
+linked=$(nm --defined-only "$lib/portierd" | awk 'NF == 3 { print $3 }' | sort -u |
+	comm -12 - "$tmp/def.convert" | tr '\n' ' ')
+[ -z "$linked" ] || { echo "portierd links convert/: $linked"; rc=1; }
+
 # No circle of calls between any two files, inside a folder or across: the
 # edges "caller callee" of every object file go through tsort(1), which
 # names a loop if there is one.
@@ -62,5 +70,5 @@ if ! tsort "$tmp/edges" > /dev/null 2> "$tmp/loop"; then
 	sed 's/sbin_[a-z]*_lib[a-z]*_a-//g' "$tmp/loop"
 	rc=1
 fi
-[ $rc = 0 ] && echo "layers: every folder includes and calls only the folders below it, no circle of calls between files"
+[ $rc = 0 ] && echo "layers: every folder includes and calls only the folders below it, no circle of calls between files, portierd without convert/"
 exit $rc

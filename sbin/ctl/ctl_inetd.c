@@ -1,0 +1,155 @@
+/* SPDX-License-Identifier: ISC */
+/* portierctl inetd-entries: the converter's side of inetd_compat in
+ * portierd, which runs this command as nobody (daemon/inetd_child.c) so
+ * that no converter code runs, or is even linked, in the daemon. It reads
+ * the bytes of the inetd.conf from standard input (PATH only names the file
+ * in messages), converts every entry with convert_inetd_config(), the
+ * registry loaded from the -r files (none: the default ones, as portierd's),
+ * and writes the answer to standard output as config_inetd_encode() frames
+ * it (sbin/config/config_inetd_wire.c):
+ *   'C' LINE ' ' TEXT NUL   one entry's conf.d service section
+ *   'E' TEXT NUL            an error, "FILE:LINE: message"
+ *   'W' TEXT NUL            a warning
+ * Exit 0 with the answer; 1 when out of memory or the registry cannot be
+ * loaded (said on standard error); 2 usage error. */
+#include "autoconf.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "config/config.h"
+#include "convert/convert.h"
+#include "ctl/ctl.h"
+
+static const struct ctl_option_help inetd_options[] = {
+	CTL_HELP_REGISTRY,
+	{ "-h, --help", "this help", NULL },
+	{ NULL, NULL, NULL },
+};
+
+const struct ctl_help ctl_inetd_entries_help = {
+	"inetd-entries", "[-r FILE]... PATH < PATH",
+	"inetd_compat's converter, as portierd runs it (not for people)", inetd_options,
+};
+
+/* All of standard input, NUL-terminated; NULL on error (errno). */
+static char *
+read_stdin(void)
+{
+	size_t len = 0, cap = 0;
+	char *buf = NULL;
+
+	for (;;) {
+		ssize_t r;
+
+		if (array_reserve(&buf, &cap, len + 65536 + 1, 1) < 0) {
+			free(buf);
+			return NULL;
+		}
+		r = read(STDIN_FILENO, buf + len, cap - len - 1);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			free(buf);
+			return NULL;
+		}
+		if (r == 0)
+			break;
+		len += (size_t)r;
+	}
+	buf[len] = '\0';
+	return buf;
+}
+
+/* The registry of the -r files (or the default ones), read leniently as
+ * portierd reads it; NULL after saying why. */
+static struct registry *
+load_registry(struct ctl_opts *o)
+{
+	const char *const *files = ctl_opts_registries(o);
+	struct registry *reg = files ? registry_new() : NULL;
+	struct diag d;
+
+	if (!reg)
+		return NULL;
+	diag_init(&d);
+	for (size_t i = 0; i < o->nfiles; i++)
+		registry_load(reg, files[i], false, &d);
+	if (d.errors) {
+		for (size_t i = 0; i < d.count; i++)
+			fprintf(stderr, "portierctl inetd-entries: %s\n",
+				d.items[i].text ? d.items[i].text : "out of memory");
+		registry_free(reg);
+		reg = NULL;
+	}
+	diag_free(&d);
+	return reg;
+}
+
+/* The answer for text, on standard output. */
+static int
+answer(const char *text, const char *path, const struct registry *reg)
+{
+	struct config_chunk *c = NULL;
+	size_t n = 0, len = 0;
+	char *buf = NULL;
+	struct diag d;
+	int rc = 1;
+
+	diag_init(&d);
+	if (convert_inetd_config(text, path, reg, &c, &n, &d) == 0)
+		buf = config_inetd_encode(c, n, &d, &len);
+	if (!buf)
+		fprintf(stderr, "portierctl inetd-entries: out of memory\n");
+	else if (fwrite(buf, 1, len, stdout) != len || fflush(stdout) != 0)
+		perror("portierctl inetd-entries: standard output");
+	else
+		rc = 0;
+	free(buf);
+	config_chunks_free(c, n);
+	diag_free(&d);
+	return rc;
+}
+
+int
+ctl_inetd_entries(int argc, char *argv[])
+{
+	static const struct option longopts[] = {
+		{ "registry", required_argument, NULL, 'r' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct registry *reg = NULL;
+	struct ctl_opts o;
+	char *text = NULL;
+	int c, rc = 1;
+
+	if (ctl_opts_begin(&o, "inetd-entries", argc) < 0)
+		return 1;
+	while ((c = getopt_long(argc, argv, ":r:h", longopts, NULL)) != -1) {
+		if (c != 'r' || !ctl_opts_take(&o, c)) {
+			rc = ctl_opts_stop(&ctl_inetd_entries_help, c, argv);
+			goto out;
+		}
+	}
+	if (optind != argc - 1) {
+		rc = ctl_usage_error(&ctl_inetd_entries_help, "one PATH expected");
+		goto out;
+	}
+	reg = load_registry(&o);
+	if (!reg)
+		goto out;
+	text = read_stdin();
+	if (!text)
+		perror("portierctl inetd-entries: standard input");
+	else
+		rc = answer(text, argv[optind], reg);
+out:
+	free(text);
+	registry_free(reg);
+	ctl_opts_end(&o);
+	return rc;
+}
