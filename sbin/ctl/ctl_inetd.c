@@ -10,8 +10,9 @@
  *   'C' LINE ' ' TEXT NUL   one entry's conf.d service section
  *   'E' TEXT NUL            an error, "FILE:LINE: message"
  *   'W' TEXT NUL            a warning
- * Exit 0 with the answer; 1 when out of memory or the registry cannot be
- * loaded (said on standard error); 2 usage error. */
+ * A registry that cannot be loaded is the answer's errors. Exit 0 with the
+ * answer; 1 when out of memory or standard input or output fail (said on
+ * standard error); 2 usage error. */
 #include "autoconf.h"
 
 #include <errno.h>
@@ -65,43 +66,39 @@ read_stdin(void)
 }
 
 /* The registry of the -r files (or the default ones), read leniently as
- * portierd reads it; NULL after saying why. */
+ * portierd reads it; NULL with the reasons in d, which the answer carries:
+ * detached, portierd has no standard error to read ours from. */
 static struct registry *
-load_registry(struct ctl_opts *o)
+load_registry(struct ctl_opts *o, struct diag *d)
 {
 	const char *const *files = ctl_opts_registries(o);
 	struct registry *reg = files ? registry_new() : NULL;
-	struct diag d;
 
-	if (!reg)
+	if (!reg) {
+		if (!d->errors)	/* the default files' reasons are in d */
+			diag_add(d, DIAG_ERROR, NULL, 0, "out of memory");
 		return NULL;
-	diag_init(&d);
+	}
 	for (size_t i = 0; i < o->nfiles; i++)
-		registry_load(reg, files[i], false, &d);
-	if (d.errors) {
-		for (size_t i = 0; i < d.count; i++)
-			fprintf(stderr, "portierctl inetd-entries: %s\n",
-				d.items[i].text ? d.items[i].text : "out of memory");
+		registry_load(reg, files[i], false, d);
+	if (d->errors) {
 		registry_free(reg);
 		reg = NULL;
 	}
-	diag_free(&d);
 	return reg;
 }
 
-/* The answer for text, on standard output. */
+/* The answer for text (NULL: only what d holds), on standard output. */
 static int
-answer(const char *text, const char *path, const struct registry *reg)
+answer(const char *text, const char *path, const struct registry *reg, struct diag *d)
 {
 	struct config_chunk *c = NULL;
 	size_t n = 0, len = 0;
 	char *buf = NULL;
-	struct diag d;
 	int rc = 1;
 
-	diag_init(&d);
-	if (convert_inetd_config(text, path, reg, &c, &n, &d) == 0)
-		buf = config_inetd_encode(c, n, &d, &len);
+	if (!text || convert_inetd_config(text, path, reg, &c, &n, d) == 0)
+		buf = config_inetd_encode(c, n, d, &len);
 	if (!buf)
 		fprintf(stderr, "portierctl inetd-entries: out of memory\n");
 	else if (fwrite(buf, 1, len, stdout) != len || fflush(stdout) != 0)
@@ -110,7 +107,6 @@ answer(const char *text, const char *path, const struct registry *reg)
 		rc = 0;
 	free(buf);
 	config_chunks_free(c, n);
-	diag_free(&d);
 	return rc;
 }
 
@@ -125,10 +121,13 @@ ctl_inetd_entries(int argc, char *argv[])
 	struct registry *reg = NULL;
 	struct ctl_opts o;
 	char *text = NULL;
+	struct diag d;
 	int c, rc = 1;
 
 	if (ctl_opts_begin(&o, "inetd-entries", argc) < 0)
 		return 1;
+	diag_init(&d);
+	o.diag = &d;
 	while ((c = getopt_long(argc, argv, ":r:h", longopts, NULL)) != -1) {
 		if (c != 'r' || !ctl_opts_take(&o, c)) {
 			rc = ctl_opts_stop(&ctl_inetd_entries_help, c, argv);
@@ -139,15 +138,14 @@ ctl_inetd_entries(int argc, char *argv[])
 		rc = ctl_usage_error(&ctl_inetd_entries_help, "one PATH expected");
 		goto out;
 	}
-	reg = load_registry(&o);
-	if (!reg)
-		goto out;
-	text = read_stdin();
-	if (!text)
+	reg = load_registry(&o, &d);
+	text = reg ? read_stdin() : NULL;
+	if (reg && !text)
 		perror("portierctl inetd-entries: standard input");
 	else
-		rc = answer(text, argv[optind], reg);
+		rc = answer(text, argv[optind], reg, &d);
 out:
+	diag_free(&d);
 	free(text);
 	registry_free(reg);
 	ctl_opts_end(&o);

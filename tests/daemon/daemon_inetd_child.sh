@@ -6,7 +6,8 @@
 # one, serves the entry from the child's answer; the child is nobody, with
 # PATH alone in its environment and only its stdio open. Without portierctl
 # a reload keeps the running services; portierd refuses to start and
-# --check says the same, naming the path; a child that answers garbage,
+# --check says the same, naming the path; a registry file that nobody
+# cannot read is named with the child's reason; a child that answers garbage,
 # fails, or hangs (killed after 10 s) is an error too.
 . "${top_srcdir:-../..}/tests/lib/lib.sh"
 [ "$(id -u)" = 0 ] || pt_skip "needs root (the converter runs as nobody)"
@@ -80,6 +81,14 @@ pt_assert_grep "inetd_conf: cannot run $BIN/portierctl: No such file or director
 ctl_wrapper "exec $PORTIERCTL \"\$@\""
 chmod 644 "$BIN/portierctl"
 check_says "inetd_conf: cannot run $BIN/portierctl: Permission denied" "not executable"
+
+# A registry nobody may read: the child's reason reaches the load.
+chmod 755 "$BIN/portierctl"
+cp "$REGISTRY" "$PT_DIR/secret.db" && chmod 600 "$PT_DIR/secret.db" || pt_error "cp registry"
+"$PORTIERD" --check -c "$PT_CONFD" -r "$PT_DIR/secret.db" > "$PT_DIR/check" 2>&1 &&
+	pt_fail "--check passed with a registry nobody can read"
+grep "secret.db" "$PT_DIR/check" | grep -q "Permission denied" ||
+	pt_fail "--check does not say the child cannot read the registry: $(cat "$PT_DIR/check")"
 
 # A child that fails, answers garbage, or hangs.
 ctl_wrapper "exit 3"
