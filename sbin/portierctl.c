@@ -40,7 +40,9 @@ usage(FILE *fp)
 		"                     (default %s)\n\ncommands:\n",
 		PORTIER_RUNDIR "/control");
 	for (size_t i = 0; i < NCOMMANDS; i++)
-		fprintf(fp, "  %-8s  %s\n", commands[i].help->name, commands[i].help->summary);
+		/* a name longer than the column gets a line of its own */
+		fprintf(fp, strlen(commands[i].help->name) > 8 ? "  %s\n            %s\n"
+			: "  %-8s  %s\n", commands[i].help->name, commands[i].help->summary);
 	fprintf(fp, "\nThe registry (check, convert, list, lookup, show) unless -r names files:\n"
 		"%s, then every *.db in\n%s, in name order (services.db(5)).\n",
 		PORTIER_REGISTRY, PORTIER_REGISTRY_DIR);
