@@ -46,14 +46,15 @@ enum {
 };
 #define DYN_LEN (sizeof("TCPREMOTEIP=") + INET6_ADDRSTRLEN)
 
+/* The variables portierd sets per connection. */
 static const char *const reserved_env[] = {
 	"SERVICE", "PROTO", "LOCAL_ADDR", "LOCAL_PORT", "REMOTE_ADDR", "REMOTE_PORT",
 	"TCPLOCALIP", "TCPLOCALPORT", "TCPREMOTEIP", "TCPREMOTEPORT",
-	"UNIXREMOTEUID", "UNIXREMOTEGID", "UNIXREMOTEPID",
+	"UNIXREMOTEUID", "UNIXREMOTEGID", "UNIXREMOTEPID", NULL
 };
 
 /* activation = systemd: set for the handler by portierd. */
-static const char *const listen_env[] = { "LISTEN_FDS", "LISTEN_PID", "LISTEN_FDNAMES" };
+static const char *const listen_env[] = { "LISTEN_FDS", "LISTEN_PID", "LISTEN_FDNAMES", NULL };
 
 static char child_stack[SPAWN_STACK] __attribute__((aligned(16)));
 static bool can_setuid;
@@ -170,21 +171,14 @@ needs_session(void)
 	return ctty;
 }
 
-/* Whether the first len bytes of name are one of the n names. */
+/* Whether the first len bytes of name are one of the names. */
 static bool
-names_have(const char *const *names, size_t n, const char *name, size_t len)
+names_have(const char *const *names, const char *name, size_t len)
 {
-	for (size_t i = 0; i < n; i++)
-		if (strlen(names[i]) == len && !strncmp(names[i], name, len))
+	for (; *names; names++)
+		if (strlen(*names) == len && !strncmp(*names, name, len))
 			return true;
 	return false;
-}
-
-/* True when name is one of the variables portierd sets per connection. */
-static bool
-reserved(const char *name, size_t len)
-{
-	return names_have(reserved_env, sizeof(reserved_env) / sizeof(reserved_env[0]), name, len);
 }
 
 /* True when one of the n entries of v is NAME=... */
@@ -219,19 +213,13 @@ env_put(char **v, size_t *n, char *entry)
 	return 0;
 }
 
-static bool
-listen_reserved(const struct service *svc, const char *name, size_t len)
-{
-	return svc->activation == ACTIVATION_SYSTEMD &&
-	       names_have(listen_env, sizeof(listen_env) / sizeof(listen_env[0]), name, len);
-}
-
 static int
 env_put_static(const struct service *svc, char **v, size_t *n, const char *entry)
 {
 	size_t len = strcspn(entry, "=");
 
-	if (reserved(entry, len) || listen_reserved(svc, entry, len)) {
+	if (names_have(reserved_env, entry, len) ||
+	    (svc->activation == ACTIVATION_SYSTEMD && names_have(listen_env, entry, len))) {
 		logit(LOG_WARNING, "%s: %.*s is set by portierd for each connection; "
 		      "the configured value is ignored", svc->id, (int)len, entry);
 		return 0;
