@@ -183,9 +183,7 @@ access_sources_free(struct access_sources *t)
 	if (!t)
 		return;
 	for (size_t i = 0; i < t->nbuckets; i++) {
-		struct source *s = t->buckets[i], *next;
-
-		for (; s; s = next) {
+		for (struct source *s = t->buckets[i], *next; s; s = next) {
 			next = s->next;
 			free(s);
 		}
@@ -222,9 +220,7 @@ sources_grow(struct access_sources *t)
 	if (!b)
 		return;
 	for (size_t i = 0; i < t->nbuckets; i++) {
-		struct source *s = t->buckets[i], *next;
-
-		for (; s; s = next) {
+		for (struct source *s = t->buckets[i], *next; s; s = next) {
 			size_t h = access_hash(t->key, &s->addr) & (n - 1);
 
 			next = s->next;

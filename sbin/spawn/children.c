@@ -78,9 +78,7 @@ grow_buckets(void)
 	if (!v)
 		return -1;
 	for (size_t i = 0; i < nbuckets; i++) {
-		struct child *c = buckets[i], *next;
-
-		for (; c; c = next) {
+		for (struct child *c = buckets[i], *next; c; c = next) {
 			size_t b = bucket_of(c->pid, n);
 
 			next = c->next;
@@ -204,10 +202,8 @@ static void
 child_exited(struct watcher *w, uint32_t events)
 {
 	struct child *c = container_of(w, struct child, exit_w);
-	siginfo_t si;
+	siginfo_t si = { 0 };
 
-	(void)events;
-	memset(&si, 0, sizeof(si));
 	if (waitid(P_PIDFD, (id_t)w->fd, &si, WEXITED | WNOHANG) < 0) {
 		if (errno == EINTR)
 			return;	/* still readable: called again */
@@ -308,7 +304,6 @@ stray_scan_fire(struct timer *t)
 {
 	size_t before = strays;
 
-	(void)t;
 	reap_all(stray_fn, true);
 	if (strays != before)
 		stray_wait_ms = STRAY_SCAN_MS;
