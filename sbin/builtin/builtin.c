@@ -80,9 +80,7 @@ builtin_tcp_room(const struct service *svc, int fd)
 static int
 drain(int fd)
 {
-	int i;
-
-	for (i = 0; i < BUILTIN_IO_ROUNDS; i++) {
+	for (int i = 0; i < BUILTIN_IO_ROUNDS; i++) {
 		ssize_t n = recv(fd, scratch, sizeof(scratch), MSG_DONTWAIT);
 
 		if (n > 0)
@@ -140,9 +138,7 @@ answer_once(enum builtin_kind kind, int fd)
 static int
 echo_io(struct builtin_conn *c)
 {
-	int i;
-
-	for (i = 0; i < BUILTIN_IO_ROUNDS; i++) {
+	for (int i = 0; i < BUILTIN_IO_ROUNDS; i++) {
 		bool moved = false;
 		ssize_t n;
 
@@ -185,8 +181,6 @@ echo_io(struct builtin_conn *c)
 static int
 chargen_io(struct builtin_conn *c, uint32_t events)
 {
-	int i;
-
 	/* Input is dropped; the client's FIN only stops the reading: chargen
 	 * streams until the client closes (send fails) or stops reading (the
 	 * idle timeout), as BSD inetd's does. */
@@ -199,7 +193,7 @@ chargen_io(struct builtin_conn *c, uint32_t events)
 	}
 	if (!(events & (EPOLLOUT | EPOLLHUP | EPOLLERR)))
 		return 1;
-	for (i = 0; i < BUILTIN_IO_ROUNDS; i++) {
+	for (int i = 0; i < BUILTIN_IO_ROUNDS; i++) {
 		ssize_t n = send_some(c->w.fd, builtin_chargen_at(c->pos), BUILTIN_CHARGEN_PERIOD);
 
 		if (n < 0)
@@ -304,6 +298,7 @@ builtin_tcp_start(const struct service *svc, int fd, builtin_done_fn done, void 
 {
 	enum builtin_kind kind = builtin_kind(svc->name);
 	struct builtin_conn *c;
+	bool over;
 
 	switch (kind) {
 	case BUILTIN_DAYTIME:
@@ -337,15 +332,11 @@ builtin_tcp_start(const struct service *svc, int fd, builtin_done_fn done, void 
 	c->last = loop_now();
 	/* The request is often there already: a short echo or discard is over
 	 * before it would cost an epoll registration and a timer. */
-	if (kind != BUILTIN_CHARGEN && conn_io(c, EPOLLIN) <= 0) {
+	over = kind != BUILTIN_CHARGEN && conn_io(c, EPOLLIN) <= 0;
+	if (over || loop_watch(&c->w, conn_interest(c)) < 0) {
 		close(fd);
 		free(c);
-		return BUILTIN_FINISHED;
-	}
-	if (loop_watch(&c->w, conn_interest(c)) < 0) {
-		close(fd);
-		free(c);
-		return BUILTIN_REFUSED;
+		return over ? BUILTIN_FINISHED : BUILTIN_REFUSED;
 	}
 	builtin_link_add(&c->link, conn_unlink_close);
 	if (c->idle_ms)
@@ -441,11 +432,10 @@ builtin_udp_serve(const struct service *svc, int fd, builtin_own_fn own,
 		  builtin_admit_fn admit, void *arg)
 {
 	enum builtin_kind kind = builtin_kind(svc->name);
-	int i;
 
 	if (!udp_rl_ready)
 		udp_init();
-	for (i = 0; i < BUILTIN_UDP_BATCH; i++) {
+	for (int i = 0; i < BUILTIN_UDP_BATCH; i++) {
 		struct sockaddr_storage src;
 		struct iovec iov = { .iov_base = scratch, .iov_len = sizeof(scratch) };
 		/* cmsghdr-aligned, as CMSG_FIRSTHDR() reads it in place */
