@@ -136,8 +136,7 @@ config_apply_keyword(struct loader *ld, struct build *b, const struct optdef *o,
 
 	if (!find_word(o, v->items[0], &val, choices, sizeof(choices))) {
 		config_err(ld, b, v->id, "%s: '%s' is not one of: %s", o->name,
-			   config_quote_token(v->items[0]),
-			   choices);
+			   config_quote_token(v->items[0]), choices);
 		return;
 	}
 	config_store_int(base + o->off, o->size, val);
@@ -172,8 +171,7 @@ replace_string(char **f, const char *s)
 /* A string through the row's check. */
 static void
 set_string(struct loader *ld, struct build *b, const struct optdef *o, const struct optval *v,
-	   char **field,
-	   const char *s)
+	   char **field, const char *s)
 {
 	const char *why = o->check(s);
 
@@ -379,8 +377,7 @@ push_rule(struct addr_list *l, const struct addr_rule *r)
  * daemon never does DNS in the accept path. */
 static void
 resolve_host(struct loader *ld, struct build *b, const struct optdef *o, const struct optval *v,
-	     const char *host,
-	     struct addr_list *l)
+	     const char *host, struct addr_list *l)
 {
 	struct addrinfo hints = { .ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM };
 	struct addrinfo *res, *ai;
@@ -485,7 +482,6 @@ config_apply_rlimit(struct loader *ld, struct build *b, const struct optdef *o,
 	f->set = true;
 	f->value = val;
 }
-
 
 /* { RATE, BURST }: RATE connections a second, up to three decimals (0.5:
  * one every two seconds; 0: no limit), kept in thousandths; BURST, at
