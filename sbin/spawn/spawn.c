@@ -213,18 +213,17 @@ env_put(char **v, size_t *n, char *entry)
 	return 0;
 }
 
-static int
-env_put_static(const struct service *svc, char **v, size_t *n, const char *entry)
+/* Whether the configured variable (the first len bytes of name) is one
+ * portierd sets itself: then it is said and left out. */
+static bool
+env_reserved(const struct service *svc, const char *name, size_t len)
 {
-	size_t len = strcspn(entry, "=");
-
-	if (names_have(reserved_env, entry, len) ||
-	    (svc->activation == ACTIVATION_SYSTEMD && names_have(listen_env, entry, len))) {
-		logit(LOG_WARNING, "%s: %.*s is set by portierd for each connection; "
-		      "the configured value is ignored", svc->id, (int)len, entry);
-		return 0;
-	}
-	return env_put(v, n, strdup(entry));
+	if (!names_have(reserved_env, name, len) &&
+	    (svc->activation != ACTIVATION_SYSTEMD || !names_have(listen_env, name, len)))
+		return false;
+	logit(LOG_WARNING, "%s: %.*s is set by portierd for each connection; "
+	      "the configured value is ignored", svc->id, (int)len, name);
+	return true;
 }
 
 int
@@ -239,21 +238,15 @@ spawn_prepare(struct spawn_ctx *ctx, const struct service *svc)
 	if (!ctx->envp)
 		return -1;
 	for (char **e = svc->env; e && *e; e++)
-		if (env_put_static(svc, ctx->envp, &n, *e) < 0)
+		if (!env_reserved(svc, *e, strcspn(*e, "=")) &&
+		    env_put(ctx->envp, &n, strdup(*e)) < 0)
 			goto oom;
 	/* passenv: portierd's own value, read once; unset names are skipped. */
 	for (char **p = svc->passenv; p && *p; p++) {
 		const char *val = getenv(*p);
 
-		if (!val)
-			continue;
-		int rc;
-
-		if (asprintf(&entry, "%s=%s", *p, val) < 0)
-			goto oom;
-		rc = env_put_static(svc, ctx->envp, &n, entry);
-		free(entry);
-		if (rc < 0)
+		if (val && !env_reserved(svc, *p, strcspn(*p, "=")) &&
+		    (asprintf(&entry, "%s=%s", *p, val) < 0 || env_put(ctx->envp, &n, entry) < 0))
 			goto oom;
 	}
 	/* passenv = { "PATH" } with no PATH of ours gives the default too. */
