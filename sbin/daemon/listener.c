@@ -185,14 +185,9 @@ listener_open(const struct sockaddr *sa, socklen_t len, int socktype,
 	if (o->ifname && *o->ifname && listener_bind_device(l, o->ifname) < 0)
 		goto fail;
 	listener_identify(l);
-	if (listener_prebind(fd, sa->sa_family, socktype, o) < 0)
-		goto fail;
-	if (bind(fd, sa, len) < 0)
-		goto fail;
-	if (socktype == SOCK_STREAM &&
-	    listen(fd, listener_backlog(o)) < 0)
-		goto fail;
-	if (listener_configure(l, o) < 0)
+	if (listener_prebind(fd, sa->sa_family, socktype, o) < 0 || bind(fd, sa, len) < 0 ||
+	    (socktype == SOCK_STREAM && listen(fd, listener_backlog(o)) < 0) ||
+	    listener_configure(l, o) < 0)
 		goto fail;
 	return l;
 fail:
