@@ -410,19 +410,19 @@ admit_check(struct service_rt *rt, struct conn *c, const struct daemon_settings 
 		rt->deferred++;
 		return why;
 	}
+	if (why == REFUSED_NONE)
+		return why;
 	/* A refused datagram's sender goes to the log (and nowhere else:
 	 * the handler of an admitted one serves every sender). */
-	if (why != REFUSED_NONE && c->peer.ss_family == AF_UNSPEC && rq.addr) {
+	if (c->peer.ss_family == AF_UNSPEC && rq.addr) {
 		memcpy(c->host, host, sizeof(c->host));
 		c->port = port;
 	}
-	if (why != REFUSED_NONE) {
-		rt->refused[why]++;
-		if (svclog_refused(svc, c->host, c->port, why, &rt->adm.refused_log[why]) &&
-		    !rt->adm.refused_held.slot) {
-			rt->adm.refused_held.fn = refused_held_report;
-			timer_arm(&rt->adm.refused_held, SVCLOG_INTERVAL_MS);
-		}
+	rt->refused[why]++;
+	if (svclog_refused(svc, c->host, c->port, why, &rt->adm.refused_log[why]) &&
+	    !rt->adm.refused_held.slot) {
+		rt->adm.refused_held.fn = refused_held_report;
+		timer_arm(&rt->adm.refused_held, SVCLOG_INTERVAL_MS);
 	}
 	return why;
 }
