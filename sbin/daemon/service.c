@@ -183,16 +183,15 @@ dispatch_external(struct service_rt *rt, struct conn *c)
 			listener_rest(c->l, SPAWN_RETRY_MS);
 		return;
 	}
-	rt->running++;
 	ch = children_add(pid);
 	if (!ch) {
-		/* It will be reaped as an unknown child; count it as gone. */
+		/* It will be reaped as an unknown child: not counted as running. */
 		logit(LOG_ERR, "%s: out of memory recording pid %d", svc->id, (int)pid);
-		rt->running--;
 		if (pidfd >= 0)
 			close(pidfd);
 		return;
 	}
+	rt->running++;
 	if (pidfd >= 0)
 		children_watch(ch, pidfd, service_child_exited);
 	ch->rt = rt;
