@@ -482,6 +482,7 @@ static void
 finish_unix(struct loader *ld, struct build *b, int suffix)
 {
 	struct service *s = &b->s;
+	enum opt_id net = b->own[O_INTERFACE] ? O_INTERFACE : O_FREEBIND;
 
 	s->local = true;
 	if (s->nbind != 1)
@@ -502,10 +503,8 @@ finish_unix(struct loader *ld, struct build *b, int suffix)
 		if (b->own[no_unix[i].id])
 			config_err(ld, b, no_unix[i].id, "%s does not apply to a unix socket: use %s",
 				   config_opt(no_unix[i].id)->name, no_unix[i].instead);
-	if (b->own[O_INTERFACE] || b->own[O_FREEBIND])
-		config_warn(ld, b, b->own[O_INTERFACE] ? O_INTERFACE : O_FREEBIND,
-			    "%s applies to network sockets only", b->own[O_INTERFACE] ?
-			    "interface" : "freebind");
+	if (b->own[net])
+		config_warn(ld, b, net, "%s applies to network sockets only", config_opt(net)->name);
 	s->socktype = SOCK_STREAM;
 	s->protocol = 0;
 	s->port = 0;
