@@ -110,24 +110,60 @@ send_some(int fd, const char *p, size_t len)
 	return -1;
 }
 
+/* xorshift64*, seeded once from the kernel: chargen's UDP reply lengths need
+ * to vary, not to be secret. */
+static uint64_t
+prng_next(void)
+{
+	uint64_t x = prng_state;
+
+	x ^= x >> 12;
+	x ^= x << 25;
+	x ^= x >> 27;
+	prng_state = x;
+	return x * 0x2545f4914f6cdd1dULL;
+}
+
+/* The reply to a request of n octets (already in scratch); its length, or
+ * -1 for none (discard). Over TCP, daytime and time answer the same. */
+static ssize_t
+reply(enum builtin_kind kind, size_t n, const char **out)
+{
+	static size_t chargen_line;
+	size_t len;
+
+	*out = scratch;
+	switch (kind) {
+	case BUILTIN_ECHO:
+		return (ssize_t)n;
+	case BUILTIN_DAYTIME:
+		len = builtin_daytime(time(NULL), scratch, sizeof(scratch));
+		return len ? (ssize_t)len : -1;
+	case BUILTIN_TIME:
+		builtin_time_wire(time(NULL), (unsigned char *)scratch);
+		return 4;
+	case BUILTIN_CHARGEN:
+		/* the pattern from the next line on, so replies rotate as the
+		 * stream does */
+		*out = builtin_chargen_at(chargen_line * (BUILTIN_CHARGEN_LINE + 2));
+		chargen_line = (chargen_line + 1) % BUILTIN_CHARGEN_LINES;
+		return (ssize_t)(prng_next() % (BUILTIN_CHARGEN_UDP_MAX + 1));
+	default:
+		return -1;
+	}
+}
+
 /* daytime and time over TCP: one answer, then close. Input already waiting
  * is read first, so the close does not turn into a reset that could destroy
  * the answer at the client. */
 static void
 answer_once(enum builtin_kind kind, int fd)
 {
-	char out[BUILTIN_DAYTIME_MAX];
-	size_t len;
-	time_t now = time(NULL);
+	const char *out;
+	ssize_t len = reply(kind, 0, &out);
 
-	if (kind == BUILTIN_DAYTIME) {
-		len = builtin_daytime(now, out, sizeof(out));
-	} else {
-		builtin_time_wire(now, (unsigned char *)out);
-		len = 4;
-	}
 	if (len > 0)
-		send_some(fd, out, len);
+		send_some(fd, out, (size_t)len);
 	drain(fd);
 	close(fd);
 }
@@ -369,20 +405,6 @@ builtin_close_all(void)
 		LIST_FIRST(&conns)->close(LIST_FIRST(&conns));
 }
 
-/* xorshift64*, seeded once from the kernel: chargen's UDP reply lengths need
- * to vary, not to be secret. */
-static uint64_t
-prng_next(void)
-{
-	uint64_t x = prng_state;
-
-	x ^= x >> 12;
-	x ^= x << 25;
-	x ^= x >> 27;
-	prng_state = x;
-	return x * 0x2545f4914f6cdd1dULL;
-}
-
 static void
 udp_init(void)
 {
@@ -396,35 +418,6 @@ udp_init(void)
 	builtin_rl_init(&udp_rl, BUILTIN_UDP_RATE, BUILTIN_UDP_BURST, seed[0]);
 	prng_state = seed[1] | 1;
 	udp_rl_ready = true;
-}
-
-/* The reply to a request of n octets (already in scratch); its length, or
- * -1 for none (discard). */
-static ssize_t
-udp_reply(enum builtin_kind kind, size_t n, const char **out)
-{
-	static size_t chargen_line;
-	size_t len;
-
-	*out = scratch;
-	switch (kind) {
-	case BUILTIN_ECHO:
-		return (ssize_t)n;
-	case BUILTIN_DAYTIME:
-		len = builtin_daytime(time(NULL), scratch, sizeof(scratch));
-		return len ? (ssize_t)len : -1;
-	case BUILTIN_TIME:
-		builtin_time_wire(time(NULL), (unsigned char *)scratch);
-		return 4;
-	case BUILTIN_CHARGEN:
-		/* the pattern from the next line on, so replies rotate as the
-		 * stream does */
-		*out = builtin_chargen_at(chargen_line * (BUILTIN_CHARGEN_LINE + 2));
-		chargen_line = (chargen_line + 1) % BUILTIN_CHARGEN_LINES;
-		return (ssize_t)(prng_next() % (BUILTIN_CHARGEN_UDP_MAX + 1));
-	default:
-		return -1;
-	}
 }
 
 void
@@ -484,7 +477,7 @@ builtin_udp_serve(const struct service *svc, int fd, builtin_own_fn own,
 		case BUILTIN_DENY_STOP:
 			return;
 		}
-		len = udp_reply(kind, (size_t)n, &out);
+		len = reply(kind, (size_t)n, &out);
 		if (len < 0)
 			continue;
 		/* the reply leaves from the address the request was sent to */
