@@ -217,13 +217,6 @@ child_exited(struct watcher *w, uint32_t events)
 	children_remove(c);
 }
 
-/* pidfd_open(2) (Linux 5.3) for a child started without a pidfd. */
-static int
-pidfd_of(pid_t pid)
-{
-	return (int)syscall(SYS_pidfd_open, pid, 0U);
-}
-
 static size_t reap_all(children_exit_fn fn, bool full);
 
 bool
@@ -252,13 +245,14 @@ children_watching(children_exit_fn fn)
 			pidfd_floor = (int)(rl.rlim_cur - watch_budget);
 		}
 	}
-	/* Crossing the threshold: those started without a pidfd get one now,
-	 * or each SIGCHLD would still scan every child. */
+	/* Crossing the threshold: those started without a pidfd get one now
+	 * (pidfd_open(2), Linux 5.3), or each SIGCHLD would still scan every
+	 * child. */
 	for (size_t i = 0; watched < count && watched < watch_budget && i < nbuckets; i++) {
 		for (struct child *c = buckets[i]; c; c = c->next) {
 			int fd;
 
-			if (c->exit_w.fd >= 0 || (fd = pidfd_of(c->pid)) < 0)
+			if (c->exit_w.fd >= 0 || (fd = (int)syscall(SYS_pidfd_open, c->pid, 0U)) < 0)
 				continue;
 			children_watch(c, fd, fn);
 		}
