@@ -431,8 +431,7 @@ parse_cfg(const char *path, const struct schema *sc, char *text, size_t len, str
 	cfg = cfg_init((cfg_opt_t *)sc->root, CFGF_NONE);
 	if (!cfg || !(cfg->filename = strdup(path))) {
 		diag_add(d, DIAG_ERROR, path, 0, "out of memory");
-		if (cfg)
-			cfg_free(cfg);
+		cfg_free(cfg);	/* NULL: EINVAL, nothing else */
 		return NULL;
 	}
 	cfg_set_error_function(cfg, parse_error);
