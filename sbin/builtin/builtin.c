@@ -49,8 +49,9 @@ static LIST_HEAD(, builtin_link) conns = LIST_HEAD_INITIALIZER(conns);
 static size_t nconns;
 
 /* Read and dropped (discard, and whatever clients send to chargen, daytime,
- * time), and the UDP request/reply buffer: one for everything, as the loop
- * runs one callback at a time. Large enough for any UDP datagram. */
+ * time), the UDP request/reply buffer and the TCP daytime and time answer:
+ * one for everything, as the loop runs one callback at a time. Large enough
+ * for any UDP datagram. */
 static char scratch[65536];
 
 static struct builtin_rl udp_rl;
