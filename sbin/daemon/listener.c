@@ -346,9 +346,9 @@ struct listener *
 listener_adopt(int fd, int socktype, const struct sockaddr_storage *addr, const char *ifname)
 {
 	struct listener *l;
-	int flags = fcntl(fd, F_GETFD);
 
-	if (flags < 0 || fcntl(fd, F_SETFD, flags | FD_CLOEXEC) < 0)
+	/* FD_CLOEXEC is the only descriptor flag */
+	if (fcntl(fd, F_SETFD, FD_CLOEXEC) < 0)
 		return NULL;
 	l = listener_new(fd, socktype);
 	if (!l)
