@@ -233,15 +233,6 @@ queue_push(struct service_rt *rt, struct conn *c, const struct access_addr *a, u
 	return true;
 }
 
-static void
-queue_remove(struct service_rt *rt, size_t i)
-{
-	struct admit *a = &rt->adm;
-
-	memmove(&a->queue[i], &a->queue[i + 1], (a->nqueued - i - 1) * sizeof(*a->queue));
-	a->nqueued--;
-}
-
 /* Milliseconds until d's source has a token (0: taken for it now). */
 static uint64_t
 queue_token(struct service_rt *rt, const struct admit_deferred *d)
@@ -266,6 +257,7 @@ static void
 queue_release(struct timer *t)
 {
 	struct service_rt *rt = container_of(t, struct service_rt, adm.queue_timer);
+	struct admit *a = &rt->adm;
 	uint64_t next = 0, ms;
 	size_t i = 0;
 
@@ -275,8 +267,8 @@ queue_release(struct timer *t)
 		admit_quiesce(rt, false);
 		return;
 	}
-	while (i < rt->adm.nqueued) {
-		struct admit_deferred d = rt->adm.queue[i];
+	while (i < a->nqueued) {
+		struct admit_deferred d = a->queue[i];
 		struct conn c = { .fd = d.fd, .peerlen = d.peerlen, .rate_passed = true };
 
 		/* the service's own token first: nobody goes before it */
@@ -289,12 +281,13 @@ queue_release(struct timer *t)
 			i++;
 			continue;
 		}
-		queue_remove(rt, i);
+		memmove(&a->queue[i], &a->queue[i + 1], (a->nqueued - i - 1) * sizeof(*a->queue));
+		a->nqueued--;
 		memcpy(&c.peer, &d.peer, d.peerlen);
 		c.port = addr_text((struct sockaddr *)&c.peer, c.host, sizeof(c.host));
-		rt->adm.serve(rt, &c);
+		a->serve(rt, &c);
 	}
-	if (rt->adm.nqueued)
+	if (a->nqueued)
 		queue_arm(rt, next ? next : 1);
 }
 
