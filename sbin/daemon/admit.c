@@ -356,6 +356,7 @@ admit_check(struct service_rt *rt, struct conn *c, const struct daemon_settings 
 		.now_ms = loop_now(), .load = -1, .running = (unsigned)rt->running,
 		.children = (unsigned)children_count(),
 		.max_children = s ? s->max_children : LIMIT_UNLIMITED,
+		.rate = &rt->adm.rate,		/* used only with a `rate` */
 	};
 	char host[INET6_ADDRSTRLEN];
 	int port = 0;
@@ -381,8 +382,6 @@ admit_check(struct service_rt *rt, struct conn *c, const struct daemon_settings 
 	if (svc->local && c->fd != (c->l ? c->l->w.fd : -1) && !admit_peer_allowed(svc, c)) {
 		why = REFUSED_USER;
 	} else {
-		if (svc->rate_milli > 0)
-			rq.rate = &rt->adm.rate;
 		/* out of memory for a bucket: per_source_rate does not see it */
 		if (rq.addr && svc->source_rate_milli > 0 && rt->adm.source_rates &&
 		    !c->rate_passed)
