@@ -260,7 +260,7 @@ static void
 service_connection(struct service_rt *rt, struct listener *l, int fd,
 		   struct sockaddr_storage *peer, socklen_t peerlen)
 {
-	struct conn c = { .fd = fd, .l = l, .peerlen = peerlen };
+	struct conn c = { .fd = fd, .l = l, .peerlen = peerlen, .deferrable = true };
 
 	memcpy(&c.peer, peer, peerlen);
 	if (l->addr.ss_family == AF_UNIX) {
@@ -279,7 +279,6 @@ service_connection(struct service_rt *rt, struct listener *l, int fd,
 	} else {
 		c.port = addr_text((struct sockaddr *)peer, c.host, sizeof(c.host));
 	}
-	c.deferrable = true;
 	rt->accepted++;
 	banner_send(&rt->banner, fd, rt->svc->id);
 	service_serve(rt, &c);
@@ -352,9 +351,8 @@ handoff_drop(struct listener *l)
 static void
 service_handoff(struct service_rt *rt, struct listener *l)
 {
-	struct conn c = { .fd = l->w.fd, .l = l };
+	struct conn c = { .fd = l->w.fd, .l = l, .peer.ss_family = AF_UNSPEC };
 
-	c.peer.ss_family = AF_UNSPEC;
 	if (admit_rate_defer(rt))
 		return;	/* paused: what woke us waits in the socket */
 	if (admit_check(rt, &c, settings) != REFUSED_NONE) {
