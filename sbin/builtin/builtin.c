@@ -360,13 +360,11 @@ builtin_tcp_start(const struct service *svc, int fd, builtin_done_fn done, void 
 		close(fd);
 		return BUILTIN_REFUSED;
 	}
-	memset(c, 0, sizeof(*c));
-	c->w.fd = fd;
-	c->w.fn = conn_event;
-	c->idle.fn = conn_idle;
-	c->kind = kind;
-	c->idle_ms = svc->idle_timeout > 0 ? (uint64_t)svc->idle_timeout * 1000 : 0;
-	c->last = loop_now();
+	*c = (struct builtin_conn){
+		.w = { .fd = fd, .fn = conn_event }, .idle.fn = conn_idle, .kind = kind,
+		.idle_ms = svc->idle_timeout > 0 ? (uint64_t)svc->idle_timeout * 1000 : 0,
+		.last = loop_now(),
+	};
 	/* The request is often there already: a short echo or discard is over
 	 * before it would cost an epoll registration and a timer. */
 	over = kind != BUILTIN_CHARGEN && conn_io(c, EPOLLIN) <= 0;
