@@ -120,9 +120,7 @@ children_add(pid_t pid)
 		return NULL;
 	c = free_list;
 	free_list = c->next;
-	memset(c, 0, sizeof(*c));
-	c->pid = pid;
-	c->exit_w.fd = -1;
+	*c = (struct child){ .pid = pid, .exit_w.fd = -1 };
 	b = bucket_of(pid, nbuckets);
 	c->next = buckets[b];
 	buckets[b] = c;
