@@ -209,7 +209,6 @@ queue_arm(struct service_rt *rt, uint64_t ms)
 static bool
 queue_push(struct service_rt *rt, struct conn *c, const struct access_addr *a, uint64_t ms)
 {
-	struct admit_deferred *d;
 	struct access_addr k = *a;
 	size_t mine = 0;
 
@@ -224,11 +223,9 @@ queue_push(struct service_rt *rt, struct conn *c, const struct access_addr *a, u
 	if (!rt->adm.queue &&
 	    !(rt->adm.queue = calloc(DEFER_QUEUE_MAX, sizeof(*rt->adm.queue))))
 		return false;
-	d = &rt->adm.queue[rt->adm.nqueued++];
-	d->fd = c->fd;
-	d->peer = c->peer;
-	d->peerlen = c->peerlen;
-	d->src = k;
+	rt->adm.queue[rt->adm.nqueued++] = (struct admit_deferred){
+		.fd = c->fd, .peer = c->peer, .peerlen = c->peerlen, .src = k,
+	};
 	queue_arm(rt, ms);
 	return true;
 }
