@@ -399,6 +399,7 @@ spawn_handler(struct spawn_ctx *ctx, const struct spawn_request *r,
 	      struct spawn_error *e, int *pidfd)
 {
 	char dyn[DYN_COUNT][DYN_LEN];
+	struct spawn_report rep = { 0 };
 	struct spawn_child_args a = {
 		.svc = r->svc,
 		.envp = ctx->envp,
@@ -409,8 +410,9 @@ spawn_handler(struct spawn_ctx *ctx, const struct spawn_request *r,
 		.clear_nonblock = r->listening,
 		.new_session = needs_session(),
 		.set_creds = can_setuid,
+		.report = &rep,
+		.share_files = share_files,
 	};
-	struct spawn_report rep = { 0 };
 	int saved = errno, p[2] = { -1, -1 };
 	pid_t pid;
 
@@ -421,10 +423,8 @@ spawn_handler(struct spawn_ctx *ctx, const struct spawn_request *r,
 		errno = saved;
 		return -1;
 	}
-	a.report = &rep;
 	a.report_fd = p[1];
 	a.keep_below = (unsigned)(r->fd > p[1] ? r->fd : p[1]) + 1;
-	a.share_files = share_files;
 	/* The child's libc calls set errno: it is ours too (CLONE_VM). */
 	pid = spawn_clone(&a, pidfd);
 	if (pid < 0)
