@@ -277,12 +277,9 @@ pidfd_high(int fd)
 int
 children_watch(struct child *c, int pidfd, children_exit_fn fn)
 {
-	pidfd = pidfd_high(pidfd);
-	c->exit_w.fd = pidfd;
-	c->exit_w.fn = child_exited;
-	c->exit_w.events = 0;
+	c->exit_w = (struct watcher){ .fd = pidfd_high(pidfd), .fn = child_exited };
 	if (loop_watch(&c->exit_w, EPOLLIN) < 0) {
-		close(pidfd);
+		close(c->exit_w.fd);
 		c->exit_w.fd = -1;
 		return -1;
 	}
