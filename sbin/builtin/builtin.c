@@ -49,8 +49,9 @@ static LIST_HEAD(, builtin_link) conns = LIST_HEAD_INITIALIZER(conns);
 static size_t nconns;
 
 /* Read and dropped (discard, and whatever clients send to chargen, daytime,
- * time), and the UDP request/reply buffer: one for everything, as the loop
- * runs one callback at a time. Large enough for any UDP datagram. */
+ * time), the UDP request/reply buffer and the TCP daytime and time answer:
+ * one for everything, as the loop runs one callback at a time. Large enough
+ * for any UDP datagram. */
 static char scratch[65536];
 
 static struct builtin_rl udp_rl;
@@ -80,9 +81,7 @@ builtin_tcp_room(const struct service *svc, int fd)
 static int
 drain(int fd)
 {
-	int i;
-
-	for (i = 0; i < BUILTIN_IO_ROUNDS; i++) {
+	for (int i = 0; i < BUILTIN_IO_ROUNDS; i++) {
 		ssize_t n = recv(fd, scratch, sizeof(scratch), MSG_DONTWAIT);
 
 		if (n > 0)
@@ -112,24 +111,60 @@ send_some(int fd, const char *p, size_t len)
 	return -1;
 }
 
+/* xorshift64*, seeded once from the kernel: chargen's UDP reply lengths need
+ * to vary, not to be secret. */
+static uint64_t
+prng_next(void)
+{
+	uint64_t x = prng_state;
+
+	x ^= x >> 12;
+	x ^= x << 25;
+	x ^= x >> 27;
+	prng_state = x;
+	return x * 0x2545f4914f6cdd1dULL;
+}
+
+/* The reply to a request of n octets (already in scratch); its length, or
+ * -1 for none (discard). Over TCP, daytime and time answer the same. */
+static ssize_t
+reply(enum builtin_kind kind, size_t n, const char **out)
+{
+	static size_t chargen_line;
+	size_t len;
+
+	*out = scratch;
+	switch (kind) {
+	case BUILTIN_ECHO:
+		return (ssize_t)n;
+	case BUILTIN_DAYTIME:
+		len = builtin_daytime(time(NULL), scratch, sizeof(scratch));
+		return len ? (ssize_t)len : -1;
+	case BUILTIN_TIME:
+		builtin_time_wire(time(NULL), (unsigned char *)scratch);
+		return 4;
+	case BUILTIN_CHARGEN:
+		/* the pattern from the next line on, so replies rotate as the
+		 * stream does */
+		*out = builtin_chargen_at(chargen_line * (BUILTIN_CHARGEN_LINE + 2));
+		chargen_line = (chargen_line + 1) % BUILTIN_CHARGEN_LINES;
+		return (ssize_t)(prng_next() % (BUILTIN_CHARGEN_UDP_MAX + 1));
+	default:
+		return -1;
+	}
+}
+
 /* daytime and time over TCP: one answer, then close. Input already waiting
  * is read first, so the close does not turn into a reset that could destroy
  * the answer at the client. */
 static void
 answer_once(enum builtin_kind kind, int fd)
 {
-	char out[BUILTIN_DAYTIME_MAX];
-	size_t len;
-	time_t now = time(NULL);
+	const char *out;
+	ssize_t len = reply(kind, 0, &out);
 
-	if (kind == BUILTIN_DAYTIME) {
-		len = builtin_daytime(now, out, sizeof(out));
-	} else {
-		builtin_time_wire(now, (unsigned char *)out);
-		len = 4;
-	}
 	if (len > 0)
-		send_some(fd, out, len);
+		send_some(fd, out, (size_t)len);
 	drain(fd);
 	close(fd);
 }
@@ -140,9 +175,7 @@ answer_once(enum builtin_kind kind, int fd)
 static int
 echo_io(struct builtin_conn *c)
 {
-	int i;
-
-	for (i = 0; i < BUILTIN_IO_ROUNDS; i++) {
+	for (int i = 0; i < BUILTIN_IO_ROUNDS; i++) {
 		bool moved = false;
 		ssize_t n;
 
@@ -185,8 +218,6 @@ echo_io(struct builtin_conn *c)
 static int
 chargen_io(struct builtin_conn *c, uint32_t events)
 {
-	int i;
-
 	/* Input is dropped; the client's FIN only stops the reading: chargen
 	 * streams until the client closes (send fails) or stops reading (the
 	 * idle timeout), as BSD inetd's does. */
@@ -199,7 +230,7 @@ chargen_io(struct builtin_conn *c, uint32_t events)
 	}
 	if (!(events & (EPOLLOUT | EPOLLHUP | EPOLLERR)))
 		return 1;
-	for (i = 0; i < BUILTIN_IO_ROUNDS; i++) {
+	for (int i = 0; i < BUILTIN_IO_ROUNDS; i++) {
 		ssize_t n = send_some(c->w.fd, builtin_chargen_at(c->pos), BUILTIN_CHARGEN_PERIOD);
 
 		if (n < 0)
@@ -304,6 +335,7 @@ builtin_tcp_start(const struct service *svc, int fd, builtin_done_fn done, void 
 {
 	enum builtin_kind kind = builtin_kind(svc->name);
 	struct builtin_conn *c;
+	bool over;
 
 	switch (kind) {
 	case BUILTIN_DAYTIME:
@@ -328,24 +360,18 @@ builtin_tcp_start(const struct service *svc, int fd, builtin_done_fn done, void 
 		close(fd);
 		return BUILTIN_REFUSED;
 	}
-	memset(c, 0, sizeof(*c));
-	c->w.fd = fd;
-	c->w.fn = conn_event;
-	c->idle.fn = conn_idle;
-	c->kind = kind;
-	c->idle_ms = svc->idle_timeout > 0 ? (uint64_t)svc->idle_timeout * 1000 : 0;
-	c->last = loop_now();
+	*c = (struct builtin_conn){
+		.w = { .fd = fd, .fn = conn_event }, .idle.fn = conn_idle, .kind = kind,
+		.idle_ms = svc->idle_timeout > 0 ? (uint64_t)svc->idle_timeout * 1000 : 0,
+		.last = loop_now(),
+	};
 	/* The request is often there already: a short echo or discard is over
 	 * before it would cost an epoll registration and a timer. */
-	if (kind != BUILTIN_CHARGEN && conn_io(c, EPOLLIN) <= 0) {
+	over = kind != BUILTIN_CHARGEN && conn_io(c, EPOLLIN) <= 0;
+	if (over || loop_watch(&c->w, conn_interest(c)) < 0) {
 		close(fd);
 		free(c);
-		return BUILTIN_FINISHED;
-	}
-	if (loop_watch(&c->w, conn_interest(c)) < 0) {
-		close(fd);
-		free(c);
-		return BUILTIN_REFUSED;
+		return over ? BUILTIN_FINISHED : BUILTIN_REFUSED;
 	}
 	builtin_link_add(&c->link, conn_unlink_close);
 	if (c->idle_ms)
@@ -378,20 +404,6 @@ builtin_close_all(void)
 		LIST_FIRST(&conns)->close(LIST_FIRST(&conns));
 }
 
-/* xorshift64*, seeded once from the kernel: chargen's UDP reply lengths need
- * to vary, not to be secret. */
-static uint64_t
-prng_next(void)
-{
-	uint64_t x = prng_state;
-
-	x ^= x >> 12;
-	x ^= x << 25;
-	x ^= x >> 27;
-	prng_state = x;
-	return x * 0x2545f4914f6cdd1dULL;
-}
-
 static void
 udp_init(void)
 {
@@ -407,45 +419,15 @@ udp_init(void)
 	udp_rl_ready = true;
 }
 
-/* The reply to a request of n octets (already in scratch); its length, or
- * -1 for none (discard). */
-static ssize_t
-udp_reply(enum builtin_kind kind, size_t n, const char **out)
-{
-	static size_t chargen_line;
-	size_t len;
-
-	*out = scratch;
-	switch (kind) {
-	case BUILTIN_ECHO:
-		return (ssize_t)n;
-	case BUILTIN_DAYTIME:
-		len = builtin_daytime(time(NULL), scratch, sizeof(scratch));
-		return len ? (ssize_t)len : -1;
-	case BUILTIN_TIME:
-		builtin_time_wire(time(NULL), (unsigned char *)scratch);
-		return 4;
-	case BUILTIN_CHARGEN:
-		/* the pattern from the next line on, so replies rotate as the
-		 * stream does */
-		*out = builtin_chargen_at(chargen_line * (BUILTIN_CHARGEN_LINE + 2));
-		chargen_line = (chargen_line + 1) % BUILTIN_CHARGEN_LINES;
-		return (ssize_t)(prng_next() % (BUILTIN_CHARGEN_UDP_MAX + 1));
-	default:
-		return -1;
-	}
-}
-
 void
 builtin_udp_serve(const struct service *svc, int fd, builtin_own_fn own,
 		  builtin_admit_fn admit, void *arg)
 {
 	enum builtin_kind kind = builtin_kind(svc->name);
-	int i;
 
 	if (!udp_rl_ready)
 		udp_init();
-	for (i = 0; i < BUILTIN_UDP_BATCH; i++) {
+	for (int i = 0; i < BUILTIN_UDP_BATCH; i++) {
 		struct sockaddr_storage src;
 		struct iovec iov = { .iov_base = scratch, .iov_len = sizeof(scratch) };
 		/* cmsghdr-aligned, as CMSG_FIRSTHDR() reads it in place */
@@ -494,7 +476,7 @@ builtin_udp_serve(const struct service *svc, int fd, builtin_own_fn own,
 		case BUILTIN_DENY_STOP:
 			return;
 		}
-		len = udp_reply(kind, (size_t)n, &out);
+		len = reply(kind, (size_t)n, &out);
 		if (len < 0)
 			continue;
 		/* the reply leaves from the address the request was sent to */

@@ -115,8 +115,6 @@ access_time_allowed(const struct service *svc, const struct tm *tm)
 {
 	int now = tm->tm_hour * 60 + tm->tm_min;
 
-	if (svc->naccess_times == 0)
-		return true;
 	for (size_t i = 0; i < svc->naccess_times; i++) {
 		const struct time_window *w = &svc->access_times[i];
 
@@ -127,7 +125,7 @@ access_time_allowed(const struct service *svc, const struct tm *tm)
 			return true;	/* the window spans midnight */
 		}
 	}
-	return false;
+	return svc->naccess_times == 0;	/* no window: any time */
 }
 
 bool
@@ -183,9 +181,7 @@ access_sources_free(struct access_sources *t)
 	if (!t)
 		return;
 	for (size_t i = 0; i < t->nbuckets; i++) {
-		struct source *s = t->buckets[i], *next;
-
-		for (; s; s = next) {
+		for (struct source *s = t->buckets[i], *next; s; s = next) {
 			next = s->next;
 			free(s);
 		}
@@ -222,9 +218,7 @@ sources_grow(struct access_sources *t)
 	if (!b)
 		return;
 	for (size_t i = 0; i < t->nbuckets; i++) {
-		struct source *s = t->buckets[i], *next;
-
-		for (; s; s = next) {
+		for (struct source *s = t->buckets[i], *next; s; s = next) {
 			size_t h = access_hash(t->key, &s->addr) & (n - 1);
 
 			next = s->next;
@@ -264,9 +258,7 @@ access_sources_dec(struct access_sources *t, const struct access_addr *a)
 {
 	struct source **p = source_slot(t, a), *s = *p;
 
-	if (!s)
-		return;
-	if (--s->count > 0)
+	if (!s || --s->count > 0)
 		return;
 	*p = s->next;
 	free(s);

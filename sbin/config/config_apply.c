@@ -45,12 +45,6 @@ bad_value(struct loader *ld, struct build *b, const struct optdef *o, const stru
 	config_err(ld, b, v->id, "%s: '%s' %s", o->name, config_quote_token(s), o->why);
 }
 
-static void
-out_of_memory(struct loader *ld, struct build *b, const struct optval *v)
-{
-	config_err(ld, b, v->id, "out of memory");
-}
-
 void
 config_apply_bool(struct loader *ld, struct build *b, const struct optdef *o,
 		  char *base, const struct optval *v)
@@ -136,8 +130,7 @@ config_apply_keyword(struct loader *ld, struct build *b, const struct optdef *o,
 
 	if (!find_word(o, v->items[0], &val, choices, sizeof(choices))) {
 		config_err(ld, b, v->id, "%s: '%s' is not one of: %s", o->name,
-			   config_quote_token(v->items[0]),
-			   choices);
+			   config_quote_token(v->items[0]), choices);
 		return;
 	}
 	config_store_int(base + o->off, o->size, val);
@@ -172,15 +165,14 @@ replace_string(char **f, const char *s)
 /* A string through the row's check. */
 static void
 set_string(struct loader *ld, struct build *b, const struct optdef *o, const struct optval *v,
-	   char **field,
-	   const char *s)
+	   char **field, const char *s)
 {
 	const char *why = o->check(s);
 
 	if (why)
 		config_err(ld, b, v->id, "%s: '%s' %s", o->name, config_quote_token(s), why);
 	else if (replace_string(field, s) < 0)
-		out_of_memory(ld, b, v);
+		config_err(ld, b, v->id, "out of memory");
 }
 
 void
@@ -218,7 +210,7 @@ config_apply_control_socket(struct loader *ld, struct build *b, const struct opt
 	else if (strlen(s) >= sizeof(((struct sockaddr_un *)0)->sun_path))
 		config_err(ld, b, v->id, "%s: path is too long for a socket", o->name);
 	else if (replace_string((char **)(base + o->off), s) < 0)
-		out_of_memory(ld, b, v);
+		config_err(ld, b, v->id, "out of memory");
 }
 
 void
@@ -240,7 +232,7 @@ config_apply_strlist(struct loader *ld, struct build *b, const struct optdef *o,
 			continue;
 		}
 		if (strv_push(f, v->items[i]) < 0) {
-			out_of_memory(ld, b, v);
+			config_err(ld, b, v->id, "out of memory");
 			return;
 		}
 	}
@@ -277,7 +269,7 @@ config_apply_env(struct loader *ld, struct build *b, const struct optdef *o,
 				   (int)(len < CONFIG_QUOTE_MAX ? len : CONFIG_QUOTE_MAX), s,
 				   len > CONFIG_QUOTE_MAX ? "..." : "");
 		else if (env && env[k] ? replace_string(&env[k], s) < 0 : strv_push(f, s) < 0)
-			out_of_memory(ld, b, v);
+			config_err(ld, b, v->id, "out of memory");
 	}
 }
 
@@ -292,7 +284,7 @@ push_elem(struct loader *ld, struct build *b, const struct optdef *o, char *base
 	char *p = realloc(*arr, (*n + 1) * o->elem);
 
 	if (!p) {
-		out_of_memory(ld, b, v);
+		config_err(ld, b, v->id, "out of memory");
 		return false;
 	}
 	*arr = p;
@@ -379,8 +371,7 @@ push_rule(struct addr_list *l, const struct addr_rule *r)
  * daemon never does DNS in the accept path. */
 static void
 resolve_host(struct loader *ld, struct build *b, const struct optdef *o, const struct optval *v,
-	     const char *host,
-	     struct addr_list *l)
+	     const char *host, struct addr_list *l)
 {
 	struct addrinfo hints = { .ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM };
 	struct addrinfo *res, *ai;
@@ -407,7 +398,7 @@ resolve_host(struct loader *ld, struct build *b, const struct optdef *o, const s
 			continue;
 		}
 		if (push_rule(l, &r) < 0) {
-			out_of_memory(ld, b, v);
+			config_err(ld, b, v->id, "out of memory");
 			break;
 		}
 	}
@@ -443,7 +434,7 @@ config_apply_addrs(struct loader *ld, struct build *b, const struct optdef *o,
 				config_warn(ld, b, v->id, "%s: '%s' has bits set beyond /%d; they are ignored",
 					    o->name, config_quote_token(v->items[i]), r.prefix);
 			if (push_rule(l, &r) < 0)
-				out_of_memory(ld, b, v);
+				config_err(ld, b, v->id, "out of memory");
 			break;
 		}
 	}
@@ -485,7 +476,6 @@ config_apply_rlimit(struct loader *ld, struct build *b, const struct optdef *o,
 	f->set = true;
 	f->value = val;
 }
-
 
 /* { RATE, BURST }: RATE connections a second, up to three decimals (0.5:
  * one every two seconds; 0: no limit), kept in thousandths; BURST, at

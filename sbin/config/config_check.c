@@ -122,18 +122,12 @@ collect_endpoints(const struct config *cfg, const bool *bad, size_t *count)
 		for (size_t j = 0; j < k; j++) {
 			struct endpoint *e = &v[n++];
 
-			memset(e, 0, sizeof(*e));
-			e->proto = s->protocol;
-			e->port = s->port;
-			e->svc = i;
-			e->iface = s->interface;
-			e->bind = s->nbind ? j : SIZE_MAX;
-			if (s->nbind) {
+			/* without a bind list, the wildcard of each family */
+			*e = (struct endpoint){ .proto = s->protocol, .port = s->port, .svc = i,
+						.iface = s->interface, .bind = s->nbind ? j : SIZE_MAX,
+						.family = j == 0 ? AF_INET : AF_INET6, .wildcard = true };
+			if (s->nbind)
 				endpoint_from(e, &s->bind[j]);
-			} else {
-				e->family = j == 0 ? AF_INET : AF_INET6;
-				e->wildcard = true;
-			}
 		}
 	}
 	*count = n;
@@ -155,13 +149,13 @@ endpoint_str(const struct config *cfg, const struct endpoint *e, char *buf, size
 	return buf;
 }
 
+/* a is of the earlier service (add_clash), or of the same. */
 static void
 report_conflict(struct loader *ld, const struct config *cfg, const struct endpoint *a,
 		const struct endpoint *b)
 {
 	const struct service *sa = &cfg->services[a->svc], *sb = &cfg->services[b->svc];
 	char x[INET6_ADDRSTRLEN + 64], y[INET6_ADDRSTRLEN + 64];
-	const struct endpoint *first = a->svc <= b->svc ? a : b, *later = first == a ? b : a;
 
 	if (sa == sb) {
 		diag_add(ld->d, DIAG_ERROR, sa->file, sa->line,
@@ -169,13 +163,11 @@ report_conflict(struct loader *ld, const struct config *cfg, const struct endpoi
 			 endpoint_str(cfg, a, x, sizeof(x)), endpoint_str(cfg, b, y, sizeof(y)));
 		return;
 	}
-	sa = &cfg->services[first->svc];
-	sb = &cfg->services[later->svc];
 	diag_add(ld->d, DIAG_ERROR, sb->file, sb->line,
 		 "service '%s': port %u/%s on %s is already used by service '%s' on %s (%s:%d)",
 		 config_quote_id(sb->id), sb->port, sb->protocol == IPPROTO_UDP ? "udp" : "tcp",
-		 endpoint_str(cfg, later, x, sizeof(x)), config_quote_id(sa->id),
-		 endpoint_str(cfg, first, y, sizeof(y)), sa->file, sa->line);
+		 endpoint_str(cfg, b, x, sizeof(x)), config_quote_id(sa->id),
+		 endpoint_str(cfg, a, y, sizeof(y)), sa->file, sa->line);
 }
 
 static bool

@@ -240,6 +240,36 @@ host_level(const struct build *b)
 	return b->s.disabled ? DIAG_WARNING : DIAG_ERROR;
 }
 
+/* The ids (gid_t or uid_t) of the names (a NULL-terminated list; each a
+ * name or a number) into ids; unknown names are reported unless
+ * CONFIG_NO_FS_CHECKS. Returns how many ids it wrote. */
+static size_t
+name_ids(struct loader *ld, struct build *b, enum opt_id id, char *const *names, bool group,
+	 void *ids)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; names && names[i]; i++) {
+		const struct ident *e = config_ident(ld, names[i], group);
+
+		if (!e) {
+			config_err(ld, b, O_COUNT, "out of memory");
+			break;
+		}
+		if (!e->found) {
+			if (!(ld->flags & CONFIG_NO_FS_CHECKS))
+				config_report(ld, b, id, host_level(b), "unknown %s '%s'",
+					      group ? "group" : "user", config_quote_token(names[i]));
+			continue;
+		}
+		if (group)
+			((gid_t *)ids)[n++] = e->gid;
+		else
+			((uid_t *)ids)[n++] = e->uid;
+	}
+	return n;
+}
+
 static void
 creds_groups(struct loader *ld, struct build *b, bool root, const struct user_cache *uc)
 {
@@ -282,15 +312,8 @@ creds_root(struct loader *ld, struct build *b, bool check)
 	}
 	s->uid = u->uid;
 	s->gid = u->gid;
-	if (s->group) {
-		const struct ident *g = config_ident(ld, s->group, true);
-
-		if (g && g->found)
-			s->gid = g->gid;
-		else if (check)
-			config_report(ld, b, O_GROUP, host_level(b), "unknown group '%s'",
-				      config_quote_token(s->group));
-	}
+	if (s->group)
+		name_ids(ld, b, O_GROUP, (char *[]){ s->group, NULL }, true, &s->gid);
 	for (int i = 0; i < u->ngids; i++)
 		if (add_gid(s, u->gids[i]) < 0)
 			config_err(ld, b, O_COUNT, "out of memory");
@@ -324,6 +347,7 @@ creds_user(struct loader *ld, struct build *b, bool check)
 {
 	struct service *s = &b->s;
 	struct user_cache *uc = config_users(ld);
+	gid_t g;
 
 	if (!uc || (!uc->me && whoami(uc) < 0)) {
 		config_err(ld, b, O_COUNT, "cannot find out who portierd runs as: %s", strerror(errno));
@@ -344,17 +368,11 @@ creds_user(struct loader *ld, struct build *b, bool check)
 		config_report(ld, b, O_USER, host_level(b),
 			      "user '%s': portierd is not root: handlers run as %s", config_quote_token(s->user),
 			      uc->me);
-	if (s->group) {
-		const struct ident *g = config_ident(ld, s->group, true);
-
-		if (!g || !g->found)
-			config_report(ld, b, O_GROUP, host_level(b), "unknown group '%s'",
-				      config_quote_token(s->group));
-		else if (g->gid != s->gid)
-			config_report(ld, b, O_GROUP, host_level(b),
-				      "group '%s': portierd is not root: handlers run in its own group",
-				      config_quote_token(s->group));
-	}
+	if (s->group && name_ids(ld, b, O_GROUP, (char *[]){ s->group, NULL }, true, &g) &&
+	    g != s->gid)
+		config_report(ld, b, O_GROUP, host_level(b),
+			      "group '%s': portierd is not root: handlers run in its own group",
+			      config_quote_token(s->group));
 	creds_groups(ld, b, false, uc);
 }
 
@@ -406,61 +424,28 @@ finish_files(struct loader *ld, struct build *b)
 
 /* ---- unix-domain services ---- */
 
-/* A name or number of the list into ids: unknown ones are reported. */
-static void
-unix_ids(struct loader *ld, struct build *b, enum opt_id id, char **names, bool group,
-	 void *ids, size_t *n)
-{
-	for (size_t i = 0; names && names[i]; i++) {
-		const struct ident *e = config_ident(ld, names[i], group);
-
-		if (!e) {
-			config_err(ld, b, O_COUNT, "out of memory");
-			return;
-		}
-		if (!e->found) {
-			if (!(ld->flags & CONFIG_NO_FS_CHECKS))
-				config_report(ld, b, id, host_level(b), "unknown %s '%s'",
-					      group ? "group" : "user", config_quote_token(names[i]));
-			continue;
-		}
-		if (group)
-			((gid_t *)ids)[(*n)++] = e->gid;
-		else
-			((uid_t *)ids)[(*n)++] = e->uid;
-	}
-}
-
 static void
 unix_owner(struct loader *ld, struct build *b)
 {
 	struct service *s = &b->s;
 	size_t nu = strv_len(s->allow_users), ng = strv_len(s->allow_groups);
-	size_t one = 0;
 
 	s->socket_uid = (uid_t)-1;
 	s->socket_gid = (gid_t)-1;
-	if (s->socket_user) {
-		uid_t u = (uid_t)-1;
-
-		unix_ids(ld, b, O_SOCKET_USER, (char *[]){ s->socket_user, NULL }, false, &u, &one);
-		if (one) {
-			s->socket_uid = u;
-			s->socket_gid = config_ident(ld, s->socket_user, false)->gid;
-		}
-	}
-	one = 0;
+	if (s->socket_user &&
+	    name_ids(ld, b, O_SOCKET_USER, (char *[]){ s->socket_user, NULL }, false, &s->socket_uid))
+		s->socket_gid = config_ident(ld, s->socket_user, false)->gid;
 	if (s->socket_group)
-		unix_ids(ld, b, O_SOCKET_GROUP, (char *[]){ s->socket_group, NULL }, true,
-			 &s->socket_gid, &one);
+		name_ids(ld, b, O_SOCKET_GROUP, (char *[]){ s->socket_group, NULL }, true,
+			 &s->socket_gid);
 	s->allow_uids = calloc(nu + 1, sizeof(uid_t));
 	s->allow_gids = calloc(ng + 1, sizeof(gid_t));
 	if (!s->allow_uids || !s->allow_gids) {
 		config_err(ld, b, O_COUNT, "out of memory");
 		return;
 	}
-	unix_ids(ld, b, O_ALLOW_USERS, s->allow_users, false, s->allow_uids, &s->nallow_uids);
-	unix_ids(ld, b, O_ALLOW_GROUPS, s->allow_groups, true, s->allow_gids, &s->nallow_gids);
+	s->nallow_uids = name_ids(ld, b, O_ALLOW_USERS, s->allow_users, false, s->allow_uids);
+	s->nallow_gids = name_ids(ld, b, O_ALLOW_GROUPS, s->allow_groups, true, s->allow_gids);
 }
 
 /* Address rules and per-source limits, which a unix service's own section
@@ -482,6 +467,7 @@ static void
 finish_unix(struct loader *ld, struct build *b, int suffix)
 {
 	struct service *s = &b->s;
+	enum opt_id net = b->own[O_INTERFACE] ? O_INTERFACE : O_FREEBIND;
 
 	s->local = true;
 	if (s->nbind != 1)
@@ -502,10 +488,8 @@ finish_unix(struct loader *ld, struct build *b, int suffix)
 		if (b->own[no_unix[i].id])
 			config_err(ld, b, no_unix[i].id, "%s does not apply to a unix socket: use %s",
 				   config_opt(no_unix[i].id)->name, no_unix[i].instead);
-	if (b->own[O_INTERFACE] || b->own[O_FREEBIND])
-		config_warn(ld, b, b->own[O_INTERFACE] ? O_INTERFACE : O_FREEBIND,
-			    "%s applies to network sockets only", b->own[O_INTERFACE] ?
-			    "interface" : "freebind");
+	if (b->own[net])
+		config_warn(ld, b, net, "%s applies to network sockets only", config_opt(net)->name);
 	s->socktype = SOCK_STREAM;
 	s->protocol = 0;
 	s->port = 0;

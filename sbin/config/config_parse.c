@@ -272,15 +272,6 @@ cmp_run(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* Lines of a parsed section: its own, and each option's (last written). */
-static const struct run *
-find_run(const cfg_t *sec)
-{
-	struct run key = { .sec = sec };
-
-	return bsearch(&key, ps.runs, ps.nruns, sizeof(key), cmp_run);
-}
-
 static int
 option_line(const struct run *r, int idx, int *earlier)
 {
@@ -359,7 +350,9 @@ flat_opt(struct flat *fl, const cfg_opt_t *o, enum opt_id id, const struct run *
 static void
 flat_sec(struct flat *fl, cfg_t *sec, bool is_service, const enum opt_id *ids)
 {
-	const struct run *r = find_run(sec);
+	/* the lines of the section: its own, and each option's (last written) */
+	const struct run *r = bsearch(&(struct run){ .sec = sec }, ps.runs, ps.nruns,
+				      sizeof(*r), cmp_run);
 	struct psec *s = fl->pf ? &fl->pf->secs[fl->nsecs] : NULL;
 	const char *title = is_service ? flat_str(fl, cfg_title(sec)) : NULL;
 
@@ -431,8 +424,7 @@ parse_cfg(const char *path, const struct schema *sc, char *text, size_t len, str
 	cfg = cfg_init((cfg_opt_t *)sc->root, CFGF_NONE);
 	if (!cfg || !(cfg->filename = strdup(path))) {
 		diag_add(d, DIAG_ERROR, path, 0, "out of memory");
-		if (cfg)
-			cfg_free(cfg);
+		cfg_free(cfg);	/* NULL: EINVAL, nothing else */
 		return NULL;
 	}
 	cfg_set_error_function(cfg, parse_error);

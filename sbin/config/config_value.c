@@ -283,7 +283,7 @@ parse_zone(const char *p, long *off)
 int
 cval_time(const char *s, time_t *out)
 {
-	struct tm tm = { .tm_isdst = -1 };
+	struct tm tm;
 	const char *p = s;
 	int year, mon, day, hour = 0, min = 0, sec = 0;
 	long off = 0;
@@ -312,18 +312,9 @@ cval_time(const char *s, time_t *out)
 	} else if (*p) {
 		return -1;
 	}
-	tm.tm_year = year - 1900;
-	tm.tm_mon = mon - 1;
-	tm.tm_mday = day;
-	tm.tm_hour = hour;
-	tm.tm_min = min;
-	tm.tm_sec = sec;
-	if (zone) {
-		t = timegm(&tm);
-		t -= off;
-	} else {
-		t = mktime(&tm);
-	}
+	tm = (struct tm){ .tm_year = year - 1900, .tm_mon = mon - 1, .tm_mday = day,
+			  .tm_hour = hour, .tm_min = min, .tm_sec = sec, .tm_isdst = -1 };
+	t = zone ? timegm(&tm) - off : mktime(&tm);
 	if (t == (time_t)-1)
 		return -1;
 	*out = t;
@@ -393,16 +384,12 @@ cval_rlimit(const char *s, bool sized, rlim_t *out)
 int
 cval_umask(const char *s, mode_t *out)
 {
-	unsigned v = 0;
 	size_t n = strlen(s);
+	unsigned long v;
 
-	if (n == 0 || n > 4)
+	if (n == 0 || n > 4 || strspn(s, "01234567") != n)
 		return -1;
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] < '0' || s[i] > '7')
-			return -1;
-		v = v * 8 + (unsigned)(s[i] - '0');
-	}
+	v = strtoul(s, NULL, 8);
 	if (v > 0777)
 		return -1;
 	*out = (mode_t)v;

@@ -209,7 +209,6 @@ queue_arm(struct service_rt *rt, uint64_t ms)
 static bool
 queue_push(struct service_rt *rt, struct conn *c, const struct access_addr *a, uint64_t ms)
 {
-	struct admit_deferred *d;
 	struct access_addr k = *a;
 	size_t mine = 0;
 
@@ -224,22 +223,11 @@ queue_push(struct service_rt *rt, struct conn *c, const struct access_addr *a, u
 	if (!rt->adm.queue &&
 	    !(rt->adm.queue = calloc(DEFER_QUEUE_MAX, sizeof(*rt->adm.queue))))
 		return false;
-	d = &rt->adm.queue[rt->adm.nqueued++];
-	d->fd = c->fd;
-	d->peer = c->peer;
-	d->peerlen = c->peerlen;
-	d->src = k;
+	rt->adm.queue[rt->adm.nqueued++] = (struct admit_deferred){
+		.fd = c->fd, .peer = c->peer, .peerlen = c->peerlen, .src = k,
+	};
 	queue_arm(rt, ms);
 	return true;
-}
-
-static void
-queue_remove(struct service_rt *rt, size_t i)
-{
-	struct admit *a = &rt->adm;
-
-	memmove(&a->queue[i], &a->queue[i + 1], (a->nqueued - i - 1) * sizeof(*a->queue));
-	a->nqueued--;
 }
 
 /* Milliseconds until d's source has a token (0: taken for it now). */
@@ -266,6 +254,7 @@ static void
 queue_release(struct timer *t)
 {
 	struct service_rt *rt = container_of(t, struct service_rt, adm.queue_timer);
+	struct admit *a = &rt->adm;
 	uint64_t next = 0, ms;
 	size_t i = 0;
 
@@ -275,8 +264,8 @@ queue_release(struct timer *t)
 		admit_quiesce(rt, false);
 		return;
 	}
-	while (i < rt->adm.nqueued) {
-		struct admit_deferred d = rt->adm.queue[i];
+	while (i < a->nqueued) {
+		struct admit_deferred d = a->queue[i];
 		struct conn c = { .fd = d.fd, .peerlen = d.peerlen, .rate_passed = true };
 
 		/* the service's own token first: nobody goes before it */
@@ -289,12 +278,13 @@ queue_release(struct timer *t)
 			i++;
 			continue;
 		}
-		queue_remove(rt, i);
+		memmove(&a->queue[i], &a->queue[i + 1], (a->nqueued - i - 1) * sizeof(*a->queue));
+		a->nqueued--;
 		memcpy(&c.peer, &d.peer, d.peerlen);
 		c.port = addr_text((struct sockaddr *)&c.peer, c.host, sizeof(c.host));
-		rt->adm.serve(rt, &c);
+		a->serve(rt, &c);
 	}
-	if (rt->adm.nqueued)
+	if (a->nqueued)
 		queue_arm(rt, next ? next : 1);
 }
 
@@ -363,6 +353,7 @@ admit_check(struct service_rt *rt, struct conn *c, const struct daemon_settings 
 		.now_ms = loop_now(), .load = -1, .running = (unsigned)rt->running,
 		.children = (unsigned)children_count(),
 		.max_children = s ? s->max_children : LIMIT_UNLIMITED,
+		.rate = &rt->adm.rate,		/* used only with a `rate` */
 	};
 	char host[INET6_ADDRSTRLEN];
 	int port = 0;
@@ -388,8 +379,6 @@ admit_check(struct service_rt *rt, struct conn *c, const struct daemon_settings 
 	if (svc->local && c->fd != (c->l ? c->l->w.fd : -1) && !admit_peer_allowed(svc, c)) {
 		why = REFUSED_USER;
 	} else {
-		if (svc->rate_milli > 0)
-			rq.rate = &rt->adm.rate;
 		/* out of memory for a bucket: per_source_rate does not see it */
 		if (rq.addr && svc->source_rate_milli > 0 && rt->adm.source_rates &&
 		    !c->rate_passed)
@@ -410,19 +399,19 @@ admit_check(struct service_rt *rt, struct conn *c, const struct daemon_settings 
 		rt->deferred++;
 		return why;
 	}
+	if (why == REFUSED_NONE)
+		return why;
 	/* A refused datagram's sender goes to the log (and nowhere else:
 	 * the handler of an admitted one serves every sender). */
-	if (why != REFUSED_NONE && c->peer.ss_family == AF_UNSPEC && rq.addr) {
+	if (c->peer.ss_family == AF_UNSPEC && rq.addr) {
 		memcpy(c->host, host, sizeof(c->host));
 		c->port = port;
 	}
-	if (why != REFUSED_NONE) {
-		rt->refused[why]++;
-		if (svclog_refused(svc, c->host, c->port, why, &rt->adm.refused_log[why]) &&
-		    !rt->adm.refused_held.slot) {
-			rt->adm.refused_held.fn = refused_held_report;
-			timer_arm(&rt->adm.refused_held, SVCLOG_INTERVAL_MS);
-		}
+	rt->refused[why]++;
+	if (svclog_refused(svc, c->host, c->port, why, &rt->adm.refused_log[why]) &&
+	    !rt->adm.refused_held.slot) {
+		rt->adm.refused_held.fn = refused_held_report;
+		timer_arm(&rt->adm.refused_held, SVCLOG_INTERVAL_MS);
 	}
 	return why;
 }

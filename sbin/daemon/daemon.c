@@ -369,19 +369,19 @@ signals_watch(void)
 	return loop_watch(&d.sig, EPOLLIN);
 }
 
-/* portierd's own descriptors (epoll, the control socket) come before the
- * listeners: a configuration with more sockets than the limit allows must
- * never leave it without them. Both survive process_daemonize()'s forks. The
- * signalfd cannot: epoll would wait for it on the queue of the process
- * that added it, never woken by the daemon's own signals. It is made after
- * the forks, out of the descriptors daemon_room() keeps free. */
 static void
 addresses_changed(void *arg)
 {
 	service_table_addresses_changed(arg);
 }
 
-/* The address watcher is subscribed before anything is bound, so that an
+/* portierd's own descriptors (epoll, the control socket) come before the
+ * listeners: a configuration with more sockets than the limit allows must
+ * never leave it without them. Both survive process_daemonize()'s forks. The
+ * signalfd cannot: epoll would wait for it on the queue of the process
+ * that added it, never woken by the daemon's own signals. It is made after
+ * the forks, out of the descriptors daemon_room() keeps free.
+ * The address watcher is subscribed before anything is bound, so that an
  * address appearing between a failed bind and the loop is not missed. */
 static int
 daemon_open_own(void)

@@ -185,14 +185,9 @@ listener_open(const struct sockaddr *sa, socklen_t len, int socktype,
 	if (o->ifname && *o->ifname && listener_bind_device(l, o->ifname) < 0)
 		goto fail;
 	listener_identify(l);
-	if (listener_prebind(fd, sa->sa_family, socktype, o) < 0)
-		goto fail;
-	if (bind(fd, sa, len) < 0)
-		goto fail;
-	if (socktype == SOCK_STREAM &&
-	    listen(fd, listener_backlog(o)) < 0)
-		goto fail;
-	if (listener_configure(l, o) < 0)
+	if (listener_prebind(fd, sa->sa_family, socktype, o) < 0 || bind(fd, sa, len) < 0 ||
+	    (socktype == SOCK_STREAM && listen(fd, listener_backlog(o)) < 0) ||
+	    listener_configure(l, o) < 0)
 		goto fail;
 	return l;
 fail:
@@ -351,9 +346,9 @@ struct listener *
 listener_adopt(int fd, int socktype, const struct sockaddr_storage *addr, const char *ifname)
 {
 	struct listener *l;
-	int flags = fcntl(fd, F_GETFD);
 
-	if (flags < 0 || fcntl(fd, F_SETFD, flags | FD_CLOEXEC) < 0)
+	/* FD_CLOEXEC is the only descriptor flag */
+	if (fcntl(fd, F_SETFD, FD_CLOEXEC) < 0)
 		return NULL;
 	l = listener_new(fd, socktype);
 	if (!l)

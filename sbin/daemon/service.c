@@ -183,16 +183,15 @@ dispatch_external(struct service_rt *rt, struct conn *c)
 			listener_rest(c->l, SPAWN_RETRY_MS);
 		return;
 	}
-	rt->running++;
 	ch = children_add(pid);
 	if (!ch) {
-		/* It will be reaped as an unknown child; count it as gone. */
+		/* It will be reaped as an unknown child: not counted as running. */
 		logit(LOG_ERR, "%s: out of memory recording pid %d", svc->id, (int)pid);
-		rt->running--;
 		if (pidfd >= 0)
 			close(pidfd);
 		return;
 	}
+	rt->running++;
 	if (pidfd >= 0)
 		children_watch(ch, pidfd, service_child_exited);
 	ch->rt = rt;
@@ -261,7 +260,7 @@ static void
 service_connection(struct service_rt *rt, struct listener *l, int fd,
 		   struct sockaddr_storage *peer, socklen_t peerlen)
 {
-	struct conn c = { .fd = fd, .l = l, .peerlen = peerlen };
+	struct conn c = { .fd = fd, .l = l, .peerlen = peerlen, .deferrable = true };
 
 	memcpy(&c.peer, peer, peerlen);
 	if (l->addr.ss_family == AF_UNIX) {
@@ -280,7 +279,6 @@ service_connection(struct service_rt *rt, struct listener *l, int fd,
 	} else {
 		c.port = addr_text((struct sockaddr *)peer, c.host, sizeof(c.host));
 	}
-	c.deferrable = true;
 	rt->accepted++;
 	banner_send(&rt->banner, fd, rt->svc->id);
 	service_serve(rt, &c);
@@ -353,9 +351,8 @@ handoff_drop(struct listener *l)
 static void
 service_handoff(struct service_rt *rt, struct listener *l)
 {
-	struct conn c = { .fd = l->w.fd, .l = l };
+	struct conn c = { .fd = l->w.fd, .l = l, .peer.ss_family = AF_UNSPEC };
 
-	c.peer.ss_family = AF_UNSPEC;
 	if (admit_rate_defer(rt))
 		return;	/* paused: what woke us waits in the socket */
 	if (admit_check(rt, &c, settings) != REFUSED_NONE) {

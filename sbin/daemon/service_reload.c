@@ -423,14 +423,11 @@ commit_old(struct plan *p, struct service_rt **gone)
 			p->rt[i]->kept = true;
 	for (size_t i = 0; i < t->count; i++) {
 		struct service_rt *rt = t->rt[i];
-		struct listener *l = rt->listeners;
 
-		while (l) {
-			struct listener *next = l->next;
-
+		for (struct listener *l = rt->listeners, *next; l; l = next) {
+			next = l->next;
 			if (!l->marked)
 				service_listener_drop(l);
-			l = next;
 		}
 		rt->listeners = NULL;
 		rt->nlisteners = 0;

@@ -78,9 +78,7 @@ grow_buckets(void)
 	if (!v)
 		return -1;
 	for (size_t i = 0; i < nbuckets; i++) {
-		struct child *c = buckets[i], *next;
-
-		for (; c; c = next) {
+		for (struct child *c = buckets[i], *next; c; c = next) {
 			size_t b = bucket_of(c->pid, n);
 
 			next = c->next;
@@ -122,9 +120,7 @@ children_add(pid_t pid)
 		return NULL;
 	c = free_list;
 	free_list = c->next;
-	memset(c, 0, sizeof(*c));
-	c->pid = pid;
-	c->exit_w.fd = -1;
+	*c = (struct child){ .pid = pid, .exit_w.fd = -1 };
 	b = bucket_of(pid, nbuckets);
 	c->next = buckets[b];
 	buckets[b] = c;
@@ -204,10 +200,8 @@ static void
 child_exited(struct watcher *w, uint32_t events)
 {
 	struct child *c = container_of(w, struct child, exit_w);
-	siginfo_t si;
+	siginfo_t si = { 0 };
 
-	(void)events;
-	memset(&si, 0, sizeof(si));
 	if (waitid(P_PIDFD, (id_t)w->fd, &si, WEXITED | WNOHANG) < 0) {
 		if (errno == EINTR)
 			return;	/* still readable: called again */
@@ -219,13 +213,6 @@ child_exited(struct watcher *w, uint32_t events)
 		return;
 	watch_fn(c, wait_status(&si));
 	children_remove(c);
-}
-
-/* pidfd_open(2) (Linux 5.3) for a child started without a pidfd. */
-static int
-pidfd_of(pid_t pid)
-{
-	return (int)syscall(SYS_pidfd_open, pid, 0U);
 }
 
 static size_t reap_all(children_exit_fn fn, bool full);
@@ -256,13 +243,14 @@ children_watching(children_exit_fn fn)
 			pidfd_floor = (int)(rl.rlim_cur - watch_budget);
 		}
 	}
-	/* Crossing the threshold: those started without a pidfd get one now,
-	 * or each SIGCHLD would still scan every child. */
+	/* Crossing the threshold: those started without a pidfd get one now
+	 * (pidfd_open(2), Linux 5.3), or each SIGCHLD would still scan every
+	 * child. */
 	for (size_t i = 0; watched < count && watched < watch_budget && i < nbuckets; i++) {
 		for (struct child *c = buckets[i]; c; c = c->next) {
 			int fd;
 
-			if (c->exit_w.fd >= 0 || (fd = pidfd_of(c->pid)) < 0)
+			if (c->exit_w.fd >= 0 || (fd = (int)syscall(SYS_pidfd_open, c->pid, 0U)) < 0)
 				continue;
 			children_watch(c, fd, fn);
 		}
@@ -289,12 +277,9 @@ pidfd_high(int fd)
 int
 children_watch(struct child *c, int pidfd, children_exit_fn fn)
 {
-	pidfd = pidfd_high(pidfd);
-	c->exit_w.fd = pidfd;
-	c->exit_w.fn = child_exited;
-	c->exit_w.events = 0;
+	c->exit_w = (struct watcher){ .fd = pidfd_high(pidfd), .fn = child_exited };
 	if (loop_watch(&c->exit_w, EPOLLIN) < 0) {
-		close(pidfd);
+		close(c->exit_w.fd);
 		c->exit_w.fd = -1;
 		return -1;
 	}
@@ -308,7 +293,6 @@ stray_scan_fire(struct timer *t)
 {
 	size_t before = strays;
 
-	(void)t;
 	reap_all(stray_fn, true);
 	if (strays != before)
 		stray_wait_ms = STRAY_SCAN_MS;

@@ -46,14 +46,15 @@ enum {
 };
 #define DYN_LEN (sizeof("TCPREMOTEIP=") + INET6_ADDRSTRLEN)
 
+/* The variables portierd sets per connection. */
 static const char *const reserved_env[] = {
 	"SERVICE", "PROTO", "LOCAL_ADDR", "LOCAL_PORT", "REMOTE_ADDR", "REMOTE_PORT",
 	"TCPLOCALIP", "TCPLOCALPORT", "TCPREMOTEIP", "TCPREMOTEPORT",
-	"UNIXREMOTEUID", "UNIXREMOTEGID", "UNIXREMOTEPID",
+	"UNIXREMOTEUID", "UNIXREMOTEGID", "UNIXREMOTEPID", NULL
 };
 
 /* activation = systemd: set for the handler by portierd. */
-static const char *const listen_env[] = { "LISTEN_FDS", "LISTEN_PID", "LISTEN_FDNAMES" };
+static const char *const listen_env[] = { "LISTEN_FDS", "LISTEN_PID", "LISTEN_FDNAMES", NULL };
 
 static char child_stack[SPAWN_STACK] __attribute__((aligned(16)));
 static bool can_setuid;
@@ -170,21 +171,14 @@ needs_session(void)
 	return ctty;
 }
 
-/* Whether the first len bytes of name are one of the n names. */
+/* Whether the first len bytes of name are one of the names. */
 static bool
-names_have(const char *const *names, size_t n, const char *name, size_t len)
+names_have(const char *const *names, const char *name, size_t len)
 {
-	for (size_t i = 0; i < n; i++)
-		if (strlen(names[i]) == len && !strncmp(names[i], name, len))
+	for (; *names; names++)
+		if (strlen(*names) == len && !strncmp(*names, name, len))
 			return true;
 	return false;
-}
-
-/* True when name is one of the variables portierd sets per connection. */
-static bool
-reserved(const char *name, size_t len)
-{
-	return names_have(reserved_env, sizeof(reserved_env) / sizeof(reserved_env[0]), name, len);
 }
 
 /* True when one of the n entries of v is NAME=... */
@@ -219,24 +213,17 @@ env_put(char **v, size_t *n, char *entry)
 	return 0;
 }
 
+/* Whether the configured variable (the first len bytes of name) is one
+ * portierd sets itself: then it is said and left out. */
 static bool
-listen_reserved(const struct service *svc, const char *name, size_t len)
+env_reserved(const struct service *svc, const char *name, size_t len)
 {
-	return svc->activation == ACTIVATION_SYSTEMD &&
-	       names_have(listen_env, sizeof(listen_env) / sizeof(listen_env[0]), name, len);
-}
-
-static int
-env_put_static(const struct service *svc, char **v, size_t *n, const char *entry)
-{
-	size_t len = strcspn(entry, "=");
-
-	if (reserved(entry, len) || listen_reserved(svc, entry, len)) {
-		logit(LOG_WARNING, "%s: %.*s is set by portierd for each connection; "
-		      "the configured value is ignored", svc->id, (int)len, entry);
-		return 0;
-	}
-	return env_put(v, n, strdup(entry));
+	if (!names_have(reserved_env, name, len) &&
+	    (svc->activation != ACTIVATION_SYSTEMD || !names_have(listen_env, name, len)))
+		return false;
+	logit(LOG_WARNING, "%s: %.*s is set by portierd for each connection; "
+	      "the configured value is ignored", svc->id, (int)len, name);
+	return true;
 }
 
 int
@@ -251,21 +238,15 @@ spawn_prepare(struct spawn_ctx *ctx, const struct service *svc)
 	if (!ctx->envp)
 		return -1;
 	for (char **e = svc->env; e && *e; e++)
-		if (env_put_static(svc, ctx->envp, &n, *e) < 0)
+		if (!env_reserved(svc, *e, strcspn(*e, "=")) &&
+		    env_put(ctx->envp, &n, strdup(*e)) < 0)
 			goto oom;
 	/* passenv: portierd's own value, read once; unset names are skipped. */
 	for (char **p = svc->passenv; p && *p; p++) {
 		const char *val = getenv(*p);
 
-		if (!val)
-			continue;
-		int rc;
-
-		if (asprintf(&entry, "%s=%s", *p, val) < 0)
-			goto oom;
-		rc = env_put_static(svc, ctx->envp, &n, entry);
-		free(entry);
-		if (rc < 0)
+		if (val && !env_reserved(svc, *p, strcspn(*p, "=")) &&
+		    (asprintf(&entry, "%s=%s", *p, val) < 0 || env_put(ctx->envp, &n, entry) < 0))
 			goto oom;
 	}
 	/* passenv = { "PATH" } with no PATH of ours gives the default too. */
@@ -418,6 +399,7 @@ spawn_handler(struct spawn_ctx *ctx, const struct spawn_request *r,
 	      struct spawn_error *e, int *pidfd)
 {
 	char dyn[DYN_COUNT][DYN_LEN];
+	struct spawn_report rep = { 0 };
 	struct spawn_child_args a = {
 		.svc = r->svc,
 		.envp = ctx->envp,
@@ -428,8 +410,9 @@ spawn_handler(struct spawn_ctx *ctx, const struct spawn_request *r,
 		.clear_nonblock = r->listening,
 		.new_session = needs_session(),
 		.set_creds = can_setuid,
+		.report = &rep,
+		.share_files = share_files,
 	};
-	struct spawn_report rep = { 0 };
 	int saved = errno, p[2] = { -1, -1 };
 	pid_t pid;
 
@@ -440,10 +423,8 @@ spawn_handler(struct spawn_ctx *ctx, const struct spawn_request *r,
 		errno = saved;
 		return -1;
 	}
-	a.report = &rep;
 	a.report_fd = p[1];
 	a.keep_below = (unsigned)(r->fd > p[1] ? r->fd : p[1]) + 1;
-	a.share_files = share_files;
 	/* The child's libc calls set errno: it is ours too (CLONE_VM). */
 	pid = spawn_clone(&a, pidfd);
 	if (pid < 0)
