@@ -170,7 +170,7 @@ run(const char *prog, char *const argv[], const char *text, struct config_chunk 
 	gid_t gid = pw ? pw->pw_gid : NOBODY_ID;
 	int in = input_fd(text, d), p[2], status = 0, rc = 0;
 	const char *why;
-	char *buf = NULL, what[32];
+	char *buf = NULL, what[64];
 	size_t len = 0;
 	pid_t pid;
 
@@ -184,7 +184,9 @@ run(const char *prog, char *const argv[], const char *text, struct config_chunk 
 	pid = fork();
 	if (pid == 0)
 		child_run(prog, argv, in, p[1], uid, gid);
-	why = pid < 0 ? strerror(errno) : NULL;
+	if (pid < 0)
+		snprintf(what, sizeof(what), "fork: %s", strerror(errno));
+	why = pid < 0 ? what : NULL;
 	close(in);
 	close(p[1]);
 	if (!why && (why = read_answer(p[0], &buf, &len)))
