@@ -103,10 +103,8 @@ notify_ready(const struct service_table *t)
 	snprintf(msg, sizeof(msg), "READY=1\nSTATUS=%s", n.last);
 	notify_send(msg);
 	n.ready = true;
-	if (n.watchdog_ms && !n.watchdog.slot) {
-		notify_send("WATCHDOG=1");
-		timer_arm(&n.watchdog, n.watchdog_ms);
-	}
+	if (n.watchdog_ms && !n.watchdog.slot)
+		watchdog_fire(&n.watchdog);
 }
 
 void
