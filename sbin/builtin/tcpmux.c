@@ -159,12 +159,9 @@ mux_flush(struct mux_conn *c)
 static void
 mux_reply(struct mux_conn *c, const char *text)
 {
+	/* out of memory: nothing to send, and mux_flush() closes */
 	c->out = strdup(text);
-	if (!c->out) {
-		mux_close(c);
-		return;
-	}
-	c->out_len = strlen(text);
+	c->out_len = c->out ? strlen(text) : 0;
 	mux_flush(c);
 }
 
