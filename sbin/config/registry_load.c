@@ -240,14 +240,12 @@ load_line(struct load *ld, int line, char *s, size_t len)
 
 	int bad = bad_byte(s, len);
 
-	if (bad == 0) {
+	if (bad == 0)
 		load_problem(ld, line, "NUL byte in line");
-		return 0;
-	}
-	if (bad > 0) {
+	else if (bad > 0)
 		load_problem(ld, line, "control character 0x%02x in line", (unsigned)bad);
+	if (bad >= 0)
 		return 0;
-	}
 	if (split_line(ld, line, s, len, field, &nfield, &comment) < 0 || nfield == 0)
 		return 0;
 	if (nfield == 1) {
