@@ -247,10 +247,9 @@ client_start(int fd)
 		refuse(fd, "busy: too many control clients");
 		return;
 	}
-	c->used = true;
-	c->w.fd = fd;
-	c->w.fn = client_ready;
-	c->idle.fn = client_timeout;
+	*c = (struct client){
+		.used = true, .w = { .fd = fd, .fn = client_ready }, .idle.fn = client_timeout,
+	};
 	if (loop_watch(&c->w, EPOLLIN) < 0) {
 		client_close(c);
 		return;
