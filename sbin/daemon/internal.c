@@ -14,7 +14,6 @@
 
 #include "daemon/admit.h"
 #include "builtin/builtin.h"
-#include "spawn/spawn.h"
 #include "config/config.h"
 #include "daemon/internal.h"
 #include "daemon/listener.h"
@@ -81,7 +80,7 @@ internal_begin(struct service_rt *rt, const struct conn *c, internal_dispatch_fn
 		return NULL;
 	}
 	*ic = (struct internal_conn){
-		.rt = rt, .dispatch = dispatch, .start_us = children_clock_us(), .port = c->port,
+		.rt = rt, .dispatch = dispatch, .start_us = loop_clock_us(), .port = c->port,
 	};
 	memcpy(ic->host, c->host, sizeof(ic->host));
 	ic->src_held = admit_hold(rt, c, &ic->src);
@@ -107,7 +106,7 @@ internal_end(void *arg)
 
 	internal_release(ic);
 	svclog_internal(ic->rt->svc, "end", ic->host, ic->port,
-		     (long long)(children_clock_us() - ic->start_us));
+		     (long long)(loop_clock_us() - ic->start_us));
 	free(ic);
 }
 

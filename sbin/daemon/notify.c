@@ -117,7 +117,7 @@ notify_reloading(void)
 	/* systemd 253 and later want the time with RELOADING=1 (Type=notify-reload);
 	 * older versions ignore it. */
 	snprintf(msg, sizeof(msg), "RELOADING=1\nMONOTONIC_USEC=%llu",
-		 (unsigned long long)children_clock_us());
+		 (unsigned long long)loop_clock_us());
 	n.ready = false;
 	timer_cancel(&n.status);
 	notify_send(msg);
