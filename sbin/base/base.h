@@ -235,6 +235,7 @@ void timer_arm(struct timer *t, uint64_t delay_ms);
 void timer_cancel(struct timer *t);
 
 uint64_t loop_now(void);	/* milliseconds, CLOCK_MONOTONIC, cached per iteration */
+uint64_t loop_clock_us(void);	/* microseconds, CLOCK_MONOTONIC, read at each call */
 int loop_run(void);		/* until loop_stop(); -1 on a fatal epoll error */
 void loop_stop(void);
 

@@ -30,13 +30,13 @@ static struct timer **heap;	/* heap[0] fires first */
 static size_t heap_len;
 static size_t heap_alloc;
 
-static uint64_t
-clock_ms(void)
+uint64_t
+loop_clock_us(void)
 {
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
 }
 
 int
@@ -49,7 +49,7 @@ loop_init(void)
 		logerr(LOG_ERR, "epoll_create1");
 		return -1;
 	}
-	now_ms = clock_ms();
+	now_ms = loop_clock_us() / 1000;
 	return 0;
 }
 
@@ -231,7 +231,7 @@ loop_run(void)
 	while (running) {
 		int n = epoll_wait(epfd, batch, LOOP_EVENTS, loop_timeout());
 
-		now_ms = clock_ms();
+		now_ms = loop_clock_us() / 1000;
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;

@@ -22,9 +22,7 @@ static const char *const kind_names[] = {
 enum builtin_kind
 builtin_kind(const char *name)
 {
-	size_t i;
-
-	for (i = BUILTIN_ECHO; i < sizeof(kind_names) / sizeof(kind_names[0]); i++)
+	for (size_t i = BUILTIN_ECHO; i < sizeof(kind_names) / sizeof(kind_names[0]); i++)
 		if (strcmp(name, kind_names[i]) == 0)
 			return (enum builtin_kind)i;
 	return BUILTIN_NONE;
@@ -33,9 +31,8 @@ builtin_kind(const char *name)
 const char *
 builtin_kind_name(enum builtin_kind k)
 {
-	if ((size_t)k >= sizeof(kind_names) / sizeof(kind_names[0]))
-		return kind_names[BUILTIN_NONE];
-	return kind_names[k];
+	return (size_t)k < sizeof(kind_names) / sizeof(kind_names[0]) ? kind_names[k]
+								     : kind_names[BUILTIN_NONE];
 }
 
 /* Two periods back to back: any window of one period starting inside the
@@ -90,9 +87,7 @@ builtin_daytime(time_t t, char *buf, size_t len)
 		     weekdays[tm.tm_wday], months[tm.tm_mon], tm.tm_mday,
 		     tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec,
 		     tm.tm_zone ? tm.tm_zone : "UTC");
-	if (n < 0 || (size_t)n >= len)
-		return 0;
-	return (size_t)n;
+	return n < 0 || (size_t)n >= len ? 0 : (size_t)n;
 }
 
 uint32_t
@@ -123,23 +118,15 @@ builtin_udp_port_ok(enum builtin_kind k, unsigned src_port)
 	}
 	/* echo and chargen answer with as much as (or more than) they get: a
 	 * spoofed privileged source port is another service's, never a client's. */
-	if ((k == BUILTIN_ECHO || k == BUILTIN_CHARGEN) && src_port < 1024)
-		return false;
-	return true;
+	return src_port >= 1024 || (k != BUILTIN_ECHO && k != BUILTIN_CHARGEN);
 }
 
 void
 builtin_rl_init(struct builtin_rl *rl, uint32_t rate, uint32_t burst, uint64_t key)
 {
-	size_t i;
-
-	rl->key = key;
-	rl->rate = rate;
-	rl->burst = burst;
-	for (i = 0; i < BUILTIN_RL_SLOTS; i++) {
-		rl->slot[i].last_ms = 0;
+	*rl = (struct builtin_rl){ .key = key, .rate = rate, .burst = burst };
+	for (size_t i = 0; i < BUILTIN_RL_SLOTS; i++)
 		rl->slot[i].tokens = burst * 1000;
-	}
 }
 
 /* splitmix64's finaliser: every input bit reaches every output bit. */
@@ -191,12 +178,10 @@ builtin_rl_allow(struct builtin_rl *rl, const struct sockaddr *src, uint64_t now
 			t = full;
 		s->last_ms = now_ms;
 	}
-	if (t < 1000) {
-		s->tokens = (uint32_t)t;
-		return false;
-	}
-	s->tokens = (uint32_t)(t - 1000);
-	return true;
+	bool allow = t >= 1000;
+
+	s->tokens = (uint32_t)(allow ? t - 1000 : t);
+	return allow;
 }
 
 void
@@ -209,9 +194,7 @@ builtin_tcpmux_init(struct tcpmux_req *r)
 enum tcpmux_parse
 builtin_tcpmux_feed(struct tcpmux_req *r, const char *data, size_t n, size_t *used)
 {
-	size_t i;
-
-	for (i = 0; i < n; i++) {
+	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)data[i];
 
 		if (r->len >= BUILTIN_TCPMUX_LINE) {

@@ -108,11 +108,9 @@ static void
 mux_drain(int fd)
 {
 	char buf[4096];
-	int i;
 
-	for (i = 0; i < 4; i++)
-		if (recv(fd, buf, sizeof(buf), MSG_DONTWAIT) <= 0)
-			break;
+	for (int i = 0; i < 4 && recv(fd, buf, sizeof(buf), MSG_DONTWAIT) > 0; i++)
+		;
 }
 
 static void
@@ -161,12 +159,9 @@ mux_flush(struct mux_conn *c)
 static void
 mux_reply(struct mux_conn *c, const char *text)
 {
+	/* out of memory: nothing to send, and mux_flush() closes */
 	c->out = strdup(text);
-	if (!c->out) {
-		mux_close(c);
-		return;
-	}
-	c->out_len = strlen(text);
+	c->out_len = c->out ? strlen(text) : 0;
 	mux_flush(c);
 }
 
@@ -318,13 +313,11 @@ tcpmux_start(const struct service *svc, int fd, const struct sockaddr *peer,
 		close(fd);
 		return false;
 	}
-	c->w.fd = fd;
-	c->w.fn = mux_event;
-	c->timeout.fn = mux_timeout;
-	c->ops = ops;
-	c->arg = arg;
+	*c = (struct mux_conn){
+		.w = { .fd = fd, .fn = mux_event }, .timeout.fn = mux_timeout, .ops = ops,
+		.arg = arg, .peerlen = peerlen,
+	};
 	memcpy(&c->peer, peer, peerlen);
-	c->peerlen = peerlen;
 	builtin_tcpmux_init(&c->req);
 	if (loop_watch(&c->w, EPOLLIN) < 0) {
 		free(c);

@@ -177,8 +177,7 @@ access_rate_table_get(struct access_rate_table *t, const struct access_addr *a)
 	e = t->size >= t->max ? rate_evict(t) : calloc(1, sizeof(*e));
 	if (!e && !(e = rate_evict(t)))
 		return NULL;
-	memset(e, 0, sizeof(*e));
-	e->key = k;
+	*e = (struct rate_entry){ .key = k };
 	p = rate_slot(t, &k);	/* the eviction may have changed the chain */
 	e->next = *p;
 	*p = e;

@@ -84,9 +84,8 @@ static int
 add_service(struct loader *ld, struct config *cfg, bool *bad, const struct build *tmpl,
 	    const struct conf_file *f, const struct psec *sec)
 {
-	struct build b;
+	struct build b = { 0 };
 
-	memset(&b, 0, sizeof(b));
 	if (config_build_copy(&b, tmpl) < 0 || !(b.s.id = strdup(sec->title)) ||
 	    !(b.s.file = strdup(f->path))) {
 		config_service_clear(&b.s);
@@ -238,10 +237,9 @@ load_one(struct conf_file *f, const struct schema *sc, struct config_cache *cach
 	}
 }
 
-/* config_load_cached() that also gives one service to show (not NULL). */
-static struct config *
-load_dir(const char *dir, const struct registry *reg, unsigned flags,
-	 struct config_cache *cache, const struct show_hook *show, struct diag *d)
+struct config *
+config_load_dir(const char *dir, const struct registry *reg, unsigned flags,
+		struct config_cache *cache, const struct show_hook *show, struct diag *d)
 {
 	size_t errors0 = d->errors, n = 0;
 	struct conf_file *files;
@@ -278,14 +276,7 @@ struct config *
 config_load_cached(const char *dir, const struct registry *reg, unsigned flags,
 		   struct config_cache *cache, struct diag *d)
 {
-	return load_dir(dir, reg, flags, cache, NULL, d);
-}
-
-struct config *
-config_load_showing(const char *dir, const struct registry *reg, unsigned flags,
-		    const struct show_hook *show, struct diag *d)
-{
-	return load_dir(dir, reg, flags, NULL, show, d);
+	return config_load_dir(dir, reg, flags, cache, NULL, d);
 }
 
 struct config *

@@ -397,8 +397,6 @@ bool config_cleartext_port(unsigned port, int protocol);	/* 23, IPPROTO_TCP */
 bool config_cleartext(const struct service *svc);	/* by name or port */
 /* 127.0.0.0/8 or ::1; addr in network byte order (4 or 16 bytes). */
 bool config_addr_loopback(int family, const uint8_t *addr);
-/* Every address, or at least one that is not loopback. */
-bool config_binds_public(const struct service *svc);
 /* only_from and no_access turn nobody away by address. */
 bool config_admits_everyone(const struct service *svc);
 /* only_from lets in loopback addresses and nothing else. */

@@ -62,7 +62,8 @@ sockaddr_loopback(const struct sockaddr_storage *ss)
 	    ((const struct sockaddr_in6 *)ss)->sin6_addr.s6_addr);
 }
 
-bool
+/* Every address, or at least one that is not loopback. */
+static bool
 config_binds_public(const struct service *svc)
 {
 	if (svc->nbind == 0)

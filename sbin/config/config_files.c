@@ -33,24 +33,15 @@ config_read_file(const char *path, size_t *len, struct diag *d)
 	ssize_t n;
 	size_t got = 0;
 
-	if (fd < 0 || fstat(fd, &st) < 0) {
+	if (fd < 0 || fstat(fd, &st) < 0)
 		diag_add(d, DIAG_ERROR, path, 0, "cannot read: %s", strerror(errno));
-		goto out;
-	}
-	if (!S_ISREG(st.st_mode)) {
+	else if (!S_ISREG(st.st_mode))
 		diag_add(d, DIAG_ERROR, path, 0, "cannot read: not a regular file");
-		goto out;
-	}
-	if (st.st_size > MAX_FILE_SIZE) {
+	else if (st.st_size > MAX_FILE_SIZE)
 		diag_add(d, DIAG_ERROR, path, 0, "file is larger than %d bytes", MAX_FILE_SIZE);
-		goto out;
-	}
-	buf = malloc((size_t)st.st_size + 1);
-	if (!buf) {
+	else if (!(buf = malloc((size_t)st.st_size + 1)))
 		diag_add(d, DIAG_ERROR, path, 0, "out of memory");
-		goto out;
-	}
-	while (got < (size_t)st.st_size &&
+	while (buf && got < (size_t)st.st_size &&
 	       (n = read(fd, buf + got, (size_t)st.st_size - got)) != 0) {
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -58,13 +49,14 @@ config_read_file(const char *path, size_t *len, struct diag *d)
 			diag_add(d, DIAG_ERROR, path, 0, "read: %s", strerror(errno));
 			free(buf);
 			buf = NULL;
-			goto out;
+			break;
 		}
 		got += (size_t)n;
 	}
-	buf[got] = '\0';
-	*len = got;
-out:
+	if (buf) {
+		buf[got] = '\0';
+		*len = got;
+	}
 	if (fd >= 0)
 		close(fd);
 	return buf;

@@ -284,11 +284,11 @@ struct user_cache *config_users(struct loader *ld);
 const struct ident *config_ident(struct loader *ld, const char *name, bool group);
 void config_users_free(struct user_cache *uc);
 
-/* config.c: config_load() that gives the service show->id, finished, to
- * show->fn (config_show.c). */
-struct config *config_load_showing(const char *dir, const struct registry *reg,
-				   unsigned flags, const struct show_hook *show,
-				   struct diag *d);
+/* config.c: config_load_cached() that also gives the service show->id,
+ * finished, to show->fn (config_show.c) when show is not NULL. */
+struct config *config_load_dir(const char *dir, const struct registry *reg, unsigned flags,
+			       struct config_cache *cache, const struct show_hook *show,
+			       struct diag *d);
 
 /* config_check.c: checks across services (duplicate ids, addresses in
  * use twice, tcpmux names); builds cfg->by_id. -1 when out of memory. */

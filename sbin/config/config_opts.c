@@ -257,12 +257,10 @@ config_settings_init(struct daemon_settings *st)
 void
 config_build_init(struct build *b, const char *what)
 {
-	memset(b, 0, sizeof(*b));
+	*b = (struct build){ .s.uid = (uid_t)-1, .s.gid = (gid_t)-1 };
 	snprintf(b->what_buf, sizeof(b->what_buf), "%s", what);
 	b->what = b->what_buf;
 	init_rows((char *)b, false);
-	b->s.uid = (uid_t)-1;
-	b->s.gid = (gid_t)-1;
 }
 
 static void *

@@ -286,7 +286,7 @@ config_show(const char *dir, const struct registry *reg, unsigned flags, const c
 	const struct show_hook show = { .id = id, .fn = show_build, .shown = shown };
 
 	memset(shown, 0, sizeof(*shown));
-	return config_load_showing(dir, reg, flags, &show, d);
+	return config_load_dir(dir, reg, flags, NULL, &show, d);
 }
 
 void

@@ -23,13 +23,10 @@ check_expiry(const struct config *cfg, struct diag *d)
 	for (size_t i = 0; i < cfg->count; i++) {
 		const struct service *s = &cfg->services[i];
 		char when[64];
-		struct tm tm;
 
 		if (s->disabled || !s->expires || s->expires - now > EXPIRY_NOTICE)
 			continue;
-		if (!localtime_r(&s->expires, &tm) ||
-		    !strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S %z", &tm))
-			snprintf(when, sizeof(when), "%lld", (long long)s->expires);
+		text_date(s->expires, true, when, sizeof(when));
 		if (s->expires <= now)
 			diag_add(d, DIAG_WARNING, s->file, s->line,
 				 "service '%s' expired on %s: portierd will not offer it",

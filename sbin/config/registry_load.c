@@ -54,7 +54,7 @@ parse_port_proto(struct load *ld, int line, char *field, unsigned *port, enum re
 {
 	char *slash = strchr(field, '/');
 	size_t ndigits = strspn(field, "0123456789");
-	unsigned long v = 0;
+	unsigned long v;
 
 	if (!slash) {
 		load_problem(ld, line, "'%s' is not PORT/PROTOCOL (such as 25/tcp)",
@@ -66,8 +66,8 @@ parse_port_proto(struct load *ld, int line, char *field, unsigned *port, enum re
 		load_problem(ld, line, "bad port '%s' (a number 0-65535)", config_quote_token(field));
 		return -1;
 	}
-	for (size_t i = 0; i < ndigits && v <= 65535; i++)
-		v = v * 10 + (unsigned long)(field[i] - '0');
+	/* digits only: strtoul() sees no sign or blank, and saturates */
+	v = strtoul(field, NULL, 10);
 	if (v > 65535) {
 		load_problem(ld, line, "port %s out of range (0-65535)", config_quote_token(field));
 		return -1;
@@ -240,14 +240,12 @@ load_line(struct load *ld, int line, char *s, size_t len)
 
 	int bad = bad_byte(s, len);
 
-	if (bad == 0) {
+	if (bad == 0)
 		load_problem(ld, line, "NUL byte in line");
-		return 0;
-	}
-	if (bad > 0) {
+	else if (bad > 0)
 		load_problem(ld, line, "control character 0x%02x in line", (unsigned)bad);
+	if (bad >= 0)
 		return 0;
-	}
 	if (split_line(ld, line, s, len, field, &nfield, &comment) < 0 || nfield == 0)
 		return 0;
 	if (nfield == 1) {

@@ -35,14 +35,6 @@ inet_family(int family)
 	return family == AF_INET || family == AF_INET6;
 }
 
-/* The address as config.c stores it: an IPv4-mapped IPv6 address is IPv4. */
-static void
-addr_canonical(const struct sockaddr_storage *in, struct sockaddr_storage *out)
-{
-	*out = *in;
-	cval_sockaddr_unmap(out);
-}
-
 /* Same family and address (ports are compared by the caller). */
 static bool
 addr_equal(const struct sockaddr_storage *a, const struct sockaddr_storage *b)
@@ -61,14 +53,14 @@ static void
 adopt_describe(const struct adopt_sock *s, char *buf, size_t len)
 {
 	char host[INET6_ADDRSTRLEN], where[ADDR_NAME_MAX];
-	struct sockaddr_storage a;
+	struct sockaddr_storage a = s->addr;
 	int port;
 
 	if (!inet_family(s->family)) {
 		snprintf(buf, len, "a socket of address family %d (not IPv4 or IPv6)", s->family);
 		return;
 	}
-	addr_canonical(&s->addr, &a);
+	cval_sockaddr_unmap(&a);
 	port = addr_text((const struct sockaddr *)&a, host, sizeof(host));
 	addr_join(host, port, where, sizeof(where));
 	snprintf(buf, len, "a %s socket%s on %s%s%s", type_name(s->socktype),
@@ -109,10 +101,11 @@ bind_allows(const struct service *svc, const struct sockaddr_storage *a)
 bool
 adopt_fits(const struct service *svc, const struct adopt_sock *s, char *why, size_t len)
 {
-	struct sockaddr_storage a;
+	struct sockaddr_storage a = s->addr;
 	char want[512], found[INET6_ADDRSTRLEN + 96];
 
-	addr_canonical(&s->addr, &a);
+	/* as config.c stores it: an IPv4-mapped IPv6 address is IPv4 */
+	cval_sockaddr_unmap(&a);
 	if (inet_family(s->family) && s->socktype == svc->socktype &&
 	    (s->socktype != SOCK_STREAM || s->listening) &&
 	    addr_port((const struct sockaddr *)&a) == svc->port && bind_allows(svc, &a) &&

@@ -39,6 +39,16 @@ static struct {
 
 /* ---- the commands ---- */
 
+/* {"ok":false,"error":why}: every refusal's answer. */
+static void
+json_failure(struct json *j, const char *why)
+{
+	json_object_begin(j, NULL);
+	json_bool(j, "ok", false);
+	json_string(j, "error", why);
+	json_object_end(j);
+}
+
 static void
 command_reload(struct json *j)
 {
@@ -105,10 +115,7 @@ refuse(int fd, const char *why)
 	const char *text;
 
 	json_init(&j);
-	json_object_begin(&j, NULL);
-	json_bool(&j, "ok", false);
-	json_string(&j, "error", why);
-	json_object_end(&j);
+	json_failure(&j, why);
 	text = json_text(&j);
 	if (text && send(fd, text, strlen(text), MSG_DONTWAIT | MSG_NOSIGNAL) < 0)
 		debug("control: refusal not sent: %s", strerror(errno));
@@ -149,14 +156,10 @@ client_answer(struct client *c, const char *fail)
 	struct json j;
 
 	json_init(&j);
-	if (fail || control_parse(c->in, c->inlen, &rq, &err) < 0) {
-		json_object_begin(&j, NULL);
-		json_bool(&j, "ok", false);
-		json_string(&j, "error", err);
-		json_object_end(&j);
-	} else {
+	if (fail || control_parse(c->in, c->inlen, &rq, &err) < 0)
+		json_failure(&j, err);
+	else
 		command_run(&rq, &j);
-	}
 	text = json_text(&j);
 	if (!text) {
 		json_free(&j);
@@ -175,6 +178,7 @@ client_ready(struct watcher *w, uint32_t events)
 {
 	struct client *c = container_of(w, struct client, w);
 	ssize_t n;
+	char *lf;
 
 	if (c->out) {
 		client_write(c);
@@ -192,8 +196,8 @@ client_ready(struct watcher *w, uint32_t events)
 		return;
 	}
 	c->inlen += (size_t)n;
-	if (memchr(c->in, '\n', c->inlen)) {
-		c->inlen = (size_t)((char *)memchr(c->in, '\n', c->inlen) - c->in) + 1;
+	if ((lf = memchr(c->in, '\n', c->inlen))) {
+		c->inlen = (size_t)(lf - c->in) + 1;
 		client_answer(c, NULL);
 	} else if (c->inlen == sizeof(c->in)) {
 		logit(LOG_WARNING, "control: request longer than %d octets refused",
@@ -243,10 +247,9 @@ client_start(int fd)
 		refuse(fd, "busy: too many control clients");
 		return;
 	}
-	c->used = true;
-	c->w.fd = fd;
-	c->w.fn = client_ready;
-	c->idle.fn = client_timeout;
+	*c = (struct client){
+		.used = true, .w = { .fd = fd, .fn = client_ready }, .idle.fn = client_timeout,
+	};
 	if (loop_watch(&c->w, EPOLLIN) < 0) {
 		client_close(c);
 		return;

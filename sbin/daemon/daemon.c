@@ -248,7 +248,7 @@ reload_load(struct diag *errs)
 static int
 daemon_reload(struct diag *errs)
 {
-	uint64_t t0 = children_clock_us();
+	uint64_t t0 = loop_clock_us();
 	struct config *cfg;
 	int rc = -1;
 
@@ -266,7 +266,7 @@ daemon_reload(struct diag *errs)
 	if (rc == 0)
 		log_event(LOG_INFO, LOG_EVENT_RELOADED, "reload: generation %lu, %zu services, "
 			  "%.1f ms", d.st.generation, cfg->count,
-			  (double)(children_clock_us() - t0) / 1e3);
+			  (double)(loop_clock_us() - t0) / 1e3);
 	else
 		log_event(LOG_ERR, LOG_EVENT_RELOAD_FAILED, "reload failed: %zu error(s); the "
 			  "running configuration (generation %lu) is unchanged", errs->errors,

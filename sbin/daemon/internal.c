@@ -14,7 +14,6 @@
 
 #include "daemon/admit.h"
 #include "builtin/builtin.h"
-#include "spawn/spawn.h"
 #include "config/config.h"
 #include "daemon/internal.h"
 #include "daemon/listener.h"
@@ -80,11 +79,10 @@ internal_begin(struct service_rt *rt, const struct conn *c, internal_dispatch_fn
 		rt->refused[REFUSED_SPAWN]++;
 		return NULL;
 	}
-	ic->rt = rt;
-	ic->dispatch = dispatch;
-	ic->start_us = children_clock_us();
+	*ic = (struct internal_conn){
+		.rt = rt, .dispatch = dispatch, .start_us = loop_clock_us(), .port = c->port,
+	};
 	memcpy(ic->host, c->host, sizeof(ic->host));
-	ic->port = c->port;
 	ic->src_held = admit_hold(rt, c, &ic->src);
 	rt->running++;
 	rt->started++;
@@ -108,7 +106,7 @@ internal_end(void *arg)
 
 	internal_release(ic);
 	svclog_internal(ic->rt->svc, "end", ic->host, ic->port,
-		     (long long)(children_clock_us() - ic->start_us));
+		     (long long)(loop_clock_us() - ic->start_us));
 	free(ic);
 }
 
@@ -128,10 +126,7 @@ static void
 conn_from(struct conn *c, int fd, struct listener *l, const struct sockaddr *peer,
 	  socklen_t peerlen)
 {
-	memset(c, 0, sizeof(*c));
-	c->fd = fd;
-	c->l = l;
-	c->peerlen = peerlen;
+	*c = (struct conn){ .fd = fd, .l = l, .peerlen = peerlen };
 	memcpy(&c->peer, peer, peerlen);
 	c->port = addr_text(peer, c->host, sizeof(c->host));
 }
@@ -211,11 +206,10 @@ internal_dispatch(struct service_rt *rt, struct conn *c, internal_dispatch_fn *d
 		return;
 	}
 	if (builtin_kind(svc->name) == BUILTIN_TCPMUX) {
-		if (!tcpmux_start(svc, fd, (struct sockaddr *)&c->peer, c->peerlen, &mux_ops, ic)) {
+		if (tcpmux_start(svc, fd, (struct sockaddr *)&c->peer, c->peerlen, &mux_ops, ic))
+			svclog_internal(svc, "start", c->host, c->port, -1);
+		else
 			internal_drop(ic);
-			return;
-		}
-		svclog_internal(svc, "start", c->host, c->port, -1);
 		return;
 	}
 	switch (builtin_tcp_start(svc, fd, internal_end, ic)) {

@@ -103,10 +103,8 @@ notify_ready(const struct service_table *t)
 	snprintf(msg, sizeof(msg), "READY=1\nSTATUS=%s", n.last);
 	notify_send(msg);
 	n.ready = true;
-	if (n.watchdog_ms && !n.watchdog.slot) {
-		notify_send("WATCHDOG=1");
-		timer_arm(&n.watchdog, n.watchdog_ms);
-	}
+	if (n.watchdog_ms && !n.watchdog.slot)
+		watchdog_fire(&n.watchdog);
 }
 
 void
@@ -119,7 +117,7 @@ notify_reloading(void)
 	/* systemd 253 and later want the time with RELOADING=1 (Type=notify-reload);
 	 * older versions ignore it. */
 	snprintf(msg, sizeof(msg), "RELOADING=1\nMONOTONIC_USEC=%llu",
-		 (unsigned long long)children_clock_us());
+		 (unsigned long long)loop_clock_us());
 	n.ready = false;
 	timer_cancel(&n.status);
 	notify_send(msg);

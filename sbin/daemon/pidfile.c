@@ -71,9 +71,7 @@ pidfile_check(const char *path)
 	snprintf(num, sizeof(num), "%d", (int)pid);
 	proc_comm(num, theirs, sizeof(theirs));
 	proc_comm("self", ours, sizeof(ours));
-	if (theirs[0] && ours[0] && strcmp(theirs, ours))
-		return 0;
-	return pid;
+	return theirs[0] && ours[0] && strcmp(theirs, ours) ? 0 : pid;
 }
 
 int
@@ -137,8 +135,6 @@ pidfile_write(const char *path)
 void
 pidfile_remove(const char *path)
 {
-	if (pidfile_read(path) != getpid())
-		return;
-	if (unlink(path) < 0)
+	if (pidfile_read(path) == getpid() && unlink(path) < 0)
 		logerr(LOG_ERR, "pidfile %s: unlink", path);
 }

@@ -195,7 +195,7 @@ dispatch_external(struct service_rt *rt, struct conn *c)
 	if (pidfd >= 0)
 		children_watch(ch, pidfd, service_child_exited);
 	ch->rt = rt;
-	ch->start_us = children_clock_us();
+	ch->start_us = loop_clock_us();
 	memcpy(ch->host, c->host, sizeof(ch->host));
 	ch->port = c->port;
 	ch->src_held = admit_hold(rt, c, &ch->src);
@@ -233,7 +233,7 @@ service_child_exited(struct child *ch, int status)
 		listener_resume(ch->held, LISTENER_HELD);
 	if (!ch->exec_failed)
 		svclog_exit(rt->svc, ch->pid, ch->host, ch->port, status,
-			    (long long)(children_clock_us() - ch->start_us));
+			    (long long)(loop_clock_us() - ch->start_us));
 }
 
 /* ---- the accept path ---- */

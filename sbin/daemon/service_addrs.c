@@ -73,8 +73,7 @@ host_addrs_read(const struct service *svc, struct host_addrs *h)
 	struct ifaddrs *ifs, *i;
 	size_t n = 0;
 
-	h->a = NULL;
-	h->n = 0;
+	*h = (struct host_addrs){ NULL, 0 };
 	if (getifaddrs(&ifs) < 0)
 		return -1;
 	for (i = ifs; i; i = i->ifa_next)

@@ -138,12 +138,10 @@ service_naddrs(const struct service *svc)
 bool
 service_addr(const struct service *svc, size_t i, struct sockaddr_storage *ss)
 {
-	if (svc->nbind) {
+	if (svc->nbind)
 		*ss = svc->bind[i];
-	} else {
-		memset(ss, 0, sizeof(*ss));
-		ss->ss_family = i ? AF_INET6 : AF_INET;
-	}
+	else
+		*ss = (struct sockaddr_storage){ .ss_family = i ? AF_INET6 : AF_INET };
 	sockaddr_set_port(ss, svc->port);
 	return !svc->nbind;
 }
@@ -151,22 +149,21 @@ service_addr(const struct service *svc, size_t i, struct sockaddr_storage *ss)
 void
 service_listener_opts(const struct service *svc, struct listener_opts *o)
 {
-	memset(o, 0, sizeof(*o));
-	o->backlog = svc->listen_backlog;
-	o->nonblock = !svc->wait;
-	o->keepalive = svc->keepalive;
-	o->nodelay = svc->nodelay;
-	o->freebind = svc->freebind;
-	o->ifname = svc->local ? NULL : svc->interface;
-	/* Internal: answered by portierd itself, from the address each request
-	 * reached. bind_each_address: for handlers that read the destination
-	 * when the socket gives it (in.tftpd binds its transfer to it). */
-	o->pktinfo = svc->socktype != SOCK_DGRAM ? LISTENER_PKTINFO_OFF
-		   : svc->bind_each_address ? LISTENER_PKTINFO_ALL
-		   : svc->internal ? LISTENER_PKTINFO_WILDCARD : LISTENER_PKTINFO_OFF;
-	o->mode = svc->socket_mode;
-	o->uid = svc->local ? svc->socket_uid : (uid_t)-1;
-	o->gid = svc->local ? svc->socket_gid : (gid_t)-1;
+	*o = (struct listener_opts){
+		.backlog = svc->listen_backlog, .nonblock = !svc->wait,
+		.keepalive = svc->keepalive, .nodelay = svc->nodelay, .freebind = svc->freebind,
+		.ifname = svc->local ? NULL : svc->interface,
+		/* Internal: answered by portierd itself, from the address each
+		 * request reached. bind_each_address: for handlers that read the
+		 * destination when the socket gives it (in.tftpd binds its
+		 * transfer to it). */
+		.pktinfo = svc->socktype != SOCK_DGRAM ? LISTENER_PKTINFO_OFF
+			   : svc->bind_each_address ? LISTENER_PKTINFO_ALL
+			   : svc->internal ? LISTENER_PKTINFO_WILDCARD : LISTENER_PKTINFO_OFF,
+		.mode = svc->socket_mode,
+		.uid = svc->local ? svc->socket_uid : (uid_t)-1,
+		.gid = svc->local ? svc->socket_gid : (gid_t)-1,
+	};
 }
 
 struct listener *

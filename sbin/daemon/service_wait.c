@@ -121,8 +121,7 @@ service_table_addresses_changed(struct service_table *t)
 		/* its sockets follow the host's addresses, not a list (below) */
 		if (rt->svc->bind_each_address)
 			continue;
-		if (wait_links(rt))
-			changed = true;
+		changed |= wait_links(rt);
 		if (rt->nwaiting && wait_retry(rt)) {
 			changed = true;
 			if (service_rt_start(rt) < 0)

@@ -45,9 +45,7 @@ svclog_ratelimit_end(struct ratelimit *rl)
 {
 	unsigned long n = rl->suppressed;
 
-	rl->suppressed = 0;
-	rl->sent = 0;
-	rl->last_ms = 0;
+	*rl = (struct ratelimit){ 0 };
 	return n;
 }
 

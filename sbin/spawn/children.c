@@ -11,7 +11,6 @@
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "spawn/spawn.h"
@@ -52,15 +51,6 @@ static children_exit_fn stray_fn;	/* what the stray scan calls */
 static struct timer stray_scan;
 static uint64_t stray_wait_ms = STRAY_SCAN_MS;
 static size_t strays;			/* unknown children reaped so far */
-
-uint64_t
-children_clock_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
-}
 
 static size_t
 bucket_of(pid_t pid, size_t n)

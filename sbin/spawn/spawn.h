@@ -139,6 +139,4 @@ size_t children_reap(children_exit_fn fn);
 /* Releases every record and the table (shutdown; running handlers go on). */
 void children_free_all(void);
 
-uint64_t children_clock_us(void);	/* CLOCK_MONOTONIC in microseconds */
-
 #endif
