@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "ctl/audit.h"
+#include "ctl/ctl.h"
 
 /* Large enough for the kernel's biggest dump datagram (it fills a page
  * or two per message batch); one recv reads one datagram. */
@@ -454,32 +455,13 @@ audit_procunix_parse(const char *text, struct audit_socks *s)
 static char *
 slurp(const char *path)
 {
-	size_t len = 0, cap = 1 << 16;
-	char *buf = malloc(cap);
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n = 1;
+	size_t len;
+	char *text = fd >= 0 ? ctl_read_all(fd, PROCNET_MAX, &len) : NULL;
 
-	while (buf && fd >= 0 && n > 0) {
-		if (len + 1 == cap) {
-			char *b = cap < PROCNET_MAX ? realloc(buf, cap * 2) : NULL;
-
-			if (!b)
-				break;
-			buf = b;
-			cap *= 2;
-		}
-		n = read(fd, buf + len, cap - len - 1);
-		if (n > 0)
-			len += (size_t)n;
-	}
 	if (fd >= 0)
 		close(fd);
-	if (!buf || n != 0) {
-		free(buf);
-		return NULL;
-	}
-	buf[len] = '\0';
-	return buf;
+	return text;
 }
 
 static int

@@ -101,6 +101,11 @@ int ctl_opts_stop(const struct ctl_help *h, int c, char *argv[]);
  * (list, show): -1 when it goes on with argv[optind..], else the exit code
  * (after --help or a usage error). */
 int ctl_opts_parse(struct ctl_opts *o, const struct ctl_help *h, int argc, char *argv[]);
+/* ctl_read.c: all of fd, NUL-terminated (*len octets without the NUL), for
+ * a control reply, a /proc/net table, an inetd.conf on standard input; a
+ * reset after some octets ends the text. NULL with errno set: the read's,
+ * ENOMEM, or EFBIG at max octets. */
+char *ctl_read_all(int fd, size_t max, size_t *len);
 /* ctl_control.c: the control socket's client. */
 void ctl_set_socket(const char *path);
 struct control_request;

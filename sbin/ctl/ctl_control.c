@@ -91,45 +91,6 @@ connect_daemon(void)
 	return fd;
 }
 
-static char *
-read_all(int fd, size_t *len)
-{
-	size_t cap = 4096;
-	char *buf = malloc(cap);
-
-	*len = 0;
-	while (buf) {
-		ssize_t n;
-
-		if (*len + 1 >= cap) {	/* room for the NUL */
-			char *b = cap < REPLY_MAX ? realloc(buf, cap * 2) : NULL;
-
-			if (!b)
-				break;
-			buf = b;
-			cap *= 2;
-		}
-		n = read(fd, buf + *len, cap - *len);
-		/* portierd closed without reading our line (a refusal): the
-		 * reply came first, and the reset only ends it */
-		if (n < 0 && errno == ECONNRESET && *len)
-			n = 0;
-		if (n == 0) {
-			buf[*len] = '\0';
-			return buf;
-		}
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			fprintf(stderr, "portierctl: reading the reply: %s\n", strerror(errno));
-			break;
-		}
-		*len += (size_t)n;
-	}
-	free(buf);
-	return NULL;
-}
-
 /* Sends rq and returns the parsed reply, or NULL (reported). *raw gets the
  * text as received when raw is not NULL. */
 static struct json_value *
@@ -151,7 +112,9 @@ ask(const struct control_request *rq, char **raw)
 	 * the refusal is still there to be read. */
 	if (send(fd, line, (size_t)n, MSG_NOSIGNAL) != n)
 		sent_err = errno;
-	text = read_all(fd, &len);
+	text = ctl_read_all(fd, REPLY_MAX, &len);
+	if (!text)
+		fprintf(stderr, "portierctl: reading the reply: %s\n", strerror(errno));
 	close(fd);
 	if (text)
 		v = json_parse(text, len);

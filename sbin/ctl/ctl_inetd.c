@@ -17,6 +17,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -35,35 +36,6 @@ const struct ctl_help ctl_inetd_entries_help = {
 	"inetd-entries", "[-r FILE]... PATH < PATH",
 	"inetd_compat's converter, as portierd runs it (not for people)", inetd_options,
 };
-
-/* All of standard input, NUL-terminated; NULL on error (errno). */
-static char *
-read_stdin(void)
-{
-	size_t len = 0, cap = 0;
-	char *buf = NULL;
-
-	for (;;) {
-		ssize_t r;
-
-		if (array_reserve(&buf, &cap, len + 65536 + 1, 1) < 0) {
-			free(buf);
-			return NULL;
-		}
-		r = read(STDIN_FILENO, buf + len, cap - len - 1);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			free(buf);
-			return NULL;
-		}
-		if (r == 0)
-			break;
-		len += (size_t)r;
-	}
-	buf[len] = '\0';
-	return buf;
-}
 
 /* The registry of the -r files (or the default ones), read leniently as
  * portierd reads it; NULL with the reasons in d, which the answer carries:
@@ -122,6 +94,7 @@ ctl_inetd_entries(int argc, char *argv[])
 	struct ctl_opts o;
 	char *text = NULL;
 	struct diag d;
+	size_t len;
 	int c, rc = 1;
 
 	if (ctl_opts_begin(&o, "inetd-entries", argc) < 0)
@@ -139,7 +112,7 @@ ctl_inetd_entries(int argc, char *argv[])
 		goto out;
 	}
 	reg = load_registry(&o, &d);
-	text = reg ? read_stdin() : NULL;
+	text = reg ? ctl_read_all(STDIN_FILENO, SIZE_MAX, &len) : NULL;
 	if (reg && !text)
 		perror("portierctl inetd-entries: standard input");
 	else
